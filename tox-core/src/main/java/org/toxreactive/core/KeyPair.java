@@ -1,0 +1,67 @@
+package org.toxreactive.core;
+
+import java.security.SecureRandom;
+import org.bouncycastle.math.ec.rfc7748.X25519;
+
+/**
+ * A Curve25519 key pair.
+ *
+ * <pre>{@code
+ * KeyPair kp = KeyPair.generate();
+ * KeyPair same = KeyPair.fromSecretKey(kp.secretKey());
+ * }</pre>
+ */
+public record KeyPair(PublicKey publicKey, SecretKey secretKey) {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  public static KeyPair generate() {
+    byte[] sk = new byte[SecretKey.SIZE];
+    RANDOM.nextBytes(sk);
+    return fromSecretKey(SecretKey.of(sk));
+  }
+
+  /** Derives the public key (X25519 base-point multiplication). */
+  public static KeyPair fromSecretKey(SecretKey sk) {
+    byte[] pk = new byte[PublicKey.SIZE];
+    X25519.scalarMultBase(sk.raw(), 0, pk, 0);
+    return new KeyPair(PublicKey.of(pk), sk);
+  }
+
+  /** Parses a secret key in hex and derives its public key. */
+  public static KeyPair fromSecretHex(String secretHex) {
+    return fromSecretKey(SecretKey.fromHex(secretHex));
+  }
+
+  /**
+   * Parses the 64-byte tox-bootstrapd keys-file layout: public key (32) then secret key (32). The
+   * public key must match the secret key.
+   */
+  public static KeyPair fromKeysFile(byte[] content) {
+    if (content.length != 64) {
+      throw new IllegalArgumentException(
+          "keys file must be exactly 64 bytes (public then secret key), got " + content.length);
+    }
+    byte[] sk = new byte[SecretKey.SIZE];
+    System.arraycopy(content, 32, sk, 0, 32);
+    KeyPair kp = fromSecretKey(SecretKey.of(sk));
+    byte[] pk = new byte[PublicKey.SIZE];
+    System.arraycopy(content, 0, pk, 0, 32);
+    if (!kp.publicKey().equals(PublicKey.of(pk))) {
+      throw new IllegalArgumentException("keys file public key does not match its secret key");
+    }
+    return kp;
+  }
+
+  /** The 64-byte tox-bootstrapd keys-file layout: public key then secret key. */
+  public byte[] toKeysFile() {
+    byte[] out = new byte[64];
+    publicKey.copyTo(out, 0);
+    System.arraycopy(secretKey.raw(), 0, out, 32, 32);
+    return out;
+  }
+
+  @Override
+  public String toString() {
+    return "KeyPair[" + publicKey.toHex() + "]";
+  }
+}

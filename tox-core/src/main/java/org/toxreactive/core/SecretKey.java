@@ -1,0 +1,62 @@
+package org.toxreactive.core;
+
+import java.security.MessageDigest;
+import java.util.HexFormat;
+
+/**
+ * A 32-byte Curve25519 secret key. Never printed: {@link #toString()} is redacted; equality is
+ * constant-time.
+ */
+public final class SecretKey {
+  public static final int SIZE = 32;
+
+  private final byte[] key;
+
+  private SecretKey(byte[] key) {
+    this.key = key;
+  }
+
+  /** Copies a 32-byte key. */
+  public static SecretKey of(byte[] key) {
+    if (key.length != SIZE) {
+      throw new IllegalArgumentException("secret key must be 32 bytes, got " + key.length);
+    }
+    return new SecretKey(key.clone());
+  }
+
+  public static SecretKey fromHex(String hex) {
+    if (hex.length() != SIZE * 2) {
+      throw new IllegalArgumentException(
+          "secret key must be 64 hex digits, got " + hex.length() + " characters");
+    }
+    return new SecretKey(HexFormat.of().parseHex(hex));
+  }
+
+  public byte[] toArray() {
+    return key.clone();
+  }
+
+  /** Hex of the secret; for key files and explicit export only, never for logs. */
+  public String toHexUnsafe() {
+    return HexFormat.of().withUpperCase().formatHex(key);
+  }
+
+  byte[] raw() {
+    return key;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SecretKey && MessageDigest.isEqual(key, ((SecretKey) o).key);
+  }
+
+  @Override
+  public int hashCode() {
+    return 0; // a hash would leak key bits; secret keys are not meant for hash tables
+  }
+
+  @Override
+  public String toString() {
+    return "SecretKey[redacted]";
+  }
+}

@@ -1,0 +1,53 @@
+package org.toxreactive.core;
+
+import java.security.MessageDigest;
+
+/**
+ * A 32-byte precomputed crypto_box key ({@code crypto_box_beforenm}) or a random symmetric key.
+ * Redacted when printed; constant-time equality.
+ */
+public final class SharedKey {
+  public static final int SIZE = 32;
+  private final byte[] key;
+
+  SharedKey(byte[] key) {
+    this.key = key;
+  }
+
+  public static SharedKey of(byte[] key) {
+    if (key.length != SIZE) {
+      throw new IllegalArgumentException("shared key must be 32 bytes, got " + key.length);
+    }
+    return new SharedKey(key.clone());
+  }
+
+  /** A fresh random symmetric key (cookie keys, onion return keys). */
+  public static SharedKey random() {
+    byte[] k = new byte[SIZE];
+    new java.security.SecureRandom().nextBytes(k);
+    return new SharedKey(k);
+  }
+
+  public byte[] toArray() {
+    return key.clone();
+  }
+
+  byte[] raw() {
+    return key;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SharedKey && MessageDigest.isEqual(key, ((SharedKey) o).key);
+  }
+
+  @Override
+  public int hashCode() {
+    return 0;
+  }
+
+  @Override
+  public String toString() {
+    return "SharedKey[redacted]";
+  }
+}

@@ -1,0 +1,18 @@
+package org.toxreactive.core;
+
+/**
+ * Base of the typed, expected protocol failures (malformed packets, failed decryption, refused
+ * handshakes). They are frequent under attack, so they carry no stack trace unless asked to.
+ */
+public class ToxProtocolException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /** A stackless exception: cheap to create, for expected failures. */
+  public ToxProtocolException(String message) {
+    super(message, null, false, false);
+  }
+
+  public ToxProtocolException(String message, Throwable cause) {
+    super(message, cause, false, false);
+  }
+}
