@@ -1,0 +1,155 @@
+package org.toxreactive.core;
+
+import io.netty.buffer.ByteBuf;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Objects;
+
+/**
+ * An IP address and UDP port as Tox puts them on the wire. Addresses are built from raw bytes only,
+ * so nothing here ever performs a DNS lookup.
+ *
+ * <p>Two wire forms exist (PROTOCOL.md 2.4 and 5):
+ *
+ * <pre>
+ * packed (TCP forward request, id 10)     fixed (onion, always 19 bytes)
+ * Length | Content                        Length | Content
+ * ------ | -------                        ------ | -------
+ * 1      | family: 2 = IPv4, 10 = IPv6    1      | family: 2 = IPv4, 10 = IPv6
+ * 4 / 16 | address, network order         16     | address; IPv4 in the first 4, then zeros
+ * 2      | port, big-endian               2      | port, big-endian
+ * </pre>
+ *
+ * <pre>{@code
+ * IpPort node = IpPort.readPacked(buf);   // 7 or 19 bytes
+ * node.writeFixed19(onionPlaintext);      // always 19 bytes
+ * }</pre>
+ *
+ * <p>The family follows the address class: an {@link Inet6Address} is always written as family 10,
+ * even when it is IPv4-mapped, and reading family 10 always yields an {@link Inet6Address}, so a
+ * packet decodes and re-encodes to the same bytes.
+ */
+public record IpPort(InetAddress address, int port) {
+  public static final int FAMILY_IPV4 = 2;
+  public static final int FAMILY_IPV6 = 10;
+  public static final int FAMILY_TCP_IPV4 = 130;
+  public static final int FAMILY_TCP_IPV6 = 138;
+
+  public static final int MAX_PORT = 0xFFFF;
+  private static final int FAMILY_SIZE = 1;
+  private static final int IPV4_SIZE = 4;
+  private static final int IPV6_SIZE = 16;
+  private static final int PORT_SIZE = Short.BYTES;
+
+  /** Packed IPv4 form: 1 + 4 + 2 = 7. */
+  public static final int PACKED_IPV4_SIZE = FAMILY_SIZE + IPV4_SIZE + PORT_SIZE;
+
+  /** Packed IPv6 form: 1 + 16 + 2 = 19. */
+  public static final int PACKED_IPV6_SIZE = FAMILY_SIZE + IPV6_SIZE + PORT_SIZE;
+
+  /** The onion form ({@code SIZE_IPPORT}), 19 bytes for either family. */
+  public static final int FIXED_SIZE = PACKED_IPV6_SIZE;
+
+  public IpPort {
+    Objects.requireNonNull(address, "address");
+    if (port < 0 || port > MAX_PORT) {
+      throw new IllegalArgumentException("port must be 0.." + MAX_PORT + ", got " + port);
+    }
+  }
+
+  public boolean isIpv4() {
+    return address instanceof Inet4Address;
+  }
+
+  /** The wire family: {@link #FAMILY_IPV4} or {@link #FAMILY_IPV6}. */
+  public int family() {
+    return isIpv4() ? FAMILY_IPV4 : FAMILY_IPV6;
+  }
+
+  /** Length of the packed form: 7 or 19. */
+  public int packedLength() {
+    return isIpv4() ? PACKED_IPV4_SIZE : PACKED_IPV6_SIZE;
+  }
+
+  /** Writes the packed form ({@link #packedLength()} bytes). */
+  public void writePacked(ByteBuf out) {
+    out.writeByte(family());
+    out.writeBytes(address.getAddress());
+    out.writeShort(port);
+  }
+
+  /** Writes the 19-byte onion form. */
+  public void writeFixed19(ByteBuf out) {
+    byte[] raw = address.getAddress();
+    out.writeByte(family());
+    out.writeBytes(raw);
+    out.writeZero(IPV6_SIZE - raw.length);
+    out.writeShort(port);
+  }
+
+  /**
+   * Reads the packed form. On failure (truncated, or a family other than 2 and 10, including the
+   * TCP families) throws {@link ToxProtocolException} and leaves the reader index unchanged.
+   */
+  public static IpPort readPacked(ByteBuf in) {
+    int addressSize = addressSize(in, "packed");
+    requireReadable(in, FAMILY_SIZE + addressSize + PORT_SIZE, "packed");
+    in.skipBytes(FAMILY_SIZE);
+    byte[] raw = new byte[addressSize];
+    in.readBytes(raw);
+    return new IpPort(toAddress(raw), in.readUnsignedShort());
+  }
+
+  /**
+   * Reads the 19-byte onion form; for IPv4 the 12 padding bytes are skipped unchecked. Failures are
+   * as for {@link #readPacked}.
+   */
+  public static IpPort readFixed19(ByteBuf in) {
+    int addressSize = addressSize(in, "fixed");
+    requireReadable(in, FIXED_SIZE, "fixed");
+    in.skipBytes(FAMILY_SIZE);
+    byte[] raw = new byte[addressSize];
+    in.readBytes(raw);
+    in.skipBytes(IPV6_SIZE - addressSize);
+    return new IpPort(toAddress(raw), in.readUnsignedShort());
+  }
+
+  private static int addressSize(ByteBuf in, String form) {
+    requireReadable(in, FAMILY_SIZE, form);
+    int family = in.getUnsignedByte(in.readerIndex());
+    if (family == FAMILY_IPV4) {
+      return IPV4_SIZE;
+    }
+    if (family == FAMILY_IPV6) {
+      return IPV6_SIZE;
+    }
+    throw new ToxProtocolException("unsupported IP_Port family " + family);
+  }
+
+  private static void requireReadable(ByteBuf in, int size, String form) {
+    if (in.readableBytes() < size) {
+      throw new ToxProtocolException(
+          "truncated " + form + " IP_Port: " + in.readableBytes() + " bytes, need " + size);
+    }
+  }
+
+  private static InetAddress toAddress(byte[] raw) {
+    try {
+      // Inet6Address.getByAddress keeps IPv4-mapped addresses as IPv6, so family 10 round-trips.
+      return raw.length == IPV4_SIZE
+          ? InetAddress.getByAddress(raw)
+          : Inet6Address.getByAddress(null, raw, -1);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("address length was checked", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return isIpv4()
+        ? address.getHostAddress() + ":" + port
+        : "[" + address.getHostAddress() + "]:" + port;
+  }
+}

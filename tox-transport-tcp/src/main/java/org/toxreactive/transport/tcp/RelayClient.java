@@ -1,0 +1,243 @@
+package org.toxreactive.transport.tcp;
+
+import java.time.Duration;
+import java.util.Objects;
+import org.toxreactive.core.KeyPair;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.Connection;
+import reactor.netty.tcp.TcpClient;
+import reactor.netty.transport.ProxyProvider;
+import reactor.util.retry.Retry;
+
+/**
+ * Connects to a Tox TCP relay (ours, tox-bootstrapd, or any c-toxcore relay). Immutable: every
+ * setter returns a new client.
+ *
+ * <pre>{@code
+ * RelayClient client = RelayClient.create(RelayAddress.parse("127.0.0.1:33445:KEY"), dhtKeys)
+ *     .proxy(RelayProxy.socks5("127.0.0.1", 1080));      // optional
+ * Mono<RelayConnection> once = client.connect();          // one link
+ * Flux<RelayConnection> forever = client.connectForever(); // a new link after each loss, with backoff
+ * }</pre>
+ *
+ * <p>The handshake must complete within {@link RelayProtocol#CONNECTION_TIMEOUT} (10 s) of the
+ * connect attempt, proxy negotiation included. The link then pings first and every 30 s and closes
+ * when a pong is 10 s late. All timers run on {@link #scheduler(Scheduler)}.
+ */
+public final class RelayClient {
+  /** Read-only configuration of a client. */
+  public record Config(
+      RelayAddress address,
+      KeyPair keys,
+      RelayProxy proxy,
+      Duration handshakeTimeout,
+      Duration pingInterval,
+      Duration pingTimeout,
+      Retry reconnect,
+      Scheduler scheduler) {}
+
+  private final Config config;
+
+  private RelayClient(Config config) {
+    this.config = config;
+  }
+
+  /**
+   * @param address the relay's host, port and public key
+   * @param dhtKeys our DHT key pair: our identity towards relays and routed peers
+   */
+  public static RelayClient create(RelayAddress address, KeyPair dhtKeys) {
+    return new RelayClient(
+        new Config(
+            Objects.requireNonNull(address, "address"),
+            Objects.requireNonNull(dhtKeys, "dhtKeys"),
+            null,
+            RelayProtocol.CONNECTION_TIMEOUT,
+            RelayProtocol.PING_INTERVAL,
+            RelayProtocol.PING_TIMEOUT,
+            defaultReconnect(),
+            Schedulers.parallel()));
+  }
+
+  /** Exponential backoff from 1 s to 60 s with jitter, forever, reset after each good link. */
+  public static Retry defaultReconnect() {
+    return Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1))
+        .maxBackoff(Duration.ofSeconds(60))
+        .jitter(0.5)
+        .transientErrors(true);
+  }
+
+  public Config configuration() {
+    return config;
+  }
+
+  /** Goes through an HTTP CONNECT or SOCKS5 proxy; null for a direct connection. */
+  public RelayClient proxy(RelayProxy proxy) {
+    return with(
+        new Config(
+            config.address,
+            config.keys,
+            proxy,
+            config.handshakeTimeout,
+            config.pingInterval,
+            config.pingTimeout,
+            config.reconnect,
+            config.scheduler));
+  }
+
+  /** Deadline from connect to an accepted server response (default 10 s, as c-toxcore). */
+  public RelayClient handshakeTimeout(Duration timeout) {
+    return with(
+        new Config(
+            config.address,
+            config.keys,
+            config.proxy,
+            positive(timeout),
+            config.pingInterval,
+            config.pingTimeout,
+            config.reconnect,
+            config.scheduler));
+  }
+
+  /** Keepalive ping interval and pong deadline (defaults 30 s and 10 s, as c-toxcore). */
+  public RelayClient keepalive(Duration interval, Duration timeout) {
+    return with(
+        new Config(
+            config.address,
+            config.keys,
+            config.proxy,
+            config.handshakeTimeout,
+            positive(interval),
+            positive(timeout),
+            config.reconnect,
+            config.scheduler));
+  }
+
+  /** The backoff policy of {@link #connectForever()}. */
+  public RelayClient reconnect(Retry policy) {
+    return with(
+        new Config(
+            config.address,
+            config.keys,
+            config.proxy,
+            config.handshakeTimeout,
+            config.pingInterval,
+            config.pingTimeout,
+            Objects.requireNonNull(policy),
+            config.scheduler));
+  }
+
+  /** Where timers run: handshake deadline, pings, pong deadline, reconnect backoff. */
+  public RelayClient scheduler(Scheduler scheduler) {
+    return with(
+        new Config(
+            config.address,
+            config.keys,
+            config.proxy,
+            config.handshakeTimeout,
+            config.pingInterval,
+            config.pingTimeout,
+            config.reconnect,
+            Objects.requireNonNull(scheduler)));
+  }
+
+  private static RelayClient with(Config c) {
+    return new RelayClient(c);
+  }
+
+  private static Duration positive(Duration d) {
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException("duration must be positive: " + d);
+    }
+    return d;
+  }
+
+  /**
+   * Opens one link: TCP connect (through the proxy if any), handshake, first ping. Errors with
+   * {@link HandshakeException} on a wrong relay key or a silent relay, or with the I/O error.
+   */
+  public Mono<RelayConnection> connect() {
+    RelayAddress address = config.address;
+    return Mono.defer(() -> tcpClient().connect())
+        .flatMap(this::handshake)
+        .timeout(
+            config.handshakeTimeout,
+            Mono.error(
+                () ->
+                    new HandshakeException(
+                        "no handshake with relay "
+                            + address.host()
+                            + ":"
+                            + address.port()
+                            + " within "
+                            + config.handshakeTimeout.toMillis()
+                            + " ms")),
+            config.scheduler);
+  }
+
+  /** {@link #connect()} and wait (at most the handshake timeout plus a margin). */
+  public RelayConnection connectNow() {
+    return connect().block(config.handshakeTimeout.plusSeconds(5));
+  }
+
+  /**
+   * Keeps a link up: emits a new {@link RelayConnection} each time one is established, reconnecting
+   * after a failure or loss with the {@link #reconnect(Retry)} policy. Cancel to stop; the current
+   * link is then closed.
+   */
+  public Flux<RelayConnection> connectForever() {
+    return connect()
+        .flatMapMany(
+            c ->
+                Flux.just(c)
+                    .concatWith(
+                        c.onClose()
+                            .then(
+                                Mono.error(
+                                    () -> new RelayProtocolException("relay link lost: " + c))))
+                    .doOnCancel(c::dispose))
+        .retryWhen(config.reconnect);
+  }
+
+  private Mono<RelayConnection> handshake(Connection conn) {
+    RelayConnection relay = new RelayConnection(conn.channel(), config.address, config);
+    conn.addHandlerLast("tox.relay.session", relay.sessionHandler());
+    conn.channel()
+        .pipeline()
+        .addBefore(
+            "tox.relay.session",
+            "tox.relay.handshake",
+            new ClientHandshakeHandler(
+                new ClientHandshake(config.keys, config.address.publicKey())));
+    // Reactor Netty reads on demand of inbound(); our handlers consume everything themselves, so
+    // the link reads continuously (relayed data is bounded by the event buffer, see
+    // RelayConnection).
+    conn.channel().config().setAutoRead(true);
+    return relay.whenReady().doOnCancel(conn::dispose);
+  }
+
+  private TcpClient tcpClient() {
+    TcpClient tcp =
+        TcpClient.create()
+            .host(config.address.host())
+            .port(config.address.port())
+            .option(io.netty.channel.ChannelOption.TCP_NODELAY, true);
+    RelayProxy proxy = config.proxy;
+    if (proxy != null) {
+      tcp =
+          tcp.proxy(
+              spec ->
+                  spec.type(
+                          proxy.type() == RelayProxy.Type.HTTP
+                              ? ProxyProvider.Proxy.HTTP
+                              : ProxyProvider.Proxy.SOCKS5)
+                      .host(proxy.host())
+                      .port(proxy.port())
+                      .connectTimeoutMillis(config.handshakeTimeout.toMillis()));
+    }
+    return tcp;
+  }
+}

@@ -1,0 +1,220 @@
+package org.toxreactive.transport.tcp;
+
+import io.netty.channel.Channel;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.toxreactive.core.Bytes;
+import org.toxreactive.core.IpPort;
+import org.toxreactive.core.Nonce;
+import org.toxreactive.core.PublicKey;
+import org.toxreactive.transport.tcp.packet.ForwardRequest;
+import org.toxreactive.transport.tcp.packet.OnionRequest;
+import org.toxreactive.transport.tcp.packet.OobSend;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.util.concurrent.Queues;
+
+/**
+ * One live, encrypted link to a Tox TCP relay, as made by {@link RelayClient#connect()}.
+ *
+ * <pre>{@code
+ * RelayConnection relay = RelayClient.create(address, dhtKeys).connectNow();
+ * relay.events().ofType(RelayEvent.DataReceived.class).subscribe(d -> ...);
+ * int id = relay.route(friendDhtKey).block();          // connection id on this relay
+ * // once RelayEvent.PeerOnline arrives for id:
+ * relay.send(id, Bytes.ofUtf8("hello")).subscribe();
+ * relay.dispose();
+ * }</pre>
+ *
+ * <p>Every method may be called from any thread; the work runs on the link's event loop. Sends of
+ * relayed data and OOB are dropped (the Mono fails with {@link RelayBackpressureException}) when
+ * the link is backed up, as in c-toxcore; control packets are always queued. The link keeps itself
+ * alive with pings and closes itself when the relay breaks a rule or stops answering; {@link
+ * #events()} then errors with the reason.
+ */
+public final class RelayConnection implements Disposable {
+  private static final Logger log = LoggerFactory.getLogger(RelayConnection.class);
+
+  /** Events buffered for slow or late subscribers before data events are dropped. */
+  static final int EVENT_BUFFER = Queues.SMALL_BUFFER_SIZE * 32;
+
+  private final Channel channel;
+  private final RelayAddress relay;
+  private final ClientSessionHandler session;
+  private final Sinks.Many<RelayEvent> events =
+      Sinks.many().multicast().onBackpressureBuffer(EVENT_BUFFER, false);
+  private final Sinks.One<RelayConnection> ready = Sinks.one();
+  private final Sinks.Empty<Void> closed = Sinks.empty();
+  private volatile SecureFrameHandler secure;
+  private volatile boolean disposedLocally;
+  private volatile long droppedEvents;
+
+  RelayConnection(Channel channel, RelayAddress relay, RelayClient.Config config) {
+    this.channel = channel;
+    this.relay = relay;
+    this.session =
+        new ClientSessionHandler(
+            this, config.scheduler(), config.pingInterval(), config.pingTimeout());
+  }
+
+  ClientSessionHandler sessionHandler() {
+    return session;
+  }
+
+  /** The relay this link goes to. */
+  public RelayAddress relay() {
+    return relay;
+  }
+
+  public SocketAddress localAddress() {
+    return channel.localAddress();
+  }
+
+  /**
+   * Everything the relay tells us, in order. Buffered while nobody subscribes; several subscribers
+   * may share it. Completes when the link is disposed locally; errors with the reason (a {@link
+   * RelayProtocolException}, an I/O error) when the relay or the network ends it.
+   */
+  public Flux<RelayEvent> events() {
+    return events.asFlux();
+  }
+
+  /**
+   * Asks the relay for a route to {@code peer} (its DHT key). Emits the connection id, or errors
+   * with {@link RelayRejectedException} if the relay refuses (our own key, 240 routes in use). A
+   * second request for the same key returns the same id.
+   */
+  public Mono<Integer> route(PublicKey peer) {
+    return Mono.create(sink -> onLoop(() -> session.route(peer, sink), sink::error));
+  }
+
+  /**
+   * Sends {@code payload} to the peer on {@code connectionId}. Fails without sending if we hold no
+   * route on that id (the relay would kill us) or the payload is empty; fails with {@link
+   * RelayBackpressureException} if the link is backed up.
+   */
+  public Mono<Void> send(int connectionId, Bytes payload) {
+    return Mono.create(
+        sink -> onLoop(() -> session.sendData(connectionId, payload, sink), sink::error));
+  }
+
+  /** Sends {@code data} (1..1024 bytes) out of band to {@code destination}'s DHT key. */
+  public Mono<Void> sendOob(PublicKey destination, Bytes data) {
+    OobSend packet = new OobSend(destination, data);
+    return Mono.create(sink -> onLoop(() -> session.write(packet, sink), sink::error));
+  }
+
+  /** Gives up our route on {@code connectionId}; the peer gets a disconnect notification. */
+  public Mono<Void> disconnect(int connectionId) {
+    return Mono.create(sink -> onLoop(() -> session.disconnect(connectionId, sink), sink::error));
+  }
+
+  /** Sends an onion request (TCP id 8): the relay acts as onion node 1. */
+  public Mono<Void> sendOnionRequest(Nonce nonce, Bytes payload) {
+    OnionRequest packet = new OnionRequest(nonce, payload);
+    return Mono.create(sink -> onLoop(() -> session.write(packet, sink), sink::error));
+  }
+
+  /** Asks the relay to forward {@code data} over UDP to {@code destination} (TCP id 10). */
+  public Mono<Void> sendForwardRequest(IpPort destination, Bytes data) {
+    ForwardRequest packet = new ForwardRequest(destination, data);
+    return Mono.create(sink -> onLoop(() -> session.write(packet, sink), sink::error));
+  }
+
+  /** Pings the relay now and emits the round-trip time when its pong arrives. */
+  public Mono<Duration> ping() {
+    return Mono.create(sink -> onLoop(() -> session.ping(sink), sink::error));
+  }
+
+  /** Whether the peer on {@code connectionId} is online (both sides routed). */
+  public Mono<Boolean> isOnline(int connectionId) {
+    return Mono.create(
+        sink -> onLoop(() -> sink.success(session.isOnline(connectionId)), sink::error));
+  }
+
+  /** Non-priority packets dropped because the link was backed up, plus events nobody consumed. */
+  public long droppedPackets() {
+    SecureFrameHandler s = secure;
+    return (s == null ? 0 : s.droppedPackets()) + droppedEvents;
+  }
+
+  /** Completes when the link has closed, whatever the reason. */
+  public Mono<Void> onClose() {
+    return closed.asMono();
+  }
+
+  @Override
+  public void dispose() {
+    disposedLocally = true;
+    channel.close();
+  }
+
+  @Override
+  public boolean isDisposed() {
+    return !channel.isActive();
+  }
+
+  @Override
+  public String toString() {
+    return "RelayConnection[" + relay + " via " + channel.localAddress() + "]";
+  }
+
+  // ---------------------------------------------------------------- called by the session handler
+
+  Mono<RelayConnection> whenReady() {
+    return ready.asMono();
+  }
+
+  void secure(SecureFrameHandler handler) {
+    this.secure = handler;
+  }
+
+  void ready() {
+    ready.tryEmitValue(this);
+  }
+
+  /** Called on the event loop only (single producer). Control events are never dropped silently. */
+  void emit(RelayEvent event, boolean control) {
+    Sinks.EmitResult r = events.tryEmitNext(event);
+    if (r.isFailure()) {
+      droppedEvents++;
+      if (control) {
+        log.warn("relay event dropped ({}), consumer too slow: {}", r, event);
+      }
+    }
+  }
+
+  void closed(Throwable failure, boolean wasConfirmed) {
+    Throwable reason =
+        failure != null
+            ? failure
+            : wasConfirmed
+                ? new RelayProtocolException("relay closed the connection")
+                : new HandshakeException(
+                    "relay closed the connection during the handshake (wrong relay public key?)");
+    ready.tryEmitError(reason);
+    if (disposedLocally) {
+      events.tryEmitComplete();
+    } else {
+      events.tryEmitError(reason);
+    }
+    closed.tryEmitEmpty();
+  }
+
+  private void onLoop(Runnable r, Consumer<Throwable> onError) {
+    try {
+      if (channel.eventLoop().inEventLoop()) {
+        r.run();
+      } else {
+        channel.eventLoop().execute(r);
+      }
+    } catch (RuntimeException e) {
+      onError.accept(e);
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package org.toxreactive.transport.tcp;
+
+import java.util.Objects;
+
+/**
+ * A proxy that relay links go through: HTTP CONNECT or SOCKS5 without authentication, the two kinds
+ * c-toxcore supports. Only relay links use it.
+ */
+public record RelayProxy(Type type, String host, int port) {
+  public enum Type {
+    HTTP,
+    SOCKS5
+  }
+
+  public RelayProxy {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(host, "host");
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("proxy port must be 1..65535, got " + port);
+    }
+  }
+
+  public static RelayProxy http(String host, int port) {
+    return new RelayProxy(Type.HTTP, host, port);
+  }
+
+  public static RelayProxy socks5(String host, int port) {
+    return new RelayProxy(Type.SOCKS5, host, port);
+  }
+}

@@ -1,0 +1,21 @@
+package org.toxreactive.transport.tcp.packet;
+
+import org.toxreactive.core.ToxProtocolException;
+
+/**
+ * A relay plaintext packet that breaks its layout: empty, too long, a reserved id, or a length or
+ * field its kind does not allow. The message names the packet and the reason, for example {@code
+ * "ping: length 8, expected 9"}. Stackless, like every {@link ToxProtocolException}; c-toxcore
+ * kills the connection on these, and so should the caller.
+ */
+public final class MalformedRelayPacketException extends ToxProtocolException {
+  private static final long serialVersionUID = 1L;
+
+  public MalformedRelayPacketException(String message) {
+    super(message);
+  }
+
+  public MalformedRelayPacketException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,87 @@
+package org.toxreactive.transport.tcp.packet;
+
+import org.toxreactive.transport.tcp.RelayProtocol;
+
+/**
+ * The kind of a relay packet, from its first plaintext byte (PROTOCOL.md 2.4). Ids 0..11 are
+ * control packets, 12..15 are reserved (a peer sending one is killed), and every id from {@link
+ * RelayProtocol#NUM_RESERVED_IDS} to 255 is a {@link #DATA} packet whose first byte is the
+ * connection id itself.
+ *
+ * <pre>{@code
+ * RelayPacketKind kind = RelayPacketKind.ofId(buf.getUnsignedByte(buf.readerIndex()));
+ * if (kind == null) { ... reserved id: kill the link ... }
+ * }</pre>
+ */
+public enum RelayPacketKind {
+  ROUTING_REQUEST(0, true, "routing request"),
+  ROUTING_RESPONSE(1, true, "routing response"),
+  CONNECT_NOTIFICATION(2, true, "connect notification"),
+  DISCONNECT_NOTIFICATION(3, true, "disconnect notification"),
+  PING(4, true, "ping"),
+  PONG(5, true, "pong"),
+  OOB_SEND(6, false, "oob send"),
+  OOB_RECV(7, false, "oob recv"),
+  ONION_REQUEST(8, false, "onion request"),
+  ONION_RESPONSE(9, false, "onion response"),
+  FORWARD_REQUEST(10, false, "forward request"),
+  FORWARDING(11, false, "forwarding"),
+  /** Ids 16..255; {@link #id()} is -1 because the id byte is the connection id. */
+  DATA(-1, false, "data");
+
+  private static final int ID_COUNT = Codecs.MAX_UNSIGNED_BYTE + 1;
+  private static final RelayPacketKind[] BY_ID = new RelayPacketKind[ID_COUNT];
+
+  static {
+    for (RelayPacketKind kind : values()) {
+      if (kind.id >= 0) {
+        BY_ID[kind.id] = kind;
+      }
+    }
+    for (int id = RelayProtocol.NUM_RESERVED_IDS; id < ID_COUNT; id++) {
+      BY_ID[id] = DATA;
+    }
+  }
+
+  private final int id;
+  private final boolean priority;
+  private final String label;
+
+  RelayPacketKind(int id, boolean priority, String label) {
+    this.id = id;
+    this.priority = priority;
+    this.label = label;
+  }
+
+  /** The wire id, or -1 for {@link #DATA}. */
+  public int id() {
+    return id;
+  }
+
+  /**
+   * Whether the packet is written with priority: queued, never dropped, when the socket is full.
+   * True for routing, connect/disconnect and ping/pong; false for everything that may be dropped
+   * under backpressure (PROTOCOL.md 2.3).
+   */
+  public boolean isPriority() {
+    return priority;
+  }
+
+  /** Lower-case name for messages, such as {@code "ping"}. */
+  String label() {
+    return label;
+  }
+
+  /**
+   * The kind for an unsigned id byte: {@code null} for the reserved ids 12..15, {@link #DATA} for
+   * 16..255.
+   *
+   * @throws IllegalArgumentException if {@code unsignedId} is not 0..255 (a sign-extended byte)
+   */
+  public static RelayPacketKind ofId(int unsignedId) {
+    if (unsignedId < 0 || unsignedId >= ID_COUNT) {
+      throw new IllegalArgumentException("packet id must be 0..255, got " + unsignedId);
+    }
+    return BY_ID[unsignedId];
+  }
+}

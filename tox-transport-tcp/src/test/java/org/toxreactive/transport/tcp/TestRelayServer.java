@@ -1,0 +1,92 @@
+package org.toxreactive.transport.tcp;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.toxreactive.core.KeyPair;
+import org.toxreactive.transport.tcp.packet.Ping;
+import org.toxreactive.transport.tcp.packet.Pong;
+import org.toxreactive.transport.tcp.packet.RoutingRequest;
+import org.toxreactive.transport.tcp.packet.RoutingResponse;
+import reactor.netty.DisposableServer;
+import reactor.netty.tcp.TcpServer;
+
+/**
+ * A minimal relay on loopback for client tests: real handshake and frames, answers pings, assigns
+ * connection id 16 to every routing request. Optionally silent (accepts TCP, never answers) to test
+ * handshake deadlines. Not a router: the relay server module has the real one.
+ */
+final class TestRelayServer implements AutoCloseable {
+  final KeyPair keys = KeyPair.generate();
+  final AtomicInteger accepted = new AtomicInteger();
+  private final io.netty.channel.group.ChannelGroup channels =
+      new io.netty.channel.group.DefaultChannelGroup(
+          io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
+  private final DisposableServer server;
+
+  private TestRelayServer(boolean silent) {
+    server =
+        TcpServer.create()
+            .host("127.0.0.1")
+            .port(0)
+            .doOnConnection(
+                c -> {
+                  channels.add(c.channel());
+                  if (silent) {
+                    return;
+                  }
+                  c.addHandlerLast("handshake", new ServerHandshakeHandler(keys));
+                  c.addHandlerLast("responder", new Responder());
+                  c.channel().config().setAutoRead(true);
+                })
+            .bindNow();
+  }
+
+  static TestRelayServer start() {
+    return new TestRelayServer(false);
+  }
+
+  static TestRelayServer silent() {
+    return new TestRelayServer(true);
+  }
+
+  int port() {
+    return server.port();
+  }
+
+  RelayAddress address() {
+    return RelayAddress.of("127.0.0.1", port(), keys.publicKey());
+  }
+
+  /** Closes every client link (the relay "restarts" without unbinding). */
+  void closeConnections() {
+    channels.close().awaitUninterruptibly(5, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() {
+    closeConnections();
+    server.disposeNow();
+  }
+
+  private final class Responder extends ChannelInboundHandlerAdapter {
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof ServerHandshakeHandler.ClientAccepted) {
+        accepted.incrementAndGet();
+      }
+      ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof Ping) {
+        ctx.writeAndFlush(new Pong(((Ping) msg).pingId()));
+      } else if (msg instanceof RoutingRequest) {
+        ctx.writeAndFlush(new RoutingResponse(16, ((RoutingRequest) msg).peer()));
+      } else {
+        io.netty.util.ReferenceCountUtil.release(msg);
+      }
+    }
+  }
+}
