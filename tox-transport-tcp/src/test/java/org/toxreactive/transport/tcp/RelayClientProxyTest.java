@@ -26,6 +26,7 @@ import reactor.test.StepVerifier;
 /** RelayClient through HTTP CONNECT and SOCKS5 proxies on loopback to a minimal relay. */
 class RelayClientProxyTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
   /** Well under the 10 s handshake deadline: a failure this quick did not wait for it. */
   private static final Duration FAST = Duration.ofSeconds(5);
 
@@ -139,7 +140,10 @@ class RelayClientProxyTest {
     long start = System.nanoTime();
     StepVerifier.create(client.connect())
         .expectErrorSatisfies(
-            e -> assertThat(e).isInstanceOf(ProxyConnectException.class).hasMessageContaining("FAILURE"))
+            e ->
+                assertThat(e)
+                    .isInstanceOf(ProxyConnectException.class)
+                    .hasMessageContaining("FAILURE"))
         .verify(TIMEOUT);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(FAST);
     assertThat(socks.targets).containsExactly("127.0.0.1:" + deadPort);
