@@ -1,0 +1,356 @@
+package org.toxreactive.relay;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.toxreactive.core.PublicKey;
+import org.toxreactive.transport.tcp.RelayProtocol;
+import org.toxreactive.transport.tcp.packet.ConnectNotification;
+import org.toxreactive.transport.tcp.packet.Data;
+import org.toxreactive.transport.tcp.packet.DisconnectNotification;
+import org.toxreactive.transport.tcp.packet.ForwardRequest;
+import org.toxreactive.transport.tcp.packet.OnionRequest;
+import org.toxreactive.transport.tcp.packet.OobRecv;
+import org.toxreactive.transport.tcp.packet.OobSend;
+import org.toxreactive.transport.tcp.packet.Ping;
+import org.toxreactive.transport.tcp.packet.Pong;
+import org.toxreactive.transport.tcp.packet.RelayPacket;
+import org.toxreactive.transport.tcp.packet.RoutingRequest;
+import org.toxreactive.transport.tcp.packet.RoutingResponse;
+
+/**
+ * The relay's routing rules as a pure state machine: no sockets, no threads, no clocks. The I/O
+ * layer feeds it confirmed clients, their packets and the time; it answers through {@link Output}.
+ * Every rule of PROTOCOL.md 2.5 lives here.
+ *
+ * <pre>{@code
+ * RelayRouter<Channel> router = new RelayRouter<>(output);
+ * RelayRouter.Client<Channel> c = router.confirm(channel, clientKey, now);
+ * router.handle(c, packet, now);   // routing, data, OOB, ping/pong, disconnects
+ * router.tick(now);                // every second: keepalive pings and ping timeouts
+ * router.disconnected(c);          // the link closed
+ * }</pre>
+ *
+ * <p>Single writer: all calls must come from one thread (the server gives the router its own event
+ * loop). {@code C} is the I/O layer's handle for a client (its channel, say).
+ */
+public final class RelayRouter<C> {
+  /** Routing slots per client; connection id = 16 + slot. */
+  static final int SLOTS = RelayProtocol.NUM_CLIENT_CONNECTIONS;
+
+  private static final byte FREE = 0;
+  private static final byte REQUESTED = 1;
+  private static final byte ONLINE = 2;
+
+  /** What the router asks the I/O layer to do. Called synchronously from router methods. */
+  public interface Output<C> {
+    /**
+     * Send {@code packet} to {@code client} (priority by packet kind: control is never dropped).
+     */
+    void send(C client, RelayPacket packet);
+
+    /** Close {@code client}'s link; the router has already forgotten it and told its peers. */
+    void kill(C client, KillReason reason);
+
+    /** An onion request (id 8) from a confirmed client, for the UDP bridge. */
+    default void onionRequest(Client<C> client, OnionRequest request) {}
+
+    /**
+     * A forward request (id 10) from a confirmed client. Return false if forwarding is disabled:
+     * the client is then killed, as c-toxcore does.
+     */
+    default boolean forwardRequest(Client<C> client, ForwardRequest request) {
+      return false;
+    }
+  }
+
+  /** A confirmed client as the router sees it. Only the router mutates it. */
+  public static final class Client<C> {
+    private final C handle;
+    private final PublicKey key;
+    private final long id;
+    private final byte[] state = new byte[SLOTS];
+    private final PublicKey[] peerKey = new PublicKey[SLOTS];
+
+    @SuppressWarnings("unchecked")
+    private final Client<C>[] peer = new Client[SLOTS];
+
+    private final byte[] peerSlot = new byte[SLOTS];
+    private long lastPingAt;
+    private long pendingPingId;
+    private boolean alive = true;
+
+    private Client(C handle, PublicKey key, long id, long now) {
+      this.handle = handle;
+      this.key = key;
+      this.id = id;
+      this.lastPingAt = now;
+    }
+
+    public C handle() {
+      return handle;
+    }
+
+    public PublicKey key() {
+      return key;
+    }
+
+    /** A number unique to this confirmed link for the router's lifetime (never reused). */
+    public long id() {
+      return id;
+    }
+
+    public boolean isAlive() {
+      return alive;
+    }
+
+    /** Number of slots in use (requested or online). */
+    public int routes() {
+      int n = 0;
+      for (byte s : state) {
+        if (s != FREE) {
+          n++;
+        }
+      }
+      return n;
+    }
+
+    @Override
+    public String toString() {
+      return "Client[" + id + " " + key.toHex().substring(0, 8) + "]";
+    }
+  }
+
+  private final Output<C> out;
+  private final Map<PublicKey, Client<C>> byKey = new HashMap<>();
+  private final Timers timers;
+  private long nextId = 1;
+
+  /** Keepalive timing in milliseconds. */
+  public record Timers(long pingIntervalMillis, long pingTimeoutMillis) {}
+
+  public RelayRouter(Output<C> out) {
+    this(
+        out,
+        new Timers(
+            RelayProtocol.PING_INTERVAL.toMillis(), RelayProtocol.PING_TIMEOUT.toMillis()));
+  }
+
+  public RelayRouter(Output<C> out, Timers timers) {
+    this.out = out;
+    this.timers = timers;
+  }
+
+  /** Confirmed clients. */
+  public int clientCount() {
+    return byKey.size();
+  }
+
+  /** The confirmed client with {@code key}, or null. */
+  public Client<C> client(PublicKey key) {
+    return byKey.get(key);
+  }
+
+  /**
+   * A link's first valid frame arrived: the client becomes confirmed (and routable). An older
+   * confirmed link with the same key is killed first ({@link KillReason#DUPLICATE_KEY}).
+   */
+  public Client<C> confirm(C handle, PublicKey key, long now) {
+    Client<C> old = byKey.get(key);
+    if (old != null) {
+      kill(old, KillReason.DUPLICATE_KEY);
+    }
+    Client<C> c = new Client<>(handle, key, nextId++, now);
+    byKey.put(key, c);
+    return c;
+  }
+
+  /** The client's link closed (for any reason). Idempotent. */
+  public void disconnected(Client<C> c) {
+    if (c.alive) {
+      forget(c);
+    }
+  }
+
+  /** Ends a client's link: its online peers get disconnect notifications. */
+  public void kill(Client<C> c, KillReason reason) {
+    if (!c.alive) {
+      return;
+    }
+    forget(c);
+    out.kill(c.handle, reason);
+  }
+
+  /** Kills every client (shutdown). */
+  public void killAll(KillReason reason) {
+    for (Client<C> c : new ArrayList<>(byKey.values())) {
+      kill(c, reason);
+    }
+  }
+
+  private void forget(Client<C> c) {
+    c.alive = false;
+    if (byKey.get(c.key) == c) {
+      byKey.remove(c.key);
+    }
+    for (int s = 0; s < SLOTS; s++) {
+      if (c.state[s] == ONLINE) {
+        Client<C> p = c.peer[s];
+        int ps = c.peerSlot[s];
+        p.state[ps] = REQUESTED;
+        p.peer[ps] = null;
+        out.send(p.handle, new DisconnectNotification(ps + RelayProtocol.NUM_RESERVED_IDS));
+      }
+      c.state[s] = FREE;
+      c.peer[s] = null;
+      c.peerKey[s] = null;
+    }
+  }
+
+  /** One packet from a confirmed client. */
+  public void handle(Client<C> c, RelayPacket packet, long now) {
+    if (!c.alive) {
+      return;
+    }
+    if (packet instanceof Data) {
+      onData(c, (Data) packet);
+    } else if (packet instanceof RoutingRequest) {
+      onRoutingRequest(c, ((RoutingRequest) packet).peer());
+    } else if (packet instanceof DisconnectNotification) {
+      onDisconnect(c, ((DisconnectNotification) packet).connectionId());
+    } else if (packet instanceof Ping) {
+      out.send(c.handle, new Pong(((Ping) packet).pingId()));
+    } else if (packet instanceof Pong) {
+      long id = ((Pong) packet).pingId();
+      if (id == 0) {
+        kill(c, KillReason.ZERO_PONG);
+      } else if (id == c.pendingPingId) {
+        c.pendingPingId = 0;
+      }
+    } else if (packet instanceof OobSend) {
+      OobSend o = (OobSend) packet;
+      Client<C> dest = byKey.get(o.destination());
+      if (dest != null) {
+        out.send(dest.handle, new OobRecv(c.key, o.data()));
+      }
+    } else if (packet instanceof OnionRequest) {
+      out.onionRequest(c, (OnionRequest) packet);
+    } else if (packet instanceof ForwardRequest) {
+      if (!out.forwardRequest(c, (ForwardRequest) packet)) {
+        kill(c, KillReason.FORBIDDEN_PACKET);
+      }
+    } else if (packet instanceof ConnectNotification) {
+      // accepted and ignored, as c-toxcore does
+    } else {
+      kill(
+          c, KillReason.FORBIDDEN_PACKET); // routing response, OOB recv, onion response, forwarding
+    }
+  }
+
+  private void onRoutingRequest(Client<C> c, PublicKey target) {
+    if (target.equals(c.key)) {
+      out.send(c.handle, RoutingResponse.refused(target));
+      return;
+    }
+    int free = -1;
+    for (int s = 0; s < SLOTS; s++) {
+      if (c.state[s] != FREE && target.equals(c.peerKey[s])) {
+        out.send(c.handle, new RoutingResponse(s + RelayProtocol.NUM_RESERVED_IDS, target));
+        return;
+      }
+      if (free < 0 && c.state[s] == FREE) {
+        free = s;
+      }
+    }
+    if (free < 0) {
+      out.send(c.handle, RoutingResponse.refused(target));
+      return;
+    }
+    c.state[free] = REQUESTED;
+    c.peerKey[free] = target;
+    out.send(c.handle, new RoutingResponse(free + RelayProtocol.NUM_RESERVED_IDS, target));
+
+    Client<C> other = byKey.get(target);
+    if (other == null) {
+      return;
+    }
+    for (int s = 0; s < SLOTS; s++) {
+      if (other.state[s] == REQUESTED && c.key.equals(other.peerKey[s])) {
+        c.state[free] = ONLINE;
+        c.peer[free] = other;
+        c.peerSlot[free] = (byte) s;
+        other.state[s] = ONLINE;
+        other.peer[s] = c;
+        other.peerSlot[s] = (byte) free;
+        out.send(c.handle, new ConnectNotification(free + RelayProtocol.NUM_RESERVED_IDS));
+        out.send(other.handle, new ConnectNotification(s + RelayProtocol.NUM_RESERVED_IDS));
+        return;
+      }
+    }
+  }
+
+  private void onDisconnect(Client<C> c, int connectionId) {
+    int s = connectionId - RelayProtocol.NUM_RESERVED_IDS;
+    if (s < 0 || c.state[s] == FREE) {
+      kill(c, KillReason.BAD_DISCONNECT);
+      return;
+    }
+    if (c.state[s] == ONLINE) {
+      Client<C> p = c.peer[s];
+      int ps = c.peerSlot[s];
+      p.state[ps] = REQUESTED;
+      p.peer[ps] = null;
+      out.send(p.handle, new DisconnectNotification(ps + RelayProtocol.NUM_RESERVED_IDS));
+    }
+    c.state[s] = FREE;
+    c.peer[s] = null;
+    c.peerKey[s] = null;
+  }
+
+  private void onData(Client<C> c, Data d) {
+    int s = d.connectionId() - RelayProtocol.NUM_RESERVED_IDS;
+    byte st = c.state[s];
+    if (st == FREE) {
+      kill(c, KillReason.UNKNOWN_CONNECTION_ID);
+    } else if (st == ONLINE) {
+      out.send(
+          c.peer[s].handle,
+          new Data((c.peerSlot[s] & 0xFF) + RelayProtocol.NUM_RESERVED_IDS, d.payload()));
+    }
+    // REQUESTED: the peer is not online; dropped silently
+  }
+
+  /**
+   * Keepalive, to be called about once a second: pings each client 30 s after its confirmation or
+   * its last ping, and kills it if a ping has gone 10 s without its pong.
+   */
+  public void tick(long now) {
+    List<Client<C>> timedOut = null;
+    for (Client<C> c : byKey.values()) {
+      long since = now - c.lastPingAt;
+      if (c.pendingPingId != 0) {
+        if (since >= timers.pingTimeoutMillis()) {
+          if (timedOut == null) {
+            timedOut = new ArrayList<>();
+          }
+          timedOut.add(c);
+        }
+      } else if (since >= timers.pingIntervalMillis()) {
+        long id;
+        do {
+          id = ThreadLocalRandom.current().nextLong();
+        } while (id == 0);
+        c.pendingPingId = id;
+        c.lastPingAt = now;
+        out.send(c.handle, new Ping(id));
+      }
+    }
+    if (timedOut != null) {
+      for (Client<C> c : timedOut) {
+        kill(c, KillReason.PING_TIMEOUT);
+      }
+    }
+  }
+}
