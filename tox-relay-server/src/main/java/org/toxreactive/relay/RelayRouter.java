@@ -125,6 +125,7 @@ public final class RelayRouter<C> {
 
   private final Output<C> out;
   private final Map<PublicKey, Client<C>> byKey = new HashMap<>();
+  private final Map<Long, Client<C>> byId = new HashMap<>();
   private final Timers timers;
   private long nextId = 1;
 
@@ -134,8 +135,7 @@ public final class RelayRouter<C> {
   public RelayRouter(Output<C> out) {
     this(
         out,
-        new Timers(
-            RelayProtocol.PING_INTERVAL.toMillis(), RelayProtocol.PING_TIMEOUT.toMillis()));
+        new Timers(RelayProtocol.PING_INTERVAL.toMillis(), RelayProtocol.PING_TIMEOUT.toMillis()));
   }
 
   public RelayRouter(Output<C> out, Timers timers) {
@@ -153,6 +153,11 @@ public final class RelayRouter<C> {
     return byKey.get(key);
   }
 
+  /** The live client with router id {@code id} (see {@link Client#id()}), or null. */
+  public Client<C> client(long id) {
+    return byId.get(id);
+  }
+
   /**
    * A link's first valid frame arrived: the client becomes confirmed (and routable). An older
    * confirmed link with the same key is killed first ({@link KillReason#DUPLICATE_KEY}).
@@ -164,6 +169,7 @@ public final class RelayRouter<C> {
     }
     Client<C> c = new Client<>(handle, key, nextId++, now);
     byKey.put(key, c);
+    byId.put(c.id, c);
     return c;
   }
 
@@ -192,6 +198,7 @@ public final class RelayRouter<C> {
 
   private void forget(Client<C> c) {
     c.alive = false;
+    byId.remove(c.id);
     if (byKey.get(c.key) == c) {
       byKey.remove(c.key);
     }

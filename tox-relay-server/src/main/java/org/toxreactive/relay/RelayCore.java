@@ -1,0 +1,296 @@
+package org.toxreactive.relay;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.handler.codec.DecoderException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.toxreactive.core.PublicKey;
+import org.toxreactive.transport.tcp.HandshakeException;
+import org.toxreactive.transport.tcp.ServerHandshakeHandler;
+import org.toxreactive.transport.tcp.packet.ForwardRequest;
+import org.toxreactive.transport.tcp.packet.OnionRequest;
+import org.toxreactive.transport.tcp.packet.RelayPacket;
+import reactor.core.Disposable;
+import reactor.netty.Connection;
+
+/**
+ * The I/O glue of a running relay: admits connections within the limits, runs the handshake,
+ * confirms clients on their first valid frame, and hands every packet to the {@link RelayRouter},
+ * which runs single-threaded on its own event loop together with the UDP bridge. Packets travel to
+ * the router as tasks on that loop; the router's output is written from there to each client's
+ * channel.
+ */
+final class RelayCore implements RelayRouter.Output<Channel> {
+  private static final Logger log = LoggerFactory.getLogger(RelayCore.class);
+
+  private final RelayServer.Config config;
+  final RelayMetrics metrics;
+  private final EventLoop routerLoop;
+  final RelayRouter<Channel> router;
+  private final ConcurrentHashMap<InetAddress, AtomicInteger> perIp = new ConcurrentHashMap<>();
+  private volatile OnionBridge bridge;
+  private volatile Channel udpChannel;
+  private Disposable ticker;
+
+  RelayCore(RelayServer.Config config, MeterRegistry registry, EventLoop routerLoop) {
+    this.config = config;
+    this.routerLoop = routerLoop;
+    this.router = new RelayRouter<>(this, config.timers());
+    this.metrics = new RelayMetrics(registry, router::clientCount);
+  }
+
+  long now() {
+    return config.scheduler().now(TimeUnit.MILLISECONDS);
+  }
+
+  void start() {
+    ticker =
+        config
+            .scheduler()
+            .schedulePeriodically(
+                () -> routerLoop.execute(() -> router.tick(now())), 1, 1, TimeUnit.SECONDS);
+  }
+
+  /** Stops the keepalive and ends every client (their peers are told). */
+  void shutdown() {
+    if (ticker != null) {
+      ticker.dispose();
+    }
+    routerLoop.execute(() -> router.killAll(KillReason.SHUTDOWN));
+  }
+
+  // ------------------------------------------------------------------ UDP bridge
+
+  void udpBound(Connection udp) {
+    udpChannel = udp.channel();
+    bridge =
+        new OnionBridge(
+            router::client, this::sendUdp, this::sendToClient, config.forwarding(), now());
+    udp.addHandlerLast("tox.relay.udp", new UdpInbound());
+    udp.channel().config().setAutoRead(true);
+  }
+
+  int udpPort() {
+    Channel ch = udpChannel;
+    return ch == null ? -1 : ((InetSocketAddress) ch.localAddress()).getPort();
+  }
+
+  private void sendUdp(ByteBuf datagram, InetSocketAddress to) {
+    udpChannel.writeAndFlush(new DatagramPacket(datagram, to), udpChannel.voidPromise());
+  }
+
+  private void sendToClient(RelayRouter.Client<Channel> client, RelayPacket packet) {
+    send(client.handle(), packet);
+  }
+
+  /** Runs on the router loop (the UDP channel is registered there). */
+  private final class UdpInbound extends ChannelDuplexHandler {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (!(msg instanceof DatagramPacket)) {
+        ctx.fireChannelRead(msg);
+        return;
+      }
+      DatagramPacket p = (DatagramPacket) msg;
+      try {
+        if (!bridge.onDatagram(p.content(), now())) {
+          metrics.udpDropped.increment();
+        }
+      } finally {
+        p.release();
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ router output (router loop)
+
+  @Override
+  public void send(Channel to, RelayPacket packet) {
+    if (!packet.kind().isPriority() && !to.isWritable()) {
+      metrics.dropped(packet.kind());
+      return;
+    }
+    metrics.out(packet.kind(), packet.encodedLength());
+    to.writeAndFlush(packet, to.voidPromise());
+  }
+
+  @Override
+  public void kill(Channel client, KillReason reason) {
+    metrics.killed(reason);
+    log.debug("killing {}: {}", client.remoteAddress(), reason);
+    client.close();
+  }
+
+  @Override
+  public void onionRequest(RelayRouter.Client<Channel> client, OnionRequest request) {
+    OnionBridge b = bridge;
+    if (b != null && b.onionRequest(client, request, now())) {
+      metrics.onionToUdp.increment();
+    }
+  }
+
+  @Override
+  public boolean forwardRequest(RelayRouter.Client<Channel> client, ForwardRequest request) {
+    OnionBridge b = bridge;
+    if (b == null || !b.forwardingEnabled()) {
+      return false;
+    }
+    b.forwardRequest(client, request, now());
+    metrics.forwardToUdp.increment();
+    return true;
+  }
+
+  // ------------------------------------------------------------------ connections
+
+  /** A new TCP connection: admit it within the limits, then start the handshake. */
+  void accept(Connection conn) {
+    Channel ch = conn.channel();
+    InetAddress ip = ((InetSocketAddress) ch.remoteAddress()).getAddress();
+    RelayLimits limits = config.limits();
+    AtomicInteger fromIp = perIp.computeIfAbsent(ip, k -> new AtomicInteger());
+    if (metrics.open.get() >= limits.maxConnections()) {
+      metrics.refusedTotal.increment();
+      ch.close();
+      return;
+    }
+    if (fromIp.incrementAndGet() > limits.maxConnectionsPerIp()) {
+      release(ip, fromIp);
+      metrics.refusedPerIp.increment();
+      ch.close();
+      return;
+    }
+    if (metrics.unconfirmed.incrementAndGet() > limits.maxUnconfirmed()) {
+      metrics.unconfirmed.decrementAndGet();
+      release(ip, fromIp);
+      metrics.refusedUnconfirmed.increment();
+      ch.close();
+      return;
+    }
+    metrics.open.incrementAndGet();
+    ClientLink link = new ClientLink(ch, ip, fromIp);
+    conn.addHandlerLast("tox.relay.handshake", new ServerHandshakeHandler(config.keys()));
+    conn.addHandlerLast("tox.relay.client", link);
+    ch.config().setAutoRead(true);
+    link.deadline =
+        config
+            .scheduler()
+            .schedule(
+                link::checkConfirmed, limits.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void release(InetAddress ip, AtomicInteger fromIp) {
+    if (fromIp.decrementAndGet() <= 0) {
+      perIp.remove(ip, fromIp);
+    }
+  }
+
+  /** One client's link; channel callbacks run on its event loop. */
+  private final class ClientLink extends ChannelDuplexHandler {
+    private final Channel channel;
+    private final InetAddress ip;
+    private final AtomicInteger fromIp;
+    private PublicKey key;
+    private volatile boolean confirmed;
+    private volatile Disposable deadline;
+
+    /** Written and read on the router loop only. */
+    private RelayRouter.Client<Channel> client;
+
+    ClientLink(Channel channel, InetAddress ip, AtomicInteger fromIp) {
+      this.channel = channel;
+      this.ip = ip;
+      this.fromIp = fromIp;
+    }
+
+    void checkConfirmed() {
+      if (!confirmed && channel.isActive()) {
+        metrics.killed(KillReason.HANDSHAKE_TIMEOUT);
+        channel.close();
+      }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+      if (evt instanceof ServerHandshakeHandler.ClientAccepted) {
+        key = ((ServerHandshakeHandler.ClientAccepted) evt).clientKey();
+        return;
+      }
+      super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (!(msg instanceof RelayPacket)) {
+        ctx.fireChannelRead(msg);
+        return;
+      }
+      RelayPacket packet = (RelayPacket) msg;
+      metrics.in(packet.kind(), packet.encodedLength());
+      if (!confirmed) {
+        confirmed = true;
+        metrics.unconfirmed.decrementAndGet();
+        Disposable d = deadline;
+        if (d != null) {
+          d.dispose();
+        }
+        PublicKey k = key;
+        routerLoop.execute(
+            () -> {
+              long now = now();
+              client = router.confirm(channel, k, now);
+              router.handle(client, packet, now);
+            });
+      } else {
+        routerLoop.execute(() -> router.handle(client, packet, now()));
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (cause instanceof HandshakeException) {
+        metrics.handshakeFailures.increment();
+      } else if (!(cause instanceof IOException)) {
+        // failed decryption, a frame over 2048, a malformed packet
+        metrics.killed(KillReason.PROTOCOL_ERROR);
+        if (!(cause instanceof org.toxreactive.core.ToxProtocolException
+            || cause instanceof DecoderException)) {
+          log.warn("unexpected error on {}", channel.remoteAddress(), cause);
+        }
+      }
+      ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+      metrics.open.decrementAndGet();
+      release(ip, fromIp);
+      if (!confirmed) {
+        metrics.unconfirmed.decrementAndGet();
+        Disposable d = deadline;
+        if (d != null) {
+          d.dispose();
+        }
+      } else {
+        routerLoop.execute(
+            () -> {
+              if (client != null) {
+                router.disconnected(client);
+              }
+            });
+      }
+      super.channelInactive(ctx);
+    }
+  }
+}

@@ -1,0 +1,297 @@
+package org.toxreactive.relay;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.toxreactive.core.KeyPair;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.Connection;
+import reactor.netty.DisposableServer;
+import reactor.netty.tcp.TcpServer;
+import reactor.netty.udp.UdpServer;
+
+/**
+ * A Tox TCP relay that c-toxcore clients can use. Immutable builder; {@link #bind()} starts it.
+ *
+ * <pre>{@code
+ * RunningRelay relay = RelayServer.create()
+ *     .keys(KeyPair.fromKeysFile(Files.readAllBytes(keysFile)))
+ *     .ports(List.of(33445, 3389, 443))   // binds what it can, fails only if none binds
+ *     .udpPort(33445)                      // onion/forwarding bridge; 0 turns it off
+ *     .bindNow();
+ * System.out.println(relay.publicKey() + " on " + relay.ports());
+ * relay.disposeNow(Duration.ofSeconds(5));
+ * }</pre>
+ */
+public final class RelayServer {
+  private static final Logger log = LoggerFactory.getLogger(RelayServer.class);
+
+  /** Read-only configuration. */
+  public record Config(
+      KeyPair keys,
+      String host,
+      List<Integer> ports,
+      int udpPort,
+      boolean forwarding,
+      RelayLimits limits,
+      MeterRegistry registry,
+      Scheduler scheduler,
+      RelayRouter.Timers timers) {}
+
+  private final Config c;
+
+  private RelayServer(Config c) {
+    this.c = c;
+  }
+
+  /** A relay with a fresh key pair on 0.0.0.0, ports 33445, 3389 and 443, UDP 33445. */
+  public static RelayServer create() {
+    return new RelayServer(
+        new Config(
+            KeyPair.generate(),
+            "0.0.0.0",
+            List.of(33445, 3389, 443),
+            33445,
+            true,
+            RelayLimits.defaults(),
+            null,
+            Schedulers.parallel(),
+            new RelayRouter.Timers(30_000, 10_000)));
+  }
+
+  public Config configuration() {
+    return c;
+  }
+
+  /** The relay's long-term key pair; its public key is what clients are given. */
+  public RelayServer keys(KeyPair keys) {
+    return new RelayServer(
+        new Config(
+            Objects.requireNonNull(keys),
+            c.host,
+            c.ports,
+            c.udpPort,
+            c.forwarding,
+            c.limits,
+            c.registry,
+            c.scheduler,
+            c.timers));
+  }
+
+  /** Address to listen on (TCP and UDP), e.g. {@code 127.0.0.1} or {@code 0.0.0.0}. */
+  public RelayServer host(String host) {
+    return new RelayServer(
+        new Config(
+            c.keys,
+            Objects.requireNonNull(host),
+            c.ports,
+            c.udpPort,
+            c.forwarding,
+            c.limits,
+            c.registry,
+            c.scheduler,
+            c.timers));
+  }
+
+  /** TCP ports; 0 picks a free one. */
+  public RelayServer ports(List<Integer> ports) {
+    if (ports.isEmpty()) {
+      throw new IllegalArgumentException("at least one TCP port is needed");
+    }
+    return new RelayServer(
+        new Config(
+            c.keys,
+            c.host,
+            List.copyOf(ports),
+            c.udpPort,
+            c.forwarding,
+            c.limits,
+            c.registry,
+            c.scheduler,
+            c.timers));
+  }
+
+  public RelayServer port(int port) {
+    return ports(List.of(port));
+  }
+
+  /** UDP port of the onion/forwarding bridge; 0 picks a free one; -1 disables the bridge. */
+  public RelayServer udpPort(int udpPort) {
+    return new RelayServer(
+        new Config(
+            c.keys,
+            c.host,
+            c.ports,
+            udpPort,
+            c.forwarding,
+            c.limits,
+            c.registry,
+            c.scheduler,
+            c.timers));
+  }
+
+  /** Whether TCP id 10 (forward request) is served; when off it kills the sender, as c-toxcore. */
+  public RelayServer forwarding(boolean enabled) {
+    return new RelayServer(
+        new Config(
+            c.keys,
+            c.host,
+            c.ports,
+            c.udpPort,
+            enabled,
+            c.limits,
+            c.registry,
+            c.scheduler,
+            c.timers));
+  }
+
+  public RelayServer limits(RelayLimits limits) {
+    return new RelayServer(
+        new Config(
+            c.keys,
+            c.host,
+            c.ports,
+            c.udpPort,
+            c.forwarding,
+            Objects.requireNonNull(limits),
+            c.registry,
+            c.scheduler,
+            c.timers));
+  }
+
+  /**
+   * Where meters go (default: a private SimpleMeterRegistry, see {@link RunningRelay#metrics()}).
+   */
+  public RelayServer metrics(MeterRegistry registry) {
+    return new RelayServer(
+        new Config(
+            c.keys,
+            c.host,
+            c.ports,
+            c.udpPort,
+            c.forwarding,
+            c.limits,
+            registry,
+            c.scheduler,
+            c.timers));
+  }
+
+  /** Clock and timers: keepalive ticks, handshake deadlines. */
+  public RelayServer scheduler(Scheduler scheduler) {
+    return new RelayServer(
+        new Config(
+            c.keys,
+            c.host,
+            c.ports,
+            c.udpPort,
+            c.forwarding,
+            c.limits,
+            c.registry,
+            Objects.requireNonNull(scheduler),
+            c.timers));
+  }
+
+  /** Keepalive ping interval and pong deadline (defaults 30 s, 10 s). */
+  public RelayServer keepalive(Duration interval, Duration timeout) {
+    return new RelayServer(
+        new Config(
+            c.keys,
+            c.host,
+            c.ports,
+            c.udpPort,
+            c.forwarding,
+            c.limits,
+            c.registry,
+            c.scheduler,
+            new RelayRouter.Timers(interval.toMillis(), timeout.toMillis())));
+  }
+
+  /**
+   * Binds every configured TCP port it can (a port that fails is skipped with a warning) and the
+   * UDP bridge. Errors if no TCP port binds.
+   */
+  public Mono<RunningRelay> bind() {
+    return Mono.fromCallable(this::bindBlocking).subscribeOn(Schedulers.boundedElastic());
+  }
+
+  public RunningRelay bindNow() {
+    return bindBlocking();
+  }
+
+  private RunningRelay bindBlocking() {
+    MeterRegistry registry = c.registry != null ? c.registry : new SimpleMeterRegistry();
+    EventLoopGroup routerLoop =
+        new MultiThreadIoEventLoopGroup(
+            1,
+            new io.netty.util.concurrent.DefaultThreadFactory("tox-relay-router", true),
+            NioIoHandler.newFactory());
+    RelayCore core = new RelayCore(c, registry, routerLoop.next());
+
+    Connection udp = null;
+    if (c.udpPort >= 0) {
+      try {
+        udp =
+            UdpServer.create()
+                .host(c.host)
+                .port(c.udpPort)
+                .runOn(routerLoop)
+                .doOnBound(core::udpBound)
+                .bindNow(Duration.ofSeconds(10));
+      } catch (RuntimeException e) {
+        log.warn(
+            "UDP port {} could not be bound ({}); onion and forwarding are off",
+            c.udpPort,
+            e.getMessage());
+      }
+    }
+
+    List<DisposableServer> servers = new ArrayList<>();
+    for (int port : c.ports) {
+      try {
+        servers.add(
+            TcpServer.create()
+                .host(c.host)
+                .port(port)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(
+                    ChannelOption.WRITE_BUFFER_WATER_MARK,
+                    new WriteBufferWaterMark(
+                        c.limits.maxQueuedBytes() / 2, c.limits.maxQueuedBytes()))
+                .doOnConnection(core::accept)
+                .bindNow(Duration.ofSeconds(10)));
+      } catch (RuntimeException e) {
+        log.warn("TCP port {} could not be bound: {}", port, rootMessage(e));
+      }
+    }
+    if (servers.isEmpty()) {
+      if (udp != null) {
+        udp.disposeNow();
+      }
+      routerLoop.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+      throw new IllegalStateException("none of the TCP ports " + c.ports + " could be bound");
+    }
+    core.start();
+    return new RunningRelay(c, core, servers, udp, routerLoop, registry);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage();
+  }
+}

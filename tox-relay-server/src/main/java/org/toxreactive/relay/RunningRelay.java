@@ -1,0 +1,126 @@
+package org.toxreactive.relay;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.toxreactive.core.PublicKey;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.netty.Connection;
+import reactor.netty.DisposableServer;
+
+/** A bound relay, as returned by {@link RelayServer#bind()}. */
+public final class RunningRelay implements Disposable {
+  private final RelayServer.Config config;
+  private final RelayCore core;
+  private final List<DisposableServer> servers;
+  private final Connection udp;
+  private final EventLoopGroup routerLoop;
+  private final MeterRegistry registry;
+  private final Sinks.Empty<Void> disposed = Sinks.empty();
+  private volatile boolean isDisposed;
+
+  RunningRelay(
+      RelayServer.Config config,
+      RelayCore core,
+      List<DisposableServer> servers,
+      Connection udp,
+      EventLoopGroup routerLoop,
+      MeterRegistry registry) {
+    this.config = config;
+    this.core = core;
+    this.servers = servers;
+    this.udp = udp;
+    this.routerLoop = routerLoop;
+    this.registry = registry;
+  }
+
+  /** The relay's public key: what clients put next to its address. */
+  public PublicKey publicKey() {
+    return config.keys().publicKey();
+  }
+
+  /** The TCP ports actually bound. */
+  public List<Integer> ports() {
+    return servers.stream().map(DisposableServer::port).toList();
+  }
+
+  /** The first bound TCP port. */
+  public int port() {
+    return servers.get(0).port();
+  }
+
+  /** The bound UDP port of the onion/forwarding bridge, or -1 if it is off. */
+  public int udpPort() {
+    return core.udpPort();
+  }
+
+  public List<InetSocketAddress> addresses() {
+    return servers.stream().map(s -> (InetSocketAddress) s.address()).toList();
+  }
+
+  /** Confirmed clients now. */
+  public int clients() {
+    return core.router.clientCount();
+  }
+
+  /** Open TCP connections now (confirmed or not). */
+  public int connections() {
+    return core.metrics.open.get();
+  }
+
+  /** Kills recorded with {@code reason} so far. */
+  public long kills(KillReason reason) {
+    return (long) core.metrics.kills(reason);
+  }
+
+  public MeterRegistry metrics() {
+    return registry;
+  }
+
+  /**
+   * Stops accepting, ends every client link (peers are told), closes the UDP bridge and stops the
+   * router thread.
+   */
+  @Override
+  public void dispose() {
+    disposeNow(Duration.ofSeconds(5));
+  }
+
+  public void disposeNow(Duration timeout) {
+    if (isDisposed) {
+      return;
+    }
+    isDisposed = true;
+    for (DisposableServer s : servers) {
+      s.disposeNow(timeout);
+    }
+    core.shutdown();
+    if (udp != null) {
+      udp.disposeNow(timeout);
+    }
+    routerLoop
+        .shutdownGracefully(0, timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .awaitUninterruptibly(timeout.toMillis());
+    disposed.tryEmitEmpty();
+  }
+
+  @Override
+  public boolean isDisposed() {
+    return isDisposed;
+  }
+
+  /** Completes once the relay has been disposed. */
+  public Mono<Void> onDispose() {
+    return disposed.asMono();
+  }
+
+  @Override
+  public String toString() {
+    return "RunningRelay[" + publicKey().toHex() + " tcp=" + ports() + " udp=" + udpPort() + "]";
+  }
+}
