@@ -30,11 +30,20 @@ final class RawRelayClient implements AutoCloseable {
   }
 
   RawRelayClient(int port, KeyPair keys) throws IOException {
+    this(new Socket("127.0.0.1", port), keys);
+  }
+
+  private RawRelayClient(Socket socket, KeyPair keys) throws IOException {
     this.keys = keys;
-    socket = new Socket("127.0.0.1", port);
+    this.socket = socket;
     socket.setSoTimeout(5_000);
     in = new DataInputStream(socket.getInputStream());
     out = socket.getOutputStream();
+  }
+
+  /** Uses an already connected socket (e.g. bound to another loopback address). */
+  static RawRelayClient over(Socket connected) throws IOException {
+    return new RawRelayClient(connected, KeyPair.generate());
   }
 
   /** Performs the handshake against a relay with {@code relayKey}. */
