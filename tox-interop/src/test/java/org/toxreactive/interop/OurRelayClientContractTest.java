@@ -1,0 +1,28 @@
+package org.toxreactive.interop;
+
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.toxreactive.relay.RelayServer;
+import org.toxreactive.relay.RunningRelay;
+import org.toxreactive.transport.tcp.RelayAddress;
+
+/** Our relay client against our relay server: the same contract tox-bootstrapd passes. */
+class OurRelayClientContractTest extends RelayClientContract {
+  private static RunningRelay server;
+
+  @BeforeAll
+  static void startRelay() {
+    server = RelayServer.create().host("127.0.0.1").port(0).udpPort(0).bindNow();
+  }
+
+  @AfterAll
+  static void stopRelay() {
+    server.disposeNow(Duration.ofSeconds(5));
+  }
+
+  @Override
+  RelayAddress relay() {
+    return RelayAddress.of("127.0.0.1", server.port(), server.publicKey());
+  }
+}

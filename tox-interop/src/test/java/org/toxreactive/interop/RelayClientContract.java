@@ -1,0 +1,85 @@
+package org.toxreactive.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.toxreactive.core.Bytes;
+import org.toxreactive.core.KeyPair;
+import org.toxreactive.transport.tcp.RelayAddress;
+import org.toxreactive.transport.tcp.RelayClient;
+import org.toxreactive.transport.tcp.RelayConnection;
+import org.toxreactive.transport.tcp.RelayEvent;
+import org.toxreactive.transport.tcp.RelayRejectedException;
+import reactor.test.StepVerifier;
+
+/**
+ * The relay-client contract: the same suite runs against Debian's tox-bootstrapd 0.2.18 and against
+ * our relay server, so both sides of our protocol code are checked against c-toxcore.
+ */
+abstract class RelayClientContract {
+  private final List<RelayConnection> open = new CopyOnWriteArrayList<>();
+
+  /** The relay under test, running. */
+  abstract RelayAddress relay();
+
+  @AfterEach
+  void closeLinks() {
+    open.forEach(RelayConnection::dispose);
+  }
+
+  private RelayConnection connect(KeyPair keys) {
+    RelayConnection c = RelayClient.create(relay(), keys).connectNow();
+    open.add(c);
+    return c;
+  }
+
+  @Test
+  void handshakesAndAnswersItsPing() {
+    RelayConnection c = connect(KeyPair.generate());
+    Duration rtt = c.ping().block(Duration.ofSeconds(5));
+    assertThat(rtt).isPositive().isLessThan(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void routesTwoClientsToEachOtherAndRelaysDataBothWaysAndOob() {
+    KeyPair a = KeyPair.generate();
+    KeyPair b = KeyPair.generate();
+    RelayConnection ca = connect(a);
+    RelayConnection cb = connect(b);
+
+    StepVerifier.create(ca.events().filter(e -> !(e instanceof RelayEvent.RouteAssigned)))
+        .then(() -> assertThat(ca.route(b.publicKey()).block(Duration.ofSeconds(5))).isEqualTo(16))
+        .then(() -> assertThat(cb.route(a.publicKey()).block(Duration.ofSeconds(5))).isEqualTo(16))
+        .expectNext(new RelayEvent.PeerOnline(16, b.publicKey()))
+        .then(() -> cb.send(16, Bytes.ofUtf8("from b")).block(Duration.ofSeconds(5)))
+        .expectNext(new RelayEvent.DataReceived(16, b.publicKey(), Bytes.ofUtf8("from b")))
+        .then(() -> cb.sendOob(a.publicKey(), Bytes.ofHex("18ff00")).block(Duration.ofSeconds(5)))
+        .expectNext(new RelayEvent.OobReceived(b.publicKey(), Bytes.ofHex("18ff00")))
+        .then(() -> cb.disconnect(16).block(Duration.ofSeconds(5)))
+        .expectNext(new RelayEvent.PeerOffline(16, b.publicKey()))
+        .then(() -> assertThat(cb.route(a.publicKey()).block(Duration.ofSeconds(5))).isEqualTo(16))
+        .expectNext(new RelayEvent.PeerOnline(16, b.publicKey()))
+        .then(() -> ca.send(16, Bytes.ofUtf8("from a")).block(Duration.ofSeconds(5)))
+        .thenCancel()
+        .verify(Duration.ofSeconds(15));
+
+    // b's events were buffered since its link opened
+    StepVerifier.create(cb.events().ofType(RelayEvent.DataReceived.class))
+        .expectNext(new RelayEvent.DataReceived(16, a.publicKey(), Bytes.ofUtf8("from a")))
+        .thenCancel()
+        .verify(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void routingToOurOwnKeyIsRefused() {
+    KeyPair a = KeyPair.generate();
+    RelayConnection ca = connect(a);
+    StepVerifier.create(ca.route(a.publicKey()))
+        .expectError(RelayRejectedException.class)
+        .verify(Duration.ofSeconds(5));
+  }
+}
