@@ -11,6 +11,7 @@ import reactor.netty.Connection;
 import reactor.netty.tcp.TcpClient;
 import reactor.netty.transport.ProxyProvider;
 import reactor.util.retry.Retry;
+import reactor.util.retry.RetryBackoffSpec;
 
 /**
  * Connects to a Tox TCP relay (ours, tox-bootstrapd, or any c-toxcore relay). Immutable: every
@@ -199,7 +200,14 @@ public final class RelayClient {
                                 Mono.error(
                                     () -> new RelayProtocolException("relay link lost: " + c))))
                     .doOnCancel(c::dispose))
-        .retryWhen(config.reconnect);
+        .retryWhen(withScheduler(config.reconnect));
+  }
+
+  /** Backoff delays run on the client's scheduler too, so virtual time drives reconnects. */
+  private Retry withScheduler(Retry policy) {
+    return policy instanceof RetryBackoffSpec
+        ? ((RetryBackoffSpec) policy).scheduler(config.scheduler)
+        : policy;
   }
 
   private Mono<RelayConnection> handshake(Connection conn) {

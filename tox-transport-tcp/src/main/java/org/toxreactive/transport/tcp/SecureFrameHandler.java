@@ -78,7 +78,9 @@ final class SecureFrameHandler extends ChannelDuplexHandler {
     RelayPacket packet = (RelayPacket) msg;
     if (!packet.kind().isPriority() && !ctx.channel().isWritable()) {
       droppedPackets++;
-      promise.setFailure(RelayBackpressureException.INSTANCE);
+      if (!promise.isVoid()) { // failing a void promise would fire exceptionCaught and close us
+        promise.setFailure(RelayBackpressureException.INSTANCE);
+      }
       return;
     }
     int len = packet.encodedLength();
