@@ -1,0 +1,12 @@
+package org.toxreactive.core.transport;
+
+import java.util.Objects;
+import org.toxreactive.core.Bytes;
+
+/** One packet and the path it came on (inbound) or goes on (outbound). */
+public record Datagram(Path path, Bytes data) {
+  public Datagram {
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(data, "data");
+  }
+}

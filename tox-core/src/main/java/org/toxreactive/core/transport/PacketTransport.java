@@ -1,0 +1,38 @@
+package org.toxreactive.core.transport;
+
+import org.toxreactive.core.Bytes;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * A way to exchange whole packets with peers: UDP, a set of relays, or a simulated network. The SPI
+ * net_crypto is written against.
+ *
+ * <p>Contract (every implementation MUST):
+ *
+ * <ul>
+ *   <li>{@link #receive()} may be subscribed at most once at a time; it emits every inbound packet
+ *       with its path, in arrival order, completes when the transport is disposed and errors only
+ *       on a failure that ends the transport. A slow subscriber makes the transport drop packets
+ *       (counted), never buffer without bound: these are datagrams.
+ *   <li>{@link #send} never throws: it returns a Mono that completes once the packet is handed to
+ *       the network, or errors with {@link IllegalArgumentException} for a path this transport
+ *       cannot serve or a packet larger than {@link #maxPacketSize()}. Completion is not delivery.
+ *   <li>Packets are immutable {@link Bytes}; no reference-counted object crosses this interface.
+ *   <li>All methods are thread-safe.
+ * </ul>
+ */
+public interface PacketTransport extends Disposable {
+  /** Inbound packets; see the class contract. */
+  Flux<Datagram> receive();
+
+  /** Sends {@code data} on {@code path}; see the class contract. */
+  Mono<Void> send(Path path, Bytes data);
+
+  /** Whether this transport can send on {@code path} at all. */
+  boolean serves(Path path);
+
+  /** Largest packet {@link #send} accepts. */
+  int maxPacketSize();
+}

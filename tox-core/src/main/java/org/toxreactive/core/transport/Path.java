@@ -1,0 +1,37 @@
+package org.toxreactive.core.transport;
+
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import org.toxreactive.core.PublicKey;
+
+/**
+ * Which way a packet came or goes: directly over UDP, or through a TCP relay to a peer. A value;
+ * replies go back the way their request came.
+ */
+public sealed interface Path permits Path.Udp, Path.Relay {
+  /** Direct UDP to or from {@code address}. */
+  record Udp(InetSocketAddress address) implements Path {
+    public Udp {
+      Objects.requireNonNull(address, "address");
+    }
+  }
+
+  /**
+   * Through the relay with long-term key {@code relay}, to or from the peer with DHT key {@code
+   * peer}.
+   */
+  record Relay(PublicKey relay, PublicKey peer) implements Path {
+    public Relay {
+      Objects.requireNonNull(relay, "relay");
+      Objects.requireNonNull(peer, "peer");
+    }
+  }
+
+  static Path udp(InetSocketAddress address) {
+    return new Udp(address);
+  }
+
+  static Path relay(PublicKey relay, PublicKey peer) {
+    return new Relay(relay, peer);
+  }
+}
