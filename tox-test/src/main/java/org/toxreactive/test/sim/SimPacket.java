@@ -1,0 +1,45 @@
+package org.toxreactive.test.sim;
+
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Objects;
+
+/**
+ * A packet on the simulated network: who sent it, to whom, and its bytes (copied in and out, so a
+ * packet is a value).
+ */
+public record SimPacket(String from, String to, byte[] data) {
+  public SimPacket {
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(to, "to");
+    data = data.clone();
+  }
+
+  /** A copy of the bytes. */
+  @Override
+  public byte[] data() {
+    return data.clone();
+  }
+
+  public int length() {
+    return data.length;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SimPacket p
+        && from.equals(p.from)
+        && to.equals(p.to)
+        && Arrays.equals(data, p.data);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(from, to, Arrays.hashCode(data));
+  }
+
+  @Override
+  public String toString() {
+    return from + "->" + to + "[" + HexFormat.of().formatHex(data) + "]";
+  }
+}

@@ -1,0 +1,145 @@
+package org.toxreactive.transport.udp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetAddress;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.toxreactive.core.Bytes;
+import org.toxreactive.core.transport.Datagram;
+import org.toxreactive.core.transport.Path;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+
+/**
+ * The inbound end of a {@link UdpTransport}: the last handler of its channel. Consumes every {@link
+ * DatagramPacket}: drops it if it is too large or a rate-limited cookie request, else copies it
+ * into a {@link Datagram} for the subscriber of {@link #receive()}. The packet is released here,
+ * before this method returns, whatever happens to it: no buffer leaves the event loop.
+ *
+ * <p>The subscriber's buffer is bounded; what does not fit, and what arrives while nobody
+ * subscribes, is dropped and counted. Everything except {@link #receive()} and the counters runs on
+ * the channel's event loop, which also serialises emissions into the subscriber's sink.
+ */
+final class UdpInbound extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(UdpInbound.class);
+
+  /** First byte of a net_crypto cookie request, the only packet kind that is rate-limited. */
+  static final byte COOKIE_REQUEST = 0x18;
+
+  private final int maxDatagramSize;
+  private final int queueCapacity;
+  private final RateLimiter<InetAddress> cookieLimiter;
+  private final AtomicReference<Sinks.Many<Datagram>> receiver = new AtomicReference<>();
+  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong oversize = new AtomicLong();
+  private final AtomicLong rateLimited = new AtomicLong();
+  private volatile boolean closed;
+
+  UdpInbound(int maxDatagramSize, int queueCapacity, RateLimiter<InetAddress> cookieLimiter) {
+    this.maxDatagramSize = maxDatagramSize;
+    this.queueCapacity = queueCapacity;
+    this.cookieLimiter = cookieLimiter;
+  }
+
+  /** See {@link UdpTransport#receive()}. */
+  Flux<Datagram> receive() {
+    return Flux.defer(
+        () -> {
+          if (closed) {
+            return Flux.empty();
+          }
+          Sinks.Many<Datagram> sink =
+              Sinks.many().unicast().onBackpressureBuffer(new ArrayBlockingQueue<>(queueCapacity));
+          if (!receiver.compareAndSet(null, sink)) {
+            return Flux.error(
+                new IllegalStateException(
+                    "receive() already has a subscriber; a transport allows one at a time"));
+          }
+          if (closed) {
+            // Closed between the check and the install: the event loop may have missed this sink.
+            sink.tryEmitComplete();
+          }
+          return sink.asFlux().doFinally(signal -> receiver.compareAndSet(sink, null));
+        });
+  }
+
+  long dropped() {
+    return dropped.get();
+  }
+
+  long oversize() {
+    return oversize.get();
+  }
+
+  long rateLimited() {
+    return rateLimited.get();
+  }
+
+  /** Consumes {@code msg}: a {@link DatagramPacket} is released here; anything else passes on. */
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof DatagramPacket)) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    DatagramPacket packet = (DatagramPacket) msg;
+    try {
+      Datagram datagram = accept(packet);
+      if (datagram != null) {
+        emit(datagram);
+      }
+    } finally {
+      packet.release();
+    }
+  }
+
+  /** Borrows {@code packet}: a copy of it, or null if it is dropped. */
+  private Datagram accept(DatagramPacket packet) {
+    ByteBuf content = packet.content();
+    int length = content.readableBytes();
+    if (length > maxDatagramSize) {
+      // The channel reads at most maxDatagramSize + 1 bytes, so a longer datagram shows up here
+      // truncated to exactly that: never deliver a truncated packet.
+      oversize.incrementAndGet();
+      return null;
+    }
+    if (length > 0
+        && content.getByte(content.readerIndex()) == COOKIE_REQUEST
+        && !cookieLimiter.tryAcquire(packet.sender().getAddress())) {
+      rateLimited.incrementAndGet();
+      return null;
+    }
+    return new Datagram(Path.udp(packet.sender()), Bytes.copyOf(content));
+  }
+
+  private void emit(Datagram datagram) {
+    Sinks.Many<Datagram> sink = receiver.get();
+    if (sink == null || sink.tryEmitNext(datagram).isFailure()) {
+      dropped.incrementAndGet();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    closed = true;
+    Sinks.Many<Datagram> sink = receiver.get();
+    if (sink != null) {
+      sink.tryEmitComplete();
+    }
+    ctx.fireChannelInactive();
+  }
+
+  /**
+   * A read error on a datagram socket concerns one datagram, not the transport: log it and go on.
+   */
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.debug("UDP read error on {}", ctx.channel().localAddress(), cause);
+  }
+}

@@ -1,0 +1,419 @@
+package org.toxreactive.transport.udp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import org.toxreactive.core.Bytes;
+import org.toxreactive.core.transport.Datagram;
+import org.toxreactive.core.transport.PacketTransport;
+import org.toxreactive.core.transport.Path;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.Connection;
+import reactor.netty.udp.UdpServer;
+
+/**
+ * The direct path: a {@link PacketTransport} on one UDP socket (Reactor Netty {@link UdpServer}).
+ * Serves {@link Path.Udp} only.
+ *
+ * <pre>{@code
+ * UdpTransport udp = UdpTransport.create()
+ *     .host("0.0.0.0")
+ *     .port(33445)
+ *     .receiveBuffer(1 << 20)      // SO_RCVBUF, bytes
+ *     .receiveQueue(4096)          // datagrams buffered for a slow subscriber
+ *     .bindNow();
+ * udp.receive().subscribe(d -> handle(d.path(), d.data()));
+ * udp.send(Path.udp(peer), packet).subscribe();
+ * udp.dispose();                   // closes the socket, completes receive()
+ * }</pre>
+ *
+ * <p>Inbound, in this order: a datagram longer than {@link Builder#maxDatagramSize(int)} (default
+ * 2048) is dropped and counted in {@link #oversizeInbound()}; a cookie request (first byte 0x18)
+ * beyond the per-source-IP token bucket (10, one more every 100 ms, as c-toxcore HEAD) is dropped
+ * and counted in {@link #rateLimited()}; anything else is copied into {@link Bytes}, its buffer
+ * released at once, and queued for the subscriber of {@link #receive()}. A full queue, or no
+ * subscriber, drops it and counts it in {@link #droppedInbound()}. Datagrams are emitted on the
+ * socket's event loop: subscribers that do real work should {@code publishOn} elsewhere.
+ */
+public final class UdpTransport implements PacketTransport {
+  /** Largest packet {@link #send} accepts: c-toxcore's MAX_CRYPTO_PACKET_SIZE. */
+  public static final int MAX_PACKET_SIZE = 1400;
+
+  /** Rate-limit buckets kept at most (one per source IP that sent a cookie request lately). */
+  static final int MAX_RATE_LIMITED_SOURCES = 65_536;
+
+  private static final String INBOUND_HANDLER = "tox.udp.inbound";
+
+  /**
+   * Read-only configuration.
+   *
+   * @param receiveBufferBytes SO_RCVBUF, or 0 for the operating system's default
+   * @param receiveQueue datagrams buffered for a slow subscriber before dropping
+   * @param maxDatagramSize longer inbound datagrams are dropped
+   * @param cookieBurst cookie requests one source IP may send at once
+   * @param cookieRefill time for one more cookie request token
+   * @param scheduler the clock of the rate limiter
+   */
+  public record Config(
+      String host,
+      int port,
+      int receiveBufferBytes,
+      int receiveQueue,
+      int maxDatagramSize,
+      int cookieBurst,
+      Duration cookieRefill,
+      Scheduler scheduler) {
+    public Config {
+      Objects.requireNonNull(host, "host");
+      Objects.requireNonNull(cookieRefill, "cookieRefill");
+      Objects.requireNonNull(scheduler, "scheduler");
+      if (port < 0 || port > 0xFFFF) {
+        throw new IllegalArgumentException("port out of range: " + port);
+      }
+      if (receiveBufferBytes < 0) {
+        throw new IllegalArgumentException(
+            "receiveBufferBytes must be >= 0: " + receiveBufferBytes);
+      }
+      if (receiveQueue < 1) {
+        throw new IllegalArgumentException("receiveQueue must be >= 1: " + receiveQueue);
+      }
+      if (maxDatagramSize < 1 || maxDatagramSize > 0xFFFF) {
+        throw new IllegalArgumentException("maxDatagramSize out of range: " + maxDatagramSize);
+      }
+      if (cookieBurst < 1) {
+        throw new IllegalArgumentException("cookieBurst must be >= 1: " + cookieBurst);
+      }
+      if (cookieRefill.isNegative() || cookieRefill.isZero()) {
+        throw new IllegalArgumentException("cookieRefill must be positive: " + cookieRefill);
+      }
+    }
+  }
+
+  private final Connection connection;
+  private final UdpInbound inbound;
+  private final InetSocketAddress localAddress;
+
+  private UdpTransport(Connection connection, UdpInbound inbound) {
+    this.connection = connection;
+    this.inbound = inbound;
+    this.localAddress = (InetSocketAddress) connection.channel().localAddress();
+  }
+
+  /**
+   * An unbound transport on 0.0.0.0, an ephemeral port, the OS receive buffer, a queue of 4096
+   * datagrams, 2048-byte datagrams, cookie requests limited to 10 per source and one more per 100
+   * ms on {@link Schedulers#parallel()}'s clock.
+   */
+  public static Builder create() {
+    return new Builder(
+        new Config("0.0.0.0", 0, 0, 4096, 2048, 10, Duration.ofMillis(100), Schedulers.parallel()));
+  }
+
+  /**
+   * Immutable: every setter returns a new builder, so one can be shared and varied. {@link #bind()}
+   * opens a socket each time it is subscribed.
+   */
+  public static final class Builder {
+    private final Config c;
+
+    private Builder(Config c) {
+      this.c = c;
+    }
+
+    public Config configuration() {
+      return c;
+    }
+
+    /** Local address to bind, e.g. "127.0.0.1", "0.0.0.0", "::". */
+    public Builder host(String host) {
+      return new Builder(
+          new Config(
+              host,
+              c.port,
+              c.receiveBufferBytes,
+              c.receiveQueue,
+              c.maxDatagramSize,
+              c.cookieBurst,
+              c.cookieRefill,
+              c.scheduler));
+    }
+
+    /** Local port; 0 picks a free one (see {@link UdpTransport#localAddress()}). */
+    public Builder port(int port) {
+      return new Builder(
+          new Config(
+              c.host,
+              port,
+              c.receiveBufferBytes,
+              c.receiveQueue,
+              c.maxDatagramSize,
+              c.cookieBurst,
+              c.cookieRefill,
+              c.scheduler));
+    }
+
+    /** The socket's receive buffer (SO_RCVBUF) in bytes; 0 keeps the operating system's. */
+    public Builder receiveBuffer(int bytes) {
+      return new Builder(
+          new Config(
+              c.host,
+              c.port,
+              bytes,
+              c.receiveQueue,
+              c.maxDatagramSize,
+              c.cookieBurst,
+              c.cookieRefill,
+              c.scheduler));
+    }
+
+    /** How many datagrams wait for a slow subscriber before further ones are dropped. */
+    public Builder receiveQueue(int datagrams) {
+      return new Builder(
+          new Config(
+              c.host,
+              c.port,
+              c.receiveBufferBytes,
+              datagrams,
+              c.maxDatagramSize,
+              c.cookieBurst,
+              c.cookieRefill,
+              c.scheduler));
+    }
+
+    /** Inbound datagrams longer than this are dropped and counted (default 2048). */
+    public Builder maxDatagramSize(int bytes) {
+      return new Builder(
+          new Config(
+              c.host,
+              c.port,
+              c.receiveBufferBytes,
+              c.receiveQueue,
+              bytes,
+              c.cookieBurst,
+              c.cookieRefill,
+              c.scheduler));
+    }
+
+    /** Cookie requests per source IP: {@code burst} at once, one more per {@code refill}. */
+    public Builder cookieRequestLimit(int burst, Duration refill) {
+      return new Builder(
+          new Config(
+              c.host,
+              c.port,
+              c.receiveBufferBytes,
+              c.receiveQueue,
+              c.maxDatagramSize,
+              burst,
+              refill,
+              c.scheduler));
+    }
+
+    /** The clock of the cookie request limiter (virtual time in tests). */
+    public Builder scheduler(Scheduler scheduler) {
+      return new Builder(
+          new Config(
+              c.host,
+              c.port,
+              c.receiveBufferBytes,
+              c.receiveQueue,
+              c.maxDatagramSize,
+              c.cookieBurst,
+              c.cookieRefill,
+              scheduler));
+    }
+
+    /** Binds a new socket when subscribed; errors with the bind failure. */
+    public Mono<UdpTransport> bind() {
+      Config config = c;
+      return Mono.defer(
+          () -> {
+            UdpInbound inbound =
+                new UdpInbound(
+                    config.maxDatagramSize,
+                    config.receiveQueue,
+                    new RateLimiter<>(
+                        config.cookieBurst,
+                        config.cookieRefill,
+                        MAX_RATE_LIMITED_SOURCES,
+                        config.scheduler));
+            UdpServer server =
+                UdpServer.create()
+                    .host(config.host)
+                    .port(config.port)
+                    // One byte more than allowed, so that a longer datagram is seen (truncated)
+                    // and dropped rather than silently cut to size.
+                    .option(
+                        ChannelOption.RECVBUF_ALLOCATOR,
+                        new FixedRecvByteBufAllocator(config.maxDatagramSize + 1))
+                    .doOnBound(
+                        connection -> {
+                          // Before Reactor Netty's bridge, which then never sees a datagram.
+                          connection.addHandlerLast(INBOUND_HANDLER, inbound);
+                          // Reactor Netty reads only on demand of its own inbound, which nobody
+                          // subscribes; nothing has been read yet.
+                          connection.channel().config().setAutoRead(true);
+                        });
+            if (config.receiveBufferBytes > 0) {
+              server = server.option(ChannelOption.SO_RCVBUF, config.receiveBufferBytes);
+            }
+            return server.bind().map(connection -> new UdpTransport(connection, inbound));
+          });
+    }
+
+    /** {@link #bind()} and wait up to 10 s. */
+    public UdpTransport bindNow() {
+      return bindNow(Duration.ofSeconds(10));
+    }
+
+    public UdpTransport bindNow(Duration timeout) {
+      UdpTransport t = bind().block(timeout);
+      if (t == null) {
+        throw new IllegalStateException("bind completed without a transport");
+      }
+      return t;
+    }
+  }
+
+  /** The bound address; its port is the real one when bound with port 0. */
+  public InetSocketAddress localAddress() {
+    return localAddress;
+  }
+
+  /**
+   * Inbound datagrams, each a copy with the sender's address as its {@link Path.Udp}. One
+   * subscriber at a time: a second concurrent one gets an {@link IllegalStateException}; after a
+   * cancel another may subscribe. Completes when the transport is disposed.
+   */
+  @Override
+  public Flux<Datagram> receive() {
+    return inbound.receive();
+  }
+
+  /**
+   * Copies {@code data} into a new buffer that the channel owns and releases. Completes when the
+   * datagram is written to the socket; errors with {@link IllegalArgumentException} for a path
+   * other than a resolved {@link Path.Udp} of a family this socket can reach, or for more than
+   * {@link #MAX_PACKET_SIZE} bytes, and with the channel's error otherwise (e.g. once disposed).
+   */
+  @Override
+  public Mono<Void> send(Path path, Bytes data) {
+    return Mono.defer(
+        () -> {
+          Objects.requireNonNull(path, "path");
+          Objects.requireNonNull(data, "data");
+          if (!serves(path)) {
+            return Mono.error(
+                new IllegalArgumentException(
+                    "UDP transport on " + localAddress + " cannot reach " + path));
+          }
+          if (data.length() > MAX_PACKET_SIZE) {
+            return Mono.error(
+                new IllegalArgumentException(
+                    "packet of " + data.length() + " bytes exceeds " + MAX_PACKET_SIZE));
+          }
+          InetSocketAddress to = ((Path.Udp) path).address();
+          return Mono.<Void>create(sink -> write(to, data, sink));
+        });
+  }
+
+  private void write(InetSocketAddress to, Bytes data, MonoSink<Void> sink) {
+    Channel channel = connection.channel();
+    if (!channel.isActive()) {
+      sink.error(new IllegalStateException(this + " is disposed"));
+      return;
+    }
+    ByteBuf buf = channel.alloc().directBuffer(data.length());
+    try {
+      data.writeTo(buf);
+      // The channel owns the packet from here and releases it, written or failed.
+      channel
+          .writeAndFlush(new DatagramPacket(buf, to))
+          .addListener(
+              f -> {
+                if (f.isSuccess()) {
+                  sink.success();
+                } else {
+                  sink.error(f.cause());
+                }
+              });
+    } catch (RuntimeException e) {
+      // Closed in the meantime: Netty 4.2 throws before taking the packet (no event loop left).
+      if (buf.refCnt() > 0) {
+        buf.release();
+      }
+      sink.error(e);
+    }
+  }
+
+  /** A resolved {@link Path.Udp}, IPv4 unless this socket is bound to IPv6. */
+  @Override
+  public boolean serves(Path path) {
+    if (!(path instanceof Path.Udp)) {
+      return false;
+    }
+    InetSocketAddress to = ((Path.Udp) path).address();
+    if (to.isUnresolved()) {
+      return false;
+    }
+    InetAddress local = localAddress.getAddress();
+    return !(local instanceof Inet4Address) || to.getAddress() instanceof Inet4Address;
+  }
+
+  /** {@value #MAX_PACKET_SIZE}. */
+  @Override
+  public int maxPacketSize() {
+    return MAX_PACKET_SIZE;
+  }
+
+  /** Datagrams dropped because the subscriber was slow or absent. */
+  public long droppedInbound() {
+    return inbound.dropped();
+  }
+
+  /** Cookie requests dropped by the per-source token bucket. */
+  public long rateLimited() {
+    return inbound.rateLimited();
+  }
+
+  /** Datagrams dropped for being longer than the configured maximum. */
+  public long oversizeInbound() {
+    return inbound.oversize();
+  }
+
+  /** Closes the socket; {@link #receive()} then completes. */
+  @Override
+  public void dispose() {
+    connection.dispose();
+  }
+
+  /** {@link #dispose()} and wait up to {@code timeout} for the socket to close. */
+  public void disposeNow(Duration timeout) {
+    connection.disposeNow(timeout);
+  }
+
+  @Override
+  public boolean isDisposed() {
+    return connection.isDisposed();
+  }
+
+  /** Completes when the socket is closed. */
+  public Mono<Void> onDispose() {
+    return connection.onDispose();
+  }
+
+  @Override
+  public String toString() {
+    return "UdpTransport[" + localAddress + "]";
+  }
+}
