@@ -179,6 +179,7 @@ final class RelayCore implements RelayRouter.Output<Channel> {
       return;
     }
     metrics.open.incrementAndGet();
+    metrics.accepted.increment();
     ClientLink link = new ClientLink(ch, ip, fromIp);
     conn.addHandlerLast("tox.relay.handshake", new ServerHandshakeHandler(config.keys()));
     conn.addHandlerLast("tox.relay.client", link);
@@ -250,6 +251,7 @@ final class RelayCore implements RelayRouter.Output<Channel> {
             () -> {
               long now = now();
               client = router.confirm(channel, k, now);
+              metrics.peakClients.accumulateAndGet(router.clientCount(), Math::max);
               router.handle(client, packet, now);
             });
       } else {

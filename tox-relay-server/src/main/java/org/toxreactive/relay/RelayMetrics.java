@@ -24,6 +24,8 @@ final class RelayMetrics {
   private final Map<RelayPacketKind, Counter> drops = new EnumMap<>(RelayPacketKind.class);
   private final Map<KillReason, Counter> kills = new EnumMap<>(KillReason.class);
   final Counter handshakeFailures;
+  final Counter accepted;
+  final AtomicInteger peakClients = new AtomicInteger();
   final Counter refusedTotal;
   final Counter refusedPerIp;
   final Counter refusedUnconfirmed;
@@ -58,6 +60,7 @@ final class RelayMetrics {
               registry, "tox.relay.kills", "reason", r.name().toLowerCase(java.util.Locale.ROOT)));
     }
     handshakeFailures = counter(registry, "tox.relay.handshake.failures");
+    accepted = counter(registry, "tox.relay.accepted");
     refusedTotal = counter(registry, "tox.relay.refused", "limit", "connections");
     refusedPerIp = counter(registry, "tox.relay.refused", "limit", "per_ip");
     refusedUnconfirmed = counter(registry, "tox.relay.refused", "limit", "unconfirmed");

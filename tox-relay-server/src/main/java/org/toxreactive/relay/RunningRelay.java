@@ -73,6 +73,16 @@ public final class RunningRelay implements Disposable {
     return core.metrics.open.get();
   }
 
+  /** Connections admitted since start. */
+  public long acceptedConnections() {
+    return (long) core.metrics.accepted.count();
+  }
+
+  /** The most confirmed clients at once since start. */
+  public int peakClients() {
+    return core.metrics.peakClients.get();
+  }
+
   /** Kills recorded with {@code reason} so far. */
   public long kills(KillReason reason) {
     return (long) core.metrics.kills(reason);

@@ -1,0 +1,194 @@
+package org.toxreactive.relay.cli;
+
+import com.fasterxml.jackson.annotation.JsonMerge;
+import com.fasterxml.jackson.annotation.OptBoolean;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.toxreactive.relay.RelayLimits;
+
+/**
+ * The relay's JSON configuration. Every field has an embedded default (see {@code
+ * tox-relay-default.json}), so the relay runs with no file at all; a file only names what it
+ * changes. Unknown fields are an error, to catch typos.
+ */
+public record RelayConfig(
+    String keysFile,
+    String host,
+    List<Integer> ports,
+    int udpPort,
+    boolean forwarding,
+    Limits limits,
+    Metrics metrics) {
+
+  /** Resource limits; see {@link RelayLimits}. */
+  public record Limits(
+      int maxConnections,
+      int maxConnectionsPerIp,
+      int maxUnconfirmed,
+      int handshakeTimeoutSeconds,
+      int maxQueuedBytes) {
+    RelayLimits toRelayLimits() {
+      return new RelayLimits(
+          maxConnections,
+          maxConnectionsPerIp,
+          maxUnconfirmed,
+          Duration.ofSeconds(handshakeTimeoutSeconds),
+          maxQueuedBytes);
+    }
+  }
+
+  /** Prometheus endpoint; {@code prometheusPort} -1 turns it off. */
+  public record Metrics(int prometheusPort, String prometheusHost) {}
+
+  static final String DEFAULT_RESOURCE = "/tox-relay-default.json";
+
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .setDefaultMergeable(true);
+
+  /** The embedded defaults. */
+  public static RelayConfig defaults() {
+    try (InputStream in = RelayConfig.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+      return MAPPER.readValue(in, RelayConfig.class).validate();
+    } catch (IOException e) {
+      throw new IllegalStateException("embedded default config is unreadable", e);
+    }
+  }
+
+  /** The embedded default config text (what {@code --print-default-config} shows). */
+  public static String defaultText() {
+    try (InputStream in = RelayConfig.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The defaults overlaid with the fields present in {@code file}. */
+  public static RelayConfig load(Path file) {
+    try {
+      RelayConfig base = defaults();
+      return MAPPER
+          .readerForUpdating(new MutableCopy(base))
+          .<MutableCopy>readValue(Files.readString(file))
+          .toRecord()
+          .validate();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("config " + file + ": " + firstLine(e.getMessage()), e);
+    }
+  }
+
+  private static String firstLine(String s) {
+    int nl = s == null ? -1 : s.indexOf('\n');
+    return nl < 0 ? String.valueOf(s) : s.substring(0, nl);
+  }
+
+  RelayConfig validate() {
+    if (ports == null || ports.isEmpty()) {
+      throw new IllegalArgumentException("config: ports must list at least one TCP port");
+    }
+    for (int p : ports) {
+      checkPort("ports", p, 0);
+    }
+    checkPort("udpPort", udpPort, -1);
+    if (metrics.prometheusPort() != -1) {
+      checkPort("metrics.prometheusPort", metrics.prometheusPort(), 0);
+    }
+    limits.toRelayLimits(); // throws with a clear message when out of range
+    return this;
+  }
+
+  private static void checkPort(String name, int p, int min) {
+    if (p < min || p > 65535) {
+      throw new IllegalArgumentException(
+          "config: " + name + " must be " + min + ".." + 65535 + ", got " + p);
+    }
+  }
+
+  /** Jackson overlays JSON onto a mutable mirror of the record (records are immutable). */
+  static final class MutableCopy {
+    public String keysFile;
+    public String host;
+
+    @JsonMerge(OptBoolean.FALSE) // a listed "ports" replaces the defaults
+    public List<Integer> ports;
+
+    public int udpPort;
+    public boolean forwarding;
+    public MutableLimits limits;
+    public MutableMetrics metrics;
+
+    MutableCopy() {}
+
+    MutableCopy(RelayConfig c) {
+      keysFile = c.keysFile;
+      host = c.host;
+      ports = c.ports;
+      udpPort = c.udpPort;
+      forwarding = c.forwarding;
+      limits = new MutableLimits(c.limits);
+      metrics = new MutableMetrics(c.metrics);
+    }
+
+    RelayConfig toRecord() {
+      return new RelayConfig(
+          keysFile,
+          host,
+          List.copyOf(ports),
+          udpPort,
+          forwarding,
+          limits.toRecord(),
+          metrics.toRecord());
+    }
+  }
+
+  static final class MutableLimits {
+    public int maxConnections;
+    public int maxConnectionsPerIp;
+    public int maxUnconfirmed;
+    public int handshakeTimeoutSeconds;
+    public int maxQueuedBytes;
+
+    MutableLimits() {}
+
+    MutableLimits(Limits l) {
+      maxConnections = l.maxConnections();
+      maxConnectionsPerIp = l.maxConnectionsPerIp();
+      maxUnconfirmed = l.maxUnconfirmed();
+      handshakeTimeoutSeconds = l.handshakeTimeoutSeconds();
+      maxQueuedBytes = l.maxQueuedBytes();
+    }
+
+    Limits toRecord() {
+      return new Limits(
+          maxConnections,
+          maxConnectionsPerIp,
+          maxUnconfirmed,
+          handshakeTimeoutSeconds,
+          maxQueuedBytes);
+    }
+  }
+
+  static final class MutableMetrics {
+    public int prometheusPort;
+    public String prometheusHost;
+
+    MutableMetrics() {}
+
+    MutableMetrics(Metrics m) {
+      prometheusPort = m.prometheusPort();
+      prometheusHost = m.prometheusHost();
+    }
+
+    Metrics toRecord() {
+      return new Metrics(prometheusPort, prometheusHost);
+    }
+  }
+}

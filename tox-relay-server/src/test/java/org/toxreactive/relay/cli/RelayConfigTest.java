@@ -1,0 +1,52 @@
+package org.toxreactive.relay.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RelayConfigTest {
+  @TempDir Path dir;
+
+  @Test
+  void embeddedDefaultsMatchTheDocumentedValues() {
+    RelayConfig c = RelayConfig.defaults();
+    assertThat(c.ports()).containsExactly(33445, 3389, 443);
+    assertThat(c.udpPort()).isEqualTo(33445);
+    assertThat(c.host()).isEqualTo("0.0.0.0");
+    assertThat(c.keysFile()).isEqualTo("tox-relay.keys");
+    assertThat(c.limits().maxConnectionsPerIp()).isEqualTo(64);
+    assertThat(c.limits().handshakeTimeoutSeconds()).isEqualTo(10);
+    assertThat(c.metrics().prometheusPort()).isEqualTo(-1);
+  }
+
+  @Test
+  void aFileChangesOnlyWhatItNames() throws Exception {
+    Path f = dir.resolve("relay.json");
+    Files.writeString(f, "{\"ports\": [4000], \"limits\": {\"maxConnectionsPerIp\": 8}}");
+    RelayConfig c = RelayConfig.load(f);
+    assertThat(c.ports()).isEqualTo(List.of(4000));
+    assertThat(c.limits().maxConnectionsPerIp()).isEqualTo(8);
+    assertThat(c.limits().maxConnections()).isEqualTo(100_000);
+    assertThat(c.udpPort()).isEqualTo(33445);
+  }
+
+  @Test
+  void unknownFieldsAndBadValuesAreClearErrors() throws Exception {
+    Path typo = dir.resolve("typo.json");
+    Files.writeString(typo, "{\"prots\": [4000]}");
+    assertThatThrownBy(() -> RelayConfig.load(typo))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("prots");
+    Path bad = dir.resolve("bad.json");
+    Files.writeString(bad, "{\"udpPort\": 70000}");
+    assertThatThrownBy(() -> RelayConfig.load(bad)).hasMessageContaining("udpPort must be");
+    Path empty = dir.resolve("empty.json");
+    Files.writeString(empty, "{\"ports\": []}");
+    assertThatThrownBy(() -> RelayConfig.load(empty)).hasMessageContaining("at least one TCP port");
+  }
+}

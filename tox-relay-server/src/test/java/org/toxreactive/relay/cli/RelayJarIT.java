@@ -1,0 +1,68 @@
+package org.toxreactive.relay.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shaded jar as an operator runs it: start, print key and ports, serve, stop on SIGTERM. */
+class RelayJarIT {
+  @TempDir Path dir;
+
+  @Test
+  void theJarStartsWithDefaultsPrintsKeyAndPortsAndStopsCleanlyOnSigterm() throws Exception {
+    Path jar = Path.of("target", "tox-relay-server.jar").toAbsolutePath();
+    assertThat(jar).exists();
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p =
+        new ProcessBuilder(
+                java,
+                "-jar",
+                jar.toString(),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--udp-port",
+                "0")
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .start();
+    try {
+      BufferedReader r =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      String keyLine = r.readLine();
+      String portLine = r.readLine();
+      assertThat(keyLine).matches("tox-relay public_key=[0-9A-F]{64}");
+      Matcher m =
+          Pattern.compile("tox-relay listening tcp=127\\.0\\.0\\.1:(\\d+) udp=\\d+")
+              .matcher(portLine);
+      assertThat(m.find()).as(portLine).isTrue();
+      try (Socket s = new Socket("127.0.0.1", Integer.parseInt(m.group(1)))) {
+        assertThat(s.isConnected()).isTrue();
+      }
+      assertThat(Files.size(dir.resolve("tox-relay.keys"))).isEqualTo(64);
+      p.toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of stdout)
+      StringBuilder rest = new StringBuilder();
+      for (String line; (line = r.readLine()) != null; ) { // until the process closes stdout
+        rest.append(line).append('\n');
+      }
+      assertThat(p.waitFor(15, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).isZero();
+      assertThat(rest.toString())
+          .containsPattern(
+              "tox-relay stopped uptime_s=\\d+ peak_clients=0 connections_served=1 kills=0");
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package org.toxreactive.relay.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.toxreactive.core.KeyPair;
+import org.toxreactive.transport.tcp.RelayAddress;
+import org.toxreactive.transport.tcp.RelayClient;
+import org.toxreactive.transport.tcp.RelayConnection;
+import picocli.CommandLine;
+
+class RelayMainTest {
+  @TempDir Path dir;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private RelayMain run(String... args) {
+    RelayMain main = new RelayMain();
+    CommandLine cl = new CommandLine(main);
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    assertThat(cl.execute(args)).as(err.toString()).isZero();
+    return main;
+  }
+
+  @Test
+  void startsPrintsKeyAndPortsServesClientsMetricsAndStopsWithASummary() throws Exception {
+    Path keys = dir.resolve("relay.keys");
+    RelayMain main =
+        run(
+            "--keys",
+            keys.toString(),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--udp-port",
+            "0",
+            "--prometheus-port",
+            "0");
+    try {
+      String text = out.toString();
+      KeyPair kp = KeysFile.load(keys);
+      assertThat(text).contains("tox-relay public_key=" + kp.publicKey().toHex());
+      assertThat(text)
+          .containsPattern(
+              "tox-relay listening tcp=127\\.0\\.0\\.1:\\d+ udp=\\d+ metrics=http://127\\.0\\.0\\.1:\\d+/metrics");
+
+      int port = main.relay().port();
+      RelayConnection c =
+          RelayClient.create(RelayAddress.of("127.0.0.1", port, kp.publicKey()), KeyPair.generate())
+              .connectNow();
+      assertThat(c.ping().block(Duration.ofSeconds(5))).isPositive();
+
+      int metricsPort = main.running().endpoint().port();
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> metrics =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(metrics.body())
+          .contains("tox_relay_connections 1.0")
+          .contains("tox_relay_clients 1.0");
+      HttpResponse<String> health =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/health"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(health.statusCode()).isEqualTo(200);
+      c.dispose();
+    } finally {
+      main.stop(new PrintWriter(out, true));
+    }
+    assertThat(out.toString())
+        .containsPattern(
+            "tox-relay stopped uptime_s=\\d+ peak_clients=1 connections_served=1 kills=0");
+  }
+
+  @Test
+  void printsTheDefaultConfig() {
+    run("--print-default-config");
+    assertThat(out.toString()).contains("\"ports\": [33445, 3389, 443]");
+  }
+
+  @Test
+  void aBadConfigIsAOneLineErrorAndExitCode2() throws Exception {
+    Path f = dir.resolve("c.json");
+    java.nio.file.Files.writeString(f, "{\"nope\": 1}");
+    RelayMain main = new RelayMain();
+    CommandLine cl = new CommandLine(main);
+    cl.setErr(new PrintWriter(err, true));
+    assertThat(cl.execute("--config", f.toString(), "--keys", dir.resolve("k").toString()))
+        .isEqualTo(2);
+    assertThat(err.toString().trim()).startsWith("tox-relay: config").doesNotContain("\n");
+  }
+}
