@@ -1,0 +1,352 @@
+package org.toxreactive.netcrypto;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.toxreactive.core.Bytes;
+import org.toxreactive.core.CryptoBox;
+import org.toxreactive.core.KeyPair;
+import org.toxreactive.core.PublicKey;
+import org.toxreactive.core.SharedKey;
+import org.toxreactive.core.transport.Datagram;
+import org.toxreactive.core.transport.PacketTransport;
+import org.toxreactive.core.transport.Path;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.MonoSink;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * The net_crypto engine behind a {@link NetCryptoNode}: one single-threaded worker owns every
+ * session, the cookie key and the path table; inbound packets from all transports are dispatched
+ * here by packet kind (one handling routine per kind, whatever the transport).
+ */
+final class Engine {
+  private static final Logger log = LoggerFactory.getLogger(Engine.class);
+  static final long TICK_MILLIS = 10;
+  private static final int KEY_CACHE = 1024;
+
+  private final KeyPair realKeys;
+  private final KeyPair dhtKeys;
+  private final List<PacketTransport> transports;
+  private final Predicate<PeerInfo> acceptor;
+  private final long idleTimeoutMillis;
+  private final Scheduler scheduler;
+  private final Scheduler.Worker worker;
+  private final Wire wire;
+  private final CryptoBox box = new CryptoBox();
+  private final Map<PublicKey, Session> byReal = new HashMap<>();
+  private final Map<Path, Session> byPath = new HashMap<>();
+  private final Map<Session, MonoSink<CryptoConnection>> connecting = new HashMap<>();
+  private final Map<PublicKey, SharedKey> dhtShared = lru();
+  private final Map<PublicKey, SharedKey> realShared = lru();
+  final Sinks.Many<CryptoConnection> incoming =
+      Sinks.many().multicast().onBackpressureBuffer(256, false);
+  private final Disposable.Composite resources = Disposables.composite();
+  long decryptFailures;
+
+  Engine(
+      KeyPair realKeys,
+      KeyPair dhtKeys,
+      List<PacketTransport> transports,
+      Predicate<PeerInfo> acceptor,
+      long idleTimeoutMillis,
+      Scheduler scheduler) {
+    this.realKeys = realKeys;
+    this.dhtKeys = dhtKeys;
+    this.transports = transports;
+    this.acceptor = acceptor;
+    this.idleTimeoutMillis = idleTimeoutMillis;
+    this.scheduler = scheduler;
+    this.worker = scheduler.createWorker();
+    this.wire = new Wire(SharedKey.random());
+  }
+
+  private static <K, V> Map<K, V> lru() {
+    return new LinkedHashMap<>(64, 0.75f, true) {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<K, V> e) {
+        return size() > KEY_CACHE;
+      }
+    };
+  }
+
+  void start() {
+    resources.add(worker);
+    for (PacketTransport t : transports) {
+      resources.add(
+          t.receive()
+              .subscribe(
+                  d -> run(() -> safely(d)),
+                  e -> log.warn("transport {} failed: {}", t, e.toString())));
+    }
+    resources.add(
+        worker.schedulePeriodically(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS));
+  }
+
+  void dispose() {
+    run(
+        () -> {
+          for (Session s : new ArrayList<>(byReal.values())) {
+            s.sendKill();
+            closed(s, new NetCryptoException("node disposed"), false);
+          }
+          incoming.tryEmitComplete();
+          resources.dispose();
+        });
+  }
+
+  /** Runs {@code task} on the engine's worker (serially with everything else). */
+  void run(Runnable task) {
+    try {
+      worker.schedule(task);
+    } catch (RuntimeException rejected) {
+      log.debug("net_crypto worker is gone: {}", rejected.toString());
+    }
+  }
+
+  long now() {
+    return scheduler.now(TimeUnit.MILLISECONDS);
+  }
+
+  long nowSeconds() {
+    return scheduler.now(TimeUnit.SECONDS);
+  }
+
+  Wire wire() {
+    return wire;
+  }
+
+  KeyPair realKeys() {
+    return realKeys;
+  }
+
+  KeyPair dhtKeys() {
+    return dhtKeys;
+  }
+
+  long idleTimeoutMillis() {
+    return idleTimeoutMillis;
+  }
+
+  SharedKey sharedDht(PublicKey peerDht) {
+    return dhtShared.computeIfAbsent(peerDht, k -> CryptoBox.beforenm(k, dhtKeys.secretKey()));
+  }
+
+  SharedKey sharedReal(PublicKey peerReal) {
+    return realShared.computeIfAbsent(peerReal, k -> CryptoBox.beforenm(k, realKeys.secretKey()));
+  }
+
+  // ------------------------------------------------------------------ connecting
+
+  void connect(
+      PublicKey peerReal, PublicKey peerDht, List<Path> hints, MonoSink<CryptoConnection> sink) {
+    Session existing = byReal.get(peerReal);
+    if (existing != null) {
+      if (existing.state == Session.State.ESTABLISHED) {
+        sink.success(existing.connection);
+      } else {
+        sink.error(new IllegalStateException("a connection to this peer is already being made"));
+      }
+      return;
+    }
+    Session s;
+    try {
+      s = new Session(this, peerReal, peerDht);
+    } catch (IllegalArgumentException badKey) {
+      sink.error(badKey);
+      return;
+    }
+    byReal.put(peerReal, s);
+    for (Path p : hints) {
+      s.paths.add(p);
+      byPath.put(p, s);
+    }
+    connecting.put(s, sink);
+    sink.onCancel(
+        () ->
+            run(
+                () -> {
+                  if (connecting.remove(s) != null && s.state != Session.State.ESTABLISHED) {
+                    closed(s, new NetCryptoException("connect cancelled"), false);
+                  }
+                }));
+    s.startCookieRequest();
+  }
+
+  void established(Session s) {
+    MonoSink<CryptoConnection> sink = connecting.remove(s);
+    if (sink != null) {
+      sink.success(s.connection);
+    } else {
+      incoming.tryEmitNext(s.connection);
+    }
+  }
+
+  /** Ends a session: {@code error} null means a normal end (kill received or local close). */
+  void closed(Session s, Throwable error, boolean byPeer) {
+    if (s.state == Session.State.CLOSED) {
+      return;
+    }
+    s.state = Session.State.CLOSED;
+    if (byReal.get(s.peerReal) == s) {
+      byReal.remove(s.peerReal);
+    }
+    for (Path p : s.paths) {
+      if (byPath.get(p) == s) {
+        byPath.remove(p);
+      }
+    }
+    MonoSink<CryptoConnection> sink = connecting.remove(s);
+    if (sink != null) {
+      sink.error(
+          error != null
+              ? error
+              : new NetCryptoException(
+                  byPeer ? "peer refused the connection" : "connection closed"));
+    }
+    s.connection.ended(error);
+  }
+
+  // ------------------------------------------------------------------ paths and sending
+
+  void pathAdded(Session s, Path p) {
+    byPath.put(p, s);
+  }
+
+  Path bestPath(Session s) {
+    if (s.lastHeard != null) {
+      return s.lastHeard;
+    }
+    return s.paths.isEmpty() ? null : s.paths.iterator().next();
+  }
+
+  void send(Path path, byte[] packet) {
+    for (PacketTransport t : transports) {
+      if (t.serves(path)) {
+        t.send(path, Bytes.of(packet))
+            .subscribe(null, e -> log.debug("send on {} failed: {}", path, e.toString()));
+        return;
+      }
+    }
+  }
+
+  void decryptFailed(Session s, Path from) {
+    decryptFailures++;
+  }
+
+  // ------------------------------------------------------------------ inbound
+
+  private void safely(Datagram d) {
+    try {
+      onDatagram(d);
+    } catch (RuntimeException e) {
+      log.error("net_crypto failed on a packet from {}", d.path(), e);
+    }
+  }
+
+  private void onDatagram(Datagram d) {
+    byte[] b = d.data().toArray();
+    if (b.length == 0) {
+      return;
+    }
+    Path from = d.path();
+    switch (b[0]) {
+      case 0x18 -> onCookieRequest(b, from);
+      case 0x19 -> {
+        Session s = byPath.get(from);
+        if (s != null) {
+          s.onCookieResponse(b, from);
+        }
+      }
+      case 0x1A -> onHandshake(b, from);
+      case 0x1B -> {
+        Session s = byPath.get(from);
+        if (s != null && Wire.isDataLength(b.length)) {
+          s.onData(b, from);
+        }
+      }
+      default -> {
+        // not net_crypto
+      }
+    }
+  }
+
+  /** Stateless: the cookie carries everything; answered on the path it came from. */
+  private void onCookieRequest(byte[] b, Path from) {
+    Wire.CookieAsk ask = wire.openCookieRequest(this::sharedDht, b, box);
+    if (ask == null) {
+      return;
+    }
+    if (from instanceof Path.Relay r && !r.peer().equals(ask.senderDht())) {
+      return; // an OOB cookie request must come from the DHT key inside it
+    }
+    byte[] cookie = wire.mintCookie(nowSeconds(), ask.senderReal(), ask.senderDht(), box);
+    send(from, wire.cookieResponse(sharedDht(ask.senderDht()), cookie, ask.echoId(), box));
+  }
+
+  private void onHandshake(byte[] b, Path from) {
+    Wire.CookieContents c = wire.openHandshakeCookie(b, nowSeconds(), box);
+    if (c == null) {
+      return;
+    }
+    Session s = byReal.get(c.realKey());
+    if (s != null && !s.peerDht.equals(c.dhtKey())) {
+      if (s.state == Session.State.ESTABLISHED || s.state == Session.State.NOT_CONFIRMED) {
+        closed(s, new NetCryptoException("peer restarted with a new DHT key"), false);
+        s = null;
+      } else {
+        s.peerDht = c.dhtKey();
+      }
+    }
+    Wire.HandshakeOpened h = wire.openHandshake(sharedReal(c.realKey()), b, box);
+    if (h == null) {
+      return;
+    }
+    if (s != null) {
+      s.onHandshake(h, from);
+      return;
+    }
+    PeerInfo peer = new PeerInfo(c.realKey(), c.dhtKey(), from);
+    boolean accepted;
+    try {
+      accepted = acceptor.test(peer);
+    } catch (RuntimeException e) {
+      log.warn("acceptor threw for {}: {}", peer, e.toString());
+      accepted = false;
+    }
+    if (!accepted) {
+      return;
+    }
+    Session n = new Session(this, c.realKey(), c.dhtKey());
+    byReal.put(c.realKey(), n);
+    n.paths.add(from);
+    byPath.put(from, n);
+    n.onHandshake(h, from);
+  }
+
+  private void tick() {
+    if (byReal.isEmpty()) {
+      return;
+    }
+    for (Session s : new ArrayList<>(byReal.values())) {
+      if (s.state != Session.State.CLOSED) {
+        try {
+          s.tick();
+        } catch (RuntimeException e) { // a bug must not stop every other session's timers
+          log.error("net_crypto session {} failed", s, e);
+          closed(s, new NetCryptoException("internal error: " + e), false);
+        }
+      }
+    }
+  }
+}

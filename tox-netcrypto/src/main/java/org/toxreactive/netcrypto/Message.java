@@ -1,0 +1,58 @@
+package org.toxreactive.netcrypto;
+
+import java.util.Objects;
+import org.toxreactive.core.Bytes;
+
+/**
+ * One net_crypto message: a data id and its payload. Lossless ids are 16..191 (delivered in order,
+ * exactly once), lossy ids 192..254 (delivered as they come, may be lost). Id plus payload is at
+ * most 1373 bytes.
+ *
+ * <pre>{@code
+ * Message m = Message.of(64, Bytes.ofUtf8("hello"));   // a Messenger text message
+ * }</pre>
+ */
+public record Message(int id, Bytes payload) {
+  /** Largest data id plus payload in one packet (1400 - 1 - 2 - 16 - 8). */
+  public static final int MAX_SIZE = 1373;
+
+  public Message {
+    Objects.requireNonNull(payload, "payload");
+    if (!isLossless(id) && !isLossy(id)) {
+      throw new IllegalArgumentException(
+          "message id must be 16..191 (lossless) or 192..254 (lossy), got " + id);
+    }
+    if (1 + payload.length() > MAX_SIZE) {
+      throw new IllegalArgumentException(
+          "message of " + (1 + payload.length()) + " bytes exceeds " + MAX_SIZE);
+    }
+  }
+
+  public static Message of(int id, Bytes payload) {
+    return new Message(id, payload);
+  }
+
+  public boolean lossless() {
+    return isLossless(id);
+  }
+
+  public static boolean isLossless(int id) {
+    return id >= 16 && id <= 191;
+  }
+
+  public static boolean isLossy(int id) {
+    return id >= 192 && id <= 254;
+  }
+
+  /** Data id followed by payload, as carried in a data packet. */
+  byte[] toData() {
+    byte[] d = new byte[1 + payload.length()];
+    d[0] = (byte) id;
+    System.arraycopy(payload.toArray(), 0, d, 1, payload.length());
+    return d;
+  }
+
+  static Message fromData(byte[] data) {
+    return new Message(data[0] & 0xFF, Bytes.of(data, 1, data.length - 1));
+  }
+}

@@ -1,0 +1,218 @@
+package org.toxreactive.netcrypto;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.function.Function;
+import org.toxreactive.core.CryptoBox;
+import org.toxreactive.core.Nonce;
+import org.toxreactive.core.PublicKey;
+import org.toxreactive.core.SharedKey;
+
+/**
+ * net_crypto's four outer packets (PROTOCOL.md 4.2-4.7), built and opened with the node's random
+ * cookie key. Byte layouts:
+ *
+ * <pre>
+ * cookie request  145 = 18 ‖ sender DHT pk 32 ‖ nonce 24 ‖ box(DHT key; sender real pk 32 ‖ 0 x32 ‖ echo 8)
+ * cookie          112 = nonce 24 ‖ box(cookie key; time 8 ‖ real pk 32 ‖ DHT pk 32)        valid 15 s
+ * cookie response 161 = 19 ‖ nonce 24 ‖ box(DHT key; cookie 112 ‖ echo 8)
+ * handshake       385 = 1A ‖ cookie 112 ‖ nonce 24 ‖ box(real key; base nonce 24 ‖ session pk 32
+ *                        ‖ SHA-512(cookie) 64 ‖ other cookie 112)
+ * data       28..1400 = 1B ‖ nonce[22..23] ‖ box(session key; buffer_start 4 ‖ num 4 ‖ zeros p ‖ data)
+ * </pre>
+ *
+ * Echo numbers and cookie times are opaque to peers (c-toxcore writes host order); we write
+ * little-endian. Stateless apart from the cookie key; callers pass their own {@link CryptoBox}.
+ */
+final class Wire {
+  static final int COOKIE_REQUEST = 145;
+  static final int COOKIE_RESPONSE = 161;
+  static final int COOKIE = 112;
+  static final int HANDSHAKE = 385;
+  static final int MAX_PACKET = 1400;
+  static final int MAX_DATA = 1373;
+  static final long COOKIE_TIMEOUT = 15;
+
+  record CookieAsk(PublicKey senderDht, PublicKey senderReal, long echoId) {}
+
+  record CookieReply(byte[] cookie, long echoId) {}
+
+  record CookieContents(PublicKey realKey, PublicKey dhtKey) {}
+
+  record HandshakeOpened(Nonce baseNonce, PublicKey sessionKey, byte[] otherCookie) {}
+
+  record DataOpened(int bufferStart, int num, byte[] data) {}
+
+  private final SharedKey cookieKey;
+  private final MessageDigest sha512;
+
+  Wire(SharedKey cookieKey) {
+    this.cookieKey = cookieKey;
+    try {
+      sha512 = MessageDigest.getInstance("SHA-512");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static boolean isDataLength(int length) {
+    return length > 27 && length <= MAX_PACKET;
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    int n = 0;
+    for (byte[] p : parts) {
+      n += p.length;
+    }
+    byte[] out = new byte[n];
+    int o = 0;
+    for (byte[] p : parts) {
+      System.arraycopy(p, 0, out, o, p.length);
+      o += p.length;
+    }
+    return out;
+  }
+
+  private static byte[] le64(long v) {
+    return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v).array();
+  }
+
+  private static long le64(byte[] b, int off) {
+    return ByteBuffer.wrap(b, off, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+  }
+
+  private static byte[] slice(byte[] b, int from, int to) {
+    return Arrays.copyOfRange(b, from, to);
+  }
+
+  byte[] cookieRequest(
+      SharedKey dhtShared, PublicKey ownDht, PublicKey ownReal, long echo, CryptoBox box) {
+    Nonce nonce = Nonce.random();
+    byte[] plain = concat(ownReal.toArray(), new byte[32], le64(echo));
+    return concat(
+        new byte[] {0x18}, ownDht.toArray(), nonce.toArray(), box.seal(dhtShared, nonce, plain));
+  }
+
+  CookieAsk openCookieRequest(Function<PublicKey, SharedKey> dhtShared, byte[] p, CryptoBox box) {
+    if (p.length != COOKIE_REQUEST) {
+      return null;
+    }
+    PublicKey senderDht = PublicKey.of(slice(p, 1, 33));
+    SharedKey k;
+    try {
+      k = dhtShared.apply(senderDht);
+    } catch (IllegalArgumentException lowOrder) {
+      return null;
+    }
+    byte[] plain = box.open(k, Nonce.of(slice(p, 33, 57)), slice(p, 57, COOKIE_REQUEST));
+    if (plain == null) {
+      return null;
+    }
+    return new CookieAsk(senderDht, PublicKey.of(slice(plain, 0, 32)), le64(plain, 64));
+  }
+
+  byte[] mintCookie(long nowSeconds, PublicKey real, PublicKey dht, CryptoBox box) {
+    Nonce nonce = Nonce.random();
+    byte[] plain = concat(le64(nowSeconds), real.toArray(), dht.toArray());
+    return concat(nonce.toArray(), box.seal(cookieKey, nonce, plain));
+  }
+
+  private CookieContents openCookie(byte[] cookie, long nowSeconds, CryptoBox box) {
+    byte[] plain = box.open(cookieKey, Nonce.of(slice(cookie, 0, 24)), slice(cookie, 24, COOKIE));
+    if (plain == null) {
+      return null;
+    }
+    long time = le64(plain, 0);
+    if (time + COOKIE_TIMEOUT < nowSeconds || nowSeconds < time) {
+      return null;
+    }
+    return new CookieContents(
+        PublicKey.of(slice(plain, 8, 40)), PublicKey.of(slice(plain, 40, 72)));
+  }
+
+  byte[] cookieResponse(SharedKey dhtShared, byte[] cookie, long echo, CryptoBox box) {
+    Nonce nonce = Nonce.random();
+    return concat(
+        new byte[] {0x19}, nonce.toArray(), box.seal(dhtShared, nonce, concat(cookie, le64(echo))));
+  }
+
+  CookieReply openCookieResponse(SharedKey dhtShared, byte[] p, CryptoBox box) {
+    if (p.length != COOKIE_RESPONSE) {
+      return null;
+    }
+    byte[] plain = box.open(dhtShared, Nonce.of(slice(p, 1, 25)), slice(p, 25, COOKIE_RESPONSE));
+    return plain == null ? null : new CookieReply(slice(plain, 0, COOKIE), le64(plain, COOKIE));
+  }
+
+  /** Opens the outer cookie of a handshake (our own cookie key, 15 s validity). */
+  CookieContents openHandshakeCookie(byte[] p, long nowSeconds, CryptoBox box) {
+    return p.length == HANDSHAKE ? openCookie(slice(p, 1, 1 + COOKIE), nowSeconds, box) : null;
+  }
+
+  byte[] handshake(
+      SharedKey realShared,
+      byte[] peerCookie,
+      Nonce baseNonce,
+      PublicKey sessionPk,
+      byte[] otherCookie,
+      CryptoBox box) {
+    Nonce nonce = Nonce.random();
+    byte[] plain =
+        concat(baseNonce.toArray(), sessionPk.toArray(), sha512.digest(peerCookie), otherCookie);
+    return concat(
+        new byte[] {0x1A}, peerCookie, nonce.toArray(), box.seal(realShared, nonce, plain));
+  }
+
+  HandshakeOpened openHandshake(SharedKey realShared, byte[] p, CryptoBox box) {
+    if (p.length != HANDSHAKE) {
+      return null;
+    }
+    byte[] plain = box.open(realShared, Nonce.of(slice(p, 113, 137)), slice(p, 137, HANDSHAKE));
+    if (plain == null
+        || !MessageDigest.isEqual(slice(plain, 56, 120), sha512.digest(slice(p, 1, 1 + COOKIE)))) {
+      return null;
+    }
+    return new HandshakeOpened(
+        Nonce.of(slice(plain, 0, 24)), PublicKey.of(slice(plain, 24, 56)), slice(plain, 120, 232));
+  }
+
+  byte[] data(
+      SharedKey sessionKey,
+      byte[] sendNonce,
+      int bufferStart,
+      int num,
+      byte[] data,
+      CryptoBox box) {
+    if (data.length < 1 || data.length > MAX_DATA) {
+      throw new IllegalArgumentException("data of " + data.length + " bytes (1.." + MAX_DATA + ")");
+    }
+    int pad = (MAX_DATA - data.length) % 8;
+    byte[] plain = new byte[8 + pad + data.length];
+    ByteBuffer.wrap(plain).putInt(bufferStart).putInt(num);
+    System.arraycopy(data, 0, plain, 8 + pad, data.length);
+    byte[] sealed = box.seal(sessionKey, Nonce.of(sendNonce), plain);
+    return concat(new byte[] {0x1B, sendNonce[22], sendNonce[23]}, sealed);
+  }
+
+  DataOpened openData(SharedKey sessionKey, byte[] nonce, byte[] p, CryptoBox box) {
+    if (!isDataLength(p.length)) {
+      return null;
+    }
+    byte[] plain = box.open(sessionKey, Nonce.of(nonce), slice(p, 3, p.length));
+    if (plain == null || plain.length < 9) {
+      return null;
+    }
+    int i = 8;
+    while (i < plain.length && plain[i] == 0) {
+      i++;
+    }
+    if (i == plain.length) {
+      return null; // all padding
+    }
+    ByteBuffer b = ByteBuffer.wrap(plain);
+    return new DataOpened(b.getInt(0), b.getInt(4), slice(plain, i, plain.length));
+  }
+}

@@ -1,0 +1,46 @@
+package org.toxreactive.netcrypto.packet;
+
+import org.toxreactive.core.Nonce;
+
+/**
+ * Expands the 2-byte nonce fragment of a data packet into the full 24-byte nonce (PROTOCOL.md 4.8):
+ * candidate = R + ((fragment - low16(R)) mod 65536), big-endian; after a successful decryption with
+ * a difference above 2 x 21845, R moves forward by 21845.
+ */
+public final class NonceWindow {
+  /** DATA_NUM_THRESHOLD. */
+  public static final int THRESHOLD = 21845;
+
+  private final byte[] base;
+
+  public NonceWindow(byte[] baseNonce) {
+    if (baseNonce.length != Nonce.SIZE) {
+      throw new IllegalArgumentException("nonce must be 24 bytes");
+    }
+    base = baseNonce.clone();
+  }
+
+  private int diff(int fragment) {
+    int low16 = ((base[22] & 0xFF) << 8) | (base[23] & 0xFF);
+    return (fragment - low16) & 0xFFFF;
+  }
+
+  /** The full nonce to try for a packet carrying {@code fragment} (0..65535). */
+  public byte[] candidate(int fragment) {
+    byte[] n = base.clone();
+    Nonce.addInPlace(n, diff(fragment));
+    return n;
+  }
+
+  /** Call only after the candidate decrypted: advances the base when the packet is far ahead. */
+  public void accept(int fragment) {
+    if (diff(fragment) > 2 * THRESHOLD) {
+      Nonce.addInPlace(base, THRESHOLD);
+    }
+  }
+
+  /** The current base (a copy). */
+  public byte[] base() {
+    return base.clone();
+  }
+}

@@ -1,0 +1,79 @@
+package org.toxreactive.netcrypto.packet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** PROTOCOL.md 4.10's worked-example table, both directions, plus random round trips. */
+class PacketRequestTest {
+  static Stream<Arguments> table() {
+    return Stream.of(
+        Arguments.of(100, 106, new int[] {100, 103, 104}, "01010301"),
+        Arguments.of(3, 1030, new int[] {3, 6, 1024}, "010103000000fd"),
+        Arguments.of(0, 301, new int[] {300}, "01002e"),
+        Arguments.of(10, 265, new int[] {264}, "01ff"),
+        Arguments.of(10, 266, new int[] {265}, "010001"));
+  }
+
+  private static PacketRing<byte[]> ring(int start, int end, int[] missing) {
+    PacketRing<byte[]> r = new PacketRing<>();
+    r.moveStart(start);
+    Set<Integer> miss = new TreeSet<>();
+    for (int m : missing) {
+      miss.add(m);
+    }
+    for (int i = start; i != end; i++) {
+      if (!miss.contains(i)) {
+        r.store(i, new byte[] {16});
+      }
+    }
+    r.setEnd(end);
+    return r;
+  }
+
+  @ParameterizedTest
+  @MethodSource("table")
+  void encodesAndDecodesTheWorkedExamples(int start, int end, int[] missing, String hex) {
+    assertThat(HexFormat.of().formatHex(PacketRequest.encode(ring(start, end, missing))))
+        .startsWith(hex.substring(0, Math.min(hex.length(), 16)));
+    PacketRequest.Requested r = PacketRequest.decode(HexFormat.of().parseHex(hex), start, end);
+    assertThat(r.requestedNumbers()).containsExactly(missing);
+    assertThat(r.lastRequested()).isEqualTo(missing[missing.length - 1]);
+  }
+
+  @Test
+  void aNonZeroByteWhereA255RunNeedsZeroIsRejected() {
+    // start 10: positions 10..264 have no request at n = 1..255 -> byte at the boundary must be 0
+    assertThat(PacketRequest.decode(HexFormat.of().parseHex("010001"), 10, 300)).isNotNull();
+    assertThat(PacketRequest.decode(new byte[] {1, (byte) 0xff, 5}, 10, 1000)).isNotNull();
+  }
+
+  @Test
+  void roundTripsRandomHolePatternsAcrossTheU32Wrap() {
+    Random rnd = new Random(4);
+    for (int round = 0; round < 300; round++) {
+      int start = round % 2 == 0 ? rnd.nextInt() : -200 + rnd.nextInt(50);
+      int span = 1 + rnd.nextInt(3000);
+      TreeSet<Integer> miss =
+          new TreeSet<>((x, y) -> Integer.compareUnsigned(x - start, y - start));
+      for (int i = 0; i < span; i++) {
+        if (rnd.nextInt(10) == 0) {
+          miss.add(start + i);
+        }
+      }
+      miss.add(start + span - 1);
+      int[] missing = miss.stream().mapToInt(Integer::intValue).toArray();
+      byte[] req = PacketRequest.encode(ring(start, start + span, missing));
+      PacketRequest.Requested r = PacketRequest.decode(req, start, start + span);
+      assertThat(r.requestedNumbers()).containsExactly(missing);
+    }
+  }
+}
