@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
     name = "tox-examples",
     mixinStandardHelpOptions = true,
     description = "Runnable tox-reactive examples.",
-    subcommands = {ProbeCommand.class})
+    subcommands = {ProbeCommand.class, ChatCommand.class})
 public final class Examples {
   private Examples() {}
 

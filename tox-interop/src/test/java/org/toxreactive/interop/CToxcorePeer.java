@@ -132,6 +132,33 @@ final class CToxcorePeer implements AutoCloseable {
     }
   }
 
+  /**
+   * A peer with direct UDP on 127.0.0.1:{@code udpPort}, friend of {@code friend}, with extra
+   * flags.
+   */
+  static CToxcorePeer udp(
+      String name, KeyPair keys, PublicKey friend, int udpPort, List<String> extra) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--secret-key",
+                keys.secretKey().toHexUnsafe(),
+                "--friend",
+                friend.toHex(),
+                "--udp",
+                "on",
+                "--udp-port",
+                String.valueOf(udpPort),
+                "--seconds",
+                "120"));
+    args.addAll(extra);
+    try {
+      return new CToxcorePeer(args, name);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Waits (bounded) for a line matching {@code p}; fails with the output so far. */
   String await(Predicate<String> p, Duration timeout, String what) {
     long deadline = System.nanoTime() + timeout.toNanos();
