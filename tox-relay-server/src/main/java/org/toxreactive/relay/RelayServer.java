@@ -50,59 +50,54 @@ public final class RelayServer {
       Scheduler scheduler,
       RelayRouter.Timers timers) {}
 
-  private final Config c;
+  // Copy-on-write: every setter returns a modified copy; an instance never changes once returned.
+  private KeyPair keys = KeyPair.generate();
+  private String host = "0.0.0.0";
+  private List<Integer> ports = List.of(33445, 3389, 443);
+  private int udpPort = 33445;
+  private boolean forwarding = true;
+  private RelayLimits limits = RelayLimits.defaults();
+  private MeterRegistry registry;
+  private Scheduler scheduler = Schedulers.parallel();
+  private RelayRouter.Timers timers = new RelayRouter.Timers(30_000, 10_000);
 
-  private RelayServer(Config c) {
-    this.c = c;
+  private RelayServer() {}
+
+  private RelayServer copy() {
+    RelayServer r = new RelayServer();
+    r.keys = keys;
+    r.host = host;
+    r.ports = ports;
+    r.udpPort = udpPort;
+    r.forwarding = forwarding;
+    r.limits = limits;
+    r.registry = registry;
+    r.scheduler = scheduler;
+    r.timers = timers;
+    return r;
   }
 
   /** A relay with a fresh key pair on 0.0.0.0, ports 33445, 3389 and 443, UDP 33445. */
   public static RelayServer create() {
-    return new RelayServer(
-        new Config(
-            KeyPair.generate(),
-            "0.0.0.0",
-            List.of(33445, 3389, 443),
-            33445,
-            true,
-            RelayLimits.defaults(),
-            null,
-            Schedulers.parallel(),
-            new RelayRouter.Timers(30_000, 10_000)));
+    return new RelayServer();
   }
 
   public Config configuration() {
-    return c;
+    return new Config(keys, host, ports, udpPort, forwarding, limits, registry, scheduler, timers);
   }
 
   /** The relay's long-term key pair; its public key is what clients are given. */
   public RelayServer keys(KeyPair keys) {
-    return new RelayServer(
-        new Config(
-            Objects.requireNonNull(keys),
-            c.host,
-            c.ports,
-            c.udpPort,
-            c.forwarding,
-            c.limits,
-            c.registry,
-            c.scheduler,
-            c.timers));
+    RelayServer r = copy();
+    r.keys = Objects.requireNonNull(keys);
+    return r;
   }
 
   /** Address to listen on (TCP and UDP), e.g. {@code 127.0.0.1} or {@code 0.0.0.0}. */
   public RelayServer host(String host) {
-    return new RelayServer(
-        new Config(
-            c.keys,
-            Objects.requireNonNull(host),
-            c.ports,
-            c.udpPort,
-            c.forwarding,
-            c.limits,
-            c.registry,
-            c.scheduler,
-            c.timers));
+    RelayServer r = copy();
+    r.host = Objects.requireNonNull(host);
+    return r;
   }
 
   /** TCP ports; 0 picks a free one. */
@@ -110,17 +105,9 @@ public final class RelayServer {
     if (ports.isEmpty()) {
       throw new IllegalArgumentException("at least one TCP port is needed");
     }
-    return new RelayServer(
-        new Config(
-            c.keys,
-            c.host,
-            List.copyOf(ports),
-            c.udpPort,
-            c.forwarding,
-            c.limits,
-            c.registry,
-            c.scheduler,
-            c.timers));
+    RelayServer r = copy();
+    r.ports = List.copyOf(ports);
+    return r;
   }
 
   public RelayServer port(int port) {
@@ -129,93 +116,45 @@ public final class RelayServer {
 
   /** UDP port of the onion/forwarding bridge; 0 picks a free one; -1 disables the bridge. */
   public RelayServer udpPort(int udpPort) {
-    return new RelayServer(
-        new Config(
-            c.keys,
-            c.host,
-            c.ports,
-            udpPort,
-            c.forwarding,
-            c.limits,
-            c.registry,
-            c.scheduler,
-            c.timers));
+    RelayServer r = copy();
+    r.udpPort = udpPort;
+    return r;
   }
 
   /** Whether TCP id 10 (forward request) is served; when off it kills the sender, as c-toxcore. */
   public RelayServer forwarding(boolean enabled) {
-    return new RelayServer(
-        new Config(
-            c.keys,
-            c.host,
-            c.ports,
-            c.udpPort,
-            enabled,
-            c.limits,
-            c.registry,
-            c.scheduler,
-            c.timers));
+    RelayServer r = copy();
+    r.forwarding = enabled;
+    return r;
   }
 
   public RelayServer limits(RelayLimits limits) {
-    return new RelayServer(
-        new Config(
-            c.keys,
-            c.host,
-            c.ports,
-            c.udpPort,
-            c.forwarding,
-            Objects.requireNonNull(limits),
-            c.registry,
-            c.scheduler,
-            c.timers));
+    RelayServer r = copy();
+    r.limits = Objects.requireNonNull(limits);
+    return r;
   }
 
   /**
    * Where meters go (default: a private SimpleMeterRegistry, see {@link RunningRelay#metrics()}).
    */
   public RelayServer metrics(MeterRegistry registry) {
-    return new RelayServer(
-        new Config(
-            c.keys,
-            c.host,
-            c.ports,
-            c.udpPort,
-            c.forwarding,
-            c.limits,
-            registry,
-            c.scheduler,
-            c.timers));
+    RelayServer r = copy();
+    r.registry = registry;
+    return r;
   }
 
   /** Clock and timers: keepalive ticks, handshake deadlines. */
   public RelayServer scheduler(Scheduler scheduler) {
-    return new RelayServer(
-        new Config(
-            c.keys,
-            c.host,
-            c.ports,
-            c.udpPort,
-            c.forwarding,
-            c.limits,
-            c.registry,
-            Objects.requireNonNull(scheduler),
-            c.timers));
+    RelayServer r = copy();
+    r.scheduler = Objects.requireNonNull(scheduler);
+    return r;
   }
 
   /** Keepalive ping interval and pong deadline (defaults 30 s, 10 s). */
   public RelayServer keepalive(Duration interval, Duration timeout) {
-    return new RelayServer(
-        new Config(
-            c.keys,
-            c.host,
-            c.ports,
-            c.udpPort,
-            c.forwarding,
-            c.limits,
-            c.registry,
-            c.scheduler,
-            new RelayRouter.Timers(interval.toMillis(), timeout.toMillis())));
+    RelayServer r = copy();
+    r.timers = new RelayRouter.Timers(interval.toMillis(), timeout.toMillis());
+    return r;
   }
 
   /**
@@ -231,45 +170,46 @@ public final class RelayServer {
   }
 
   private RunningRelay bindBlocking() {
-    MeterRegistry registry = c.registry != null ? c.registry : new SimpleMeterRegistry();
+    Config c = configuration();
+    MeterRegistry meters = c.registry() != null ? c.registry() : new SimpleMeterRegistry();
     EventLoopGroup routerLoop =
         new MultiThreadIoEventLoopGroup(
             1,
             new io.netty.util.concurrent.DefaultThreadFactory("tox-relay-router", true),
             NioIoHandler.newFactory());
-    RelayCore core = new RelayCore(c, registry, routerLoop.next());
+    RelayCore core = new RelayCore(c, meters, routerLoop.next());
 
     Connection udp = null;
-    if (c.udpPort >= 0) {
+    if (c.udpPort() >= 0) {
       try {
         udp =
             UdpServer.create()
-                .host(c.host)
-                .port(c.udpPort)
+                .host(c.host())
+                .port(c.udpPort())
                 .runOn(routerLoop)
                 .doOnBound(core::udpBound)
                 .bindNow(Duration.ofSeconds(10));
       } catch (RuntimeException e) {
         log.warn(
             "UDP port {} could not be bound ({}); onion and forwarding are off",
-            c.udpPort,
+            c.udpPort(),
             e.getMessage());
       }
     }
 
     List<DisposableServer> servers = new ArrayList<>();
-    for (int port : c.ports) {
+    for (int port : c.ports()) {
       try {
         servers.add(
             TcpServer.create()
-                .host(c.host)
+                .host(c.host())
                 .port(port)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(
                     ChannelOption.WRITE_BUFFER_WATER_MARK,
                     new WriteBufferWaterMark(
-                        c.limits.maxQueuedBytes() / 2, c.limits.maxQueuedBytes()))
+                        c.limits().maxQueuedBytes() / 2, c.limits().maxQueuedBytes()))
                 .doOnConnection(core::accept)
                 .bindNow(Duration.ofSeconds(10)));
       } catch (RuntimeException e) {
@@ -281,10 +221,10 @@ public final class RelayServer {
         udp.disposeNow();
       }
       routerLoop.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
-      throw new IllegalStateException("none of the TCP ports " + c.ports + " could be bound");
+      throw new IllegalStateException("none of the TCP ports " + c.ports() + " could be bound");
     }
     core.start();
-    return new RunningRelay(c, core, servers, udp, routerLoop, registry);
+    return new RunningRelay(c, core, servers, udp, routerLoop, meters);
   }
 
   private static String rootMessage(Throwable e) {

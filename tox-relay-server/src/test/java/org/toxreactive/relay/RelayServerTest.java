@@ -1,6 +1,7 @@
 package org.toxreactive.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -159,10 +160,8 @@ class RelayServerTest {
     }
     assertThat(relay.kills(KillReason.HANDSHAKE_TIMEOUT)).isEqualTo(1);
     // the server's close bookkeeping runs on its event loop just after the client sees EOF
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (relay.connections() > 0 && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
-    assertThat(relay.connections()).isZero();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(relay.connections()).isZero());
   }
 }

@@ -1,6 +1,7 @@
 package org.toxreactive.transport.tcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.ConnectException;
 import java.net.ServerSocket;
@@ -99,6 +100,9 @@ class RelayClientTest {
         .assertNext(c -> assertThat(c.relay().port()).isEqualTo(port))
         .thenCancel()
         .verify(Duration.ofSeconds(10));
-    assertThat(server.accepted.get()).isEqualTo(2);
+    // the relay writes its handshake response before its own bookkeeping runs: wait (bounded)
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(server.accepted).hasValue(2));
   }
 }
