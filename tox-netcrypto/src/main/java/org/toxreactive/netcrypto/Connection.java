@@ -53,6 +53,11 @@ final class Connection implements CryptoConnection {
     return s.toString();
   }
 
+  /** For tests in this package: the state machine behind this connection. */
+  Session session() {
+    return s;
+  }
+
   @Override
   public PublicKey peerRealKey() {
     return s.peerReal;
@@ -139,7 +144,7 @@ final class Connection implements CryptoConnection {
   }
 
   void statusChanged() {
-    if (s.state == Session.State.NOT_CONFIRMED || s.state == Session.State.ESTABLISHED) {
+    if (s.hasSessionKey()) {
       if (s.lastHeard != null) {
         status.tryEmitNext(LinkStatus.of(s.lastHeard));
       }

@@ -152,7 +152,7 @@ final class Engine {
       PublicKey peerReal, PublicKey peerDht, List<Path> hints, MonoSink<CryptoConnection> sink) {
     Session existing = byReal.get(peerReal);
     if (existing != null) {
-      if (existing.state == Session.State.ESTABLISHED) {
+      if (existing.isEstablished()) {
         sink.success(existing.connection);
       } else {
         sink.error(new IllegalStateException("a connection to this peer is already being made"));
@@ -176,7 +176,7 @@ final class Engine {
         () ->
             run(
                 () -> {
-                  if (connecting.remove(s) != null && s.state != Session.State.ESTABLISHED) {
+                  if (connecting.remove(s) != null && !s.isEstablished()) {
                     closed(s, new NetCryptoException("connect cancelled"), false);
                   }
                 }));
@@ -194,10 +194,10 @@ final class Engine {
 
   /** Ends a session: {@code error} null means a normal end (kill received or local close). */
   void closed(Session s, Throwable error, boolean byPeer) {
-    if (s.state == Session.State.CLOSED) {
+    if (s.isClosed()) {
       return;
     }
-    s.state = Session.State.CLOSED;
+    s.state = new SessionState.Closed(error);
     if (byReal.get(s.peerReal) == s) {
       byReal.remove(s.peerReal);
     }
@@ -218,6 +218,11 @@ final class Engine {
   }
 
   // ------------------------------------------------------------------ paths and sending
+
+  /** For tests in this package: the session with this peer, if any. */
+  Session session(PublicKey peerReal) {
+    return byReal.get(peerReal);
+  }
 
   void pathAdded(Session s, Path p) {
     byPath.put(p, s);
@@ -301,7 +306,7 @@ final class Engine {
     }
     Session s = byReal.get(c.realKey());
     if (s != null && !s.peerDht.equals(c.dhtKey())) {
-      if (s.state == Session.State.ESTABLISHED || s.state == Session.State.NOT_CONFIRMED) {
+      if (s.hasSessionKey()) {
         closed(s, new NetCryptoException("peer restarted with a new DHT key"), false);
         s = null;
       } else {
@@ -339,7 +344,7 @@ final class Engine {
       return;
     }
     for (Session s : new ArrayList<>(byReal.values())) {
-      if (s.state != Session.State.CLOSED) {
+      if (!s.isClosed()) {
         try {
           s.tick();
         } catch (RuntimeException e) { // a bug must not stop every other session's timers

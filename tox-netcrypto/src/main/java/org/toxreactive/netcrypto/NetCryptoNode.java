@@ -24,6 +24,11 @@ public final class NetCryptoNode implements Disposable {
     this.owned = owned;
   }
 
+  /** For tests in this package. */
+  Engine engine() {
+    return engine;
+  }
+
   public PublicKey realKey() {
     return realKeys.publicKey();
   }

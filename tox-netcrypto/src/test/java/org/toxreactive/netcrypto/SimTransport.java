@@ -16,8 +16,16 @@ import reactor.core.publisher.Mono;
 final class SimTransport implements PacketTransport {
   private final SimNode node;
 
+  /** Every packet this transport sent, for tests that replay or inspect them. */
+  final java.util.Queue<byte[]> sent = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
   SimTransport(SimNode node) {
     this.node = node;
+  }
+
+  /** Sends raw bytes as this node, bypassing net_crypto (replays, forgeries). */
+  void inject(String to, byte[] bytes) {
+    node.send(to, bytes);
   }
 
   static Path pathOf(String name) {
@@ -34,7 +42,9 @@ final class SimTransport implements PacketTransport {
     if (!serves(path)) {
       return Mono.error(new IllegalArgumentException("not a simulated path: " + path));
     }
-    node.send(((Path.Udp) path).address().getHostString(), data.toArray());
+    byte[] bytes = data.toArray();
+    sent.add(bytes);
+    node.send(((Path.Udp) path).address().getHostString(), bytes);
     return Mono.empty();
   }
 

@@ -21,6 +21,18 @@ public final class PacketRequest {
 
   /** The request for the holes of {@code receiveRing}, starting with the id byte. */
   public static byte[] encode(PacketRing<?> receiveRing) {
+    return encode(receiveRing, false);
+  }
+
+  /**
+   * The request for the holes of {@code receiveRing}; with {@code frontier}, also for the position
+   * just past the newest packet received (which we do not have, by definition). That tells the
+   * sender that everything between the last hole and the newest packet has arrived, so those leave
+   * its window at once instead of after the repair: a loss then costs no round trip of idle window.
+   * (A c-toxcore sender resends the frontier packet once per request while holes are open; a sender
+   * that waits an RTT before resending, as ours does, does not.)
+   */
+  public static byte[] encode(PacketRing<?> receiveRing, boolean frontier) {
     byte[] out = new byte[MAX_DATA];
     out[0] = ID;
     int len = 1;
@@ -34,6 +46,9 @@ public final class PacketRequest {
         n = 0;
       }
       n++;
+    }
+    if (frontier && len < MAX_DATA && receiveRing.span() != 0) {
+      out[len++] = (byte) n;
     }
     return Arrays.copyOf(out, len);
   }

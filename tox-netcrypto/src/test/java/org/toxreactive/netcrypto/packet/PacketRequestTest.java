@@ -50,10 +50,29 @@ class PacketRequestTest {
   }
 
   @Test
-  void aNonZeroByteWhereA255RunNeedsZeroIsRejected() {
-    // start 10: positions 10..264 have no request at n = 1..255 -> byte at the boundary must be 0
-    assertThat(PacketRequest.decode(HexFormat.of().parseHex("010001"), 10, 300)).isNotNull();
-    assertThat(PacketRequest.decode(new byte[] {1, (byte) 0xff, 5}, 10, 1000)).isNotNull();
+  void aZeroByteStandsForARunOf255PresentPackets() {
+    // positions 10..264 present: the counter reaches 255 and the 0 byte is consumed for them
+    assertThat(PacketRequest.decode(HexFormat.of().parseHex("010001"), 10, 300).requestedNumbers())
+        .containsExactly(265);
+    // a request may end with a zero byte: it asks for nothing more
+    assertThat(PacketRequest.decode(HexFormat.of().parseHex("0100"), 10, 300).requestedNumbers())
+        .isEmpty();
+  }
+
+  @Test
+  void theFrontierAsksForThePositionJustPastTheNewestPacket() {
+    PacketRing<byte[]> r = ring(100, 106, new int[] {100, 103, 104});
+    byte[] plain = PacketRequest.encode(r, false);
+    byte[] withFrontier = PacketRequest.encode(r, true);
+    assertThat(HexFormat.of().formatHex(plain)).isEqualTo("01010301");
+    assertThat(HexFormat.of().formatHex(withFrontier)).isEqualTo("0101030102");
+    // the sender, which sent up to 110, learns that 105 arrived and that 106 has not
+    PacketRequest.Requested q = PacketRequest.decode(withFrontier, 100, 110);
+    assertThat(q.requestedNumbers()).containsExactly(100, 103, 104, 106);
+    // no holes, no frontier: a request that asks for nothing
+    PacketRing<byte[]> full = ring(100, 106, new int[] {});
+    full.moveStart(106);
+    assertThat(PacketRequest.encode(full, true)).containsExactly(1);
   }
 
   @Test

@@ -1,0 +1,146 @@
+package org.toxreactive.netcrypto;
+
+/**
+ * Congestion control of one connection's lossless stream: a window of packets in flight (slow start
+ * doubling per round trip, then binary increase back towards the last loss), multiplicative
+ * decrease at most once per round trip when the peer's packet requests report losses, and a pacer
+ * that spreads each window over the round trip instead of bursting it.
+ *
+ * <p>Why not c-toxcore's rate controller (PROTOCOL.md 4.14): it starts at 64 packets and grows by
+ * 1.2x per 50 ms sample only after measuring what got through, so a transfer takes seconds to reach
+ * speed (0.3 MB/s doubling every 2 s on loopback), and a relay hole can starve it to 4 packets/s
+ * for good. A window that doubles per round trip is at full speed after log2(W/64) round trips.
+ * Loss backs the window off to 0.7x, and at most once per round trip, because the losses of one
+ * window are one congestion event and on a lossy path random loss is not always congestion. Pure
+ * arithmetic on the caller's clock; not thread-safe.
+ */
+final class Congestion {
+  static final int INITIAL_WINDOW = 64;
+
+  /**
+   * Floor of the backoff: low enough to fit a slow link (16 x 1.4 KB in flight), high enough that
+   * random loss cannot starve a fast one (c-toxcore's floor is a rate of 4 packets/s).
+   */
+  static final int MIN_WINDOW = 16;
+
+  static final int MAX_WINDOW = 32768;
+  static final double BACKOFF = 0.7;
+
+  /** Largest growth per round trip after a loss, in packets. */
+  static final int MAX_STEP = 8;
+
+  /** The pacer runs this much faster than window/RTT, so that pacing never caps the window. */
+  static final double PACING_GAIN = 1.25;
+
+  /** Smallest burst the pacer allows (and what a fresh connection may send at once). */
+  static final int MIN_BURST = 16;
+
+  private final long tickMillis;
+  private double window = INITIAL_WINDOW;
+  private double ssthresh = MAX_WINDOW;
+  private double lossWindow = MAX_WINDOW;
+  private long lastLossAt = Long.MIN_VALUE / 2;
+  private long minRtt = -1;
+  private double tokens = INITIAL_WINDOW;
+  private long lastRefill = Long.MIN_VALUE;
+  private long lossEvents;
+
+  Congestion(long tickMillis) {
+    this.tickMillis = tickMillis;
+  }
+
+  int window() {
+    return (int) window;
+  }
+
+  long lossEvents() {
+    return lossEvents;
+  }
+
+  /**
+   * The round trip to plan with: the minimum measured (as c-toxcore: acks of packets that waited
+   * behind a hole come late, so an average would grow with loss and slow every repair down), 200 ms
+   * before the first sample, never below 5 ms (the ack clock of the receiver is 20 ms anyway).
+   */
+  long rtt() {
+    return minRtt < 0 ? 200 : Math.max(minRtt, 5);
+  }
+
+  void rttSample(long millis) {
+    if (millis >= 0) {
+      minRtt = minRtt < 0 ? millis : Math.min(minRtt, millis);
+    }
+  }
+
+  /**
+   * One packet was acknowledged. The window grows only while it is being used: an application that
+   * sends little must not build up a window it never tested.
+   */
+  void acked(int inFlight) {
+    if (inFlight + 1 < window / 2) {
+      return;
+    }
+    window += window < ssthresh ? 1 : perRoundTripGrowth() / window;
+    if (window > MAX_WINDOW) {
+      window = MAX_WINDOW;
+    }
+  }
+
+  /**
+   * Growth per round trip after a loss (binary increase, as BIC-TCP): half the way back to the
+   * window where the loss happened, at most {@link #MAX_STEP} packets; past it, probing speeds up
+   * again the same way. At least one packet, as Reno. A window that only grew by one packet per
+   * round trip would need minutes to refill a fast path after each loss.
+   */
+  private double perRoundTripGrowth() {
+    double gap = Math.abs(lossWindow - window);
+    return Math.max(1, Math.min(MAX_STEP, window < lossWindow ? gap / 2 : gap + 1));
+  }
+
+  /** The peer reported losses of packets sent more than a round trip ago. */
+  void lost(long now) {
+    if (now - lastLossAt <= rtt()) {
+      return; // one reaction per round trip: the losses of one window are one event
+    }
+    lastLossAt = now;
+    lossEvents++;
+    lossWindow = window;
+    window = Math.max(MIN_WINDOW, window * BACKOFF);
+    ssthresh = window;
+  }
+
+  /** Packets per millisecond the pacer lets through. */
+  double pacingRate() {
+    return PACING_GAIN * window / rtt();
+  }
+
+  /** Adds the tokens earned since the last call; the bucket holds about two ticks' worth. */
+  void refill(long now) {
+    if (lastRefill == Long.MIN_VALUE) {
+      lastRefill = now;
+      return;
+    }
+    long elapsed = now - lastRefill;
+    if (elapsed <= 0) {
+      return;
+    }
+    lastRefill = now;
+    double rate = pacingRate();
+    double cap = Math.max(MIN_BURST, rate * 2 * tickMillis);
+    tokens = Math.min(cap, tokens + rate * elapsed);
+  }
+
+  /** Whether a new packet may go out now, with {@code inFlight} unacknowledged. */
+  boolean maySend(int inFlight) {
+    return inFlight < (int) window && tokens >= 1;
+  }
+
+  void spent() {
+    tokens -= 1;
+  }
+
+  @Override
+  public String toString() {
+    return "window=" + (int) window + " ssthresh=" + (int) ssthresh + " rtt=" + rtt();
+  }
+}
