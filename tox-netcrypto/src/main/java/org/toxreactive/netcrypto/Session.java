@@ -292,6 +292,13 @@ final class Session {
     engine.send(p, packet);
   }
 
+  /**
+   * For tests in this package: sends {@code data} (id byte first) as one data packet, unchecked.
+   */
+  void sendRawData(byte[] data) {
+    sendDataPacket(out.end(), data);
+  }
+
   private void sendRequest() {
     lastRequestSentAt = now();
     receivedSinceAck = 0;

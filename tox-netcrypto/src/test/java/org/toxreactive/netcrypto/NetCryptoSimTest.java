@@ -131,6 +131,27 @@ class NetCryptoSimTest {
   }
 
   @Test
+  void reservedDataIdsAreDroppedAndTheStreamGoesOn() {
+    CryptoConnection ca = connectAtoB();
+    CryptoConnection cb = accepted.get(0);
+    List<Message> lossless = new ArrayList<>();
+    List<Message> lossy = new ArrayList<>();
+    cb.lossless().subscribe(lossless::add);
+    cb.lossy().subscribe(lossy::add);
+    Session s = ((Connection) ca).session();
+    // (id 0 cannot be sent: zeros before the id are padding, PROTOCOL.md 4.7)
+    for (int id : new int[] {3, 7, 15, 255}) {
+      s.sendRawData(new byte[] {(byte) id, 42});
+    }
+    ca.sendLossy(Message.of(192, Bytes.ofHex("01"))).subscribe();
+    ca.send(numbered(3)).subscribe();
+    clock.advanceTimeBy(Duration.ofSeconds(1));
+    assertThat(lossless).extracting(m -> m.payload().toUtf8()).containsExactly("m0", "m1", "m2");
+    assertThat(lossy).containsExactly(Message.of(192, Bytes.ofHex("01")));
+    assertThat(((Connection) cb).session().isEstablished()).isTrue();
+  }
+
+  @Test
   void aCorruptedPacketIsDroppedWithoutHarmingTheSession() {
     CryptoConnection ca = connectAtoB();
     CryptoConnection cb = accepted.get(0);
