@@ -35,4 +35,19 @@ public interface PacketTransport extends Disposable {
 
   /** Largest packet {@link #send} accepts. */
   int maxPacketSize();
+
+  /**
+   * News about paths (a relay went down, a peer became routable), hot, for as long as the transport
+   * lives. Transports with nothing to say (UDP) never emit. Any number of subscribers.
+   */
+  default Flux<PathEvent> pathEvents() {
+    return Flux.never();
+  }
+
+  /**
+   * The user of this transport gives up on {@code path} for {@code reason} (e.g. net_crypto found a
+   * relay tampering with or losing packets). A transport may act on it, e.g. a relay pool drops the
+   * relay and connects a spare one; the default ignores it. Never throws.
+   */
+  default void pathFailed(Path path, String reason) {}
 }

@@ -1,0 +1,23 @@
+package org.toxreactive.core.transport;
+
+import java.util.Objects;
+
+/**
+ * A transport's news about one path: it became usable (a relay routed both sides) or unusable (the
+ * relay link closed, the peer left the relay). Net_crypto uses it to stop sending on a dead path at
+ * once instead of waiting for its own evidence.
+ */
+public record PathEvent(Path path, boolean usable, String reason) {
+  public PathEvent {
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(reason, "reason");
+  }
+
+  public static PathEvent up(Path path) {
+    return new PathEvent(path, true, "up");
+  }
+
+  public static PathEvent down(Path path, String reason) {
+    return new PathEvent(path, false, reason);
+  }
+}
