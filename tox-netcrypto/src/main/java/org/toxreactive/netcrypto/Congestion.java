@@ -41,6 +41,7 @@ final class Congestion {
   private double lossWindow = MAX_WINDOW;
   private long lastLossAt = Long.MIN_VALUE / 2;
   private long minRtt = -1;
+  private long srtt = -1;
   private double tokens = INITIAL_WINDOW;
   private long lastRefill = Long.MIN_VALUE;
   private long lossEvents;
@@ -69,7 +70,17 @@ final class Congestion {
   void rttSample(long millis) {
     if (millis >= 0) {
       minRtt = minRtt < 0 ? millis : Math.min(minRtt, millis);
+      srtt = srtt < 0 ? millis : (7 * srtt + millis) / 8;
     }
+  }
+
+  /**
+   * How old a packet the peer reports missing must be before it is resent: the smoothed RTT (with
+   * queueing, unlike {@link #rtt()}) plus an eighth, so a repair still on its way is not sent
+   * again, which under a full queue would only feed it duplicates.
+   */
+  long resendAfter() {
+    return Math.max(rtt(), srtt < 0 ? 0 : srtt + srtt / 8);
   }
 
   /**

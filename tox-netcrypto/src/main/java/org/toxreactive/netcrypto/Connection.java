@@ -3,6 +3,7 @@ package org.toxreactive.netcrypto;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import org.toxreactive.core.PublicKey;
+import org.toxreactive.core.transport.Path;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
@@ -22,6 +23,7 @@ final class Connection implements CryptoConnection {
   private final Sinks.Many<LinkStatus> status = Sinks.many().replay().latest();
   private final Sinks.Empty<Void> closed = Sinks.empty();
   private SendSubscriber sending;
+  private Path published;
   private Throwable failure;
   private boolean ended;
 
@@ -98,6 +100,17 @@ final class Connection implements CryptoConnection {
   }
 
   @Override
+  public void addPath(Path path) {
+    java.util.Objects.requireNonNull(path, "path");
+    s.engine.run(
+        () -> {
+          if (!s.isClosed()) {
+            s.addPath(path);
+          }
+        });
+  }
+
+  @Override
   public Mono<Void> sendLossy(Message message) {
     if (message.lossless()) {
       return Mono.error(new IllegalArgumentException("sendLossy takes ids 192..254"));
@@ -143,11 +156,12 @@ final class Connection implements CryptoConnection {
     s.engine.established(s);
   }
 
+  /** Publishes the data path when it changed; never OFFLINE while the connection lives. */
   void statusChanged() {
-    if (s.hasSessionKey()) {
-      if (s.lastHeard != null) {
-        status.tryEmitNext(LinkStatus.of(s.lastHeard));
-      }
+    Path best = s.paths.best();
+    if (s.hasSessionKey() && best != null && !best.equals(published)) {
+      published = best;
+      status.tryEmitNext(LinkStatus.of(best));
     }
   }
 

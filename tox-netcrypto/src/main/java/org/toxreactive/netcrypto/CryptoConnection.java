@@ -44,6 +44,14 @@ public interface CryptoConnection {
   /** Sends one lossy message (ids 192..254) at once, outside the send window. */
   Mono<Void> sendLossy(Message message);
 
+  /**
+   * Tells the connection another way to reach the peer, e.g. its UDP address learned from the DHT
+   * (c-toxcore's {@code set_direct_ip_port}) or a relay both sides use. The path gets keepalives
+   * and carries data once the peer is heard on it. Unknown UDP sources are never trusted otherwise:
+   * a packet from one is dropped.
+   */
+  void addPath(org.toxreactive.core.transport.Path path);
+
   /** How the peer is reached now; replays the latest status to new subscribers. */
   Flux<LinkStatus> status();
 

@@ -17,6 +17,7 @@ import org.toxreactive.core.SharedKey;
 import org.toxreactive.core.transport.Datagram;
 import org.toxreactive.core.transport.PacketTransport;
 import org.toxreactive.core.transport.Path;
+import org.toxreactive.core.transport.PathEvent;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.MonoSink;
@@ -44,6 +45,7 @@ final class Engine {
   private final CryptoBox box = new CryptoBox();
   private final Map<PublicKey, Session> byReal = new HashMap<>();
   private final Map<Path, Session> byPath = new HashMap<>();
+  private final Map<PublicKey, Session> byDht = new HashMap<>();
   private final Map<Session, MonoSink<CryptoConnection>> connecting = new HashMap<>();
   private final Map<PublicKey, SharedKey> dhtShared = lru();
   private final Map<PublicKey, SharedKey> realShared = lru();
@@ -88,6 +90,11 @@ final class Engine {
               .subscribe(
                   d -> run(() -> safely(d)),
                   e -> log.warn("transport {} failed: {}", t, e.toString())));
+      resources.add(
+          t.pathEvents()
+              .subscribe(
+                  e -> run(() -> onPathEvent(e)),
+                  e -> log.warn("path events of {} failed: {}", t, e.toString())));
     }
     resources.add(
         worker.schedulePeriodically(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS));
@@ -167,9 +174,9 @@ final class Engine {
       return;
     }
     byReal.put(peerReal, s);
+    byDht.put(peerDht, s);
     for (Path p : hints) {
-      s.paths.add(p);
-      byPath.put(p, s);
+      s.addPath(p);
     }
     connecting.put(s, sink);
     sink.onCancel(
@@ -201,7 +208,10 @@ final class Engine {
     if (byReal.get(s.peerReal) == s) {
       byReal.remove(s.peerReal);
     }
-    for (Path p : s.paths) {
+    if (byDht.get(s.peerDht) == s) {
+      byDht.remove(s.peerDht);
+    }
+    for (Path p : s.paths.paths()) {
       if (byPath.get(p) == s) {
         byPath.remove(p);
       }
@@ -228,11 +238,22 @@ final class Engine {
     byPath.put(p, s);
   }
 
-  Path bestPath(Session s) {
-    if (s.lastHeard != null) {
-      return s.lastHeard;
+  /** The session gave up on {@code path}: the transport may act on it (a pool drops a relay). */
+  void pathFailed(Session s, Path path, String reason) {
+    log.info(
+        "net_crypto {}: path {} failed: {}", s.peerReal.toHex().substring(0, 16), path, reason);
+    for (PacketTransport t : transports) {
+      if (t.serves(path)) {
+        t.pathFailed(path, reason);
+      }
     }
-    return s.paths.isEmpty() ? null : s.paths.iterator().next();
+  }
+
+  private void onPathEvent(PathEvent e) {
+    Session s = byPath.get(e.path());
+    if (s != null && !s.isClosed()) {
+      s.pathEvent(e.path(), e.usable());
+    }
   }
 
   void send(Path path, byte[] packet) {
@@ -276,6 +297,9 @@ final class Engine {
       case 0x1A -> onHandshake(b, from);
       case 0x1B -> {
         Session s = byPath.get(from);
+        if (s == null && from instanceof Path.Relay r) {
+          s = byDht.get(r.peer()); // a relay the peer shares with us that we had not used yet
+        }
         if (s != null && Wire.isDataLength(b.length)) {
           s.onData(b, from);
         }
@@ -304,18 +328,22 @@ final class Engine {
     if (c == null) {
       return;
     }
+    // The cookie's real key is only a claim (anyone may ask for a cookie naming any real key):
+    // nothing changes before the handshake box opens with that key's shared secret.
+    Wire.HandshakeOpened h = wire.openHandshake(sharedReal(c.realKey()), b, box);
+    if (h == null) {
+      return;
+    }
     Session s = byReal.get(c.realKey());
     if (s != null && !s.peerDht.equals(c.dhtKey())) {
       if (s.hasSessionKey()) {
         closed(s, new NetCryptoException("peer restarted with a new DHT key"), false);
         s = null;
       } else {
+        byDht.remove(s.peerDht, s);
         s.peerDht = c.dhtKey();
+        byDht.put(s.peerDht, s);
       }
-    }
-    Wire.HandshakeOpened h = wire.openHandshake(sharedReal(c.realKey()), b, box);
-    if (h == null) {
-      return;
     }
     if (s != null) {
       s.onHandshake(h, from);
@@ -334,8 +362,8 @@ final class Engine {
     }
     Session n = new Session(this, c.realKey(), c.dhtKey());
     byReal.put(c.realKey(), n);
-    n.paths.add(from);
-    byPath.put(from, n);
+    byDht.put(c.dhtKey(), n);
+    n.addPath(from);
     n.onHandshake(h, from);
   }
 

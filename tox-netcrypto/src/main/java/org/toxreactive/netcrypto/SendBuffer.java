@@ -32,6 +32,7 @@ final class SendBuffer {
   private final Congestion cc;
   private int inFlight;
   private long retransmissions;
+  private long lastProgressAt;
 
   SendBuffer(Congestion cc) {
     this.cc = cc;
@@ -78,21 +79,32 @@ final class SendBuffer {
   /** Releases everything below the peer's {@code buffer_start}; returns how many were released. */
   int ack(int bufferStart, long now) {
     int released = 0;
+    long newestSentAt = 0;
     while (ring.start() != bufferStart) {
       Outgoing o = ring.remove(ring.start());
       ring.moveStart(ring.start() + 1);
       if (o != null) {
         released++;
+        lastProgressAt = now;
         if (o.sentAt != 0) {
           inFlight--;
-          if (!o.retransmitted) {
-            cc.rttSample(now - o.sentAt);
-          }
+          newestSentAt = o.retransmitted ? 0 : o.sentAt;
         }
         cc.acked(inFlight);
       }
     }
+    sample(newestSentAt, now);
     return released;
+  }
+
+  /**
+   * One RTT sample per ack, from the newest packet it released: the older ones may have waited
+   * behind a hole at the peer, and their "RTT" would be the repair time.
+   */
+  private void sample(long sentAt, long now) {
+    if (sentAt != 0) {
+      cc.rttSample(now - sentAt);
+    }
   }
 
   /**
@@ -109,7 +121,7 @@ final class SendBuffer {
     boolean loss = false;
     for (int n : requested) {
       Outgoing o = ring.get(n);
-      if (o != null && o.sentAt != 0 && now - o.sentAt > cc.rtt()) {
+      if (o != null && o.sentAt != 0 && now - o.sentAt > cc.resendAfter()) {
         o.sentAt = 0;
         o.retransmitted = true;
         inFlight--;
@@ -121,6 +133,7 @@ final class SendBuffer {
       }
     }
     int released = 0;
+    long newestSentAt = 0;
     int k = 0; // requested numbers come in ascending ring order
     for (int n = ring.start(); n != r.lastRequested(); n++) {
       if (k < requested.length && requested[k] == n) {
@@ -132,8 +145,11 @@ final class SendBuffer {
         ring.remove(n);
         inFlight--;
         released++;
+        lastProgressAt = now;
+        newestSentAt = o.retransmitted ? 0 : o.sentAt;
       }
     }
+    sample(newestSentAt, now);
     if (loss) {
       cc.lost(now);
     }
@@ -167,9 +183,47 @@ final class SendBuffer {
         cc.spent();
       }
       o.sentAt = now == 0 ? 1 : now;
+      if (inFlight == 0) {
+        lastProgressAt = now; // a new flight: the stall clock starts now
+      }
       inFlight++;
       out.send(n, o.data);
     }
+  }
+
+  /**
+   * Whether data is in flight and nothing has been acknowledged for {@code timeoutMillis}: the path
+   * it went on is probably dead or blackholed.
+   */
+  boolean stalled(long now, long timeoutMillis) {
+    return inFlight > 0 && now - lastProgressAt > timeoutMillis;
+  }
+
+  /**
+   * Marks every packet in flight for sending again (on whatever path is chosen next), ahead of new
+   * data and outside the window. Not a congestion signal: the packets were lost with their path.
+   */
+  int resendInFlight(long now) {
+    int n = 0;
+    ArrayDeque<Integer> again = new ArrayDeque<>();
+    for (int i = ring.start(); i != ring.end(); i++) {
+      Outgoing o = ring.get(i);
+      if (o != null && o.sentAt != 0) {
+        o.sentAt = 0;
+        o.retransmitted = true;
+        inFlight--;
+        n++;
+        if (!o.queued) {
+          o.queued = true;
+          again.addLast(i);
+        }
+      }
+    }
+    while (!again.isEmpty()) {
+      toSend.addFirst(again.pollLast());
+    }
+    lastProgressAt = now;
+    return n;
   }
 
   @Override

@@ -1,7 +1,6 @@
 package org.toxreactive.netcrypto;
 
-import java.util.LinkedHashSet;
-import java.util.Set;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.Nonce;
@@ -27,6 +26,8 @@ import org.toxreactive.netcrypto.packet.PacketRing;
  * in {@link Connection}.
  */
 final class Session {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Session.class);
+
   /** CRYPTO_SEND_PACKET_INTERVAL: the temp packet is resent this often. */
   static final long SEND_PACKET_INTERVAL = 1000;
 
@@ -46,6 +47,12 @@ final class Session {
    */
   static final int ACK_EVERY = 16;
 
+  /** Every path other than the chosen one carries a request this often, as its keepalive. */
+  static final long KEEPALIVE_INTERVAL = 1000;
+
+  /** Data unacknowledged this long (or 4 RTTs if longer) makes its path suspect. */
+  static final long STALL_MILLIS = 250;
+
   final Engine engine;
   final PublicKey peerReal;
   PublicKey peerDht;
@@ -57,9 +64,10 @@ final class Session {
   private final CryptoBox box = new CryptoBox();
 
   // paths
-  final Set<Path> paths = new LinkedHashSet<>();
-  Path lastHeard;
+  final PathTable paths = new PathTable();
   long lastHeardAt;
+  private long lastKeepaliveAt = Long.MIN_VALUE / 2;
+  private long switches;
 
   // data plane
   private final Congestion cc = new Congestion(Engine.TICK_MILLIS);
@@ -124,7 +132,7 @@ final class Session {
 
   private void sendTemp() {
     Handshaking h = (Handshaking) state;
-    for (Path p : paths) {
+    for (Path p : paths.live()) {
       engine.send(p, h.temp().packet());
     }
     state = h.withTemp(h.temp().sent(now()));
@@ -159,7 +167,13 @@ final class Session {
    * exists: a late or replayed handshake cannot reset a live connection.
    */
   void onHandshake(Wire.HandshakeOpened h, Path from) {
-    if (hasSessionKey() || isClosed()) {
+    if (isClosed()) {
+      return;
+    }
+    if (hasSessionKey()) {
+      // ignored, but it proves the peer can reach us this way: the handshake box opened with
+      // its real key (the initiator sends its handshake on every path it knows)
+      addPath(from);
       return;
     }
     heard(from);
@@ -193,6 +207,16 @@ final class Session {
     Wire.DataOpened d = engine.wire().openData(ch.key, nonce, packet, box);
     if (d == null) {
       engine.decryptFailed(this, from);
+      if (paths.decryptFailed(from, now())) {
+        engine.pathFailed(
+            this,
+            from,
+            PathTable.DECRYPT_FAILURES
+                + " packets failed to decrypt on this path within "
+                + PathTable.FAILURE_WINDOW_MILLIS
+                + " ms");
+        reselect(true);
+      }
       return;
     }
     if (!out.validAck(d.bufferStart())) {
@@ -217,11 +241,14 @@ final class Session {
       released += out.onRequest(d.data(), now);
     } else if (Message.isLossless(id)) {
       if (recvRing.store(d.num(), d.data())) {
-        receivedSinceAck++;
         connection.drainLossless();
-        if (receivedSinceAck >= ACK_EVERY) {
+        if (++receivedSinceAck >= ACK_EVERY) {
           sendRequest();
         }
+      } else if (receivedSinceAck == 0) {
+        // a duplicate: the peer resends because our ack was lost (maybe with its path), so ack
+        // on the next tick even if nothing new came
+        receivedSinceAck = 1;
       }
     } else if (Message.isLossy(id)) {
       recvRing.setEnd(d.num());
@@ -235,12 +262,52 @@ final class Session {
   }
 
   private void heard(Path from) {
-    lastHeard = from;
-    lastHeardAt = now();
+    long now = now();
+    lastHeardAt = now;
     if (paths.add(from)) {
       engine.pathAdded(this, from);
-      connection.statusChanged();
     }
+    boolean peerMoved = paths.heard(from, now);
+    if (!from.equals(paths.best())) {
+      reselect(peerMoved); // hearing on the chosen path changes nothing; elsewhere it may
+    }
+  }
+
+  /** Adds a path we were told about (a hint, or where an acceptor heard the peer). */
+  void addPath(Path p) {
+    if (paths.add(p)) {
+      engine.pathAdded(this, p);
+    }
+  }
+
+  /** The transport's news about a path. */
+  void pathEvent(Path p, boolean usable) {
+    paths.down(p, !usable, now());
+    if (!usable) {
+      reselect(true);
+    }
+  }
+
+  /**
+   * Chooses the data path again. When the old one was given up ({@code lostOld}), what was in
+   * flight on it is sent again on the new one: it is lost with its path, and waiting for the peer's
+   * requests would cost round trips.
+   */
+  private void reselect(boolean lostOld) {
+    Path before = paths.best();
+    Path after = paths.choose(now());
+    if (Objects.equals(before, after)) {
+      return;
+    }
+    if (before != null) {
+      switches++;
+      log.debug("net_crypto {}: data path {} -> {} (lost: {})", this, before, after, lostOld);
+      if (lostOld && channel() != null) {
+        out.resendInFlight(now());
+      }
+    }
+    connection.statusChanged();
+    pump();
   }
 
   /** Pops the next in-order lossless message, or null if it has not arrived. */
@@ -282,8 +349,15 @@ final class Session {
   }
 
   private void sendDataPacket(int num, byte[] data) {
+    Path p = paths.best();
+    if (p == null) {
+      p = paths.choose(now());
+    }
+    sendDataPacketOn(p, num, data);
+  }
+
+  private void sendDataPacketOn(Path p, int num, byte[] data) {
     Channel ch = channel();
-    Path p = engine.bestPath(this);
     if (ch == null || p == null) {
       return;
     }
@@ -305,10 +379,15 @@ final class Session {
     sendDataPacket(out.end(), PacketRequest.encode(recvRing, true));
   }
 
-  /** Sends the kill packet; only an established connection has one to send (c-toxcore). */
+  /**
+   * Sends the kill packet on every live path (it is not retransmitted, so it should not depend on
+   * one path); only an established connection has one to send (c-toxcore).
+   */
   void sendKill() {
     if (isEstablished()) {
-      sendDataPacket(out.end(), new byte[] {2});
+      for (Path p : paths.live()) {
+        sendDataPacketOn(p, out.end(), new byte[] {2});
+      }
     }
   }
 
@@ -354,7 +433,24 @@ final class Session {
     if (now - lastRequestSentAt >= interval) {
       sendRequest();
     }
+    if (now - lastKeepaliveAt >= KEEPALIVE_INTERVAL) {
+      lastKeepaliveAt = now;
+      for (Path p : paths.others(now)) {
+        sendDataPacketOn(p, out.end(), PacketRequest.encode(recvRing, true));
+      }
+    }
+    if (out.stalled(now, Math.max(STALL_MILLIS, 4 * cc.rtt()))) {
+      // with no other path this changes nothing: the peer's requests repair what was lost
+      paths.suspect(paths.best(), now);
+      reselect(true);
+    }
+    reselect(false); // paths age: the chosen one may have gone quiet
     pump();
+  }
+
+  /** How often the data path changed. */
+  long pathSwitches() {
+    return switches;
   }
 
   Congestion congestion() {

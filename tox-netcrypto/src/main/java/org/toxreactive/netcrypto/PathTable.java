@@ -1,0 +1,253 @@
+package org.toxreactive.netcrypto;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.toxreactive.core.transport.Path;
+
+/**
+ * The paths of one connection (direct UDP and every relay both sides share) with the evidence about
+ * each, and the choice of the path data goes out on (PROTOCOL.md 4.15, DESIGN.md 2).
+ *
+ * <p>Evidence is the session's own: a path is <em>alive</em> while packets from the peer that
+ * decrypt keep arriving on it (every path carries a keepalive each second, so a quiet connection
+ * still knows which paths work); it is <em>suspect</em> for a while after data sent on it went
+ * unacknowledged; <em>down</em> when its transport says so (relay link closed); <em>failed</em>
+ * after {@link #DECRYPT_FAILURES} packets on it failed to decrypt (a relay tampering with them).
+ *
+ * <p>The choice is sticky, so status does not flap: fresh direct UDP wins; otherwise the current
+ * path stays while it is alive; otherwise the first alive relay in relay-key order, which is the
+ * same order on both sides, so the two peers converge on the same relay. Not thread-safe.
+ */
+final class PathTable {
+  /** A path is alive while the peer was heard on it this recently (three keepalives). */
+  static final long ALIVE_MILLIS = 3_000;
+
+  /** How long a path whose data went unacknowledged is passed over. */
+  static final long SUSPECT_MILLIS = 5_000;
+
+  /**
+   * Packets failing to decrypt on one path within {@link #FAILURE_WINDOW_MILLIS} before it is given
+   * up. An honest relay never corrupts a packet (TCP and the relay link's own encryption see to
+   * that), so a few are proof enough; one alone could be a stray packet of an old session.
+   */
+  static final int DECRYPT_FAILURES = 3;
+
+  static final long FAILURE_WINDOW_MILLIS = 10_000;
+
+  /**
+   * The peer moved: its traffic arrives on another path while the chosen one has been silent this
+   * long. Three packets within this time are traffic, not keepalives (one a second).
+   */
+  static final long FOLLOW_MILLIS = 250;
+
+  static final int FOLLOW_PACKETS = 3;
+
+  static final class Entry {
+    final Path path;
+    long heardAt = Long.MIN_VALUE / 2;
+    long suspectUntil = Long.MIN_VALUE / 2;
+    boolean down;
+    long downAt;
+    boolean failed;
+    int decryptFailures;
+    long failureWindowStart = Long.MIN_VALUE / 2;
+    long burstStart = Long.MIN_VALUE / 2;
+    int burst;
+
+    Entry(Path path) {
+      this.path = path;
+    }
+
+    boolean alive(long now) {
+      return now - heardAt < ALIVE_MILLIS;
+    }
+
+    boolean usable(long now) {
+      return !down && !failed && now >= suspectUntil;
+    }
+
+    @Override
+    public String toString() {
+      return path + (down ? " down" : "") + (failed ? " failed" : "");
+    }
+  }
+
+  /** Direct UDP first, then relays by relay key: the same order on both sides of a connection. */
+  private static final Comparator<Entry> PREFERENCE =
+      Comparator.comparingInt((Entry e) -> e.path instanceof Path.Udp ? 0 : 1)
+          .thenComparing(
+              (x, y) ->
+                  x.path instanceof Path.Relay a && y.path instanceof Path.Relay b
+                      ? Arrays.compareUnsigned(a.relay().toArray(), b.relay().toArray())
+                      : 0);
+
+  private final Map<Path, Entry> entries = new LinkedHashMap<>();
+  private Entry best;
+
+  /** Adds a path; false if it was known. */
+  boolean add(Path p) {
+    if (entries.containsKey(p)) {
+      return false;
+    }
+    entries.put(p, new Entry(p));
+    return true;
+  }
+
+  boolean contains(Path p) {
+    return entries.containsKey(p);
+  }
+
+  List<Path> paths() {
+    return List.copyOf(entries.keySet());
+  }
+
+  Path best() {
+    return best == null ? null : best.path;
+  }
+
+  /**
+   * A packet from the peer decrypted on {@code p}. Returns true if the peer has visibly moved to
+   * {@code p}: traffic on it while the chosen path has gone quiet (the peer found the chosen path
+   * dead before we did; the chosen one is then made suspect, the caller chooses again).
+   */
+  boolean heard(Path p, long now) {
+    Entry e = entries.get(p);
+    if (e == null) {
+      return false;
+    }
+    if (now - e.burstStart > FOLLOW_MILLIS) {
+      e.burstStart = now;
+      e.burst = 0;
+    }
+    e.burst++;
+    boolean moved =
+        best != null
+            && e != best
+            && e.burst >= FOLLOW_PACKETS
+            && now - best.heardAt > FOLLOW_MILLIS
+            && e.usable(now);
+    if (moved) {
+      best.suspectUntil = now + SUSPECT_MILLIS;
+    }
+    {
+      e.heardAt = now;
+      if (e.down && now - e.downAt > ALIVE_MILLIS) {
+        e.down = false; // a stale verdict: the transport may not report recovery, packets do
+      }
+      e.suspectUntil = Math.min(e.suspectUntil, now);
+    }
+    return moved;
+  }
+
+  /** Returns true when this failure makes the path failed (report it once). */
+  boolean decryptFailed(Path p, long now) {
+    Entry e = entries.get(p);
+    if (e == null || e.failed) {
+      return false;
+    }
+    if (now - e.failureWindowStart > FAILURE_WINDOW_MILLIS) {
+      e.failureWindowStart = now;
+      e.decryptFailures = 0;
+    }
+    e.decryptFailures++;
+    if (e.decryptFailures >= DECRYPT_FAILURES) {
+      e.failed = true;
+      return true;
+    }
+    return false;
+  }
+
+  void down(Path p, boolean isDown, long now) {
+    Entry e = entries.get(p);
+    if (e != null) {
+      e.down = isDown;
+      e.downAt = now;
+    }
+  }
+
+  void suspect(Path p, long now) {
+    Entry e = entries.get(p);
+    if (e != null) {
+      e.suspectUntil = now + SUSPECT_MILLIS;
+    }
+  }
+
+  /** Paths other than the best that may carry a keepalive now. */
+  List<Path> others(long now) {
+    List<Path> out = new ArrayList<>();
+    for (Entry e : entries.values()) {
+      if (e != best && !e.down && !e.failed) {
+        out.add(e.path);
+      }
+    }
+    return out;
+  }
+
+  /** Paths a handshake or a kill goes out on: all but the failed and the down ones. */
+  List<Path> live() {
+    List<Path> out = new ArrayList<>();
+    for (Entry e : entries.values()) {
+      if (!e.down && !e.failed) {
+        out.add(e.path);
+      }
+    }
+    return out.isEmpty() ? paths() : out;
+  }
+
+  /**
+   * Chooses the path for data (see the class javadoc) and returns it; {@code null} only if no path
+   * is known.
+   */
+  Path choose(long now) {
+    List<Entry> ordered = new ArrayList<>(entries.values());
+    ordered.sort(PREFERENCE);
+    Entry pick = null;
+    for (Entry e : ordered) {
+      if (e.path instanceof Path.Udp && e.usable(now) && e.alive(now)) {
+        pick = e;
+        break;
+      }
+    }
+    if (pick == null && best != null && best.usable(now) && best.alive(now)) {
+      pick = best;
+    }
+    if (pick == null) {
+      pick = first(ordered, e -> e.usable(now) && e.alive(now));
+    }
+    if (pick == null && best != null && best.usable(now)) {
+      pick = best; // nothing alive: keep trying where we were
+    }
+    if (pick == null) {
+      pick = first(ordered, e -> e.usable(now));
+    }
+    if (pick == null) {
+      pick = first(ordered, e -> !e.failed && !e.down);
+    }
+    if (pick == null) {
+      pick = first(ordered, e -> !e.failed);
+    }
+    if (pick == null && !ordered.isEmpty()) {
+      pick = ordered.get(0);
+    }
+    best = pick;
+    return best();
+  }
+
+  private static Entry first(List<Entry> es, java.util.function.Predicate<Entry> p) {
+    for (Entry e : es) {
+      if (p.test(e)) {
+        return e;
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public String toString() {
+    return "paths=" + entries.values() + " best=" + best();
+  }
+}

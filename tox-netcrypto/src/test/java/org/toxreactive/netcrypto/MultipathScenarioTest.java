@@ -1,0 +1,282 @@
+package org.toxreactive.netcrypto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.toxreactive.core.Bytes;
+import org.toxreactive.core.KeyPair;
+import org.toxreactive.core.transport.Path;
+import org.toxreactive.test.sim.SimNetwork;
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+/**
+ * One connection over direct UDP and three relays at once, on the simulated network and virtual
+ * time: a 10,000-message lossless stream (one message per millisecond, so 10 s long) runs while a
+ * fault hits mid-stream. Every message must arrive exactly once and in order, status() must never
+ * say OFFLINE, and the longest gap between two deliveries (the stall) is reported and bounded.
+ */
+class MultipathScenarioTest {
+  private static final int MESSAGES = 10_000;
+  private static final long FAULT_AT = 3_000;
+
+  private final VirtualTimeScheduler clock = VirtualTimeScheduler.create();
+  private final SimNetwork net = SimNetwork.create(31, clock);
+  private final SimRelays relays = new SimRelays(net, "R1", "R2", "R3");
+  private final KeyPair aReal = KeyPair.generate();
+  private final KeyPair aDht = KeyPair.generate();
+  private final KeyPair bReal = KeyPair.generate();
+  private final KeyPair bDht = KeyPair.generate();
+  private NetCryptoNode a;
+  private NetCryptoNode b;
+  private SimRelays.Host aHost;
+  private SimRelays.Host bHost;
+
+  @AfterEach
+  void stop() {
+    if (a != null) {
+      a.dispose();
+      b.dispose();
+    }
+    clock.advanceTimeBy(Duration.ofSeconds(1));
+    clock.dispose();
+  }
+
+  private long now() {
+    return clock.now(TimeUnit.MILLISECONDS);
+  }
+
+  private record Outcome(
+      List<Integer> got,
+      long maxStallMillis,
+      List<LinkStatus> statusA,
+      List<LinkStatus> statusB,
+      CryptoConnection ca) {}
+
+  /**
+   * Connects a to b over {@code udp} (if true) and the three relays, streams the messages, runs
+   * {@code fault} at 3 s and returns what b received.
+   */
+  private Outcome run(boolean udp, Consumer<CryptoConnection> fault) {
+    net.defaults().delay(5, 10);
+    aHost = relays.host("a", aDht.publicKey(), udp);
+    bHost = relays.host("b", bDht.publicKey(), udp);
+    a = NetCrypto.create(aReal, aDht).transport(aHost).scheduler(clock).start();
+    b =
+        NetCrypto.create(bReal, bDht)
+            .transport(bHost)
+            .scheduler(clock)
+            .acceptor(p -> p.realKey().equals(aReal.publicKey()))
+            .start();
+    List<CryptoConnection> accepted = new ArrayList<>();
+    b.incoming().subscribe(accepted::add);
+    List<Path> hints = new ArrayList<>();
+    if (udp) {
+      hints.add(SimRelays.udp("b"));
+    }
+    hints.addAll(relays.pathsTo(bDht.publicKey()));
+    AtomicReference<CryptoConnection> out = new AtomicReference<>();
+    a.connect(bReal.publicKey(), bDht.publicKey(), hints).subscribe(out::set);
+    for (int i = 0; i < 300 && (out.get() == null || accepted.isEmpty()); i++) {
+      clock.advanceTimeBy(Duration.ofMillis(10));
+    }
+    CryptoConnection ca = out.get();
+    assertThat(ca).as("connected").isNotNull();
+    CryptoConnection cb = accepted.get(0);
+    if (udp) {
+      cb.addPath(SimRelays.udp("a")); // as the DHT would tell it
+    }
+    List<LinkStatus> statusA = new ArrayList<>();
+    List<LinkStatus> statusB = new ArrayList<>();
+    ca.status().subscribe(statusA::add);
+    cb.status().subscribe(statusB::add);
+
+    List<Integer> got = new ArrayList<>();
+    long[] lastAt = {now()};
+    long[] maxGap = {0};
+    cb.lossless()
+        .subscribe(
+            m -> {
+              long t = now();
+              maxGap[0] = Math.max(maxGap[0], t - lastAt[0]);
+              lastAt[0] = t;
+              got.add(SimPair.numberOf(m));
+            });
+    AtomicBoolean done = new AtomicBoolean();
+    AtomicReference<Throwable> failed = new AtomicReference<>();
+    Flux<Message> stream =
+        Flux.interval(Duration.ofMillis(1), clock)
+            .onBackpressureBuffer()
+            .take(MESSAGES)
+            .map(i -> numbered(i.intValue()));
+    ca.send(stream).subscribe(null, failed::set, () -> done.set(true));
+    long start = now();
+    boolean faulted = false;
+    while (!done.get() && failed.get() == null && now() - start < 60_000) {
+      clock.advanceTimeBy(Duration.ofMillis(10));
+      if (!faulted && now() - start >= FAULT_AT) {
+        faulted = true;
+        fault.accept(ca);
+      }
+    }
+    assertThat(failed.get()).isNull();
+    assertThat(done).as("all acknowledged; b got %d", got.size()).isTrue();
+    assertThat(got).hasSize(MESSAGES);
+    for (int i = 0; i < MESSAGES; i++) {
+      assertThat(got.get(i)).isEqualTo(i);
+    }
+    assertThat(statusA).extracting(LinkStatus::kind).doesNotContain(LinkStatus.Kind.OFFLINE);
+    assertThat(statusB).extracting(LinkStatus::kind).doesNotContain(LinkStatus.Kind.OFFLINE);
+    return new Outcome(got, maxGap[0], statusA, statusB, ca);
+  }
+
+  private static Message numbered(int i) {
+    byte[] p = new byte[199];
+    p[0] = (byte) (i >>> 24);
+    p[1] = (byte) (i >>> 16);
+    p[2] = (byte) (i >>> 8);
+    p[3] = (byte) i;
+    return Message.of(160, Bytes.of(p));
+  }
+
+  private static Path carrying(CryptoConnection c) {
+    return ((Connection) c).session().paths.best();
+  }
+
+  private String carryingRelay(CryptoConnection c) {
+    Path p = carrying(c);
+    assertThat(p).as("traffic is relayed").isInstanceOf(Path.Relay.class);
+    return relays.relayName(((Path.Relay) p).relay());
+  }
+
+  private static LinkStatus last(List<LinkStatus> s) {
+    return s.get(s.size() - 1);
+  }
+
+  private String name(LinkStatus s) {
+    return s.path() instanceof Path.Relay r ? relays.relayName(r.relay()) : s.kind().toString();
+  }
+
+  private void report(String scenario, Outcome o) {
+    System.out.printf(
+        "SCENARIO %s: %d/%d in order, max stall %d ms, paths a=%s b=%s%n",
+        scenario,
+        o.got().size(),
+        MESSAGES,
+        o.maxStallMillis(),
+        o.statusA().stream().map(this::name).toList(),
+        o.statusB().stream().map(this::name).toList());
+  }
+
+  @Test
+  void startsOnRelaysAndMovesToUdpWhenItAppears() {
+    net.partition("a", "b");
+    Outcome o = run(true, c -> net.heal("a", "b"));
+    report("(a) UDP appears", o);
+    assertThat(o.statusA()).extracting(LinkStatus::kind).contains(LinkStatus.Kind.RELAYED);
+    assertThat(last(o.statusA()).kind()).isEqualTo(LinkStatus.Kind.DIRECT);
+    assertThat(last(o.statusB()).kind()).isEqualTo(LinkStatus.Kind.DIRECT);
+    assertThat(o.maxStallMillis()).isLessThan(100);
+    assertThat(o.statusA()).as("one switch, no flapping").hasSize(2);
+  }
+
+  @Test
+  void fallsBackToARelayWhenUdpDies() {
+    Outcome o = run(true, c -> net.partition("a", "b"));
+    report("(b) UDP dies", o);
+    assertThat(o.statusA().get(0).kind()).isEqualTo(LinkStatus.Kind.DIRECT);
+    assertThat(last(o.statusA()).kind()).isEqualTo(LinkStatus.Kind.RELAYED);
+    assertThat(last(o.statusB()).kind()).isEqualTo(LinkStatus.Kind.RELAYED);
+    assertThat(o.maxStallMillis()).isLessThan(500);
+    assertThat(o.statusA()).as("one switch, no flapping").hasSize(2);
+  }
+
+  @Test
+  void survivesTheResetOfTheRelayCarryingTheTraffic() {
+    AtomicReference<String> killed = new AtomicReference<>();
+    Outcome o =
+        run(
+            false,
+            c -> {
+              killed.set(carryingRelay(c));
+              relays.reset(killed.get());
+            });
+    report("(c) relay reset", o);
+    assertThat(carryingRelay(o.ca())).isNotEqualTo(killed.get());
+    assertThat(o.maxStallMillis()).isLessThan(200);
+    assertThat(o.statusA()).as("one switch, no flapping").hasSize(2);
+  }
+
+  @Test
+  void survivesABlackholedRelay() {
+    AtomicReference<String> dead = new AtomicReference<>();
+    Outcome o =
+        run(
+            false,
+            c -> {
+              dead.set(carryingRelay(c));
+              relays.blackhole(dead.get());
+            });
+    report("(d) relay blackholed", o);
+    assertThat(carryingRelay(o.ca())).isNotEqualTo(dead.get());
+    assertThat(o.maxStallMillis()).isLessThan(500);
+    assertThat(o.statusA()).as("one switch, no flapping").hasSize(2);
+  }
+
+  @Test
+  void dropsARelayThatFlipsBitsAndReportsIt() {
+    AtomicReference<String> bad = new AtomicReference<>();
+    Outcome o =
+        run(
+            false,
+            c -> {
+              bad.set(carryingRelay(c));
+              relays.tamper(bad.get(), 10);
+            });
+    report("(e) relay flips bits", o);
+    assertThat(carryingRelay(o.ca())).isNotEqualTo(bad.get());
+    assertThat(bHost.failures).anySatisfy(f -> assertThat(f).startsWith(bad.get() + ":"));
+    assertThat(o.maxStallMillis()).isLessThan(500);
+    assertThat(o.statusA()).as("one switch, no flapping").hasSize(2);
+  }
+
+  @Test
+  void survivesTwoOfThreeRelaysDyingAtOnce() {
+    AtomicReference<String> survivor = new AtomicReference<>();
+    Outcome o =
+        run(
+            false,
+            c -> {
+              String first = carryingRelay(c);
+              List<String> others = new ArrayList<>(List.of("R1", "R2", "R3"));
+              others.remove(first);
+              survivor.set(others.get(1));
+              relays.reset(first);
+              relays.reset(others.get(0));
+            });
+    report("(f) two of three relays die", o);
+    assertThat(carryingRelay(o.ca())).isEqualTo(survivor.get());
+    assertThat(o.maxStallMillis()).isLessThan(200);
+    assertThat(o.statusA()).as("one switch, no flapping").hasSize(2);
+  }
+
+  @Test
+  void aConnectionOverRelaysOnlyIsMadeByHandshakesOnEveryRelay() {
+    Outcome o = run(false, c -> {});
+    report("relays only, no fault", o);
+    assertThat(o.statusA()).extracting(LinkStatus::kind).containsOnly(LinkStatus.Kind.RELAYED);
+    StepVerifier.create(o.ca().status().take(1))
+        .expectNextMatches(s -> s.kind() == LinkStatus.Kind.RELAYED)
+        .expectComplete()
+        .verify(Duration.ofSeconds(5));
+  }
+}
