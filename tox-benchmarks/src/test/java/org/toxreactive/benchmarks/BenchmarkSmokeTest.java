@@ -25,10 +25,11 @@ class BenchmarkSmokeTest {
             .measurementIterations(1)
             .measurementTime(TimeValue.milliseconds(100))
             .param("size", "64")
+            .param("messages", "100")
             .shouldFailOnError(true)
             .build();
     Collection<RunResult> results = new Runner(opts).run();
-    assertThat(results).hasSizeGreaterThanOrEqualTo(5);
+    assertThat(results).hasSizeGreaterThanOrEqualTo(7);
     for (RunResult r : results) {
       assertThat(r.getPrimaryResult().getScore()).as(r.getParams().getBenchmark()).isPositive();
     }

@@ -90,7 +90,17 @@ final class Wire {
 
   byte[] cookieRequest(
       SharedKey dhtShared, PublicKey ownDht, PublicKey ownReal, long echo, CryptoBox box) {
-    Nonce nonce = Nonce.random();
+    return cookieRequest(dhtShared, ownDht, ownReal, echo, Nonce.random(), box);
+  }
+
+  /** {@link #cookieRequest} with a given nonce (golden-bytes tests). */
+  byte[] cookieRequest(
+      SharedKey dhtShared,
+      PublicKey ownDht,
+      PublicKey ownReal,
+      long echo,
+      Nonce nonce,
+      CryptoBox box) {
     byte[] plain = concat(ownReal.toArray(), new byte[32], le64(echo));
     return concat(
         new byte[] {0x18}, ownDht.toArray(), nonce.toArray(), box.seal(dhtShared, nonce, plain));
@@ -115,7 +125,11 @@ final class Wire {
   }
 
   byte[] mintCookie(long nowSeconds, PublicKey real, PublicKey dht, CryptoBox box) {
-    Nonce nonce = Nonce.random();
+    return mintCookie(nowSeconds, real, dht, Nonce.random(), box);
+  }
+
+  /** {@link #mintCookie} with a given nonce (golden-bytes tests). */
+  byte[] mintCookie(long nowSeconds, PublicKey real, PublicKey dht, Nonce nonce, CryptoBox box) {
     byte[] plain = concat(le64(nowSeconds), real.toArray(), dht.toArray());
     return concat(nonce.toArray(), box.seal(cookieKey, nonce, plain));
   }
@@ -134,7 +148,11 @@ final class Wire {
   }
 
   byte[] cookieResponse(SharedKey dhtShared, byte[] cookie, long echo, CryptoBox box) {
-    Nonce nonce = Nonce.random();
+    return cookieResponse(dhtShared, cookie, echo, Nonce.random(), box);
+  }
+
+  /** {@link #cookieResponse} with a given nonce (golden-bytes tests). */
+  byte[] cookieResponse(SharedKey dhtShared, byte[] cookie, long echo, Nonce nonce, CryptoBox box) {
     return concat(
         new byte[] {0x19}, nonce.toArray(), box.seal(dhtShared, nonce, concat(cookie, le64(echo))));
   }
@@ -159,7 +177,19 @@ final class Wire {
       PublicKey sessionPk,
       byte[] otherCookie,
       CryptoBox box) {
-    Nonce nonce = Nonce.random();
+    return handshake(
+        realShared, peerCookie, baseNonce, sessionPk, otherCookie, Nonce.random(), box);
+  }
+
+  /** {@link #handshake} with a given nonce (golden-bytes tests). */
+  byte[] handshake(
+      SharedKey realShared,
+      byte[] peerCookie,
+      Nonce baseNonce,
+      PublicKey sessionPk,
+      byte[] otherCookie,
+      Nonce nonce,
+      CryptoBox box) {
     byte[] plain =
         concat(baseNonce.toArray(), sessionPk.toArray(), sha512.digest(peerCookie), otherCookie);
     return concat(
