@@ -1,0 +1,397 @@
+package org.toxreactive.transport.tcp;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.toxreactive.core.Bytes;
+import org.toxreactive.core.KeyPair;
+import org.toxreactive.core.PublicKey;
+import org.toxreactive.core.transport.Datagram;
+import org.toxreactive.core.transport.PacketTransport;
+import org.toxreactive.core.transport.Path;
+import org.toxreactive.core.transport.PathEvent;
+import org.toxreactive.transport.tcp.packet.Data;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * A {@link PacketTransport} over several Tox TCP relays at once: how net_crypto reaches peers it
+ * cannot reach directly (PROTOCOL.md section 3). Serves {@link Path.Relay} paths whose relay is one
+ * of the pool's. Configure with {@link #create}, then {@link RelayPoolBuilder#start()} returns the
+ * running pool; links come up in the background.
+ *
+ * <pre>{@code
+ * RelayPool pool = RelayPool.create(dhtKeys)
+ *     .relays(List.of(relayA, relayB, relayC, spareD)) // the first active(3) connect, D waits
+ *     .reconnect(Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1)))
+ *     .start();
+ * pool.receive().subscribe(d -> netCrypto.handle(d.path(), d.data()));
+ * pool.pathEvents().subscribe(e -> log.info("{}", e));
+ * pool.route(friendDhtKey);                       // on every active relay, at most 6
+ * pool.send(Path.relay(relayA.publicKey(), friendDhtKey), cookieRequest).subscribe();
+ * pool.routes(friendDhtKey);                      // [PeerRoute[relay=A.., state=ONLINE], ...]
+ * pool.dispose();
+ * }</pre>
+ *
+ * <p><b>Sending</b> on {@code Path.relay(relay, peer)}, in this order:
+ *
+ * <ol>
+ *   <li>Errors with {@link IllegalArgumentException} for another kind of path, a relay that is not
+ *       active or spare here, or data that is empty or longer than {@link #MAX_PACKET_SIZE}.
+ *   <li>Errors with {@link RelayLinkDownException} if the link to that relay is not up
+ *       (reconnecting, a spare, or the pool disposed).
+ *   <li>If the peer is online on that relay, sends routed data on its connection id.
+ *   <li>Errors with {@link IllegalStateException} if a verdict gave up this path (see below).
+ *   <li>Otherwise makes sure a route to the peer is wanted on that relay (requested now, and again
+ *       after every reconnect) unless the peer already has {@link #MAX_RELAYS_PER_PEER} relays or
+ *       the packet is a net_crypto cookie response (first byte 0x19): answering a stranger's cookie
+ *       request must not cost one of our 240 route slots. Then sends the data out of band to the
+ *       peer's DHT key if it is at most {@value RelayProtocol#MAX_OOB_DATA} bytes (cookie request
+ *       145, response 161 and handshake 385 all fit), else errors with {@link
+ *       IllegalStateException}. A sleeping peer is not woken by a send.
+ * </ol>
+ *
+ * Completion is not delivery: the relay drops OOB to absent peers silently. When our link is backed
+ * up, data and OOB are dropped at once and the Mono errors with {@link RelayBackpressureException}.
+ *
+ * <p><b>Receiving.</b> Relayed data and OOB packets from every relay are merged into {@link
+ * #receive()} as {@code Datagram(Path.relay(relay, peerDhtKey), payload)}; data on a connection id
+ * we hold no route on is dropped and counted ({@link #unroutedData()}).
+ *
+ * <p><b>Path events.</b> {@code up} when a peer comes online on a relay; {@code down} when it goes
+ * offline there, when the link to the relay closes (for every peer wanted on it, reason {@code
+ * "relay link closed: <cause>"}), when the relay is dropped, when a verdict gives the path up, and
+ * when {@link #sleep} releases an online route.
+ *
+ * <p><b>Verdicts</b> ({@link #pathFailed}). The pool keeps, per relay, the set of peers whose paths
+ * were reported failed. It drops the relay for everyone (disconnects it, connects the next spare
+ * instead and routes there every peer that was wanted on it, the reported ones included) when the
+ * verdict concerns the link itself, written {@code Path.relay(relay, relay)} or {@link #dropRelay},
+ * or when paths to at least {@value #BLAME_THRESHOLD} different peers on it were reported.
+ * Otherwise it only gives up that relay for that peer: its route is disconnected and not made
+ * again. Only peers we hold a route to on that relay count as evidence, so neither one friend
+ * sending garbage nor strangers sending OOB from throwaway keys can frame a relay. A dropped relay
+ * is not used again during the pool's life.
+ *
+ * <p><b>Reconnects and spares.</b> Each active relay reconnects with the {@link
+ * RelayPoolBuilder#reconnect} backoff; on every new link the pool requests again the route of every
+ * wanted peer that is awake. If the policy gives up, the relay becomes the last spare and the first
+ * spare, if any, takes its place and its peers.
+ *
+ * <p><b>Sleeping.</b> {@link #sleep} gives up a peer's routes while it is reachable directly over
+ * UDP and {@link #wake} requests them again. Unlike c-toxcore the relay links themselves stay up,
+ * so OOB keeps working for everyone.
+ *
+ * <p><b>Threading.</b> Every method is thread-safe. Datagrams and path events are emitted one at a
+ * time on relay event loops: subscribers that do real work should {@code publishOn} elsewhere. No
+ * reference-counted object crosses this API.
+ */
+public final class RelayPool implements PacketTransport {
+  /** Largest packet: the payload of a routed data packet, 2032 - 1 (connection id) = 2031. */
+  public static final int MAX_PACKET_SIZE = Data.MAX_PAYLOAD;
+
+  /** Relays one peer is routed on at most (c-toxcore's MAX_FRIEND_TCP_CONNECTIONS). */
+  public static final int MAX_RELAYS_PER_PEER = 6;
+
+  /** Peers whose failed paths on one relay make the pool drop that relay. */
+  public static final int BLAME_THRESHOLD = 2;
+
+  /** First byte of a net_crypto cookie response: sent to strangers, so it makes no route. */
+  static final int COOKIE_RESPONSE = 0x19;
+
+  private final RelayPoolBuilder.Config config;
+  private final PoolOutlets outlets;
+  private final RelayRoster roster;
+  private final Sinks.Empty<Void> onDispose = Sinks.empty();
+  private volatile boolean disposed;
+
+  /**
+   * A pool that will connect with {@code dhtKeys}, our DHT key pair: our identity towards relays
+   * and the key routed peers know us by.
+   */
+  public static RelayPoolBuilder create(KeyPair dhtKeys) {
+    return RelayPoolBuilder.create(dhtKeys);
+  }
+
+  RelayPool(RelayPoolBuilder.Config config) {
+    this.config = config;
+    this.outlets = new PoolOutlets(config.receiveQueue());
+    RelayLink.Listener listener = new LinkListener();
+    this.roster =
+        new RelayRoster(
+            config.relays(),
+            config.active(),
+            outlets,
+            address -> new RelayLink(address, client(address), listener));
+  }
+
+  /** Starts the links of a new pool; called once by the builder. */
+  RelayPool startLinks() {
+    roster.startAll();
+    return this;
+  }
+
+  public RelayPoolBuilder.Config configuration() {
+    return config;
+  }
+
+  // ---------------------------------------------------------------- PacketTransport
+
+  /**
+   * Inbound packets of every relay, routed or OOB, each with its {@link Path.Relay}. One subscriber
+   * at a time (a second concurrent one gets an {@link IllegalStateException}); packets that do not
+   * fit its queue, or arrive while nobody subscribes, are dropped and counted in {@link
+   * #droppedInbound()}. Completes when the pool is disposed.
+   */
+  @Override
+  public Flux<Datagram> receive() {
+    return outlets.receive();
+  }
+
+  /** See the class javadoc for the rules; never throws. */
+  @Override
+  public Mono<Void> send(Path path, Bytes data) {
+    return Mono.defer(
+        () -> {
+          Objects.requireNonNull(path, "path");
+          Objects.requireNonNull(data, "data");
+          if (!(path instanceof Path.Relay r)) {
+            return Mono.error(new IllegalArgumentException("a relay pool cannot send on " + path));
+          }
+          if (data.isEmpty() || data.length() > MAX_PACKET_SIZE) {
+            return Mono.error(
+                new IllegalArgumentException(
+                    "relayed packets are 1.." + MAX_PACKET_SIZE + " bytes, got " + data.length()));
+          }
+          if (disposed) {
+            return Mono.error(new RelayLinkDownException("the relay pool is disposed"));
+          }
+          RelayLink link = roster.active(r.relay());
+          if (link != null) {
+            return send(link, r.peer(), data);
+          }
+          if (roster.isSpare(r.relay())) {
+            return Mono.error(
+                new RelayLinkDownException("relay " + r.relay() + " is a spare, not connected"));
+          }
+          return Mono.error(
+              new IllegalArgumentException(
+                  "relay " + r.relay() + " is not an active or spare relay of this pool"));
+        });
+  }
+
+  private Mono<Void> send(RelayLink link, PublicKey peer, Bytes data) {
+    RelayConnection c = link.connection();
+    if (c == null) {
+      return Mono.error(
+          new RelayLinkDownException("the link to relay " + link.address() + " is down"));
+    }
+    RelayLink.Route route = link.route(peer);
+    if (route != null && route.online() && route.assignedOn(c)) {
+      return link.sendRouted(route, data);
+    }
+    String verdict = link.givenUpReason(peer);
+    if (verdict != null) {
+      return Mono.error(
+          new IllegalStateException(
+              "path to " + peer + " via relay " + link.key() + " was given up: " + verdict));
+    }
+    if (route == null && data.getUnsigned(0) != COOKIE_RESPONSE) {
+      roster.autoRoute(link, peer);
+    }
+    if (data.length() > RelayProtocol.MAX_OOB_DATA) {
+      return Mono.error(
+          new IllegalStateException(
+              "peer "
+                  + peer
+                  + " is not online on relay "
+                  + link.key()
+                  + " and "
+                  + data.length()
+                  + " bytes exceed the out-of-band limit of "
+                  + RelayProtocol.MAX_OOB_DATA));
+    }
+    return c.sendOob(peer, data);
+  }
+
+  /** A {@link Path.Relay} whose relay is active or spare in this pool. */
+  @Override
+  public boolean serves(Path path) {
+    return path instanceof Path.Relay r
+        && (roster.active(r.relay()) != null || roster.isSpare(r.relay()));
+  }
+
+  /** {@value #MAX_PACKET_SIZE}. */
+  @Override
+  public int maxPacketSize() {
+    return MAX_PACKET_SIZE;
+  }
+
+  /** See the class javadoc. Hot; any number of subscribers; completes when disposed. */
+  @Override
+  public Flux<PathEvent> pathEvents() {
+    return outlets.pathEvents();
+  }
+
+  /**
+   * The user's verdict on a path; see the class javadoc for when it drops the relay. Paths of other
+   * kinds, of relays not active here, or after dispose are ignored. Never throws.
+   */
+  @Override
+  public void pathFailed(Path path, String reason) {
+    if (!(path instanceof Path.Relay r)) {
+      return;
+    }
+    String why = reason == null || reason.isBlank() ? "no reason given" : reason;
+    if (r.peer().equals(r.relay())) {
+      roster.dropRelay(r.relay(), why);
+    } else {
+      roster.pathFailed(r.relay(), r.peer(), why);
+    }
+  }
+
+  /**
+   * Drops an active relay for everyone, for good: disconnects it and connects the next spare,
+   * routing there the peers that were wanted on it. Same as {@code pathFailed(Path.relay(relay,
+   * relay), reason)}.
+   */
+  public void dropRelay(PublicKey relay, String reason) {
+    pathFailed(Path.relay(Objects.requireNonNull(relay, "relay"), relay), reason);
+  }
+
+  // ---------------------------------------------------------------- routes
+
+  /**
+   * Wants a route to {@code peer} (its DHT key) on every active relay, until it has {@value
+   * #MAX_RELAYS_PER_PEER}; relays that gave the path up are skipped. Returns how many relays now
+   * hold a route to it (sleeping ones included).
+   */
+  public int route(PublicKey peer) {
+    return roster.route(Objects.requireNonNull(peer, "peer"));
+  }
+
+  /** Forgets {@code peer} on every relay: its routes are disconnected and not made again. */
+  public void unroute(PublicKey peer) {
+    Objects.requireNonNull(peer, "peer");
+    roster.forEachLink(link -> link.unroute(peer, null));
+  }
+
+  /**
+   * Gives up {@code peer}'s routes while it is reachable another way (direct UDP), remembering them
+   * for {@link #wake}. Online routes get a {@code down} path event.
+   */
+  public void sleep(PublicKey peer) {
+    Objects.requireNonNull(peer, "peer");
+    roster.forEachLink(link -> link.sleep(peer));
+  }
+
+  /** Requests again the routes {@link #sleep} gave up. */
+  public void wake(PublicKey peer) {
+    Objects.requireNonNull(peer, "peer");
+    roster.forEachLink(
+        link -> {
+          link.wake(peer);
+          return List.of();
+        });
+  }
+
+  /** {@code peer}'s routes on the active relays, in relay order. */
+  public List<PeerRoute> routes(PublicKey peer) {
+    List<PeerRoute> out = new ArrayList<>();
+    for (RelayLink link : roster.links()) {
+      RelayLink.Route r = link.route(peer);
+      if (r != null) {
+        out.add(new PeerRoute(link.key(), r.state(link.connection())));
+      }
+    }
+    return out;
+  }
+
+  /** The relays on which {@code peer} is online now, in relay order. */
+  public List<PublicKey> onlineRelays(PublicKey peer) {
+    return routes(peer).stream()
+        .filter(r -> r.state() == PeerRoute.State.ONLINE)
+        .map(PeerRoute::relay)
+        .toList();
+  }
+
+  /** Every relay of the pool: active ones in order, then spares, then dropped ones. */
+  public List<RelayStatus> relays() {
+    return roster.statuses();
+  }
+
+  /** Inbound packets dropped because the subscriber was slow or absent. */
+  public long droppedInbound() {
+    return outlets.droppedInbound();
+  }
+
+  /** Relayed data dropped because it came on a connection id we hold no route on. */
+  public long unroutedData() {
+    return outlets.unroutedDataCount();
+  }
+
+  /** Path events a slow subscriber missed. */
+  public long droppedPathEvents() {
+    return outlets.droppedEvents();
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /** Closes every link; {@link #receive()} and {@link #pathEvents()} complete. */
+  @Override
+  public void dispose() {
+    if (disposed) {
+      return;
+    }
+    disposed = true;
+    roster.closeAll();
+    outlets.close();
+    onDispose.tryEmitEmpty();
+  }
+
+  @Override
+  public boolean isDisposed() {
+    return disposed;
+  }
+
+  /** Completes once {@link #dispose()} has closed everything. */
+  public Mono<Void> onDispose() {
+    return onDispose.asMono();
+  }
+
+  @Override
+  public String toString() {
+    return "RelayPool[" + roster.activeCount() + " active, " + roster.spareCount() + " spare]";
+  }
+
+  private RelayClient client(RelayAddress address) {
+    return RelayClient.create(address, config.keys())
+        .reconnect(config.reconnect())
+        .scheduler(config.scheduler())
+        .proxy(config.proxy());
+  }
+
+  /** What the links tell the pool; called without any lock held. */
+  private final class LinkListener implements RelayLink.Listener {
+    @Override
+    public void datagram(Datagram datagram) {
+      outlets.datagram(datagram);
+    }
+
+    @Override
+    public void unroutedData() {
+      outlets.unroutedData();
+    }
+
+    @Override
+    public void pathEvents(List<PathEvent> events) {
+      outlets.pathEvents(events);
+    }
+
+    @Override
+    public void exhausted(RelayLink link, Throwable error) {
+      roster.exhausted(link, error);
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package org.toxreactive.transport.tcp;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.toxreactive.core.KeyPair;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
+
+/**
+ * How to build a {@link RelayPool}, from {@link RelayPool#create}. Immutable: every setter returns
+ * a new builder, so one can be shared and varied; {@link #start()} starts a new pool each time.
+ *
+ * <pre>{@code
+ * RelayPoolBuilder base = RelayPool.create(dhtKeys).relays(List.of(a, b, c, d));
+ * RelayPool pool = base.active(2).proxy(RelayProxy.socks5("127.0.0.1", 1080)).start();
+ * }</pre>
+ */
+public final class RelayPoolBuilder {
+  /** Relays connected at once unless told otherwise (c-toxcore's RECOMMENDED_..._CONNECTIONS). */
+  public static final int DEFAULT_ACTIVE = 3;
+
+  /** Inbound packets queued for a slow subscriber of {@link RelayPool#receive()} by default. */
+  public static final int DEFAULT_RECEIVE_QUEUE = 4096;
+
+  /**
+   * Read-only configuration of a pool.
+   *
+   * @param keys our DHT key pair
+   * @param relays every relay, in order of preference; the first {@code active} are connected
+   * @param active how many relays are connected at once; the others are spares
+   * @param reconnect backoff between link attempts to one relay (see {@link RelayClient#reconnect})
+   * @param scheduler timers of every link: handshake deadline, keepalive, reconnect backoff
+   * @param proxy HTTP CONNECT or SOCKS5 proxy for every link, or null for direct links
+   * @param receiveQueue inbound packets queued for a slow subscriber before dropping
+   */
+  public record Config(
+      KeyPair keys,
+      List<RelayAddress> relays,
+      int active,
+      Retry reconnect,
+      Scheduler scheduler,
+      RelayProxy proxy,
+      int receiveQueue) {
+    public Config {
+      Objects.requireNonNull(keys, "keys");
+      relays = List.copyOf(relays);
+      Objects.requireNonNull(reconnect, "reconnect");
+      Objects.requireNonNull(scheduler, "scheduler");
+      Set<Object> seen = new HashSet<>();
+      for (RelayAddress r : relays) {
+        if (!seen.add(r.publicKey())) {
+          throw new IllegalArgumentException("relay key listed twice: " + r.publicKey());
+        }
+      }
+      if (active < 1) {
+        throw new IllegalArgumentException("active must be >= 1, got " + active);
+      }
+      if (receiveQueue < 1) {
+        throw new IllegalArgumentException("receiveQueue must be >= 1, got " + receiveQueue);
+      }
+    }
+  }
+
+  private final Config c;
+
+  private RelayPoolBuilder(Config c) {
+    this.c = c;
+  }
+
+  static RelayPoolBuilder create(KeyPair dhtKeys) {
+    return new RelayPoolBuilder(
+        new Config(
+            dhtKeys,
+            List.of(),
+            DEFAULT_ACTIVE,
+            RelayClient.defaultReconnect(),
+            Schedulers.parallel(),
+            null,
+            DEFAULT_RECEIVE_QUEUE));
+  }
+
+  public Config configuration() {
+    return c;
+  }
+
+  /** Every relay, preferred first; relay keys must differ. */
+  public RelayPoolBuilder relays(List<RelayAddress> relays) {
+    return new RelayPoolBuilder(
+        new Config(c.keys, relays, c.active, c.reconnect, c.scheduler, c.proxy, c.receiveQueue));
+  }
+
+  /** How many relays are connected at once (default 3); the rest wait as spares. */
+  public RelayPoolBuilder active(int active) {
+    return new RelayPoolBuilder(
+        new Config(c.keys, c.relays, active, c.reconnect, c.scheduler, c.proxy, c.receiveQueue));
+  }
+
+  /**
+   * Backoff between link attempts to one relay (default {@link RelayClient#defaultReconnect()}:
+   * forever). A finite policy that gives up turns the relay into the last spare.
+   */
+  public RelayPoolBuilder reconnect(Retry policy) {
+    return new RelayPoolBuilder(
+        new Config(c.keys, c.relays, c.active, policy, c.scheduler, c.proxy, c.receiveQueue));
+  }
+
+  /** Where the links' timers run (virtual time in tests). */
+  public RelayPoolBuilder scheduler(Scheduler scheduler) {
+    return new RelayPoolBuilder(
+        new Config(c.keys, c.relays, c.active, c.reconnect, scheduler, c.proxy, c.receiveQueue));
+  }
+
+  /** Connects every relay through this proxy; null for direct links. */
+  public RelayPoolBuilder proxy(RelayProxy proxy) {
+    return new RelayPoolBuilder(
+        new Config(c.keys, c.relays, c.active, c.reconnect, c.scheduler, proxy, c.receiveQueue));
+  }
+
+  /** Inbound packets queued for a slow subscriber before dropping (default 4096). */
+  public RelayPoolBuilder receiveQueue(int packets) {
+    return new RelayPoolBuilder(
+        new Config(c.keys, c.relays, c.active, c.reconnect, c.scheduler, c.proxy, packets));
+  }
+
+  /**
+   * Starts a pool: connects the first {@link Config#active()} relays in the background and returns
+   * at once. Fails with {@link IllegalStateException} if no relay is configured.
+   */
+  public RelayPool start() {
+    if (c.relays.isEmpty()) {
+      throw new IllegalStateException("a relay pool needs at least one relay");
+    }
+    return new RelayPool(c).startLinks();
+  }
+}
