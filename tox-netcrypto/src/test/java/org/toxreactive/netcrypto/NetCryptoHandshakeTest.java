@@ -169,4 +169,42 @@ class NetCryptoHandshakeTest {
           .verify(Duration.ofSeconds(5));
     }
   }
+
+  @Test
+  void aForgedHandshakeNamingOurPeerCannotKillTheConnection() {
+    CryptoConnection ca = p.connect();
+    CryptoConnection cb = p.accepted.get(0);
+    AtomicReference<Boolean> closed = new AtomicReference<>(false);
+    cb.onClose().subscribe(null, e -> closed.set(true), () -> closed.set(true));
+    // Mallory asks b for a cookie with her own DHT key, claiming a's real key (not authenticated
+    // in a cookie request), then sends a handshake around that cookie with a box she cannot seal
+    KeyPair mDht = KeyPair.generate();
+    SimTransport m = new SimTransport(p.net.node("m"));
+    List<byte[]> got = new ArrayList<>();
+    m.receive().map(d -> d.data().toArray()).subscribe(got::add);
+    org.toxreactive.core.CryptoBox box = new org.toxreactive.core.CryptoBox();
+    Wire w = new Wire(org.toxreactive.core.SharedKey.random());
+    org.toxreactive.core.SharedKey mb =
+        org.toxreactive.core.CryptoBox.beforenm(p.bDht.publicKey(), mDht.secretKey());
+    m.inject("b", w.cookieRequest(mb, mDht.publicKey(), p.aReal.publicKey(), 42, box));
+    p.clock.advanceTimeBy(Duration.ofMillis(200));
+    Wire.CookieReply r =
+        got.stream()
+            .filter(b -> b[0] == 0x19)
+            .map(b -> w.openCookieResponse(mb, b, box))
+            .findFirst()
+            .orElseThrow();
+    byte[] forged = new byte[Wire.HANDSHAKE];
+    forged[0] = 0x1A;
+    System.arraycopy(r.cookie(), 0, forged, 1, Wire.COOKIE);
+    m.inject("b", forged);
+    p.clock.advanceTimeBy(Duration.ofMillis(200));
+    assertThat(closed.get()).as("b's connection to a survives").isFalse();
+    List<String> atB = new ArrayList<>();
+    cb.lossless().subscribe(msg -> atB.add(msg.payload().toUtf8()));
+    ca.send(SimPair.numbered(5)).subscribe();
+    p.clock.advanceTimeBy(Duration.ofMillis(500));
+    assertThat(atB).containsExactly("m0", "m1", "m2", "m3", "m4");
+    m.dispose();
+  }
 }
