@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
     name = "tox-examples",
     mixinStandardHelpOptions = true,
     description = "Runnable tox-reactive examples.",
-    subcommands = {ProbeCommand.class, ChatCommand.class})
+    subcommands = {ProbeCommand.class, ChatCommand.class, FailoverDemoCommand.class})
 public final class Examples {
   private Examples() {}
 

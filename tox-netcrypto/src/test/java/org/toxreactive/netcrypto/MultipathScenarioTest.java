@@ -266,7 +266,9 @@ class MultipathScenarioTest {
     report("(f) two of three relays die", o);
     assertThat(carryingRelay(o.ca())).isEqualTo(survivor.get());
     assertThat(o.maxStallMillis()).isLessThan(200);
-    assertThat(o.statusA()).as("one switch, no flapping").hasSize(2);
+    // the two resets are news of two events: the first may move the traffic to the second
+    // victim before its own news arrives; no path is ever taken twice
+    assertThat(o.statusA()).as("no flapping").hasSizeBetween(2, 3).doesNotHaveDuplicates();
   }
 
   @Test

@@ -284,13 +284,17 @@ final class RelayCore implements RelayRouter.Output<Channel> {
         if (d != null) {
           d.dispose();
         }
-      } else {
-        routerLoop.execute(
-            () -> {
-              if (client != null) {
-                router.disconnected(client);
-              }
-            });
+      } else if (!routerLoop.isShuttingDown()) {
+        try {
+          routerLoop.execute(
+              () -> {
+                if (client != null) {
+                  router.disconnected(client);
+                }
+              });
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+          // the relay is shutting down: its router state goes with it
+        }
       }
       super.channelInactive(ctx);
     }
