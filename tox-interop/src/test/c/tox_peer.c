@@ -8,7 +8,11 @@
  *   --bootstrap H:P:KEY    tox_bootstrap (repeatable)
  *   --udp on|off           UDP enabled (default on); --udp-port N binds exactly port N
  *   --send N               once friend 0 is connected, send "msg-0" .. "msg-<N-1>" to it
- *   --echo                 send every received message back to its sender
+ *   --send-on-connection K start --send the K-th time friend 0 comes online (default 1), e.g. 2 =
+ *                          after it went offline and reconnected
+ *   --spacing MS           at least MS milliseconds between two sent messages (default 20)
+ *   --echo                 send every received message back to its sender, until a --send batch
+ *                          starts (so that two echoing ends never play ping-pong)
  *   --seconds S            exit after S seconds (default 60)
  *   --verbose              toxcore's log on stderr
  *
@@ -26,7 +30,7 @@
 #include <tox/tox.h>
 
 #define MAX_QUEUE 256
-#define SEND_SPACING_MS 20
+#define DEFAULT_SPACING_MS 20
 
 typedef struct {
     uint32_t friend_number;
@@ -37,6 +41,9 @@ typedef struct {
 static Outgoing queue[MAX_QUEUE]; /* FIFO of messages waiting to be sent */
 static size_t queue_head, queue_len;
 static int echo_mode;
+static int sending;                      /* a --send batch has started: echo is off */
+static long friend0_onlines;             /* times friend 0 went from NONE to TCP/UDP */
+static Tox_Connection friend0_status = TOX_CONNECTION_NONE;
 static volatile sig_atomic_t stop_signal;
 
 static void on_signal(int sig) { stop_signal = sig; }
@@ -148,13 +155,19 @@ static void on_self_connection(Tox *tox, Tox_Connection status, void *user_data)
 static void on_friend_connection(Tox *tox, uint32_t friend_number, Tox_Connection status, void *user_data)
 {
     printf("FRIEND_CONNECTION %u %s\n", friend_number, kind(status));
+    if (friend_number == 0) {
+        if (friend0_status == TOX_CONNECTION_NONE && status != TOX_CONNECTION_NONE) {
+            friend0_onlines++;
+        }
+        friend0_status = status;
+    }
 }
 
 static void on_friend_message(Tox *tox, uint32_t friend_number, Tox_Message_Type type, const uint8_t *message,
                               size_t length, void *user_data)
 {
     print_text("RECV", friend_number, message, length);
-    if (echo_mode) {
+    if (echo_mode && !sending) {
         enqueue(friend_number, message, length);
     }
 }
@@ -178,7 +191,7 @@ int main(int argc, char **argv)
 
     uint8_t secret[TOX_SECRET_KEY_SIZE];
     int have_secret = 0, verbose = 0;
-    long to_send = 0, seconds = 60;
+    long to_send = 0, seconds = 60, send_on = 1, spacing = DEFAULT_SPACING_MS;
     for (int i = 1; i < argc; i++) { /* first pass: options that tox_new needs */
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--echo")) { echo_mode = 1; continue; }
@@ -198,6 +211,12 @@ int main(int argc, char **argv)
             tox_options_set_end_port(opts, (uint16_t)p);
         } else if (!strcmp(a, "--send")) {
             to_send = strtol(v, NULL, 10);
+        } else if (!strcmp(a, "--send-on-connection")) {
+            send_on = strtol(v, NULL, 10);
+            if (send_on < 1) { die("bad --send-on-connection", v); }
+        } else if (!strcmp(a, "--spacing")) {
+            spacing = strtol(v, NULL, 10);
+            if (spacing < 1 || spacing > 10000) { die("bad --spacing", v); }
         } else if (!strcmp(a, "--seconds")) {
             seconds = strtol(v, NULL, 10);
         } else if (strcmp(a, "--friend") && strcmp(a, "--tcp-relay") && strcmp(a, "--bootstrap")) {
@@ -276,17 +295,18 @@ int main(int argc, char **argv)
             break;
         }
         tox_iterate(tox, NULL);
-        if (queued < to_send && queue_len < MAX_QUEUE / 2
-            && tox_friend_get_connection_status(tox, 0, NULL) != TOX_CONNECTION_NONE) {
+        while (queued < to_send && queue_len < MAX_QUEUE / 2 && friend0_onlines >= send_on
+               && tox_friend_get_connection_status(tox, 0, NULL) != TOX_CONNECTION_NONE) {
             char text[32];
+            sending = 1;
             int n = snprintf(text, sizeof text, "msg-%ld", queued++);
             enqueue(0, (const uint8_t *)text, (size_t)n);
         }
-        /* One message per SEND_SPACING_MS at most, so the net_crypto send queue never overruns. */
-        if (queue_len > 0 && now - last_send >= SEND_SPACING_MS && send_one(tox)) {
+        /* One message per --spacing ms at most, so the net_crypto send queue never overruns. */
+        if (queue_len > 0 && now - last_send >= spacing && send_one(tox)) {
             last_send = now;
         }
-        long wait_ms = queue_len > 0 ? SEND_SPACING_MS : tox_iteration_interval(tox);
+        long wait_ms = queue_len > 0 ? spacing : tox_iteration_interval(tox);
         struct timespec ts = {wait_ms / 1000, (wait_ms % 1000) * 1000000L};
         nanosleep(&ts, NULL); /* a signal cuts the sleep short */
     }

@@ -23,12 +23,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
  * Text chat over net_crypto, directly over UDP (no DHT, no onion), with the minimum of Tox's friend
  * layer that c-toxcore needs to call us online: ONLINE (24) on connect, ALIVE (16) every 8 s, a 32
- * s timeout, MESSAGE (64) for text.
+ * s timeout, MESSAGE (64) for text. Without {@code --peer} it accepts whoever connects (e.g. a
+ * c-toxcore friend reconnecting to the port and DHT key it knows us by) and echoes. On exit it
+ * waits (bounded) until the peer has acknowledged everything, then sends a kill packet.
  */
 @Command(
     name = "chat",
@@ -42,6 +45,9 @@ final class ChatCommand implements Callable<Integer> {
   static final int ONLINE = 24;
   static final int MESSAGE = 64;
 
+  /** How long an exit waits for the peer to acknowledge what we still have in flight. */
+  static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
   @Spec CommandSpec spec;
 
   @Option(
@@ -51,6 +57,7 @@ final class ChatCommand implements Callable<Integer> {
   int window;
 
   private volatile Sinks.Many<Message> echoTo;
+  private volatile Served current;
   private final AtomicInteger sent = new AtomicInteger();
 
   private void sendNext(Sinks.Many<Message> outbound) {
@@ -119,6 +126,7 @@ final class ChatCommand implements Callable<Integer> {
     CountDownLatch done = new CountDownLatch(1);
     AtomicInteger received = new AtomicInteger();
     Disposable.Composite running = reactor.core.Disposables.composite();
+    boolean drain = false;
     try {
       if (peerKey != null) {
         if (peerDht == null || udp == null) {
@@ -143,13 +151,47 @@ final class ChatCommand implements Callable<Integer> {
         err.flush();
         return 4;
       }
+      drain = true;
       return 0;
     } finally {
+      finish(err, drain);
       running.dispose();
       node.dispose();
-      transport.dispose();
+      transport.disposeNow(Duration.ofSeconds(5));
     }
   }
+
+  /**
+   * Ends the current connection cleanly: waits (bounded) until the peer has acknowledged everything
+   * we queued (echoes of the last messages included), then sends the kill packet and waits for the
+   * session to end, so the kill is on the socket before the socket closes. c-toxcore reports the
+   * friend offline at once on a kill, and then reconnects to us by itself.
+   */
+  private void finish(PrintWriter err, boolean drain) {
+    Served s = current;
+    if (s == null) {
+      return;
+    }
+    s.alive.dispose();
+    s.outbound.tryEmitComplete();
+    try {
+      if (drain) {
+        s.sent.timeout(DRAIN_TIMEOUT).block();
+      }
+    } catch (RuntimeException e) {
+      err.println("chat: the peer did not acknowledge everything before exit: " + e);
+      err.flush();
+    }
+    s.connection.close();
+    s.connection.onClose().timeout(Duration.ofSeconds(2)).onErrorResume(e -> Mono.empty()).block();
+  }
+
+  /** One served connection: its outbound stream, the send in progress and the ALIVE timer. */
+  private record Served(
+      CryptoConnection connection,
+      Sinks.Many<Message> outbound,
+      Mono<Void> sent,
+      Disposable alive) {}
 
   private void fail(PrintWriter err, Throwable e, CountDownLatch done) {
     err.println("chat: " + e.getMessage());
@@ -189,7 +231,10 @@ final class ChatCommand implements Callable<Integer> {
             done::countDown);
     // One outbound stream per connection: friend-layer packets, our messages and echoes in order.
     Sinks.Many<Message> outbound = Sinks.many().unicast().onBackpressureBuffer();
-    c.send(outbound.asFlux()).subscribe(null, e -> {});
+    Mono<Void> sent = c.send(outbound.asFlux()).cache();
+    sent.subscribe(null, e -> {});
+    // ONLINE on every connection, the ones we opened and the ones we accepted: c-toxcore's
+    // Messenger calls the friend online only once it has received it.
     outbound.emitNext(
         Message.of(ONLINE, Bytes.EMPTY),
         Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1)));
@@ -199,12 +244,14 @@ final class ChatCommand implements Callable<Integer> {
     for (int i = 0; i < Math.min(window, send); i++) {
       sendNext(outbound);
     }
-    Flux.interval(Duration.ofSeconds(8))
-        .takeUntilOther(c.onClose())
-        .subscribe(
-            t ->
-                outbound.emitNext(
-                    Message.of(ALIVE, Bytes.EMPTY),
-                    Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1))));
+    Disposable alive =
+        Flux.interval(Duration.ofSeconds(8))
+            .takeUntilOther(c.onClose())
+            .subscribe(
+                t ->
+                    outbound.emitNext(
+                        Message.of(ALIVE, Bytes.EMPTY),
+                        Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1))));
+    current = new Served(c, outbound, sent, alive);
   }
 }

@@ -161,16 +161,24 @@ final class CToxcorePeer implements AutoCloseable {
 
   /** Waits (bounded) for a line matching {@code p}; fails with the output so far. */
   String await(Predicate<String> p, Duration timeout, String what) {
+    return lines.get(awaitIndex(0, p, timeout, what));
+  }
+
+  /**
+   * Waits (bounded) for a line matching {@code p} at index {@code from} or later; returns its index
+   * in {@link #lines()}, fails with the output so far.
+   */
+  int awaitIndex(int from, Predicate<String> p, Duration timeout, String what) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    int seen = 0;
+    int seen = from;
     while (System.nanoTime() < deadline) {
       List<String> snapshot = List.copyOf(lines);
       for (int i = seen; i < snapshot.size(); i++) {
         if (p.test(snapshot.get(i))) {
-          return snapshot.get(i);
+          return i;
         }
       }
-      seen = snapshot.size();
+      seen = Math.max(seen, snapshot.size());
       if (!process.isAlive() && seen == lines.size()) {
         break;
       }
@@ -191,6 +199,11 @@ final class CToxcorePeer implements AutoCloseable {
             + "\n(stderr in "
             + log
             + ")");
+  }
+
+  /** Every stdout line so far, in order. */
+  List<String> lines() {
+    return List.copyOf(lines);
   }
 
   /** Texts of RECV lines so far, in order. */
