@@ -249,6 +249,15 @@ final class Engine {
     }
   }
 
+  /** Tells the transports of {@code path} that it is (not) needed for now. */
+  void standby(Path path, boolean standby) {
+    for (PacketTransport t : transports) {
+      if (t.serves(path)) {
+        t.standby(path, standby);
+      }
+    }
+  }
+
   private void onPathEvent(PathEvent e) {
     Session s = byPath.get(e.path());
     if (s != null && !s.isClosed()) {

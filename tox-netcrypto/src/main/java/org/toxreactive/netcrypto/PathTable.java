@@ -109,6 +109,11 @@ final class PathTable {
     return best == null ? null : best.path;
   }
 
+  /** Whether the chosen path is usable and the peer was heard on it lately. */
+  boolean bestIsAlive(long now) {
+    return best != null && best.usable(now) && best.alive(now);
+  }
+
   /**
    * A packet from the peer decrypted on {@code p}. Returns true if the peer has visibly moved to
    * {@code p}: traffic on it while the chosen path has gone quiet (the peer found the chosen path
@@ -225,7 +230,8 @@ final class PathTable {
       pick = first(ordered, e -> e.usable(now));
     }
     if (pick == null) {
-      pick = first(ordered, e -> !e.failed && !e.down);
+      // a path down (e.g. a relay being woken) beats one that just lost our data
+      pick = first(ordered, e -> !e.failed && now >= e.suspectUntil);
     }
     if (pick == null) {
       pick = first(ordered, e -> !e.failed);

@@ -53,6 +53,12 @@ final class Session {
   /** Data unacknowledged this long (or 4 RTTs if longer) makes its path suspect. */
   static final long STALL_MILLIS = 250;
 
+  /**
+   * After direct UDP has carried the data this long, the relay paths are put on standby (a relay
+   * pool gives up their routes), and woken as soon as data leaves UDP (PROTOCOL.md 4.15).
+   */
+  static final long SLEEP_RELAYS_AFTER = 10_000;
+
   final Engine engine;
   final PublicKey peerReal;
   PublicKey peerDht;
@@ -68,6 +74,8 @@ final class Session {
   long lastHeardAt;
   private long lastKeepaliveAt = Long.MIN_VALUE / 2;
   private long switches;
+  private long directSince = -1;
+  private boolean relaysAsleep;
 
   // data plane
   private final Congestion cc = new Congestion(Engine.TICK_MILLIS);
@@ -283,9 +291,7 @@ final class Session {
   /** The transport's news about a path. */
   void pathEvent(Path p, boolean usable) {
     paths.down(p, !usable, now());
-    if (!usable) {
-      reselect(true);
-    }
+    reselect(!usable);
   }
 
   /**
@@ -298,6 +304,9 @@ final class Session {
     Path after = paths.choose(now());
     if (Objects.equals(before, after)) {
       return;
+    }
+    if (relaysAsleep && !(after instanceof Path.Udp)) {
+      standbyRelays(false);
     }
     if (before != null) {
       switches++;
@@ -442,10 +451,48 @@ final class Session {
     if (out.stalled(now, Math.max(STALL_MILLIS, 4 * cc.rtt()))) {
       // with no other path this changes nothing: the peer's requests repair what was lost
       paths.suspect(paths.best(), now);
+      if (relaysAsleep) {
+        standbyRelays(false); // the relays are the way out: wake them before choosing
+      }
       reselect(true);
     }
     reselect(false); // paths age: the chosen one may have gone quiet
+    sleepOrWakeRelays(now);
     pump();
+  }
+
+  private void sleepOrWakeRelays(long now) {
+    if (relaysAsleep && !paths.bestIsAlive(now)) {
+      standbyRelays(false); // UDP went quiet (8 s in c-toxcore; 3 s here)
+      reselect(true);
+      return;
+    }
+    if (paths.best() instanceof Path.Udp) {
+      if (directSince < 0) {
+        directSince = now;
+      } else if (!relaysAsleep && now - directSince >= SLEEP_RELAYS_AFTER) {
+        standbyRelays(true);
+      }
+    } else {
+      directSince = -1;
+      if (relaysAsleep) {
+        standbyRelays(false);
+      }
+    }
+  }
+
+  private void standbyRelays(boolean asleep) {
+    relaysAsleep = asleep;
+    for (Path p : paths.paths()) {
+      if (p instanceof Path.Relay) {
+        engine.standby(p, asleep);
+      }
+    }
+  }
+
+  /** Whether the relay paths are on standby (direct UDP carries the data). */
+  boolean relaysAsleep() {
+    return relaysAsleep;
   }
 
   /** How often the data path changed. */

@@ -67,6 +67,10 @@ class MultipathScenarioTest {
    * {@code fault} at 3 s and returns what b received.
    */
   private Outcome run(boolean udp, Consumer<CryptoConnection> fault) {
+    return run(udp, MESSAGES, FAULT_AT, fault);
+  }
+
+  private Outcome run(boolean udp, int messages, long faultAt, Consumer<CryptoConnection> fault) {
     net.defaults().delay(5, 10);
     aHost = relays.host("a", aDht.publicKey(), udp);
     bHost = relays.host("b", bDht.publicKey(), udp);
@@ -116,22 +120,22 @@ class MultipathScenarioTest {
     Flux<Message> stream =
         Flux.interval(Duration.ofMillis(1), clock)
             .onBackpressureBuffer()
-            .take(MESSAGES)
+            .take(messages)
             .map(i -> numbered(i.intValue()));
     ca.send(stream).subscribe(null, failed::set, () -> done.set(true));
     long start = now();
     boolean faulted = false;
     while (!done.get() && failed.get() == null && now() - start < 60_000) {
       clock.advanceTimeBy(Duration.ofMillis(10));
-      if (!faulted && now() - start >= FAULT_AT) {
+      if (!faulted && now() - start >= faultAt) {
         faulted = true;
         fault.accept(ca);
       }
     }
     assertThat(failed.get()).isNull();
     assertThat(done).as("all acknowledged; b got %d", got.size()).isTrue();
-    assertThat(got).hasSize(MESSAGES);
-    for (int i = 0; i < MESSAGES; i++) {
+    assertThat(got).hasSize(messages);
+    for (int i = 0; i < messages; i++) {
       assertThat(got.get(i)).isEqualTo(i);
     }
     assertThat(statusA).extracting(LinkStatus::kind).doesNotContain(LinkStatus.Kind.OFFLINE);
@@ -168,10 +172,9 @@ class MultipathScenarioTest {
 
   private void report(String scenario, Outcome o) {
     System.out.printf(
-        "SCENARIO %s: %d/%d in order, max stall %d ms, paths a=%s b=%s%n",
+        "SCENARIO %s: %d in order, max stall %d ms, paths a=%s b=%s%n",
         scenario,
         o.got().size(),
-        MESSAGES,
         o.maxStallMillis(),
         o.statusA().stream().map(this::name).toList(),
         o.statusB().stream().map(this::name).toList());
@@ -280,5 +283,27 @@ class MultipathScenarioTest {
         .expectNextMatches(s -> s.kind() == LinkStatus.Kind.RELAYED)
         .expectComplete()
         .verify(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void relaysSleepWhileUdpIsDirectAndWakeWhenItDies() {
+    List<String> beforeFault = new ArrayList<>();
+    Outcome o =
+        run(
+            true,
+            16_000,
+            13_000,
+            c -> {
+              beforeFault.addAll(aHost.standbys);
+              net.partition("a", "b");
+            });
+    report("UDP direct 13 s (relays asleep), then UDP dies", o);
+    assertThat(beforeFault).containsExactlyInAnyOrder("sleep R1", "sleep R2", "sleep R3");
+    assertThat(aHost.standbys).contains("wake R1", "wake R2", "wake R3");
+    assertThat(bHost.standbys).contains("sleep R1", "wake R1");
+    assertThat(last(o.statusA()).kind()).isEqualTo(LinkStatus.Kind.RELAYED);
+    assertThat(((Connection) o.ca()).session().relaysAsleep()).isFalse();
+    assertThat(o.maxStallMillis()).isLessThan(1_000);
+    assertThat(o.statusA()).as("one switch, no flapping").hasSize(2);
   }
 }

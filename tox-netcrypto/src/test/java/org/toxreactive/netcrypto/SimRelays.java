@@ -124,6 +124,7 @@ final class SimRelays {
     final boolean udp;
     final Sinks.Many<PathEvent> events = Sinks.many().multicast().directBestEffort();
     final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+    final ConcurrentLinkedQueue<String> standbys = new ConcurrentLinkedQueue<>();
 
     Host(SimNode node, boolean udp) {
       this.node = node;
@@ -188,6 +189,13 @@ final class SimRelays {
       } else {
         failures.add(path + ": " + reason);
       }
+    }
+
+    /** Like a relay pool: standby gives the routes up (path down), waking makes them again. */
+    @Override
+    public void standby(Path path, boolean standby) {
+      standbys.add((standby ? "sleep " : "wake ") + relayName(((Path.Relay) path).relay()));
+      events.tryEmitNext(standby ? PathEvent.down(path, "asleep") : PathEvent.up(path));
     }
 
     @Override

@@ -50,4 +50,12 @@ public interface PacketTransport extends Disposable {
    * relay and connects a spare one; the default ignores it. Never throws.
    */
   default void pathFailed(Path path, String reason) {}
+
+  /**
+   * The user does not need {@code path} for now ({@code standby} true: the peer is reached
+   * directly) or needs it again (false). A transport may save resources meanwhile, e.g. a relay
+   * pool gives up the peer's routes and makes them again on wake-up (c-toxcore puts a friend's
+   * relays to sleep while UDP is direct). The default ignores it. Never throws.
+   */
+  default void standby(Path path, boolean standby) {}
 }

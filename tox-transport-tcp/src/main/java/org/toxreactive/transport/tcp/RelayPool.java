@@ -286,6 +286,21 @@ public final class RelayPool implements PacketTransport {
     roster.forEachLink(link -> link.sleep(peer));
   }
 
+  /**
+   * net_crypto's hint: {@code standby} true sleeps the peer of {@code path} ({@link #sleep}), false
+   * wakes it ({@link #wake}). Paths of other kinds or relays are ignored.
+   */
+  @Override
+  public void standby(Path path, boolean standby) {
+    if (path instanceof Path.Relay r && serves(path)) {
+      if (standby) {
+        sleep(r.peer());
+      } else {
+        wake(r.peer());
+      }
+    }
+  }
+
   /** Requests again the routes {@link #sleep} gave up. */
   public void wake(PublicKey peer) {
     Objects.requireNonNull(peer, "peer");
