@@ -236,7 +236,11 @@ final class SendBuffer {
         + inFlight
         + " toSend="
         + toSend.size()
+        + " resent="
+        + retransmissions
         + " "
-        + cc;
+        + cc
+        + " losses="
+        + cc.lossEvents();
   }
 }
