@@ -291,7 +291,9 @@ final class Session {
   /** The transport's news about a path. */
   void pathEvent(Path p, boolean usable) {
     paths.down(p, !usable, now());
-    reselect(!usable);
+    if (!usable) {
+      reselect(true); // a path coming up is weighed at the next tick, with its siblings' news
+    }
   }
 
   /**

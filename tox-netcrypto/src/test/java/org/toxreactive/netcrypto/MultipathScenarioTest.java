@@ -31,11 +31,12 @@ class MultipathScenarioTest {
 
   private final VirtualTimeScheduler clock = VirtualTimeScheduler.create();
   private final SimNetwork net = SimNetwork.create(31, clock);
-  private final SimRelays relays = new SimRelays(net, "R1", "R2", "R3");
-  private final KeyPair aReal = KeyPair.generate();
-  private final KeyPair aDht = KeyPair.generate();
-  private final KeyPair bReal = KeyPair.generate();
-  private final KeyPair bDht = KeyPair.generate();
+  private final java.util.Random keys = new java.util.Random(31);
+  private final SimRelays relays = new SimRelays(net, keys, "R1", "R2", "R3");
+  private final KeyPair aReal = SimRelays.seededKey(keys);
+  private final KeyPair aDht = SimRelays.seededKey(keys);
+  private final KeyPair bReal = SimRelays.seededKey(keys);
+  private final KeyPair bDht = SimRelays.seededKey(keys);
   private NetCryptoNode a;
   private NetCryptoNode b;
   private SimRelays.Host aHost;

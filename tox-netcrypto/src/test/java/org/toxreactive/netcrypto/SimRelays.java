@@ -33,10 +33,17 @@ final class SimRelays {
   private final Map<String, PublicKey> dhtByNode = new LinkedHashMap<>();
   private final List<Host> hosts = new ArrayList<>();
 
-  SimRelays(SimNetwork net, String... relays) {
+  /** Key pairs from a seed, so that relay-key order (which relay carries) is the same each run. */
+  static KeyPair seededKey(java.util.Random random) {
+    byte[] secret = new byte[32];
+    random.nextBytes(secret);
+    return KeyPair.fromSecretKey(org.toxreactive.core.SecretKey.of(secret));
+  }
+
+  SimRelays(SimNetwork net, java.util.Random keys, String... relays) {
     this.net = net;
     for (String r : relays) {
-      relayKeys.put(r, KeyPair.generate().publicKey());
+      relayKeys.put(r, seededKey(keys).publicKey());
       SimNode node = net.node(r);
       node.receive().subscribe(p -> forward(node, p.from(), p.data()));
     }
