@@ -387,6 +387,27 @@ class RelayPoolTest {
   }
 
   @Test
+  void netCryptosStandbyHintSleepsAndWakesThePeer() throws InterruptedException {
+    List<Relay> two = List.of(r(0), r(1));
+    Peer a = new Peer(two, 2, FAST_FOREVER);
+    Peer b = new Peer(two, 2, FAST_FOREVER);
+    a.route(b);
+    b.route(a);
+    a.awaitOnline(b, r(0), r(1));
+
+    a.pool.standby(Path.relay(r(0).key(), b.dht()), true);
+    assertThat(a.pool.routes(b.dht()))
+        .extracting(PeerRoute::state)
+        .containsOnly(PeerRoute.State.SLEEPING);
+    a.pool.standby(Path.relay(KeyPair.generate().publicKey(), b.dht()), false); // not ours
+    assertThat(a.pool.routes(b.dht()))
+        .extracting(PeerRoute::state)
+        .containsOnly(PeerRoute.State.SLEEPING);
+    a.pool.standby(Path.relay(r(0).key(), b.dht()), false);
+    a.awaitOnline(b, r(0), r(1));
+  }
+
+  @Test
   void badSendsFailWithTheDocumentedErrors() throws InterruptedException {
     Peer a = new Peer(List.of(r(0), r(1)), 1, FAST_FOREVER); // r1 is a spare
     a.awaitConnected();
