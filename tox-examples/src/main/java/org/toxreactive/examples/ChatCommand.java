@@ -1,8 +1,12 @@
 package org.toxreactive.examples;
 
+import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -11,11 +15,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.PublicKey;
+import org.toxreactive.core.transport.PacketTransport;
 import org.toxreactive.core.transport.Path;
 import org.toxreactive.netcrypto.CryptoConnection;
+import org.toxreactive.netcrypto.LinkStatus;
 import org.toxreactive.netcrypto.Message;
 import org.toxreactive.netcrypto.NetCrypto;
 import org.toxreactive.netcrypto.NetCryptoNode;
+import org.toxreactive.transport.tcp.RelayAddress;
+import org.toxreactive.transport.tcp.RelayPool;
 import org.toxreactive.transport.udp.UdpTransport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,23 +35,39 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
- * Text chat over net_crypto, directly over UDP (no DHT, no onion), with the minimum of Tox's friend
- * layer that c-toxcore needs to call us online: ONLINE (24) on connect, ALIVE (16) every 8 s, a 32
- * s timeout, MESSAGE (64) for text. Without {@code --peer} it accepts whoever connects (e.g. a
- * c-toxcore friend reconnecting to the port and DHT key it knows us by) and echoes. On exit it
- * waits (bounded) until the peer has acknowledged everything, then sends a kill packet.
+ * Text chat over net_crypto, directly over UDP and/or through TCP relays (no DHT, no onion), with
+ * the minimum of Tox's friend layer that c-toxcore needs to call us online: ONLINE (24) on connect,
+ * ALIVE (16) every 8 s, a 32 s timeout, MESSAGE (64) for text. Without {@code --peer} it accepts
+ * whoever connects (e.g. a c-toxcore friend reconnecting to the port and DHT key it knows us by)
+ * and echoes. On exit it waits (bounded) until the peer has acknowledged everything, then sends a
+ * kill packet.
+ *
+ * <p>With {@code --relay HOST:PORT:KEY} (repeatable) a {@link RelayPool} over those relays (with
+ * our DHT key pair) is a second transport, and every relay is a path hint: the cookie request and
+ * the handshake go out of band to the peer's DHT key on each relay, so a TCP-only peer connected to
+ * one of them answers; then routed data flows and net_crypto fails over between relays (and UDP).
+ * {@code --no-udp} uses the relays only.
  */
 @Command(
     name = "chat",
     mixinStandardHelpOptions = true,
     description = {
-      "Chat with a Tox peer (c-toxcore or another tox-reactive node) over UDP.",
-      "Prints 'KEYS real=.. dht=.. port=..', then 'RECV <text>' per message; exits 0 after --expect messages."
+      "Chat with a Tox peer (c-toxcore or another tox-reactive node) over UDP and/or TCP relays.",
+      "Prints 'KEYS real=.. dht=.. port=..', 'CONNECTED <peer>', 'PATH <udp|relay:KEYPREFIX>' when the",
+      "data path changes, 'ROUTE relay:KEYPREFIX up|down' as the peer comes and goes on a relay,",
+      "then 'RECV <text>' per message; exits 0 after --expect messages."
     })
 final class ChatCommand implements Callable<Integer> {
   static final int ALIVE = 16;
+  static final int SHARE_RELAYS = 17;
   static final int ONLINE = 24;
   static final int MESSAGE = 64;
+
+  /** c-toxcore's MAX_SHARED_RELAYS: nodes one SHARE_RELAYS packet carries (it reads no more). */
+  static final int MAX_SHARED_RELAYS = 3;
+
+  /** c-toxcore's SHARE_RELAYS_INTERVAL (120 s), in ALIVE periods. */
+  static final int SHARE_EVERY_ALIVES = 15;
 
   /** How long an exit waits for the peer to acknowledge what we still have in flight. */
   static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
@@ -57,6 +81,8 @@ final class ChatCommand implements Callable<Integer> {
   int window;
 
   private volatile Sinks.Many<Message> echoTo;
+  private volatile List<Bytes> shareRelays = List.of();
+  private volatile List<RelayAddress> relayList = List.of();
   private volatile Served current;
   private final AtomicInteger sent = new AtomicInteger();
 
@@ -85,8 +111,29 @@ final class ChatCommand implements Callable<Integer> {
   @Option(names = "--peer-dht", description = "The peer's DHT public key (hex).")
   String peerDht;
 
-  @Option(names = "--udp", paramLabel = "HOST:PORT", description = "The peer's UDP address.")
+  @Option(
+      names = "--udp",
+      paramLabel = "HOST:PORT",
+      description = "The peer's UDP address (optional when --relay is given).")
   String udp;
+
+  @Option(
+      names = "--relay",
+      paramLabel = "HOST:PORT:KEY",
+      description =
+          "A TCP relay the peer is connected to (repeatable): its host, port and public key.")
+  List<String> relays = new ArrayList<>();
+
+  @Option(
+      names = "--no-udp",
+      description = "No UDP socket at all: reach the peer (or be reached) through --relay only.")
+  boolean noUdp;
+
+  @Option(
+      names = "--no-share-relays",
+      description =
+          "Do not send SHARE_RELAYS: the peer then knows only the relay our handshake reached it on.")
+  boolean noShareRelays;
 
   @Option(names = "--port", defaultValue = "0", description = "Our UDP port (0 = any).")
   int port;
@@ -112,33 +159,88 @@ final class ChatCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     KeyPair real = secretKey != null ? KeyPair.fromSecretHex(secretKey) : KeyPair.generate();
     KeyPair dht = dhtSecretKey != null ? KeyPair.fromSecretHex(dhtSecretKey) : KeyPair.generate();
-    UdpTransport transport = UdpTransport.create().host("127.0.0.1").port(port).bindNow();
     PublicKey peerKey = peer != null ? PublicKey.fromHex(peer) : null;
-    NetCryptoNode node =
-        NetCrypto.create(real, dht)
-            .transport(transport)
-            .acceptor(p -> peerKey == null || p.realKey().equals(peerKey))
-            .start();
+    List<RelayAddress> relayAddresses = new ArrayList<>();
+    try {
+      for (String r : relays) {
+        relayAddresses.add(RelayAddress.parse(r));
+      }
+    } catch (IllegalArgumentException e) {
+      err.println("chat: --relay: " + e.getMessage());
+      return 2;
+    }
+    if (noUdp && relayAddresses.isEmpty()) {
+      err.println("chat: --no-udp needs at least one --relay");
+      return 2;
+    }
+    if (noUdp && udp != null) {
+      err.println("chat: --udp and --no-udp exclude each other");
+      return 2;
+    }
+    if (peerKey != null && (peerDht == null || (udp == null && relayAddresses.isEmpty()))) {
+      err.println("chat: --peer needs --peer-dht and --udp or --relay");
+      return 2;
+    }
+    shareRelays = noShareRelays ? List.of() : shareRelaysPayloads(relayAddresses);
+    relayList = List.copyOf(relayAddresses);
+    UdpTransport transport =
+        noUdp ? null : UdpTransport.create().host("127.0.0.1").port(port).bindNow();
+    RelayPool pool =
+        relayAddresses.isEmpty()
+            ? null
+            : RelayPool.create(dht)
+                .relays(relayAddresses)
+                .active(relayAddresses.size()) // every relay the user named, no spares
+                .start();
+    NetCrypto config =
+        NetCrypto.create(real, dht).acceptor(p -> peerKey == null || p.realKey().equals(peerKey));
+    for (PacketTransport t : new PacketTransport[] {transport, pool}) {
+      if (t != null) {
+        config = config.transport(t);
+      }
+    }
+    NetCryptoNode node = config.start();
     out.printf(
         "KEYS real=%s dht=%s port=%d%n",
-        real.publicKey().toHex(), dht.publicKey().toHex(), transport.localAddress().getPort());
+        real.publicKey().toHex(),
+        dht.publicKey().toHex(),
+        transport == null ? 0 : transport.localAddress().getPort());
     out.flush();
     CountDownLatch done = new CountDownLatch(1);
     AtomicInteger received = new AtomicInteger();
     Disposable.Composite running = reactor.core.Disposables.composite();
     boolean drain = false;
     try {
-      if (peerKey != null) {
-        if (peerDht == null || udp == null) {
-          err.println("chat: --peer needs --peer-dht and --udp");
-          return 2;
-        }
-        int colon = udp.lastIndexOf(':');
-        InetSocketAddress addr =
-            new InetSocketAddress(
-                udp.substring(0, colon), Integer.parseInt(udp.substring(colon + 1)));
+      if (pool != null) {
         running.add(
-            node.connect(peerKey, PublicKey.fromHex(peerDht), List.of(Path.udp(addr)))
+            pool.pathEvents()
+                .subscribe(
+                    e -> {
+                      if (e.path() instanceof Path.Relay r) {
+                        out.println(
+                            "ROUTE relay:"
+                                + r.relay().toHex().substring(0, 8)
+                                + (e.usable() ? " up" : " down (" + e.reason() + ")"));
+                        out.flush();
+                      }
+                    }));
+        awaitLinks(pool, err);
+      }
+      if (peerKey != null) {
+        PublicKey peerDhtKey = PublicKey.fromHex(peerDht);
+        List<Path> hints = new ArrayList<>();
+        if (udp != null) {
+          int colon = udp.lastIndexOf(':');
+          hints.add(
+              Path.udp(
+                  new InetSocketAddress(
+                      udp.substring(0, colon), Integer.parseInt(udp.substring(colon + 1)))));
+        }
+        for (RelayAddress r : relayAddresses) {
+          hints.add(Path.relay(r.publicKey(), peerDhtKey));
+        }
+        running.add(
+            node.connect(peerKey, peerDhtKey, hints)
                 .subscribe(c -> serve(c, out, received, done, false), e -> fail(err, e, done)));
       } else {
         running.add(node.incoming().subscribe(c -> serve(c, out, received, done, true)));
@@ -157,8 +259,92 @@ final class ChatCommand implements Callable<Integer> {
       finish(err, drain);
       running.dispose();
       node.dispose();
-      transport.disposeNow(Duration.ofSeconds(5));
+      if (transport != null) {
+        transport.disposeNow(Duration.ofSeconds(5));
+      }
+      if (pool != null) {
+        pool.dispose();
+      }
     }
+  }
+
+  /** How long we wait for the relay links before connecting anyway (cookie requests retry). */
+  static final Duration LINK_TIMEOUT = Duration.ofSeconds(5);
+
+  /**
+   * Waits (bounded) until every relay link is up, so the first cookie request goes out on all of
+   * them; a relay still down after {@link #LINK_TIMEOUT} is reported and left to reconnect.
+   */
+  private static void awaitLinks(RelayPool pool, PrintWriter err) throws InterruptedException {
+    long deadline = System.nanoTime() + LINK_TIMEOUT.toNanos();
+    while (pool.relays().stream().anyMatch(r -> !r.connected())) {
+      if (System.nanoTime() - deadline > 0) {
+        pool.relays().stream()
+            .filter(r -> !r.connected())
+            .forEach(
+                r ->
+                    err.println(
+                        "chat: relay "
+                            + r.address()
+                            + " not connected yet"
+                            + (r.note().isEmpty() ? "" : ": " + r.note())));
+        err.flush();
+        return;
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  /**
+   * SHARE_RELAYS (17) payloads naming our relays, at most {@value #MAX_SHARED_RELAYS} per packet:
+   * packed nodes, each a family byte (130 = TCP over IPv4, 138 = TCP over IPv6), the address, the
+   * port (big-endian) and the relay key. A relay whose host does not resolve is left out.
+   */
+  static List<Bytes> shareRelaysPayloads(List<RelayAddress> relays) {
+    List<Bytes> packets = new ArrayList<>();
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    int inPacket = 0;
+    for (RelayAddress r : relays) {
+      byte[] ip;
+      try {
+        ip = InetAddress.getByName(r.host()).getAddress();
+      } catch (UnknownHostException e) {
+        continue;
+      }
+      b.write(ip.length == 4 ? 130 : 138);
+      b.writeBytes(ip);
+      b.write(r.port() >>> 8);
+      b.write(r.port() & 0xFF);
+      b.writeBytes(r.publicKey().toArray());
+      if (++inPacket == MAX_SHARED_RELAYS) {
+        packets.add(Bytes.of(b.toByteArray()));
+        b.reset();
+        inPacket = 0;
+      }
+    }
+    if (inPacket > 0) {
+      packets.add(Bytes.of(b.toByteArray()));
+    }
+    return List.copyOf(packets);
+  }
+
+  private void share(Sinks.Many<Message> outbound) {
+    for (Bytes payload : shareRelays) {
+      outbound.emitNext(
+          Message.of(SHARE_RELAYS, payload),
+          Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1)));
+    }
+  }
+
+  /** {@code udp} or {@code relay:<first 8 hex digits of the relay key>}; null while connecting. */
+  static String pathLabel(LinkStatus s) {
+    if (s.path() instanceof Path.Udp) {
+      return "udp";
+    }
+    if (s.path() instanceof Path.Relay r) {
+      return "relay:" + r.relay().toHex().substring(0, 8);
+    }
+    return null;
   }
 
   /**
@@ -207,6 +393,19 @@ final class ChatCommand implements Callable<Integer> {
       boolean echo) {
     out.println("CONNECTED " + c.peerRealKey().toHex());
     out.flush();
+    // Every relay of ours is a path to the peer (hints already are; an accepted connection knows
+    // only the relay its handshake came on): keepalives probe them, failover can use them.
+    for (RelayAddress r : relayList) {
+      c.addPath(Path.relay(r.publicKey(), c.peerDhtKey()));
+    }
+    c.status()
+        .mapNotNull(ChatCommand::pathLabel)
+        .distinctUntilChanged()
+        .subscribe(
+            label -> {
+              out.println("PATH " + label);
+              out.flush();
+            });
     c.lossless()
         .subscribe(
             m -> {
@@ -238,6 +437,12 @@ final class ChatCommand implements Callable<Integer> {
     outbound.emitNext(
         Message.of(ONLINE, Bytes.EMPTY),
         Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1)));
+    // Our relays, as c-toxcore's friend_connection shares its own: the peer attaches each one it
+    // is connected to (or connects to it) and routes to us there. c-toxcore 0.2.18 is routed to
+    // us only on the relay its accepted handshake came from until it hears this (its own
+    // SHARE_RELAYS copies no relay at all while it knows 3 relays or fewer), so without it the
+    // death of that relay would end the connection.
+    share(outbound);
     echoTo = outbound;
     // Keep at most --window messages unanswered: c-toxcore's own send queue (which its echo uses)
     // drops what it cannot hold, so a chat paces itself on the replies.
@@ -248,10 +453,14 @@ final class ChatCommand implements Callable<Integer> {
         Flux.interval(Duration.ofSeconds(8))
             .takeUntilOther(c.onClose())
             .subscribe(
-                t ->
-                    outbound.emitNext(
-                        Message.of(ALIVE, Bytes.EMPTY),
-                        Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1))));
+                t -> {
+                  outbound.emitNext(
+                      Message.of(ALIVE, Bytes.EMPTY),
+                      Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1)));
+                  if ((t + 1) % SHARE_EVERY_ALIVES == 0) {
+                    share(outbound);
+                  }
+                });
     current = new Served(c, outbound, sent, alive);
   }
 }

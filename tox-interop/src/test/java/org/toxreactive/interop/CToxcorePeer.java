@@ -28,6 +28,7 @@ final class CToxcorePeer implements AutoCloseable {
 
   private final Process process;
   private final List<String> lines = new CopyOnWriteArrayList<>();
+  private final List<Long> lineNanos = new CopyOnWriteArrayList<>();
   private final Path log;
 
   private CToxcorePeer(List<String> args, String name) throws IOException {
@@ -44,6 +45,7 @@ final class CToxcorePeer implements AutoCloseable {
                   new BufferedReader(
                       new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
+                  lineNanos.add(System.nanoTime()); // first, so every line has its time
                   lines.add(line);
                 }
               } catch (IOException e) {
@@ -108,6 +110,21 @@ final class CToxcorePeer implements AutoCloseable {
       String relay,
       List<ToxBootstrapd> dht,
       List<String> extra) {
+    return tcpOnly(name, keys, friend, List.of(relay), dht, extra);
+  }
+
+  /**
+   * A TCP-only peer (UDP off, so no DHT traffic of its own) with these relays ({@code
+   * HOST:PORT:KEY}, {@code tox_add_tcp_relay} in this order), bootstrapped to DHT nodes (none is
+   * fine when the caller knows its DHT key and reaches it through a relay).
+   */
+  static CToxcorePeer tcpOnly(
+      String name,
+      KeyPair keys,
+      PublicKey friend,
+      List<String> relays,
+      List<ToxBootstrapd> dht,
+      List<String> extra) {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -117,10 +134,11 @@ final class CToxcorePeer implements AutoCloseable {
                 friend.toHex(),
                 "--udp",
                 "off",
-                "--tcp-relay",
-                relay,
                 "--seconds",
                 "90"));
+    for (String relay : relays) {
+      args.addAll(List.of("--tcp-relay", relay));
+    }
     for (ToxBootstrapd d : dht) {
       args.addAll(List.of("--bootstrap", "127.0.0.1:" + d.udpPort() + ":" + d.publicKeyHex()));
     }
@@ -199,6 +217,11 @@ final class CToxcorePeer implements AutoCloseable {
             + "\n(stderr in "
             + log
             + ")");
+  }
+
+  /** When line {@code index} of {@link #lines()} was read ({@link System#nanoTime()}). */
+  long nanosOf(int index) {
+    return lineNanos.get(index);
   }
 
   /** Every stdout line so far, in order. */

@@ -148,6 +148,25 @@ final class PathTable {
     return moved;
   }
 
+  /**
+   * The peer's handshake came on {@code p}: its end of the connection lives there, so data goes
+   * there unless fresh direct UDP wins (see {@link #choose}). A c-toxcore peer accepts our
+   * handshake on one relay and is routed to us on that relay only; data reaching it out of band on
+   * another relay (where its stateless cookie response may have come from first) is dropped.
+   * Returns true if the choice changed.
+   */
+  boolean adopt(Path p, long now) {
+    Entry e = entries.get(p);
+    if (e == null || e == best || !e.usable(now)) {
+      return false;
+    }
+    if (best != null && best.path instanceof Path.Udp && best.usable(now) && best.alive(now)) {
+      return false;
+    }
+    best = e;
+    return true;
+  }
+
   /** Returns true when this failure makes the path failed (report it once). */
   boolean decryptFailed(Path p, long now) {
     Entry e = entries.get(p);

@@ -197,6 +197,8 @@ final class Session {
     SharedKey key = CryptoBox.beforenm(h.sessionKey(), own.session().secretKey());
     boolean answer = temp.tries() == 0;
     state = new NotConfirmed(own, new Channel(key, own.baseNonce(), h.baseNonce()), temp);
+    // Not the path the (stateless) cookie response came on first: the one the peer handshakes on.
+    paths.adopt(from, now());
     if (answer) {
       sendTemp();
     }

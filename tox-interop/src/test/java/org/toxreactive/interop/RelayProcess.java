@@ -1,0 +1,181 @@
+package org.toxreactive.interop;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.toxreactive.core.KeyPair;
+import org.toxreactive.core.PublicKey;
+
+/**
+ * Our relay server as a separate process ({@code java -jar tox-relay-server.jar}, the shaded jar
+ * the reactor built in {@code ../tox-relay-server/target}), on 127.0.0.1, an ephemeral TCP port, no
+ * UDP bridge, with the given keys. A test can kill it like a crashed server ({@link #kill()}:
+ * SIGKILL, the JVM runs no shutdown code, the kernel closes its sockets). Its output goes to {@code
+ * target/interop-logs}.
+ */
+final class RelayProcess implements AutoCloseable {
+  private static final Pattern LISTENING =
+      Pattern.compile("tox-relay listening tcp=127\\.0\\.0\\.1:(\\d+)");
+  private static final Duration STARTUP = Duration.ofSeconds(20);
+
+  private final Process process;
+  private final Path dir;
+  private final KeyPair keys;
+  private final List<String> lines;
+  private final int port;
+
+  private RelayProcess(Process process, Path dir, KeyPair keys, List<String> lines, int port) {
+    this.process = process;
+    this.dir = dir;
+    this.keys = keys;
+    this.lines = lines;
+    this.port = port;
+  }
+
+  /** The shaded relay jar of this build; fails if the reactor has not packaged it. */
+  static Path jar() {
+    Path jar = Path.of("..", "tox-relay-server", "target", "tox-relay-server.jar").toAbsolutePath();
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(
+          jar + " is missing: build with -am (mvn -pl tox-interop -am verify) so it is packaged");
+    }
+    return jar.normalize();
+  }
+
+  /** Starts a relay with {@code keys} and waits (bounded) until it prints its port. */
+  static RelayProcess start(String name, KeyPair keys) {
+    Path dir;
+    try {
+      dir = Files.createTempDirectory("tox-relay-" + name + "-");
+      Files.write(dir.resolve("keys"), keys.toKeysFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Path log = Interop.logDir().resolve("tox-relay-" + name + "-" + System.nanoTime() + ".log");
+    Process p;
+    try {
+      p =
+          new ProcessBuilder(
+                  java,
+                  "-Xmx64m",
+                  "-XX:TieredStopAtLevel=1",
+                  "-jar",
+                  jar().toString(),
+                  "--host",
+                  "127.0.0.1",
+                  "--port",
+                  "0",
+                  "--udp-port",
+                  "-1",
+                  "--keys",
+                  dir.resolve("keys").toString())
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .start();
+    } catch (IOException e) {
+      Interop.deleteRecursively(dir);
+      throw new UncheckedIOException(e);
+    }
+    Interop.killOnExit(p.toHandle());
+    List<String> lines = new CopyOnWriteArrayList<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                      new BufferedReader(
+                          new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                  var w = Files.newBufferedWriter(log)) {
+                for (String line; (line = r.readLine()) != null; ) {
+                  lines.add(line);
+                  w.write(line);
+                  w.newLine();
+                  w.flush();
+                }
+              } catch (IOException e) {
+                // process ended
+              }
+            },
+            "tox-relay-" + name);
+    reader.setDaemon(true);
+    reader.start();
+    long deadline = System.nanoTime() + STARTUP.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (String line : lines) {
+        Matcher m = LISTENING.matcher(line);
+        if (m.find()) {
+          String keyLine = "tox-relay public_key=" + keys.publicKey().toHex();
+          if (!lines.contains(keyLine)) {
+            Interop.terminate(p.toHandle(), Duration.ofSeconds(5));
+            throw new IllegalStateException("relay did not use our keys: " + lines);
+          }
+          return new RelayProcess(p, dir, keys, lines, Integer.parseInt(m.group(1)));
+        }
+      }
+      if (!p.isAlive()) {
+        break;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    Interop.terminate(p.toHandle(), Duration.ofSeconds(5));
+    Interop.deleteRecursively(dir);
+    throw new IllegalStateException(
+        "relay " + name + " did not start in " + STARTUP + ": " + lines);
+  }
+
+  int port() {
+    return port;
+  }
+
+  PublicKey publicKey() {
+    return keys.publicKey();
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  /** {@code 127.0.0.1:PORT:KEY}, as tox_peer's {@code --tcp-relay} and chat's {@code --relay}. */
+  String spec() {
+    return "127.0.0.1:" + port + ":" + keys.publicKey().toHex();
+  }
+
+  /** SIGKILL by PID and waits (bounded) for the process to end: a crash, no goodbye. */
+  void kill() {
+    process.toHandle().destroyForcibly();
+    try {
+      process.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("relay pid " + process.pid() + " survived SIGKILL", e);
+    }
+  }
+
+  /** Its output so far. */
+  List<String> lines() {
+    return List.copyOf(lines);
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  @Override
+  public void close() {
+    Interop.terminate(process.toHandle(), Duration.ofSeconds(5));
+    Interop.deleteRecursively(dir);
+  }
+}

@@ -1,0 +1,61 @@
+package org.toxreactive.netcrypto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetSocketAddress;
+import org.junit.jupiter.api.Test;
+import org.toxreactive.core.KeyPair;
+import org.toxreactive.core.PublicKey;
+import org.toxreactive.core.transport.Path;
+
+/** The data-path choice of {@link PathTable}, on explicit times. */
+class PathTableTest {
+  private final PublicKey peer = KeyPair.generate().publicKey();
+  private final Path relayA = Path.relay(KeyPair.generate().publicKey(), peer);
+  private final Path relayB = Path.relay(KeyPair.generate().publicKey(), peer);
+  private final Path udp = Path.udp(InetSocketAddress.createUnresolved("peer", 1));
+
+  /**
+   * c-toxcore answers our cookie request on every relay it shares with us but accepts our handshake
+   * on one only: the path its handshake comes on wins over the one whose cookie response came
+   * first, and stays chosen while it is alive.
+   */
+  @Test
+  void thePathThePeersHandshakeCameOnWinsOverTheFirstCookieResponse() {
+    PathTable t = new PathTable();
+    t.add(relayA);
+    t.add(relayB);
+    t.heard(relayA, 0); // the cookie response
+    assertThat(t.choose(0)).isEqualTo(relayA);
+    t.heard(relayB, 40); // the peer's handshake
+    assertThat(t.choose(40)).as("sticky").isEqualTo(relayA);
+    assertThat(t.adopt(relayB, 40)).isTrue();
+    assertThat(t.best()).isEqualTo(relayB);
+    assertThat(t.choose(1_000)).isEqualTo(relayB);
+    assertThat(t.adopt(relayB, 1_000)).as("already chosen").isFalse();
+  }
+
+  @Test
+  void freshDirectUdpIsNotGivenUpForARelayHandshake() {
+    PathTable t = new PathTable();
+    t.add(udp);
+    t.add(relayA);
+    t.heard(udp, 0);
+    assertThat(t.choose(0)).isEqualTo(udp);
+    t.heard(relayA, 10);
+    assertThat(t.adopt(relayA, 10)).isFalse();
+    assertThat(t.choose(10)).isEqualTo(udp);
+  }
+
+  @Test
+  void aDownPathIsNotAdopted() {
+    PathTable t = new PathTable();
+    t.add(relayA);
+    t.add(relayB);
+    t.heard(relayA, 0);
+    t.choose(0);
+    t.down(relayB, true, 5);
+    assertThat(t.adopt(relayB, 10)).isFalse();
+    assertThat(t.best()).isEqualTo(relayA);
+  }
+}
