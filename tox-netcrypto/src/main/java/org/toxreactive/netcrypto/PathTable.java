@@ -42,7 +42,7 @@ final class PathTable {
    * The peer moved: its traffic arrives on another path while the chosen one has been silent this
    * long. Three packets within this time are traffic, not keepalives (one a second).
    */
-  static final long FOLLOW_MILLIS = 250;
+  static final long FOLLOW_MILLIS = 100;
 
   static final int FOLLOW_PACKETS = 3;
 
@@ -198,6 +198,16 @@ final class PathTable {
     if (e != null) {
       e.suspectUntil = now + SUSPECT_MILLIS;
     }
+  }
+
+  /** Whether a path other than the chosen one is usable and alive. */
+  boolean hasAlternative(long now) {
+    for (Entry e : entries.values()) {
+      if (e != best && e.usable(now) && e.alive(now)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Paths other than the best that may carry a keepalive now. */

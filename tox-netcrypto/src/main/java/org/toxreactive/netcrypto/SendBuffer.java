@@ -32,6 +32,8 @@ final class SendBuffer {
   private final Congestion cc;
   private int inFlight;
   private long retransmissions;
+  private long sentNew;
+  private long reportedLost;
   private long lastProgressAt;
 
   SendBuffer(Congestion cc) {
@@ -50,6 +52,16 @@ final class SendBuffer {
 
   long retransmissions() {
     return retransmissions;
+  }
+
+  /** New packets sent so far (first transmissions only). */
+  long sentNew() {
+    return sentNew;
+  }
+
+  /** Packets the peer reported missing (and we marked for resending) so far. */
+  long reportedLost() {
+    return reportedLost;
   }
 
   /**
@@ -126,6 +138,7 @@ final class SendBuffer {
         o.retransmitted = true;
         inFlight--;
         loss = true;
+        reportedLost++;
         if (!o.queued) {
           o.queued = true;
           toSend.addFirst(n);
@@ -181,6 +194,7 @@ final class SendBuffer {
         retransmissions++;
       } else {
         cc.spent();
+        sentNew++;
       }
       o.sentAt = now == 0 ? 1 : now;
       if (inFlight == 0) {

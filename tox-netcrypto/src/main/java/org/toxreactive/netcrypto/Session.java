@@ -59,6 +59,15 @@ final class Session {
    */
   static final long SLEEP_RELAYS_AFTER = 10_000;
 
+  /**
+   * A path that loses more than this share of what we send on it, over a second with at least
+   * {@link #LOSS_SAMPLE} packets, is left for another live path (a relay dropping packets). With no
+   * other path the loss is only a congestion signal.
+   */
+  static final double LOSSY_PATH = 0.2;
+
+  static final int LOSS_SAMPLE = 50;
+
   final Engine engine;
   final PublicKey peerReal;
   PublicKey peerDht;
@@ -76,6 +85,10 @@ final class Session {
   private long switches;
   private long directSince = -1;
   private boolean relaysAsleep;
+  private long lossWindowStart;
+  private long stallGraceUntil;
+  private long sentAtWindowStart;
+  private long lostAtWindowStart;
 
   // data plane
   private final Congestion cc = new Congestion(Engine.TICK_MILLIS);
@@ -278,6 +291,9 @@ final class Session {
       engine.pathAdded(this, from);
     }
     boolean peerMoved = paths.heard(from, now);
+    if (peerMoved) {
+      log.debug("net_crypto {}: the peer moved to {}", this, from);
+    }
     if (!from.equals(paths.best())) {
       reselect(peerMoved); // hearing on the chosen path changes nothing; elsewhere it may
     }
@@ -312,6 +328,12 @@ final class Session {
     if (relaysAsleep && !(after instanceof Path.Udp)) {
       standbyRelays(false);
     }
+    // the loss count starts again on the new path (losses reported now were the old path's)
+    lossWindowStart = now();
+    // the peer needs a moment to follow us to the new path; its acks come back there after that
+    stallGraceUntil = now() + PathTable.FOLLOW_MILLIS + 2 * cc.rtt();
+    sentAtWindowStart = out.sentNew();
+    lostAtWindowStart = out.reportedLost();
     if (before != null) {
       switches++;
       log.debug("net_crypto {}: data path {} -> {} (lost: {})", this, before, after, lostOld);
@@ -320,6 +342,9 @@ final class Session {
       }
     }
     connection.statusChanged();
+    if (channel() != null) {
+      sendRequest(); // an ack on the new path at once: ours on the old one may have been lost
+    }
     pump();
   }
 
@@ -452,8 +477,11 @@ final class Session {
         sendDataPacketOn(p, out.end(), PacketRequest.encode(recvRing, true));
       }
     }
-    if (out.stalled(now, Math.max(STALL_MILLIS, 4 * cc.rtt()))) {
+    // a repair waits resendAfter() before going out: a stall is longer than two of those
+    long stallAfter = Math.max(STALL_MILLIS, Math.max(4 * cc.rtt(), 2 * cc.resendAfter()));
+    if (now >= stallGraceUntil && out.stalled(now, stallAfter)) {
       // with no other path this changes nothing: the peer's requests repair what was lost
+      log.debug("net_crypto {}: stalled on {}", this, paths.best());
       paths.suspect(paths.best(), now);
       if (relaysAsleep) {
         standbyRelays(false); // the relays are the way out: wake them before choosing
@@ -461,8 +489,25 @@ final class Session {
       reselect(true);
     }
     reselect(false); // paths age: the chosen one may have gone quiet
+    leaveALossyPath(now);
     sleepOrWakeRelays(now);
     pump();
+  }
+
+  private void leaveALossyPath(long now) {
+    if (now - lossWindowStart < 1_000) {
+      return;
+    }
+    long sent = out.sentNew() - sentAtWindowStart;
+    long lost = out.reportedLost() - lostAtWindowStart;
+    lossWindowStart = now;
+    sentAtWindowStart = out.sentNew();
+    lostAtWindowStart = out.reportedLost();
+    if (sent >= LOSS_SAMPLE && lost > LOSSY_PATH * sent && paths.hasAlternative(now)) {
+      log.debug("net_crypto {}: {} of {} packets lost on {}", this, lost, sent, paths.best());
+      paths.suspect(paths.best(), now);
+      reselect(true);
+    }
   }
 
   private void sleepOrWakeRelays(long now) {

@@ -254,6 +254,22 @@ class MultipathScenarioTest {
   }
 
   @Test
+  void leavesARelayThatDropsAThirdOfThePackets() {
+    AtomicReference<String> bad = new AtomicReference<>();
+    Outcome o =
+        run(
+            false,
+            c -> {
+              bad.set(carryingRelay(c));
+              relays.lossy(bad.get(), 0.3);
+            });
+    report("(g) relay drops 30%", o);
+    assertThat(carryingRelay(o.ca())).isNotEqualTo(bad.get());
+    assertThat(o.maxStallMillis()).isLessThan(1_000);
+    assertThat(o.statusA()).as("no flapping").hasSizeBetween(2, 3).doesNotHaveDuplicates();
+  }
+
+  @Test
   void survivesTwoOfThreeRelaysDyingAtOnce() {
     AtomicReference<String> survivor = new AtomicReference<>();
     Outcome o =

@@ -118,6 +118,14 @@ final class SimRelays {
     }
   }
 
+  /** The relay loses a share {@code p} of the packets to and from it. */
+  void lossy(String relay, double p) {
+    for (String node : dhtByNode.keySet()) {
+      net.link(node, relay).loss(p);
+      net.link(relay, node).loss(p);
+    }
+  }
+
   /** The relay flips a bit in about one packet in {@code every} it forwards. */
   void tamper(String relay, int every) {
     for (String node : dhtByNode.keySet()) {
