@@ -143,7 +143,8 @@ final class PathTable {
       if (e.down && now - e.downAt > ALIVE_MILLIS) {
         e.down = false; // a stale verdict: the transport may not report recovery, packets do
       }
-      e.suspectUntil = Math.min(e.suspectUntil, now);
+      // a suspect path stays suspect for its time even if the peer's packets still come in:
+      // that it works towards us says nothing about our data going the other way
     }
     return moved;
   }

@@ -270,6 +270,38 @@ class MultipathScenarioTest {
   }
 
   @Test
+  void leavesARelayThatStartsHoldingPacketsForASecond() {
+    AtomicReference<String> slow = new AtomicReference<>();
+    Outcome o =
+        run(
+            false,
+            c -> {
+              slow.set(carryingRelay(c));
+              relays.slow(slow.get(), 1_000, 1_000);
+            });
+    report("(h) relay delays 1 s", o);
+    assertThat(carryingRelay(o.ca())).isNotEqualTo(slow.get());
+    assertThat(o.maxStallMillis()).isLessThan(1_000);
+  }
+
+  @Test
+  void leavesARelayThatReordersHeavily() {
+    AtomicReference<String> jumbled = new AtomicReference<>();
+    Outcome o =
+        run(
+            false,
+            c -> {
+              jumbled.set(carryingRelay(c));
+              relays.slow(jumbled.get(), 5, 60);
+            });
+    report("(i) relay reorders (5-60 ms jitter)", o);
+    // reordering this heavy looks like loss to the packet requests: the relay is left
+    assertThat(carryingRelay(o.ca())).isNotEqualTo(jumbled.get());
+    assertThat(o.maxStallMillis()).isLessThan(500);
+    assertThat(o.statusA()).as("no flapping").hasSizeBetween(2, 3).doesNotHaveDuplicates();
+  }
+
+  @Test
   void survivesTwoOfThreeRelaysDyingAtOnce() {
     AtomicReference<String> survivor = new AtomicReference<>();
     Outcome o =

@@ -118,6 +118,14 @@ final class SimRelays {
     }
   }
 
+  /** The relay holds every packet back by {@code minMillis..maxMillis} (jitter reorders too). */
+  void slow(String relay, long minMillis, long maxMillis) {
+    for (String node : dhtByNode.keySet()) {
+      net.link(node, relay).delay(minMillis, maxMillis);
+      net.link(relay, node).delay(minMillis, maxMillis);
+    }
+  }
+
   /** The relay loses a share {@code p} of the packets to and from it. */
   void lossy(String relay, double p) {
     for (String node : dhtByNode.keySet()) {
