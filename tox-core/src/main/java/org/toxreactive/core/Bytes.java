@@ -55,6 +55,20 @@ public final class Bytes {
     return new Bytes(data);
   }
 
+  /**
+   * Takes ownership of a freshly built array without copying it: for encoders that build a packet
+   * in a new array and hand it over. The caller must never touch {@code data} again (it would break
+   * the immutability everyone else relies on); when in doubt, use {@link #of(byte...)}.
+   */
+  public static Bytes adopt(byte[] data) {
+    return new Bytes(data);
+  }
+
+  /** Copies {@code length} bytes from {@code offset} into {@code dst} at {@code dstOffset}. */
+  public void copyTo(int offset, byte[] dst, int dstOffset, int length) {
+    System.arraycopy(data, offset, dst, dstOffset, length);
+  }
+
   public int length() {
     return data.length;
   }

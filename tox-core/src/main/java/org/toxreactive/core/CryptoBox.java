@@ -121,6 +121,24 @@ public final class CryptoBox {
     return true;
   }
 
+  /**
+   * Seals in place: the {@code len} plaintext bytes at {@code buf[tagOffset + 16]} become
+   * ciphertext and the tag is written at {@code buf[tagOffset]}. For packet encoders that build the
+   * plaintext behind a reserved tag slot in the packet array itself (no copies).
+   */
+  public void sealInPlace(SharedKey key, byte[] nonce, byte[] buf, int tagOffset, int len) {
+    seal(key.raw(), nonce, buf, tagOffset + MAC_SIZE, len, buf, tagOffset);
+  }
+
+  /**
+   * Opens in place the {@code len} bytes of tag ‖ ciphertext at {@code buf[offset]}: on success the
+   * plaintext ({@code len - 16} bytes) is at {@code buf[offset + 16]}; on failure returns false and
+   * leaves the bytes unchanged.
+   */
+  public boolean openInPlace(SharedKey key, byte[] nonce, byte[] buf, int offset, int len) {
+    return len >= MAC_SIZE && open(key.raw(), nonce, buf, offset, len, buf, offset + MAC_SIZE);
+  }
+
   private byte[] scratch(int len) {
     if (scratch.length < len) {
       scratch = new byte[Math.max(len, scratch.length * 2)];

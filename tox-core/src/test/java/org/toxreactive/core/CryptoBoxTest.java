@@ -53,6 +53,27 @@ class CryptoBoxTest {
   }
 
   @Test
+  void sealsAndOpensInPlaceByteForByteLikeTheCopyingCalls() {
+    SharedKey k = CryptoBox.beforenm(PublicKey.fromHex(BOB_PK), SecretKey.fromHex(ALICE_SK));
+    byte[] nonce = HEX.parseHex(BOX_NONCE);
+    byte[] message = HEX.parseHex(BOX_MESSAGE);
+    byte[] buf = new byte[5 + 16 + message.length];
+    System.arraycopy(message, 0, buf, 5 + 16, message.length);
+    CryptoBox box = new CryptoBox();
+    box.sealInPlace(k, nonce, buf, 5, message.length);
+    assertThat(HEX.formatHex(buf, 5, buf.length)).isEqualTo(BOX_CIPHERTEXT);
+
+    SharedKey back = CryptoBox.beforenm(PublicKey.fromHex(ALICE_PK), SecretKey.fromHex(BOB_SK));
+    byte[] tampered = buf.clone();
+    tampered[40] ^= 1;
+    assertThat(box.openInPlace(back, nonce, tampered, 5, buf.length - 5)).isFalse();
+    assertThat(tampered[40]).as("left unchanged").isEqualTo((byte) (buf[40] ^ 1));
+    assertThat(box.openInPlace(back, nonce, buf, 5, buf.length - 5)).isTrue();
+    assertThat(HEX.formatHex(buf, 5 + 16, buf.length)).isEqualTo(BOX_MESSAGE);
+    assertThat(box.openInPlace(back, nonce, buf, 0, 15)).isFalse();
+  }
+
+  @Test
   void opensLibsodiumBoxVector() {
     SharedKey k = CryptoBox.beforenm(PublicKey.fromHex(ALICE_PK), SecretKey.fromHex(BOB_SK));
     byte[] opened = new CryptoBox().open(k, Nonce.fromHex(BOX_NONCE), HEX.parseHex(BOX_CIPHERTEXT));

@@ -296,7 +296,7 @@ final class Engine {
   void send(Path path, byte[] packet) {
     for (PacketTransport t : transports) {
       if (t.serves(path)) {
-        t.send(path, Bytes.of(packet))
+        t.send(path, Bytes.adopt(packet)) // packets are built fresh and never changed after
             .subscribe(null, e -> log.debug("send on {} failed: {}", path, e.toString()));
         return;
       }

@@ -1,5 +1,6 @@
 package org.toxreactive.netcrypto;
 
+import java.util.Arrays;
 import java.util.Objects;
 import org.toxreactive.core.Bytes;
 
@@ -48,11 +49,11 @@ public record Message(int id, Bytes payload) {
   byte[] toData() {
     byte[] d = new byte[1 + payload.length()];
     d[0] = (byte) id;
-    System.arraycopy(payload.toArray(), 0, d, 1, payload.length());
+    payload.copyTo(0, d, 1, payload.length());
     return d;
   }
 
   static Message fromData(byte[] data) {
-    return new Message(data[0] & 0xFF, Bytes.of(data, 1, data.length - 1));
+    return new Message(data[0] & 0xFF, Bytes.adopt(Arrays.copyOfRange(data, 1, data.length)));
   }
 }

@@ -25,7 +25,8 @@ import org.toxreactive.core.SharedKey;
  * </pre>
  *
  * Echo numbers and cookie times are opaque to peers (c-toxcore writes host order); we write
- * little-endian. Stateless apart from the cookie key; callers pass their own {@link CryptoBox}.
+ * little-endian. Holds the cookie key, a SHA-512 digest and a scratch buffer: one engine's worker
+ * uses it, never two threads; callers pass their own {@link CryptoBox}.
  */
 final class Wire {
   static final int COOKIE_REQUEST = 145;
@@ -48,6 +49,7 @@ final class Wire {
 
   private final SharedKey cookieKey;
   private final MessageDigest sha512;
+  private final byte[] scratch = new byte[MAX_PACKET];
 
   Wire(SharedKey cookieKey) {
     this.cookieKey = cookieKey;
@@ -219,30 +221,58 @@ final class Wire {
     if (data.length < 1 || data.length > MAX_DATA) {
       throw new IllegalArgumentException("data of " + data.length + " bytes (1.." + MAX_DATA + ")");
     }
+    // One array: 1B, nonce[22..23], then the box built in place behind its tag slot
     int pad = (MAX_DATA - data.length) % 8;
-    byte[] plain = new byte[8 + pad + data.length];
-    ByteBuffer.wrap(plain).putInt(bufferStart).putInt(num);
-    System.arraycopy(data, 0, plain, 8 + pad, data.length);
-    byte[] sealed = box.seal(sessionKey, Nonce.of(sendNonce), plain);
-    return concat(new byte[] {0x1B, sendNonce[22], sendNonce[23]}, sealed);
+    int plainLength = 8 + pad + data.length;
+    byte[] out = new byte[3 + CryptoBox.MAC_SIZE + plainLength];
+    out[0] = 0x1B;
+    out[1] = sendNonce[22];
+    out[2] = sendNonce[23];
+    int plain = 3 + CryptoBox.MAC_SIZE;
+    putInt(out, plain, bufferStart);
+    putInt(out, plain + 4, num);
+    System.arraycopy(data, 0, out, plain + 8 + pad, data.length);
+    box.sealInPlace(sessionKey, sendNonce, out, 3, plainLength);
+    return out;
   }
 
+  private static void putInt(byte[] b, int off, int v) {
+    b[off] = (byte) (v >>> 24);
+    b[off + 1] = (byte) (v >>> 16);
+    b[off + 2] = (byte) (v >>> 8);
+    b[off + 3] = (byte) v;
+  }
+
+  private static int getInt(byte[] b, int off) {
+    return ((b[off] & 0xFF) << 24)
+        | ((b[off + 1] & 0xFF) << 16)
+        | ((b[off + 2] & 0xFF) << 8)
+        | (b[off + 3] & 0xFF);
+  }
+
+  /** Opens a data packet with the expanded nonce; null if it is not authentic or malformed. */
   DataOpened openData(SharedKey sessionKey, byte[] nonce, byte[] p, CryptoBox box) {
     if (!isDataLength(p.length)) {
       return null;
     }
-    byte[] plain = box.open(sessionKey, Nonce.of(nonce), slice(p, 3, p.length));
-    if (plain == null || plain.length < 9) {
+    int len = p.length - 3;
+    byte[] s = scratch; // opened in place in the scratch: p stays as it was
+    System.arraycopy(p, 3, s, 0, len);
+    if (!box.openInPlace(sessionKey, nonce, s, 0, len)) {
       return null;
     }
-    int i = 8;
-    while (i < plain.length && plain[i] == 0) {
+    int start = CryptoBox.MAC_SIZE;
+    int end = len;
+    if (end - start < 9) {
+      return null;
+    }
+    int i = start + 8;
+    while (i < end && s[i] == 0) {
       i++;
     }
-    if (i == plain.length) {
+    if (i == end) {
       return null; // all padding
     }
-    ByteBuffer b = ByteBuffer.wrap(plain);
-    return new DataOpened(b.getInt(0), b.getInt(4), slice(plain, i, plain.length));
+    return new DataOpened(getInt(s, start), getInt(s, start + 4), Arrays.copyOfRange(s, i, end));
   }
 }
