@@ -242,8 +242,9 @@ log "mode $([[ $QUICK == 1 ]] && echo quick || echo full), load average $(cut -d
 T0=$(date +%s)
 for side in ours ref; do
   addr=$([[ $side == ours ]] && echo "$OURS_ADDR" || echo "$REF_ADDR")
+  pid=$([[ $side == ours ]] && echo "$OURS_PID" || echo "$REF_PID")
   log "throughput vs $side"
-  run_load "throughput-$side" 120 throughput --relay "$addr" --pairs "$TP_PAIRS" \
+  run_load "throughput-$side" 120 throughput --relay "$addr" --relay-pid "$pid" --pairs "$TP_PAIRS" \
     --seconds "$TP_SECONDS" --warmup "$TP_WARMUP" --size "$SIZE"
 done
 
@@ -258,8 +259,9 @@ done
 
 for side in ours ref; do
   addr=$([[ $side == ours ]] && echo "$OURS_ADDR" || echo "$REF_ADDR")
+  pid=$([[ $side == ours ]] && echo "$OURS_PID" || echo "$REF_PID")
   log "handshakes vs $side"
-  run_load "handshakes-$side" 120 handshakes --relay "$addr" --concurrency "$HS_CONC" \
+  run_load "handshakes-$side" 120 handshakes --relay "$addr" --relay-pid "$pid" --concurrency "$HS_CONC" \
     --seconds "$HS_SECONDS" --warmup "$HS_WARMUP"
 done
 
@@ -282,13 +284,15 @@ figure idle_clients "$(result idle-ours alive)" "$(result idle-ref alive)" clien
 heap=$(grep '^HEAP clients=[1-9]' "$OURS_LOG" | tail -1 | tr ' ' '\n' | grep '^per_client_bytes=' | cut -d= -f2)
 echo "DETAIL throughput packets_per_s ours=$(result throughput-ours packets_per_s)" \
   "reference=$(result throughput-ref packets_per_s) lost ours=$(result throughput-ours lost)" \
-  "reference=$(result throughput-ref lost) pairs=$TP_PAIRS size=$SIZE seconds=$TP_SECONDS"
+  "reference=$(result throughput-ref lost) relay_cpu_us_per_packet ours=$(result throughput-ours relay_cpu_us_per_packet)" \
+  "reference=$(result throughput-ref relay_cpu_us_per_packet) pairs=$TP_PAIRS size=$SIZE seconds=$TP_SECONDS"
 echo "DETAIL latency rate=$LAT_RATE p50_ms ours=$(result latency-ours p50_ms)" \
   "reference=$(result latency-ref p50_ms) p999_ms ours=$(result latency-ours p999_ms)" \
   "reference=$(result latency-ref p999_ms) lost ours=$(result latency-ours lost)" \
   "reference=$(result latency-ref lost)"
 echo "DETAIL handshakes concurrency=$HS_CONC failed ours=$(result handshakes-ours failed)" \
-  "reference=$(result handshakes-ref failed)"
+  "reference=$(result handshakes-ref failed) relay_cpu_us_per_handshake ours=$(result handshakes-ours relay_cpu_us_per_handshake)" \
+  "reference=$(result handshakes-ref relay_cpu_us_per_handshake)"
 echo "DETAIL idle requested=$IDLE_CLIENTS hold_s=$IDLE_HOLD responsive ours=$(result idle-ours responsive)/$(result idle-ours sampled)" \
   "reference=$(result idle-ref responsive)/$(result idle-ref sampled)" \
   "heap_per_client_bytes ours=${heap:-n/a} (relay JVM, after System.gc)" \

@@ -69,7 +69,12 @@ final class HandshakesCommand implements Callable<Integer> {
   double timeout;
 
   /** Figures of one run. */
-  record Result(double perSecond, long completed, long failed, double seconds) {}
+  record Result(
+      double perSecond,
+      long completed,
+      long failed,
+      double seconds,
+      double relayCpuMicrosPerHandshake) {}
 
   @Override
   public Integer call() throws Exception {
@@ -84,12 +89,14 @@ final class HandshakesCommand implements Callable<Integer> {
         r.failed);
     out.printf(
         Locale.ROOT,
-        "RESULT mode=handshakes per_s=%.1f completed=%d failed=%d concurrency=%d seconds=%.1f%n",
+        "RESULT mode=handshakes per_s=%.1f completed=%d failed=%d concurrency=%d seconds=%.1f"
+            + " relay_cpu_us_per_handshake=%.1f%n",
         r.perSecond,
         r.completed,
         r.failed,
         concurrency,
-        r.seconds);
+        r.seconds,
+        r.relayCpuMicrosPerHandshake);
     out.flush();
     return r.completed > 0 ? 0 : 1;
   }
@@ -143,15 +150,18 @@ final class HandshakesCommand implements Callable<Integer> {
           .doFinally(sig -> workersDone.countDown())
           .subscribe();
       Thread.sleep(Math.max(0, (measureFrom - System.nanoTime()) / 1_000_000));
+      long cpu0 = ProcessCpu.nanos(target.cpuPid());
       marks[0] = completed.get();
       long t0 = System.nanoTime();
       Thread.sleep(Math.max(0, (measureTo - System.nanoTime()) / 1_000_000));
       marks[1] = completed.get();
       long t1 = System.nanoTime();
+      long cpu1 = ProcessCpu.nanos(target.cpuPid());
       // workers stop at measureTo; let the last cycles finish (bounded) before the relay goes
       workersDone.await((long) (timeout * 1000) + 1000, TimeUnit.MILLISECONDS);
       double secs = (t1 - t0) / 1e9;
-      return new Result((marks[1] - marks[0]) / secs, marks[1] - marks[0], failed.get(), secs);
+      long n = marks[1] - marks[0];
+      return new Result(n / secs, n, failed.get(), secs, ProcessCpu.microsPer(cpu0, cpu1, n));
     }
   }
 

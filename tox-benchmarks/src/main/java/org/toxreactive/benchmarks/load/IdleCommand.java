@@ -81,12 +81,6 @@ final class IdleCommand implements Callable<Integer> {
       description = "Links pinged at the end (default: ${DEFAULT-VALUE}).")
   int sample;
 
-  @Option(
-      names = "--relay-pid",
-      paramLabel = "PID",
-      description = "Read this relay process's VmRSS before and while holding.")
-  Long relayPid;
-
   /** Figures of one run; negative memory figures mean "not measured". */
   record Result(
       int requested,
@@ -144,7 +138,7 @@ final class IdleCommand implements Callable<Integer> {
       out.println("idle: " + clients + " clients, " + t.describe());
       out.flush();
       long heapBefore = t.inProcess() != null ? HeapMeter.usedAfterGc() : -1;
-      long rssBefore = relayPid != null ? rssBytes(relayPid) : -1;
+      long rssBefore = target.cpuPid() != null ? rssBytes(target.cpuPid()) : -1;
       List<KeyPair> keys = new ArrayList<>(clients);
       for (int i = 0; i < clients; i++) {
         keys.add(KeyPair.generate());
@@ -182,11 +176,11 @@ final class IdleCommand implements Callable<Integer> {
         out.flush();
         long heapHeld = -1;
         long rssHeld = -1;
-        if (t.inProcess() != null || relayPid != null) {
+        if (t.inProcess() != null || target.cpuPid() != null) {
           // memory is read half-way, so that every link is confirmed and settled
           ThroughputCommand.sleep(hold / 2);
           heapHeld = t.inProcess() != null ? HeapMeter.usedAfterGc() : -1;
-          rssHeld = relayPid != null ? rssBytes(relayPid) : -1;
+          rssHeld = target.cpuPid() != null ? rssBytes(target.cpuPid()) : -1;
           ThroughputCommand.sleep(hold / 2);
         } else {
           ThroughputCommand.sleep(hold);

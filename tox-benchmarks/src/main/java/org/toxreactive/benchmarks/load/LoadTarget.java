@@ -68,6 +68,19 @@ final class LoadTarget {
               + " relay admits 64 per address).")
   int perSource;
 
+  @Option(
+      names = "--relay-pid",
+      paramLabel = "PID",
+      description =
+          "The relay's process id (ignored with --in-process): its CPU time (/proc/PID/stat) over"
+              + " the measured window is reported per unit of work, relay_cpu_us_per_*.")
+  Long relayPid;
+
+  /** The relay process to read CPU time from, or null. */
+  Long cpuPid() {
+    return relay.inProcess ? null : relayPid;
+  }
+
   /** Resolves the target, starting the in-process relay if asked. */
   Opened open(int simultaneousConnections) {
     int s = Math.max(1, sources);

@@ -1,5 +1,7 @@
 package org.toxreactive.benchmarks.load;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -30,7 +32,8 @@ import picocli.CommandLine.Spec;
       "",
       "Our RelayServer (UDP bridge off, default limits but --max-per-ip) listens on a loopback"
           + " address until SIGTERM/SIGINT or --max-seconds, and prints 'RELAY HOST:PORT:KEY'"
-          + " once it listens.",
+          + " once it listens. Each time the relay has had no clients for 1 s it prints 'STATS"
+          + " data_in=.. data_out=.. data_dropped=.. accepted=..' (totals so far).",
       "",
       "With --heap-report it reads the confirmed-client count every 250 ms. When the count has"
           + " been 0 for 1 s it reads the heap used after System.gc() (MemoryMXBean, least of"
@@ -101,11 +104,9 @@ final class ServeCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     out.println("RELAY " + host + ":" + relay.port() + ":" + relay.publicKey().toHex());
     out.flush();
-    if (heapReport) {
-      Thread watcher = new Thread(() -> watchHeap(relay, out, stop), "relay-load-heap");
-      watcher.setDaemon(true);
-      watcher.start();
-    }
+    Thread watcher = new Thread(() -> watch(relay, out, stop), "relay-load-watch");
+    watcher.setDaemon(true);
+    watcher.start();
     boolean stopped = stop.await(maxSeconds, TimeUnit.SECONDS);
     if (!stopped) {
       out.println("serve: --max-seconds reached, stopping");
@@ -127,7 +128,28 @@ final class ServeCommand implements Callable<Integer> {
     return k;
   }
 
-  private static void watchHeap(RunningRelay relay, PrintWriter out, CountDownLatch stop) {
+  /** Relayed data packets in, out and dropped, and connections accepted, so far. */
+  private static String stats(RunningRelay relay) {
+    MeterRegistry m = relay.metrics();
+    return String.format(
+        Locale.ROOT,
+        "STATS data_in=%.0f data_out=%.0f data_dropped=%.0f accepted=%d",
+        count(m, "tox.relay.packets", "kind", "data", "direction", "in"),
+        count(m, "tox.relay.packets", "kind", "data", "direction", "out"),
+        count(m, "tox.relay.drops", "kind", "data"),
+        relay.acceptedConnections());
+  }
+
+  private static double count(MeterRegistry m, String name, String... tags) {
+    Counter c = m.find(name).tags(tags).counter();
+    return c == null ? -1 : c.count();
+  }
+
+  /**
+   * Prints STATS each time the relay goes quiet (no clients for 1 s) and, with --heap-report, the
+   * HEAP lines.
+   */
+  private void watch(RunningRelay relay, PrintWriter out, CountDownLatch stop) {
     long baseline = -1;
     int last = -1;
     long stableSince = System.nanoTime();
@@ -147,12 +169,15 @@ final class ServeCommand implements Callable<Integer> {
         }
         long stableMillis = (now - stableSince) / 1_000_000;
         if (n == 0 && !baselined && stableMillis >= 1000) {
-          baseline = HeapMeter.usedAfterGc();
           baselined = true;
-          reported = 0;
-          out.println("HEAP clients=0 baseline_bytes=" + baseline);
+          out.println(stats(relay));
+          if (heapReport) {
+            baseline = HeapMeter.usedAfterGc();
+            reported = 0;
+            out.println("HEAP clients=0 baseline_bytes=" + baseline);
+          }
           out.flush();
-        } else if (n > 0 && n != reported && stableMillis >= 2000 && baseline >= 0) {
+        } else if (heapReport && n > 0 && n != reported && stableMillis >= 2000 && baseline >= 0) {
           long used = HeapMeter.usedAfterGc();
           reported = n;
           out.println(

@@ -98,7 +98,8 @@ final class ThroughputCommand implements Callable<Integer> {
       long refused,
       long lost,
       long linksLost,
-      double seconds) {}
+      double seconds,
+      double relayCpuMicrosPerPacket) {}
 
   @Override
   public Integer call() throws Exception {
@@ -118,7 +119,8 @@ final class ThroughputCommand implements Callable<Integer> {
     out.printf(
         Locale.ROOT,
         "RESULT mode=throughput mb_per_s=%.3f packets_per_s=%.1f sent=%d delivered=%d lost=%d"
-            + " refused=%d links_lost=%d pairs=%d size=%d seconds=%.1f%n",
+            + " refused=%d links_lost=%d pairs=%d size=%d seconds=%.1f"
+            + " relay_cpu_us_per_packet=%.2f%n",
         r.mbPerSecond,
         r.packetsPerSecond,
         r.sent,
@@ -128,7 +130,8 @@ final class ThroughputCommand implements Callable<Integer> {
         r.linksLost,
         pairs,
         size,
-        r.seconds);
+        r.seconds,
+        r.relayCpuMicrosPerPacket);
     out.flush();
     return r.delivered > 0 ? 0 : 1;
   }
@@ -168,6 +171,7 @@ final class ThroughputCommand implements Callable<Integer> {
         }
         senders.forEach(Sender::start);
         sleep(warmup);
+        long cpu0 = ProcessCpu.nanos(target.cpuPid());
         long b0 = bytes.sum();
         long p0 = packets.sum();
         long t0 = System.nanoTime();
@@ -175,6 +179,7 @@ final class ThroughputCommand implements Callable<Integer> {
         long b1 = bytes.sum();
         long p1 = packets.sum();
         long t1 = System.nanoTime();
+        long cpu1 = ProcessCpu.nanos(target.cpuPid());
         senders.forEach(Sender::stop);
         // let in-flight packets land before counting the totals
         long settle = Math.min(deadline, System.nanoTime() + 500_000_000L);
@@ -194,7 +199,8 @@ final class ThroughputCommand implements Callable<Integer> {
             refused,
             Math.max(0, sent - packets.sum()),
             p.linksLost(),
-            secs);
+            secs,
+            ProcessCpu.microsPer(cpu0, cpu1, p1 - p0));
       }
     }
   }
