@@ -15,8 +15,9 @@
 #   2. starts tox-bootstrapd with a generated config (free ports, LAN discovery off, IPv6 off, no
 #      bootstrap nodes, enable_tcp_relay = true, tcp_relay_ports = [port]) and our relay in its own
 #      JVM ("RelayLoad serve --heap-report", the same RelayServer as the shaded relay jar);
-#   3. runs RelayLoad throughput, latency, handshakes and idle against each, with the same
-#      parameters (latency at half of the packet rate our relay reached in the throughput run);
+#   3. warms our relay's JIT up with a short handshakes and throughput load (discarded), then runs
+#      RelayLoad throughput, latency, handshakes and idle against each, with the same parameters
+#      (latency at half of the packet rate our relay reached in the throughput run);
 #   4. prints the FIGURE lines, DETAIL lines with the figures behind them, and stops every process
 #      it started, by PID, on any exit.
 #
@@ -78,21 +79,25 @@ ulimit -n "$(ulimit -Hn)" 2> /dev/null || ulimit -n 65536 2> /dev/null || true
 NOFILE=$(ulimit -n)
 
 if ((QUICK)); then
-  TP_PAIRS=16 TP_SECONDS=5 TP_WARMUP=2
+  TP_PAIRS=16 TP_SECONDS=5 TP_WARMUP=3
   LAT_PAIRS=16 LAT_SECONDS=5 LAT_WARMUP=2
-  HS_CONC=32 HS_SECONDS=5 HS_WARMUP=1
+  HS_CONC=32 HS_SECONDS=5 HS_WARMUP=2
   IDLE_CLIENTS=2000 IDLE_HOLD=8
+  WARM_SECONDS=10
 else
   TP_PAIRS=32 TP_SECONDS=15 TP_WARMUP=5
   LAT_PAIRS=32 LAT_SECONDS=15 LAT_WARMUP=3
   HS_CONC=64 HS_SECONDS=15 HS_WARMUP=3
   IDLE_CLIENTS=10000 IDLE_HOLD=45 # past the relays' 30 s keepalive ping
+  WARM_SECONDS=30
 fi
 # both ends of every idle link are in one process for the in-process count; leave headroom
 if [[ "$NOFILE" =~ ^[0-9]+$ ]] && ((IDLE_CLIENTS > NOFILE - 1000)); then
   IDLE_CLIENTS=$((NOFILE - 1000))
 fi
 SIZE=1400
+LIGHT_RATE=500
+LIGHT_SECONDS=$((QUICK ? 3 : 10))
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tox-compare.XXXXXX")
 PIDS=()
@@ -240,6 +245,14 @@ log "ours (RelayLoad serve) pid $OURS_PID at $OURS_ADDR"
 log "mode $([[ $QUICK == 1 ]] && echo quick || echo full), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 T0=$(date +%s)
+# Our relay is a JVM: give its JIT the code paths first (results discarded), as a relay that has
+# been up for a while would have. tox-bootstrapd is compiled C and needs none.
+log "warming up our relay (${WARM_SECONDS}s handshakes, $((WARM_SECONDS / 2))s throughput; discarded)"
+run_load warmup-handshakes 90 handshakes --relay "$OURS_ADDR" --concurrency "$HS_CONC" \
+  --seconds "$WARM_SECONDS" --warmup 0
+run_load warmup-throughput 90 throughput --relay "$OURS_ADDR" --pairs "$TP_PAIRS" \
+  --seconds "$((WARM_SECONDS / 2))" --warmup 0 --size "$SIZE"
+
 for side in ours ref; do
   addr=$([[ $side == ours ]] && echo "$OURS_ADDR" || echo "$REF_ADDR")
   pid=$([[ $side == ours ]] && echo "$OURS_PID" || echo "$REF_PID")
@@ -255,6 +268,14 @@ for side in ours ref; do
   log "latency vs $side at $LAT_RATE packets/s"
   run_load "latency-$side" 120 latency --relay "$addr" --pairs "$LAT_PAIRS" --rate "$LAT_RATE" \
     --seconds "$LAT_SECONDS" --warmup "$LAT_WARMUP" --size "$SIZE"
+done
+
+# the hop's own delay, at a light load (DETAIL only)
+for side in ours ref; do
+  addr=$([[ $side == ours ]] && echo "$OURS_ADDR" || echo "$REF_ADDR")
+  log "latency vs $side at $LIGHT_RATE packets/s"
+  run_load "light-$side" 60 latency --relay "$addr" --pairs 4 --rate "$LIGHT_RATE" \
+    --seconds "$LIGHT_SECONDS" --warmup 1 --size "$SIZE"
 done
 
 for side in ours ref; do
@@ -290,6 +311,9 @@ echo "DETAIL latency rate=$LAT_RATE p50_ms ours=$(result latency-ours p50_ms)" \
   "reference=$(result latency-ref p50_ms) p999_ms ours=$(result latency-ours p999_ms)" \
   "reference=$(result latency-ref p999_ms) lost ours=$(result latency-ours lost)" \
   "reference=$(result latency-ref lost)"
+echo "DETAIL latency_light rate=$LIGHT_RATE pairs=4 p50_ms ours=$(result light-ours p50_ms)" \
+  "reference=$(result light-ref p50_ms) p99_ms ours=$(result light-ours p99_ms)" \
+  "reference=$(result light-ref p99_ms)"
 echo "DETAIL handshakes concurrency=$HS_CONC failed ours=$(result handshakes-ours failed)" \
   "reference=$(result handshakes-ref failed) relay_cpu_us_per_handshake ours=$(result handshakes-ours relay_cpu_us_per_handshake)" \
   "reference=$(result handshakes-ref relay_cpu_us_per_handshake)"
