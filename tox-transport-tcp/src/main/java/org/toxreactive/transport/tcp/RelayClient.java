@@ -1,5 +1,6 @@
 package org.toxreactive.transport.tcp;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 import org.toxreactive.core.KeyPair;
@@ -38,7 +39,8 @@ public final class RelayClient {
       Duration pingInterval,
       Duration pingTimeout,
       Retry reconnect,
-      Scheduler scheduler) {}
+      Scheduler scheduler,
+      InetSocketAddress localAddress) {}
 
   private final Config config;
 
@@ -60,7 +62,8 @@ public final class RelayClient {
             RelayProtocol.PING_INTERVAL,
             RelayProtocol.PING_TIMEOUT,
             defaultReconnect(),
-            Schedulers.parallel()));
+            Schedulers.parallel(),
+            null));
   }
 
   /** Exponential backoff from 1 s to 60 s with jitter, forever, reset after each good link. */
@@ -86,7 +89,8 @@ public final class RelayClient {
             config.pingInterval,
             config.pingTimeout,
             config.reconnect,
-            config.scheduler));
+            config.scheduler,
+            config.localAddress));
   }
 
   /** Deadline from connect to an accepted server response (default 10 s, as c-toxcore). */
@@ -100,7 +104,8 @@ public final class RelayClient {
             config.pingInterval,
             config.pingTimeout,
             config.reconnect,
-            config.scheduler));
+            config.scheduler,
+            config.localAddress));
   }
 
   /** Keepalive ping interval and pong deadline (defaults 30 s and 10 s, as c-toxcore). */
@@ -114,7 +119,8 @@ public final class RelayClient {
             positive(interval),
             positive(timeout),
             config.reconnect,
-            config.scheduler));
+            config.scheduler,
+            config.localAddress));
   }
 
   /** The backoff policy of {@link #connectForever()}. */
@@ -128,7 +134,8 @@ public final class RelayClient {
             config.pingInterval,
             config.pingTimeout,
             Objects.requireNonNull(policy),
-            config.scheduler));
+            config.scheduler,
+            config.localAddress));
   }
 
   /** Where timers run: handshake deadline, pings, pong deadline, reconnect backoff. */
@@ -142,7 +149,27 @@ public final class RelayClient {
             config.pingInterval,
             config.pingTimeout,
             config.reconnect,
-            Objects.requireNonNull(scheduler)));
+            Objects.requireNonNull(scheduler),
+            config.localAddress));
+  }
+
+  /**
+   * Binds the local end of the TCP connection (to the proxy, if any) to {@code local} before
+   * connecting, e.g. {@code new InetSocketAddress("127.0.0.2", 0)} to pick a source address; null
+   * (the default) lets the OS choose.
+   */
+  public RelayClient localAddress(InetSocketAddress local) {
+    return with(
+        new Config(
+            config.address,
+            config.keys,
+            config.proxy,
+            config.handshakeTimeout,
+            config.pingInterval,
+            config.pingTimeout,
+            config.reconnect,
+            config.scheduler,
+            local));
   }
 
   private static RelayClient with(Config c) {
@@ -233,6 +260,10 @@ public final class RelayClient {
             .host(config.address.host())
             .port(config.address.port())
             .option(io.netty.channel.ChannelOption.TCP_NODELAY, true);
+    InetSocketAddress local = config.localAddress;
+    if (local != null) {
+      tcp = tcp.bindAddress(() -> local);
+    }
     RelayProxy proxy = config.proxy;
     if (proxy != null) {
       tcp =

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -36,6 +37,22 @@ class RelayClientTest {
       assertThat(conn.route(KeyPair.generate().publicKey()).block(Duration.ofSeconds(5)))
           .isEqualTo(16);
       assertThat(server.accepted.get()).isEqualTo(1);
+    } finally {
+      conn.dispose();
+    }
+  }
+
+  @Test
+  void bindsTheConfiguredLocalAddress() {
+    server = TestRelayServer.start();
+    RelayConnection conn =
+        RelayClient.create(server.address(), me)
+            .localAddress(new InetSocketAddress("127.0.0.2", 0))
+            .connectNow();
+    try {
+      InetSocketAddress local = (InetSocketAddress) conn.localAddress();
+      assertThat(local.getAddress().getHostAddress()).isEqualTo("127.0.0.2");
+      assertThat(conn.ping().block(Duration.ofSeconds(5))).isPositive();
     } finally {
       conn.dispose();
     }

@@ -1,0 +1,324 @@
+#!/usr/bin/env bash
+# Runs the same relay load against our relay and against c-toxcore's tox-bootstrapd in one run and
+# prints one line per figure:
+#
+#   FIGURE name=<name> ours=<value> reference=<value> unit=<unit> ratio=<ours/reference>
+#
+# Usage: tox-benchmarks/compare.sh [--quick]
+#
+#   --quick   shorter runs and 2,000 idle clients: finishes within 3 minutes on a 2-core machine
+#             (the build, if one is needed, comes on top)
+#
+# What it does, all on loopback:
+#   1. builds tox-benchmarks/target/tox-benchmarks.jar if it is missing or older than the sources
+#      (mvn -B -q package -DskipTests -pl tox-benchmarks -am);
+#   2. starts tox-bootstrapd with a generated config (free ports, LAN discovery off, IPv6 off, no
+#      bootstrap nodes, enable_tcp_relay = true, tcp_relay_ports = [port]) and our relay in its own
+#      JVM ("RelayLoad serve --heap-report", the same RelayServer as the shaded relay jar);
+#   3. warms our relay's JIT up with a short handshakes and throughput load (discarded), then runs
+#      RelayLoad throughput, latency, handshakes and idle against each, with the same parameters
+#      (latency at half of the packet rate our relay reached in the throughput run);
+#   4. prints the FIGURE lines, DETAIL lines with the figures behind them, and stops every process
+#      it started, by PID, on any exit.
+#
+# transfer_relay / transfer_udp (net_crypto file transfer) are not measured by this script.
+#
+# Environment overrides: JAVA (java), JAVA_OPTS (load tool JVM options), SERVE_OPTS (our relay's
+# JVM options), LAT_RATE (fixed latency rate in packets/s), KEEP_LOGS=1 (keep the work directory).
+set -uo pipefail
+
+QUICK=0
+for arg in "$@"; do
+  case "$arg" in
+    --quick) QUICK=1 ;;
+    -h | --help)
+      sed -n '2,/^set -uo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
+      exit 0
+      ;;
+    *)
+      echo "compare.sh: unknown argument '$arg' (try --help)" >&2
+      exit 2
+      ;;
+  esac
+done
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(dirname "$HERE")
+JAR="$HERE/target/tox-benchmarks.jar"
+JAVA=${JAVA:-java}
+JAVA_OPTS=${JAVA_OPTS:-}
+SERVE_OPTS=${SERVE_OPTS:-}
+MAIN=org.toxreactive.benchmarks.load.RelayLoad
+
+if ! command -v tox-bootstrapd > /dev/null; then
+  echo "compare.sh: tox-bootstrapd is not installed (Debian: apt-get install tox-bootstrapd)" >&2
+  exit 2
+fi
+if ! command -v "$JAVA" > /dev/null; then
+  echo "compare.sh: no java" >&2
+  exit 2
+fi
+
+# ------------------------------------------------------------------ build if needed
+stale=""
+if [[ -f "$JAR" ]]; then
+  stale=$(find "$ROOT"/tox-core/src/main "$ROOT"/tox-transport-tcp/src/main \
+    "$ROOT"/tox-relay-server/src/main "$HERE"/src/main "$HERE"/pom.xml \
+    -newer "$JAR" -type f 2> /dev/null | head -1)
+fi
+if [[ ! -f "$JAR" || -n "$stale" ]]; then
+  echo "compare.sh: building $JAR" >&2
+  (cd "$ROOT" && mvn -B -q package -DskipTests -pl tox-benchmarks -am) || {
+    echo "compare.sh: build failed" >&2
+    exit 1
+  }
+fi
+
+# ------------------------------------------------------------------ limits and parameters
+ulimit -n "$(ulimit -Hn)" 2> /dev/null || ulimit -n 65536 2> /dev/null || true
+NOFILE=$(ulimit -n)
+
+if ((QUICK)); then
+  TP_PAIRS=16 TP_SECONDS=5 TP_WARMUP=3
+  LAT_PAIRS=16 LAT_SECONDS=5 LAT_WARMUP=2
+  HS_CONC=32 HS_SECONDS=5 HS_WARMUP=2
+  IDLE_CLIENTS=2000 IDLE_HOLD=8
+  WARM_SECONDS=10
+else
+  TP_PAIRS=32 TP_SECONDS=15 TP_WARMUP=5
+  LAT_PAIRS=32 LAT_SECONDS=15 LAT_WARMUP=3
+  HS_CONC=64 HS_SECONDS=15 HS_WARMUP=3
+  IDLE_CLIENTS=10000 IDLE_HOLD=45 # past the relays' 30 s keepalive ping
+  WARM_SECONDS=30
+fi
+# both ends of every idle link are in one process for the in-process count; leave headroom
+if [[ "$NOFILE" =~ ^[0-9]+$ ]] && ((IDLE_CLIENTS > NOFILE - 1000)); then
+  IDLE_CLIENTS=$((NOFILE - 1000))
+fi
+SIZE=1400
+LIGHT_RATE=500
+LIGHT_SECONDS=$((QUICK ? 3 : 10))
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/tox-compare.XXXXXX")
+PIDS=()
+LOAD_PID=""
+
+stop_pid() {
+  local pid=$1
+  kill -TERM "$pid" 2> /dev/null || return 0
+  for _ in $(seq 1 50); do
+    kill -0 "$pid" 2> /dev/null || return 0
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2> /dev/null || true
+}
+
+cleanup() {
+  local code=$?
+  trap - EXIT INT TERM
+  [[ -n "$LOAD_PID" ]] && stop_pid "$LOAD_PID"
+  for pid in "${PIDS[@]}"; do
+    stop_pid "$pid"
+  done
+  if [[ "${KEEP_LOGS:-0}" == 1 ]]; then
+    echo "compare.sh: logs kept in $WORK" >&2
+  else
+    rm -rf "$WORK"
+  fi
+  exit "$code"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+log() { echo "compare.sh: $*" >&2; }
+
+# two distinct free ports (TCP bound, then released): "UDP TCP"
+free_ports() {
+  python3 - << 'EOF' 2> /dev/null || echo "$((20000 + RANDOM % 10000)) $((30000 + RANDOM % 2000))"
+import socket
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 0))
+t = socket.socket(); t.bind(("127.0.0.1", 0))
+print(u.getsockname()[1], t.getsockname()[1])
+EOF
+}
+
+tcp_open() { (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
+
+# ------------------------------------------------------------------ tox-bootstrapd
+REF_ADDR="" REF_PID=""
+start_reference() {
+  local attempt udp tcp dir key
+  for attempt in 1 2 3 4; do
+    read -r udp tcp < <(free_ports)
+    dir="$WORK/bootstrapd-$attempt"
+    mkdir -p "$dir"
+    cat > "$dir/tox-bootstrapd.conf" << EOF
+port = $udp;
+keys_file_path = "$dir/keys";
+pid_file_path = "$dir/tox-bootstrapd.pid";
+enable_ipv6 = false;
+enable_ipv4_fallback = true;
+enable_lan_discovery = false;
+enable_tcp_relay = true;
+tcp_relay_ports = [$tcp];
+enable_motd = true;
+motd = "tox-reactive-compare";
+EOF
+    (cd "$dir" && exec tox-bootstrapd --config="$dir/tox-bootstrapd.conf" --foreground \
+      --log-backend=stdout > "$dir/log" 2>&1) &
+    REF_PID=$!
+    PIDS+=("$REF_PID")
+    for _ in $(seq 1 100); do
+      kill -0 "$REF_PID" 2> /dev/null || break
+      key=$(grep -o 'Public Key: [0-9A-Fa-f]\{64\}' "$dir/log" 2> /dev/null | head -1 | cut -d' ' -f3)
+      if [[ -n "$key" ]] && tcp_open "$tcp"; then
+        REF_ADDR="127.0.0.1:$tcp:$key"
+        return 0
+      fi
+      sleep 0.1
+    done
+    log "tox-bootstrapd attempt $attempt failed: $(tail -1 "$dir/log" 2> /dev/null)"
+    stop_pid "$REF_PID"
+  done
+  return 1
+}
+
+# ------------------------------------------------------------------ our relay
+OURS_ADDR="" OURS_PID="" OURS_LOG="$WORK/ours.log"
+start_ours() {
+  # shellcheck disable=SC2086
+  "$JAVA" $SERVE_OPTS -cp "$JAR" "$MAIN" serve --port 0 --heap-report --max-seconds 1800 \
+    > "$OURS_LOG" 2>&1 &
+  OURS_PID=$!
+  PIDS+=("$OURS_PID")
+  for _ in $(seq 1 300); do
+    kill -0 "$OURS_PID" 2> /dev/null || break
+    OURS_ADDR=$(grep -m1 '^RELAY ' "$OURS_LOG" | cut -d' ' -f2)
+    [[ -n "$OURS_ADDR" ]] && return 0
+    sleep 0.1
+  done
+  log "our relay did not start:"
+  cat "$OURS_LOG" >&2
+  return 1
+}
+
+# run_load NAME TIMEOUT_S ARGS...: runs the load tool, output in $WORK/NAME.out
+run_load() {
+  local name=$1 limit=$2
+  shift 2
+  # shellcheck disable=SC2086
+  timeout --kill-after=10 "$limit" "$JAVA" $JAVA_OPTS -cp "$JAR" "$MAIN" "$@" \
+    > "$WORK/$name.out" 2>&1 &
+  LOAD_PID=$!
+  wait "$LOAD_PID"
+  local rc=$?
+  LOAD_PID=""
+  if ! grep -q '^RESULT ' "$WORK/$name.out"; then
+    log "$name failed (exit $rc):"
+    tail -20 "$WORK/$name.out" >&2
+  fi
+  return 0
+}
+
+# result NAME KEY: a value from the RESULT line of a run, or "n/a"
+result() {
+  local v
+  v=$(grep '^RESULT ' "$WORK/$1.out" 2> /dev/null | tail -1 | tr ' ' '\n' | grep "^$2=" | cut -d= -f2)
+  echo "${v:-n/a}"
+}
+
+figure() { # name ours reference unit
+  local ratio
+  ratio=$(awk -v o="$2" -v r="$3" 'BEGIN {
+    if (o == "n/a" || r == "n/a") print "n/a"; else if (r + 0 == 0) print "inf"; else printf "%.2f", o / r }')
+  echo "FIGURE name=$1 ours=$2 reference=$3 unit=$4 ratio=$ratio"
+}
+
+start_reference || {
+  log "tox-bootstrapd would not start"
+  exit 1
+}
+start_ours || exit 1
+log "reference tox-bootstrapd pid $REF_PID at $REF_ADDR"
+log "ours (RelayLoad serve) pid $OURS_PID at $OURS_ADDR"
+log "mode $([[ $QUICK == 1 ]] && echo quick || echo full), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+T0=$(date +%s)
+# Our relay is a JVM: give its JIT the code paths first (results discarded), as a relay that has
+# been up for a while would have. tox-bootstrapd is compiled C and needs none.
+log "warming up our relay (${WARM_SECONDS}s handshakes, $((WARM_SECONDS / 2))s throughput; discarded)"
+run_load warmup-handshakes 90 handshakes --relay "$OURS_ADDR" --concurrency "$HS_CONC" \
+  --seconds "$WARM_SECONDS" --warmup 0
+run_load warmup-throughput 90 throughput --relay "$OURS_ADDR" --pairs "$TP_PAIRS" \
+  --seconds "$((WARM_SECONDS / 2))" --warmup 0 --size "$SIZE"
+
+for side in ours ref; do
+  addr=$([[ $side == ours ]] && echo "$OURS_ADDR" || echo "$REF_ADDR")
+  pid=$([[ $side == ours ]] && echo "$OURS_PID" || echo "$REF_PID")
+  log "throughput vs $side"
+  run_load "throughput-$side" 120 throughput --relay "$addr" --relay-pid "$pid" --pairs "$TP_PAIRS" \
+    --seconds "$TP_SECONDS" --warmup "$TP_WARMUP" --size "$SIZE"
+done
+
+OURS_PPS=$(result throughput-ours packets_per_s)
+LAT_RATE=${LAT_RATE:-$(awk -v p="$OURS_PPS" 'BEGIN { r = (p == "n/a") ? 1000 : p / 2; if (r < 100) r = 100; printf "%d", r }')}
+for side in ours ref; do
+  addr=$([[ $side == ours ]] && echo "$OURS_ADDR" || echo "$REF_ADDR")
+  log "latency vs $side at $LAT_RATE packets/s"
+  run_load "latency-$side" 120 latency --relay "$addr" --pairs "$LAT_PAIRS" --rate "$LAT_RATE" \
+    --seconds "$LAT_SECONDS" --warmup "$LAT_WARMUP" --size "$SIZE"
+done
+
+# the hop's own delay, at a light load (DETAIL only)
+for side in ours ref; do
+  addr=$([[ $side == ours ]] && echo "$OURS_ADDR" || echo "$REF_ADDR")
+  log "latency vs $side at $LIGHT_RATE packets/s"
+  run_load "light-$side" 60 latency --relay "$addr" --pairs 4 --rate "$LIGHT_RATE" \
+    --seconds "$LIGHT_SECONDS" --warmup 1 --size "$SIZE"
+done
+
+for side in ours ref; do
+  addr=$([[ $side == ours ]] && echo "$OURS_ADDR" || echo "$REF_ADDR")
+  pid=$([[ $side == ours ]] && echo "$OURS_PID" || echo "$REF_PID")
+  log "handshakes vs $side"
+  run_load "handshakes-$side" 120 handshakes --relay "$addr" --relay-pid "$pid" --concurrency "$HS_CONC" \
+    --seconds "$HS_SECONDS" --warmup "$HS_WARMUP"
+done
+
+# our relay's heap report needs 1 s without clients for its baseline
+sleep 2
+for side in ours ref; do
+  addr=$([[ $side == ours ]] && echo "$OURS_ADDR" || echo "$REF_ADDR")
+  pid=$([[ $side == ours ]] && echo "$OURS_PID" || echo "$REF_PID")
+  log "idle clients vs $side ($IDLE_CLIENTS)"
+  run_load "idle-$side" $((IDLE_HOLD + 180)) idle --relay "$addr" --clients "$IDLE_CLIENTS" \
+    --hold "$IDLE_HOLD" --relay-pid "$pid"
+done
+T1=$(date +%s)
+
+figure relay_throughput "$(result throughput-ours mb_per_s)" "$(result throughput-ref mb_per_s)" MB/s
+figure relay_latency_p99 "$(result latency-ours p99_ms)" "$(result latency-ref p99_ms)" ms
+figure handshakes "$(result handshakes-ours per_s)" "$(result handshakes-ref per_s)" handshakes/s
+figure idle_clients "$(result idle-ours alive)" "$(result idle-ref alive)" clients
+
+heap=$(grep '^HEAP clients=[1-9]' "$OURS_LOG" | tail -1 | tr ' ' '\n' | grep '^per_client_bytes=' | cut -d= -f2)
+echo "DETAIL throughput packets_per_s ours=$(result throughput-ours packets_per_s)" \
+  "reference=$(result throughput-ref packets_per_s) lost ours=$(result throughput-ours lost)" \
+  "reference=$(result throughput-ref lost) relay_cpu_us_per_packet ours=$(result throughput-ours relay_cpu_us_per_packet)" \
+  "reference=$(result throughput-ref relay_cpu_us_per_packet) pairs=$TP_PAIRS size=$SIZE seconds=$TP_SECONDS"
+echo "DETAIL latency rate=$LAT_RATE p50_ms ours=$(result latency-ours p50_ms)" \
+  "reference=$(result latency-ref p50_ms) p999_ms ours=$(result latency-ours p999_ms)" \
+  "reference=$(result latency-ref p999_ms) lost ours=$(result latency-ours lost)" \
+  "reference=$(result latency-ref lost)"
+echo "DETAIL latency_light rate=$LIGHT_RATE pairs=4 p50_ms ours=$(result light-ours p50_ms)" \
+  "reference=$(result light-ref p50_ms) p99_ms ours=$(result light-ours p99_ms)" \
+  "reference=$(result light-ref p99_ms)"
+echo "DETAIL handshakes concurrency=$HS_CONC failed ours=$(result handshakes-ours failed)" \
+  "reference=$(result handshakes-ref failed) relay_cpu_us_per_handshake ours=$(result handshakes-ours relay_cpu_us_per_handshake)" \
+  "reference=$(result handshakes-ref relay_cpu_us_per_handshake)"
+echo "DETAIL idle requested=$IDLE_CLIENTS hold_s=$IDLE_HOLD responsive ours=$(result idle-ours responsive)/$(result idle-ours sampled)" \
+  "reference=$(result idle-ref responsive)/$(result idle-ref sampled)" \
+  "heap_per_client_bytes ours=${heap:-n/a} (relay JVM, after System.gc)" \
+  "rss_per_client_bytes reference=$(result idle-ref rss_per_client_bytes)"
+echo "DETAIL run seconds=$((T1 - T0)) load_average=\"$(cut -d' ' -f1-3 /proc/loadavg)\" cores=$(nproc)"

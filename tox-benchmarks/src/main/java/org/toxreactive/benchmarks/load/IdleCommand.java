@@ -1,0 +1,235 @@
+package org.toxreactive.benchmarks.load;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import org.toxreactive.core.KeyPair;
+import org.toxreactive.transport.tcp.RelayConnection;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Idle confirmed clients: connects N links (each confirmed by its first ping), holds them without
+ * traffic other than keepalive pings, then counts how many are still up and how many of a sample
+ * still answer a ping.
+ */
+@Command(
+    name = "idle",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Idle confirmed clients held, and what they cost the relay.",
+      "",
+      "Connects --clients links (--connect-concurrency handshakes in flight), each confirmed by"
+          + " its first ping, and holds them --hold seconds with only keepalive pings (the"
+          + " client's own every --keepalive seconds, and the relay's). Then counts the links"
+          + " still up and pings a sample of up to --sample of them.",
+      "",
+      "Memory. With --in-process: heap used after System.gc() (MemoryMXBean, least of three"
+          + " reads) with the relay up and no clients, and again half-way through the hold; the"
+          + " difference per client is heap_per_client_bytes. It counts BOTH ends, since the"
+          + " relay and this tool's clients share the heap; 'serve --heap-report' measures the"
+          + " relay alone. With --relay-pid: the relay process's VmRSS (/proc/PID/status) before"
+          + " and half-way, per client: rss_per_client_bytes (for tox-bootstrapd, a C program,"
+          + " that is its memory; for a JVM it mostly shows heap growth).",
+      "",
+      "Prints 'RESULT mode=idle connected=.. alive=.. responsive=.. heap_per_client_bytes=..'."
+    })
+final class IdleCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Mixin LoadTarget target;
+
+  @Option(
+      names = "--clients",
+      defaultValue = "2000",
+      description = "Links to hold (default: ${DEFAULT-VALUE}).")
+  int clients;
+
+  @Option(
+      names = "--hold",
+      defaultValue = "10",
+      description = "Seconds to hold them once all are connected (default: ${DEFAULT-VALUE}).")
+  double hold;
+
+  @Option(
+      names = "--keepalive",
+      defaultValue = "30",
+      description = "Client ping interval in seconds (default: 30, as c-toxcore).")
+  double keepalive;
+
+  @Option(
+      names = "--connect-concurrency",
+      defaultValue = "64",
+      description = "Handshakes in flight while connecting (default: ${DEFAULT-VALUE}).")
+  int connectConcurrency;
+
+  @Option(
+      names = "--sample",
+      defaultValue = "200",
+      description = "Links pinged at the end (default: ${DEFAULT-VALUE}).")
+  int sample;
+
+  /** Figures of one run; negative memory figures mean "not measured". */
+  record Result(
+      int requested,
+      int connected,
+      int alive,
+      int sampled,
+      int responsive,
+      double connectSeconds,
+      long heapPerClient,
+      long rssPerClient) {}
+
+  private static final int MAX_CLIENTS = 200_000;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Result r = run(out);
+    out.printf(
+        Locale.ROOT,
+        "idle: %d of %d connected in %.1f s, %d still up after %.0f s, %d of %d sampled answer a"
+            + " ping%s%s%n",
+        r.connected,
+        r.requested,
+        r.connectSeconds,
+        r.alive,
+        hold,
+        r.responsive,
+        r.sampled,
+        r.heapPerClient >= 0
+            ? ", heap " + r.heapPerClient + " B per client (relay + client, one JVM)"
+            : "",
+        r.rssPerClient >= 0 ? ", relay RSS " + r.rssPerClient + " B per client" : "");
+    out.printf(
+        Locale.ROOT,
+        "RESULT mode=idle requested=%d connected=%d alive=%d sampled=%d responsive=%d"
+            + " connect_s=%.2f hold_s=%.1f heap_per_client_bytes=%d rss_per_client_bytes=%d%n",
+        r.requested,
+        r.connected,
+        r.alive,
+        r.sampled,
+        r.responsive,
+        r.connectSeconds,
+        hold,
+        r.heapPerClient,
+        r.rssPerClient);
+    out.flush();
+    return r.alive > 0 ? 0 : 1;
+  }
+
+  Result run(PrintWriter out) throws InterruptedException {
+    if (clients < 1 || clients > MAX_CLIENTS || hold < 0 || keepalive <= 0) {
+      throw new IllegalArgumentException("need 1 <= clients <= " + MAX_CLIENTS + ", hold >= 0");
+    }
+    try (LoadTarget.Opened t = target.open(clients)) {
+      out.println("idle: " + clients + " clients, " + t.describe());
+      out.flush();
+      long heapBefore = t.inProcess() != null ? HeapMeter.usedAfterGc() : -1;
+      long rssBefore = target.cpuPid() != null ? rssBytes(target.cpuPid()) : -1;
+      List<KeyPair> keys = new ArrayList<>(clients);
+      for (int i = 0; i < clients; i++) {
+        keys.add(KeyPair.generate());
+      }
+      Duration ping = Duration.ofMillis((long) (keepalive * 1000));
+      AtomicLong failures = new AtomicLong();
+      long c0 = System.nanoTime();
+      List<RelayConnection> links =
+          Flux.range(0, clients)
+              .flatMap(
+                  i ->
+                      t.client(i, keys.get(i))
+                          .keepalive(ping, Duration.ofSeconds(10))
+                          .connect()
+                          .map(Optional::of)
+                          .onErrorResume(
+                              e -> {
+                                failures.incrementAndGet();
+                                return Mono.just(Optional.empty());
+                              }),
+                  connectConcurrency)
+              .filter(Optional::isPresent)
+              .map(Optional::get)
+              .collectList()
+              .block(Duration.ofSeconds(60 + clients / 50));
+      double connectSeconds = (System.nanoTime() - c0) / 1e9;
+      try {
+        out.printf(
+            Locale.ROOT,
+            "idle: %d connected (%d failed) in %.1f s; holding %.0f s%n",
+            links.size(),
+            failures.get(),
+            connectSeconds,
+            hold);
+        out.flush();
+        long heapHeld = -1;
+        long rssHeld = -1;
+        if (t.inProcess() != null || target.cpuPid() != null) {
+          // memory is read half-way, so that every link is confirmed and settled
+          ThroughputCommand.sleep(hold / 2);
+          heapHeld = t.inProcess() != null ? HeapMeter.usedAfterGc() : -1;
+          rssHeld = target.cpuPid() != null ? rssBytes(target.cpuPid()) : -1;
+          ThroughputCommand.sleep(hold / 2);
+        } else {
+          ThroughputCommand.sleep(hold);
+        }
+        int alive = (int) links.stream().filter(c -> !c.isDisposed()).count();
+        List<RelayConnection> up = links.stream().filter(c -> !c.isDisposed()).toList();
+        int sampled = Math.min(sample, up.size());
+        int step = Math.max(1, up.size() / Math.max(1, sampled));
+        List<RelayConnection> probe = new ArrayList<>();
+        for (int i = 0; i < up.size() && probe.size() < sampled; i += step) {
+          probe.add(up.get(i));
+        }
+        Long responsive =
+            Flux.fromIterable(probe)
+                .flatMap(
+                    c -> c.ping().timeout(Duration.ofSeconds(5)).map(d -> 1L).onErrorReturn(0L), 64)
+                .reduce(0L, Long::sum)
+                .block(Duration.ofSeconds(30));
+        int n = Math.max(1, links.size());
+        return new Result(
+            clients,
+            links.size(),
+            alive,
+            probe.size(),
+            responsive == null ? 0 : responsive.intValue(),
+            connectSeconds,
+            heapBefore >= 0 && heapHeld >= 0 ? (heapHeld - heapBefore) / n : -1,
+            rssBefore >= 0 && rssHeld >= 0 ? (rssHeld - rssBefore) / n : -1);
+      } finally {
+        links.forEach(RelayConnection::dispose);
+        for (RelayConnection c : links) {
+          c.onClose().block(Duration.ofSeconds(5));
+        }
+      }
+    }
+  }
+
+  /** VmRSS of a process in bytes, or -1 if /proc cannot tell. */
+  static long rssBytes(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          String[] f = line.trim().split("\\s+");
+          return Long.parseLong(f[1]) * 1024;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
+  }
+}

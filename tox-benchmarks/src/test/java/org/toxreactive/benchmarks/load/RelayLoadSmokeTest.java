@@ -1,0 +1,105 @@
+package org.toxreactive.benchmarks.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+/** Each load mode runs briefly against an in-process relay and reports what it measured. */
+@Timeout(30)
+class RelayLoadSmokeTest {
+  private record Run(int exitCode, String output) {
+    Map<String, String> result() {
+      String line =
+          output
+              .lines()
+              .filter(l -> l.startsWith("RESULT "))
+              .reduce((a, b) -> b)
+              .orElseThrow(() -> new AssertionError("no RESULT line in:\n" + output));
+      return Arrays.stream(line.substring(7).split(" "))
+          .map(kv -> kv.split("=", 2))
+          .collect(Collectors.toMap(kv -> kv[0], kv -> kv[1]));
+    }
+  }
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    CommandLine cl = RelayLoad.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(out, true));
+    int code = cl.execute(args);
+    return new Run(code, out.toString());
+  }
+
+  @Test
+  void throughputDeliversBytesThroughAnInProcessRelay() {
+    Run r = run("throughput", "--in-process", "--pairs", "2", "--seconds", "1", "--warmup", "0.2");
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    Map<String, String> m = r.result();
+    assertThat(Long.parseLong(m.get("delivered"))).isPositive();
+    assertThat(Double.parseDouble(m.get("mb_per_s"))).isPositive();
+    assertThat(m.get("links_lost")).isEqualTo("0");
+  }
+
+  @Test
+  void latencyRecordsOneWayDelays() {
+    Run r =
+        run(
+            "latency",
+            "--in-process",
+            "--pairs",
+            "2",
+            "--rate",
+            "500",
+            "--seconds",
+            "1",
+            "--warmup",
+            "0.2");
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    Map<String, String> m = r.result();
+    assertThat(Long.parseLong(m.get("received"))).isGreaterThan(100);
+    assertThat(Double.parseDouble(m.get("p99_ms"))).isPositive();
+  }
+
+  @Test
+  void handshakesCompleteCycles() {
+    Run r =
+        run(
+            "handshakes",
+            "--in-process",
+            "--concurrency",
+            "4",
+            "--seconds",
+            "1",
+            "--warmup",
+            "0.2");
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    assertThat(Long.parseLong(r.result().get("completed"))).isPositive();
+    assertThat(r.result().get("failed")).isEqualTo("0");
+  }
+
+  @Test
+  void idleClientsStayUpAndAnswer() {
+    Run r = run("idle", "--in-process", "--clients", "100", "--hold", "0.5", "--sample", "20");
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    Map<String, String> m = r.result();
+    assertThat(m.get("alive")).isEqualTo("100");
+    assertThat(m.get("responsive")).isEqualTo("20");
+    assertThat(Long.parseLong(m.get("heap_per_client_bytes"))).isPositive();
+  }
+
+  @Test
+  void everyModeHasHelp() {
+    for (String mode : new String[] {"throughput", "latency", "handshakes", "idle", "serve"}) {
+      Run r = run(mode, "--help");
+      assertThat(r.exitCode()).isZero();
+      assertThat(r.output()).contains("Usage: relay-load " + mode);
+    }
+  }
+}
