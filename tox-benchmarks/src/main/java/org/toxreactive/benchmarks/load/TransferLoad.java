@@ -143,7 +143,21 @@ public final class TransferLoad implements Callable<Integer> {
       CryptoConnection receiver =
           accepted.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       out.printf("CONNECTED seconds=%.2f%n", (System.nanoTime() - start) / 1e9);
-      return transfer(sender, receiver, deadline);
+      int rc = transfer(sender, receiver, deadline);
+      out.println(
+          "DIAG decrypt_failures_a="
+              + a.decryptFailures()
+              + " decrypt_failures_b="
+              + b.decryptFailures()
+              + (udpB != null
+                  ? " udp_dropped_inbound_a="
+                      + ((UdpTransport) ta).droppedInbound()
+                      + " udp_dropped_inbound_b="
+                      + udpB.droppedInbound()
+                  : "")
+              + " sender="
+              + sender);
+      return rc;
     } catch (java.util.concurrent.TimeoutException | IllegalStateException e) {
       out.println("FAIL reason=no connection: " + e);
       return 1;
