@@ -228,11 +228,18 @@ public final class TransferLoad implements Callable<Integer> {
                   return Message.of(ID, Bytes.of(payload));
                 });
     CompletableFuture<Void> sent = sender.send(messages).toFuture();
+    CompletableFuture<Void> closed = sender.onClose().toFuture();
     long lastReport = started;
     long lastCount = 0;
     double peak = 0;
     while (!done.await(250, TimeUnit.MILLISECONDS)) {
       long now = System.nanoTime();
+      if (closed.isDone() && !done.await(200, TimeUnit.MILLISECONDS)) {
+        out.printf(
+            "FAIL reason=connection closed after %.1f s: %d of %d messages delivered; sender %s%n",
+            (now - started) / 1e9, delivered.get(), count, sender);
+        return 1;
+      }
       if (now > deadline) {
         out.printf(
             "FAIL reason=timeout: %d of %d messages delivered; sender %s%n",
