@@ -1,0 +1,278 @@
+package org.toxreactive.benchmarks.load;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.toxreactive.core.Bytes;
+import org.toxreactive.core.KeyPair;
+import org.toxreactive.core.transport.PacketTransport;
+import org.toxreactive.core.transport.Path;
+import org.toxreactive.netcrypto.CryptoConnection;
+import org.toxreactive.netcrypto.Message;
+import org.toxreactive.netcrypto.NetCrypto;
+import org.toxreactive.netcrypto.NetCryptoNode;
+import org.toxreactive.relay.RelayServer;
+import org.toxreactive.relay.RunningRelay;
+import org.toxreactive.transport.tcp.RelayAddress;
+import org.toxreactive.transport.tcp.RelayPool;
+import org.toxreactive.transport.udp.UdpTransport;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Our side of {@code tox-benchmarks/transfer.sh}: two net_crypto nodes in this JVM, one lossless
+ * stream of {@code --mb} MB (10^6 bytes) in messages of id 160 with {@code --size} payload bytes,
+ * over UDP on 127.0.0.1 or through one TCP relay (ours, in this process, unless {@code --relay}
+ * names one). Prints {@code CONNECTED seconds=...} and {@code RESULT bytes=... seconds=... mbps=...
+ * peak_mbps=...}, timed from the first message handed to {@link CryptoConnection#send} to the last
+ * one delivered by the receiver's {@link CryptoConnection#lossless()}; exits 1 with {@code FAIL
+ * reason=...} on a timeout or an out-of-order message.
+ *
+ * <pre>
+ * java -cp tox-benchmarks/target/tox-benchmarks.jar org.toxreactive.benchmarks.load.TransferLoad \
+ *   --mb 200 [--relayed [--relay HOST:PORT:KEY]]
+ * </pre>
+ */
+@Command(
+    name = "transfer-load",
+    mixinStandardHelpOptions = true,
+    description = "Lossless net_crypto transfer between two nodes in this JVM.")
+public final class TransferLoad implements Callable<Integer> {
+  private static final int ID = 160;
+
+  @Option(names = "--mb", defaultValue = "50", description = "MB (10^6 bytes) to send.")
+  long mb;
+
+  @Option(
+      names = "--size",
+      defaultValue = "1372",
+      description = "Payload bytes per message (4..1372).")
+  int size;
+
+  @Option(names = "--relayed", description = "Through a TCP relay instead of UDP.")
+  boolean relayed;
+
+  @Option(
+      names = "--relay",
+      description = "HOST:PORT:KEY of the relay for --relayed (default: ours, in this process).")
+  String relay;
+
+  @Option(names = "--timeout", defaultValue = "120", description = "Seconds in all.")
+  long timeout;
+
+  @Option(names = "--verbose", description = "Progress on stderr once a second.")
+  boolean verbose;
+
+  private final PrintStream out = System.out;
+
+  public static void main(String[] args) {
+    int code = new CommandLine(new TransferLoad()).execute(args);
+    System.exit(code);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (size < 4 || size > 1372 || mb < 1) {
+      out.println("FAIL reason=--size must be 4..1372 and --mb >= 1");
+      return 2;
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeout);
+    long start = System.nanoTime();
+    RunningRelay ourRelay = null;
+    PacketTransport ta;
+    PacketTransport tb;
+    Path toB;
+    KeyPair aReal = KeyPair.generate();
+    KeyPair aDht = KeyPair.generate();
+    KeyPair bReal = KeyPair.generate();
+    KeyPair bDht = KeyPair.generate();
+    UdpTransport udpB = null;
+    if (relayed) {
+      RelayAddress address;
+      if (relay != null) {
+        address = RelayAddress.parse(relay);
+      } else {
+        ourRelay = RelayServer.create().host("127.0.0.1").port(0).udpPort(-1).bindNow();
+        address = RelayAddress.of("127.0.0.1", ourRelay.port(), ourRelay.publicKey());
+      }
+      RelayPool pa = RelayPool.create(aDht).relays(List.of(address)).start();
+      RelayPool pb = RelayPool.create(bDht).relays(List.of(address)).start();
+      while ((pa.relays().stream().anyMatch(r -> !r.connected())
+          || pb.relays().stream().anyMatch(r -> !r.connected()))) {
+        if (System.nanoTime() > deadline) {
+          out.println("FAIL reason=relay " + address + " not connected");
+          return 1;
+        }
+        Thread.sleep(5);
+      }
+      ta = pa;
+      tb = pb;
+      toB = Path.relay(address.publicKey(), bDht.publicKey());
+    } else {
+      UdpTransport udpA =
+          UdpTransport.create().host("127.0.0.1").port(0).receiveBuffer(1 << 21).bindNow();
+      udpB = UdpTransport.create().host("127.0.0.1").port(0).receiveBuffer(1 << 21).bindNow();
+      ta = udpA;
+      tb = udpB;
+      toB = Path.udp(udpB.localAddress());
+    }
+    Scheduler sa = Schedulers.newSingle("transfer-a", true);
+    Scheduler sb = Schedulers.newSingle("transfer-b", true);
+    NetCryptoNode a = NetCrypto.create(aReal, aDht).transport(ta).scheduler(sa).start();
+    NetCryptoNode b =
+        NetCrypto.create(bReal, bDht)
+            .transport(tb)
+            .scheduler(sb)
+            .acceptor(p -> p.realKey().equals(aReal.publicKey()))
+            .start();
+    try {
+      CompletableFuture<CryptoConnection> accepted = b.incoming().next().toFuture();
+      CryptoConnection sender =
+          a.connect(bReal.publicKey(), bDht.publicKey(), List.of(toB))
+              .block(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+      CryptoConnection receiver =
+          accepted.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      out.printf("CONNECTED seconds=%.2f%n", (System.nanoTime() - start) / 1e9);
+      int rc = transfer(sender, receiver, deadline);
+      out.println(
+          "DIAG decrypt_failures_a="
+              + a.decryptFailures()
+              + " decrypt_failures_b="
+              + b.decryptFailures()
+              + (udpB != null
+                  ? " udp_dropped_inbound_a="
+                      + ((UdpTransport) ta).droppedInbound()
+                      + " udp_dropped_inbound_b="
+                      + udpB.droppedInbound()
+                  : "")
+              + " sender="
+              + sender);
+      return rc;
+    } catch (java.util.concurrent.TimeoutException | IllegalStateException e) {
+      out.println("FAIL reason=no connection: " + e);
+      return 1;
+    } finally {
+      a.dispose();
+      b.dispose();
+      Mono.empty().subscribeOn(sa).block(Duration.ofSeconds(5));
+      Mono.empty().subscribeOn(sb).block(Duration.ofSeconds(5));
+      if (ta instanceof RelayPool p) {
+        p.dispose();
+      } else if (ta instanceof UdpTransport u) {
+        u.disposeNow(Duration.ofSeconds(5));
+      }
+      if (tb instanceof RelayPool p) {
+        p.dispose();
+      } else if (tb instanceof UdpTransport u) {
+        u.disposeNow(Duration.ofSeconds(5));
+      }
+      if (ourRelay != null) {
+        ourRelay.disposeNow(Duration.ofSeconds(5));
+      }
+      sa.dispose();
+      sb.dispose();
+    }
+  }
+
+  private int transfer(CryptoConnection sender, CryptoConnection receiver, long deadline)
+      throws InterruptedException {
+    long count = (mb * 1_000_000L + size - 1) / size;
+    AtomicLong delivered = new AtomicLong();
+    AtomicLong errors = new AtomicLong();
+    CountDownLatch done = new CountDownLatch(1);
+    long[] finishedAt = {0};
+    long[] expected = {0};
+    receiver
+        .lossless()
+        .subscribe(
+            m -> {
+              Bytes p = m.payload();
+              long index =
+                  ((long) p.getUnsigned(0) << 24)
+                      | (p.getUnsigned(1) << 16)
+                      | (p.getUnsigned(2) << 8)
+                      | p.getUnsigned(3);
+              if (m.id() != ID || p.length() != size || index != (expected[0] & 0xFFFFFFFFL)) {
+                errors.incrementAndGet();
+              }
+              expected[0]++;
+              if (delivered.incrementAndGet() == count) {
+                finishedAt[0] = System.nanoTime();
+                done.countDown();
+              }
+            },
+            e -> {
+              // the connection closed: the loop below reports a timeout or the count
+            });
+    // A few distinct payloads, each numbered: the receiver checks order without a copy per message.
+    long started = System.nanoTime();
+    Flux<Message> messages =
+        Flux.range(0, (int) count)
+            .map(
+                i -> {
+                  byte[] payload = new byte[size];
+                  payload[0] = (byte) (i >>> 24);
+                  payload[1] = (byte) (i >>> 16);
+                  payload[2] = (byte) (i >>> 8);
+                  payload[3] = (byte) (int) i;
+                  return Message.of(ID, Bytes.of(payload));
+                });
+    CompletableFuture<Void> sent = sender.send(messages).toFuture();
+    CompletableFuture<Void> closed = sender.onClose().toFuture();
+    long lastReport = started;
+    long lastCount = 0;
+    double peak = 0;
+    while (!done.await(250, TimeUnit.MILLISECONDS)) {
+      long now = System.nanoTime();
+      if (closed.isDone() && !done.await(200, TimeUnit.MILLISECONDS)) {
+        out.printf(
+            "FAIL reason=connection closed after %.1f s: %d of %d messages delivered; sender %s%n",
+            (now - started) / 1e9, delivered.get(), count, sender);
+        return 1;
+      }
+      if (now > deadline) {
+        out.printf(
+            "FAIL reason=timeout: %d of %d messages delivered; sender %s%n",
+            delivered.get(), count, sender);
+        return 1;
+      }
+      if (now - lastReport >= 1_000_000_000L) {
+        long c = delivered.get();
+        double rate = (c - lastCount) * (double) size / 1e6 / ((now - lastReport) / 1e9);
+        peak = Math.max(peak, rate);
+        if (verbose) {
+          System.err.printf(
+              "t=%.1f received=%.1f MB (%.2f MB/s)%n",
+              (now - started) / 1e9, c * (double) size / 1e6, rate);
+        }
+        lastReport = now;
+        lastCount = c;
+      }
+    }
+    if (errors.get() > 0) {
+      out.println("FAIL reason=" + errors.get() + " messages out of order or a send error");
+      return 1;
+    }
+    try {
+      sent.get(5, TimeUnit.SECONDS); // every message acknowledged: a clean close
+    } catch (Exception e) {
+      System.err.println("transfer-load: send not acknowledged within 5 s: " + e);
+    }
+    double seconds = (finishedAt[0] - started) / 1e9;
+    long bytes = count * size;
+    out.printf(
+        "RESULT bytes=%d seconds=%.3f mbps=%.2f peak_mbps=%.2f%n",
+        bytes, seconds, bytes / 1e6 / seconds, Math.max(peak, bytes / 1e6 / seconds));
+    return 0;
+  }
+}
