@@ -163,6 +163,26 @@ class MultipathScenarioTest {
     return relays.relayName(((Path.Relay) p).relay());
   }
 
+  /**
+   * Runs the stream over relays only and, at the fault time, applies {@code fault} to the relay
+   * carrying the traffic; asserts the traffic left it and returns the outcome.
+   */
+  private Outcome faultTheCarrier(String scenario, java.util.function.Consumer<String> fault) {
+    AtomicReference<String> victim = new AtomicReference<>();
+    Outcome o =
+        run(
+            false,
+            c -> {
+              victim.set(carryingRelay(c));
+              fault.accept(victim.get());
+            });
+    report(scenario, o);
+    assertThat(carryingRelay(o.ca()))
+        .as("traffic left the faulty relay")
+        .isNotEqualTo(victim.get());
+    return o;
+  }
+
   private static LinkStatus last(List<LinkStatus> s) {
     return s.get(s.size() - 1);
   }
@@ -206,32 +226,14 @@ class MultipathScenarioTest {
 
   @Test
   void survivesTheResetOfTheRelayCarryingTheTraffic() {
-    AtomicReference<String> killed = new AtomicReference<>();
-    Outcome o =
-        run(
-            false,
-            c -> {
-              killed.set(carryingRelay(c));
-              relays.reset(killed.get());
-            });
-    report("(c) relay reset", o);
-    assertThat(carryingRelay(o.ca())).isNotEqualTo(killed.get());
+    Outcome o = faultTheCarrier("(c) relay reset", r -> relays.reset(r));
     assertThat(o.maxStallMillis()).isLessThan(200);
     assertThat(o.statusA()).as("one switch, no flapping").hasSize(2);
   }
 
   @Test
   void survivesABlackholedRelay() {
-    AtomicReference<String> dead = new AtomicReference<>();
-    Outcome o =
-        run(
-            false,
-            c -> {
-              dead.set(carryingRelay(c));
-              relays.blackhole(dead.get());
-            });
-    report("(d) relay blackholed", o);
-    assertThat(carryingRelay(o.ca())).isNotEqualTo(dead.get());
+    Outcome o = faultTheCarrier("(d) relay blackholed", relays::blackhole);
     assertThat(o.maxStallMillis()).isLessThan(500);
     assertThat(o.statusA()).as("one switch, no flapping").hasSize(2);
   }
@@ -240,14 +242,12 @@ class MultipathScenarioTest {
   void dropsARelayThatFlipsBitsAndReportsIt() {
     AtomicReference<String> bad = new AtomicReference<>();
     Outcome o =
-        run(
-            false,
-            c -> {
-              bad.set(carryingRelay(c));
-              relays.tamper(bad.get(), 10);
+        faultTheCarrier(
+            "(e) relay flips bits",
+            r -> {
+              bad.set(r);
+              relays.tamper(r, 10);
             });
-    report("(e) relay flips bits", o);
-    assertThat(carryingRelay(o.ca())).isNotEqualTo(bad.get());
     assertThat(bHost.failures).anySatisfy(f -> assertThat(f).startsWith(bad.get() + ":"));
     assertThat(o.maxStallMillis()).isLessThan(500);
     assertThat(o.statusA()).as("one switch, no flapping").hasSize(2);
@@ -255,48 +255,21 @@ class MultipathScenarioTest {
 
   @Test
   void leavesARelayThatDropsAThirdOfThePackets() {
-    AtomicReference<String> bad = new AtomicReference<>();
-    Outcome o =
-        run(
-            false,
-            c -> {
-              bad.set(carryingRelay(c));
-              relays.lossy(bad.get(), 0.3);
-            });
-    report("(g) relay drops 30%", o);
-    assertThat(carryingRelay(o.ca())).isNotEqualTo(bad.get());
+    Outcome o = faultTheCarrier("(g) relay drops 30%", r -> relays.lossy(r, 0.3));
     assertThat(o.maxStallMillis()).isLessThan(1_000);
     assertThat(o.statusA()).as("no flapping").hasSizeBetween(2, 3).doesNotHaveDuplicates();
   }
 
   @Test
   void leavesARelayThatStartsHoldingPacketsForASecond() {
-    AtomicReference<String> slow = new AtomicReference<>();
-    Outcome o =
-        run(
-            false,
-            c -> {
-              slow.set(carryingRelay(c));
-              relays.slow(slow.get(), 1_000, 1_000);
-            });
-    report("(h) relay delays 1 s", o);
-    assertThat(carryingRelay(o.ca())).isNotEqualTo(slow.get());
+    Outcome o = faultTheCarrier("(h) relay delays 1 s", r -> relays.slow(r, 1_000, 1_000));
     assertThat(o.maxStallMillis()).isLessThan(1_000);
   }
 
   @Test
   void leavesARelayThatReordersHeavily() {
-    AtomicReference<String> jumbled = new AtomicReference<>();
-    Outcome o =
-        run(
-            false,
-            c -> {
-              jumbled.set(carryingRelay(c));
-              relays.slow(jumbled.get(), 5, 60);
-            });
-    report("(i) relay reorders (5-60 ms jitter)", o);
     // reordering this heavy looks like loss to the packet requests: the relay is left
-    assertThat(carryingRelay(o.ca())).isNotEqualTo(jumbled.get());
+    Outcome o = faultTheCarrier("(i) relay reorders (5-60 ms jitter)", r -> relays.slow(r, 5, 60));
     assertThat(o.maxStallMillis()).isLessThan(500);
     assertThat(o.statusA()).as("no flapping").hasSizeBetween(2, 3).doesNotHaveDuplicates();
   }
