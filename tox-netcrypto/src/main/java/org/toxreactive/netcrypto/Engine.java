@@ -318,11 +318,22 @@ final class Engine {
   }
 
   private void onDatagram(Datagram d) {
-    byte[] b = d.data().toArray();
-    if (b.length == 0) {
+    Bytes data = d.data();
+    if (data.isEmpty()) {
       return;
     }
     Path from = d.path();
+    if (data.get(0) == 0x1B) { // the hot path: opened straight from the immutable bytes
+      Session s = byPath.get(from);
+      if (s == null && from instanceof Path.Relay r) {
+        s = byDht.get(r.peer()); // a relay the peer shares with us that we had not used yet
+      }
+      if (s != null && Wire.isDataLength(data.length())) {
+        s.onData(data, from);
+      }
+      return;
+    }
+    byte[] b = data.toArray();
     switch (b[0]) {
       case 0x18 -> onCookieRequest(b, from);
       case 0x19 -> {
@@ -332,15 +343,6 @@ final class Engine {
         }
       }
       case 0x1A -> onHandshake(b, from);
-      case 0x1B -> {
-        Session s = byPath.get(from);
-        if (s == null && from instanceof Path.Relay r) {
-          s = byDht.get(r.peer()); // a relay the peer shares with us that we had not used yet
-        }
-        if (s != null && Wire.isDataLength(b.length)) {
-          s.onData(b, from);
-        }
-      }
       default -> {
         // not net_crypto
       }

@@ -2,6 +2,7 @@ package org.toxreactive.netcrypto;
 
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import org.toxreactive.core.Bytes;
 import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.Nonce;
 import org.toxreactive.core.PublicKey;
@@ -220,12 +221,12 @@ final class Session {
 
   // ================================================================= receiving
 
-  void onData(byte[] packet, Path from) {
+  void onData(Bytes packet, Path from) {
     Channel ch = channel();
     if (ch == null) {
       return;
     }
-    int fragment = ((packet[1] & 0xFF) << 8) | (packet[2] & 0xFF);
+    int fragment = (packet.getUnsigned(1) << 8) | packet.getUnsigned(2);
     byte[] nonce = ch.recvNonce.candidate(fragment);
     Wire.DataOpened d = engine.wire().openData(ch.key, nonce, packet, box);
     if (d == null) {

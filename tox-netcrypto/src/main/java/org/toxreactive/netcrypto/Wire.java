@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.function.Function;
+import org.toxreactive.core.Bytes;
 import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.Nonce;
 import org.toxreactive.core.PublicKey;
@@ -252,12 +253,19 @@ final class Wire {
 
   /** Opens a data packet with the expanded nonce; null if it is not authentic or malformed. */
   DataOpened openData(SharedKey sessionKey, byte[] nonce, byte[] p, CryptoBox box) {
-    if (!isDataLength(p.length)) {
+    return openData(sessionKey, nonce, Bytes.of(p), box);
+  }
+
+  /**
+   * As {@link #openData(SharedKey, byte[], byte[], CryptoBox)}, from immutable bytes (one copy).
+   */
+  DataOpened openData(SharedKey sessionKey, byte[] nonce, Bytes p, CryptoBox box) {
+    if (!isDataLength(p.length())) {
       return null;
     }
-    int len = p.length - 3;
+    int len = p.length() - 3;
     byte[] s = scratch; // opened in place in the scratch: p stays as it was
-    System.arraycopy(p, 3, s, 0, len);
+    p.copyTo(3, s, 0, len);
     if (!box.openInPlace(sessionKey, nonce, s, 0, len)) {
       return null;
     }
