@@ -22,11 +22,13 @@ import org.toxreactive.relay.RelayServer;
 import org.toxreactive.relay.RunningRelay;
 import org.toxreactive.transport.tcp.RelayAddress;
 import org.toxreactive.transport.tcp.RelayPool;
+import org.toxreactive.transport.tcp.RelayStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
@@ -120,19 +122,19 @@ final class FailoverDemoCommand implements Callable<Integer> {
             .start();
     try {
       waitForLinks(poolA, poolB);
-      AtomicReference<CryptoConnection> accepted = new AtomicReference<>();
-      b.incoming().subscribe(accepted::set);
+      Mono<CryptoConnection> accepted = b.incoming().next().cache();
+      accepted.subscribe(c -> {}, e -> {});
       List<Path> paths = new ArrayList<>();
       for (RelayAddress r : addresses) {
         paths.add(Path.relay(r.publicKey(), bDht.publicKey()));
       }
       CryptoConnection ca =
-          a.connect(bReal.publicKey(), bDht.publicKey(), paths).block(Duration.ofSeconds(30));
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (accepted.get() == null && System.nanoTime() < deadline) {
-        Thread.onSpinWait();
-      }
-      CryptoConnection cb = accepted.get();
+          a.connect(bReal.publicKey(), bDht.publicKey(), paths)
+              .timeout(Duration.ofSeconds(30))
+              .onErrorResume(e -> Mono.empty())
+              .block();
+      CryptoConnection cb =
+          accepted.timeout(Duration.ofSeconds(10)).onErrorResume(e -> Mono.empty()).block();
       if (ca == null || cb == null) {
         spec.commandLine().getErr().println("FAIL reason=no connection through the relays");
         return 4;
@@ -155,13 +157,17 @@ final class FailoverDemoCommand implements Callable<Integer> {
     return RelayServer.create().keys(keys).host("127.0.0.1").port(port).udpPort(-1).bindNow();
   }
 
+  /** Waits (at most 10 s, checking every 20 ms) until both pools have every relay up. */
   private static void waitForLinks(RelayPool x, RelayPool y) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline
-        && (x.relays().stream().anyMatch(r -> !r.connected())
-            || y.relays().stream().anyMatch(r -> !r.connected()))) {
-      Thread.onSpinWait();
-    }
+    Flux.interval(Duration.ofMillis(20))
+        .filter(
+            t ->
+                x.relays().stream().allMatch(RelayStatus::connected)
+                    && y.relays().stream().allMatch(RelayStatus::connected))
+        .next()
+        .timeout(Duration.ofSeconds(10))
+        .onErrorResume(e -> Mono.empty()) // the connect below then reports what failed
+        .block();
   }
 
   private int stream(
