@@ -86,11 +86,9 @@ class CToxcoreTcpOnlyThroughRelaysTest {
             b.publicKey(),
             () -> {
               ProcessHandle.of(b.pid()).ifPresent(ProcessHandle::destroyForcibly);
-              long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-              while (b.isAlive() && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-              }
-              assertThat(b.isAlive()).isFalse();
+              org.awaitility.Awaitility.await()
+                  .atMost(Duration.ofSeconds(10))
+                  .until(() -> !b.isAlive());
             });
       }
       Result r =
@@ -530,25 +528,21 @@ class CToxcoreTcpOnlyThroughRelaysTest {
     public void close() {}
 
     void await(java.util.function.Predicate<String> p, Duration timeout, StringWriter err) {
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (System.nanoTime() < deadline) {
-        if (lines.stream().anyMatch(p)) {
-          return;
-        }
-        try {
-          Thread.sleep(5);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
+      try {
+        org.awaitility.Awaitility.await()
+            .atMost(timeout)
+            .pollInterval(Duration.ofMillis(5))
+            .until(() -> lines.stream().anyMatch(p));
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        throw new AssertionError(
+            "our chat never printed the expected line within "
+                + timeout
+                + ":\n"
+                + summary()
+                + "\nstderr: "
+                + err,
+            e);
       }
-      throw new AssertionError(
-          "our chat never printed the expected line within "
-              + timeout
-              + ":\n"
-              + summary()
-              + "\nstderr: "
-              + err);
     }
 
     String last(java.util.function.Predicate<String> p) {

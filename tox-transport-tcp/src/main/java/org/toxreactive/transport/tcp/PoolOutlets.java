@@ -1,10 +1,9 @@
 package org.toxreactive.transport.tcp;
 
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.toxreactive.core.transport.Datagram;
+import org.toxreactive.core.transport.DatagramQueue;
 import org.toxreactive.core.transport.PathEvent;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
@@ -18,39 +17,19 @@ import reactor.core.publisher.Sinks;
  * no other lock of the pool when they emit (see {@link RelayLink}).
  */
 final class PoolOutlets {
-  private final int queueCapacity;
-  private final AtomicReference<Sinks.Many<Datagram>> receiver = new AtomicReference<>();
+  private final DatagramQueue inbound;
   private final Sinks.Many<PathEvent> events = Sinks.many().multicast().directBestEffort();
-  private final Object datagramLock = new Object();
   private final Object eventLock = new Object();
-  private final AtomicLong droppedInbound = new AtomicLong();
   private final AtomicLong unroutedData = new AtomicLong();
   private final AtomicLong droppedEvents = new AtomicLong();
-  private volatile boolean closed;
 
   PoolOutlets(int queueCapacity) {
-    this.queueCapacity = queueCapacity;
+    this.inbound = new DatagramQueue(queueCapacity);
   }
 
   /** See {@link RelayPool#receive()}. */
   Flux<Datagram> receive() {
-    return Flux.defer(
-        () -> {
-          if (closed) {
-            return Flux.empty();
-          }
-          Sinks.Many<Datagram> sink =
-              Sinks.many().unicast().onBackpressureBuffer(new ArrayBlockingQueue<>(queueCapacity));
-          if (!receiver.compareAndSet(null, sink)) {
-            return Flux.error(
-                new IllegalStateException(
-                    "receive() already has a subscriber; a transport allows one at a time"));
-          }
-          if (closed) {
-            sink.tryEmitComplete(); // closed between the check and the install
-          }
-          return sink.asFlux().doFinally(signal -> receiver.compareAndSet(sink, null));
-        });
+    return inbound.receive();
   }
 
   Flux<PathEvent> pathEvents() {
@@ -58,12 +37,7 @@ final class PoolOutlets {
   }
 
   void datagram(Datagram datagram) {
-    synchronized (datagramLock) {
-      Sinks.Many<Datagram> sink = receiver.get();
-      if (sink == null || sink.tryEmitNext(datagram).isFailure()) {
-        droppedInbound.incrementAndGet();
-      }
-    }
+    inbound.offer(datagram);
   }
 
   void unroutedData() {
@@ -85,7 +59,7 @@ final class PoolOutlets {
   }
 
   long droppedInbound() {
-    return droppedInbound.get();
+    return inbound.dropped();
   }
 
   long unroutedDataCount() {
@@ -97,13 +71,7 @@ final class PoolOutlets {
   }
 
   void close() {
-    closed = true;
-    synchronized (datagramLock) {
-      Sinks.Many<Datagram> sink = receiver.get();
-      if (sink != null) {
-        sink.tryEmitComplete();
-      }
-    }
+    inbound.close();
     synchronized (eventLock) {
       events.tryEmitComplete();
     }

@@ -5,16 +5,14 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetAddress;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.transport.Datagram;
+import org.toxreactive.core.transport.DatagramQueue;
 import org.toxreactive.core.transport.Path;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Sinks;
 
 /**
  * The inbound end of a {@link UdpTransport}: the last handler of its channel. Consumes every {@link
@@ -33,44 +31,24 @@ final class UdpInbound extends ChannelInboundHandlerAdapter {
   static final byte COOKIE_REQUEST = 0x18;
 
   private final int maxDatagramSize;
-  private final int queueCapacity;
   private final RateLimiter<InetAddress> cookieLimiter;
-  private final AtomicReference<Sinks.Many<Datagram>> receiver = new AtomicReference<>();
-  private final AtomicLong dropped = new AtomicLong();
+  private final DatagramQueue inbound;
   private final AtomicLong oversize = new AtomicLong();
   private final AtomicLong rateLimited = new AtomicLong();
-  private volatile boolean closed;
 
   UdpInbound(int maxDatagramSize, int queueCapacity, RateLimiter<InetAddress> cookieLimiter) {
     this.maxDatagramSize = maxDatagramSize;
-    this.queueCapacity = queueCapacity;
+    this.inbound = new DatagramQueue(queueCapacity);
     this.cookieLimiter = cookieLimiter;
   }
 
   /** See {@link UdpTransport#receive()}. */
   Flux<Datagram> receive() {
-    return Flux.defer(
-        () -> {
-          if (closed) {
-            return Flux.empty();
-          }
-          Sinks.Many<Datagram> sink =
-              Sinks.many().unicast().onBackpressureBuffer(new ArrayBlockingQueue<>(queueCapacity));
-          if (!receiver.compareAndSet(null, sink)) {
-            return Flux.error(
-                new IllegalStateException(
-                    "receive() already has a subscriber; a transport allows one at a time"));
-          }
-          if (closed) {
-            // Closed between the check and the install: the event loop may have missed this sink.
-            sink.tryEmitComplete();
-          }
-          return sink.asFlux().doFinally(signal -> receiver.compareAndSet(sink, null));
-        });
+    return inbound.receive();
   }
 
   long dropped() {
-    return dropped.get();
+    return inbound.dropped();
   }
 
   long oversize() {
@@ -92,7 +70,7 @@ final class UdpInbound extends ChannelInboundHandlerAdapter {
     try {
       Datagram datagram = accept(packet);
       if (datagram != null) {
-        emit(datagram);
+        inbound.offer(datagram);
       }
     } finally {
       packet.release();
@@ -118,20 +96,9 @@ final class UdpInbound extends ChannelInboundHandlerAdapter {
     return new Datagram(Path.udp(packet.sender()), Bytes.copyOf(content));
   }
 
-  private void emit(Datagram datagram) {
-    Sinks.Many<Datagram> sink = receiver.get();
-    if (sink == null || sink.tryEmitNext(datagram).isFailure()) {
-      dropped.incrementAndGet();
-    }
-  }
-
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    closed = true;
-    Sinks.Many<Datagram> sink = receiver.get();
-    if (sink != null) {
-      sink.tryEmitComplete();
-    }
+    inbound.close();
     ctx.fireChannelInactive();
   }
 
