@@ -134,6 +134,83 @@ class CryptoBoxTest {
     }
   }
 
+  /**
+   * Our XSalsa20 stream (Bouncy Castle's Salsa20 core, our word-wise XOR) against Bouncy Castle's
+   * own {@code XSalsa20Engine} + {@code Poly1305} for every length up to three blocks and beyond,
+   * through the array, in-place, heap-ByteBuf and direct-ByteBuf paths at odd offsets.
+   */
+  @Test
+  void matchesBouncyCastleXsalsa20Poly1305AtEveryLengthAndThroughEveryPath() {
+    java.util.Random rnd = new java.util.Random(7);
+    byte[] keyBytes = new byte[32];
+    byte[] nonce = new byte[24];
+    CryptoBox cb = new CryptoBox();
+    for (int len = 0; len <= 700; len += (len < 200 ? 1 : 37)) {
+      rnd.nextBytes(keyBytes);
+      rnd.nextBytes(nonce);
+      SharedKey k = SharedKey.of(keyBytes);
+      byte[] m = new byte[len];
+      rnd.nextBytes(m);
+      byte[] expected = referenceSeal(keyBytes, nonce, m);
+
+      assertThat(cb.seal(k, Nonce.of(nonce), m)).as("array seal %d", len).isEqualTo(expected);
+      assertThat(cb.open(k, Nonce.of(nonce), expected)).as("array open %d", len).isEqualTo(m);
+
+      byte[] inPlace = new byte[3 + 16 + len];
+      System.arraycopy(m, 0, inPlace, 3 + 16, len);
+      cb.sealInPlace(k, nonce, inPlace, 3, len);
+      assertThat(java.util.Arrays.copyOfRange(inPlace, 3, inPlace.length)).isEqualTo(expected);
+      assertThat(cb.openInPlace(k, nonce, inPlace, 3, 16 + len)).isTrue();
+      assertThat(java.util.Arrays.copyOfRange(inPlace, 19, inPlace.length)).isEqualTo(m);
+
+      for (boolean directIn : new boolean[] {false, true}) {
+        for (boolean directOut : new boolean[] {false, true}) {
+          ByteBuf plain = buffer(directIn, m);
+          ByteBuf sealed = directOut ? Unpooled.directBuffer() : Unpooled.buffer();
+          ByteBuf opened = directIn ? Unpooled.directBuffer() : Unpooled.buffer();
+          try {
+            sealed.writeByte(0x55); // a byte before: the seal must append at the writer index
+            cb.seal(k, nonce, plain, len, sealed);
+            sealed.skipBytes(1);
+            assertThat(Bytes.copyOf(sealed).toArray())
+                .as("ByteBuf seal %d", len)
+                .isEqualTo(expected);
+            assertThat(cb.open(k, nonce, sealed, sealed.readableBytes(), opened)).isTrue();
+            assertThat(Bytes.copyOf(opened).toArray()).as("ByteBuf open %d", len).isEqualTo(m);
+          } finally {
+            plain.release();
+            sealed.release();
+            opened.release();
+          }
+        }
+      }
+    }
+  }
+
+  private static ByteBuf buffer(boolean direct, byte[] m) {
+    ByteBuf b = direct ? Unpooled.directBuffer(m.length + 5) : Unpooled.buffer(m.length + 5);
+    b.writeBytes(new byte[5]).skipBytes(5); // a non-zero reader index
+    return b.writeBytes(m);
+  }
+
+  private static byte[] referenceSeal(byte[] key, byte[] nonce, byte[] m) {
+    org.bouncycastle.crypto.engines.XSalsa20Engine x =
+        new org.bouncycastle.crypto.engines.XSalsa20Engine();
+    x.init(
+        true,
+        new org.bouncycastle.crypto.params.ParametersWithIV(
+            new org.bouncycastle.crypto.params.KeyParameter(key), nonce));
+    byte[] polyKey = new byte[32];
+    x.processBytes(new byte[32], 0, 32, polyKey, 0);
+    byte[] out = new byte[16 + m.length];
+    x.processBytes(m, 0, m.length, out, 16);
+    org.bouncycastle.crypto.macs.Poly1305 mac = new org.bouncycastle.crypto.macs.Poly1305();
+    mac.init(new org.bouncycastle.crypto.params.KeyParameter(polyKey));
+    mac.update(out, 16, m.length);
+    mac.doFinal(out, 0);
+    return out;
+  }
+
   @Test
   void refusesLowOrderPublicKey() {
     assertThatThrownBy(
