@@ -40,13 +40,12 @@ final class SecureFrameHandler extends ChannelDuplexHandler {
       return;
     }
     ByteBuf frame = (ByteBuf) msg;
-    ByteBuf plain = null;
     try {
       if (failed || !frame.isReadable()) {
         return; // after a failure we discard until close; an empty frame is skipped silently
       }
-      plain = ctx.alloc().heapBuffer(frame.readableBytes());
-      if (!session.open(frame, plain)) {
+      ByteBuf plain = session.openFrame(frame); // the thread's scratch: decoded before the next
+      if (plain == null) {
         fail(
             ctx,
             new RelayProtocolException(
@@ -63,9 +62,6 @@ final class SecureFrameHandler extends ChannelDuplexHandler {
       ctx.fireChannelRead(packet);
     } finally {
       frame.release();
-      if (plain != null) {
-        plain.release();
-      }
     }
   }
 
@@ -83,22 +79,7 @@ final class SecureFrameHandler extends ChannelDuplexHandler {
       }
       return;
     }
-    int len = packet.encodedLength();
-    ByteBuf plain = ctx.alloc().heapBuffer(len);
-    ByteBuf frame;
-    try {
-      packet.encode(plain);
-      frame = ctx.alloc().buffer(RelayProtocol.LENGTH_FIELD_SIZE + len + 16);
-      try {
-        session.seal(plain, len, frame);
-      } catch (RuntimeException e) {
-        frame.release();
-        throw e;
-      }
-    } finally {
-      plain.release();
-    }
-    ctx.write(frame, promise);
+    ctx.write(session.sealFrame(packet, ctx.alloc()), promise);
   }
 
   private void fail(ChannelHandlerContext ctx, RelayProtocolException e) {

@@ -1,9 +1,13 @@
 package org.toxreactive.transport.tcp;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.util.concurrent.FastThreadLocal;
 import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.Nonce;
 import org.toxreactive.core.SharedKey;
+import org.toxreactive.transport.tcp.packet.RelayPacket;
 
 /**
  * The encrypted state of one relay link after the handshake: one session key for both directions
@@ -12,13 +16,31 @@ import org.toxreactive.core.SharedKey;
  * frames starting at the base nonce the peer sent. Each counter is incremented (big-endian) once
  * per frame.
  *
- * <p>Not thread-safe: owned by the link's event loop.
+ * <p>Not thread-safe: owned by the link's event loop. A link holds only its key and its two nonces
+ * (about 150 bytes); the cipher state and the frame scratch buffer belong to the thread (one per
+ * event loop), so an idle link costs no crypto memory.
  */
 public final class SecureSession {
+  /**
+   * Per thread: the cipher and a heap buffer one frame long, where frames are sealed and opened.
+   */
+  private static final FastThreadLocal<Workspace> WORKSPACE =
+      new FastThreadLocal<>() {
+        @Override
+        protected Workspace initialValue() {
+          return new Workspace();
+        }
+      };
+
+  private static final class Workspace {
+    final CryptoBox box = new CryptoBox();
+    final ByteBuf frame =
+        Unpooled.unreleasableBuffer(Unpooled.buffer(RelayProtocol.MAX_FRAME_LENGTH));
+  }
+
   private final SharedKey key;
   private final byte[] sendNonce;
   private final byte[] recvNonce;
-  private final CryptoBox box = new CryptoBox();
 
   SecureSession(SharedKey key, Nonce ownBaseNonce, Nonce peerBaseNonce) {
     this.key = key;
@@ -37,8 +59,65 @@ public final class SecureSession {
           "relay packet of " + len + " bytes exceeds " + RelayProtocol.MAX_PLAINTEXT);
     }
     out.writeShort(len + CryptoBox.MAC_SIZE);
-    box.seal(key, sendNonce, plaintext, len, out);
+    WORKSPACE.get().box.seal(key, sendNonce, plaintext, len, out);
     Nonce.incrementInPlace(sendNonce);
+  }
+
+  /**
+   * Encodes {@code packet}, seals it and returns the frame ({@code u16 BE length ‖ MAC ‖
+   * ciphertext}) in a new buffer from {@code alloc}, which the caller owns. The plaintext is built
+   * and sealed in place in this thread's scratch buffer: one copy into the frame, nothing allocated
+   * but the frame.
+   *
+   * @throws IllegalArgumentException if the packet encodes to more than {@link
+   *     RelayProtocol#MAX_PLAINTEXT} bytes
+   */
+  public ByteBuf sealFrame(RelayPacket packet, ByteBufAllocator alloc) {
+    int len = packet.encodedLength();
+    if (len > RelayProtocol.MAX_PLAINTEXT) {
+      throw new IllegalArgumentException(
+          "relay packet of " + len + " bytes exceeds " + RelayProtocol.MAX_PLAINTEXT);
+    }
+    Workspace w = WORKSPACE.get();
+    ByteBuf s = w.frame;
+    s.setIndex(0, CryptoBox.MAC_SIZE);
+    packet.encode(s);
+    if (s.writerIndex() != CryptoBox.MAC_SIZE + len) {
+      throw new IllegalStateException(
+          "encoder wrote " + (s.writerIndex() - CryptoBox.MAC_SIZE) + " bytes, declared " + len);
+    }
+    w.box.sealInPlace(key, sendNonce, s.array(), s.arrayOffset(), len);
+    Nonce.incrementInPlace(sendNonce);
+    ByteBuf frame = alloc.buffer(RelayProtocol.LENGTH_FIELD_SIZE + CryptoBox.MAC_SIZE + len);
+    frame.writeShort(CryptoBox.MAC_SIZE + len);
+    frame.writeBytes(s.array(), s.arrayOffset(), CryptoBox.MAC_SIZE + len);
+    return frame;
+  }
+
+  /**
+   * Decrypts one frame body (MAC ‖ ciphertext, all readable bytes of {@code frame}, at most {@link
+   * RelayProtocol#MAX_FRAME_LENGTH}) into this thread's scratch buffer and advances the receive
+   * nonce. Borrows {@code frame}.
+   *
+   * @return the plaintext, valid only until the next frame is sealed or opened on this thread (do
+   *     not keep or release it), or null if the frame does not authenticate (the receive nonce is
+   *     then unchanged and the link must be closed)
+   */
+  public ByteBuf openFrame(ByteBuf frame) {
+    int len = frame.readableBytes();
+    if (len < CryptoBox.MAC_SIZE || len > RelayProtocol.MAX_FRAME_LENGTH) {
+      return null;
+    }
+    Workspace w = WORKSPACE.get();
+    ByteBuf s = w.frame;
+    byte[] a = s.array();
+    int at = s.arrayOffset();
+    frame.getBytes(frame.readerIndex(), a, at, len);
+    if (!w.box.openInPlace(key, recvNonce, a, at, len)) {
+      return null;
+    }
+    Nonce.incrementInPlace(recvNonce);
+    return s.setIndex(CryptoBox.MAC_SIZE, len);
   }
 
   /**
@@ -49,7 +128,7 @@ public final class SecureSession {
    *     link must be closed
    */
   public boolean open(ByteBuf frame, ByteBuf out) {
-    if (!box.open(key, recvNonce, frame, frame.readableBytes(), out)) {
+    if (!WORKSPACE.get().box.open(key, recvNonce, frame, frame.readableBytes(), out)) {
       return false;
     }
     Nonce.incrementInPlace(recvNonce);

@@ -121,6 +121,47 @@ class HandshakeTest {
     }
   }
 
+  @Test
+  void sealFrameAndOpenFrameInteroperateWithTheBufferCallsAndRefuseATamperedFrame() {
+    ClientHandshake c = new ClientHandshake(client, relay.publicKey());
+    c.writeHello(hello);
+    SecureSession server = ServerHandshake.accept(relay, hello, response).session();
+    SecureSession cs = c.readResponse(response);
+    org.toxreactive.transport.tcp.packet.RelayPacket data =
+        new org.toxreactive.transport.tcp.packet.Data(16, Bytes.of(new byte[1400]));
+    for (int i = 0; i < 3; i++) {
+      // sealFrame on one side, the buffer call on the other, and the reverse
+      ByteBuf frame = cs.sealFrame(data, io.netty.buffer.UnpooledByteBufAllocator.DEFAULT);
+      ByteBuf out = Unpooled.buffer();
+      try {
+        assertThat(frame.readUnsignedShort()).isEqualTo(1 + 1400 + 16);
+        assertThat(server.open(frame, out)).isTrue();
+        assertThat(Bytes.copyOf(out).toArray()).hasSize(1401).startsWith(16);
+      } finally {
+        frame.release();
+        out.release();
+      }
+      ByteBuf plain = Unpooled.wrappedBuffer(new byte[] {4, 1, 2, 3, 4, 5, 6, 7, 8});
+      ByteBuf sealed = Unpooled.directBuffer();
+      try {
+        server.seal(plain, 9, sealed);
+        sealed.skipBytes(2);
+        ByteBuf tampered = sealed.copy();
+        tampered.setByte(20, tampered.getByte(20) ^ 1);
+        try {
+          assertThat(cs.openFrame(tampered)).isNull();
+        } finally {
+          tampered.release();
+        }
+        ByteBuf opened = cs.openFrame(sealed); // the nonce did not move on the failure
+        assertThat(Bytes.copyOf(opened).toArray()).containsExactly(4, 1, 2, 3, 4, 5, 6, 7, 8);
+      } finally {
+        plain.release();
+        sealed.release();
+      }
+    }
+  }
+
   private static String roundTrip(SecureSession from, SecureSession to, String text) {
     ByteBuf plain = Unpooled.wrappedBuffer(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     ByteBuf frame = Unpooled.buffer();
