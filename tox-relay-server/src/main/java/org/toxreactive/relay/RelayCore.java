@@ -11,6 +11,9 @@ import io.netty.handler.codec.DecoderException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,9 +31,14 @@ import reactor.netty.Connection;
 /**
  * The I/O glue of a running relay: admits connections within the limits, runs the handshake,
  * confirms clients on their first valid frame, and hands every packet to the {@link RelayRouter},
- * which runs single-threaded on its own event loop together with the UDP bridge. Packets travel to
- * the router as tasks on that loop; the router's output is written from there to each client's
- * channel.
+ * which runs single-threaded on its own event loop together with the UDP bridge.
+ *
+ * <p>Packets cross threads in batches, not one by one: a link collects what one read of its socket
+ * decoded and hands the batch to the router loop at the end of the read ({@code
+ * channelReadComplete}); the router's output for that batch is grouped per destination channel and
+ * handed to each destination's event loop as one task that writes the packets and flushes once.
+ * Under load that is one wake-up and one {@code write} system call per batch instead of per packet;
+ * order per link is kept because every hand-off is FIFO.
  */
 final class RelayCore implements RelayRouter.Output<Channel> {
   private static final Logger log = LoggerFactory.getLogger(RelayCore.class);
@@ -43,6 +51,14 @@ final class RelayCore implements RelayRouter.Output<Channel> {
   private volatile OnionBridge bridge;
   private volatile Channel udpChannel;
   private Disposable ticker;
+
+  /** Router loop only: while a batch runs, output is collected here per destination. */
+  private final IdentityHashMap<Channel, Outbox> outboxes = new IdentityHashMap<>();
+
+  private boolean batching;
+
+  /** Bounds a link's batch when a read delivers many frames before its read-complete. */
+  private static final int MAX_BATCH = 256;
 
   RelayCore(RelayServer.Config config, MeterRegistry registry, EventLoop routerLoop) {
     this.config = config;
@@ -123,7 +139,50 @@ final class RelayCore implements RelayRouter.Output<Channel> {
       return;
     }
     metrics.out(packet.kind(), packet.encodedLength());
-    to.writeAndFlush(packet, to.voidPromise());
+    if (batching) {
+      outboxes.computeIfAbsent(to, Outbox::new).packets.add(packet);
+    } else {
+      to.writeAndFlush(packet, to.voidPromise());
+    }
+  }
+
+  /** Runs on the router loop: one link's batch through the router, output grouped per channel. */
+  private void route(ClientLink from, List<RelayPacket> batch) {
+    RelayRouter.Client<Channel> client = from.client;
+    if (client == null) {
+      return;
+    }
+    long now = now();
+    batching = true;
+    try {
+      for (int i = 0, n = batch.size(); i < n; i++) {
+        router.handle(client, batch.get(i), now);
+      }
+    } finally {
+      batching = false;
+    }
+    for (Outbox o : outboxes.values()) {
+      o.channel.eventLoop().execute(o);
+    }
+    outboxes.clear();
+  }
+
+  /** Packets for one channel from one batch: written on its loop, then flushed once. */
+  private static final class Outbox implements Runnable {
+    final Channel channel;
+    final ArrayList<RelayPacket> packets = new ArrayList<>(8);
+
+    Outbox(Channel channel) {
+      this.channel = channel;
+    }
+
+    @Override
+    public void run() {
+      for (int i = 0, n = packets.size(); i < n; i++) {
+        channel.write(packets.get(i), channel.voidPromise());
+      }
+      channel.flush();
+    }
   }
 
   @Override
@@ -206,6 +265,9 @@ final class RelayCore implements RelayRouter.Output<Channel> {
     private volatile boolean confirmed;
     private volatile Disposable deadline;
 
+    /** Packets of the current read, for the router; null between reads (idle links hold none). */
+    private ArrayList<RelayPacket> batch;
+
     /** Written and read on the router loop only. */
     private RelayRouter.Client<Channel> client;
 
@@ -255,7 +317,27 @@ final class RelayCore implements RelayRouter.Output<Channel> {
               router.handle(client, packet, now);
             });
       } else {
-        routerLoop.execute(() -> router.handle(client, packet, now()));
+        if (batch == null) {
+          batch = new ArrayList<>(16);
+        }
+        batch.add(packet);
+        if (batch.size() >= MAX_BATCH) {
+          handOff();
+        }
+      }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      handOff();
+      ctx.fireChannelReadComplete();
+    }
+
+    private void handOff() {
+      List<RelayPacket> b = batch;
+      if (b != null) {
+        batch = null;
+        routerLoop.execute(() -> route(this, b));
       }
     }
 
@@ -286,6 +368,7 @@ final class RelayCore implements RelayRouter.Output<Channel> {
         }
       } else if (!routerLoop.isShuttingDown()) {
         try {
+          handOff(); // what it sent before it went away, first
           routerLoop.execute(
               () -> {
                 if (client != null) {
