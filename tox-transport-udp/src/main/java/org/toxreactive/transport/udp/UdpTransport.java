@@ -30,7 +30,7 @@ import reactor.netty.udp.UdpServer;
  * UdpTransport udp = UdpTransport.create()
  *     .host("0.0.0.0")
  *     .port(33445)
- *     .receiveBuffer(1 << 20)      // SO_RCVBUF, bytes
+ *     .receiveBuffer(1 << 20)      // SO_RCVBUF and SO_SNDBUF, bytes
  *     .receiveQueue(4096)          // datagrams buffered for a slow subscriber
  *     .bindNow();
  * udp.receive().subscribe(d -> handle(d.path(), d.data()));
@@ -58,7 +58,7 @@ public final class UdpTransport implements PacketTransport {
   /**
    * Read-only configuration.
    *
-   * @param receiveBufferBytes SO_RCVBUF, or 0 for the operating system's default
+   * @param receiveBufferBytes SO_RCVBUF and SO_SNDBUF, or 0 for the operating system's defaults
    * @param receiveQueue datagrams buffered for a slow subscriber before dropping
    * @param maxDatagramSize longer inbound datagrams are dropped
    * @param cookieBurst cookie requests one source IP may send at once
@@ -111,13 +111,28 @@ public final class UdpTransport implements PacketTransport {
   }
 
   /**
-   * An unbound transport on 0.0.0.0, an ephemeral port, the OS receive buffer, a queue of 4096
-   * datagrams, 2048-byte datagrams, cookie requests limited to 10 per source and one more per 100
-   * ms on {@link Schedulers#parallel()}'s clock.
+   * Socket buffers of 2 MiB, as c-toxcore sets them: Linux's default receive buffer (208 KiB) holds
+   * about 90 full-size datagrams, so a burst while the engine is busy decrypting would be dropped
+   * by the kernel and read as congestion. The kernel caps the value at {@code net.core.rmem_max}.
+   */
+  public static final int DEFAULT_SOCKET_BUFFER = 2 << 20;
+
+  /**
+   * An unbound transport on 0.0.0.0, an ephemeral port, {@link #DEFAULT_SOCKET_BUFFER} socket
+   * buffers, a queue of 4096 datagrams, 2048-byte datagrams, cookie requests limited to 10 per
+   * source and one more per 100 ms on {@link Schedulers#parallel()}'s clock.
    */
   public static Builder create() {
     return new Builder(
-        new Config("0.0.0.0", 0, 0, 4096, 2048, 10, Duration.ofMillis(100), Schedulers.parallel()));
+        new Config(
+            "0.0.0.0",
+            0,
+            DEFAULT_SOCKET_BUFFER,
+            4096,
+            2048,
+            10,
+            Duration.ofMillis(100),
+            Schedulers.parallel()));
   }
 
   /**
@@ -163,7 +178,7 @@ public final class UdpTransport implements PacketTransport {
               c.scheduler));
     }
 
-    /** The socket's receive buffer (SO_RCVBUF) in bytes; 0 keeps the operating system's. */
+    /** The socket buffers (SO_RCVBUF and SO_SNDBUF) in bytes; 0 keeps the operating system's. */
     public Builder receiveBuffer(int bytes) {
       return new Builder(
           new Config(
@@ -265,7 +280,10 @@ public final class UdpTransport implements PacketTransport {
                           connection.channel().config().setAutoRead(true);
                         });
             if (config.receiveBufferBytes > 0) {
-              server = server.option(ChannelOption.SO_RCVBUF, config.receiveBufferBytes);
+              server =
+                  server
+                      .option(ChannelOption.SO_RCVBUF, config.receiveBufferBytes)
+                      .option(ChannelOption.SO_SNDBUF, config.receiveBufferBytes);
             }
             return server.bind().map(connection -> new UdpTransport(connection, inbound));
           });
