@@ -16,7 +16,7 @@
 #      bootstrap nodes, enable_tcp_relay = true, tcp_relay_ports = [port]) and our relay in its own
 #      JVM ("RelayLoad serve --heap-report", the same RelayServer as the shaded relay jar);
 #   3. warms our relay's JIT up with a short handshakes and throughput load (discarded), then runs
-#      throughput, latency, handshakes ($GENERATOR, below) and idle (RelayLoad) against each,
+#      throughput, latency, handshakes (GENERATOR, below) and idle (RelayLoad) against each,
 #      with the same parameters
 #      (latency at half of the packet rate our relay reached in the throughput run);
 #   4. prints the FIGURE lines, DETAIL lines with the figures behind them, and stops every process

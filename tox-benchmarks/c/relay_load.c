@@ -1003,9 +1003,9 @@ static int run_handshakes(void) {
   }
   double secs = (m1 - m0) / 1e9;
   unsigned long long n = c1 - c0;
-  printf("handshakes: %.0f/s (%llu completed in the measured %.1f s, %llu failed in the whole"
-         " run)\n",
-         n / secs, n, secs, hs_failed);
+  printf("handshakes: %.0f/s (%llu completed in the measured %.1f s; %llu completed, %llu failed"
+         " in the whole run)\n",
+         n / secs, n, secs, hs_completed, hs_failed);
   printf("RESULT mode=handshakes per_s=%.1f completed=%llu failed=%llu concurrency=%d seconds=%.1f"
          " relay_cpu_us_per_handshake=%.1f generator=c\n",
          n / secs, n, hs_failed, opt_concurrency, secs, micros_per(cpu0, cpu1, n));
