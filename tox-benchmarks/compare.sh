@@ -16,7 +16,8 @@
 #      bootstrap nodes, enable_tcp_relay = true, tcp_relay_ports = [port]) and our relay in its own
 #      JVM ("RelayLoad serve --heap-report", the same RelayServer as the shaded relay jar);
 #   3. warms our relay's JIT up with a short handshakes and throughput load (discarded), then runs
-#      RelayLoad throughput, latency, handshakes and idle against each, with the same parameters
+#      throughput, latency, handshakes (GENERATOR, below) and idle (RelayLoad) against each,
+#      with the same parameters
 #      (latency at half of the packet rate our relay reached in the throughput run);
 #   4. prints the FIGURE lines, DETAIL lines with the figures behind them, and stops every process
 #      it started, by PID, on any exit.
@@ -24,7 +25,13 @@
 # transfer_relay / transfer_udp (net_crypto file transfer) are not measured by this script.
 #
 # Environment overrides: JAVA (java), JAVA_OPTS (load tool JVM options), SERVE_OPTS (our relay's
-# JVM options), LAT_RATE (fixed latency rate in packets/s), KEEP_LOGS=1 (keep the work directory).
+# JVM options), LAT_RATE (fixed latency rate in packets/s), KEEP_LOGS=1 (keep the work directory),
+# GENERATOR=c|java (default c): the load generator of the throughput, latency and handshakes runs.
+#   c:    tox-benchmarks/c/relay_load.c (libsodium, epoll, one thread; built here with gcc and
+#         pkg-config into tox-benchmarks/target/relay_load when missing or older than the source),
+#         which costs the shared cores far less per packet than the relay under test;
+#   java: RelayLoad (our RelayClient, Bouncy Castle crypto: about as costly as our relay itself).
+#   The idle run always uses RelayLoad.
 set -uo pipefail
 
 QUICK=0
@@ -49,6 +56,15 @@ JAVA=${JAVA:-java}
 JAVA_OPTS=${JAVA_OPTS:-}
 SERVE_OPTS=${SERVE_OPTS:-}
 MAIN=org.toxreactive.benchmarks.load.RelayLoad
+GENERATOR=${GENERATOR:-c}
+CLOAD="$HERE/target/relay_load"
+case "$GENERATOR" in
+  c | java) ;;
+  *)
+    echo "compare.sh: GENERATOR must be c or java, not '$GENERATOR'" >&2
+    exit 2
+    ;;
+esac
 
 if ! command -v tox-bootstrapd > /dev/null; then
   echo "compare.sh: tox-bootstrapd is not installed (Debian: apt-get install tox-bootstrapd)" >&2
@@ -70,6 +86,18 @@ if [[ ! -f "$JAR" || -n "$stale" ]]; then
   echo "compare.sh: building $JAR" >&2
   (cd "$ROOT" && mvn -B -q package -DskipTests -pl tox-benchmarks -am) || {
     echo "compare.sh: build failed" >&2
+    exit 1
+  }
+fi
+
+if [[ $GENERATOR == c && (! -x "$CLOAD" || "$HERE/c/relay_load.c" -nt "$CLOAD") ]]; then
+  echo "compare.sh: building $CLOAD" >&2
+  mkdir -p "$(dirname "$CLOAD")"
+  # shellcheck disable=SC2046
+  gcc -std=c11 -O2 -Wall -o "$CLOAD" "$HERE/c/relay_load.c" \
+    $(pkg-config --cflags --libs libsodium) || {
+    echo "compare.sh: cannot build relay_load (needs gcc, pkg-config, libsodium-dev);" \
+      "GENERATOR=java uses the Java load tool" >&2
     exit 1
   }
 fi
@@ -221,6 +249,26 @@ run_load() {
   return 0
 }
 
+# run_gen NAME TIMEOUT_S MODE ARGS...: a throughput/latency/handshakes run with $GENERATOR
+run_gen() {
+  if [[ $GENERATOR == java ]]; then
+    run_load "$@"
+    return 0
+  fi
+  local name=$1 limit=$2
+  shift 2
+  timeout --kill-after=10 "$limit" "$CLOAD" "$@" > "$WORK/$name.out" 2>&1 &
+  LOAD_PID=$!
+  wait "$LOAD_PID"
+  local rc=$?
+  LOAD_PID=""
+  if ! grep -q '^RESULT ' "$WORK/$name.out"; then
+    log "$name failed (exit $rc):"
+    tail -20 "$WORK/$name.out" >&2
+  fi
+  return 0
+}
+
 # result NAME KEY: a value from the RESULT line of a run, or "n/a"
 result() {
   local v
@@ -242,22 +290,22 @@ start_reference || {
 start_ours || exit 1
 log "reference tox-bootstrapd pid $REF_PID at $REF_ADDR"
 log "ours (RelayLoad serve) pid $OURS_PID at $OURS_ADDR"
-log "mode $([[ $QUICK == 1 ]] && echo quick || echo full), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+log "mode $([[ $QUICK == 1 ]] && echo quick || echo full), generator $GENERATOR, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 T0=$(date +%s)
 # Our relay is a JVM: give its JIT the code paths first (results discarded), as a relay that has
 # been up for a while would have. tox-bootstrapd is compiled C and needs none.
 log "warming up our relay (${WARM_SECONDS}s handshakes, $((WARM_SECONDS / 2))s throughput; discarded)"
-run_load warmup-handshakes 90 handshakes --relay "$OURS_ADDR" --concurrency "$HS_CONC" \
+run_gen warmup-handshakes 90 handshakes --relay "$OURS_ADDR" --concurrency "$HS_CONC" \
   --seconds "$WARM_SECONDS" --warmup 0
-run_load warmup-throughput 90 throughput --relay "$OURS_ADDR" --pairs "$TP_PAIRS" \
+run_gen warmup-throughput 90 throughput --relay "$OURS_ADDR" --pairs "$TP_PAIRS" \
   --seconds "$((WARM_SECONDS / 2))" --warmup 0 --size "$SIZE"
 
 for side in ours ref; do
   addr=$([[ $side == ours ]] && echo "$OURS_ADDR" || echo "$REF_ADDR")
   pid=$([[ $side == ours ]] && echo "$OURS_PID" || echo "$REF_PID")
   log "throughput vs $side"
-  run_load "throughput-$side" 120 throughput --relay "$addr" --relay-pid "$pid" --pairs "$TP_PAIRS" \
+  run_gen "throughput-$side" 120 throughput --relay "$addr" --relay-pid "$pid" --pairs "$TP_PAIRS" \
     --seconds "$TP_SECONDS" --warmup "$TP_WARMUP" --size "$SIZE"
 done
 
@@ -266,7 +314,7 @@ LAT_RATE=${LAT_RATE:-$(awk -v p="$OURS_PPS" 'BEGIN { r = (p == "n/a") ? 1000 : p
 for side in ours ref; do
   addr=$([[ $side == ours ]] && echo "$OURS_ADDR" || echo "$REF_ADDR")
   log "latency vs $side at $LAT_RATE packets/s"
-  run_load "latency-$side" 120 latency --relay "$addr" --pairs "$LAT_PAIRS" --rate "$LAT_RATE" \
+  run_gen "latency-$side" 120 latency --relay "$addr" --pairs "$LAT_PAIRS" --rate "$LAT_RATE" \
     --seconds "$LAT_SECONDS" --warmup "$LAT_WARMUP" --size "$SIZE"
 done
 
@@ -274,7 +322,7 @@ done
 for side in ours ref; do
   addr=$([[ $side == ours ]] && echo "$OURS_ADDR" || echo "$REF_ADDR")
   log "latency vs $side at $LIGHT_RATE packets/s"
-  run_load "light-$side" 60 latency --relay "$addr" --pairs 4 --rate "$LIGHT_RATE" \
+  run_gen "light-$side" 60 latency --relay "$addr" --pairs 4 --rate "$LIGHT_RATE" \
     --seconds "$LIGHT_SECONDS" --warmup 1 --size "$SIZE"
 done
 
@@ -282,7 +330,7 @@ for side in ours ref; do
   addr=$([[ $side == ours ]] && echo "$OURS_ADDR" || echo "$REF_ADDR")
   pid=$([[ $side == ours ]] && echo "$OURS_PID" || echo "$REF_PID")
   log "handshakes vs $side"
-  run_load "handshakes-$side" 120 handshakes --relay "$addr" --relay-pid "$pid" --concurrency "$HS_CONC" \
+  run_gen "handshakes-$side" 120 handshakes --relay "$addr" --relay-pid "$pid" --concurrency "$HS_CONC" \
     --seconds "$HS_SECONDS" --warmup "$HS_WARMUP"
 done
 
@@ -321,4 +369,6 @@ echo "DETAIL idle requested=$IDLE_CLIENTS hold_s=$IDLE_HOLD responsive ours=$(re
   "reference=$(result idle-ref responsive)/$(result idle-ref sampled)" \
   "heap_per_client_bytes ours=${heap:-n/a} (relay JVM, after System.gc)" \
   "rss_per_client_bytes reference=$(result idle-ref rss_per_client_bytes)"
+echo "DETAIL generator=$GENERATOR (throughput, latency, handshakes; $([[ $GENERATOR == c ]] &&
+  echo "tox-benchmarks/c/relay_load.c, libsodium" || echo "RelayLoad, Java RelayClient"); idle: RelayLoad)"
 echo "DETAIL run seconds=$((T1 - T0)) load_average=\"$(cut -d' ' -f1-3 /proc/loadavg)\" cores=$(nproc)"

@@ -1,0 +1,208 @@
+package org.toxreactive.benchmarks.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.toxreactive.relay.RunningRelay;
+
+/**
+ * The C load generator ({@code tox-benchmarks/c/relay_load.c}) against our relay in this JVM: a
+ * 1-second throughput and handshakes run each, checked for the RESULT keys compare.sh reads.
+ *
+ * <p>The binary is built here (gcc + pkg-config libsodium, into {@code target/relay_load}) when it
+ * is missing or older than its source. Without gcc, pkg-config or libsodium the test is skipped, or
+ * fails with {@code -Dtox.interop.required=true} (CI).
+ */
+@Timeout(60)
+class RelayLoadCTest {
+  private static final String REQUIRED_PROPERTY = "tox.interop.required";
+  private static final Path SOURCE = Path.of("c", "relay_load.c");
+  private static final Path BINARY = Path.of("target", "relay_load");
+
+  private static Path binary;
+  private static RunningRelay relay;
+  private static String relayArg;
+
+  private record Run(int exitCode, String output) {
+    Map<String, String> result() {
+      String line =
+          output
+              .lines()
+              .filter(l -> l.startsWith("RESULT "))
+              .reduce((a, b) -> b)
+              .orElseThrow(() -> new AssertionError("no RESULT line in:\n" + output));
+      return Arrays.stream(line.substring(7).split(" "))
+          .map(kv -> kv.split("=", 2))
+          .collect(Collectors.toMap(kv -> kv[0], kv -> kv[1]));
+    }
+  }
+
+  @BeforeAll
+  static void buildAndStart() throws Exception {
+    binary = buildBinary();
+    relay = LoadTarget.startInProcess();
+    relayArg = "127.0.0.1:" + relay.port() + ":" + relay.publicKey().toHex();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (relay != null) {
+      relay.disposeNow(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void throughputDeliversThroughOurRelay() throws Exception {
+    Run r =
+        run("throughput", "--relay", relayArg, "--pairs", "2", "--seconds", "1", "--warmup", "0.2");
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    Map<String, String> m = r.result();
+    assertThat(m)
+        .as(r.output())
+        .containsKeys(
+            "mb_per_s",
+            "packets_per_s",
+            "sent",
+            "delivered",
+            "lost",
+            "links_lost",
+            "pairs",
+            "size",
+            "seconds",
+            "relay_cpu_us_per_packet")
+        .containsEntry("mode", "throughput")
+        .containsEntry("links_lost", "0")
+        .containsEntry("pairs", "2")
+        .containsEntry("size", "1400");
+    assertThat(Long.parseLong(m.get("delivered"))).as(r.output()).isPositive();
+    assertThat(Double.parseDouble(m.get("mb_per_s"))).as(r.output()).isPositive();
+    // our relay drops nothing at this load, and the generator waits 200 ms for stragglers
+    assertThat(Long.parseLong(m.get("lost"))).as(r.output()).isZero();
+  }
+
+  @Test
+  void handshakesCompleteAgainstOurRelay() throws Exception {
+    Run r =
+        run(
+            "handshakes",
+            "--relay",
+            relayArg,
+            "--concurrency",
+            "4",
+            "--seconds",
+            "1",
+            "--warmup",
+            // the relay is a cold JVM here (and Netty's paranoid leak detection is on in tests):
+            // its first handshakes take a while
+            "1.5");
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    Map<String, String> m = r.result();
+    assertThat(m)
+        .as(r.output())
+        .containsKeys("per_s", "completed", "failed", "concurrency", "relay_cpu_us_per_handshake")
+        .containsEntry("mode", "handshakes")
+        .containsEntry("failed", "0");
+    assertThat(Long.parseLong(m.get("completed"))).as(r.output()).isPositive();
+  }
+
+  @Test
+  void helpAndUsageErrors() throws Exception {
+    Run help = run("--help");
+    assertThat(help.exitCode()).isZero();
+    assertThat(help.output()).contains("Usage: relay_load MODE", "RESULT mode=throughput");
+    assertThat(run("throughput").exitCode()).as("no --relay").isEqualTo(2);
+    assertThat(run("throughput", "--relay", relayArg, "--pairs", "0").exitCode()).isEqualTo(2);
+    assertThat(run("bogus", "--relay", relayArg).exitCode()).isEqualTo(2);
+  }
+
+  /** Runs the binary (bounded: 20 s) and returns its exit code and output. */
+  private static Run run(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(binary.toString());
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    try {
+      if (!p.waitFor(20, TimeUnit.SECONDS)) {
+        throw new AssertionError("relay_load " + String.join(" ", args) + " did not finish");
+      }
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      return new Run(p.exitValue(), out);
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  /** target/relay_load, built when missing or older than c/relay_load.c. */
+  private static Path buildBinary() throws IOException, InterruptedException {
+    if (!Files.isRegularFile(SOURCE)) {
+      Assertions.fail("source not found: " + SOURCE.toAbsolutePath());
+    }
+    if (Files.isExecutable(BINARY)
+        && Files.getLastModifiedTime(BINARY).compareTo(Files.getLastModifiedTime(SOURCE)) >= 0) {
+      return BINARY.toAbsolutePath();
+    }
+    String flags = exec("pkg-config", "--cflags", "--libs", "libsodium");
+    if (flags == null) {
+      unavailable("pkg-config cannot find libsodium");
+    }
+    Files.createDirectories(BINARY.getParent());
+    // build next to the target and rename, so that a concurrent compare.sh never runs half a file
+    Path tmp = Files.createTempFile(BINARY.getParent(), "relay_load", ".tmp");
+    List<String> cmd = new ArrayList<>(List.of("gcc", "-std=c11", "-O2", "-Wall", "-o"));
+    cmd.add(tmp.toString());
+    cmd.add(SOURCE.toString());
+    cmd.addAll(Arrays.asList(flags.trim().split("\\s+")));
+    String out = exec(cmd.toArray(String[]::new));
+    if (out == null) {
+      Files.deleteIfExists(tmp);
+      unavailable("gcc could not build " + SOURCE);
+    }
+    Files.move(tmp, BINARY, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    return BINARY.toAbsolutePath();
+  }
+
+  /** Output of a command that exited 0, or null (not found, failed, or took over 60 s). */
+  private static String exec(String... cmd) throws InterruptedException {
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      byte[] out = p.getInputStream().readAllBytes();
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        p.destroyForcibly();
+        System.err.println(String.join(" ", cmd) + ":\n" + new String(out, StandardCharsets.UTF_8));
+        return null;
+      }
+      return new String(out, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return null; // not on PATH
+    }
+  }
+
+  /** Fails when tox.interop.required=true, otherwise skips. Never returns normally. */
+  private static void unavailable(String what) {
+    String msg =
+        "relay_load prerequisite missing: "
+            + what
+            + " (Debian: apt-get install gcc pkg-config libsodium-dev)";
+    if (Boolean.getBoolean(REQUIRED_PROPERTY)) {
+      Assertions.fail(msg + "; -D" + REQUIRED_PROPERTY + "=true");
+    }
+    Assumptions.abort(msg + "; skipping (set -D" + REQUIRED_PROPERTY + "=true to fail instead)");
+  }
+}
