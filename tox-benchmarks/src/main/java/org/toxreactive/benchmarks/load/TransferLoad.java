@@ -34,9 +34,10 @@ import reactor.core.scheduler.Schedulers;
  * stream of {@code --mb} MB (10^6 bytes) in messages of id 160 with {@code --size} payload bytes,
  * over UDP on 127.0.0.1 or through one TCP relay (ours, in this process, unless {@code --relay}
  * names one). Prints {@code CONNECTED seconds=...} and {@code RESULT bytes=... seconds=... mbps=...
- * peak_mbps=...}, timed from the first message handed to {@link CryptoConnection#send} to the last
- * one delivered by the receiver's {@link CryptoConnection#lossless()}; exits 1 with {@code FAIL
- * reason=...} on a timeout or an out-of-order message.
+ * peak_mbps=... first_second_mbps=...}, timed from the first message handed to {@link
+ * CryptoConnection#send} to the last one delivered by the receiver's {@link
+ * CryptoConnection#lossless()}; exits 1 with {@code FAIL reason=...} on a timeout or an
+ * out-of-order message.
  *
  * <pre>
  * java -cp tox-benchmarks/target/tox-benchmarks.jar org.toxreactive.benchmarks.load.TransferLoad \
@@ -73,7 +74,16 @@ public final class TransferLoad implements Callable<Integer> {
   @Option(names = "--verbose", description = "Progress on stderr once a second.")
   boolean verbose;
 
-  private final PrintStream out = System.out;
+  @Option(
+      names = "--warm-up-mb",
+      defaultValue = "0",
+      description =
+          "First run an unreported transfer of this many MB between two other nodes (same"
+              + " transports and relay kind), so the measured one runs on a warm JIT, as in a"
+              + " long-running process. 0: measure a cold start.")
+  long warmUpMb;
+
+  private PrintStream out = System.out;
 
   public static void main(String[] args) {
     int code = new CommandLine(new TransferLoad()).execute(args);
@@ -82,11 +92,33 @@ public final class TransferLoad implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (size < 4 || size > 1372 || mb < 1) {
-      out.println("FAIL reason=--size must be 4..1372 and --mb >= 1");
+    if (size < 4 || size > 1372 || mb < 1 || warmUpMb < 0) {
+      out.println("FAIL reason=--size must be 4..1372, --mb >= 1, --warm-up-mb >= 0");
       return 2;
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeout);
+    if (warmUpMb > 0) {
+      PrintStream real = out;
+      boolean wasVerbose = verbose;
+      out = new PrintStream(java.io.OutputStream.nullOutputStream());
+      verbose = false;
+      int rc;
+      try {
+        rc = run(warmUpMb, deadline);
+      } finally {
+        out = real;
+        verbose = wasVerbose;
+      }
+      if (rc != 0) {
+        out.println("FAIL reason=the warm-up transfer failed");
+        return rc;
+      }
+      out.printf("WARMUP mb=%d%n", warmUpMb);
+    }
+    return run(mb, deadline);
+  }
+
+  private int run(long mb, long deadline) throws Exception {
     long start = System.nanoTime();
     RunningRelay ourRelay = null;
     PacketTransport ta;
@@ -143,7 +175,7 @@ public final class TransferLoad implements Callable<Integer> {
       CryptoConnection receiver =
           accepted.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       out.printf("CONNECTED seconds=%.2f%n", (System.nanoTime() - start) / 1e9);
-      int rc = transfer(sender, receiver, deadline);
+      int rc = transfer(sender, receiver, mb, deadline);
       out.println(
           "DIAG decrypt_failures_a="
               + a.decryptFailures()
@@ -184,7 +216,7 @@ public final class TransferLoad implements Callable<Integer> {
     }
   }
 
-  private int transfer(CryptoConnection sender, CryptoConnection receiver, long deadline)
+  private int transfer(CryptoConnection sender, CryptoConnection receiver, long mb, long deadline)
       throws InterruptedException {
     long count = (mb * 1_000_000L + size - 1) / size;
     AtomicLong delivered = new AtomicLong();
@@ -232,6 +264,7 @@ public final class TransferLoad implements Callable<Integer> {
     long lastReport = started;
     long lastCount = 0;
     double peak = 0;
+    double firstSecond = -1;
     while (!done.await(250, TimeUnit.MILLISECONDS)) {
       long now = System.nanoTime();
       if (closed.isDone() && !done.await(200, TimeUnit.MILLISECONDS)) {
@@ -250,6 +283,9 @@ public final class TransferLoad implements Callable<Integer> {
         long c = delivered.get();
         double rate = (c - lastCount) * (double) size / 1e6 / ((now - lastReport) / 1e9);
         peak = Math.max(peak, rate);
+        if (firstSecond < 0) {
+          firstSecond = rate;
+        }
         if (verbose) {
           System.err.printf(
               "t=%.1f received=%.1f MB (%.2f MB/s)%n",
@@ -270,9 +306,10 @@ public final class TransferLoad implements Callable<Integer> {
     }
     double seconds = (finishedAt[0] - started) / 1e9;
     long bytes = count * size;
+    double mbps = bytes / 1e6 / seconds;
     out.printf(
-        "RESULT bytes=%d seconds=%.3f mbps=%.2f peak_mbps=%.2f%n",
-        bytes, seconds, bytes / 1e6 / seconds, Math.max(peak, bytes / 1e6 / seconds));
+        "RESULT bytes=%d seconds=%.3f mbps=%.2f peak_mbps=%.2f first_second_mbps=%.2f%n",
+        bytes, seconds, mbps, Math.max(peak, mbps), firstSecond < 0 ? mbps : firstSecond);
     return 0;
   }
 }
