@@ -20,8 +20,10 @@ import org.toxreactive.netcrypto.packet.PacketRing;
  * one request.
  *
  * <ul>
- *   <li>{@link #encode}: the receiver encodes it from its receive ring.
- *   <li>{@link #decode}: the sender decodes it against its window.
+ *   <li>{@link #encode}: the receiver encodes it from its receive ring (a new array, as Session
+ *       sends it); {@link #encodeInto}: the same into a reused buffer.
+ *   <li>{@link #decode}: the sender decodes it against its window into a {@link
+ *       PacketRequest.Requested}; {@link #decodeInto}: into a reused array, as SendBuffer does.
  *   <li>{@link #apply}: one round of a sender with {@value #WINDOW} packets in flight: {@link
  *       SendBuffer#onRequest} (releases the ~1,000 packets the request shows arrived; the holes are
  *       younger than a round trip, so they are not resent yet), then the cumulative ack of the
@@ -38,6 +40,8 @@ public class PacketRequestBenchmark {
 
   private final PacketRing<byte[]> receiveRing = new PacketRing<>();
   private byte[] request;
+  private final byte[] encoded = new byte[PacketRequest.MAX_DATA];
+  private final int[] decoded = new int[PacketRequest.MAX_DATA];
   private int senderStart;
 
   private final byte[] payload = new byte[1301];
@@ -84,8 +88,18 @@ public class PacketRequestBenchmark {
   }
 
   @Benchmark
+  public int encodeInto() {
+    return PacketRequest.encode(receiveRing, true, encoded);
+  }
+
+  @Benchmark
   public PacketRequest.Requested decode() {
     return PacketRequest.decode(request, senderStart, senderStart + WINDOW);
+  }
+
+  @Benchmark
+  public int decodeInto() {
+    return PacketRequest.decode(request, senderStart, senderStart + WINDOW, decoded);
   }
 
   @Benchmark

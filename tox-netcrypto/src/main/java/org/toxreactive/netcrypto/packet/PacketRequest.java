@@ -33,11 +33,28 @@ public final class PacketRequest {
    * that waits an RTT before resending, as ours does, does not.)
    */
   public static byte[] encode(PacketRing<?> receiveRing, boolean frontier) {
-    byte[] out = new byte[MAX_DATA];
+    byte[] scratch = SCRATCH.get();
+    return Arrays.copyOf(scratch, encode(receiveRing, frontier, scratch));
+  }
+
+  /** Per-thread room for the longest request, so that {@link #encode} allocates only its result. */
+  private static final ThreadLocal<byte[]> SCRATCH =
+      ThreadLocal.withInitial(() -> new byte[MAX_DATA]);
+
+  /**
+   * As {@link #encode(PacketRing, boolean)}, into {@code out} (from index 0, at most {@code
+   * min(out.length, MAX_DATA)} bytes) without allocating. Returns the request's length.
+   */
+  public static int encode(PacketRing<?> receiveRing, boolean frontier, byte[] out) {
+    int max = Math.min(out.length, MAX_DATA);
+    if (max < 1) {
+      throw new IllegalArgumentException("no room for the id byte");
+    }
     out[0] = ID;
     int len = 1;
     int n = 1;
-    for (int i = receiveRing.start(); i != receiveRing.end() && len < MAX_DATA; i++) {
+    int end = receiveRing.end();
+    for (int i = receiveRing.start(); i != end && len < max; i++) {
       if (receiveRing.get(i) == null) {
         out[len++] = (byte) n;
         n = 0;
@@ -47,10 +64,10 @@ public final class PacketRequest {
       }
       n++;
     }
-    if (frontier && len < MAX_DATA && receiveRing.span() != 0) {
+    if (frontier && len < max && receiveRing.span() != 0) {
       out[len++] = (byte) n;
     }
-    return Arrays.copyOf(out, len);
+    return len;
   }
 
   /**
@@ -59,27 +76,40 @@ public final class PacketRequest {
    */
   public static Requested decode(byte[] data, int bufferStart, int bufferEnd) {
     int[] found = new int[Math.max(0, data.length - 1)];
+    int count = decode(data, bufferStart, bufferEnd, found);
+    if (count < 0) {
+      return null;
+    }
+    return new Requested(
+        Arrays.copyOf(found, count), count == 0 ? bufferStart - 1 : found[count - 1]);
+  }
+
+  /**
+   * As {@link #decode(byte[], int, int)} without allocating: writes the requested numbers, in
+   * ascending ring order, to {@code into} (which needs room for {@code data.length - 1}; the last
+   * one is the last requested) and returns how many there are, or -1 if a byte is not zero where a
+   * 255-run requires it.
+   */
+  public static int decode(byte[] data, int bufferStart, int bufferEnd, int[] into) {
     int count = 0;
     int idx = 1;
     int n = 1;
-    int last = bufferStart - 1;
     for (int pos = bufferStart; pos != bufferEnd && idx < data.length; pos++) {
       if (n == (data[idx] & 0xFF)) {
-        found[count++] = pos;
-        last = pos;
+        into[count++] = pos;
         idx++;
         n = 0;
       }
       if (n == 255) {
         n = 1;
         if (data[idx] != 0) {
-          return null;
+          return -1;
         }
         idx++;
       } else {
         n++;
       }
     }
-    return new Requested(Arrays.copyOf(found, count), last);
+    return count;
   }
 }
