@@ -29,7 +29,7 @@ class BenchmarkSmokeTest {
             .shouldFailOnError(true)
             .build();
     Collection<RunResult> results = new Runner(opts).run();
-    assertThat(results).hasSizeGreaterThanOrEqualTo(16);
+    assertThat(results).hasSizeGreaterThanOrEqualTo(20);
     for (RunResult r : results) {
       assertThat(r.getPrimaryResult().getScore()).as(r.getParams().getBenchmark()).isPositive();
     }
