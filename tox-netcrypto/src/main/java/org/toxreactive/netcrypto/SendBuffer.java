@@ -1,6 +1,5 @@
 package org.toxreactive.netcrypto;
 
-import java.util.ArrayDeque;
 import org.toxreactive.netcrypto.packet.PacketRequest;
 import org.toxreactive.netcrypto.packet.PacketRing;
 
@@ -9,6 +8,10 @@ import org.toxreactive.netcrypto.packet.PacketRing;
  * ring, sends them as {@link Congestion} allows, releases them on the peer's cumulative ack ({@code
  * buffer_start}) or when a packet request shows they arrived, and resends what a request reports
  * missing. Not thread-safe: runs on the engine's worker.
+ *
+ * <p>Per packet it allocates nothing once warm: numbers wait in an int deque (no boxing), a request
+ * is decoded into a reused array, and the per-packet records of released packets are recycled (up
+ * to {@link #POOL} of them).
  */
 final class SendBuffer {
   /** Puts one data packet on the wire. */
@@ -16,19 +19,22 @@ final class SendBuffer {
     void send(int num, byte[] data);
   }
 
+  /** Released records kept for reuse, at most (32 KB of them). */
+  static final int POOL = 1024;
+
   private static final class Outgoing {
-    final byte[] data;
+    byte[] data;
     long sentAt; // 0 = waiting to be (re)sent
     boolean queued;
     boolean retransmitted;
-
-    Outgoing(byte[] data) {
-      this.data = data;
-    }
+    Outgoing nextFree;
   }
 
   private final PacketRing<Outgoing> ring = new PacketRing<>();
-  private final ArrayDeque<Integer> toSend = new ArrayDeque<>();
+  private final IntDeque toSend = new IntDeque();
+  private Outgoing free; // recycled records, linked through nextFree
+  private int freeCount;
+  private int[] requested = new int[64]; // onRequest's decoded numbers, grown on demand
   private final Congestion cc;
   private int inFlight;
   private long retransmissions;
@@ -77,7 +83,7 @@ final class SendBuffer {
   /** Numbers a message; it goes out on the next {@link #pump}. */
   void queue(byte[] data) {
     int n = ring.end();
-    Outgoing o = new Outgoing(data);
+    Outgoing o = take(data);
     ring.store(n, o);
     o.queued = true;
     toSend.addLast(n);
@@ -103,10 +109,37 @@ final class SendBuffer {
           newestSentAt = o.retransmitted ? 0 : o.sentAt;
         }
         cc.acked(inFlight);
+        recycle(o);
       }
     }
     sample(newestSentAt, now);
     return released;
+  }
+
+  private Outgoing take(byte[] data) {
+    Outgoing o = free;
+    if (o == null) {
+      o = new Outgoing();
+    } else {
+      free = o.nextFree;
+      o.nextFree = null;
+      freeCount--;
+    }
+    o.data = data;
+    return o;
+  }
+
+  /** {@code o} has left the ring: nothing refers to it any more (toSend holds numbers). */
+  private void recycle(Outgoing o) {
+    o.data = null;
+    o.sentAt = 0;
+    o.queued = false;
+    o.retransmitted = false;
+    if (freeCount < POOL) {
+      o.nextFree = free;
+      free = o;
+      freeCount++;
+    }
   }
 
   /**
@@ -125,13 +158,18 @@ final class SendBuffer {
    * one that were not requested (the peer has them). Returns how many were released.
    */
   int onRequest(byte[] request, long now) {
-    PacketRequest.Requested r = PacketRequest.decode(request, ring.start(), ring.end());
-    if (r == null || r.requestedNumbers().length == 0) {
+    if (this.requested.length < request.length - 1) {
+      this.requested = new int[request.length - 1]; // a longer request than before: grow once
+    }
+    int[] requested = this.requested;
+    int count = PacketRequest.decode(request, ring.start(), ring.end(), requested);
+    if (count <= 0) {
       return 0;
     }
-    int[] requested = r.requestedNumbers();
+    int lastRequested = requested[count - 1];
     boolean loss = false;
-    for (int n : requested) {
+    for (int i = 0; i < count; i++) {
+      int n = requested[i];
       Outgoing o = ring.get(n);
       if (o != null && o.sentAt != 0 && now - o.sentAt > cc.resendAfter()) {
         o.sentAt = 0;
@@ -148,8 +186,8 @@ final class SendBuffer {
     int released = 0;
     long newestSentAt = 0;
     int k = 0; // requested numbers come in ascending ring order
-    for (int n = ring.start(); n != r.lastRequested(); n++) {
-      if (k < requested.length && requested[k] == n) {
+    for (int n = ring.start(); n != lastRequested; n++) {
+      if (k < count && requested[k] == n) {
         k++;
         continue;
       }
@@ -160,6 +198,7 @@ final class SendBuffer {
         released++;
         lastProgressAt = now;
         newestSentAt = o.retransmitted ? 0 : o.sentAt;
+        recycle(o);
       }
     }
     sample(newestSentAt, now);
@@ -219,8 +258,8 @@ final class SendBuffer {
    */
   int resendInFlight(long now) {
     int n = 0;
-    ArrayDeque<Integer> again = new ArrayDeque<>();
-    for (int i = ring.start(); i != ring.end(); i++) {
+    // newest first, each to the front: the oldest ends up first, ahead of new data
+    for (int i = ring.end() - 1; i != ring.start() - 1; i--) {
       Outgoing o = ring.get(i);
       if (o != null && o.sentAt != 0) {
         o.sentAt = 0;
@@ -229,15 +268,66 @@ final class SendBuffer {
         n++;
         if (!o.queued) {
           o.queued = true;
-          again.addLast(i);
+          toSend.addFirst(i);
         }
       }
     }
-    while (!again.isEmpty()) {
-      toSend.addFirst(again.pollLast());
-    }
     lastProgressAt = now;
     return n;
+  }
+
+  /** A growable ring of ints: ArrayDeque's operations used here, without boxing. */
+  static final class IntDeque {
+    private int[] items = new int[64];
+    private int head; // index of the first
+    private int size;
+
+    boolean isEmpty() {
+      return size == 0;
+    }
+
+    int size() {
+      return size;
+    }
+
+    void addLast(int v) {
+      if (size == items.length) {
+        grow();
+      }
+      items[(head + size) & (items.length - 1)] = v;
+      size++;
+    }
+
+    void addFirst(int v) {
+      if (size == items.length) {
+        grow();
+      }
+      head = (head - 1) & (items.length - 1);
+      items[head] = v;
+      size++;
+    }
+
+    /** The first; only when not empty. */
+    int peekFirst() {
+      return items[head];
+    }
+
+    /** Removes and returns the first; only when not empty. */
+    int pollFirst() {
+      int v = items[head];
+      head = (head + 1) & (items.length - 1);
+      size--;
+      return v;
+    }
+
+    private void grow() {
+      int[] bigger = new int[items.length * 2];
+      int firstPart = Math.min(size, items.length - head);
+      System.arraycopy(items, head, bigger, 0, firstPart);
+      System.arraycopy(items, 0, bigger, firstPart, size - firstPart);
+      items = bigger;
+      head = 0;
+    }
   }
 
   @Override

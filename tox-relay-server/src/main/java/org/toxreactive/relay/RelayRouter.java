@@ -322,9 +322,10 @@ public final class RelayRouter<C> {
     if (st == FREE) {
       kill(c, KillReason.UNKNOWN_CONNECTION_ID);
     } else if (st == ONLINE) {
-      out.send(
-          c.peer[s].handle,
-          new Data((c.peerSlot[s] & 0xFF) + RelayProtocol.NUM_RESERVED_IDS, d.payload()));
+      int peerId = (c.peerSlot[s] & 0xFF) + RelayProtocol.NUM_RESERVED_IDS;
+      // Data is immutable: when the peer knows the pair by the same id, the packet goes on as it
+      // came (no copy per packet); otherwise a new one carries the peer's id and the same payload.
+      out.send(c.peer[s].handle, peerId == d.connectionId() ? d : new Data(peerId, d.payload()));
     }
     // REQUESTED: the peer is not online; dropped silently
   }

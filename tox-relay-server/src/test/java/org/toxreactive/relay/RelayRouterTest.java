@@ -160,6 +160,16 @@ class RelayRouterTest {
   }
 
   @Test
+  void dataOnTheSameIdAtBothEndsIsForwardedAsItCame() {
+    Client<String>[] ab = pair(); // 16 at both ends
+    Data d = new Data(16, Bytes.ofHex("1b03"));
+    router.handle(ab[0], d, 0);
+    List<Sent> out = drain();
+    assertThat(out).containsExactly(new Sent("b", new Data(16, Bytes.ofHex("1b03"))));
+    assertThat(out.get(0).packet()).isSameAs(d);
+  }
+
+  @Test
   void dataToARequestedButOfflinePeerIsDropped() {
     Client<String> a = router.confirm("a", ka, 0);
     router.handle(a, new RoutingRequest(kb), 0);

@@ -27,9 +27,17 @@ public final class NonceWindow {
 
   /** The full nonce to try for a packet carrying {@code fragment} (0..65535). */
   public byte[] candidate(int fragment) {
-    byte[] n = base.clone();
-    Nonce.addInPlace(n, diff(fragment));
-    return n;
+    return candidate(fragment, new byte[Nonce.SIZE]);
+  }
+
+  /**
+   * As {@link #candidate(int)}, written into {@code into} (24 bytes, a caller's scratch reused per
+   * packet) instead of a new array; returns {@code into}.
+   */
+  public byte[] candidate(int fragment, byte[] into) {
+    System.arraycopy(base, 0, into, 0, Nonce.SIZE);
+    Nonce.addInPlace(into, diff(fragment));
+    return into;
   }
 
   /** Call only after the candidate decrypted: advances the base when the packet is far ahead. */

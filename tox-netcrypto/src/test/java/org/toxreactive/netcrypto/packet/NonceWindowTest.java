@@ -36,4 +36,12 @@ class NonceWindowTest {
     w.accept(0x6000); // diff from 0x5555 is small: no move
     assertThat(w.base()).isEqualTo(nonceEndingWith("5555"));
   }
+
+  @Test
+  void theCandidateIntoAReusedArrayIsTheSame() {
+    NonceWindow w = new NonceWindow(nonceEndingWith("00fff0"));
+    byte[] scratch = new byte[24];
+    assertThat(w.candidate(0x0005, scratch)).isSameAs(scratch).isEqualTo(w.candidate(0x0005));
+    assertThat(w.candidate(0xfff1, scratch)).isEqualTo(nonceEndingWith("00fff1"));
+  }
 }

@@ -95,4 +95,33 @@ class PacketRequestTest {
       assertThat(r.requestedNumbers()).containsExactly(missing);
     }
   }
+
+  @Test
+  void theAllocationFreeOverloadsAgreeWithTheArrayOnes() {
+    Random rnd = new Random(9);
+    byte[] buf = new byte[PacketRequest.MAX_DATA];
+    int[] into = new int[PacketRequest.MAX_DATA];
+    for (int round = 0; round < 100; round++) {
+      int start = rnd.nextInt();
+      int span = 1 + rnd.nextInt(4000);
+      TreeSet<Integer> miss = new TreeSet<>();
+      for (int i = 0; i < span - 1; i++) {
+        if (rnd.nextInt(50) == 0) {
+          miss.add(start + i);
+        }
+      }
+      PacketRing<byte[]> r = ring(start, start + span, miss.stream().mapToInt(x -> x).toArray());
+      boolean frontier = round % 2 == 0;
+      byte[] req = PacketRequest.encode(r, frontier);
+      int len = PacketRequest.encode(r, frontier, buf);
+      assertThat(java.util.Arrays.copyOf(buf, len)).isEqualTo(req);
+      PacketRequest.Requested q = PacketRequest.decode(req, start, start + span + 1);
+      int count = PacketRequest.decode(req, start, start + span + 1, into);
+      assertThat(java.util.Arrays.copyOf(into, count)).isEqualTo(q.requestedNumbers());
+    }
+    // a short buffer stops the request where it is full, like the 1373-byte limit
+    PacketRing<byte[]> r = ring(100, 106, new int[] {100, 103, 104});
+    assertThat(PacketRequest.encode(r, false, buf)).isEqualTo(4);
+    assertThat(PacketRequest.encode(r, false, new byte[3])).isEqualTo(3);
+  }
 }
