@@ -79,6 +79,9 @@ final class Session {
   private final SharedKey dhtShared;
   private final CryptoBox box = new CryptoBox();
 
+  /** The expanded nonce of the data packet being opened (engine thread only). */
+  private final byte[] nonceScratch = new byte[Nonce.SIZE];
+
   // paths
   final PathTable paths = new PathTable();
   long lastHeardAt;
@@ -227,7 +230,7 @@ final class Session {
       return;
     }
     int fragment = (packet.getUnsigned(1) << 8) | packet.getUnsigned(2);
-    byte[] nonce = ch.recvNonce.candidate(fragment);
+    byte[] nonce = ch.recvNonce.candidate(fragment, nonceScratch);
     Wire.DataOpened d = engine.wire().openData(ch.key, nonce, packet, box);
     if (d == null) {
       engine.decryptFailed(this, from);
