@@ -179,6 +179,11 @@ final class RelayCore implements RelayRouter.Output<Channel> {
     @Override
     public void run() {
       for (int i = 0, n = packets.size(); i < n; i++) {
+        if (!channel.isWritable()) {
+          // unflushed frames of this batch filled the outbound buffer: push them to the socket
+          // before the next one, so only a full socket (a slow reader) makes data drop
+          channel.flush();
+        }
         channel.write(packets.get(i), channel.voidPromise());
       }
       channel.flush();

@@ -1,5 +1,6 @@
 package org.toxreactive.transport.tcp;
 
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -240,8 +241,11 @@ public final class RelayClient {
   private Mono<RelayConnection> handshake(Connection conn) {
     RelayConnection relay = new RelayConnection(conn.channel(), config.address, config);
     conn.addHandlerLast("tox.relay.session", relay.sessionHandler());
+    // Sends arrive one task per packet from other threads; consolidating their flushes into one per
+    // drained run of tasks turns a burst of packets into one write system call.
     conn.channel()
         .pipeline()
+        .addFirst("tox.relay.flush", new FlushConsolidationHandler(256, true))
         .addBefore(
             "tox.relay.session",
             "tox.relay.handshake",
