@@ -6,8 +6,13 @@
 #
 # Usage: tox-benchmarks/compare.sh [--quick]
 #
-#   --quick   shorter runs and 2,000 idle clients: finishes within 3 minutes on a 2-core machine
-#             (the build, if one is needed, comes on top)
+#   --quick   shorter runs and 4,000 idle clients: finishes within 3 minutes on a 2-core
+#             machine (the build, if one is needed, comes on top)
+#
+# Idle: 50,000 confirmed idle clients (full mode) held 50 s against each relay, from source addresses
+# 127.1.x.y; the fd limit is raised to fit them for every process the script starts (both relays,
+# the load JVM). Raising it past the hard limit needs CAP_SYS_RESOURCE; without it the count is cut
+# to the hard limit and the DETAIL idle line says so (fd_limit=, requested= vs clients=).
 #
 # What it does, all on loopback:
 #   1. builds tox-benchmarks/target/tox-benchmarks.jar if it is missing or older than the sources
@@ -104,25 +109,36 @@ if [[ $GENERATOR == c && (! -x "$CLOAD" || "$HERE/c/relay_load.c" -nt "$CLOAD") 
 fi
 
 # ------------------------------------------------------------------ limits and parameters
-ulimit -n "$(ulimit -Hn)" 2> /dev/null || ulimit -n 65536 2> /dev/null || true
-NOFILE=$(ulimit -n)
-
 if ((QUICK)); then
   TP_PAIRS=16 TP_SECONDS=5 TP_WARMUP=3
   LAT_PAIRS=16 LAT_SECONDS=5 LAT_WARMUP=2
   HS_CONC=32 HS_SECONDS=5 HS_WARMUP=2
-  IDLE_CLIENTS=2000 IDLE_HOLD=8
+  IDLE_CLIENTS=4000 IDLE_HOLD=8
   WARM_SECONDS=10
 else
   TP_PAIRS=32 TP_SECONDS=15 TP_WARMUP=5
   LAT_PAIRS=32 LAT_SECONDS=15 LAT_WARMUP=3
   HS_CONC=64 HS_SECONDS=15 HS_WARMUP=3
-  IDLE_CLIENTS=10000 IDLE_HOLD=45 # past the relays' 30 s keepalive ping
+  IDLE_CLIENTS=50000 IDLE_HOLD=50 # past the relays' 30 s keepalive ping and its 10 s timeout
   WARM_SECONDS=30
 fi
-# both ends of every idle link are in one process for the in-process count; leave headroom
-if [[ "$NOFILE" =~ ^[0-9]+$ ]] && ((IDLE_CLIENTS > NOFILE - 1000)); then
-  IDLE_CLIENTS=$((NOFILE - 1000))
+# File descriptors: each relay holds one per idle client, the load JVM one per link, plus their
+# own (jars, epoll, a few hundred at most). Raised in this shell, so every process started below
+# (tox-bootstrapd, our relay's JVM, each load JVM) inherits it; the JVM raises its soft limit to
+# the hard one by itself (-XX:+MaxFDLimit).
+IDLE_REQUESTED=$IDLE_CLIENTS
+FD_HEADROOM=500
+FD_NEED=$((IDLE_CLIENTS + FD_HEADROOM))
+if [[ $(ulimit -Hn) != unlimited ]] && (($(ulimit -Hn) < FD_NEED)); then
+  ulimit -n "$FD_NEED" 2> /dev/null || ulimit -Sn "$(ulimit -Hn)" 2> /dev/null || true
+elif [[ $(ulimit -Sn) != unlimited ]] && (($(ulimit -Sn) < FD_NEED)); then
+  ulimit -Sn "$FD_NEED" 2> /dev/null || true
+fi
+NOFILE=$(ulimit -n)
+if [[ "$NOFILE" =~ ^[0-9]+$ ]] && ((IDLE_CLIENTS > NOFILE - FD_HEADROOM)); then
+  IDLE_CLIENTS=$((NOFILE - FD_HEADROOM))
+  echo "compare.sh: fd limit $NOFILE (hard $(ulimit -Hn); raising it needs CAP_SYS_RESOURCE):" \
+    "idle clients cut from $IDLE_REQUESTED to $IDLE_CLIENTS" >&2
 fi
 SIZE=1400
 LIGHT_RATE=500
@@ -162,12 +178,13 @@ trap 'exit 143' TERM
 
 log() { echo "compare.sh: $*" >&2; }
 
-# two distinct free ports (TCP bound, then released): "UDP TCP"
+# two distinct free ports (bound on 0.0.0.0 as tox-bootstrapd binds them, then released): "UDP TCP";
+# a port held in TIME_WAIT on any address (after an idle run) cannot be bound there
 free_ports() {
   python3 - << 'EOF' 2> /dev/null || echo "$((20000 + RANDOM % 10000)) $((30000 + RANDOM % 2000))"
 import socket
-u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 0))
-t = socket.socket(); t.bind(("127.0.0.1", 0))
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("0.0.0.0", 0))
+t = socket.socket(); t.bind(("0.0.0.0", 0))
 print(u.getsockname()[1], t.getsockname()[1])
 EOF
 }
@@ -348,9 +365,12 @@ sleep 2
 for side in ours ref; do
   addr=$([[ $side == ours ]] && echo "$OURS_ADDR" || echo "$REF_ADDR")
   pid=$([[ $side == ours ]] && echo "$OURS_PID" || echo "$REF_PID")
-  log "idle clients vs $side ($IDLE_CLIENTS)"
-  run_load "idle-$side" $((IDLE_HOLD + 180)) idle --relay "$addr" --clients "$IDLE_CLIENTS" \
-    --hold "$IDLE_HOLD" --relay-pid "$pid"
+  log "idle clients vs $side ($IDLE_CLIENTS, held ${IDLE_HOLD}s, 1000 of them pinged)"
+  # bound: connect (~300-600 handshakes/s here, the tool gives up after 60 + clients/50 s), hold,
+  # the last pings' timeout, closing
+  run_load "idle-$side" $((IDLE_HOLD + 120 + IDLE_CLIENTS / 40)) idle --relay "$addr" \
+    --clients "$IDLE_CLIENTS" --hold "$IDLE_HOLD" --relay-pid "$pid" --connect-concurrency 128 \
+    --sample 1000
 done
 T1=$(date +%s)
 
@@ -377,10 +397,19 @@ echo "DETAIL latency_light rate=$LIGHT_RATE pairs=4 p50_ms ours=$(result light-o
 echo "DETAIL handshakes concurrency=$HS_CONC failed ours=$(result handshakes-ours failed)" \
   "reference=$(result handshakes-ref failed) relay_cpu_us_per_handshake ours=$(result handshakes-ours relay_cpu_us_per_handshake)" \
   "reference=$(result handshakes-ref relay_cpu_us_per_handshake)"
-echo "DETAIL idle requested=$IDLE_CLIENTS hold_s=$IDLE_HOLD responsive ours=$(result idle-ours responsive)/$(result idle-ours sampled)" \
-  "reference=$(result idle-ref responsive)/$(result idle-ref sampled)" \
+killed=$(grep '^STATS ' "$OURS_LOG" | tail -1 | tr ' ' '\n' | grep '^killed_ping_timeout=' | cut -d= -f2)
+echo "DETAIL idle requested=$IDLE_REQUESTED clients=$IDLE_CLIENTS fd_limit=$NOFILE hold_s=$IDLE_HOLD" \
+  "connected ours=$(result idle-ours connected) reference=$(result idle-ref connected)" \
+  "lost ours=$(result idle-ours lost) reference=$(result idle-ref lost)" \
+  "keepalive_killed ours=${killed:-n/a}" \
+  "responsive ours=$(result idle-ours responsive) reference=$(result idle-ref responsive)" \
+  "sampled ours=$(result idle-ours sampled) reference=$(result idle-ref sampled)" \
+  "ping_p50_ms ours=$(result idle-ours ping_p50_ms) reference=$(result idle-ref ping_p50_ms)" \
+  "ping_p99_ms ours=$(result idle-ours ping_p99_ms) reference=$(result idle-ref ping_p99_ms)" \
+  "ping_max_ms ours=$(result idle-ours ping_max_ms) reference=$(result idle-ref ping_max_ms)" \
+  "connect_s ours=$(result idle-ours connect_s) reference=$(result idle-ref connect_s)" \
   "heap_per_client_bytes ours=${heap:-n/a} (relay JVM, after System.gc)" \
-  "rss_per_client_bytes reference=$(result idle-ref rss_per_client_bytes)"
+  "rss_per_client_bytes ours=$(result idle-ours rss_per_client_bytes) reference=$(result idle-ref rss_per_client_bytes)"
 echo "DETAIL generator=$GENERATOR (throughput, latency, handshakes; $([[ $GENERATOR == c ]] &&
   echo "tox-benchmarks/c/relay_load.c, libsodium" || echo "RelayLoad, Java RelayClient"); idle: RelayLoad)"
 echo "DETAIL run seconds=$((T1 - T0)) load_average=\"$(cut -d' ' -f1-3 /proc/loadavg)\" cores=$(nproc)"

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
@@ -27,6 +28,7 @@ import org.toxreactive.transport.tcp.packet.OnionRequest;
 import org.toxreactive.transport.tcp.packet.RelayPacket;
 import reactor.core.Disposable;
 import reactor.netty.Connection;
+import reactor.netty.NettyPipeline;
 
 /**
  * The I/O glue of a running relay: admits connections within the limits, runs the handshake,
@@ -245,14 +247,24 @@ final class RelayCore implements RelayRouter.Output<Channel> {
     metrics.open.incrementAndGet();
     metrics.accepted.increment();
     ClientLink link = new ClientLink(ch, ip, fromIp);
-    conn.addHandlerLast("tox.relay.handshake", new ServerHandshakeHandler(config.keys()));
-    conn.addHandlerLast("tox.relay.client", link);
+    // Straight into the pipeline, before reactor-netty's bridge: Connection.addHandlerLast would
+    // also register an on-dispose hook per handler (~240 B each, held for the link's lifetime).
+    addBeforeBridge(ch, "tox.relay.handshake", new ServerHandshakeHandler(config.keys()));
+    addBeforeBridge(ch, "tox.relay.client", link);
     ch.config().setAutoRead(true);
     link.deadline =
         config
             .scheduler()
             .schedule(
                 link::checkConfirmed, limits.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private static void addBeforeBridge(Channel ch, String name, ChannelHandler handler) {
+    if (ch.pipeline().get(NettyPipeline.ReactiveBridge) != null) {
+      ch.pipeline().addBefore(NettyPipeline.ReactiveBridge, name, handler);
+    } else {
+      ch.pipeline().addLast(name, handler);
+    }
   }
 
   private void release(InetAddress ip, AtomicInteger fromIp) {
@@ -312,6 +324,7 @@ final class RelayCore implements RelayRouter.Output<Channel> {
         Disposable d = deadline;
         if (d != null) {
           d.dispose();
+          deadline = null;
         }
         PublicKey k = key;
         routerLoop.execute(

@@ -66,18 +66,25 @@ public final class RelayRouter<C> {
     }
   }
 
+  private static final byte[] NO_BYTES = new byte[0];
+  private static final PublicKey[] NO_KEYS = new PublicKey[0];
+  private static final Client<?>[] NO_PEERS = new Client<?>[0];
+
   /** A confirmed client as the router sees it. Only the router mutates it. */
   public static final class Client<C> {
     private final C handle;
     private final PublicKey key;
     private final long id;
-    private final byte[] state = new byte[SLOTS];
-    private final PublicKey[] peerKey = new PublicKey[SLOTS];
+
+    // The slot arrays grow on demand (to at most SLOTS): slots at or past their length are FREE.
+    // Most clients route to a few peers, if any; four full-size arrays were 2.4 KB per client.
+    private byte[] state = NO_BYTES;
+    private PublicKey[] peerKey = NO_KEYS;
 
     @SuppressWarnings("unchecked")
-    private final Client<C>[] peer = new Client[SLOTS];
+    private Client<C>[] peer = (Client<C>[]) NO_PEERS;
 
-    private final byte[] peerSlot = new byte[SLOTS];
+    private byte[] peerSlot = NO_BYTES;
     private long lastPingAt;
     private long pendingPingId;
     private boolean alive = true;
@@ -104,6 +111,22 @@ public final class RelayRouter<C> {
 
     public boolean isAlive() {
       return alive;
+    }
+
+    private byte stateAt(int slot) {
+      return slot < state.length ? state[slot] : FREE;
+    }
+
+    /** Makes slot {@code slot} (< SLOTS) addressable in every slot array. */
+    private void ensureSlot(int slot) {
+      if (slot < state.length) {
+        return;
+      }
+      int n = Math.min(SLOTS, Math.max(Math.max(4, 2 * state.length), slot + 1));
+      state = java.util.Arrays.copyOf(state, n);
+      peerKey = java.util.Arrays.copyOf(peerKey, n);
+      peer = java.util.Arrays.copyOf(peer, n);
+      peerSlot = java.util.Arrays.copyOf(peerSlot, n);
     }
 
     /** Number of slots in use (requested or online). */
@@ -202,7 +225,7 @@ public final class RelayRouter<C> {
     if (byKey.get(c.key) == c) {
       byKey.remove(c.key);
     }
-    for (int s = 0; s < SLOTS; s++) {
+    for (int s = 0; s < c.state.length; s++) {
       if (c.state[s] == ONLINE) {
         Client<C> p = c.peer[s];
         int ps = c.peerSlot[s];
@@ -262,7 +285,7 @@ public final class RelayRouter<C> {
       return;
     }
     int free = -1;
-    for (int s = 0; s < SLOTS; s++) {
+    for (int s = 0; s < c.state.length; s++) {
       if (c.state[s] != FREE && target.equals(c.peerKey[s])) {
         out.send(c.handle, new RoutingResponse(s + RelayProtocol.NUM_RESERVED_IDS, target));
         return;
@@ -271,10 +294,14 @@ public final class RelayRouter<C> {
         free = s;
       }
     }
+    if (free < 0 && c.state.length < SLOTS) {
+      free = c.state.length; // the lowest free slot: every slot past the arrays is free
+    }
     if (free < 0) {
       out.send(c.handle, RoutingResponse.refused(target));
       return;
     }
+    c.ensureSlot(free);
     c.state[free] = REQUESTED;
     c.peerKey[free] = target;
     out.send(c.handle, new RoutingResponse(free + RelayProtocol.NUM_RESERVED_IDS, target));
@@ -283,7 +310,7 @@ public final class RelayRouter<C> {
     if (other == null) {
       return;
     }
-    for (int s = 0; s < SLOTS; s++) {
+    for (int s = 0; s < other.state.length; s++) {
       if (other.state[s] == REQUESTED && c.key.equals(other.peerKey[s])) {
         c.state[free] = ONLINE;
         c.peer[free] = other;
@@ -300,7 +327,7 @@ public final class RelayRouter<C> {
 
   private void onDisconnect(Client<C> c, int connectionId) {
     int s = connectionId - RelayProtocol.NUM_RESERVED_IDS;
-    if (s < 0 || c.state[s] == FREE) {
+    if (s < 0 || c.stateAt(s) == FREE) {
       kill(c, KillReason.BAD_DISCONNECT);
       return;
     }
@@ -318,7 +345,7 @@ public final class RelayRouter<C> {
 
   private void onData(Client<C> c, Data d) {
     int s = d.connectionId() - RelayProtocol.NUM_RESERVED_IDS;
-    byte st = c.state[s];
+    byte st = s < 0 ? FREE : c.stateAt(s);
     if (st == FREE) {
       kill(c, KillReason.UNKNOWN_CONNECTION_ID);
     } else if (st == ONLINE) {

@@ -189,6 +189,13 @@ class RelayRouterTest {
   }
 
   @Test
+  void dataToTheHighestIdOfAClientWithoutRoutesKillsTheSender() {
+    Client<String> a = router.confirm("a", ka, 0); // its slot arrays are still empty
+    router.handle(a, new Data(255, Bytes.ofHex("01")), 0);
+    assertThat(killed).containsExactly(new Killed("a", KillReason.UNKNOWN_CONNECTION_ID));
+  }
+
+  @Test
   void disconnectFreesTheSlotAndPutsThePeerBackToRequested() {
     Client<String>[] ab = pair();
     router.handle(ab[0], new DisconnectNotification(16), 0);

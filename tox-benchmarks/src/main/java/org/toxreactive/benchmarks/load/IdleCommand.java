@@ -33,8 +33,12 @@ import reactor.core.publisher.Mono;
       "",
       "Connects --clients links (--connect-concurrency handshakes in flight), each confirmed by"
           + " its first ping, and holds them --hold seconds with only keepalive pings (the"
-          + " client's own every --keepalive seconds, and the relay's). Then counts the links"
-          + " still up and pings a sample of up to --sample of them.",
+          + " client's own every --keepalive seconds, and the relay's, which kills a client that"
+          + " does not answer within its timeout). During the second half of the hold, with every"
+          + " link up, it pings a sample of up to --sample links spread evenly over the"
+          + " population (in connect order), paced over that half: 'responsive' counts the pongs"
+          + " that came back within --ping-timeout, ping_p50/p99/max_ms their round trips. At the"
+          + " end it counts the links still up ('alive'; 'lost' = connected - alive).",
       "",
       "Memory. With --in-process: heap used after System.gc() (MemoryMXBean, least of three"
           + " reads) with the relay up and no clients, and again half-way through the hold; the"
@@ -44,7 +48,8 @@ import reactor.core.publisher.Mono;
           + " and half-way, per client: rss_per_client_bytes (for tox-bootstrapd, a C program,"
           + " that is its memory; for a JVM it mostly shows heap growth).",
       "",
-      "Prints 'RESULT mode=idle connected=.. alive=.. responsive=.. heap_per_client_bytes=..'."
+      "Prints 'RESULT mode=idle connected=.. alive=.. sampled=.. responsive=.. ping_p99_ms=..'"
+          + " 'heap_per_client_bytes=..'."
     })
 final class IdleCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -77,9 +82,17 @@ final class IdleCommand implements Callable<Integer> {
 
   @Option(
       names = "--sample",
-      defaultValue = "200",
-      description = "Links pinged at the end (default: ${DEFAULT-VALUE}).")
+      defaultValue = "1000",
+      description = "Links pinged during the hold (default: ${DEFAULT-VALUE}).")
   int sample;
+
+  @Option(
+      names = "--ping-timeout",
+      defaultValue = "10",
+      description =
+          "Seconds a sampled ping may take to count as answered (default: 10, the relay's own"
+              + " keepalive timeout).")
+  double pingTimeout;
 
   /** Figures of one run; negative memory figures mean "not measured". */
   record Result(
@@ -88,6 +101,9 @@ final class IdleCommand implements Callable<Integer> {
       int alive,
       int sampled,
       int responsive,
+      double pingP50Ms,
+      double pingP99Ms,
+      double pingMaxMs,
       double connectSeconds,
       long heapPerClient,
       long rssPerClient) {}
@@ -101,7 +117,7 @@ final class IdleCommand implements Callable<Integer> {
     out.printf(
         Locale.ROOT,
         "idle: %d of %d connected in %.1f s, %d still up after %.0f s, %d of %d sampled answer a"
-            + " ping%s%s%n",
+            + " ping (p50 %.2f ms, p99 %.2f ms, max %.2f ms)%s%s%n",
         r.connected,
         r.requested,
         r.connectSeconds,
@@ -109,20 +125,29 @@ final class IdleCommand implements Callable<Integer> {
         hold,
         r.responsive,
         r.sampled,
+        r.pingP50Ms,
+        r.pingP99Ms,
+        r.pingMaxMs,
         r.heapPerClient >= 0
             ? ", heap " + r.heapPerClient + " B per client (relay + client, one JVM)"
             : "",
         r.rssPerClient >= 0 ? ", relay RSS " + r.rssPerClient + " B per client" : "");
     out.printf(
         Locale.ROOT,
-        "RESULT mode=idle requested=%d connected=%d alive=%d sampled=%d responsive=%d"
-            + " connect_s=%.2f hold_s=%.1f heap_per_client_bytes=%d rss_per_client_bytes=%d%n",
+        "RESULT mode=idle requested=%d connected=%d alive=%d lost=%d sampled=%d responsive=%d"
+            + " ping_p50_ms=%.3f ping_p99_ms=%.3f ping_max_ms=%.3f connect_s=%.2f"
+            + " connect_per_s=%.0f hold_s=%.1f heap_per_client_bytes=%d rss_per_client_bytes=%d%n",
         r.requested,
         r.connected,
         r.alive,
+        r.connected - r.alive,
         r.sampled,
         r.responsive,
+        r.pingP50Ms,
+        r.pingP99Ms,
+        r.pingMaxMs,
         r.connectSeconds,
+        r.connectSeconds > 0 ? r.connected / r.connectSeconds : 0,
         hold,
         r.heapPerClient,
         r.rssPerClient);
@@ -131,8 +156,14 @@ final class IdleCommand implements Callable<Integer> {
   }
 
   Result run(PrintWriter out) throws InterruptedException {
-    if (clients < 1 || clients > MAX_CLIENTS || hold < 0 || keepalive <= 0) {
-      throw new IllegalArgumentException("need 1 <= clients <= " + MAX_CLIENTS + ", hold >= 0");
+    if (clients < 1
+        || clients > MAX_CLIENTS
+        || hold < 0
+        || keepalive <= 0
+        || sample < 0
+        || pingTimeout <= 0) {
+      throw new IllegalArgumentException(
+          "need 1 <= clients <= " + MAX_CLIENTS + ", hold >= 0, sample >= 0, ping timeout > 0");
     }
     try (LoadTarget.Opened t = target.open(clients)) {
       out.println("idle: " + clients + " clients, " + t.describe());
@@ -145,6 +176,7 @@ final class IdleCommand implements Callable<Integer> {
       }
       Duration ping = Duration.ofMillis((long) (keepalive * 1000));
       AtomicLong failures = new AtomicLong();
+      Duration connectTimeout = Duration.ofSeconds(60 + clients / 50);
       long c0 = System.nanoTime();
       List<RelayConnection> links =
           Flux.range(0, clients)
@@ -162,8 +194,9 @@ final class IdleCommand implements Callable<Integer> {
                   connectConcurrency)
               .filter(Optional::isPresent)
               .map(Optional::get)
+              .take(connectTimeout) // what connected by then is held; the rest is given up
               .collectList()
-              .block(Duration.ofSeconds(60 + clients / 50));
+              .block(connectTimeout.plusSeconds(30));
       double connectSeconds = (System.nanoTime() - c0) / 1e9;
       try {
         out.printf(
@@ -176,36 +209,38 @@ final class IdleCommand implements Callable<Integer> {
         out.flush();
         long heapHeld = -1;
         long rssHeld = -1;
-        if (t.inProcess() != null || target.cpuPid() != null) {
-          // memory is read half-way, so that every link is confirmed and settled
-          ThroughputCommand.sleep(hold / 2);
-          heapHeld = t.inProcess() != null ? HeapMeter.usedAfterGc() : -1;
-          rssHeld = target.cpuPid() != null ? rssBytes(target.cpuPid()) : -1;
-          ThroughputCommand.sleep(hold / 2);
-        } else {
-          ThroughputCommand.sleep(hold);
+        long holdEnd = System.nanoTime() + (long) (hold * 1e9);
+        // memory is read half-way, so that every link is confirmed and settled
+        ThroughputCommand.sleep(hold / 2);
+        if (t.inProcess() != null) {
+          heapHeld = HeapMeter.usedAfterGc();
+        }
+        if (target.cpuPid() != null) {
+          rssHeld = rssBytes(target.cpuPid());
+        }
+        // then the sample, spread over the population and paced over what is left of the hold
+        List<RelayConnection> probe = new ArrayList<>();
+        int sampled = Math.min(sample, links.size());
+        for (int k = 0; k < sampled; k++) {
+          probe.add(links.get((int) ((long) k * links.size() / sampled)));
+        }
+        long pingWindowNanos = Math.max(0, holdEnd - System.nanoTime());
+        long[] rtts = pingSample(probe, pingWindowNanos);
+        long left = holdEnd - System.nanoTime();
+        if (left > 0) {
+          Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
         }
         int alive = (int) links.stream().filter(c -> !c.isDisposed()).count();
-        List<RelayConnection> up = links.stream().filter(c -> !c.isDisposed()).toList();
-        int sampled = Math.min(sample, up.size());
-        int step = Math.max(1, up.size() / Math.max(1, sampled));
-        List<RelayConnection> probe = new ArrayList<>();
-        for (int i = 0; i < up.size() && probe.size() < sampled; i += step) {
-          probe.add(up.get(i));
-        }
-        Long responsive =
-            Flux.fromIterable(probe)
-                .flatMap(
-                    c -> c.ping().timeout(Duration.ofSeconds(5)).map(d -> 1L).onErrorReturn(0L), 64)
-                .reduce(0L, Long::sum)
-                .block(Duration.ofSeconds(30));
         int n = Math.max(1, links.size());
         return new Result(
             clients,
             links.size(),
             alive,
             probe.size(),
-            responsive == null ? 0 : responsive.intValue(),
+            rtts.length,
+            percentileMs(rtts, 50),
+            percentileMs(rtts, 99),
+            percentileMs(rtts, 100),
             connectSeconds,
             heapBefore >= 0 && heapHeld >= 0 ? (heapHeld - heapBefore) / n : -1,
             rssBefore >= 0 && rssHeld >= 0 ? (rssHeld - rssBefore) / n : -1);
@@ -216,6 +251,47 @@ final class IdleCommand implements Callable<Integer> {
         }
       }
     }
+  }
+
+  /**
+   * Pings each link of {@code probe} once, the pings spread evenly over {@code windowNanos} (at
+   * most 64 outstanding), and returns the sorted round trips, in nanoseconds, of the pongs that
+   * came back within --ping-timeout. Bounded by the window plus the timeout.
+   */
+  private long[] pingSample(List<RelayConnection> probe, long windowNanos) {
+    if (probe.isEmpty()) {
+      return new long[0];
+    }
+    Duration timeout = Duration.ofMillis((long) (pingTimeout * 1000));
+    long spacing = windowNanos / probe.size();
+    Flux<RelayConnection> paced =
+        spacing >= 1_000_000
+            ? Flux.fromIterable(probe).delayElements(Duration.ofNanos(spacing))
+            : Flux.fromIterable(probe);
+    List<Long> answered =
+        paced
+            .flatMap(
+                c ->
+                    c.ping()
+                        .timeout(timeout)
+                        .map(Duration::toNanos)
+                        .onErrorResume(e -> Mono.empty()),
+                64)
+            .collectList()
+            .block(Duration.ofNanos(windowNanos).plus(timeout).plusSeconds(30));
+    long[] r =
+        answered == null ? new long[0] : answered.stream().mapToLong(Long::longValue).toArray();
+    java.util.Arrays.sort(r);
+    return r;
+  }
+
+  /** Nearest-rank percentile of sorted nanosecond values, in ms; 0 when there are none. */
+  static double percentileMs(long[] sorted, double p) {
+    if (sorted.length == 0) {
+      return 0;
+    }
+    int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+    return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] / 1e6;
   }
 
   /** VmRSS of a process in bytes, or -1 if /proc cannot tell. */

@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
       "Our RelayServer (UDP bridge off, default limits but --max-per-ip) listens on a loopback"
           + " address until SIGTERM/SIGINT or --max-seconds, and prints 'RELAY HOST:PORT:KEY'"
           + " once it listens. Each time the relay has had no clients for 1 s it prints 'STATS"
-          + " data_in=.. data_out=.. data_dropped=.. accepted=..' (totals so far).",
+          + " data_in=.. data_out=.. data_dropped=.. accepted=.. killed_ping_timeout=..' (totals so far; the last counts"
+          + " clients the relay's keepalive killed for not answering its ping in time).",
       "",
       "With --heap-report it reads the confirmed-client count every 250 ms. When the count has"
           + " been 0 for 1 s it reads the heap used after System.gc() (MemoryMXBean, least of"
@@ -133,11 +134,12 @@ final class ServeCommand implements Callable<Integer> {
     MeterRegistry m = relay.metrics();
     return String.format(
         Locale.ROOT,
-        "STATS data_in=%.0f data_out=%.0f data_dropped=%.0f accepted=%d",
+        "STATS data_in=%.0f data_out=%.0f data_dropped=%.0f accepted=%d killed_ping_timeout=%.0f",
         count(m, "tox.relay.packets", "kind", "data", "direction", "in"),
         count(m, "tox.relay.packets", "kind", "data", "direction", "out"),
         count(m, "tox.relay.drops", "kind", "data"),
-        relay.acceptedConnections());
+        relay.acceptedConnections(),
+        count(m, "tox.relay.kills", "reason", "ping_timeout"));
   }
 
   private static double count(MeterRegistry m, String name, String... tags) {

@@ -91,6 +91,8 @@ class RelayLoadSmokeTest {
     Map<String, String> m = r.result();
     assertThat(m.get("alive")).isEqualTo("100");
     assertThat(m.get("responsive")).isEqualTo("20");
+    assertThat(m.get("lost")).isEqualTo("0");
+    assertThat(Double.parseDouble(m.get("ping_p99_ms"))).isPositive();
     assertThat(Long.parseLong(m.get("heap_per_client_bytes"))).isPositive();
   }
 
