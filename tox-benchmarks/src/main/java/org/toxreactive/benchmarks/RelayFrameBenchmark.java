@@ -12,22 +12,56 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.toxreactive.core.Bytes;
+import org.toxreactive.core.KeyPair;
+import org.toxreactive.transport.tcp.ClientHandshake;
+import org.toxreactive.transport.tcp.SecureSession;
+import org.toxreactive.transport.tcp.ServerHandshake;
 import org.toxreactive.transport.tcp.packet.Data;
 import org.toxreactive.transport.tcp.packet.RelayPacket;
 
-/** Relay packet codec on the hot path: a 1401-byte relayed net_crypto data packet. */
+/**
+ * Relay packet codec on the hot path: a 1401-byte relayed net_crypto data packet, decoded and
+ * encoded, and as a whole frame: encoded, sealed into a pooled frame by one end of a link and
+ * opened by the other ({@link SecureSession#sealFrame} / {@link SecureSession#openFrame}).
+ */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class RelayFrameBenchmark {
   private Data packet;
   private ByteBuf encoded;
+  private SecureSession client;
+  private SecureSession relay;
 
   @Setup
   public void setup() {
     packet = new Data(16, Bytes.of(new byte[1400]));
     encoded = PooledByteBufAllocator.DEFAULT.heapBuffer(packet.encodedLength());
     packet.encode(encoded);
+    KeyPair relayKeys = KeyPair.generate();
+    ClientHandshake hs = new ClientHandshake(KeyPair.generate(), relayKeys.publicKey());
+    ByteBuf hello = PooledByteBufAllocator.DEFAULT.heapBuffer();
+    ByteBuf response = PooledByteBufAllocator.DEFAULT.heapBuffer();
+    try {
+      hs.writeHello(hello);
+      relay = ServerHandshake.accept(relayKeys, hello, response).session();
+      client = hs.readResponse(response);
+    } finally {
+      hello.release();
+      response.release();
+    }
+  }
+
+  /** One relayed frame: sealed by the sender's link, opened by the relay (two boxes). */
+  @Benchmark
+  public int sealFrame() {
+    ByteBuf frame = client.sealFrame(packet, PooledByteBufAllocator.DEFAULT);
+    try {
+      frame.skipBytes(2);
+      return relay.openFrame(frame).readableBytes();
+    } finally {
+      frame.release();
+    }
   }
 
   @TearDown
