@@ -158,6 +158,11 @@ final class Congestion {
     return inFlight < (int) window && tokens >= 1;
   }
 
+  /** Whether a repair may go out now: paced, but not bounded by the window. */
+  boolean mayResend() {
+    return tokens >= 1;
+  }
+
   void spent() {
     tokens -= 1;
   }

@@ -211,14 +211,18 @@ final class SendBuffer {
   /**
    * Sends queued packets while congestion control allows. Repairs go first and bypass the window:
    * the window may be full of packets the peer already holds behind the very hole this one fills
-   * (c-toxcore keeps a separate budget for them too).
+   * (c-toxcore keeps a separate budget for them too). They are paced like new packets, though: a
+   * request reporting hundreds of holes sent as one burst on top of a full window overflowed the
+   * receiver's socket buffer again and lost the repairs with it.
    */
   void pump(long now, Out out) {
     cc.refill(now);
     while (!toSend.isEmpty()) {
       int n = toSend.peekFirst();
       Outgoing o = ring.get(n);
-      if (o != null && o.sentAt == 0 && !o.retransmitted && !cc.maySend(inFlight)) {
+      if (o != null
+          && o.sentAt == 0
+          && (o.retransmitted ? !cc.mayResend() : !cc.maySend(inFlight))) {
         break;
       }
       toSend.pollFirst();
@@ -232,9 +236,9 @@ final class SendBuffer {
       if (o.retransmitted) {
         retransmissions++;
       } else {
-        cc.spent();
         sentNew++;
       }
+      cc.spent();
       o.sentAt = now == 0 ? 1 : now;
       if (inFlight == 0) {
         lastProgressAt = now; // a new flight: the stall clock starts now
