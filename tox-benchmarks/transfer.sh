@@ -3,14 +3,24 @@
 # and through one TCP relay. Prints
 #   FIGURE name=transfer_udp ours=<MB/s> reference=<MB/s> unit=MB/s ratio=<ours/reference>
 #   FIGURE name=transfer_relay ours=<MB/s> reference=<MB/s> unit=MB/s ratio=<ours/reference>
+#   FIGURE name=rtt_udp ours=<p50 ms> reference=<p50 ms> unit=ms ratio=<ours/reference>
+#   FIGURE name=rtt_relay ours=<p50 ms> reference=<p50 ms> unit=ms ratio=<ours/reference>
+#   FIGURE name=relayed_runs_ok ours=<runs that finished> reference=NA unit=runs ratio=NA
 # MB/s are 10^6 payload bytes per second, averaged from the start of the transfer to its last byte
 # (both sides start slow). Ours: org.toxreactive.benchmarks.load.TransferLoad (two nodes in one JVM;
 # relayed through our relay in that JVM). Reference: c/tox_transfer.c, two Tox instances in one
 # process (relayed: TCP-only, through one tox-bootstrapd started here). NOTE lines (stderr) give
-# every run's RESULT, our peak one-second rate and (not with --quick) ours through tox-bootstrapd.
+# every run's RESULT, our peak one-second rate and (not with --quick) ours through tox-bootstrapd
+# (transfer and round trips).
+# rtt_*: a small message's round trip, one at a time, after warm-up rounds (TransferLoad --rtt: a
+# lossless id-161 message echoed by the receiver; tox_transfer --rtt: a friend message echoed from
+# B's friend_message callback, both instances iterated in one loop that sleeps per
+# tox_iteration_interval); a NOTE gives both p99s. relayed_runs_ok: of 20 consecutive relayed
+# transfers of ours (3 with --quick), 20 MB each through our relay in-process, how many finished
+# within 40 s (a NOTE lists each run's MB/s or FAIL).
 #
 #   tox-benchmarks/transfer.sh [--quick] [--mb N] [--no-relay]
-#     --quick     50 MB, one attempt each (under 2 minutes)
+#     --quick     50 MB, one attempt each, fewer c-toxcore round trips, 3 relayed runs (~2 minutes)
 #     --mb N      MB per transfer (default 200)
 #     --no-relay  UDP only
 #
@@ -28,7 +38,7 @@ while [ $# -gt 0 ]; do
     --quick) quick=1; mb=50 ;;
     --mb) mb="$2"; shift ;;
     --no-relay) relay=0 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
   shift
@@ -37,6 +47,17 @@ done
 timeout_s=$(( 60 + mb / 2 ))
 attempts=2
 [ "$quick" = 1 ] && attempts=1
+# round trips: ours are sub-millisecond once the JIT has compiled the path (1,000 warm-up rounds
+# take a few seconds); c-toxcore's take 50-100 ms each, after ~10 s to connect
+rtt_ours_n=500
+rtt_ours_warm=1000
+rtt_ref_n=200
+rtt_ref_warm=5
+relayed_runs=20
+if [ "$quick" = 1 ]; then
+  rtt_ref_n=40
+  relayed_runs=3
+fi
 
 jar="$root/tox-benchmarks/target/tox-benchmarks.jar"
 cbin="$root/tox-benchmarks/target/tox_transfer"
@@ -79,9 +100,10 @@ if [ ! -x "$cbin" ] || [ "$here/c/tox_transfer.c" -nt "$cbin" ]; then
 fi
 
 field() { sed -n "s/.*\\b$2=\\([^ ]*\\).*/\\1/p" "$1" | tail -1; }
+# ratio A B [FORMAT]: A / B, "%.2f" unless told (round trips: "%.3g", ours are ~1/200 of theirs)
 ratio() {
   if [[ "$1" =~ ^[0-9.]+$ && "$2" =~ ^[0-9.]+$ ]]; then
-    awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "NA" }'
+    awk -v a="$1" -v b="$2" -v f="${3:-%.2f}" 'BEGIN { if (b > 0) printf f, a / b; else print "NA" }'
   else
     echo NA
   fi
@@ -121,11 +143,74 @@ figure() {
   echo "FIGURE name=$1 ours=$2 reference=$3 unit=MB/s ratio=$(ratio "$2" "$3")"
 }
 
+rtt_figure_line() {
+  echo "FIGURE name=$1 ours=$2 reference=$3 unit=ms ratio=$(ratio "$2" "$3" "%.3g")"
+}
+
+# Round trips (--rtt): sets $p50 and $p99 (or FAIL) and prints a NOTE on stderr. $rtt_n and
+# $rtt_warm override the round-trip counts for one call.
+rtt_ours() {
+  local name="$1"; shift
+  local out="$work/ours-rtt-$name"
+  p50=FAIL; p99=FAIL
+  if run "$out" java -XX:+UseParallelGC -cp "$jar" org.toxreactive.benchmarks.load.TransferLoad \
+      --rtt "${rtt_n:-$rtt_ours_n}" --rtt-warm-up "${rtt_warm:-$rtt_ours_warm}" --timeout 60 "$@"; then
+    echo "NOTE run=ours_rtt_$name $(grep CONNECTED "$out") $(grep '^RTT' "$out")" >&2
+    p50="$(field "$out" p50_ms)"; p99="$(field "$out" p99_ms)"
+  else
+    echo "NOTE run=ours_rtt_$name $(grep -h 'FAIL' "$out" "$out.err" | head -1)" >&2
+  fi
+}
+
+rtt_reference() {
+  local name="$1"; shift
+  local out="$work/ref-rtt-$name"
+  p50=FAIL; p99=FAIL
+  if run "$out" "$cbin" --rtt "$rtt_ref_n" --rtt-warm-up "$rtt_ref_warm" \
+      --timeout $(( 40 + rtt_ref_n / 4 )) "$@"; then
+    echo "NOTE run=ref_rtt_$name $(grep CONNECTED "$out") $(grep '^RTT' "$out")" >&2
+    p50="$(field "$out" p50_ms)"; p99="$(field "$out" p99_ms)"
+  else
+    echo "NOTE run=ref_rtt_$name $(grep -h 'FAIL' "$out" "$out.err" | head -1)" >&2
+  fi
+}
+
+# FIGURE rtt_<name> from both sides' p50, NOTE with both p99s
+rtt_figure() {
+  local name="$1"
+  shift
+  local ours_p50="$p50" ours_p99="$p99"
+  rtt_reference "$name" "$@"
+  rtt_figure_line "rtt_$name" "$ours_p50" "$p50"
+  echo "NOTE figure=rtt_$name ours_p99_ms=$ours_p99 reference_p99_ms=$p99" >&2
+}
+
+# $relayed_runs consecutive relayed transfers of ours (20 MB each, 40 s each at most), each in its
+# own JVM through our relay in that JVM: a stall is a run that does not finish.
+relayed_runs_figure() {
+  local i ok=0 rates="" out
+  for i in $(seq 1 "$relayed_runs"); do
+    out="$work/ours-runs-$i"
+    if run "$out" java -XX:+UseParallelGC -cp "$jar" org.toxreactive.benchmarks.load.TransferLoad \
+        --mb 20 --timeout 40 --relayed; then
+      ok=$(( ok + 1 ))
+      rates="$rates${rates:+,}$(field "$out" mbps)"
+    else
+      rates="$rates${rates:+,}FAIL"
+      echo "NOTE run=ours_relayed_run_$i $(grep -h 'FAIL' "$out" "$out.err" | head -1)" >&2
+    fi
+  done
+  echo "FIGURE name=relayed_runs_ok ours=$ok reference=NA unit=runs ratio=NA"
+  echo "NOTE figure=relayed_runs_ok runs=$relayed_runs ok=$ok mb_each=20 mbps=$rates" >&2
+}
+
 ours udp
 udp_ours="$val"
 reference udp
 udp_ref="$val"
 figure transfer_udp "$udp_ours" "$udp_ref"
+rtt_ours udp
+rtt_figure udp
 
 if [ "$relay" = 1 ]; then
   # one tox-bootstrapd (PROTOCOL.md 11.1-11.3): its TCP relay for both, its DHT for their onion.
@@ -173,6 +258,9 @@ EOF
   if [ -z "$key" ]; then
     ours relay --relayed
     figure transfer_relay "$val" FAIL
+    rtt_ours relay --relayed
+    rtt_figure_line rtt_relay "$p50" FAIL
+    relayed_runs_figure
     exit 1
   fi
   ours relay --relayed
@@ -183,4 +271,11 @@ EOF
     ours bootstrapd --relayed --relay "127.0.0.1:$tcp_port:$key"
   fi
   figure transfer_relay "$relay_ours" "$relay_ref"
+  if [ "$quick" = 0 ]; then
+    # a NOTE only; ~60 ms per round through a relay that polls every 30 ms: fewer rounds
+    rtt_n=100 rtt_warm=20 rtt_ours bootstrapd --relayed --relay "127.0.0.1:$tcp_port:$key"
+  fi
+  rtt_ours relay --relayed
+  rtt_figure relay --relay "127.0.0.1:$tcp_port:$key" --bootstrap "127.0.0.1:$udp_port:$key"
+  relayed_runs_figure
 fi

@@ -10,9 +10,15 @@
  *                          repeatable). Without --relay both use UDP on 127.0.0.1 and bootstrap to
  *                          each other.
  *   --verbose              progress on stderr once a second
+ *   --rtt N                round trips instead of a file: A sends a friend message (NORMAL, its
+ *                          sequence number as text), B's friend_message callback echoes it, A
+ *                          times it with CLOCK_MONOTONIC, one at a time; N recorded rounds
+ *   --rtt-warm-up W        unrecorded rounds before them (default 20)
  *
  * stdout: CONNECTED kind=<UDP|TCP> seconds=<since start>, then
  *   RESULT bytes=<n> seconds=<from tox_file_send to the last chunk> mbps=<10^6 bytes/s>
+ * or, with --rtt,
+ *   RTT count=N p50_ms=.. p99_ms=.. max_ms=.. mean_ms=..   (nearest-rank percentiles)
  * Exit status 0 on success; 1 on timeout or a cancelled transfer (FAIL reason=... on stdout);
  * 2 on setup errors.
  *
@@ -40,6 +46,12 @@ static int done, cancelled;
 static double send_started, finished_at;
 static Tox_Connection a_friend = TOX_CONNECTION_NONE, b_friend = TOX_CONNECTION_NONE;
 static uint8_t chunk_data[TOX_MAX_CUSTOM_PACKET_SIZE * 2];
+
+/* --rtt: round trip number rtt_next is in flight while rtt_waiting, sent at rtt_sent_at */
+static long rtt_total, rtt_warm = 20, rtt_next, rtt_bad;
+static int rtt_waiting;
+static double rtt_sent_at;
+static double *rtt_samples;
 
 /* chunk requests that tox_file_send_chunk refused (send queue full): retried every iteration */
 static struct {
@@ -187,6 +199,57 @@ static void on_recv_control(Tox *tox, uint32_t friend_number, uint32_t file_numb
     }
 }
 
+/* B: echo every message back on its own friend connection */
+static void on_message_b(Tox *tox, uint32_t friend_number, Tox_Message_Type type, const uint8_t *message,
+                         size_t length, void *user_data)
+{
+    Tox_Err_Friend_Send_Message err;
+    tox_friend_send_message(tox, friend_number, type, message, length, &err);
+    if (err != TOX_ERR_FRIEND_SEND_MESSAGE_OK) {
+        fprintf(stderr, "tox_transfer: echo failed: %d\n", err);
+        rtt_bad++;
+    }
+}
+
+/* A: the echo of the round trip in flight */
+static void on_message_a(Tox *tox, uint32_t friend_number, Tox_Message_Type type, const uint8_t *message,
+                         size_t length, void *user_data)
+{
+    double now = now_s();
+    char text[32];
+    if (length >= sizeof text) {
+        rtt_bad++;
+        return;
+    }
+    memcpy(text, message, length);
+    text[length] = '\0';
+    if (!rtt_waiting || strtol(text, NULL, 10) != rtt_next) {
+        rtt_bad++;
+        return;
+    }
+    if (rtt_next >= rtt_warm) {
+        rtt_samples[rtt_next - rtt_warm] = now - rtt_sent_at;
+    }
+    rtt_next++;
+    rtt_waiting = 0;
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* nearest rank */
+static double percentile(const double *sorted, long n, double p)
+{
+    long rank = (long)(p / 100.0 * n + 0.999999);
+    if (rank < 1) {
+        rank = 1;
+    }
+    return sorted[(rank > n ? n : rank) - 1];
+}
+
 static Tox *new_tox(int udp)
 {
     struct Tox_Options *opts = tox_options_new(NULL);
@@ -235,6 +298,12 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--relay")) {
             parse_node(v, &relay);
             have_relay = 1;
+        } else if (!strcmp(a, "--rtt")) {
+            rtt_total = strtol(v, NULL, 10);
+            if (rtt_total < 1 || rtt_total > 1000000) { die("bad --rtt", v); }
+        } else if (!strcmp(a, "--rtt-warm-up")) {
+            rtt_warm = strtol(v, NULL, 10);
+            if (rtt_warm < 0 || rtt_warm > 1000000) { die("bad --rtt-warm-up", v); }
         } else if (!strcmp(a, "--bootstrap")) {
             if (n_nodes == MAX_NODES) { die("too many --bootstrap", v); }
             parse_node(v, &nodes[n_nodes++]);
@@ -243,6 +312,10 @@ int main(int argc, char **argv)
         }
     }
     file_size = (uint64_t)mb * 1000000ULL;
+    if (rtt_total > 0) {
+        rtt_samples = calloc((size_t)rtt_total, sizeof *rtt_samples);
+        if (!rtt_samples) { die("out of memory", NULL); }
+    }
     for (size_t i = 0; i < sizeof chunk_data; i++) {
         chunk_data[i] = (uint8_t)(i * 7 + 3);
     }
@@ -290,6 +363,8 @@ int main(int argc, char **argv)
     tox_callback_file_recv(b, on_file_recv);
     tox_callback_file_recv_chunk(b, on_recv_chunk);
     tox_callback_file_recv_control(b, on_recv_control);
+    tox_callback_friend_message(a, on_message_a);
+    tox_callback_friend_message(b, on_message_b);
 
     int sending = 0;
     double last_report = start;
@@ -297,6 +372,12 @@ int main(int argc, char **argv)
     while (!done) {
         double now = now_s();
         if (now - start > timeout) {
+            if (rtt_total > 0) {
+                printf("FAIL reason=timeout after %ld s: %s, %ld of %ld round trips (friend connection A:%s B:%s)\n",
+                       timeout, sending ? "round trips incomplete" : "friends never connected", rtt_next,
+                       rtt_warm + rtt_total, kind(a_friend), kind(b_friend));
+                return 1;
+            }
             printf("FAIL reason=timeout after %ld s: %s, %llu of %llu bytes received\n", timeout,
                    sending ? "transfer incomplete" : "friends never connected", (unsigned long long)received,
                    (unsigned long long)file_size);
@@ -307,7 +388,33 @@ int main(int argc, char **argv)
                    (unsigned long long)received, kind(a_friend), kind(b_friend));
             return 1;
         }
-        if (!sending && a_friend != TOX_CONNECTION_NONE && b_friend != TOX_CONNECTION_NONE) {
+        if (rtt_bad > 0) {
+            printf("FAIL reason=round trip %ld: %ld unexpected or failed messages\n", rtt_next, rtt_bad);
+            return 1;
+        }
+        if (rtt_total > 0 && !sending && a_friend != TOX_CONNECTION_NONE && b_friend != TOX_CONNECTION_NONE) {
+            printf("CONNECTED kind=%s seconds=%.2f\n", kind(a_friend), now - start);
+            sending = 1;
+        }
+        if (rtt_total > 0 && sending && !rtt_waiting) {
+            if (rtt_next == rtt_warm + rtt_total) {
+                break;
+            }
+            char text[32];
+            int len = snprintf(text, sizeof text, "%ld", rtt_next);
+            Tox_Err_Friend_Send_Message err_msg;
+            rtt_sent_at = now_s();
+            tox_friend_send_message(a, 0, TOX_MESSAGE_TYPE_NORMAL, (const uint8_t *)text, (size_t)len, &err_msg);
+            if (err_msg == TOX_ERR_FRIEND_SEND_MESSAGE_OK) {
+                rtt_waiting = 1;
+            } else if (err_msg != TOX_ERR_FRIEND_SEND_MESSAGE_SENDQ &&
+                       err_msg != TOX_ERR_FRIEND_SEND_MESSAGE_FRIEND_NOT_CONNECTED) {
+                char code[16];
+                snprintf(code, sizeof code, "%d", err_msg);
+                die("tox_friend_send_message failed", code);
+            } /* else: retried next iteration */
+        }
+        if (rtt_total == 0 && !sending && a_friend != TOX_CONNECTION_NONE && b_friend != TOX_CONNECTION_NONE) {
             printf("CONNECTED kind=%s seconds=%.2f\n", kind(a_friend), now - start);
             Tox_Err_File_Send err_send;
             const uint8_t name[] = "tox_transfer.bin";
@@ -332,6 +439,20 @@ int main(int argc, char **argv)
         tox_iterate(b, NULL);
         uint32_t ia = tox_iteration_interval(a), ib = tox_iteration_interval(b);
         sleep_ms(ia < ib ? ia : ib);
+    }
+    if (rtt_total > 0) {
+        double sum = 0;
+        for (long i = 0; i < rtt_total; i++) {
+            sum += rtt_samples[i];
+        }
+        qsort(rtt_samples, (size_t)rtt_total, sizeof *rtt_samples, cmp_double);
+        printf("RTT count=%ld p50_ms=%.3f p99_ms=%.3f max_ms=%.3f mean_ms=%.3f\n", rtt_total,
+               percentile(rtt_samples, rtt_total, 50) * 1e3, percentile(rtt_samples, rtt_total, 99) * 1e3,
+               rtt_samples[rtt_total - 1] * 1e3, sum / rtt_total * 1e3);
+        free(rtt_samples);
+        tox_kill(a);
+        tox_kill(b);
+        return 0;
     }
     double seconds = finished_at - send_started;
     printf("RESULT bytes=%llu seconds=%.3f mbps=%.2f\n", (unsigned long long)received, seconds,

@@ -3,11 +3,14 @@ package org.toxreactive.benchmarks.load;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.transport.PacketTransport;
@@ -26,6 +29,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -39,9 +43,16 @@ import reactor.core.scheduler.Schedulers;
  * CryptoConnection#lossless()}; exits 1 with {@code FAIL reason=...} on a timeout or an
  * out-of-order message.
  *
+ * <p>With {@code --rtt N} it measures message round trips instead: the sender sends one lossless
+ * message of id 161 holding an 8-byte sequence number, the receiver echoes it on its own
+ * connection, the sender times it with {@link System#nanoTime()} (stamped when the echo is
+ * delivered), one at a time, {@code --rtt-warm-up} unrecorded rounds and then N recorded ones;
+ * prints {@code RTT count=N p50_ms=... p99_ms=... max_ms=... mean_ms=...} (HdrHistogram).
+ *
  * <pre>
  * java -cp tox-benchmarks/target/tox-benchmarks.jar org.toxreactive.benchmarks.load.TransferLoad \
  *   --mb 200 [--relayed [--relay HOST:PORT:KEY]]
+ * java ... TransferLoad --rtt 200 [--rtt-warm-up 20] [--warm-up-mb 20] [--relayed ...]
  * </pre>
  */
 @Command(
@@ -50,6 +61,8 @@ import reactor.core.scheduler.Schedulers;
     description = "Lossless net_crypto transfer between two nodes in this JVM.")
 public final class TransferLoad implements Callable<Integer> {
   private static final int ID = 160;
+  private static final int RTT_ID = 161;
+  private static final long HIGHEST_NANOS = TimeUnit.SECONDS.toNanos(60);
 
   @Option(names = "--mb", defaultValue = "50", description = "MB (10^6 bytes) to send.")
   long mb;
@@ -83,7 +96,30 @@ public final class TransferLoad implements Callable<Integer> {
               + " long-running process. 0: measure a cold start.")
   long warmUpMb;
 
-  private PrintStream out = System.out;
+  @Option(
+      names = "--rtt",
+      defaultValue = "0",
+      description =
+          "Measure N message round trips (id 161, 8-byte sequence, echoed by the receiver, one at"
+              + " a time) instead of a transfer. 0: transfer mode.")
+  int rtt;
+
+  @Option(
+      names = "--rtt-warm-up",
+      defaultValue = "20",
+      description = "Unrecorded round trips before the --rtt ones (JIT warm-up).")
+  int rttWarmUp;
+
+  private PrintStream out;
+
+  public TransferLoad() {
+    this(System.out);
+  }
+
+  /** Output to {@code out} instead of {@link System#out} (tests). */
+  TransferLoad(PrintStream out) {
+    this.out = out;
+  }
 
   public static void main(String[] args) {
     int code = new CommandLine(new TransferLoad()).execute(args);
@@ -92,8 +128,10 @@ public final class TransferLoad implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (size < 4 || size > 1372 || mb < 1 || warmUpMb < 0) {
-      out.println("FAIL reason=--size must be 4..1372, --mb >= 1, --warm-up-mb >= 0");
+    if (size < 4 || size > 1372 || mb < 1 || warmUpMb < 0 || rtt < 0 || rttWarmUp < 0) {
+      out.println(
+          "FAIL reason=--size must be 4..1372, --mb >= 1, --warm-up-mb, --rtt and --rtt-warm-up"
+              + " >= 0");
       return 2;
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeout);
@@ -104,7 +142,7 @@ public final class TransferLoad implements Callable<Integer> {
       verbose = false;
       int rc;
       try {
-        rc = run(warmUpMb, deadline);
+        rc = run(warmUpMb, 0, deadline);
       } finally {
         out = real;
         verbose = wasVerbose;
@@ -115,10 +153,11 @@ public final class TransferLoad implements Callable<Integer> {
       }
       out.printf("WARMUP mb=%d%n", warmUpMb);
     }
-    return run(mb, deadline);
+    return run(mb, rtt, deadline);
   }
 
-  private int run(long mb, long deadline) throws Exception {
+  /** One connection between two new nodes; then a transfer of {@code mb} MB or {@code rtt} RTTs. */
+  private int run(long mb, int rtt, long deadline) throws Exception {
     long start = System.nanoTime();
     RunningRelay ourRelay = null;
     PacketTransport ta;
@@ -175,7 +214,10 @@ public final class TransferLoad implements Callable<Integer> {
       CryptoConnection receiver =
           accepted.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       out.printf("CONNECTED seconds=%.2f%n", (System.nanoTime() - start) / 1e9);
-      int rc = transfer(sender, receiver, mb, deadline);
+      int rc =
+          rtt > 0
+              ? roundTrips(sender, receiver, rtt, deadline)
+              : transfer(sender, receiver, mb, deadline);
       out.println(
           "DIAG decrypt_failures_a="
               + a.decryptFailures()
@@ -311,5 +353,105 @@ public final class TransferLoad implements Callable<Integer> {
         "RESULT bytes=%d seconds=%.3f mbps=%.2f peak_mbps=%.2f first_second_mbps=%.2f%n",
         bytes, seconds, mbps, Math.max(peak, mbps), firstSecond < 0 ? mbps : firstSecond);
     return 0;
+  }
+
+  /**
+   * {@code rttWarmUp + n} round trips, one at a time: an id-161 message with an 8-byte sequence
+   * number from {@code sender}, echoed by {@code receiver} on its side of the connection, timed
+   * from just before it is handed to the sender's send stream to the sender's delivery of the echo.
+   */
+  private int roundTrips(CryptoConnection sender, CryptoConnection receiver, int n, long deadline)
+      throws InterruptedException {
+    // one long-lived send per side (a connection takes one send at a time)
+    Sinks.Many<Message> toSend = Sinks.many().unicast().onBackpressureBuffer();
+    Sinks.Many<Message> echoes = Sinks.many().unicast().onBackpressureBuffer();
+    AtomicLong errors = new AtomicLong();
+    receiver
+        .lossless()
+        .subscribe(
+            m -> {
+              // on the receiver's scheduler only: one emitter
+              if (m.id() != RTT_ID || echoes.tryEmitNext(m).isFailure()) {
+                errors.incrementAndGet();
+              }
+            },
+            e -> {});
+    receiver.send(echoes.asFlux()).subscribe(v -> {}, e -> {});
+    BlockingQueue<long[]> arrivals = new ArrayBlockingQueue<>(16);
+    sender
+        .lossless()
+        .subscribe(
+            m -> {
+              long now = System.nanoTime();
+              Bytes p = m.payload();
+              if (m.id() != RTT_ID
+                  || p.length() != 8
+                  || !arrivals.offer(new long[] {seq(p), now})) {
+                errors.incrementAndGet();
+              }
+            },
+            e -> {});
+    sender.send(toSend.asFlux()).subscribe(v -> {}, e -> {});
+    CompletableFuture<Void> closed = sender.onClose().toFuture();
+    Histogram h = new Histogram(HIGHEST_NANOS, 3);
+    int total = rttWarmUp + n;
+    for (int i = 0; i < total; i++) {
+      byte[] payload = new byte[8];
+      for (int k = 0; k < 8; k++) {
+        payload[k] = (byte) ((long) i >>> (56 - 8 * k));
+      }
+      long sentAt = System.nanoTime();
+      if (toSend.tryEmitNext(Message.of(RTT_ID, Bytes.of(payload))).isFailure()) {
+        out.println("FAIL reason=could not queue round trip " + i);
+        return 1;
+      }
+      long[] arrival = null;
+      while (arrival == null) {
+        arrival = arrivals.poll(250, TimeUnit.MILLISECONDS);
+        if (arrival != null) {
+          break;
+        }
+        long now = System.nanoTime();
+        if (closed.isDone()) {
+          out.printf(
+              "FAIL reason=connection closed: %d of %d round trips; sender %s%n", i, total, sender);
+          return 1;
+        }
+        if (now > deadline) {
+          out.printf(
+              "FAIL reason=timeout: %d of %d round trips, round trip %d waited %.1f s; sender %s%n",
+              i, total, i, (now - sentAt) / 1e9, sender);
+          return 1;
+        }
+      }
+      if (arrival[0] != i || errors.get() > 0) {
+        out.printf(
+            "FAIL reason=round trip %d: echo of %d, %d unexpected messages%n",
+            i, arrival[0], errors.get());
+        return 1;
+      }
+      if (i >= rttWarmUp) {
+        h.recordValue(Math.min(HIGHEST_NANOS, Math.max(1, arrival[1] - sentAt)));
+      }
+    }
+    toSend.tryEmitComplete();
+    echoes.tryEmitComplete();
+    double ms = 1e6;
+    out.printf(
+        "RTT count=%d p50_ms=%.3f p99_ms=%.3f max_ms=%.3f mean_ms=%.3f%n",
+        h.getTotalCount(),
+        h.getValueAtPercentile(50) / ms,
+        h.getValueAtPercentile(99) / ms,
+        h.getMaxValue() / ms,
+        h.getMean() / ms);
+    return 0;
+  }
+
+  private static long seq(Bytes p) {
+    long v = 0;
+    for (int k = 0; k < 8; k++) {
+      v = (v << 8) | p.getUnsigned(k);
+    }
+    return v;
   }
 }
