@@ -34,10 +34,11 @@ det() { grep -h '^\(DETAIL\|NOTE\) ' "$work/compare.out" "$work/transfer.err" "$
   sed -n "s/.*$1.*/\1/p" | head -1; }
 # a JMH score or B/op: benchmark regex, column (score|alloc)
 jmh() {
+  local score='{ for (i = 2; i <= NF; i++) if ($i == "±") { print $(i - 1); exit } print $(NF - 1) }'
   if [ "$2" = alloc ]; then
-    grep -E "^$1:gc.alloc.rate.norm " "$work/jmh.txt" 2>/dev/null | awk '{print $(NF-3)}' | head -1
+    grep -E "^$1:gc.alloc.rate.norm " "$work/jmh.txt" 2>/dev/null | head -1 | awk "$score"
   else
-    grep -E "^$1 " "$work/jmh.txt" 2>/dev/null | awk '{print $(NF-3)}' | head -1
+    grep -E "^$1 " "$work/jmh.txt" 2>/dev/null | head -1 | awk "$score"
   fi
 }
 # met / not met: value, comparison (ge|lt), threshold
