@@ -63,10 +63,29 @@ class CongestionTest {
   }
 
   @Test
-  void slowStartIgnoresDelay() {
+  void aStandingQueueEndsSlowStartOnceTheWindowIsLarge() {
+    Congestion cc = new Congestion(1);
+    cc.rttSample(2);
+    for (int i = 0; i < 50; i++) {
+      cc.rttSample(100); // a 100 ms queue on a 2 ms path, while the window is still small
+    }
+    assertThat(cc.inSlowStart()).as("below DELAY_EXIT_WINDOW delay is ignored").isTrue();
+    ackWindow(cc);
+    ackWindow(cc);
+    assertThat(cc.window()).isEqualTo(Congestion.DELAY_EXIT_WINDOW);
+    cc.rttSample(100);
+    assertThat(cc.inSlowStart()).isFalse();
+    assertThat(cc.lossEvents()).isZero();
+    int w = cc.window();
+    ackWindow(cc);
+    assertThat(cc.window()).isBetween(w + 1, w + Congestion.MAX_STEP);
+  }
+
+  @Test
+  void slowStartIgnoresDelayWhileTheWindowIsSmall() {
     Congestion cc = new Congestion(1);
     for (int i = 0; i < 100; i++) {
-      cc.rttSample(5 + (i % 40)); // queueing delay is not a loss
+      cc.rttSample(5 + (i % 40)); // queueing delay below the window floor is not a reason
     }
     ackWindow(cc);
     ackWindow(cc);
