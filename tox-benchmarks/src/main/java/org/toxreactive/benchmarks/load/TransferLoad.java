@@ -330,8 +330,8 @@ public final class TransferLoad implements Callable<Integer> {
         }
         if (verbose) {
           System.err.printf(
-              "t=%.1f received=%.1f MB (%.2f MB/s)%n",
-              (now - started) / 1e9, c * (double) size / 1e6, rate);
+              "t=%.1f received=%.1f MB (%.2f MB/s) sender %s%n",
+              (now - started) / 1e9, c * (double) size / 1e6, rate, sender);
         }
         lastReport = now;
         lastCount = c;
