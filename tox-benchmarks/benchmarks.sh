@@ -34,7 +34,8 @@ det() { grep -h '^\(DETAIL\|NOTE\) ' "$work/compare.out" "$work/transfer.err" "$
   sed -n "s/.*$1.*/\1/p" | head -1; }
 # a JMH score or B/op: benchmark regex, column (score|alloc)
 jmh() {
-  local score='{ for (i = 2; i <= NF; i++) if ($i == "±") { print $(i - 1); exit } print $(NF - 1) }'
+  # JMH prints a score below 10^-4 as "≈ 10⁻⁵": that is 0 here
+  local score='{ for (i = 2; i <= NF; i++) { if ($i == "≈") { print 0; exit } if ($i == "±") { print $(i - 1); exit } } print $(NF - 1) }'
   if [ "$2" = alloc ]; then
     grep -E "^$1:gc.alloc.rate.norm " "$work/jmh.txt" 2>/dev/null | head -1 | awk "$score"
   else
@@ -77,7 +78,7 @@ table() {
   echo "| target | measured in this run | |"
   echo "|---|---|---|"
   tp_ratio=$(fig relay_throughput ratio "$work/compare.out")
-  row "relay forwarding throughput >= 5x tox-bootstrapd" "${tp_ratio:-?}x ($(fig relay_throughput ours "$work/compare.out") vs $(fig relay_throughput reference "$work/compare.out") MB/s)" "$tp_ratio" ge 5
+  row "relay forwarding throughput >= 5x tox-bootstrapd" "${tp_ratio:-?}x ($(fig relay_throughput ours "$work/compare.out") vs $(fig relay_throughput reference "$work/compare.out") MB/s; packets lost: ours $(det 'DETAIL throughput.* lost ours=\([0-9]*\)'), tox-bootstrapd $(det 'DETAIL throughput.* lost ours=[0-9]* reference=\([0-9]*\)'))" "$tp_ratio" ge 5
   half_p99=$(det 'latency_half_our_peak .* p99_ms=\([0-9.]*\)')
   row "added hop latency p99 < 1 ms at half our peak load" "p99 ${half_p99:-?} ms at $(det 'latency_half_our_peak rate=\([0-9]*\)') packets/s" "$half_p99" lt 1
   idle=$(fig idle_clients ours "$work/compare.out")
