@@ -50,17 +50,7 @@ final class HandshakesCommand implements Callable<Integer> {
       description = "Workers, i.e. handshakes in flight (default: ${DEFAULT-VALUE}).")
   int concurrency;
 
-  @Option(
-      names = "--seconds",
-      defaultValue = "10",
-      description = "Measured seconds (default: ${DEFAULT-VALUE}).")
-  double seconds;
-
-  @Option(
-      names = "--warmup",
-      defaultValue = "2",
-      description = "Seconds of load before measuring (default: ${DEFAULT-VALUE}).")
-  double warmup;
+  @Mixin MeasuredWindow measured;
 
   @Option(
       names = "--timeout",
@@ -102,7 +92,7 @@ final class HandshakesCommand implements Callable<Integer> {
   }
 
   Result run(PrintWriter out) throws InterruptedException {
-    if (concurrency < 1 || seconds <= 0 || warmup < 0) {
+    if (concurrency < 1 || !measured.valid()) {
       throw new IllegalArgumentException("need concurrency >= 1, seconds > 0");
     }
     // Each source address carries at most `concurrency / sources` live connections, and
@@ -118,10 +108,10 @@ final class HandshakesCommand implements Callable<Integer> {
       AtomicLong failed = new AtomicLong();
       AtomicInteger nextSource = new AtomicInteger();
       long start = System.nanoTime();
-      long measureFrom = start + (long) (warmup * 1e9);
-      long measureTo = measureFrom + (long) (seconds * 1e9);
+      long measureFrom = start + (long) (measured.warmup * 1e9);
+      long measureTo = measureFrom + (long) (measured.seconds * 1e9);
       long[] marks = new long[2];
-      long maxCycles = (long) ((warmup + seconds) * 200_000) + 1;
+      long maxCycles = (long) ((measured.warmup + measured.seconds) * 200_000) + 1;
       Duration cycleTimeout = Duration.ofMillis((long) (timeout * 1000));
       CountDownLatch workersDone = new CountDownLatch(1);
       Flux.range(0, concurrency)

@@ -51,17 +51,7 @@ final class LatencyCommand implements Callable<Integer> {
       description = "Packets per second in total, over all pairs (default: ${DEFAULT-VALUE}).")
   double rate;
 
-  @Option(
-      names = "--seconds",
-      defaultValue = "10",
-      description = "Measured seconds (default: ${DEFAULT-VALUE}).")
-  double seconds;
-
-  @Option(
-      names = "--warmup",
-      defaultValue = "2",
-      description = "Seconds at the same rate before measuring (default: ${DEFAULT-VALUE}).")
-  double warmup;
+  @Mixin MeasuredWindow measured;
 
   @Option(
       names = "--size",
@@ -122,7 +112,7 @@ final class LatencyCommand implements Callable<Integer> {
   }
 
   Result run(PrintWriter out) throws InterruptedException {
-    if (size < 16 || size > 2031 || pairs < 1 || rate <= 0 || seconds <= 0 || warmup < 0) {
+    if (size < 16 || size > 2031 || pairs < 1 || rate <= 0 || !measured.valid()) {
       throw new IllegalArgumentException("need 16 <= size <= 2031, pairs >= 1, rate > 0");
     }
     Recorder recorder = new Recorder(HIGHEST_NANOS, 3);
@@ -146,8 +136,8 @@ final class LatencyCommand implements Callable<Integer> {
                 }
               })) {
         LongAdder refused = new LongAdder();
-        long from = System.nanoTime() + (long) (warmup * 1e9);
-        long to = from + (long) (seconds * 1e9);
+        long from = System.nanoTime() + (long) (measured.warmup * 1e9);
+        long to = from + (long) (measured.seconds * 1e9);
         measureTo.set(to);
         measureFrom.set(from);
         long measuredSent = pace(p.pairs(), refused, from, to);

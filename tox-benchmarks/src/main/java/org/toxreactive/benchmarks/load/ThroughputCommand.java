@@ -49,17 +49,7 @@ final class ThroughputCommand implements Callable<Integer> {
   @Option(names = "--pairs", defaultValue = "8", description = "Link pairs (default: 8).")
   int pairs;
 
-  @Option(
-      names = "--seconds",
-      defaultValue = "10",
-      description = "Measured seconds (default: ${DEFAULT-VALUE}).")
-  double seconds;
-
-  @Option(
-      names = "--warmup",
-      defaultValue = "2",
-      description = "Seconds of load before measuring (default: ${DEFAULT-VALUE}).")
-  double warmup;
+  @Mixin MeasuredWindow measured;
 
   @Option(
       names = "--size",
@@ -137,7 +127,7 @@ final class ThroughputCommand implements Callable<Integer> {
   }
 
   Result run(PrintWriter out) throws InterruptedException {
-    if (size < 1 || size > 2031 || pairs < 1 || seconds <= 0 || warmup < 0) {
+    if (size < 1 || size > 2031 || pairs < 1 || !measured.valid()) {
       throw new IllegalArgumentException("need 1 <= size <= 2031, pairs >= 1, seconds > 0");
     }
     int w = window > 0 ? window : Math.max(1, Math.min(256, 48 * 1024 / (size + 18)));
@@ -159,9 +149,9 @@ final class ThroughputCommand implements Callable<Integer> {
                 }
               })) {
         Bytes payload = Bytes.of(new byte[size]);
-        long deadline = System.nanoTime() + (long) ((warmup + seconds + 5) * 1e9);
+        long deadline = System.nanoTime() + (long) ((measured.warmup + measured.seconds + 5) * 1e9);
         // A bound on the packet count too: far above what loopback can carry in that time.
-        long maxPackets = (long) ((warmup + seconds) * 2_000_000);
+        long maxPackets = (long) ((measured.warmup + measured.seconds) * 2_000_000);
         List<Sender> senders = new ArrayList<>();
         for (Pairs.Pair pair : p.pairs()) {
           senders.add(sender(pair.a(), pair.b(), payload, w, maxPackets));
@@ -170,12 +160,12 @@ final class ThroughputCommand implements Callable<Integer> {
           }
         }
         senders.forEach(Sender::start);
-        sleep(warmup);
+        sleep(measured.warmup);
         long cpu0 = ProcessCpu.nanos(target.cpuPid());
         long b0 = bytes.sum();
         long p0 = packets.sum();
         long t0 = System.nanoTime();
-        sleep(seconds);
+        sleep(measured.seconds);
         long b1 = bytes.sum();
         long p1 = packets.sum();
         long t1 = System.nanoTime();
