@@ -13,7 +13,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -42,15 +41,7 @@ class RelayLoadCTest {
 
   private record Run(int exitCode, String output) {
     Map<String, String> result() {
-      String line =
-          output
-              .lines()
-              .filter(l -> l.startsWith("RESULT "))
-              .reduce((a, b) -> b)
-              .orElseThrow(() -> new AssertionError("no RESULT line in:\n" + output));
-      return Arrays.stream(line.substring(7).split(" "))
-          .map(kv -> kv.split("=", 2))
-          .collect(Collectors.toMap(kv -> kv[0], kv -> kv[1]));
+      return ResultLine.parse(output);
     }
   }
 

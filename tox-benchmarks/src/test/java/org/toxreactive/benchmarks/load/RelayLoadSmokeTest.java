@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.util.Arrays;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
@@ -16,15 +14,7 @@ import picocli.CommandLine;
 class RelayLoadSmokeTest {
   private record Run(int exitCode, String output) {
     Map<String, String> result() {
-      String line =
-          output
-              .lines()
-              .filter(l -> l.startsWith("RESULT "))
-              .reduce((a, b) -> b)
-              .orElseThrow(() -> new AssertionError("no RESULT line in:\n" + output));
-      return Arrays.stream(line.substring(7).split(" "))
-          .map(kv -> kv.split("=", 2))
-          .collect(Collectors.toMap(kv -> kv[0], kv -> kv[1]));
+      return ResultLine.parse(output);
     }
   }
 
