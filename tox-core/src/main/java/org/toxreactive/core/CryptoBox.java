@@ -166,8 +166,12 @@ public final class CryptoBox {
         int o = out.arrayOffset() + out.writerIndex();
         xor(a, at + MAC_SIZE, len - MAC_SIZE, out.array(), o, 32);
         out.writerIndex(out.writerIndex() + len - MAC_SIZE);
-        return true;
+      } else { // verified already: only the plaintext goes through the scratch
+        byte[] s = scratch(len - MAC_SIZE);
+        xor(a, at + MAC_SIZE, len - MAC_SIZE, s, 0, 32);
+        out.writeBytes(s, 0, len - MAC_SIZE);
       }
+      return true;
     }
     byte[] s = scratch(len);
     box.getBytes(box.readerIndex(), s, 0, len);
