@@ -172,7 +172,15 @@ throughput and handshake load and of `TransferLoad`, aggregated by top frame.
   (`relay_cpu_us_per_packet`) and is bounded by its poll loop.
 - **Latency**: at light load our hop adds well under a millisecond (`latency_light`),
   tox-bootstrapd tens of ms (its 30 ms poll). At half our peak our p99 is queueing on two cores
-  shared with the generator.
+  shared with the generator: at 8,000 packets/s p99 is about 1.6 ms, at 16,000 about 4.5 ms.
+  - Tried and dropped: the router on one of the links' event loops instead of its own thread
+    (packets of links on that loop routed with no hand-off; with one worker, none ever crosses a
+    thread). One worker: relay CPU per packet 21 us instead of 23-25, but the peak fell to 48k
+    packets/s (67 MB/s) and p99 at 32k packets/s rose to 250 ms (one thread does all the crypto).
+    Two workers: 82 MB/s, p99 230 ms at 32k (the router's loop also seals for its own links and
+    falls behind). Four workers: the same as a separate router thread. Reactor Netty's
+    `ioWorkerCount` 1 or 2 with the separate router: p99 10-11 ms at 24k and 50-60 ms at 32k
+    packets/s, against 8-9 ms for the default (4).
 - **Handshakes**: X25519. A relay handshake is two X25519 agreements and one key generation;
   Bouncy Castle needs about 100-190 us per agreement here (`CryptoBoxBenchmark.beforenm`),
   libsodium about 30 us. About 70% of our relay's samples under handshake load are X25519:
@@ -188,12 +196,29 @@ throughput and handshake load and of `TransferLoad`, aggregated by top frame.
   reading a client (FIONREAD read into a `uint16_t`, PROTOCOL.md 11.9). Tried: 2 MiB UDP socket
   buffers (kept, as c-toxcore); one congestion reaction per smoothed RTT (kept: a slow-start
   overshoot used to be backed off four times in a row); a delay-based end of slow start
-  (HyStart; dropped: JIT and load noise ended slow start at windows of 40-80). A cold JVM
-  spends its first second compiling; `TransferLoad --warm-up-mb` measures a warm one.
+  (HyStart; dropped: JIT and load noise ended slow start at windows of 40-80).
+  - **The JIT, not congestion control, was the slow first seconds of a warm JVM.** With one
+    warm-up transfer, the measured one climbed from about 20 to about 60 MB/s over ~10 s with a
+    steady window (the receiver's CPU was the bottleneck). JFR showed why: tearing down the
+    warm-up nodes and setting up new ones deoptimised the compiled transfer path (class checks
+    in shared Reactor and Netty code, untaken branches), and C2 recompiled `Session.onData`,
+    `SendBuffer.pump` and the datagram read path for 0.3-0.8 s each, about one core for 5 s,
+    during the measured transfer. After 8 warm-up rounds (`--warm-up-rounds`) the profile has
+    seen set-up and tear-down and the first second runs at 80-90% of the peak over UDP. A cold
+    JVM still spends its first seconds compiling: the relayed-runs figure (each run a new JVM)
+    is that case.
+  - Kept: `PacketTransport.offer`, a send without the Mono, subscription, sink and listener
+    that `send` costs per packet (about 130 B and a few megamorphic calls per packet; +2-3%
+    over UDP, within noise).
 - **Allocation**: the relay's forwarding, the send buffer, packet requests and the in-place box
-  allocate nothing per packet (B/op above). What remains per net_crypto message is its payload
-  copies at the API boundary (`Message` and `Bytes` are immutable and the application keeps
-  them) and the retransmission copy; see tox-benchmarks/README.md.
+  allocate nothing per packet (B/op above). A net_crypto message used to cost five payload-sized
+  arrays across both nodes; two are gone: the send buffer keeps the application's immutable
+  `Message` until it is acknowledged (no id-plus-payload copy; the packet is built from the id
+  and the payload), and a received message's payload is a view of the opened data (`Bytes.adopt`
+  with an offset) instead of a copy of it. Three remain: the sealed packet (an array, because
+  the transport contract carries immutable `Bytes`), the received datagram copied out of
+  Netty's pooled buffer into `Bytes` (the same contract), and the opened data. Removing those
+  would mean pooled buffers across the `PacketTransport` API; see tox-benchmarks/README.md.
 EOF
 } >"$root/BENCHMARKS.md"
 echo "wrote $root/BENCHMARKS.md"

@@ -43,12 +43,19 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-# Our JVM first runs an unreported transfer between two other nodes (TransferLoad --warm-up-mb),
-# so the measured transfer, on a fresh connection with its own slow start, runs compiled code as in
-# a long-running node; c-toxcore is compiled C and needs none. A cold JVM spends most of its first
-# second in the JIT: the relayed-runs figure below (each run in a new JVM) shows the cold case.
+# Our JVM first runs unreported transfers, each between two other new nodes (TransferLoad
+# --warm-up-mb, --warm-up-rounds), so the measured transfer, on a fresh connection with its own slow
+# start, runs compiled code as in a long-running node; c-toxcore is compiled C and needs none.
+# Several rounds, not one: tearing the first nodes down and setting new ones up deoptimised the
+# compiled transfer path, and on 2 cores its recompilation (seconds of C2 time) ran during the
+# measured transfer, which then ramped over ~10 s. A cold JVM spends most of its first second in
+# the JIT: the relayed-runs figure below (each run in a new JVM) shows the cold case.
 ours_warm_mb=20
-[ "$quick" = 1 ] && ours_warm_mb=10
+ours_warm_rounds=8
+if [ "$quick" = 1 ]; then
+  ours_warm_mb=10
+  ours_warm_rounds=4
+fi
 # bounded: slow start alone needs ~10 s before c-toxcore reaches 10 MB/s
 timeout_s=$(( 60 + mb / 2 ))
 attempts=2
@@ -121,8 +128,9 @@ ours() {
   local name="$1"; shift
   local out="$work/ours-$name"
   if run "$out" java -XX:+UseParallelGC -cp "$jar" org.toxreactive.benchmarks.load.TransferLoad \
-      --mb "$mb" --timeout "$timeout_s" --warm-up-mb "$ours_warm_mb" "$@"; then
-    echo "NOTE run=ours_$name warm_up_mb=$ours_warm_mb $(grep CONNECTED "$out") $(grep RESULT "$out")" >&2
+      --mb "$mb" --timeout "$timeout_s" --warm-up-mb "$ours_warm_mb" \
+      --warm-up-rounds "$ours_warm_rounds" "$@"; then
+    echo "NOTE run=ours_$name warm_up_mb=$ours_warm_mb warm_up_rounds=$ours_warm_rounds $(grep CONNECTED "$out") $(grep RESULT "$out")" >&2
     val="$(field "$out" mbps)"
   else
     echo "NOTE run=ours_$name $(grep -h 'FAIL' "$out" "$out.err" | head -1)" >&2

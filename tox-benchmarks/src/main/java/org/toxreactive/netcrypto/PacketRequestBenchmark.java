@@ -46,8 +46,8 @@ public class PacketRequestBenchmark {
 
   private final byte[] payload = new byte[1301];
   private final Congestion cc = new Congestion(10);
-  private final SendBuffer sendBuffer = new SendBuffer(cc);
-  private SendBuffer.Out out;
+  private final SendBuffer<byte[]> sendBuffer = new SendBuffer<>(cc);
+  private SendBuffer.Out<byte[]> out;
   private long now = 1;
 
   @Setup
@@ -108,7 +108,7 @@ public class PacketRequestBenchmark {
   }
 
   private int round() {
-    SendBuffer sb = sendBuffer;
+    SendBuffer<byte[]> sb = sendBuffer;
     now += 10;
     int released = sb.onRequest(request, now);
     released += sb.ack(sb.end(), now);

@@ -40,8 +40,8 @@ public class PacketRingBenchmark {
   private int receiveBase;
 
   private final Congestion cc = new Congestion(10);
-  private final SendBuffer sendBuffer = new SendBuffer(cc);
-  private SendBuffer.Out out;
+  private final SendBuffer<byte[]> sendBuffer = new SendBuffer<>(cc);
+  private SendBuffer.Out<byte[]> out;
   private long now = 1;
 
   @Setup
@@ -112,7 +112,7 @@ public class PacketRingBenchmark {
   @Benchmark
   @OperationsPerInvocation(BATCH)
   public int sendBuffer() {
-    SendBuffer sb = sendBuffer;
+    SendBuffer<byte[]> sb = sendBuffer;
     for (int i = 0; i < BATCH; i++) {
       sb.queue(payload);
     }

@@ -19,10 +19,20 @@ public final class Bytes {
   public static final Bytes EMPTY = new Bytes(new byte[0]);
   private static final HexFormat HEX = HexFormat.of();
 
+  // The bytes are data[offset, offset + length): a view of a larger array only when built by
+  // adopt(byte[], int, int), which saves a copy where a decoder already holds a fresh array
   private final byte[] data;
+  private final int offset;
+  private final int length;
 
   private Bytes(byte[] data) {
+    this(data, 0, data.length);
+  }
+
+  private Bytes(byte[] data, int offset, int length) {
     this.data = data;
+    this.offset = offset;
+    this.length = length;
   }
 
   /** Copies {@code data}. */
@@ -64,69 +74,87 @@ public final class Bytes {
     return new Bytes(data);
   }
 
+  /**
+   * As {@link #adopt(byte[])}, for {@code length} bytes of {@code data} from {@code offset}: e.g. a
+   * payload behind a header in a freshly decoded array. The whole array stays reachable for as long
+   * as the result is.
+   */
+  public static Bytes adopt(byte[] data, int offset, int length) {
+    java.util.Objects.checkFromIndexSize(offset, length, data.length);
+    return new Bytes(data, offset, length);
+  }
+
   /** Copies {@code length} bytes from {@code offset} into {@code dst} at {@code dstOffset}. */
   public void copyTo(int offset, byte[] dst, int dstOffset, int length) {
-    System.arraycopy(data, offset, dst, dstOffset, length);
+    java.util.Objects.checkFromIndexSize(offset, length, this.length);
+    System.arraycopy(data, this.offset + offset, dst, dstOffset, length);
   }
 
   public int length() {
-    return data.length;
+    return length;
   }
 
   public boolean isEmpty() {
-    return data.length == 0;
+    return length == 0;
   }
 
   public byte get(int index) {
-    return data[index];
+    return data[this.offset + java.util.Objects.checkIndex(index, length)];
   }
 
   /** Unsigned value of the byte at {@code index}. */
   public int getUnsigned(int index) {
-    return data[index] & 0xFF;
+    return get(index) & 0xFF;
   }
 
   /** A fresh copy of the bytes. */
   public byte[] toArray() {
-    return data.clone();
+    return Arrays.copyOfRange(data, offset, offset + length);
   }
 
+  /** A copy of bytes {@code from} (inclusive) to {@code to} (exclusive). */
   public Bytes slice(int from, int to) {
-    return new Bytes(Arrays.copyOfRange(data, from, to));
+    java.util.Objects.checkFromToIndex(from, to, length);
+    return new Bytes(Arrays.copyOfRange(data, offset + from, offset + to));
   }
 
   /** A read-only heap buffer over these bytes; it needs no release. */
   public ByteBuf asByteBuf() {
-    return Unpooled.wrappedBuffer(data).asReadOnly();
+    return Unpooled.wrappedBuffer(data, offset, length).asReadOnly();
   }
 
   /** Writes the bytes into {@code out}. */
   public void writeTo(ByteBuf out) {
-    out.writeBytes(data);
+    out.writeBytes(data, offset, length);
   }
 
   public String toHex() {
-    return HEX.formatHex(data);
+    return HEX.formatHex(data, offset, offset + length);
   }
 
   public String toUtf8() {
-    return new String(data, StandardCharsets.UTF_8);
+    return new String(data, offset, length, StandardCharsets.UTF_8);
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Bytes && Arrays.equals(data, ((Bytes) o).data);
+    return o instanceof Bytes b
+        && Arrays.equals(data, offset, offset + length, b.data, b.offset, b.offset + b.length);
   }
 
   @Override
   public int hashCode() {
-    return Arrays.hashCode(data);
+    int h = 1;
+    for (int i = offset, end = offset + length; i < end; i++) {
+      h = 31 * h + data[i];
+    }
+    return h; // as Arrays.hashCode of the bytes
   }
 
   @Override
   public String toString() {
-    return data.length <= 64
+    return length <= 64
         ? "Bytes[" + toHex() + "]"
-        : "Bytes[" + data.length + " bytes, " + HEX.formatHex(data, 0, 32) + "...]";
+        : "Bytes[" + length + " bytes, " + HEX.formatHex(data, offset, offset + 32) + "...]";
   }
 }

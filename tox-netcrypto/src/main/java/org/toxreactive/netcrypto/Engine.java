@@ -296,8 +296,10 @@ final class Engine {
   void send(Path path, byte[] packet) {
     for (PacketTransport t : transports) {
       if (t.serves(path)) {
-        t.send(path, Bytes.adopt(packet)) // packets are built fresh and never changed after
-            .subscribe(null, e -> log.debug("send on {} failed: {}", path, e.toString()));
+        // packets are built fresh and never changed after
+        if (!t.offer(path, Bytes.adopt(packet))) {
+          log.debug("send on {} refused", path);
+        }
         return;
       }
     }

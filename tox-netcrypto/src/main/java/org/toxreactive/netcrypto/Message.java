@@ -1,6 +1,5 @@
 package org.toxreactive.netcrypto;
 
-import java.util.Arrays;
 import java.util.Objects;
 import org.toxreactive.core.Bytes;
 
@@ -45,15 +44,11 @@ public record Message(int id, Bytes payload) {
     return id >= 192 && id <= 254;
   }
 
-  /** Data id followed by payload, as carried in a data packet. */
-  byte[] toData() {
-    byte[] d = new byte[1 + payload.length()];
-    d[0] = (byte) id;
-    payload.copyTo(0, d, 1, payload.length());
-    return d;
-  }
-
+  /**
+   * The message in {@code data} (data id, then payload, as carried in a data packet), without a
+   * copy: {@code data} must be a fresh array that nobody changes afterwards.
+   */
   static Message fromData(byte[] data) {
-    return new Message(data[0] & 0xFF, Bytes.adopt(Arrays.copyOfRange(data, 1, data.length)));
+    return new Message(data[0] & 0xFF, Bytes.adopt(data, 1, data.length - 1));
   }
 }

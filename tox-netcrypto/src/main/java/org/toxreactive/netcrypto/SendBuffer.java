@@ -9,30 +9,33 @@ import org.toxreactive.netcrypto.packet.PacketRing;
  * buffer_start}) or when a packet request shows they arrived, and resends what a request reports
  * missing. Not thread-safe: runs on the engine's worker.
  *
+ * <p>{@code T} is what a packet's data is kept as until it is acknowledged: the {@link Message}
+ * itself in a session (its payload is immutable, so it is not copied), whatever a test likes.
+ *
  * <p>Per packet it allocates nothing once warm: numbers wait in an int deque (no boxing), a request
  * is decoded into a reused array, and the per-packet records of released packets are recycled (up
  * to {@link #POOL} of them).
  */
-final class SendBuffer {
+final class SendBuffer<T> {
   /** Puts one data packet on the wire. */
-  interface Out {
-    void send(int num, byte[] data);
+  interface Out<T> {
+    void send(int num, T data);
   }
 
   /** Released records kept for reuse, at most (32 KB of them). */
   static final int POOL = 1024;
 
-  private static final class Outgoing {
-    byte[] data;
+  private static final class Outgoing<T> {
+    T data;
     long sentAt; // 0 = waiting to be (re)sent
     boolean queued;
     boolean retransmitted;
-    Outgoing nextFree;
+    Outgoing<T> nextFree;
   }
 
-  private final PacketRing<Outgoing> ring = new PacketRing<>();
+  private final PacketRing<Outgoing<T>> ring = new PacketRing<>();
   private final IntDeque toSend = new IntDeque();
-  private Outgoing free; // recycled records, linked through nextFree
+  private Outgoing<T> free; // recycled records, linked through nextFree
   private int freeCount;
   private int[] requested = new int[64]; // onRequest's decoded numbers, grown on demand
   private final Congestion cc;
@@ -81,9 +84,9 @@ final class SendBuffer {
   }
 
   /** Numbers a message; it goes out on the next {@link #pump}. */
-  void queue(byte[] data) {
+  void queue(T data) {
     int n = ring.end();
-    Outgoing o = take(data);
+    Outgoing<T> o = take(data);
     ring.store(n, o);
     o.queued = true;
     toSend.addLast(n);
@@ -99,7 +102,7 @@ final class SendBuffer {
     int released = 0;
     long newestSentAt = 0;
     while (ring.start() != bufferStart) {
-      Outgoing o = ring.remove(ring.start());
+      Outgoing<T> o = ring.remove(ring.start());
       ring.moveStart(ring.start() + 1);
       if (o != null) {
         released++;
@@ -116,10 +119,10 @@ final class SendBuffer {
     return released;
   }
 
-  private Outgoing take(byte[] data) {
-    Outgoing o = free;
+  private Outgoing<T> take(T data) {
+    Outgoing<T> o = free;
     if (o == null) {
-      o = new Outgoing();
+      o = new Outgoing<>();
     } else {
       free = o.nextFree;
       o.nextFree = null;
@@ -130,7 +133,7 @@ final class SendBuffer {
   }
 
   /** {@code o} has left the ring: nothing refers to it any more (toSend holds numbers). */
-  private void recycle(Outgoing o) {
+  private void recycle(Outgoing<T> o) {
     o.data = null;
     o.sentAt = 0;
     o.queued = false;
@@ -170,7 +173,7 @@ final class SendBuffer {
     boolean loss = false;
     for (int i = 0; i < count; i++) {
       int n = requested[i];
-      Outgoing o = ring.get(n);
+      Outgoing<T> o = ring.get(n);
       if (o != null && o.sentAt != 0 && now - o.sentAt > cc.resendAfter()) {
         o.sentAt = 0;
         o.retransmitted = true;
@@ -191,7 +194,7 @@ final class SendBuffer {
         k++;
         continue;
       }
-      Outgoing o = ring.get(n);
+      Outgoing<T> o = ring.get(n);
       if (o != null && o.sentAt != 0) {
         ring.remove(n);
         inFlight--;
@@ -215,11 +218,11 @@ final class SendBuffer {
    * request reporting hundreds of holes sent as one burst on top of a full window overflowed the
    * receiver's socket buffer again and lost the repairs with it.
    */
-  void pump(long now, Out out) {
+  void pump(long now, Out<T> out) {
     cc.refill(now);
     while (!toSend.isEmpty()) {
       int n = toSend.peekFirst();
-      Outgoing o = ring.get(n);
+      Outgoing<T> o = ring.get(n);
       if (o != null
           && o.sentAt == 0
           && (o.retransmitted ? !cc.mayResend() : !cc.maySend(inFlight))) {
@@ -264,7 +267,7 @@ final class SendBuffer {
     int n = 0;
     // newest first, each to the front: the oldest ends up first, ahead of new data
     for (int i = ring.end() - 1; i != ring.start() - 1; i--) {
-      Outgoing o = ring.get(i);
+      Outgoing<T> o = ring.get(i);
       if (o != null && o.sentAt != 0) {
         o.sentAt = 0;
         o.retransmitted = true;

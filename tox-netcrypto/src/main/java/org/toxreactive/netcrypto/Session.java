@@ -96,7 +96,7 @@ final class Session {
 
   // data plane
   private final Congestion cc = new Congestion(Engine.TICK_MILLIS);
-  private final SendBuffer out = new SendBuffer(cc);
+  private final SendBuffer<Message> out = new SendBuffer<>(cc);
   private final PacketRing<byte[]> recvRing = new PacketRing<>();
   private long lastRequestSentAt = Long.MIN_VALUE / 2;
   private int receivedSinceAck;
@@ -376,26 +376,40 @@ final class Session {
 
   /** Numbers a lossless message and sends it when congestion control allows. */
   void queueLossless(Message m) {
-    out.queue(m.toData());
+    out.queue(m);
     pump();
   }
 
   void sendLossy(Message m) {
-    sendDataPacket(out.end(), m.toData());
+    sendMessage(out.end(), m);
   }
 
   void pump() {
     if (channel() != null) {
-      out.pump(now(), this::sendDataPacket);
+      out.pump(now(), this::sendMessage);
     }
   }
 
   private void sendDataPacket(int num, byte[] data) {
-    Path p = paths.best();
-    if (p == null) {
-      p = paths.choose(now());
+    sendDataPacketOn(sendPath(), num, data);
+  }
+
+  /** As {@link #sendDataPacket}, with the id and payload written straight into the packet. */
+  private void sendMessage(int num, Message m) {
+    Channel ch = channel();
+    Path p = sendPath();
+    if (ch == null || p == null) {
+      return;
     }
-    sendDataPacketOn(p, num, data);
+    byte[] packet =
+        engine.wire().data(ch.key, ch.sendNonce, recvRing.start(), num, m.id(), m.payload(), box);
+    Nonce.incrementInPlace(ch.sendNonce);
+    engine.send(p, packet);
+  }
+
+  private Path sendPath() {
+    Path p = paths.best();
+    return p != null ? p : paths.choose(now());
   }
 
   private void sendDataPacketOn(Path p, int num, byte[] data) {

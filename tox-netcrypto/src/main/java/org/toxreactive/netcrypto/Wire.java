@@ -219,21 +219,45 @@ final class Wire {
       int num,
       byte[] data,
       CryptoBox box) {
-    if (data.length < 1 || data.length > MAX_DATA) {
-      throw new IllegalArgumentException("data of " + data.length + " bytes (1.." + MAX_DATA + ")");
+    byte[] out = dataFrame(sendNonce, bufferStart, num, data.length);
+    System.arraycopy(data, 0, out, out.length - data.length, data.length);
+    box.sealInPlace(sessionKey, sendNonce, out, 3, out.length - 3 - CryptoBox.MAC_SIZE);
+    return out;
+  }
+
+  /** As {@link #data(SharedKey, byte[], int, int, byte[], CryptoBox)} for data id plus payload. */
+  byte[] data(
+      SharedKey sessionKey,
+      byte[] sendNonce,
+      int bufferStart,
+      int num,
+      int id,
+      Bytes payload,
+      CryptoBox box) {
+    int length = 1 + payload.length();
+    byte[] out = dataFrame(sendNonce, bufferStart, num, length);
+    out[out.length - length] = (byte) id;
+    payload.copyTo(0, out, out.length - payload.length(), payload.length());
+    box.sealInPlace(sessionKey, sendNonce, out, 3, out.length - 3 - CryptoBox.MAC_SIZE);
+    return out;
+  }
+
+  /**
+   * One array for a data packet of {@code length} data bytes: 1B, nonce[22..23], then the box built
+   * in place behind its tag slot (buffer_start, num, padding; the data goes at the end).
+   */
+  private static byte[] dataFrame(byte[] sendNonce, int bufferStart, int num, int length) {
+    if (length < 1 || length > MAX_DATA) {
+      throw new IllegalArgumentException("data of " + length + " bytes (1.." + MAX_DATA + ")");
     }
-    // One array: 1B, nonce[22..23], then the box built in place behind its tag slot
-    int pad = (MAX_DATA - data.length) % 8;
-    int plainLength = 8 + pad + data.length;
-    byte[] out = new byte[3 + CryptoBox.MAC_SIZE + plainLength];
+    int pad = (MAX_DATA - length) % 8;
+    byte[] out = new byte[3 + CryptoBox.MAC_SIZE + 8 + pad + length];
     out[0] = 0x1B;
     out[1] = sendNonce[22];
     out[2] = sendNonce[23];
     int plain = 3 + CryptoBox.MAC_SIZE;
     putInt(out, plain, bufferStart);
     putInt(out, plain + 4, num);
-    System.arraycopy(data, 0, out, plain + 8 + pad, data.length);
-    box.sealInPlace(sessionKey, sendNonce, out, 3, plainLength);
     return out;
   }
 

@@ -12,7 +12,7 @@ import org.toxreactive.netcrypto.packet.PacketRing;
 
 class SendBufferTest {
   private final List<Integer> sent = new ArrayList<>();
-  private final SendBuffer.Out out = (num, data) -> sent.add(num);
+  private final SendBuffer.Out<byte[]> out = (num, data) -> sent.add(num);
 
   private static byte[] request(int start, int end, int... missing) {
     PacketRing<byte[]> r = new PacketRing<>();
@@ -28,7 +28,7 @@ class SendBufferTest {
 
   @Test
   void aRequestReleasesWhatArrivedAndResendsTheOldHolesAheadOfNewData() {
-    SendBuffer sb = new SendBuffer(new Congestion(10));
+    SendBuffer<byte[]> sb = new SendBuffer<>(new Congestion(10));
     for (int i = 0; i < 10; i++) {
       sb.queue(new byte[] {(byte) i});
     }
@@ -50,7 +50,7 @@ class SendBufferTest {
 
   @Test
   void resendInFlightQueuesEverythingInFlightOldestFirstAheadOfNewData() {
-    SendBuffer sb = new SendBuffer(new Congestion(10));
+    SendBuffer<byte[]> sb = new SendBuffer<>(new Congestion(10));
     for (int i = 0; i < 6; i++) {
       sb.queue(new byte[] {(byte) i});
     }
@@ -65,7 +65,7 @@ class SendBufferTest {
 
   @Test
   void recycledRecordsStartClean() {
-    SendBuffer sb = new SendBuffer(new Congestion(10));
+    SendBuffer<byte[]> sb = new SendBuffer<>(new Congestion(10));
     long now = 1000;
     for (int round = 0; round < 50; round++) {
       for (int i = 0; i < 8; i++) {

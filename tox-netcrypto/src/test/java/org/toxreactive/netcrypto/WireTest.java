@@ -52,6 +52,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.toxreactive.core.Bytes;
 import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.Nonce;
@@ -449,6 +450,36 @@ class WireTest {
     }
     assertThat(a.data(SESSION_AB, SEND_NONCE, 0, 0, seq(1, Wire.MAX_DATA), box))
         .hasSize(Wire.MAX_PACKET);
+  }
+
+  /** The message overload (id and payload written into the packet) is the same packet. */
+  @Test
+  void dataFromIdAndPayloadIsTheSamePacketAsFromTheJoinedBytes() {
+    assertThat(
+            hex(
+                a.data(
+                    SESSION_AB,
+                    SEND_NONCE,
+                    0x01020304,
+                    0xFFFFFFFE,
+                    0xa0,
+                    Bytes.ofHex("6869"),
+                    box)))
+        .isEqualTo(DATA_HI_HEX);
+    for (int len = 1; len <= Wire.MAX_DATA; len++) {
+      byte[] data = seq(len, len);
+      data[0] = (byte) 160;
+      // the payload as a view behind a header, as a received message's payload is
+      byte[] framed = new byte[len + 6];
+      System.arraycopy(data, 1, framed, 3, len - 1);
+      Bytes payload = Bytes.adopt(framed, 3, len - 1);
+      assertThat(a.data(SESSION_AB, SEND_NONCE, len, ~len, 160, payload, box))
+          .as("L=%d", len)
+          .isEqualTo(a.data(SESSION_AB, SEND_NONCE, len, ~len, data, box));
+    }
+    assertThatThrownBy(
+            () -> a.data(SESSION_AB, SEND_NONCE, 0, 0, 160, Bytes.of(new byte[Wire.MAX_DATA]), box))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @ParameterizedTest

@@ -214,6 +214,14 @@ class RelayPoolTest {
     assertThat(a.next()).isEqualTo(from(r(1), b, biggest));
     a.send(r(2), b, Bytes.ofHex("1b01"));
     assertThat(b.next()).isEqualTo(from(r(2), a, Bytes.ofHex("1b01")));
+    // offer (no Mono, net_crypto's per-packet path): routed data arrives in order
+    for (int i = 0; i < 20; i++) {
+      assertThat(a.pool.offer(Path.relay(r(1).key(), b.dht()), Bytes.of((byte) 0x1b, (byte) i)))
+          .isTrue();
+    }
+    for (int i = 0; i < 20; i++) {
+      assertThat(b.next()).isEqualTo(from(r(1), a, Bytes.of((byte) 0x1b, (byte) i)));
+    }
     assertThat(a.pool.unroutedData()).isZero();
     assertThat(a.pool.droppedInbound()).isZero();
   }
@@ -428,10 +436,17 @@ class RelayPoolTest {
     Path viaSpare = Path.relay(r(1).key(), someone);
     assertThat(pool.serves(viaSpare)).isTrue();
     expectError(pool.send(viaSpare, Bytes.ofHex("1b")), RelayLinkDownException.class, "spare");
+    // offer refuses at once what send fails at once
+    assertThat(pool.offer(udp, Bytes.ofHex("1b"))).isFalse();
+    assertThat(pool.offer(unknown, Bytes.ofHex("1b"))).isFalse();
+    assertThat(pool.offer(viaR0, bytes(0x1b, 2032))).isFalse();
+    assertThat(pool.offer(viaR0, Bytes.EMPTY)).isFalse();
+    assertThat(pool.offer(viaSpare, Bytes.ofHex("1b"))).isFalse();
     StepVerifier.create(pool.receive()).expectError(IllegalStateException.class).verify(WAIT);
 
     pool.dispose();
     expectError(pool.send(viaR0, Bytes.ofHex("1b")), RelayLinkDownException.class, "disposed");
+    assertThat(pool.offer(viaR0, Bytes.ofHex("1b"))).isFalse();
     StepVerifier.create(pool.pathEvents()).expectComplete().verify(WAIT);
     await().atMost(WAIT).until(a.receiving::isDisposed);
   }

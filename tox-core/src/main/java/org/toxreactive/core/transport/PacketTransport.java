@@ -19,6 +19,8 @@ import reactor.core.publisher.Mono;
  *   <li>{@link #send} never throws: it returns a Mono that completes once the packet is handed to
  *       the network, or errors with {@link IllegalArgumentException} for a path this transport
  *       cannot serve or a packet larger than {@link #maxPacketSize()}. Completion is not delivery.
+ *   <li>{@link #offer} never throws either: it is {@link #send} without the Mono, for callers that
+ *       send a stream of packets and do not wait on each one.
  *   <li>Packets are immutable {@link Bytes}; no reference-counted object crosses this interface.
  *   <li>All methods are thread-safe.
  * </ul>
@@ -29,6 +31,19 @@ public interface PacketTransport extends Disposable {
 
   /** Sends {@code data} on {@code path}; see the class contract. */
   Mono<Void> send(Path path, Bytes data);
+
+  /**
+   * Sends {@code data} on {@code path} with no completion signal: the per-packet path of a caller
+   * that never waits on one packet (net_crypto's data packets), without the subscription, sink and
+   * listener that {@link #send} costs per packet. Returns false if the packet was refused at once
+   * (a path this transport cannot serve, too many bytes, the link down or backed up), true if it
+   * was handed on; like any datagram it may still be lost after that. Never throws. The default
+   * subscribes to {@link #send} and returns true.
+   */
+  default boolean offer(Path path, Bytes data) {
+    send(path, data).subscribe(null, e -> {});
+    return true;
+  }
 
   /** Whether this transport can send on {@code path} at all. */
   boolean serves(Path path);

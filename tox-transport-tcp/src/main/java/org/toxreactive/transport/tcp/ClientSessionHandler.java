@@ -236,15 +236,20 @@ final class ClientSessionHandler extends ChannelDuplexHandler {
   }
 
   /** Fails (without sending) for an id we hold no route on: the relay would kill us. */
+  /** {@code sink} may be null (fire and forget): a packet that cannot go is then just dropped. */
   void sendData(int connectionId, org.toxreactive.core.Bytes payload, MonoSink<Void> sink) {
     if (connectionId < RelayProtocol.NUM_RESERVED_IDS
         || connectionId > 255
         || states[slot(connectionId)] == NONE) {
-      sink.error(new IllegalArgumentException("no route on connection id " + connectionId));
+      if (sink != null) {
+        sink.error(new IllegalArgumentException("no route on connection id " + connectionId));
+      }
       return;
     }
     if (payload.isEmpty()) {
-      sink.error(new IllegalArgumentException("empty data packets kill c-toxcore clients"));
+      if (sink != null) {
+        sink.error(new IllegalArgumentException("empty data packets kill c-toxcore clients"));
+      }
       return;
     }
     write(new Data(connectionId, payload), sink);

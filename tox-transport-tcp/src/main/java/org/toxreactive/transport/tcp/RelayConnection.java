@@ -103,6 +103,15 @@ public final class RelayConnection implements Disposable {
         sink -> onLoop(() -> session.sendData(connectionId, payload, sink), sink::error));
   }
 
+  /**
+   * As {@link #send(int, Bytes)} with no completion signal: a packet that cannot go (no route, an
+   * empty payload, the link backed up or closed) is dropped; backed-up drops are counted in {@link
+   * #droppedPackets()}.
+   */
+  public void offer(int connectionId, Bytes payload) {
+    onLoop(() -> session.sendData(connectionId, payload, null), e -> {});
+  }
+
   /** Sends {@code data} (1..1024 bytes) out of band to {@code destination}'s DHT key. */
   public Mono<Void> sendOob(PublicKey destination, Bytes data) {
     OobSend packet = new OobSend(destination, data);

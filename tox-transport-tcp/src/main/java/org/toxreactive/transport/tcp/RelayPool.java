@@ -181,6 +181,33 @@ public final class RelayPool implements PacketTransport {
         });
   }
 
+  /**
+   * As {@link #send}, without the Mono when the peer is online on the relay (the per-packet case);
+   * anything else (out of band, a route still being made) goes through {@link #send}.
+   */
+  @Override
+  public boolean offer(Path path, Bytes data) {
+    if (!(path instanceof Path.Relay r)
+        || data == null
+        || data.isEmpty()
+        || data.length() > MAX_PACKET_SIZE
+        || disposed) {
+      return false;
+    }
+    RelayLink link = roster.active(r.relay());
+    RelayConnection c = link == null ? null : link.connection();
+    if (c == null) {
+      return false;
+    }
+    RelayLink.Route route = link.route(r.peer());
+    if (route != null && route.online() && route.assignedOn(c)) {
+      c.offer(route.connectionId(), data);
+      return true;
+    }
+    send(link, r.peer(), data).subscribe(null, e -> {});
+    return true;
+  }
+
   private Mono<Void> send(RelayLink link, PublicKey peer, Bytes data) {
     RelayConnection c = link.connection();
     if (c == null) {

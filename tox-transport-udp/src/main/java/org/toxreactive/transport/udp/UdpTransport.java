@@ -2,6 +2,7 @@ package org.toxreactive.transport.udp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.socket.DatagramPacket;
@@ -10,6 +11,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.transport.Datagram;
 import org.toxreactive.core.transport.PacketTransport;
@@ -103,6 +105,13 @@ public final class UdpTransport implements PacketTransport {
   private final Connection connection;
   private final UdpInbound inbound;
   private final InetSocketAddress localAddress;
+  private final LongAdder sendFailures = new LongAdder();
+  private final ChannelFutureListener countFailure =
+      f -> {
+        if (!f.isSuccess()) {
+          sendFailures.increment();
+        }
+      };
 
   private UdpTransport(Connection connection, UdpInbound inbound) {
     this.connection = connection;
@@ -372,6 +381,40 @@ public final class UdpTransport implements PacketTransport {
       }
       sink.error(e);
     }
+  }
+
+  /**
+   * As {@link #send}, without the Mono: the datagram is copied into a buffer the channel owns and
+   * written with a promise whose only listener counts failures ({@link #sendFailures()}).
+   */
+  @Override
+  public boolean offer(Path path, Bytes data) {
+    if (path == null || data == null || data.length() > MAX_PACKET_SIZE || !serves(path)) {
+      return false;
+    }
+    Channel channel = connection.channel();
+    if (!channel.isActive()) {
+      return false;
+    }
+    ByteBuf buf = channel.alloc().directBuffer(data.length());
+    try {
+      data.writeTo(buf);
+      channel
+          .writeAndFlush(new DatagramPacket(buf, ((Path.Udp) path).address()))
+          .addListener(countFailure);
+      return true;
+    } catch (RuntimeException e) {
+      // closed in the meantime (see write)
+      if (buf.refCnt() > 0) {
+        buf.release();
+      }
+      return false;
+    }
+  }
+
+  /** Datagrams {@link #offer}ed that the socket failed to send. */
+  public long sendFailures() {
+    return sendFailures.sum();
   }
 
   /** A resolved {@link Path.Udp}, IPv4 unless this socket is bound to IPv6. */

@@ -118,6 +118,34 @@ class UdpTransportTest {
         .verify(TIMEOUT);
   }
 
+  /** offer: send without the Mono; in order, refusals answered at once with false. */
+  @Test
+  void offerDeliversInOrderAndRefusesWhatSendWouldFail() {
+    UdpTransport a = bind();
+    UdpTransport b = bind();
+    Path toA = Path.udp(a.localAddress());
+    PublicKey key = PublicKey.of(new byte[PublicKey.SIZE]);
+
+    assertThat(b.offer(Path.relay(key, key), Bytes.ofHex("00"))).isFalse();
+    assertThat(b.offer(toA, Bytes.of(new byte[1401]))).isFalse();
+    assertThat(b.offer(null, Bytes.ofHex("00"))).isFalse();
+    assertThat(b.offer(toA, null)).isFalse();
+    StepVerifier.create(a.receive().map(d -> d.data().getUnsigned(1)))
+        .then(
+            () -> {
+              for (int i = 0; i < 20; i++) {
+                assertThat(b.offer(toA, Bytes.of((byte) 0x1b, (byte) i))).isTrue();
+              }
+            })
+        .expectNextSequence(java.util.stream.IntStream.range(0, 20).boxed().toList())
+        .thenCancel()
+        .verify(TIMEOUT);
+    assertThat(b.sendFailures()).isZero();
+
+    b.disposeNow(TIMEOUT);
+    assertThat(b.offer(toA, Bytes.ofHex("1b00"))).isFalse();
+  }
+
   @Test
   void slowSubscriberMakesItDropBeyondTheQueue() {
     UdpTransport a = bind(UdpTransport.create().host("127.0.0.1").receiveQueue(8));
