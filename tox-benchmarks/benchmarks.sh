@@ -180,7 +180,9 @@ throughput and handshake load and of `TransferLoad`, aggregated by top frame.
     Two workers: 82 MB/s, p99 230 ms at 32k (the router's loop also seals for its own links and
     falls behind). Four workers: the same as a separate router thread. Reactor Netty's
     `ioWorkerCount` 1 or 2 with the separate router: p99 10-11 ms at 24k and 50-60 ms at 32k
-    packets/s, against 8-9 ms for the default (4).
+    packets/s, against 8-9 ms for the default (4). The relay pinned to one core and the
+    generator to the other (`taskset`): p50 4 ms, p99 25 ms at 16k packets/s, against 0.24 and
+    5 ms unpinned; the relay needs more than one core's worth of crypto in bursts.
 - **Handshakes**: X25519. A relay handshake is two X25519 agreements and one key generation;
   Bouncy Castle needs about 100-190 us per agreement here (`CryptoBoxBenchmark.beforenm`),
   libsodium about 30 us. About 70% of our relay's samples under handshake load are X25519:

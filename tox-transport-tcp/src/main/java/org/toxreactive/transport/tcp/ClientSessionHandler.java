@@ -235,8 +235,10 @@ final class ClientSessionHandler extends ChannelDuplexHandler {
     write(new org.toxreactive.transport.tcp.packet.RoutingRequest(peer), null);
   }
 
-  /** Fails (without sending) for an id we hold no route on: the relay would kill us. */
-  /** {@code sink} may be null (fire and forget): a packet that cannot go is then just dropped. */
+  /**
+   * Fails (without sending) for an id we hold no route on: the relay would kill us. {@code sink}
+   * may be null (fire and forget): a packet that cannot go is then just dropped.
+   */
   void sendData(int connectionId, org.toxreactive.core.Bytes payload, MonoSink<Void> sink) {
     if (connectionId < RelayProtocol.NUM_RESERVED_IDS
         || connectionId > 255
