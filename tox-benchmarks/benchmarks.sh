@@ -195,7 +195,9 @@ throughput and handshake load and of `TransferLoad`, aggregated by top frame.
 - **Transfers**: crypto on the two engine threads plus a system call per datagram, on 2 cores
   shared by both nodes (and the relay). c-toxcore's slow start (0.3 MB/s doubling every 2 s)
   dominates its short transfers, and its relayed transfers stall when tox-bootstrapd stops
-  reading a client (FIONREAD read into a `uint16_t`, PROTOCOL.md 11.9). Tried: 2 MiB UDP socket
+  reading a client (FIONREAD read into a `uint16_t`, PROTOCOL.md 11.9). The same stall hits our
+  nodes through tox-bootstrapd (NOTE `ours_bootstrapd`): in the last three full runs that
+  transfer failed twice, in its 20 MB warm-up, and once finished at 13.5 MB/s. Tried: 2 MiB UDP socket
   buffers (kept, as c-toxcore); one congestion reaction per smoothed RTT (kept: a slow-start
   overshoot used to be backed off four times in a row); a delay-based end of slow start
   (HyStart; dropped: JIT and load noise ended slow start at windows of 40-80).
@@ -206,7 +208,9 @@ throughput and handshake load and of `TransferLoad`, aggregated by top frame.
     in shared Reactor and Netty code, untaken branches), and C2 recompiled `Session.onData`,
     `SendBuffer.pump` and the datagram read path for 0.3-0.8 s each, about one core for 5 s,
     during the measured transfer. After 8 warm-up rounds (`--warm-up-rounds`) the profile has
-    seen set-up and tear-down and the first second runs at 80-90% of the peak over UDP. A cold
+    seen set-up and tear-down: in separate runs the first second then ran at 75-100% of the
+    peak over UDP, in full benchmarks.sh runs (a busier machine) at 62-73%; JFR of an
+    8-round run still counted 0.8 s of C2 time during the 4 s measured transfer. A cold
     JVM still spends its first seconds compiling: the relayed-runs figure (each run a new JVM)
     is that case.
   - Kept: `PacketTransport.offer`, a send without the Mono, subscription, sink and listener
