@@ -4,6 +4,7 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.toxreactive.core.KeyPair;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -81,77 +82,31 @@ public final class RelayClient {
 
   /** Goes through an HTTP CONNECT or SOCKS5 proxy; null for a direct connection. */
   public RelayClient proxy(RelayProxy proxy) {
-    return with(
-        new Config(
-            config.address,
-            config.keys,
-            proxy,
-            config.handshakeTimeout,
-            config.pingInterval,
-            config.pingTimeout,
-            config.reconnect,
-            config.scheduler,
-            config.localAddress));
+    return with(d -> d.proxy = proxy);
   }
 
   /** Deadline from connect to an accepted server response (default 10 s, as c-toxcore). */
   public RelayClient handshakeTimeout(Duration timeout) {
-    return with(
-        new Config(
-            config.address,
-            config.keys,
-            config.proxy,
-            positive(timeout),
-            config.pingInterval,
-            config.pingTimeout,
-            config.reconnect,
-            config.scheduler,
-            config.localAddress));
+    return with(d -> d.handshakeTimeout = positive(timeout));
   }
 
   /** Keepalive ping interval and pong deadline (defaults 30 s and 10 s, as c-toxcore). */
   public RelayClient keepalive(Duration interval, Duration timeout) {
     return with(
-        new Config(
-            config.address,
-            config.keys,
-            config.proxy,
-            config.handshakeTimeout,
-            positive(interval),
-            positive(timeout),
-            config.reconnect,
-            config.scheduler,
-            config.localAddress));
+        d -> {
+          d.pingInterval = positive(interval);
+          d.pingTimeout = positive(timeout);
+        });
   }
 
   /** The backoff policy of {@link #connectForever()}. */
   public RelayClient reconnect(Retry policy) {
-    return with(
-        new Config(
-            config.address,
-            config.keys,
-            config.proxy,
-            config.handshakeTimeout,
-            config.pingInterval,
-            config.pingTimeout,
-            Objects.requireNonNull(policy),
-            config.scheduler,
-            config.localAddress));
+    return with(d -> d.reconnect = Objects.requireNonNull(policy));
   }
 
   /** Where timers run: handshake deadline, pings, pong deadline, reconnect backoff. */
   public RelayClient scheduler(Scheduler scheduler) {
-    return with(
-        new Config(
-            config.address,
-            config.keys,
-            config.proxy,
-            config.handshakeTimeout,
-            config.pingInterval,
-            config.pingTimeout,
-            config.reconnect,
-            Objects.requireNonNull(scheduler),
-            config.localAddress));
+    return with(d -> d.scheduler = Objects.requireNonNull(scheduler));
   }
 
   /**
@@ -160,21 +115,52 @@ public final class RelayClient {
    * (the default) lets the OS choose.
    */
   public RelayClient localAddress(InetSocketAddress local) {
-    return with(
-        new Config(
-            config.address,
-            config.keys,
-            config.proxy,
-            config.handshakeTimeout,
-            config.pingInterval,
-            config.pingTimeout,
-            config.reconnect,
-            config.scheduler,
-            local));
+    return with(d -> d.localAddress = local);
   }
 
-  private static RelayClient with(Config c) {
-    return new RelayClient(c);
+  /** A new client whose configuration is this one's with {@code change} applied. */
+  private RelayClient with(Consumer<Draft> change) {
+    Draft d = new Draft(config);
+    change.accept(d);
+    return new RelayClient(d.build());
+  }
+
+  /** A configuration being changed by one setter. */
+  private static final class Draft {
+    RelayAddress address;
+    KeyPair keys;
+    RelayProxy proxy;
+    Duration handshakeTimeout;
+    Duration pingInterval;
+    Duration pingTimeout;
+    Retry reconnect;
+    Scheduler scheduler;
+    InetSocketAddress localAddress;
+
+    Draft(Config c) {
+      address = c.address();
+      keys = c.keys();
+      proxy = c.proxy();
+      handshakeTimeout = c.handshakeTimeout();
+      pingInterval = c.pingInterval();
+      pingTimeout = c.pingTimeout();
+      reconnect = c.reconnect();
+      scheduler = c.scheduler();
+      localAddress = c.localAddress();
+    }
+
+    Config build() {
+      return new Config(
+          address,
+          keys,
+          proxy,
+          handshakeTimeout,
+          pingInterval,
+          pingTimeout,
+          reconnect,
+          scheduler,
+          localAddress);
+    }
   }
 
   private static Duration positive(Duration d) {
