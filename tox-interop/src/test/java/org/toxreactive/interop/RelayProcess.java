@@ -1,5 +1,7 @@
 package org.toxreactive.interop;
 
+import static java.util.concurrent.TimeUnit.NANOSECONDS;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -9,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.toxreactive.core.KeyPair;
@@ -26,6 +30,9 @@ final class RelayProcess implements AutoCloseable {
   private static final Pattern LISTENING =
       Pattern.compile("tox-relay listening tcp=127\\.0\\.0\\.1:(\\d+)");
   private static final Duration STARTUP = Duration.ofSeconds(20);
+
+  /** Marks the end of the relay's output in the start-up queue (no output line holds a NUL). */
+  private static final String END = "\0end of output";
 
   private final Process process;
   private final Path dir;
@@ -88,6 +95,8 @@ final class RelayProcess implements AutoCloseable {
     }
     Interop.killOnExit(p.toHandle());
     List<String> lines = new CopyOnWriteArrayList<>();
+    // every line also goes here, and END when the output ends: the start-up wait blocks on it
+    BlockingQueue<String> arrivals = new LinkedBlockingQueue<>();
     Thread reader =
         new Thread(
             () -> {
@@ -97,20 +106,25 @@ final class RelayProcess implements AutoCloseable {
                   var w = Files.newBufferedWriter(log)) {
                 for (String line; (line = r.readLine()) != null; ) {
                   lines.add(line);
+                  arrivals.add(line);
                   w.write(line);
                   w.newLine();
                   w.flush();
                 }
               } catch (IOException e) {
                 // process ended
+              } finally {
+                arrivals.add(END);
               }
             },
             "tox-relay-" + name);
     reader.setDaemon(true);
     reader.start();
     long deadline = System.nanoTime() + STARTUP.toNanos();
-    while (System.nanoTime() < deadline) {
-      for (String line : lines) {
+    try {
+      for (String line;
+          (line = arrivals.poll(deadline - System.nanoTime(), NANOSECONDS)) != null
+              && !END.equals(line); ) {
         Matcher m = LISTENING.matcher(line);
         if (m.find()) {
           String keyLine = "tox-relay public_key=" + keys.publicKey().toHex();
@@ -121,15 +135,8 @@ final class RelayProcess implements AutoCloseable {
           return new RelayProcess(p, dir, keys, lines, Integer.parseInt(m.group(1)));
         }
       }
-      if (!p.isAlive()) {
-        break;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     Interop.terminate(p.toHandle(), Duration.ofSeconds(5));
     Interop.deleteRecursively(dir);
