@@ -390,21 +390,17 @@ final class Session {
     }
   }
 
+  /** Sends {@code data} (data id first, then payload) as one data packet on the best path. */
   private void sendDataPacket(int num, byte[] data) {
     sendDataPacketOn(sendPath(), num, data);
   }
 
-  /** As {@link #sendDataPacket}, with the id and payload written straight into the packet. */
+  private void sendDataPacketOn(Path p, int num, byte[] data) {
+    sendDataPacketOn(p, num, data[0] & 0xFF, Bytes.adopt(data, 1, data.length - 1));
+  }
+
   private void sendMessage(int num, Message m) {
-    Channel ch = channel();
-    Path p = sendPath();
-    if (ch == null || p == null) {
-      return;
-    }
-    byte[] packet =
-        engine.wire().data(ch.key, ch.sendNonce, recvRing.start(), num, m.id(), m.payload(), box);
-    Nonce.incrementInPlace(ch.sendNonce);
-    engine.send(p, packet);
+    sendDataPacketOn(sendPath(), num, m.id(), m.payload());
   }
 
   private Path sendPath() {
@@ -412,12 +408,14 @@ final class Session {
     return p != null ? p : paths.choose(now());
   }
 
-  private void sendDataPacketOn(Path p, int num, byte[] data) {
+  /** The id and payload are written straight into the packet: no joined copy first. */
+  private void sendDataPacketOn(Path p, int num, int id, Bytes payload) {
     Channel ch = channel();
     if (ch == null || p == null) {
       return;
     }
-    byte[] packet = engine.wire().data(ch.key, ch.sendNonce, recvRing.start(), num, data, box);
+    byte[] packet =
+        engine.wire().data(ch.key, ch.sendNonce, recvRing.start(), num, id, payload, box);
     Nonce.incrementInPlace(ch.sendNonce);
     engine.send(p, packet);
   }
@@ -442,7 +440,7 @@ final class Session {
   void sendKill() {
     if (isEstablished()) {
       for (Path p : paths.live()) {
-        sendDataPacketOn(p, out.end(), new byte[] {2});
+        sendDataPacketOn(p, out.end(), 2, Bytes.EMPTY);
       }
     }
   }

@@ -212,6 +212,7 @@ final class Wire {
         Nonce.of(slice(plain, 0, 24)), PublicKey.of(slice(plain, 24, 56)), slice(plain, 120, 232));
   }
 
+  /** As {@link #data(SharedKey, byte[], int, int, int, Bytes, CryptoBox)} of joined bytes. */
   byte[] data(
       SharedKey sessionKey,
       byte[] sendNonce,
@@ -219,13 +220,24 @@ final class Wire {
       int num,
       byte[] data,
       CryptoBox box) {
-    byte[] out = dataFrame(sendNonce, bufferStart, num, data.length);
-    System.arraycopy(data, 0, out, out.length - data.length, data.length);
-    box.sealInPlace(sessionKey, sendNonce, out, 3, out.length - 3 - CryptoBox.MAC_SIZE);
-    return out;
+    if (data.length < 1) {
+      throw new IllegalArgumentException("data of 0 bytes (1.." + MAX_DATA + ")");
+    }
+    return data(
+        sessionKey,
+        sendNonce,
+        bufferStart,
+        num,
+        data[0] & 0xFF,
+        Bytes.adopt(data, 1, data.length - 1),
+        box);
   }
 
-  /** As {@link #data(SharedKey, byte[], int, int, byte[], CryptoBox)} for data id plus payload. */
+  /**
+   * A data packet carrying data id {@code id} and {@code payload} (1 + payload is 1..1373 bytes):
+   * one array, 1B, nonce[22..23], then the box built in place behind its tag slot (buffer_start,
+   * num, padding, id, payload).
+   */
   byte[] data(
       SharedKey sessionKey,
       byte[] sendNonce,
@@ -235,19 +247,7 @@ final class Wire {
       Bytes payload,
       CryptoBox box) {
     int length = 1 + payload.length();
-    byte[] out = dataFrame(sendNonce, bufferStart, num, length);
-    out[out.length - length] = (byte) id;
-    payload.copyTo(0, out, out.length - payload.length(), payload.length());
-    box.sealInPlace(sessionKey, sendNonce, out, 3, out.length - 3 - CryptoBox.MAC_SIZE);
-    return out;
-  }
-
-  /**
-   * One array for a data packet of {@code length} data bytes: 1B, nonce[22..23], then the box built
-   * in place behind its tag slot (buffer_start, num, padding; the data goes at the end).
-   */
-  private static byte[] dataFrame(byte[] sendNonce, int bufferStart, int num, int length) {
-    if (length < 1 || length > MAX_DATA) {
+    if (length > MAX_DATA) {
       throw new IllegalArgumentException("data of " + length + " bytes (1.." + MAX_DATA + ")");
     }
     int pad = (MAX_DATA - length) % 8;
@@ -258,6 +258,9 @@ final class Wire {
     int plain = 3 + CryptoBox.MAC_SIZE;
     putInt(out, plain, bufferStart);
     putInt(out, plain + 4, num);
+    out[out.length - length] = (byte) id;
+    payload.copyTo(0, out, out.length - payload.length(), payload.length());
+    box.sealInPlace(sessionKey, sendNonce, out, 3, out.length - plain);
     return out;
   }
 
