@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.transport.tcp.RelayConnection;
 import picocli.CommandLine.Command;
@@ -225,11 +226,8 @@ final class IdleCommand implements Callable<Integer> {
           probe.add(links.get((int) ((long) k * links.size() / sampled)));
         }
         long pingWindowNanos = Math.max(0, holdEnd - System.nanoTime());
-        long[] rtts = pingSample(probe, pingWindowNanos);
-        long left = holdEnd - System.nanoTime();
-        if (left > 0) {
-          Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
-        }
+        Histogram rtts = pingSample(probe, pingWindowNanos);
+        ThroughputCommand.sleep((holdEnd - System.nanoTime()) / 1e9);
         int alive = (int) links.stream().filter(c -> !c.isDisposed()).count();
         int n = Math.max(1, links.size());
         return new Result(
@@ -237,10 +235,10 @@ final class IdleCommand implements Callable<Integer> {
             links.size(),
             alive,
             probe.size(),
-            rtts.length,
-            percentileMs(rtts, 50),
-            percentileMs(rtts, 99),
-            percentileMs(rtts, 100),
+            (int) rtts.getTotalCount(),
+            rtts.getValueAtPercentile(50) / 1e6,
+            rtts.getValueAtPercentile(99) / 1e6,
+            rtts.getMaxValue() / 1e6,
             connectSeconds,
             heapBefore >= 0 && heapHeld >= 0 ? (heapHeld - heapBefore) / n : -1,
             rssBefore >= 0 && rssHeld >= 0 ? (rssHeld - rssBefore) / n : -1);
@@ -255,12 +253,13 @@ final class IdleCommand implements Callable<Integer> {
 
   /**
    * Pings each link of {@code probe} once, the pings spread evenly over {@code windowNanos} (at
-   * most 64 outstanding), and returns the sorted round trips, in nanoseconds, of the pongs that
-   * came back within --ping-timeout. Bounded by the window plus the timeout.
+   * most 64 outstanding), and returns the round trips, in nanoseconds, of the pongs that came back
+   * within --ping-timeout (an empty histogram reads 0). Bounded by the window plus the timeout.
    */
-  private long[] pingSample(List<RelayConnection> probe, long windowNanos) {
+  private Histogram pingSample(List<RelayConnection> probe, long windowNanos) {
+    Histogram h = new Histogram(3); // auto-resizing
     if (probe.isEmpty()) {
-      return new long[0];
+      return h;
     }
     Duration timeout = Duration.ofMillis((long) (pingTimeout * 1000));
     long spacing = windowNanos / probe.size();
@@ -268,30 +267,14 @@ final class IdleCommand implements Callable<Integer> {
         spacing >= 1_000_000
             ? Flux.fromIterable(probe).delayElements(Duration.ofNanos(spacing))
             : Flux.fromIterable(probe);
-    List<Long> answered =
-        paced
-            .flatMap(
-                c ->
-                    c.ping()
-                        .timeout(timeout)
-                        .map(Duration::toNanos)
-                        .onErrorResume(e -> Mono.empty()),
-                64)
-            .collectList()
-            .block(Duration.ofNanos(windowNanos).plus(timeout).plusSeconds(30));
-    long[] r =
-        answered == null ? new long[0] : answered.stream().mapToLong(Long::longValue).toArray();
-    java.util.Arrays.sort(r);
-    return r;
-  }
-
-  /** Nearest-rank percentile of sorted nanosecond values, in ms; 0 when there are none. */
-  static double percentileMs(long[] sorted, double p) {
-    if (sorted.length == 0) {
-      return 0;
-    }
-    int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-    return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] / 1e6;
+    paced
+        .flatMap(
+            c -> c.ping().timeout(timeout).map(Duration::toNanos).onErrorResume(e -> Mono.empty()),
+            64)
+        .doOnNext(h::recordValue) // flatMap emits one at a time; block() publishes h to us
+        .then()
+        .block(Duration.ofNanos(windowNanos).plus(timeout).plusSeconds(30));
+    return h;
   }
 
   /** VmRSS of a process in bytes, or -1 if /proc cannot tell. */
