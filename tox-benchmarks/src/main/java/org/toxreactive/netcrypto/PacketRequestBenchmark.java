@@ -45,8 +45,7 @@ public class PacketRequestBenchmark {
   private int senderStart;
 
   private final byte[] payload = new byte[1301];
-  private final Congestion cc = new Congestion(10);
-  private final SendBuffer<byte[]> sendBuffer = new SendBuffer<>(cc);
+  private final SendBuffer<byte[]> sendBuffer = PacketRingBenchmark.openSendBuffer();
   private SendBuffer.Out<byte[]> out;
   private long now = 1;
 
@@ -72,7 +71,6 @@ public class PacketRequestBenchmark {
     }
 
     out = (num, data) -> bh.consume(data);
-    PacketRingBenchmark.openWindow(cc);
     for (int i = 0; i < 3; i++) {
       round(); // the first pump only has the initial tokens; from the third round on it is steady
     }

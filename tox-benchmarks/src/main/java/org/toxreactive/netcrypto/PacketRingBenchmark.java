@@ -39,8 +39,7 @@ public class PacketRingBenchmark {
   private final int[] order = new int[BATCH];
   private int receiveBase;
 
-  private final Congestion cc = new Congestion(10);
-  private final SendBuffer<byte[]> sendBuffer = new SendBuffer<>(cc);
+  private final SendBuffer<byte[]> sendBuffer = openSendBuffer();
   private SendBuffer.Out<byte[]> out;
   private long now = 1;
 
@@ -61,17 +60,21 @@ public class PacketRingBenchmark {
     receiveRing.moveStart(-WINDOW / 2);
     receiveBase = receiveRing.start();
     out = (num, data) -> bh.consume(data);
-    openWindow(cc);
   }
 
-  /** Grows the congestion window to its maximum, so that only the code under test limits. */
-  static void openWindow(Congestion cc) {
+  /**
+   * A send buffer whose congestion window is grown to its maximum, so that only the code under test
+   * limits.
+   */
+  static SendBuffer<byte[]> openSendBuffer() {
+    Congestion cc = new Congestion(10);
     for (int i = 0; i < Congestion.MAX_WINDOW; i++) {
       cc.acked(Congestion.MAX_WINDOW);
     }
     if (cc.window() != Congestion.MAX_WINDOW) {
       throw new IllegalStateException("window " + cc.window());
     }
+    return new SendBuffer<>(cc);
   }
 
   @Benchmark
