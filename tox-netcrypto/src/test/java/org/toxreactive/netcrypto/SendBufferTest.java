@@ -26,13 +26,18 @@ class SendBufferTest {
     return PacketRequest.encode(r, false);
   }
 
+  /** Queues {@code n} one-byte packets (0, 1, ...) and pumps them at {@code now}. */
+  private void queueAndPump(SendBuffer<byte[]> sb, int n, long now) {
+    for (int i = 0; i < n; i++) {
+      sb.queue(new byte[] {(byte) i});
+    }
+    sb.pump(now, out);
+  }
+
   @Test
   void aRequestReleasesWhatArrivedAndResendsTheOldHolesAheadOfNewData() {
     SendBuffer<byte[]> sb = new SendBuffer<>(new Congestion(10));
-    for (int i = 0; i < 10; i++) {
-      sb.queue(new byte[] {(byte) i});
-    }
-    sb.pump(1000, out);
+    queueAndPump(sb, 10, 1000);
     assertThat(sent).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
     sent.clear();
     // the peer has 0..9 but 2 and 5; 9 arrived, so the request covers 0..9
@@ -51,10 +56,7 @@ class SendBufferTest {
   @Test
   void resendInFlightQueuesEverythingInFlightOldestFirstAheadOfNewData() {
     SendBuffer<byte[]> sb = new SendBuffer<>(new Congestion(10));
-    for (int i = 0; i < 6; i++) {
-      sb.queue(new byte[] {(byte) i});
-    }
-    sb.pump(1000, out);
+    queueAndPump(sb, 6, 1000);
     sb.ack(2, 1001);
     sb.queue(new byte[] {6}); // queued, not sent: it follows the resends
     sent.clear();
@@ -68,10 +70,7 @@ class SendBufferTest {
     SendBuffer<byte[]> sb = new SendBuffer<>(new Congestion(10));
     long now = 1000;
     for (int round = 0; round < 50; round++) {
-      for (int i = 0; i < 8; i++) {
-        sb.queue(new byte[] {(byte) i});
-      }
-      sb.pump(now, out);
+      queueAndPump(sb, 8, now);
       sb.ack(sb.end(), now + 1);
       now += 10;
     }
