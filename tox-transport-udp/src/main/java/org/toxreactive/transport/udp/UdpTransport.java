@@ -2,6 +2,7 @@ package org.toxreactive.transport.udp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -360,12 +361,8 @@ public final class UdpTransport implements PacketTransport {
       sink.error(new IllegalStateException(this + " is disposed"));
       return;
     }
-    ByteBuf buf = channel.alloc().directBuffer(data.length());
     try {
-      data.writeTo(buf);
-      // The channel owns the packet from here and releases it, written or failed.
-      channel
-          .writeAndFlush(new DatagramPacket(buf, to))
+      writeCopy(channel, to, data)
           .addListener(
               f -> {
                 if (f.isSuccess()) {
@@ -375,10 +372,6 @@ public final class UdpTransport implements PacketTransport {
                 }
               });
     } catch (RuntimeException e) {
-      // Closed in the meantime: Netty 4.2 throws before taking the packet (no event loop left).
-      if (buf.refCnt() > 0) {
-        buf.release();
-      }
       sink.error(e);
     }
   }
@@ -396,19 +389,30 @@ public final class UdpTransport implements PacketTransport {
     if (!channel.isActive()) {
       return false;
     }
+    try {
+      writeCopy(channel, ((Path.Udp) path).address(), data).addListener(countFailure);
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Copies {@code data} into a new direct buffer and writes it to {@code to}. The channel owns the
+   * buffer from here and releases it, written or failed; if the channel closed in the meantime
+   * (Netty 4.2 then throws before taking the packet: no event loop left) the buffer is released
+   * here and the exception goes to the caller.
+   */
+  private static ChannelFuture writeCopy(Channel channel, InetSocketAddress to, Bytes data) {
     ByteBuf buf = channel.alloc().directBuffer(data.length());
     try {
       data.writeTo(buf);
-      channel
-          .writeAndFlush(new DatagramPacket(buf, ((Path.Udp) path).address()))
-          .addListener(countFailure);
-      return true;
+      return channel.writeAndFlush(new DatagramPacket(buf, to));
     } catch (RuntimeException e) {
-      // closed in the meantime (see write)
       if (buf.refCnt() > 0) {
         buf.release();
       }
-      return false;
+      throw e;
     }
   }
 
