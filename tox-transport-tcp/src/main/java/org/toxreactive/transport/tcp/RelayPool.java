@@ -199,13 +199,21 @@ public final class RelayPool implements PacketTransport {
     if (c == null) {
       return false;
     }
-    RelayLink.Route route = link.route(r.peer());
-    if (route != null && route.online() && route.assignedOn(c)) {
+    RelayLink.Route route = onlineRoute(link, c, r.peer());
+    if (route != null) {
       c.offer(route.connectionId(), data);
-      return true;
+    } else {
+      send(link, r.peer(), data).subscribe(null, e -> {});
     }
-    send(link, r.peer(), data).subscribe(null, e -> {});
     return true;
+  }
+
+  /**
+   * {@code peer}'s route on {@code link} if it is online and assigned on the live link {@code c}.
+   */
+  private static RelayLink.Route onlineRoute(RelayLink link, RelayConnection c, PublicKey peer) {
+    RelayLink.Route route = link.route(peer);
+    return route != null && route.online() && route.assignedOn(c) ? route : null;
   }
 
   private Mono<Void> send(RelayLink link, PublicKey peer, Bytes data) {
@@ -214,8 +222,8 @@ public final class RelayPool implements PacketTransport {
       return Mono.error(
           new RelayLinkDownException("the link to relay " + link.address() + " is down"));
     }
-    RelayLink.Route route = link.route(peer);
-    if (route != null && route.online() && route.assignedOn(c)) {
+    RelayLink.Route route = onlineRoute(link, c, peer);
+    if (route != null) {
       return link.sendRouted(route, data);
     }
     String verdict = link.givenUpReason(peer);
@@ -224,7 +232,7 @@ public final class RelayPool implements PacketTransport {
           new IllegalStateException(
               "path to " + peer + " via relay " + link.key() + " was given up: " + verdict));
     }
-    if (route == null && data.getUnsigned(0) != COOKIE_RESPONSE) {
+    if (link.route(peer) == null && data.getUnsigned(0) != COOKIE_RESPONSE) {
       roster.autoRoute(link, peer);
     }
     if (data.length() > RelayProtocol.MAX_OOB_DATA) {
