@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Objects;
 
 /**
  * An immutable sequence of bytes: what crosses the public API instead of a reference-counted {@link
@@ -80,13 +81,13 @@ public final class Bytes {
    * as the result is.
    */
   public static Bytes adopt(byte[] data, int offset, int length) {
-    java.util.Objects.checkFromIndexSize(offset, length, data.length);
+    Objects.checkFromIndexSize(offset, length, data.length);
     return new Bytes(data, offset, length);
   }
 
   /** Copies {@code length} bytes from {@code offset} into {@code dst} at {@code dstOffset}. */
   public void copyTo(int offset, byte[] dst, int dstOffset, int length) {
-    java.util.Objects.checkFromIndexSize(offset, length, this.length);
+    Objects.checkFromIndexSize(offset, length, this.length);
     System.arraycopy(data, this.offset + offset, dst, dstOffset, length);
   }
 
@@ -99,7 +100,7 @@ public final class Bytes {
   }
 
   public byte get(int index) {
-    return data[this.offset + java.util.Objects.checkIndex(index, length)];
+    return data[this.offset + Objects.checkIndex(index, length)];
   }
 
   /** Unsigned value of the byte at {@code index}. */
@@ -114,7 +115,7 @@ public final class Bytes {
 
   /** A copy of bytes {@code from} (inclusive) to {@code to} (exclusive). */
   public Bytes slice(int from, int to) {
-    java.util.Objects.checkFromToIndex(from, to, length);
+    Objects.checkFromToIndex(from, to, length);
     return new Bytes(Arrays.copyOfRange(data, offset + from, offset + to));
   }
 
