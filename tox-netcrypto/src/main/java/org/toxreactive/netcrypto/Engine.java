@@ -196,6 +196,7 @@ final class Engine {
     }
     Session s;
     try {
+      sharedDht(peerDht); // a bad key fails here, before anything is registered
       s = new Session(this, peerReal, peerDht);
     } catch (IllegalArgumentException badKey) {
       sink.error(badKey);

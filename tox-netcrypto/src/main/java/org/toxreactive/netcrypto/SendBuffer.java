@@ -22,7 +22,10 @@ final class SendBuffer<T> {
     void send(int num, T data);
   }
 
-  /** Released records kept for reuse, at most (32 KB of them). */
+  /**
+   * Released records kept for reuse, at most (32 KB of them); never more than the ring has slots,
+   * so a session that sent little keeps little.
+   */
   static final int POOL = 1024;
 
   private static final class Outgoing<T> {
@@ -37,7 +40,7 @@ final class SendBuffer<T> {
   private final IntDeque toSend = new IntDeque();
   private Outgoing<T> free; // recycled records, linked through nextFree
   private int freeCount;
-  private int[] requested = new int[64]; // onRequest's decoded numbers, grown on demand
+  private int[] requested = new int[16]; // onRequest's decoded numbers, grown on demand
   private final Congestion cc;
   private int inFlight;
   private long retransmissions;
@@ -61,6 +64,11 @@ final class SendBuffer<T> {
 
   long retransmissions() {
     return retransmissions;
+  }
+
+  /** Slots the send ring has allocated now (it grows with the window, up to 32768). */
+  int ringCapacity() {
+    return ring.capacity();
   }
 
   /** New packets sent so far (first transmissions only). */
@@ -138,7 +146,7 @@ final class SendBuffer<T> {
     o.sentAt = 0;
     o.queued = false;
     o.retransmitted = false;
-    if (freeCount < POOL) {
+    if (freeCount < Math.min(POOL, ring.capacity())) {
       o.nextFree = free;
       free = o;
       freeCount++;
@@ -285,7 +293,7 @@ final class SendBuffer<T> {
 
   /** A growable ring of ints: ArrayDeque's operations used here, without boxing. */
   static final class IntDeque {
-    private int[] items = new int[64];
+    private int[] items = new int[16];
     private int head; // index of the first
     private int size;
 

@@ -76,7 +76,10 @@ final class Session {
   SessionState state;
 
   private final SharedKey realShared;
-  private final SharedKey dhtShared;
+
+  /** Ours with the peer's DHT key: only an initiator needs it (cookie request and response). */
+  private SharedKey dhtShared;
+
   private final CryptoBox box = new CryptoBox();
 
   /** The expanded nonce of the data packet being opened (engine thread only). */
@@ -105,7 +108,6 @@ final class Session {
     this.engine = engine;
     this.peerReal = peerReal;
     this.peerDht = peerDht;
-    this.dhtShared = engine.sharedDht(peerDht);
     this.realShared = engine.sharedReal(peerReal);
     this.connection = new Connection(this);
   }
@@ -142,6 +144,7 @@ final class Session {
   /** Starts as initiator: cookie request on every known path, resent every second. */
   void startCookieRequest() {
     long echoId = ThreadLocalRandom.current().nextLong();
+    dhtShared = engine.sharedDht(peerDht);
     byte[] request =
         engine
             .wire()
@@ -164,7 +167,7 @@ final class Session {
   }
 
   void onCookieResponse(byte[] packet, Path from) {
-    if (!(state instanceof CookieRequesting c)) {
+    if (!(state instanceof CookieRequesting c) || dhtShared == null) {
       return;
     }
     Wire.CookieReply r = engine.wire().openCookieResponse(dhtShared, packet, box);
@@ -571,6 +574,11 @@ final class Session {
 
   long retransmissions() {
     return out.retransmissions();
+  }
+
+  /** Slots the receive and send rings have allocated now (small while the session is idle). */
+  int ringCapacity() {
+    return recvRing.capacity() + out.ringCapacity();
   }
 
   @Override

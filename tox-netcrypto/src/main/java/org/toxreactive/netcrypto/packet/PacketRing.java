@@ -1,17 +1,24 @@
 package org.toxreactive.netcrypto.packet;
 
 /**
- * net_crypto's send or receive array (PROTOCOL.md 4.9): 32768 slots indexed by wrapping u32 packet
- * numbers between {@code start} (first not yet released) and {@code end} (one past the newest).
- * Every comparison is an unsigned subtraction relative to {@code start}, so it works across the u32
- * wrap. Not thread-safe.
+ * net_crypto's send or receive array (PROTOCOL.md 4.9): up to 32768 slots indexed by wrapping u32
+ * packet numbers between {@code start} (first not yet released) and {@code end} (one past the
+ * newest). Every comparison is an unsigned subtraction relative to {@code start}, so it works
+ * across the u32 wrap. Not thread-safe.
+ *
+ * <p>The slot array starts at {@link #INITIAL_CAPACITY} and doubles (up to {@link #SIZE}) when a
+ * number or a new end falls beyond it, so an idle session holds a few hundred bytes here instead of
+ * a 32768-slot array; the protocol's limits are those of the full-size ring either way.
  */
 public final class PacketRing<T> {
-  /** CRYPTO_PACKET_BUFFER_SIZE. */
+  /** CRYPTO_PACKET_BUFFER_SIZE: the most numbers between start and end. */
   public static final int SIZE = 32768;
 
-  private static final int MASK = SIZE - 1;
-  private final Object[] slots = new Object[SIZE];
+  /** Slots allocated by a new ring. */
+  public static final int INITIAL_CAPACITY = 16;
+
+  private Object[] slots = new Object[INITIAL_CAPACITY];
+  private int mask = INITIAL_CAPACITY - 1;
   private int start;
   private int end;
 
@@ -28,8 +35,35 @@ public final class PacketRing<T> {
     return end - start;
   }
 
+  /** Slots allocated now (a power of two, {@link #INITIAL_CAPACITY} to {@link #SIZE}). */
+  public int capacity() {
+    return slots.length;
+  }
+
   private boolean inWindow(int num) {
     return Integer.compareUnsigned(num - start, end - start) < 0;
+  }
+
+  /**
+   * Makes room for {@code positions} numbers from start on (at most {@link #SIZE}): the slot array
+   * doubles until it holds them, and what is stored moves to its place in the bigger array.
+   */
+  private void ensureCapacity(int positions) {
+    if (positions <= slots.length) {
+      return;
+    }
+    int capacity = slots.length;
+    while (capacity < positions) {
+      capacity <<= 1;
+    }
+    Object[] bigger = new Object[capacity];
+    int newMask = capacity - 1;
+    int stored = end - start;
+    for (int i = 0; i < stored; i++) {
+      bigger[(start + i) & newMask] = slots[(start + i) & mask];
+    }
+    slots = bigger;
+    mask = newMask;
   }
 
   /**
@@ -37,11 +71,15 @@ public final class PacketRing<T> {
    * start (which also catches numbers below start) or the slot is taken. Extends end past num.
    */
   public boolean store(int num, T value) {
-    if (Integer.compareUnsigned(num - start, SIZE) >= 0
-        || slots[num & MASK] != null && inWindow(num)) {
+    int offset = num - start;
+    if (Integer.compareUnsigned(offset, SIZE) >= 0) {
       return false;
     }
-    slots[num & MASK] = value;
+    ensureCapacity(offset + 1);
+    if (slots[num & mask] != null && inWindow(num)) {
+      return false;
+    }
+    slots[num & mask] = value;
     if (!inWindow(num)) {
       end = num + 1;
     }
@@ -51,7 +89,7 @@ public final class PacketRing<T> {
   /** The value at {@code num}, or null for a hole or a number outside [start, end). */
   @SuppressWarnings("unchecked")
   public T get(int num) {
-    return inWindow(num) ? (T) slots[num & MASK] : null;
+    return inWindow(num) ? (T) slots[num & mask] : null;
   }
 
   /** Empties the slot at {@code num} (start does not move); returns what was there. */
@@ -60,8 +98,8 @@ public final class PacketRing<T> {
     if (!inWindow(num)) {
       return null;
     }
-    T old = (T) slots[num & MASK];
-    slots[num & MASK] = null;
+    T old = (T) slots[num & mask];
+    slots[num & mask] = null;
     return old;
   }
 
@@ -74,17 +112,20 @@ public final class PacketRing<T> {
       moved = stored;
     }
     for (int i = 0; i < moved; i++) {
-      slots[(start + i) & MASK] = null;
+      slots[(start + i) & mask] = null;
     }
     start = newStart;
   }
 
   /** Moves end forward to {@code num} (never back, at most 32768 past start). */
   public boolean setEnd(int num) {
-    if (Integer.compareUnsigned(num - start, SIZE) > 0) {
+    int offset = num - start;
+    if (Integer.compareUnsigned(offset, SIZE) > 0) {
       return false;
     }
-    if (Integer.compareUnsigned(num - start, end - start) > 0) {
+    if (Integer.compareUnsigned(offset, end - start) > 0) {
+      // every number in the window needs a slot of its own, or two would share one
+      ensureCapacity(offset);
       end = num;
     }
     return true;

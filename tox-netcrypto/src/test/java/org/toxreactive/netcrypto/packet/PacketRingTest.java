@@ -42,4 +42,35 @@ class PacketRingTest {
     assertThat(r.setEnd(PacketRing.SIZE + 1)).isFalse();
     assertThat(r.end()).isEqualTo(10);
   }
+
+  @Test
+  void startsSmallAndGrowsByDoublingKeepingWhatIsStored() {
+    PacketRing<Integer> r = new PacketRing<>();
+    r.moveStart(0xFFFF_FFF0); // growth must keep each number's slot across the u32 wrap
+    assertThat(r.capacity()).isEqualTo(PacketRing.INITIAL_CAPACITY);
+    for (int i = 0; i < 100; i += 2) {
+      assertThat(r.store(0xFFFF_FFF0 + i, i)).isTrue();
+    }
+    assertThat(r.capacity()).isEqualTo(128);
+    for (int i = 0; i < 100; i++) {
+      assertThat(r.get(0xFFFF_FFF0 + i)).isEqualTo(i % 2 == 0 ? Integer.valueOf(i) : null);
+    }
+    assertThat(r.store(0xFFFF_FFF0 + PacketRing.SIZE - 1, -1)).isTrue();
+    assertThat(r.capacity()).isEqualTo(PacketRing.SIZE);
+    assertThat(r.get(0xFFFF_FFF0 + 98)).isEqualTo(98);
+    assertThat(r.get(0xFFFF_FFF0 + 99)).isNull();
+  }
+
+  @Test
+  void aFarEndGrowsTheRingSoHolesStayHoles() {
+    PacketRing<String> r = new PacketRing<>();
+    assertThat(r.store(0, "a")).isTrue();
+    assertThat(r.setEnd(1000)).isTrue();
+    assertThat(r.capacity()).isGreaterThanOrEqualTo(1000);
+    // 0 and 512 would share a slot in a ring smaller than the window
+    assertThat(r.get(512)).isNull();
+    assertThat(r.store(512, "b")).isTrue();
+    assertThat(r.get(0)).isEqualTo("a");
+    assertThat(r.get(512)).isEqualTo("b");
+  }
 }
