@@ -1,11 +1,17 @@
 package org.toxreactive.netcrypto;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,17 +34,89 @@ import reactor.core.scheduler.Scheduler;
  * The net_crypto engine behind a {@link NetCryptoNode}: one single-threaded worker owns every
  * session, the cookie key and the path table; inbound packets from all transports are dispatched
  * here by packet kind (one handling routine per kind, whatever the transport).
+ *
+ * <p>Inbound packets wait in two bounded lanes, classified by their first byte on the transport's
+ * thread: data packets (0x1B) of established sessions, and control packets (cookie request and
+ * response, handshake). Each drain of the worker takes the application's tasks first, then up to
+ * {@link #DATA_BUDGET} data packets, then at most {@link #CONTROL_BUDGET} control packets, so a
+ * flood of handshakes or cookie requests waits behind the data of live sessions and cannot make it
+ * wait long. A full lane drops (and counts) what arrives: nothing piles up without bound when the
+ * worker falls behind.
+ *
+ * <p>Work an unknown party can make us do costs an X25519 at most after cheap checks, and every
+ * such computation takes a token from one budget ({@link Limits#keysPerSecond}): a cookie request
+ * first passes a per-source bucket (10 at once, one more each 100 ms, as c-toxcore does per IP),
+ * then needs a token unless the shared key with its DHT key is cached; a handshake from an unknown
+ * real key passes the session caps first, then needs tokens for its real key's shared key (if not
+ * cached) and the two computations of a new session. A session holds its own shared keys, so a
+ * flood of new keys through the cache cannot make a live session pay again.
  */
 final class Engine {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
   static final long TICK_MILLIS = 10;
   private static final int KEY_CACHE = 1024;
 
+  /** Data packets one drain pass handles before it gives the worker's other tasks a turn. */
+  static final int DATA_BUDGET = 256;
+
+  /** Control packets (cookies, handshakes) one drain pass handles, after the data. */
+  static final int CONTROL_BUDGET = 8;
+
+  /** Cookie requests one source may send at once, and how many more it gets a second. */
+  static final int SOURCE_BURST = 10;
+
+  static final int SOURCE_PER_SECOND = 10;
+
+  /** Sources whose cookie request buckets are remembered (the least recent one is forgotten). */
+  static final int SOURCES = 4096;
+
+  /** X25519 computations a handshake from an unknown real key may need: real key, session. */
+  private static final int NEW_SESSION_KEYS = 2;
+
+  /**
+   * The engine's limits: see the builder methods of {@link NetCrypto} that set them.
+   *
+   * @param keysPerSecond X25519 computations a second for cookie requests and handshakes from
+   *     unknown keys
+   * @param maxPendingSessions sessions peers opened to us that are not established yet
+   * @param maxSessions established sessions plus pending ones peers opened
+   * @param maxSessionsPerSource sessions peers opened from one source (UDP: the IP address; a relay
+   *     path: the peer's DHT key)
+   * @param dataQueue data packets waiting for the worker, at most
+   * @param controlQueue control packets waiting for the worker, at most
+   */
+  record Limits(
+      int keysPerSecond,
+      int maxPendingSessions,
+      int maxSessions,
+      int maxSessionsPerSource,
+      int dataQueue,
+      int controlQueue) {
+    static final Limits DEFAULTS = new Limits(500, 64, 1024, 8, 8192, 512);
+
+    Limits {
+      if (keysPerSecond < 1
+          || maxPendingSessions < 1
+          || maxSessions < 1
+          || maxSessionsPerSource < 1
+          || dataQueue < 1
+          || controlQueue < 1) {
+        throw new IllegalArgumentException("every limit must be at least 1: " + this);
+      }
+    }
+
+    /** The budget's bucket holds a quarter of a second's tokens (at least 10). */
+    int keyBurst() {
+      return Math.max(10, keysPerSecond / 4);
+    }
+  }
+
   private final KeyPair realKeys;
   private final KeyPair dhtKeys;
   private final List<PacketTransport> transports;
   private final Predicate<PeerInfo> acceptor;
   private final long idleTimeoutMillis;
+  private final Limits limits;
   private final Scheduler scheduler;
   private final Scheduler.Worker worker;
   private final Wire wire;
@@ -52,11 +130,27 @@ final class Engine {
   final Sinks.Many<CryptoConnection> incoming =
       Sinks.many().multicast().onBackpressureBuffer(256, false);
   private final Disposable.Composite resources = Disposables.composite();
-  private final java.util.Queue<Runnable> tasks =
-      new java.util.concurrent.ConcurrentLinkedQueue<>();
-  private final java.util.concurrent.atomic.AtomicInteger pending =
-      new java.util.concurrent.atomic.AtomicInteger();
-  long decryptFailures;
+  private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private final Queue<Datagram> dataLane;
+  private final Queue<Datagram> controlLane;
+
+  /** Above zero while a drain is scheduled or running; each submission adds one. */
+  private final AtomicInteger wip = new AtomicInteger();
+
+  private final TokenBucket keyBudget;
+  private final Map<Object, TokenBucket> sourceBuckets = lru(SOURCES);
+  private final Map<Object, Integer> sessionsBySource = new HashMap<>();
+  private int pendingIncoming;
+  private int establishedCount;
+
+  // counters: receiveDropped is written on transport threads, the others on the worker only
+  private final LongAdder receiveDropped = new LongAdder();
+  volatile long decryptFailures;
+  private volatile long cookieRequestsRateLimited;
+  private volatile long handshakesRateLimited;
+  private volatile long sessionsRefused;
+  private volatile long replaysDropped;
+  private volatile long keysComputed;
 
   Engine(
       KeyPair realKeys,
@@ -64,24 +158,33 @@ final class Engine {
       List<PacketTransport> transports,
       Predicate<PeerInfo> acceptor,
       long idleTimeoutMillis,
+      Limits limits,
       Scheduler scheduler) {
     this.realKeys = realKeys;
     this.dhtKeys = dhtKeys;
     this.transports = transports;
     this.acceptor = acceptor;
     this.idleTimeoutMillis = idleTimeoutMillis;
+    this.limits = limits;
     this.scheduler = scheduler;
     this.worker = scheduler.createWorker();
     this.wire = new Wire(SharedKey.random());
+    this.dataLane = new ArrayBlockingQueue<>(limits.dataQueue());
+    this.controlLane = new ArrayBlockingQueue<>(limits.controlQueue());
+    this.keyBudget = new TokenBucket(limits.keyBurst(), limits.keysPerSecond(), now());
   }
 
   private static <K, V> Map<K, V> lru() {
+    return lru(KEY_CACHE);
+  }
+
+  private static <K, V> Map<K, V> lru(int max) {
     return new LinkedHashMap<>(64, 0.75f, true) {
       private static final long serialVersionUID = 1L;
 
       @Override
       protected boolean removeEldestEntry(Map.Entry<K, V> e) {
-        return size() > KEY_CACHE;
+        return size() > max;
       }
     };
   }
@@ -91,9 +194,7 @@ final class Engine {
     for (PacketTransport t : transports) {
       resources.add(
           t.receive()
-              .subscribe(
-                  d -> run(() -> safely(d)),
-                  e -> log.warn("transport {} failed: {}", t, e.toString())));
+              .subscribe(this::receive, e -> log.warn("transport {} failed: {}", t, e.toString())));
       resources.add(
           t.pathEvents()
               .subscribe(
@@ -124,29 +225,97 @@ final class Engine {
    */
   void run(Runnable task) {
     tasks.offer(task);
-    if (pending.getAndIncrement() == 0) {
-      try {
-        worker.schedule(this::drain);
-      } catch (RuntimeException rejected) {
-        tasks.clear();
-        log.debug("net_crypto worker is gone: {}", rejected.toString());
+    signal();
+  }
+
+  /**
+   * A transport's packet, on the transport's thread: into the data or the control lane by its first
+   * byte (anything else is not net_crypto), or dropped and counted when that lane is full. No
+   * allocation: the lanes are arrays and hold the datagram itself.
+   */
+  private void receive(Datagram d) {
+    Bytes data = d.data();
+    if (data.isEmpty()) {
+      return;
+    }
+    byte kind = data.get(0);
+    Queue<Datagram> lane;
+    if (kind == 0x1B) {
+      lane = dataLane;
+    } else if (kind >= 0x18 && kind <= 0x1A) {
+      lane = controlLane;
+    } else {
+      return;
+    }
+    if (!lane.offer(d)) {
+      receiveDropped.increment();
+      return;
+    }
+    signal();
+  }
+
+  private void signal() {
+    if (wip.getAndIncrement() == 0) {
+      schedule();
+    }
+  }
+
+  private void schedule() {
+    try {
+      worker.schedule(this::drain);
+    } catch (RuntimeException rejected) {
+      tasks.clear();
+      dataLane.clear();
+      controlLane.clear();
+      log.debug("net_crypto worker is gone: {}", rejected.toString());
+    }
+  }
+
+  /**
+   * Tasks, then a little control, then data, until all is done; with packets left over after a
+   * pass's budgets, the drain schedules itself again (staying counted as running) so timers and
+   * other work on the worker get their turn.
+   */
+  private void drain() {
+    for (; ; ) {
+      int missed = wip.get();
+      runTasks();
+      // control first, but only a few: a handshake and the data packet right behind it (the peer
+      // sends both at once) must be opened in that order, and a flood of control packets still
+      // costs the data of live sessions a wait of CONTROL_BUDGET packets at most per pass
+      for (int i = 0; i < CONTROL_BUDGET; i++) {
+        Datagram d = controlLane.poll();
+        if (d == null) {
+          break;
+        }
+        safely(d);
+      }
+      for (int i = 0; i < DATA_BUDGET; i++) {
+        Datagram d = dataLane.poll();
+        if (d == null) {
+          break;
+        }
+        safely(d);
+      }
+      if (!dataLane.isEmpty() || !controlLane.isEmpty()) {
+        schedule();
+        return;
+      }
+      if (wip.addAndGet(-missed) == 0) {
+        return;
       }
     }
   }
 
-  private void drain() {
-    int missed = 1;
-    do {
-      Runnable t;
-      while ((t = tasks.poll()) != null) {
-        try {
-          t.run();
-        } catch (RuntimeException e) {
-          log.error("net_crypto task failed", e);
-        }
+  private void runTasks() {
+    Runnable t;
+    while ((t = tasks.poll()) != null) {
+      try {
+        t.run();
+      } catch (RuntimeException e) {
+        log.error("net_crypto task failed", e);
       }
-      missed = pending.addAndGet(-missed);
-    } while (missed != 0);
+    }
   }
 
   long now() {
@@ -174,11 +343,43 @@ final class Engine {
   }
 
   SharedKey sharedDht(PublicKey peerDht) {
-    return dhtShared.computeIfAbsent(peerDht, k -> CryptoBox.beforenm(k, dhtKeys.secretKey()));
+    return dhtShared.computeIfAbsent(peerDht, this::computeDht);
   }
 
   SharedKey sharedReal(PublicKey peerReal) {
-    return realShared.computeIfAbsent(peerReal, k -> CryptoBox.beforenm(k, realKeys.secretKey()));
+    return realShared.computeIfAbsent(peerReal, this::computeReal);
+  }
+
+  private SharedKey computeDht(PublicKey k) {
+    keysComputed++;
+    return CryptoBox.beforenm(k, dhtKeys.secretKey());
+  }
+
+  private SharedKey computeReal(PublicKey k) {
+    keysComputed++;
+    return CryptoBox.beforenm(k, realKeys.secretKey());
+  }
+
+  /** What the node counts (see {@link NetCryptoStats}); safe to call from any thread. */
+  NetCryptoStats stats() {
+    return new NetCryptoStats(
+        receiveDropped.sum(),
+        cookieRequestsRateLimited,
+        handshakesRateLimited,
+        sessionsRefused,
+        replaysDropped,
+        decryptFailures,
+        keysComputed);
+  }
+
+  /** For tests in this package: packets waiting in the data and control lanes. */
+  int queued() {
+    return dataLane.size() + controlLane.size();
+  }
+
+  /** For tests in this package: sessions (all states, both directions). */
+  int sessions() {
+    return byReal.size();
   }
 
   // ------------------------------------------------------------------ connecting
@@ -220,6 +421,10 @@ final class Engine {
   }
 
   void established(Session s) {
+    establishedCount++;
+    if (s.source != null) {
+      pendingIncoming--;
+    }
     MonoSink<CryptoConnection> sink = connecting.remove(s);
     if (sink != null) {
       sink.success(s.connection);
@@ -232,6 +437,14 @@ final class Engine {
   void closed(Session s, Throwable error, boolean byPeer) {
     if (s.isClosed()) {
       return;
+    }
+    if (s.isEstablished()) {
+      establishedCount--;
+    } else if (s.source != null) {
+      pendingIncoming--;
+    }
+    if (s.source != null) {
+      sessionsBySource.computeIfPresent(s.source, (k, n) -> n == 1 ? null : n - 1);
     }
     s.state = new SessionState.Closed(error);
     if (byReal.get(s.peerReal) == s) {
@@ -322,16 +535,21 @@ final class Engine {
 
   private void onDatagram(Datagram d) {
     Bytes data = d.data();
-    if (data.isEmpty()) {
-      return;
-    }
     Path from = d.path();
     if (data.get(0) == 0x1B) { // the hot path: opened straight from the immutable bytes
       Session s = byPath.get(from);
       if (s == null && from instanceof Path.Relay r) {
-        s = byDht.get(r.peer()); // a relay the peer shares with us that we had not used yet
+        // A relay the peer shares with us that we had not used yet: the relay authenticated the
+        // peer's DHT key on its own link, so data that decrypts there is the peer's and the path
+        // is added. A UDP source that is no session's path proves nothing (anyone can replay a
+        // packet from anywhere): its data is dropped without a reply.
+        s = byDht.get(r.peer());
       }
-      if (s != null && Wire.isDataLength(data.length())) {
+      if (s == null) {
+        replaysDropped++;
+        return;
+      }
+      if (Wire.isDataLength(data.length())) {
         s.onData(data, from);
       }
       return;
@@ -352,43 +570,106 @@ final class Engine {
     }
   }
 
-  /** Stateless: the cookie carries everything; answered on the path it came from. */
+  /**
+   * Where a packet came from, for per-source limits: the IP address of a UDP source (its host name
+   * if unresolved, as on a simulated network), the peer's DHT key on a relay (the relay
+   * authenticated it).
+   */
+  static Object sourceOf(Path p) {
+    if (p instanceof Path.Udp u) {
+      InetSocketAddress a = u.address();
+      return a.getAddress() != null ? a.getAddress() : a.getHostString();
+    }
+    return ((Path.Relay) p).peer();
+  }
+
+  /**
+   * Stateless: the cookie carries everything; answered on the path it came from. The source's
+   * bucket and the key budget are checked before the X25519 that opening it may cost.
+   */
   private void onCookieRequest(byte[] b, Path from) {
+    if (b.length != Wire.COOKIE_REQUEST) {
+      return;
+    }
+    long now = now();
+    Object source = sourceOf(from);
+    TokenBucket bucket = sourceBuckets.get(source);
+    if (bucket == null) {
+      bucket = new TokenBucket(SOURCE_BURST, SOURCE_PER_SECOND, now);
+      sourceBuckets.put(source, bucket);
+    }
+    if (!bucket.tryTake(1, now)) {
+      cookieRequestsRateLimited++;
+      return;
+    }
+    PublicKey senderDht = PublicKey.of(java.util.Arrays.copyOfRange(b, 1, 33));
+    if (from instanceof Path.Relay r && !r.peer().equals(senderDht)) {
+      return; // an OOB cookie request must come from the DHT key inside it
+    }
+    if (!dhtShared.containsKey(senderDht) && !keyBudget.tryTake(1, now)) {
+      cookieRequestsRateLimited++;
+      return;
+    }
     Wire.CookieAsk ask = wire.openCookieRequest(this::sharedDht, b, box);
     if (ask == null) {
       return;
-    }
-    if (from instanceof Path.Relay r && !r.peer().equals(ask.senderDht())) {
-      return; // an OOB cookie request must come from the DHT key inside it
     }
     byte[] cookie = wire.mintCookie(nowSeconds(), ask.senderReal(), ask.senderDht(), box);
     send(from, wire.cookieResponse(sharedDht(ask.senderDht()), cookie, ask.echoId(), box));
   }
 
+  /**
+   * A handshake (its outer cookie, ours, opened first: symmetric and cheap). For a peer we have a
+   * session with, under the same DHT key, it is taken only while we are still requesting a cookie
+   * or have sent our handshake (then its source is a fresh path); once the session has its key it
+   * is dropped, whatever its source: a replayed handshake neither adds a path nor draws a reply.
+   * Under a different DHT key (the peer restarted) it ends the old session and opens a new one.
+   * From an unknown real key it passes the session caps and the key budget before any X25519.
+   */
   private void onHandshake(byte[] b, Path from) {
     Wire.CookieContents c = wire.openHandshakeCookie(b, nowSeconds(), box);
     if (c == null) {
       return;
     }
-    // The cookie's real key is only a claim (anyone may ask for a cookie naming any real key):
-    // nothing changes before the handshake box opens with that key's shared secret.
-    Wire.HandshakeOpened h = wire.openHandshake(sharedReal(c.realKey()), b, box);
-    if (h == null) {
+    Session s = byReal.get(c.realKey());
+    if (s != null && s.peerDht.equals(c.dhtKey()) && s.hasSessionKey()) {
+      replaysDropped++; // a late resend of the peer's handshake, or a replay
       return;
     }
-    Session s = byReal.get(c.realKey());
-    if (s != null && !s.peerDht.equals(c.dhtKey())) {
-      if (s.hasSessionKey()) {
-        closed(s, new NetCryptoException("peer restarted with a new DHT key"), false);
-        s = null;
-      } else {
+    // The cookie's real key is only a claim (anyone may ask for a cookie naming any real key):
+    // nothing changes before the handshake box opens with that key's shared secret.
+    if (s != null) {
+      Wire.HandshakeOpened h = wire.openHandshake(s.realShared(), b, box);
+      if (h == null) {
+        return;
+      }
+      if (s.peerDht.equals(c.dhtKey())) {
+        s.onHandshake(h, from);
+        return;
+      }
+      if (!s.hasSessionKey()) {
         byDht.remove(s.peerDht, s);
         s.peerDht = c.dhtKey();
         byDht.put(s.peerDht, s);
+        s.onHandshake(h, from);
+        return;
       }
+      closed(s, new NetCryptoException("peer restarted with a new DHT key"), false);
     }
-    if (s != null) {
-      s.onHandshake(h, from);
+    Object source = sourceOf(from);
+    if (pendingIncoming >= limits.maxPendingSessions()
+        || establishedCount + pendingIncoming >= limits.maxSessions()
+        || sessionsBySource.getOrDefault(source, 0) >= limits.maxSessionsPerSource()) {
+      sessionsRefused++;
+      return;
+    }
+    int cost = NEW_SESSION_KEYS + (realShared.containsKey(c.realKey()) ? 0 : 1);
+    if (!keyBudget.tryTake(cost, now())) {
+      handshakesRateLimited++;
+      return;
+    }
+    Wire.HandshakeOpened h = wire.openHandshake(sharedReal(c.realKey()), b, box);
+    if (h == null) {
       return;
     }
     PeerInfo peer = new PeerInfo(c.realKey(), c.dhtKey(), from);
@@ -403,6 +684,9 @@ final class Engine {
       return;
     }
     Session n = new Session(this, c.realKey(), c.dhtKey());
+    n.source = source;
+    pendingIncoming++;
+    sessionsBySource.merge(source, 1, Integer::sum);
     byReal.put(c.realKey(), n);
     byDht.put(c.dhtKey(), n);
     n.addPath(from);

@@ -12,7 +12,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Configuration of a net_crypto node: our keys, the transports packets travel on, who may connect
- * to us. Immutable: each setter returns a new value; {@link #start()} runs it.
+ * to us, and the limits that keep it responsive when strangers flood it. Immutable: each setter
+ * returns a new value; {@link #start()} runs it.
  *
  * <pre>{@code
  * NetCryptoNode node = NetCrypto.create(realKeys, dhtKeys)
@@ -22,6 +23,13 @@ import reactor.core.scheduler.Schedulers;
  * node.incoming().subscribe(conn -> conn.lossless().subscribe(...));
  * CryptoConnection c = node.connect(friendReal, friendDht, List.of(Path.udp(addr))).block();
  * }</pre>
+ *
+ * <p>Limits and their defaults: {@link #keyBudget} 500 X25519 computations a second; {@link
+ * #maxPendingSessions} 64; {@link #maxSessions} 1024; {@link #maxSessionsPerSource} 8; {@link
+ * #receiveQueue} 8192 data and 512 control packets. Cookie requests are also limited per source (10
+ * at once, one more every 100 ms, as c-toxcore limits them per IP). The caps apply to sessions
+ * peers open to us; {@link NetCryptoNode#connect} is never refused by them. What the limits drop is
+ * counted in {@link NetCryptoNode#stats()}.
  */
 public final class NetCrypto {
   private final KeyPair realKeys;
@@ -29,6 +37,7 @@ public final class NetCrypto {
   private final List<PacketTransport> transports;
   private final Predicate<PeerInfo> acceptor;
   private final Duration idleTimeout;
+  private final Engine.Limits limits;
   private final Scheduler scheduler;
 
   private NetCrypto(
@@ -37,18 +46,22 @@ public final class NetCrypto {
       List<PacketTransport> transports,
       Predicate<PeerInfo> acceptor,
       Duration idleTimeout,
+      Engine.Limits limits,
       Scheduler scheduler) {
     this.realKeys = realKeys;
     this.dhtKeys = dhtKeys;
     this.transports = transports;
     this.acceptor = acceptor;
     this.idleTimeout = idleTimeout;
+    this.limits = limits;
     this.scheduler = scheduler;
   }
 
   /**
    * @param realKeys our long-term key pair (the Tox ID's key)
    * @param dhtKeys our DHT key pair (what relays and cookie requests know us by)
+   * @return a configuration with no transport, an acceptor that refuses everyone and the default
+   *     limits
    */
   public static NetCrypto create(KeyPair realKeys, KeyPair dhtKeys) {
     return new NetCrypto(
@@ -57,20 +70,36 @@ public final class NetCrypto {
         List.of(),
         peer -> false,
         Duration.ofSeconds(32),
+        Engine.Limits.DEFAULTS,
         null);
+  }
+
+  private NetCrypto with(Engine.Limits l) {
+    return new NetCrypto(realKeys, dhtKeys, transports, acceptor, idleTimeout, l, scheduler);
   }
 
   /** Adds a transport (UDP, relays, a simulated network). */
   public NetCrypto transport(PacketTransport transport) {
     List<PacketTransport> t = new ArrayList<>(transports);
     t.add(Objects.requireNonNull(transport));
-    return new NetCrypto(realKeys, dhtKeys, List.copyOf(t), acceptor, idleTimeout, scheduler);
+    return new NetCrypto(
+        realKeys, dhtKeys, List.copyOf(t), acceptor, idleTimeout, limits, scheduler);
   }
 
-  /** Decides on handshakes from peers we did not call (default: refuse all). */
+  /**
+   * Decides on handshakes from peers we did not call (default: refuse all). It is asked after the
+   * session caps and the key budget let the handshake through and its box opened, and before the
+   * session allocates anything.
+   */
   public NetCrypto acceptor(Predicate<PeerInfo> acceptor) {
     return new NetCrypto(
-        realKeys, dhtKeys, transports, Objects.requireNonNull(acceptor), idleTimeout, scheduler);
+        realKeys,
+        dhtKeys,
+        transports,
+        Objects.requireNonNull(acceptor),
+        idleTimeout,
+        limits,
+        scheduler);
   }
 
   /** A connection whose peer sends nothing for this long ends with an error (default 32 s). */
@@ -78,7 +107,91 @@ public final class NetCrypto {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("idle timeout must be positive");
     }
-    return new NetCrypto(realKeys, dhtKeys, transports, acceptor, timeout, scheduler);
+    return new NetCrypto(realKeys, dhtKeys, transports, acceptor, timeout, limits, scheduler);
+  }
+
+  /**
+   * The budget of X25519 computations a second that strangers can make us do (default 500): cookie
+   * requests whose DHT key's shared key is not cached (one each) and handshakes from unknown real
+   * keys (up to three each: the real key's shared key and the new session's two). The bucket holds
+   * a quarter of a second's budget, at least 10. What finds it empty is dropped unopened and
+   * counted; sessions that exist pay nothing (each holds its own shared keys).
+   *
+   * @param perSecond computations a second, at least 1
+   */
+  public NetCrypto keyBudget(int perSecond) {
+    return with(
+        new Engine.Limits(
+            perSecond,
+            limits.maxPendingSessions(),
+            limits.maxSessions(),
+            limits.maxSessionsPerSource(),
+            limits.dataQueue(),
+            limits.controlQueue()));
+  }
+
+  /**
+   * Sessions peers opened to us that have not been confirmed by a data packet yet, at most (default
+   * 64). A pending session gives up after 8 handshake resends (8 s).
+   */
+  public NetCrypto maxPendingSessions(int max) {
+    return with(
+        new Engine.Limits(
+            limits.keysPerSecond(),
+            max,
+            limits.maxSessions(),
+            limits.maxSessionsPerSource(),
+            limits.dataQueue(),
+            limits.controlQueue()));
+  }
+
+  /**
+   * Established sessions plus pending ones peers opened, at most (default 1024): past it a new
+   * peer's handshake is refused. Sessions we open count as established but are never refused.
+   */
+  public NetCrypto maxSessions(int max) {
+    return with(
+        new Engine.Limits(
+            limits.keysPerSecond(),
+            limits.maxPendingSessions(),
+            max,
+            limits.maxSessionsPerSource(),
+            limits.dataQueue(),
+            limits.controlQueue()));
+  }
+
+  /**
+   * Sessions peers opened to us from one source, at most (default 8): the source is the IP address
+   * of a UDP path and the peer's DHT key for a relay path (the relay authenticated it).
+   */
+  public NetCrypto maxSessionsPerSource(int max) {
+    return with(
+        new Engine.Limits(
+            limits.keysPerSecond(),
+            limits.maxPendingSessions(),
+            limits.maxSessions(),
+            max,
+            limits.dataQueue(),
+            limits.controlQueue()));
+  }
+
+  /**
+   * How many inbound packets may wait for the engine (defaults 8192 and 512): data packets in one
+   * lane, cookie and handshake packets in another that is served after the data. A full lane drops
+   * what arrives and counts it ({@link NetCryptoStats#receiveDropped}).
+   *
+   * @param dataPackets capacity of the data lane
+   * @param controlPackets capacity of the control lane
+   */
+  public NetCrypto receiveQueue(int dataPackets, int controlPackets) {
+    return with(
+        new Engine.Limits(
+            limits.keysPerSecond(),
+            limits.maxPendingSessions(),
+            limits.maxSessions(),
+            limits.maxSessionsPerSource(),
+            dataPackets,
+            controlPackets));
   }
 
   /**
@@ -87,7 +200,13 @@ public final class NetCrypto {
    */
   public NetCrypto scheduler(Scheduler scheduler) {
     return new NetCrypto(
-        realKeys, dhtKeys, transports, acceptor, idleTimeout, Objects.requireNonNull(scheduler));
+        realKeys,
+        dhtKeys,
+        transports,
+        acceptor,
+        idleTimeout,
+        limits,
+        Objects.requireNonNull(scheduler));
   }
 
   /** Starts receiving on every transport. */
@@ -96,7 +215,8 @@ public final class NetCrypto {
       throw new IllegalStateException("a net_crypto node needs at least one transport");
     }
     Scheduler s = scheduler != null ? scheduler : Schedulers.newSingle("tox-netcrypto", true);
-    Engine engine = new Engine(realKeys, dhtKeys, transports, acceptor, idleTimeout.toMillis(), s);
+    Engine engine =
+        new Engine(realKeys, dhtKeys, transports, acceptor, idleTimeout.toMillis(), limits, s);
     engine.start();
     return new NetCryptoNode(engine, realKeys, dhtKeys, scheduler == null ? s : null);
   }

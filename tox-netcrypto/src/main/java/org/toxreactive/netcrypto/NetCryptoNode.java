@@ -60,6 +60,17 @@ public final class NetCryptoNode implements Disposable {
     return engine.decryptFailures;
   }
 
+  /**
+   * What the node has counted so far: packets dropped because the engine fell behind, cookie
+   * requests and handshakes dropped by the rate limits, sessions refused by the caps, replays
+   * dropped. Safe to call from any thread; each call is a new snapshot.
+   *
+   * @return the counters now
+   */
+  public NetCryptoStats stats() {
+    return engine.stats();
+  }
+
   /** Kills every connection and stops receiving. Transports are the caller's to dispose. */
   @Override
   public void dispose() {

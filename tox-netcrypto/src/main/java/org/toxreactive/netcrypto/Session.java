@@ -75,6 +75,12 @@ final class Session {
   final Connection connection;
   SessionState state;
 
+  /**
+   * Where the peer's first handshake came from ({@link Engine#sourceOf}) for a session a peer
+   * opened to us; null for one we opened. Counted against the per-source cap while it lives.
+   */
+  Object source;
+
   private final SharedKey realShared;
 
   /** Ours with the peer's DHT key: only an initiator needs it (cookie request and response). */
@@ -114,6 +120,11 @@ final class Session {
 
   long now() {
     return engine.now();
+  }
+
+  /** Ours with the peer's real key: the session holds it, whatever the engine's cache forgets. */
+  SharedKey realShared() {
+    return realShared;
   }
 
   boolean isEstablished() {
@@ -199,9 +210,7 @@ final class Session {
       return;
     }
     if (hasSessionKey()) {
-      // ignored, but it proves the peer can reach us this way: the handshake box opened with
-      // its real key (the initiator sends its handshake on every path it knows)
-      addPath(from);
+      // ignored, and its source is not taken as a path: a handshake can be replayed from anywhere
       return;
     }
     heard(from);
