@@ -8,7 +8,9 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,8 +41,9 @@ import reactor.core.publisher.Sinks;
  * the minimum of Tox's friend layer that c-toxcore needs to call us online: ONLINE (24) on connect,
  * ALIVE (16) every 8 s, a 32 s timeout, MESSAGE (64) for text. Without {@code --peer} it accepts
  * whoever connects (e.g. a c-toxcore friend reconnecting to the port and DHT key it knows us by)
- * and echoes. On exit it waits (bounded) until the peer has acknowledged everything, then sends a
- * kill packet.
+ * and echoes each message to the connection it came on only; a peer that leaves (kill packet,
+ * timeout) ends its own connection, and the listener goes on serving the others and new ones. On
+ * exit it waits (bounded) until each peer has acknowledged everything, then sends a kill packet.
  *
  * <p>With {@code --relay HOST:PORT:KEY} (repeatable) a {@link RelayPool} over those relays (with
  * our DHT key pair) is a second transport, and every relay is a path hint: the cookie request and
@@ -55,7 +58,8 @@ import reactor.core.publisher.Sinks;
       "Chat with a Tox peer (c-toxcore or another tox-reactive node) over UDP and/or TCP relays.",
       "Prints 'KEYS real=.. dht=.. port=..', 'CONNECTED <peer>', 'PATH <udp|relay:KEYPREFIX>' when the",
       "data path changes, 'ROUTE relay:KEYPREFIX up|down' as the peer comes and goes on a relay,",
-      "then 'RECV <text>' per message; exits 0 after --expect messages."
+      "then 'RECV <text>' per message; exits 0 after --expect messages (listening without",
+      "--expect: after --seconds)."
     })
 final class ChatCommand implements Callable<Integer> {
   static final int ALIVE = 16;
@@ -80,10 +84,12 @@ final class ChatCommand implements Callable<Integer> {
       description = "Messages in flight before waiting for replies (default ${DEFAULT-VALUE}).")
   int window;
 
-  private volatile Sinks.Many<Message> echoTo;
   private volatile List<Bytes> shareRelays = List.of();
   private volatile List<RelayAddress> relayList = List.of();
-  private volatile Served current;
+
+  /** The connections being served: one when we called, any number when listening. */
+  private final Set<Served> served = ConcurrentHashMap.newKeySet();
+
   private final AtomicInteger sent = new AtomicInteger();
 
   private void sendNext(Sinks.Many<Message> outbound) {
@@ -246,6 +252,10 @@ final class ChatCommand implements Callable<Integer> {
         running.add(node.incoming().subscribe(c -> serve(c, out, received, done, true)));
       }
       boolean ok = done.await(seconds, TimeUnit.SECONDS);
+      if (!ok && peerKey == null && expect == 0) {
+        drain = true; // a listener with nothing to expect serves for --seconds
+        return 0;
+      }
       if (!ok || (expect > 0 && received.get() < expect)) {
         err.printf(
             "chat: timeout after %d s: received %d of %d messages%n",
@@ -347,17 +357,20 @@ final class ChatCommand implements Callable<Integer> {
     return null;
   }
 
+  /** Ends every connection still served (see {@link #finish(PrintWriter, boolean, Served)}). */
+  private void finish(PrintWriter err, boolean drain) {
+    for (Served s : List.copyOf(served)) {
+      finish(err, drain, s);
+    }
+  }
+
   /**
-   * Ends the current connection cleanly: waits (bounded) until the peer has acknowledged everything
-   * we queued (echoes of the last messages included), then sends the kill packet and waits for the
+   * Ends one connection cleanly: waits (bounded) until the peer has acknowledged everything we
+   * queued (echoes of the last messages included), then sends the kill packet and waits for the
    * session to end, so the kill is on the socket before the socket closes. c-toxcore reports the
    * friend offline at once on a kill, and then reconnects to us by itself.
    */
-  private void finish(PrintWriter err, boolean drain) {
-    Served s = current;
-    if (s == null) {
-      return;
-    }
+  private void finish(PrintWriter err, boolean drain, Served s) {
     s.alive.dispose();
     s.outbound.tryEmitComplete();
     try {
@@ -406,28 +419,6 @@ final class ChatCommand implements Callable<Integer> {
               out.println("PATH " + label);
               out.flush();
             });
-    c.lossless()
-        .subscribe(
-            m -> {
-              if (m.id() == MESSAGE) {
-                String text = m.payload().toUtf8();
-                out.println("RECV " + text);
-                out.flush();
-                if (echo && echoTo != null) {
-                  echoTo.emitNext(
-                      Message.of(MESSAGE, m.payload()),
-                      Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1)));
-                }
-                if (!echo) {
-                  sendNext(echoTo);
-                }
-                if (expect > 0 && received.incrementAndGet() >= expect) {
-                  done.countDown();
-                }
-              }
-            },
-            e -> done.countDown(),
-            done::countDown);
     // One outbound stream per connection: friend-layer packets, our messages and echoes in order.
     Sinks.Many<Message> outbound = Sinks.many().unicast().onBackpressureBuffer();
     Mono<Void> sent = c.send(outbound.asFlux()).cache();
@@ -443,7 +434,29 @@ final class ChatCommand implements Callable<Integer> {
     // SHARE_RELAYS copies no relay at all while it knows 3 relays or fewer), so without it the
     // death of that relay would end the connection.
     share(outbound);
-    echoTo = outbound;
+    // Each connection's messages are answered on that connection only; its end (the peer's kill
+    // or a timeout) ends the program only when we called (a listener goes on serving the others).
+    c.lossless()
+        .subscribe(
+            m -> {
+              if (m.id() == MESSAGE) {
+                String text = m.payload().toUtf8();
+                out.println("RECV " + text);
+                out.flush();
+                if (echo) {
+                  outbound.emitNext(
+                      Message.of(MESSAGE, m.payload()),
+                      Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1)));
+                } else {
+                  sendNext(outbound);
+                }
+                if (expect > 0 && received.incrementAndGet() >= expect) {
+                  done.countDown();
+                }
+              }
+            },
+            e -> ended(echo, done),
+            () -> ended(echo, done));
     // Keep at most --window messages unanswered: c-toxcore's own send queue (which its echo uses)
     // drops what it cannot hold, so a chat paces itself on the replies.
     for (int i = 0; i < Math.min(window, send); i++) {
@@ -461,6 +474,25 @@ final class ChatCommand implements Callable<Integer> {
                     share(outbound);
                   }
                 });
-    current = new Served(c, outbound, sent, alive);
+    Served one = new Served(c, outbound, sent, alive);
+    served.add(one);
+    c.onClose()
+        .subscribe(
+            null,
+            e -> forget(one),
+            () -> forget(one)); // a listener keeps only the connections that are still up
+  }
+
+  private void forget(Served s) {
+    s.alive.dispose();
+    s.outbound.tryEmitComplete();
+    served.remove(s);
+  }
+
+  /** A connection's lossless stream ended: the end of the program only if we called. */
+  private static void ended(boolean listening, CountDownLatch done) {
+    if (!listening) {
+      done.countDown();
+    }
   }
 }

@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.KeyPair;
@@ -124,6 +127,86 @@ class ChatCommandTest {
       r1.disposeNow(Duration.ofSeconds(5));
       r2.disposeNow(Duration.ofSeconds(5));
     }
+  }
+
+  /**
+   * A listener (no --peer) over UDP serves two chats at once and then a third: each gets exactly
+   * its own five echoes (none of the other's), and the first two leaving (each sends a kill) ends
+   * only their sessions, so the third is still served and the listener exits 0 after all 15.
+   */
+  @Test
+  void aListenerEchoesToEachSenderOnlyAndOutlivesAPeersKill() throws Exception {
+    KeyPair lReal = KeyPair.generate();
+    KeyPair lDht = KeyPair.generate();
+    StringWriter lOut = new StringWriter();
+    StringWriter lErr = new StringWriter();
+    CompletableFuture<Integer> listener =
+        CompletableFuture.supplyAsync(
+            () ->
+                Examples.run(
+                    new PrintWriter(lOut, true),
+                    new PrintWriter(lErr, true),
+                    "chat",
+                    "--secret-key",
+                    lReal.secretKey().toHexUnsafe(),
+                    "--dht-secret-key",
+                    lDht.secretKey().toHexUnsafe(),
+                    "--expect",
+                    "15",
+                    "--seconds",
+                    "40"));
+    Pattern keysLine = Pattern.compile("KEYS .* port=(\\d+)");
+    Matcher port =
+        Awaitility.await("the listener's KEYS line")
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> keysLine.matcher(lOut.toString()), Matcher::find);
+    String udp = "127.0.0.1:" + port.group(1);
+    List<String> expected = List.of("msg-0", "msg-1", "msg-2", "msg-3", "msg-4");
+
+    List<StringWriter> outs = new ArrayList<>();
+    List<StringWriter> errs = new ArrayList<>();
+    List<CompletableFuture<Integer>> callers = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      callers.add(caller(lReal, lDht, udp, outs, errs));
+    }
+    for (int i = 0; i < 2; i++) {
+      assertThat(callers.get(i).get(30, TimeUnit.SECONDS)).as(errs.get(i).toString()).isZero();
+      assertThat(recv(outs.get(i).toString())).containsExactlyElementsOf(expected);
+    }
+    assertThat(listener).as("both peers' kills left the listener running").isNotDone();
+    CompletableFuture<Integer> third = caller(lReal, lDht, udp, outs, errs);
+    assertThat(third.get(30, TimeUnit.SECONDS)).as(errs.get(2).toString()).isZero();
+    assertThat(recv(outs.get(2).toString())).containsExactlyElementsOf(expected);
+    assertThat(listener.get(30, TimeUnit.SECONDS)).as(lErr.toString()).isZero();
+    assertThat(recv(lOut.toString())).hasSize(15);
+    assertThat(lOut.toString().lines().filter(l -> l.startsWith("CONNECTED "))).hasSize(3);
+  }
+
+  /** A chat that calls the listener over UDP, sends five messages and expects five back. */
+  private static CompletableFuture<Integer> caller(
+      KeyPair lReal, KeyPair lDht, String udp, List<StringWriter> outs, List<StringWriter> errs) {
+    StringWriter o = new StringWriter();
+    StringWriter e = new StringWriter();
+    outs.add(o);
+    errs.add(e);
+    return CompletableFuture.supplyAsync(
+        () ->
+            Examples.run(
+                new PrintWriter(o, true),
+                new PrintWriter(e, true),
+                "chat",
+                "--peer",
+                lReal.publicKey().toHex(),
+                "--peer-dht",
+                lDht.publicKey().toHex(),
+                "--udp",
+                udp,
+                "--send",
+                "5",
+                "--expect",
+                "5",
+                "--seconds",
+                "20"));
   }
 
   private static List<String> recv(String text) {
