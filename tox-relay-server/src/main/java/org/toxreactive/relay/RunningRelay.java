@@ -65,7 +65,17 @@ public final class RunningRelay implements Disposable {
 
   /** Confirmed clients now. */
   public int clients() {
-    return core.router.clientCount();
+    return core.metrics.clients.get();
+  }
+
+  /**
+   * The connection cap in force: {@link RelayLimits#maxConnections()}, or lower where the process's
+   * open-file limit would not hold that many sockets (see {@link RelayServer#openFileLimit(long)}).
+   *
+   * @return the most connections the relay admits at once
+   */
+  public int maxConnections() {
+    return core.maxConnections();
   }
 
   /** Open TCP connections now (confirmed or not). */
