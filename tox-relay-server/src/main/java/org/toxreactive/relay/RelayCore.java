@@ -82,6 +82,13 @@ final class RelayCore implements RelayRouter.Output<Channel> {
   private static final int MAX_BATCH = 256;
 
   /**
+   * Packets of one link handed to the router loop and not yet routed, past which the link stops
+   * reading its socket until the router has caught up to half of it: a fast sender cannot grow the
+   * router's task queue without bound (at most ~2 MB of frames per link), and nothing is lost.
+   */
+  static final int MAX_IN_FLIGHT = 4 * MAX_BATCH;
+
+  /**
    * @param maxConnections the connection cap: the configured one, or lower to fit under the
    *     process's open-file limit (see {@link OpenFiles})
    */
@@ -245,23 +252,23 @@ final class RelayCore implements RelayRouter.Output<Channel> {
   /** Runs on the router loop: one link's batch through the router, output grouped per channel. */
   private void route(ClientLink from, List<RelayPacket> batch) {
     RelayRouter.Client<Channel> client = from.client;
-    if (client == null) {
-      return;
-    }
-    long now = now();
-    batching = true;
-    try {
-      for (int i = 0, n = batch.size(); i < n; i++) {
-        router.handle(client, batch.get(i), now);
+    if (client != null) {
+      long now = now();
+      batching = true;
+      try {
+        for (int i = 0, n = batch.size(); i < n; i++) {
+          router.handle(client, batch.get(i), now);
+        }
+      } finally {
+        batching = false;
       }
-    } finally {
-      batching = false;
+      for (Outbox o : outboxes.values()) {
+        o.link.channel.eventLoop().execute(o);
+      }
+      outboxes.clear();
+      clientsChanged();
     }
-    for (Outbox o : outboxes.values()) {
-      o.link.channel.eventLoop().execute(o);
-    }
-    outboxes.clear();
-    clientsChanged();
+    from.routed(batch.size());
   }
 
   /**
@@ -392,6 +399,12 @@ final class RelayCore implements RelayRouter.Output<Channel> {
     private volatile boolean confirmed;
     private volatile Disposable deadline;
 
+    /** Packets handed to the router loop and not yet routed (see {@link #MAX_IN_FLIGHT}). */
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    /** Whether reading is paused for {@link #MAX_IN_FLIGHT}; written on the link loop only. */
+    private volatile boolean paused;
+
     /** Packets of the current read, for the router; null between reads (idle links hold none). */
     private ArrayList<RelayPacket> batch;
 
@@ -470,6 +483,29 @@ final class RelayCore implements RelayRouter.Output<Channel> {
       if (b != null) {
         batch = null;
         routerLoop.execute(() -> route(this, b));
+        if (inFlight.addAndGet(b.size()) >= MAX_IN_FLIGHT && !paused) {
+          paused = true;
+          metrics.inboundPaused.increment();
+          channel.config().setAutoRead(false);
+          if (inFlight.get() < MAX_IN_FLIGHT / 2) {
+            resume(); // the router caught up before it could see the pause
+          }
+        }
+      }
+    }
+
+    /** Router loop: {@code n} packets of this link were routed. */
+    void routed(int n) {
+      if (inFlight.addAndGet(-n) < MAX_IN_FLIGHT / 2 && paused) {
+        channel.eventLoop().execute(this::resume);
+      }
+    }
+
+    /** Link loop: reads again once the router has caught up. */
+    private void resume() {
+      if (paused && inFlight.get() < MAX_IN_FLIGHT / 2) {
+        paused = false;
+        channel.config().setAutoRead(true);
       }
     }
 

@@ -13,7 +13,8 @@ import org.toxreactive.transport.tcp.packet.RelayPacketKind;
 /**
  * The relay's Micrometer meters, all prefixed {@code tox.relay.}: connections (open, unconfirmed,
  * confirmed clients), packets and bytes by kind and direction, drops under backpressure by kind,
- * discarded packets by reason, kills by reason, refused connections by limit, handshake failures.
+ * discarded packets by reason, kills by reason, refused connections by limit, handshake failures,
+ * and how often a link stopped reading because the router was behind ({@code inbound.paused}).
  *
  * <p>Gauges hold their state strongly (Micrometer's default is a weak reference, which reads NaN
  * once the state object is collected) and read thread-safe counts.
@@ -58,6 +59,7 @@ final class RelayMetrics {
   final Counter forwardToUdp;
   final Counter forwardToClient;
   final Counter udpDropped;
+  final Counter inboundPaused;
 
   /**
    * @param registry where the meters go
@@ -100,6 +102,7 @@ final class RelayMetrics {
     forwardToUdp = counter(registry, "tox.relay.forwarding", "direction", "to_udp");
     forwardToClient = counter(registry, "tox.relay.forwarding", "direction", "to_client");
     udpDropped = counter(registry, "tox.relay.udp.dropped");
+    inboundPaused = counter(registry, "tox.relay.inbound.paused");
   }
 
   /**

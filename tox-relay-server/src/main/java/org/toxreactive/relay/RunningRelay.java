@@ -98,6 +98,11 @@ public final class RunningRelay implements Disposable {
     return (long) core.metrics.kills(reason);
   }
 
+  /** The router's thread, for tests that need to hold it up. */
+  java.util.concurrent.Executor routerLoop() {
+    return routerLoop;
+  }
+
   public MeterRegistry metrics() {
     return registry;
   }
