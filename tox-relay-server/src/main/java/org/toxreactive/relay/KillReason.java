@@ -18,6 +18,21 @@ public enum KillReason {
   DUPLICATE_KEY,
   /** The handshake did not complete, or the link was not confirmed, in time. */
   HANDSHAKE_TIMEOUT,
+  /**
+   * The client's unread outbound backlog (control packets included) passed {@link
+   * RelayLimits#maxBacklogBytes()}: it keeps sending requests and does not read the answers.
+   */
+  QUEUE_OVERFLOW,
+  /**
+   * Unconfirmed, and replaced by a newer connection from the same source prefix, which already held
+   * its share ({@link RelayLimits#maxUnconfirmedPerPrefix()}) of the unconfirmed pool.
+   */
+  EVICTED_PREFIX_SHARE,
+  /**
+   * Unconfirmed, the oldest of the most crowded source prefix, replaced by a newcomer while the
+   * unconfirmed pool ({@link RelayLimits#maxUnconfirmed()}) was full.
+   */
+  EVICTED_POOL_FULL,
   /** The server is shutting down. */
   SHUTDOWN
 }

@@ -112,19 +112,23 @@ final class OnionBridge {
     }
   }
 
-  /** TCP id 8 -> UDP 0x81. Returns false if the packet was dropped (bad size or address). */
-  boolean onionRequest(RelayRouter.Client<?> client, OnionRequest r, long now) {
+  /**
+   * TCP id 8 -> UDP 0x81.
+   *
+   * @return null if the request went out, else why it was discarded (bad size or address)
+   */
+  RelayMetrics.Discard onionRequest(RelayRouter.Client<?> client, OnionRequest r, long now) {
     maybeRotate(now);
     byte[] plain = r.payload().toArray();
     if (plain.length < MIN_ONION_PLAIN || plain.length > MAX_ONION_PLAIN) {
-      return false;
+      return RelayMetrics.Discard.ONION_SIZE;
     }
     IpPort dest;
     ByteBuf view = Unpooled.wrappedBuffer(plain);
     try {
       dest = IpPort.readFixed19(view);
     } catch (ToxProtocolException e) {
-      return false;
+      return RelayMetrics.Discard.ONION_ADDRESS;
     } finally {
       view.release();
     }
@@ -142,7 +146,7 @@ final class OnionBridge {
     returnNonce.writeTo(out);
     out.writeBytes(sealed);
     udp.send(out, new InetSocketAddress(dest.address(), dest.port()));
-    return true;
+    return null;
   }
 
   /** TCP id 10 -> UDP 0x91. */

@@ -9,9 +9,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.codec.DecoderException;
+import io.netty.util.AttributeKey;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -26,6 +28,7 @@ import org.toxreactive.transport.tcp.ServerHandshakeHandler;
 import org.toxreactive.transport.tcp.packet.ForwardRequest;
 import org.toxreactive.transport.tcp.packet.OnionRequest;
 import org.toxreactive.transport.tcp.packet.RelayPacket;
+import org.toxreactive.transport.tcp.packet.RelayPacketKind;
 import reactor.core.Disposable;
 import reactor.netty.Connection;
 import reactor.netty.NettyPipeline;
@@ -41,12 +44,28 @@ import reactor.netty.NettyPipeline;
  * handed to each destination's event loop as one task that writes the packets and flushes once.
  * Under load that is one wake-up and one {@code write} system call per batch instead of per packet;
  * order per link is kept because every hand-off is FIFO.
+ *
+ * <p>Every packet for a client is charged to its {@link Backlog} when the router emits it and
+ * discharged when it is written: droppable packets are dropped past {@code maxQueuedBytes}, and a
+ * client whose backlog would pass {@code maxBacklogBytes} (it sends requests and does not read the
+ * answers) is killed with {@link KillReason#QUEUE_OVERFLOW}. Unconfirmed connections live in an
+ * {@link UnconfirmedPool} that evicts instead of refusing.
  */
 final class RelayCore implements RelayRouter.Output<Channel> {
   private static final Logger log = LoggerFactory.getLogger(RelayCore.class);
 
+  /** Interval of the INFO summary of kills and refusals. */
+  static final Duration EVENT_LOG_INTERVAL = Duration.ofSeconds(10);
+
+  private static final AttributeKey<ClientLink> LINK = AttributeKey.valueOf("tox.relay.link");
+
   private final RelayServer.Config config;
+  private final RelayLimits limits;
+  private final int maxConnections;
+  private final boolean capByOpenFiles;
   final RelayMetrics metrics;
+  private final UnconfirmedPool<ClientLink> unconfirmed;
+  private final RateLimitedLog events;
   private final EventLoop routerLoop;
   final RelayRouter<Channel> router;
   private final ConcurrentHashMap<InetAddress, AtomicInteger> perIp = new ConcurrentHashMap<>();
@@ -62,11 +81,34 @@ final class RelayCore implements RelayRouter.Output<Channel> {
   /** Bounds a link's batch when a read delivers many frames before its read-complete. */
   private static final int MAX_BATCH = 256;
 
-  RelayCore(RelayServer.Config config, MeterRegistry registry, EventLoop routerLoop) {
+  /**
+   * Packets of one link handed to the router loop and not yet routed, past which the link stops
+   * reading its socket until the router has caught up to half of it: a fast sender cannot grow the
+   * router's task queue without bound (at most ~2 MB of frames per link), and nothing is lost.
+   */
+  static final int MAX_IN_FLIGHT = 4 * MAX_BATCH;
+
+  /**
+   * @param maxConnections the connection cap: the configured one, or lower to fit under the
+   *     process's open-file limit (see {@link OpenFiles})
+   */
+  RelayCore(
+      RelayServer.Config config, MeterRegistry registry, EventLoop routerLoop, int maxConnections) {
     this.config = config;
+    this.limits = config.limits();
+    this.maxConnections = maxConnections;
+    this.capByOpenFiles = maxConnections < limits.maxConnections();
     this.routerLoop = routerLoop;
     this.router = new RelayRouter<>(this, config.timers());
-    this.metrics = new RelayMetrics(registry, router::clientCount);
+    this.unconfirmed =
+        new UnconfirmedPool<>(limits.maxUnconfirmed(), limits.maxUnconfirmedPerPrefix());
+    this.metrics = new RelayMetrics(registry, unconfirmed::size);
+    this.events = new RateLimitedLog(config.scheduler(), EVENT_LOG_INTERVAL, log::info);
+  }
+
+  /** The connection cap in force (see the constructor). */
+  int maxConnections() {
+    return maxConnections;
   }
 
   long now() {
@@ -74,6 +116,7 @@ final class RelayCore implements RelayRouter.Output<Channel> {
   }
 
   void start() {
+    events.start();
     ticker =
         config
             .scheduler()
@@ -86,7 +129,30 @@ final class RelayCore implements RelayRouter.Output<Channel> {
     if (ticker != null) {
       ticker.dispose();
     }
-    routerLoop.execute(() -> router.killAll(KillReason.SHUTDOWN));
+    routerLoop.execute(
+        () -> {
+          router.killAll(KillReason.SHUTDOWN);
+          events.stop();
+        });
+  }
+
+  /** Router loop: publishes the confirmed-client count for other threads (the gauge). */
+  private void clientsChanged() {
+    metrics.clients.set(router.clientCount());
+  }
+
+  /** Counts, summarises in the log, and closes: every kill goes through here. */
+  private void killed(Channel ch, KillReason reason) {
+    metrics.killed(reason);
+    events.record("kills", "reason=" + RelayMetrics.tag(reason));
+    log.debug("killing {}: {}", ch.remoteAddress(), reason);
+    ch.close();
+  }
+
+  private void refused(Channel ch, io.micrometer.core.instrument.Counter counter, String limit) {
+    counter.increment();
+    events.record("refusals", "limit=" + limit);
+    ch.close();
   }
 
   // ------------------------------------------------------------------ UDP bridge
@@ -136,57 +202,99 @@ final class RelayCore implements RelayRouter.Output<Channel> {
 
   @Override
   public void send(Channel to, RelayPacket packet) {
-    if (!packet.kind().isPriority() && !to.isWritable()) {
-      metrics.dropped(packet.kind());
+    ClientLink link = to.attr(LINK).get();
+    Backlog backlog = link.backlog;
+    RelayPacketKind kind = packet.kind();
+    long cost = Backlog.cost(packet);
+    if (!kind.isPriority() && !backlog.fits(cost, limits.maxQueuedBytes())) {
+      metrics.dropped(kind);
       return;
     }
-    metrics.out(packet.kind(), packet.encodedLength());
-    if (batching) {
-      outboxes.computeIfAbsent(to, Outbox::new).packets.add(packet);
-    } else {
-      to.writeAndFlush(packet, to.voidPromise());
+    boolean wasOverflowed = backlog.overflowed();
+    if (!backlog.tryReserve(cost, limits.maxBacklogBytes())) {
+      metrics.dropped(kind);
+      if (!wasOverflowed) {
+        // after the router call that emitted this returns: killing now would re-enter the router
+        routerLoop.execute(() -> overflowed(link));
+      }
+      return;
     }
+    metrics.out(kind, packet.encodedLength());
+    if (batching) {
+      outboxes.computeIfAbsent(to, ch -> new Outbox(link)).packets.add(packet);
+    } else {
+      Outbox o = new Outbox(link);
+      o.packets.add(packet);
+      to.eventLoop().execute(o);
+    }
+  }
+
+  /** Router loop: a client's backlog passed its cap; the router forgets it, its peers are told. */
+  private void overflowed(ClientLink link) {
+    RelayRouter.Client<Channel> c = link.client;
+    if (c != null && c.isAlive()) {
+      log.debug(
+          "{} has {} bytes unread, past maxBacklogBytes",
+          link.channel.remoteAddress(),
+          link.backlog.bytes());
+      router.kill(c, KillReason.QUEUE_OVERFLOW);
+    }
+  }
+
+  @Override
+  public void discarded(Channel from, RelayPacket packet) {
+    metrics.discarded(
+        packet.kind() == RelayPacketKind.DATA
+            ? RelayMetrics.Discard.OFFLINE_ROUTE
+            : RelayMetrics.Discard.UNKNOWN_KEY);
   }
 
   /** Runs on the router loop: one link's batch through the router, output grouped per channel. */
   private void route(ClientLink from, List<RelayPacket> batch) {
     RelayRouter.Client<Channel> client = from.client;
-    if (client == null) {
-      return;
-    }
-    long now = now();
-    batching = true;
-    try {
-      for (int i = 0, n = batch.size(); i < n; i++) {
-        router.handle(client, batch.get(i), now);
+    if (client != null) {
+      long now = now();
+      batching = true;
+      try {
+        for (int i = 0, n = batch.size(); i < n; i++) {
+          router.handle(client, batch.get(i), now);
+        }
+      } finally {
+        batching = false;
       }
-    } finally {
-      batching = false;
+      for (Outbox o : outboxes.values()) {
+        o.link.channel.eventLoop().execute(o);
+      }
+      outboxes.clear();
+      clientsChanged();
     }
-    for (Outbox o : outboxes.values()) {
-      o.channel.eventLoop().execute(o);
-    }
-    outboxes.clear();
+    from.routed(batch.size());
   }
 
-  /** Packets for one channel from one batch: written on its loop, then flushed once. */
+  /**
+   * Packets for one channel from one batch: written on its loop, then flushed once. Each packet is
+   * discharged from the link's backlog as it enters the channel's outbound buffer.
+   */
   private static final class Outbox implements Runnable {
-    final Channel channel;
+    final ClientLink link;
     final ArrayList<RelayPacket> packets = new ArrayList<>(8);
 
-    Outbox(Channel channel) {
-      this.channel = channel;
+    Outbox(ClientLink link) {
+      this.link = link;
     }
 
     @Override
     public void run() {
+      Channel channel = link.channel;
       for (int i = 0, n = packets.size(); i < n; i++) {
         if (!channel.isWritable()) {
           // unflushed frames of this batch filled the outbound buffer: push them to the socket
           // before the next one, so only a full socket (a slow reader) makes data drop
           channel.flush();
         }
-        channel.write(packets.get(i), channel.voidPromise());
+        RelayPacket p = packets.get(i);
+        channel.write(p, channel.voidPromise());
+        link.backlog.written(Backlog.cost(p));
       }
       channel.flush();
     }
@@ -194,16 +302,21 @@ final class RelayCore implements RelayRouter.Output<Channel> {
 
   @Override
   public void kill(Channel client, KillReason reason) {
-    metrics.killed(reason);
-    log.debug("killing {}: {}", client.remoteAddress(), reason);
-    client.close();
+    killed(client, reason);
+    clientsChanged();
   }
 
   @Override
   public void onionRequest(RelayRouter.Client<Channel> client, OnionRequest request) {
     OnionBridge b = bridge;
-    if (b != null && b.onionRequest(client, request, now())) {
+    if (b == null) {
+      return;
+    }
+    RelayMetrics.Discard why = b.onionRequest(client, request, now());
+    if (why == null) {
       metrics.onionToUdp.increment();
+    } else {
+      metrics.discarded(why);
     }
   }
 
@@ -220,33 +333,36 @@ final class RelayCore implements RelayRouter.Output<Channel> {
 
   // ------------------------------------------------------------------ connections
 
-  /** A new TCP connection: admit it within the limits, then start the handshake. */
+  /**
+   * A new TCP connection: admit it within the limits (an unconfirmed one may evict an older one),
+   * then start the handshake.
+   */
   void accept(Connection conn) {
     Channel ch = conn.channel();
     InetAddress ip = ((InetSocketAddress) ch.remoteAddress()).getAddress();
-    RelayLimits limits = config.limits();
-    AtomicInteger fromIp = perIp.computeIfAbsent(ip, k -> new AtomicInteger());
-    if (metrics.open.get() >= limits.maxConnections()) {
-      metrics.refusedTotal.increment();
-      ch.close();
+    if (metrics.open.get() >= maxConnections) {
+      if (capByOpenFiles) {
+        refused(ch, metrics.refusedOpenFiles, "open_files");
+      } else {
+        refused(ch, metrics.refusedTotal, "connections");
+      }
       return;
     }
+    AtomicInteger fromIp = perIp.computeIfAbsent(ip, k -> new AtomicInteger());
     if (fromIp.incrementAndGet() > limits.maxConnectionsPerIp()) {
       release(ip, fromIp);
-      metrics.refusedPerIp.increment();
-      ch.close();
-      return;
-    }
-    if (metrics.unconfirmed.incrementAndGet() > limits.maxUnconfirmed()) {
-      metrics.unconfirmed.decrementAndGet();
-      release(ip, fromIp);
-      metrics.refusedUnconfirmed.increment();
-      ch.close();
+      refused(ch, metrics.refusedPerIp, "per_ip");
       return;
     }
     metrics.open.incrementAndGet();
     metrics.accepted.increment();
     ClientLink link = new ClientLink(ch, ip, fromIp);
+    ch.attr(LINK).set(link);
+    UnconfirmedPool.Eviction<ClientLink> evicted =
+        unconfirmed.admit(link, UnconfirmedPool.prefixOf(ip));
+    if (evicted != null) {
+      killed(evicted.entry().channel, evicted.reason());
+    }
     // Straight into the pipeline, before reactor-netty's bridge: Connection.addHandlerLast would
     // also register an on-dispose hook per handler (~240 B each, held for the link's lifetime).
     addBeforeBridge(ch, "tox.relay.handshake", new ServerHandshakeHandler(config.keys()));
@@ -278,9 +394,16 @@ final class RelayCore implements RelayRouter.Output<Channel> {
     private final Channel channel;
     private final InetAddress ip;
     private final AtomicInteger fromIp;
+    final Backlog backlog;
     private PublicKey key;
     private volatile boolean confirmed;
     private volatile Disposable deadline;
+
+    /** Packets handed to the router loop and not yet routed (see {@link #MAX_IN_FLIGHT}). */
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    /** Whether reading is paused for {@link #MAX_IN_FLIGHT}; written on the link loop only. */
+    private volatile boolean paused;
 
     /** Packets of the current read, for the router; null between reads (idle links hold none). */
     private ArrayList<RelayPacket> batch;
@@ -292,12 +415,12 @@ final class RelayCore implements RelayRouter.Output<Channel> {
       this.channel = channel;
       this.ip = ip;
       this.fromIp = fromIp;
+      this.backlog = Backlog.of(channel);
     }
 
     void checkConfirmed() {
-      if (!confirmed && channel.isActive()) {
-        metrics.killed(KillReason.HANDSHAKE_TIMEOUT);
-        channel.close();
+      if (!confirmed && channel.isActive() && unconfirmed.remove(this)) {
+        killed(channel, KillReason.HANDSHAKE_TIMEOUT);
       }
     }
 
@@ -319,8 +442,10 @@ final class RelayCore implements RelayRouter.Output<Channel> {
       RelayPacket packet = (RelayPacket) msg;
       metrics.in(packet.kind(), packet.encodedLength());
       if (!confirmed) {
+        if (!unconfirmed.remove(this)) {
+          return; // evicted (or timed out) just now: it is closing, and is not to be confirmed
+        }
         confirmed = true;
-        metrics.unconfirmed.decrementAndGet();
         Disposable d = deadline;
         if (d != null) {
           d.dispose();
@@ -331,8 +456,10 @@ final class RelayCore implements RelayRouter.Output<Channel> {
             () -> {
               long now = now();
               client = router.confirm(channel, k, now);
+              clientsChanged();
               metrics.peakClients.accumulateAndGet(router.clientCount(), Math::max);
               router.handle(client, packet, now);
+              clientsChanged();
             });
       } else {
         if (batch == null) {
@@ -356,6 +483,29 @@ final class RelayCore implements RelayRouter.Output<Channel> {
       if (b != null) {
         batch = null;
         routerLoop.execute(() -> route(this, b));
+        if (inFlight.addAndGet(b.size()) >= MAX_IN_FLIGHT && !paused) {
+          paused = true;
+          metrics.inboundPaused.increment();
+          channel.config().setAutoRead(false);
+          if (inFlight.get() < MAX_IN_FLIGHT / 2) {
+            resume(); // the router caught up before it could see the pause
+          }
+        }
+      }
+    }
+
+    /** Router loop: {@code n} packets of this link were routed. */
+    void routed(int n) {
+      if (inFlight.addAndGet(-n) < MAX_IN_FLIGHT / 2 && paused) {
+        channel.eventLoop().execute(this::resume);
+      }
+    }
+
+    /** Link loop: reads again once the router has caught up. */
+    private void resume() {
+      if (paused && inFlight.get() < MAX_IN_FLIGHT / 2) {
+        paused = false;
+        channel.config().setAutoRead(true);
       }
     }
 
@@ -365,11 +515,12 @@ final class RelayCore implements RelayRouter.Output<Channel> {
         metrics.handshakeFailures.increment();
       } else if (!(cause instanceof IOException)) {
         // failed decryption, a frame over 2048, a malformed packet
-        metrics.killed(KillReason.PROTOCOL_ERROR);
         if (!(cause instanceof org.toxreactive.core.ToxProtocolException
             || cause instanceof DecoderException)) {
           log.warn("unexpected error on {}", channel.remoteAddress(), cause);
         }
+        killed(channel, KillReason.PROTOCOL_ERROR);
+        return;
       }
       ctx.close();
     }
@@ -379,7 +530,7 @@ final class RelayCore implements RelayRouter.Output<Channel> {
       metrics.open.decrementAndGet();
       release(ip, fromIp);
       if (!confirmed) {
-        metrics.unconfirmed.decrementAndGet();
+        unconfirmed.remove(this); // false if evicted or timed out: then it is already out
         Disposable d = deadline;
         if (d != null) {
           d.dispose();
@@ -391,6 +542,7 @@ final class RelayCore implements RelayRouter.Output<Channel> {
               () -> {
                 if (client != null) {
                   router.disconnected(client);
+                  clientsChanged();
                 }
               });
         } catch (java.util.concurrent.RejectedExecutionException stopping) {

@@ -4,59 +4,202 @@ import java.time.Duration;
 
 /**
  * Resource limits of a relay. c-toxcore has almost none (no handshake timer, unlimited clients);
- * these defaults keep a public relay safe without getting in the way of honest clients.
+ * these defaults keep a public relay safe without getting in the way of honest clients. With them,
+ * the memory any one client can make the relay hold is bounded by configuration: its unread
+ * outbound backlog by {@code maxBacklogBytes}, its unconfirmed connections by the per-IP and
+ * per-prefix shares.
+ *
+ * <p>What happens at each limit, and the counter that records it:
+ *
+ * <ul>
+ *   <li>{@code maxConnections} (lowered at start to fit the process's open-file limit, see {@link
+ *       RelayServer#openFileLimit(long)}): new connections are refused, {@code
+ *       tox.relay.refused{limit=connections}} or {@code {limit=open_files}} when the open-file
+ *       limit set the cap;
+ *   <li>{@code maxConnectionsPerIp}: refused, {@code tox.relay.refused{limit=per_ip}};
+ *   <li>{@code maxUnconfirmedPerPrefix}: a newcomer from a source prefix (IPv4 /24, IPv6 /64) that
+ *       already holds its share of unconfirmed connections replaces that prefix's oldest one,
+ *       {@code tox.relay.kills{reason=evicted_prefix_share}};
+ *   <li>{@code maxUnconfirmed}: when the pool is full, a newcomer replaces the oldest unconfirmed
+ *       connection of the most crowded prefix, {@code tox.relay.kills{reason=evicted_pool_full}}
+ *       (c-toxcore likewise evicts the oldest pending connection), so stalled handshakes cannot
+ *       lock newcomers out;
+ *   <li>{@code handshakeTimeout}: the link is closed, {@code tox.relay.kills{reason=
+ *       handshake_timeout}};
+ *   <li>{@code maxQueuedBytes}: relayed data, OOB, onion and forwarding packets to the client are
+ *       dropped, {@code tox.relay.drops{kind=...}};
+ *   <li>{@code maxBacklogBytes}: the client is disconnected, {@code tox.relay.kills{reason=
+ *       queue_overflow}}; its peers get disconnect notifications.
+ * </ul>
+ *
+ * <p>Kills and refusals are also logged at INFO, one line per reason per 10 s with the count.
  *
  * @param maxConnections open TCP connections in total, confirmed or not
  * @param maxConnectionsPerIp open connections from one source address
  * @param maxUnconfirmed connections that have not yet sent their first valid frame
  * @param handshakeTimeout from accept until the first valid frame (handshake plus confirmation)
- * @param maxQueuedBytes per-client outbound bytes above which relayed data, OOB and onion packets
- *     are dropped (control packets are always queued)
+ * @param maxQueuedBytes per-client unread outbound bytes above which relayed data, OOB and onion
+ *     packets to it are dropped (control packets still go)
+ * @param maxBacklogBytes hard cap on a client's unread outbound bytes, control packets included
+ *     (what sits in its socket's outbound buffer plus what the router has handed to its event loop,
+ *     each packet counted with a fixed bookkeeping overhead); a client past it is disconnected.
+ *     Must exceed {@code maxQueuedBytes}, so only control traffic the client provokes itself
+ *     (pings, routing requests it never reads the answers to) can reach it. The default, 512 KiB,
+ *     is twice the data queue: honest clients read their pongs and routing responses and stay far
+ *     below it, while a client that floods requests and never reads is cut off after a few thousand
+ *     answers (a hardened c-toxcore fork caps a connection at 64 packets / 128 KiB).
+ * @param maxUnconfirmedPerPrefix unconfirmed connections one source prefix (IPv4 /24, IPv6 /64) may
+ *     hold before its newcomers replace its oldest ones
  */
 public record RelayLimits(
     int maxConnections,
     int maxConnectionsPerIp,
     int maxUnconfirmed,
     Duration handshakeTimeout,
-    int maxQueuedBytes) {
+    int maxQueuedBytes,
+    int maxBacklogBytes,
+    int maxUnconfirmedPerPrefix) {
 
+  /** One frame: 2048 bytes of ciphertext plus its 2-byte length. */
+  private static final int MIN_QUEUE = 2050;
+
+  /** Checks every limit; a bad one is an {@link IllegalArgumentException} naming it. */
   public RelayLimits {
     if (maxConnections < 1
         || maxConnectionsPerIp < 1
         || maxUnconfirmed < 1
-        || maxQueuedBytes < 2050) {
+        || maxUnconfirmedPerPrefix < 1
+        || maxQueuedBytes < MIN_QUEUE) {
       throw new IllegalArgumentException(
           "relay limits must be positive (queue >= one frame): " + this);
+    }
+    if (maxBacklogBytes < maxQueuedBytes + MIN_QUEUE) {
+      throw new IllegalArgumentException(
+          "maxBacklogBytes ("
+              + maxBacklogBytes
+              + ") must exceed maxQueuedBytes ("
+              + maxQueuedBytes
+              + ") by at least one frame ("
+              + MIN_QUEUE
+              + ")");
     }
     if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
       throw new IllegalArgumentException("handshake timeout must be positive");
     }
   }
 
+  /**
+   * 100,000 connections, 64 per IP, 1,024 unconfirmed (128 per prefix), 10 s handshake, 256 KiB
+   * data queue, 512 KiB backlog per client.
+   *
+   * @return the defaults
+   */
   public static RelayLimits defaults() {
-    return new RelayLimits(100_000, 64, 1024, Duration.ofSeconds(10), 256 * 1024);
+    return new RelayLimits(100_000, 64, 1024, Duration.ofSeconds(10), 256 * 1024, 512 * 1024, 128);
   }
 
+  /**
+   * @param n total connections
+   * @return a copy with {@code maxConnections = n}
+   */
   public RelayLimits withMaxConnections(int n) {
     return new RelayLimits(
-        n, maxConnectionsPerIp, maxUnconfirmed, handshakeTimeout, maxQueuedBytes);
+        n,
+        maxConnectionsPerIp,
+        maxUnconfirmed,
+        handshakeTimeout,
+        maxQueuedBytes,
+        maxBacklogBytes,
+        maxUnconfirmedPerPrefix);
   }
 
+  /**
+   * @param n connections per source address
+   * @return a copy with {@code maxConnectionsPerIp = n}
+   */
   public RelayLimits withMaxConnectionsPerIp(int n) {
-    return new RelayLimits(maxConnections, n, maxUnconfirmed, handshakeTimeout, maxQueuedBytes);
+    return new RelayLimits(
+        maxConnections,
+        n,
+        maxUnconfirmed,
+        handshakeTimeout,
+        maxQueuedBytes,
+        maxBacklogBytes,
+        maxUnconfirmedPerPrefix);
   }
 
+  /**
+   * @param n unconfirmed connections in total
+   * @return a copy with {@code maxUnconfirmed = n}
+   */
   public RelayLimits withMaxUnconfirmed(int n) {
     return new RelayLimits(
-        maxConnections, maxConnectionsPerIp, n, handshakeTimeout, maxQueuedBytes);
+        maxConnections,
+        maxConnectionsPerIp,
+        n,
+        handshakeTimeout,
+        maxQueuedBytes,
+        maxBacklogBytes,
+        maxUnconfirmedPerPrefix);
   }
 
+  /**
+   * @param d time from accept to the first valid frame
+   * @return a copy with {@code handshakeTimeout = d}
+   */
   public RelayLimits withHandshakeTimeout(Duration d) {
-    return new RelayLimits(maxConnections, maxConnectionsPerIp, maxUnconfirmed, d, maxQueuedBytes);
+    return new RelayLimits(
+        maxConnections,
+        maxConnectionsPerIp,
+        maxUnconfirmed,
+        d,
+        maxQueuedBytes,
+        maxBacklogBytes,
+        maxUnconfirmedPerPrefix);
   }
 
+  /**
+   * @param n per-client bytes above which droppable packets are dropped
+   * @return a copy with {@code maxQueuedBytes = n}
+   */
   public RelayLimits withMaxQueuedBytes(int n) {
     return new RelayLimits(
-        maxConnections, maxConnectionsPerIp, maxUnconfirmed, handshakeTimeout, n);
+        maxConnections,
+        maxConnectionsPerIp,
+        maxUnconfirmed,
+        handshakeTimeout,
+        n,
+        maxBacklogBytes,
+        maxUnconfirmedPerPrefix);
+  }
+
+  /**
+   * @param n per-client unread outbound bytes above which the client is disconnected
+   * @return a copy with {@code maxBacklogBytes = n}
+   */
+  public RelayLimits withMaxBacklogBytes(int n) {
+    return new RelayLimits(
+        maxConnections,
+        maxConnectionsPerIp,
+        maxUnconfirmed,
+        handshakeTimeout,
+        maxQueuedBytes,
+        n,
+        maxUnconfirmedPerPrefix);
+  }
+
+  /**
+   * @param n unconfirmed connections per source prefix
+   * @return a copy with {@code maxUnconfirmedPerPrefix = n}
+   */
+  public RelayLimits withMaxUnconfirmedPerPrefix(int n) {
+    return new RelayLimits(
+        maxConnections,
+        maxConnectionsPerIp,
+        maxUnconfirmed,
+        handshakeTimeout,
+        maxQueuedBytes,
+        maxBacklogBytes,
+        n);
   }
 }

@@ -54,6 +54,13 @@ public final class RelayRouter<C> {
     /** Close {@code client}'s link; the router has already forgotten it and told its peers. */
     void kill(C client, KillReason reason);
 
+    /**
+     * A packet from {@code from} that the router discarded because its destination is not online:
+     * data on a route whose peer has not connected (or has left), or an OOB send to a key that is
+     * not connected. Such packets are silently dropped, as c-toxcore does; this is for counting.
+     */
+    default void discarded(C from, RelayPacket packet) {}
+
     /** An onion request (id 8) from a confirmed client, for the UDP bridge. */
     default void onionRequest(Client<C> client, OnionRequest request) {}
 
@@ -264,6 +271,8 @@ public final class RelayRouter<C> {
       Client<C> dest = byKey.get(o.destination());
       if (dest != null) {
         out.send(dest.handle, new OobRecv(c.key, o.data()));
+      } else {
+        out.discarded(c.handle, o);
       }
     } else if (packet instanceof OnionRequest) {
       out.onionRequest(c, (OnionRequest) packet);
@@ -353,8 +362,9 @@ public final class RelayRouter<C> {
       // Data is immutable: when the peer knows the pair by the same id, the packet goes on as it
       // came (no copy per packet); otherwise a new one carries the peer's id and the same payload.
       out.send(c.peer[s].handle, peerId == d.connectionId() ? d : new Data(peerId, d.payload()));
+    } else {
+      out.discarded(c.handle, d); // REQUESTED: the peer is not online
     }
-    // REQUESTED: the peer is not online; dropped silently
   }
 
   /**

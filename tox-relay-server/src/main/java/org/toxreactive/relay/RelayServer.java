@@ -38,7 +38,12 @@ import reactor.netty.udp.UdpServer;
 public final class RelayServer {
   private static final Logger log = LoggerFactory.getLogger(RelayServer.class);
 
-  /** Read-only configuration. */
+  /**
+   * Read-only configuration.
+   *
+   * @param openFileLimit the open-file limit to size the connection cap under, or -1 to read the
+   *     process's own at bind
+   */
   public record Config(
       KeyPair keys,
       String host,
@@ -48,7 +53,8 @@ public final class RelayServer {
       RelayLimits limits,
       MeterRegistry registry,
       Scheduler scheduler,
-      RelayRouter.Timers timers) {}
+      RelayRouter.Timers timers,
+      long openFileLimit) {}
 
   // Copy-on-write: every setter returns a modified copy; an instance never changes once returned.
   private KeyPair keys = KeyPair.generate();
@@ -60,6 +66,7 @@ public final class RelayServer {
   private MeterRegistry registry;
   private Scheduler scheduler = Schedulers.parallel();
   private RelayRouter.Timers timers = new RelayRouter.Timers(30_000, 10_000);
+  private long openFileLimit = -1;
 
   private RelayServer() {}
 
@@ -74,6 +81,7 @@ public final class RelayServer {
     r.registry = registry;
     r.scheduler = scheduler;
     r.timers = timers;
+    r.openFileLimit = openFileLimit;
     return r;
   }
 
@@ -83,7 +91,8 @@ public final class RelayServer {
   }
 
   public Config configuration() {
-    return new Config(keys, host, ports, udpPort, forwarding, limits, registry, scheduler, timers);
+    return new Config(
+        keys, host, ports, udpPort, forwarding, limits, registry, scheduler, timers, openFileLimit);
   }
 
   /** The relay's long-term key pair; its public key is what clients are given. */
@@ -158,6 +167,23 @@ public final class RelayServer {
   }
 
   /**
+   * The open-file limit the relay sizes itself under. By default it reads the process's own at
+   * bind; this overrides it (a test, or a container whose limit the JVM cannot see). The connection
+   * cap becomes {@code min(maxConnections, limit - reserve)}, the reserve covering the jars, logs,
+   * listen sockets, UDP and event loops; past it connections are refused and counted as {@code
+   * tox.relay.refused{limit=open_files}}, instead of the accept loop failing with "too many open
+   * files". A WARN at bind says when the limit lowered the cap.
+   *
+   * @param limit open files the process may hold; -1 to read the process's limit
+   * @return a copy with the limit
+   */
+  public RelayServer openFileLimit(long limit) {
+    RelayServer r = copy();
+    r.openFileLimit = limit;
+    return r;
+  }
+
+  /**
    * Binds every configured TCP port it can (a port that fails is skipped with a warning) and the
    * UDP bridge. Errors if no TCP port binds.
    */
@@ -177,7 +203,7 @@ public final class RelayServer {
             1,
             new io.netty.util.concurrent.DefaultThreadFactory("tox-relay-router", true),
             NioIoHandler.newFactory());
-    RelayCore core = new RelayCore(c, meters, routerLoop.next());
+    RelayCore core = new RelayCore(c, meters, routerLoop.next(), connectionCap(c));
 
     Connection udp = null;
     if (c.udpPort() >= 0) {
@@ -225,6 +251,23 @@ public final class RelayServer {
     }
     core.start();
     return new RunningRelay(c, core, servers, udp, routerLoop, meters);
+  }
+
+  /** The connection cap under the open-file limit; warns when the limit lowers it. */
+  private static int connectionCap(Config c) {
+    long fds = c.openFileLimit() > 0 ? c.openFileLimit() : OpenFiles.processLimit();
+    int reserve = OpenFiles.reserve();
+    int cap = OpenFiles.connectionCap(c.limits().maxConnections(), fds, reserve);
+    if (cap < c.limits().maxConnections()) {
+      log.warn(
+          "open-file limit {} allows {} connections (configured maxConnections {}, {} kept for the"
+              + " process); raise it (ulimit -n) to serve more",
+          fds,
+          cap,
+          c.limits().maxConnections(),
+          reserve);
+    }
+    return cap;
   }
 
   private static String rootMessage(Throwable e) {

@@ -65,7 +65,17 @@ public final class RunningRelay implements Disposable {
 
   /** Confirmed clients now. */
   public int clients() {
-    return core.router.clientCount();
+    return core.metrics.clients.get();
+  }
+
+  /**
+   * The connection cap in force: {@link RelayLimits#maxConnections()}, or lower where the process's
+   * open-file limit would not hold that many sockets (see {@link RelayServer#openFileLimit(long)}).
+   *
+   * @return the most connections the relay admits at once
+   */
+  public int maxConnections() {
+    return core.maxConnections();
   }
 
   /** Open TCP connections now (confirmed or not). */
@@ -86,6 +96,11 @@ public final class RunningRelay implements Disposable {
   /** Kills recorded with {@code reason} so far. */
   public long kills(KillReason reason) {
     return (long) core.metrics.kills(reason);
+  }
+
+  /** The router's thread, for tests that need to hold it up. */
+  java.util.concurrent.Executor routerLoop() {
+    return routerLoop;
   }
 
   public MeterRegistry metrics() {

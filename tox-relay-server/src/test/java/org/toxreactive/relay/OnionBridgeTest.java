@@ -149,6 +149,8 @@ class OnionBridgeTest {
         received = false;
       }
       assertThat(received).isFalse();
+      assertThat(relay.metrics().counter("tox.relay.discarded", "reason", "onion_size").count())
+          .isEqualTo(1);
     }
   }
 

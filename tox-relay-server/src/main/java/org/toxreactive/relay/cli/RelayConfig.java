@@ -32,14 +32,18 @@ public record RelayConfig(
       int maxConnectionsPerIp,
       int maxUnconfirmed,
       int handshakeTimeoutSeconds,
-      int maxQueuedBytes) {
+      int maxQueuedBytes,
+      int maxBacklogBytes,
+      int maxUnconfirmedPerPrefix) {
     RelayLimits toRelayLimits() {
       return new RelayLimits(
           maxConnections,
           maxConnectionsPerIp,
           maxUnconfirmed,
           Duration.ofSeconds(handshakeTimeoutSeconds),
-          maxQueuedBytes);
+          maxQueuedBytes,
+          maxBacklogBytes,
+          maxUnconfirmedPerPrefix);
     }
   }
 
@@ -155,6 +159,8 @@ public record RelayConfig(
     public int maxUnconfirmed;
     public int handshakeTimeoutSeconds;
     public int maxQueuedBytes;
+    public int maxBacklogBytes;
+    public int maxUnconfirmedPerPrefix;
 
     MutableLimits() {}
 
@@ -164,6 +170,8 @@ public record RelayConfig(
       maxUnconfirmed = l.maxUnconfirmed();
       handshakeTimeoutSeconds = l.handshakeTimeoutSeconds();
       maxQueuedBytes = l.maxQueuedBytes();
+      maxBacklogBytes = l.maxBacklogBytes();
+      maxUnconfirmedPerPrefix = l.maxUnconfirmedPerPrefix();
     }
 
     Limits toRecord() {
@@ -172,7 +180,9 @@ public record RelayConfig(
           maxConnectionsPerIp,
           maxUnconfirmed,
           handshakeTimeoutSeconds,
-          maxQueuedBytes);
+          maxQueuedBytes,
+          maxBacklogBytes,
+          maxUnconfirmedPerPrefix);
     }
   }
 

@@ -21,7 +21,23 @@ class RelayConfigTest {
     assertThat(c.keysFile()).isEqualTo("tox-relay.keys");
     assertThat(c.limits().maxConnectionsPerIp()).isEqualTo(64);
     assertThat(c.limits().handshakeTimeoutSeconds()).isEqualTo(10);
+    assertThat(c.limits().maxBacklogBytes()).isEqualTo(512 * 1024);
+    assertThat(c.limits().maxUnconfirmedPerPrefix()).isEqualTo(128);
     assertThat(c.metrics().prometheusPort()).isEqualTo(-1);
+    assertThat(c.limits().toRelayLimits()).isEqualTo(org.toxreactive.relay.RelayLimits.defaults());
+  }
+
+  @Test
+  void aBacklogCapNotAboveTheDataQueueIsAClearError() throws Exception {
+    Path f = dir.resolve("backlog.json");
+    Files.writeString(f, "{\"limits\": {\"maxBacklogBytes\": 262144}}");
+    assertThatThrownBy(() -> RelayConfig.load(f))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxBacklogBytes (262144) must exceed maxQueuedBytes (262144)");
+    Path share = dir.resolve("share.json");
+    Files.writeString(share, "{\"limits\": {\"maxUnconfirmedPerPrefix\": 0}}");
+    assertThatThrownBy(() -> RelayConfig.load(share))
+        .hasMessageContaining("maxUnconfirmedPerPrefix=0");
   }
 
   @Test

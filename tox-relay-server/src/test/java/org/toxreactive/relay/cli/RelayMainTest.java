@@ -89,7 +89,10 @@ class RelayMainTest {
   @Test
   void printsTheDefaultConfig() {
     run("--print-default-config");
-    assertThat(out.toString()).contains("\"ports\": [33445, 3389, 443]");
+    assertThat(out.toString())
+        .contains("\"ports\": [33445, 3389, 443]")
+        .contains("\"maxBacklogBytes\": 524288")
+        .contains("\"maxUnconfirmedPerPrefix\": 128");
   }
 
   @Test

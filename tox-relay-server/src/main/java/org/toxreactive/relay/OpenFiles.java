@@ -1,0 +1,61 @@
+package org.toxreactive.relay;
+
+import com.sun.management.UnixOperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
+
+/**
+ * Sizes the relay's connection cap under the process's open-file limit, so that it refuses a
+ * connection (counted) instead of the accept loop failing with "too many open files".
+ *
+ * <pre>{@code
+ * int cap = OpenFiles.connectionCap(limits.maxConnections(), OpenFiles.processLimit(),
+ *     OpenFiles.reserve());
+ * }</pre>
+ */
+final class OpenFiles {
+  private OpenFiles() {}
+
+  /** File descriptors kept for everything but client sockets: jars, logs, listen sockets, UDP. */
+  static final int BASE_RESERVE = 64;
+
+  /** Descriptors one event loop holds (its selector or epoll set and wake-up pipe or eventfd). */
+  static final int PER_EVENT_LOOP = 4;
+
+  /**
+   * @return the process's open-file limit, or -1 where the platform does not tell
+   */
+  static long processLimit() {
+    OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof UnixOperatingSystemMXBean unix) {
+      return unix.getMaxFileDescriptorCount();
+    }
+    return -1;
+  }
+
+  /**
+   * The descriptors to leave for the process itself: {@link #BASE_RESERVE} plus {@link
+   * #PER_EVENT_LOOP} for each event loop (Reactor Netty runs max(4, cores) of them, plus the
+   * router's and the metrics endpoint's).
+   *
+   * @return descriptors not to be used for client connections
+   */
+  static int reserve() {
+    int loops = Math.max(4, Runtime.getRuntime().availableProcessors()) + 2;
+    return BASE_RESERVE + PER_EVENT_LOOP * loops;
+  }
+
+  /**
+   * @param configured the configured maximum of connections
+   * @param openFileLimit the process's open-file limit, or a value below 1 if unknown
+   * @param reserve descriptors to leave for the process itself
+   * @return the connection cap: {@code configured}, lowered to fit under the limit (at least 1)
+   */
+  static int connectionCap(int configured, long openFileLimit, int reserve) {
+    if (openFileLimit < 1) {
+      return configured;
+    }
+    long room = Math.max(1, openFileLimit - reserve);
+    return (int) Math.min(configured, room);
+  }
+}
