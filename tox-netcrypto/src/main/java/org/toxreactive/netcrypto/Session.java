@@ -35,10 +35,20 @@ final class Session {
   /** MAX_NUM_SENDPACKET_TRIES. */
   static final int MAX_TRIES = 8;
 
-  /** Requests (acks and keepalive) go out at least this often when nothing is happening. */
+  /**
+   * Requests go out at least this often, as keepalive and ack, when nothing needs one sooner
+   * (c-toxcore's CRYPTO_SEND_PACKET_INTERVAL).
+   */
   static final long REQUEST_INTERVAL = 1000;
 
-  /** ...and this often while data flows or holes are open... */
+  /**
+   * ...this often while holes are open (there is something to request), and this long at most after
+   * a lossless packet arrived that nothing of ours has acknowledged yet: every data packet carries
+   * our {@code buffer_start}, so a message we send within this time (a reply, an echo, the next of
+   * a stream) is the ack, and no request is needed. Our own unacknowledged data is no reason to
+   * send one: a request asks the peer for nothing of that. (Sending every 20 ms while ours was
+   * unacknowledged made ten times c-toxcore's requests per data packet.)
+   */
   static final long ACK_DELAY = 20;
 
   /**
@@ -108,7 +118,18 @@ final class Session {
   private final SendBuffer<Message> out = new SendBuffer<>(cc);
   private final PacketRing<byte[]> recvRing = new PacketRing<>();
   private long lastRequestSentAt = Long.MIN_VALUE / 2;
+
+  /** Lossless packets received since our last packet (of any kind) carried the ack. */
   private int receivedSinceAck;
+
+  /** When the first of them arrived. */
+  private long unackedSince;
+
+  // what this session put on the wire and opened (also counted node-wide by the engine)
+  private long requestsSent;
+  private long dataPacketsSent;
+  private long requestsReceived;
+  private long dataPacketsReceived;
 
   Session(Engine engine, PublicKey peerReal, PublicKey peerDht) {
     this.engine = engine;
@@ -267,6 +288,12 @@ final class Session {
     int released = out.ack(d.bufferStart(), now);
 
     int id = d.data()[0] & 0xFF;
+    if (id == PacketRequest.ID) {
+      requestsReceived++;
+    } else {
+      dataPacketsReceived++;
+    }
+    engine.countReceived(id == PacketRequest.ID);
     if (id == 2) { // kill, honoured in any state that can decrypt it
       engine.closed(this, null, true);
       return;
@@ -280,14 +307,18 @@ final class Session {
       released += out.onRequest(d.data(), now);
     } else if (Message.isLossless(id)) {
       if (recvRing.store(d.num(), d.data())) {
+        if (receivedSinceAck++ == 0) {
+          unackedSince = now;
+        }
         connection.drainLossless();
-        if (++receivedSinceAck >= ACK_EVERY) {
+        if (receivedSinceAck >= ACK_EVERY) {
           sendRequest();
         }
       } else if (receivedSinceAck == 0) {
         // a duplicate: the peer resends because our ack was lost (maybe with its path), so ack
-        // on the next tick even if nothing new came
+        // soon even if nothing new came
         receivedSinceAck = 1;
+        unackedSince = now;
       }
     } else if (Message.isLossy(id)) {
       recvRing.setEnd(d.num());
@@ -430,6 +461,15 @@ final class Session {
         engine.wire().data(ch.key, ch.sendNonce, recvRing.start(), num, id, payload, box);
     Nonce.incrementInPlace(ch.sendNonce);
     engine.send(p, packet);
+    if (id == PacketRequest.ID) {
+      requestsSent++;
+    } else {
+      dataPacketsSent++;
+      if (recvRing.span() == 0 && p.equals(paths.best())) {
+        receivedSinceAck = 0; // its buffer_start acknowledges everything we hold: no request due
+      }
+    }
+    engine.countSent(id == PacketRequest.ID);
   }
 
   /**
@@ -494,9 +534,15 @@ final class Session {
           false);
       return;
     }
-    boolean busy = recvRing.span() != 0 || receivedSinceAck > 0 || unacked() > 0;
-    long interval = busy ? ACK_DELAY : REQUEST_INTERVAL;
-    if (now - lastRequestSentAt >= interval) {
+    boolean due;
+    if (recvRing.span() != 0) {
+      due = now - lastRequestSentAt >= ACK_DELAY; // holes: ask for them
+    } else if (receivedSinceAck > 0) {
+      due = now - unackedSince >= ACK_DELAY; // an ack nothing else has carried
+    } else {
+      due = now - lastRequestSentAt >= REQUEST_INTERVAL;
+    }
+    if (due) {
       sendRequest();
     }
     if (now - lastKeepaliveAt >= KEEPALIVE_INTERVAL) {
@@ -575,6 +621,26 @@ final class Session {
   /** How often the data path changed. */
   long pathSwitches() {
     return switches;
+  }
+
+  /** Packet requests this session sent (acks, hole reports and keepalives; every path). */
+  long requestsSent() {
+    return requestsSent;
+  }
+
+  /** Other data packets this session sent (messages and kills, first sends and resends). */
+  long dataPacketsSent() {
+    return dataPacketsSent;
+  }
+
+  /** Packet requests from the peer that decrypted. */
+  long requestsReceived() {
+    return requestsReceived;
+  }
+
+  /** Other data packets from the peer that decrypted, duplicates included. */
+  long dataPacketsReceived() {
+    return dataPacketsReceived;
   }
 
   Congestion congestion() {
