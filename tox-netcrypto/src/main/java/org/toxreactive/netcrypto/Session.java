@@ -65,6 +65,13 @@ final class Session {
   static final long STALL_MILLIS = 250;
 
   /**
+   * After leaving a path that died (down, failed, stalled), how long the new path has before a
+   * stall verdict: the peer's replies were lost with the old path and it must notice the death
+   * itself before they come on the new one.
+   */
+  static final long LOST_PATH_GRACE = 1_000;
+
+  /**
    * After direct UDP has carried the data this long, the relay paths are put on standby (a relay
    * pool gives up their routes), and woken as soon as data leaves UDP (PROTOCOL.md 4.15).
    */
@@ -377,8 +384,12 @@ final class Session {
     }
     // the loss count starts again on the new path (losses reported now were the old path's)
     lossWindowStart = now();
-    // the peer needs a moment to follow us to the new path; its acks come back there after that
-    stallGraceUntil = now() + PathTable.FOLLOW_MILLIS + 2 * cc.rtt();
+    // the peer needs a moment to follow us to the new path; its acks come back there after that.
+    // When the old path died, its replies in flight died with it, and the peer has to find out
+    // for itself (c-toxcore: hundreds of milliseconds to give a dead relay up, then a repair over
+    // TCP only for packets sent more than 500 ms ago): no stall verdict on the new path before.
+    stallGraceUntil =
+        now() + Math.max(PathTable.FOLLOW_MILLIS + 2 * cc.rtt(), lostOld ? LOST_PATH_GRACE : 0);
     sentAtWindowStart = out.sentNew();
     lostAtWindowStart = out.reportedLost();
     if (before != null) {
@@ -554,13 +565,19 @@ final class Session {
     // a repair waits resendAfter() before going out: a stall is longer than two of those
     long stallAfter = Math.max(STALL_MILLIS, Math.max(4 * cc.rtt(), 2 * cc.resendAfter()));
     if (now >= stallGraceUntil && out.stalled(now, stallAfter)) {
-      // with no other path this changes nothing: the peer's requests repair what was lost
-      log.debug("net_crypto {}: stalled on {}", this, paths.best());
-      paths.suspect(paths.best(), now);
       if (relaysAsleep) {
         standbyRelays(false); // the relays are the way out: wake them before choosing
       }
-      reselect(true);
+      if (paths.hasOtherUp()) {
+        log.debug("net_crypto {}: stalled on {}", this, paths.best());
+        paths.suspect(paths.best(), now);
+        reselect(true);
+      } else {
+        // no other path to try (the rest are down): no verdict, which would only make a path
+        // coming back look better than this one; send what is in flight again, here
+        log.debug("net_crypto {}: stalled on {}, the only path up", this, paths.best());
+        out.resendInFlight(now);
+      }
     }
     reselect(false); // paths age: the chosen one may have gone quiet
     leaveALossyPath(now);
@@ -609,6 +626,11 @@ final class Session {
     for (Path p : paths.paths()) {
       if (p instanceof Path.Relay) {
         engine.standby(p, asleep);
+        if (!asleep) {
+          // "down" while asleep was our own doing, not news about the relay: it may carry data
+          // again at once (out of band until the route is back), the transport says if it cannot
+          paths.down(p, false, now());
+        }
       }
     }
   }
