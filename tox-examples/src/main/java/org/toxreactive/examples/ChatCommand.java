@@ -24,6 +24,7 @@ import org.toxreactive.netcrypto.LinkStatus;
 import org.toxreactive.netcrypto.Message;
 import org.toxreactive.netcrypto.NetCrypto;
 import org.toxreactive.netcrypto.NetCryptoNode;
+import org.toxreactive.netcrypto.NetCryptoStats;
 import org.toxreactive.transport.tcp.RelayAddress;
 import org.toxreactive.transport.tcp.RelayPool;
 import org.toxreactive.transport.udp.UdpTransport;
@@ -58,8 +59,9 @@ import reactor.core.publisher.Sinks;
       "Chat with a Tox peer (c-toxcore or another tox-reactive node) over UDP and/or TCP relays.",
       "Prints 'KEYS real=.. dht=.. port=..', 'CONNECTED <peer>', 'PATH <udp|relay:KEYPREFIX>' when the",
       "data path changes, 'ROUTE relay:KEYPREFIX up|down' as the peer comes and goes on a relay,",
-      "then 'RECV <text>' per message; exits 0 after --expect messages (listening without",
-      "--expect: after --seconds)."
+      "then 'RECV <text>' per message, and on exit 'STATS ...' (data packets sent and received,",
+      "packet requests apart); exits 0 after --expect messages (listening without --expect: after",
+      "--seconds)."
     })
 final class ChatCommand implements Callable<Integer> {
   static final int ALIVE = 16;
@@ -268,6 +270,14 @@ final class ChatCommand implements Callable<Integer> {
     } finally {
       finish(err, drain);
       running.dispose();
+      NetCryptoStats stats = node.stats();
+      out.printf(
+          "STATS requests_sent=%d data_sent=%d requests_received=%d data_received=%d%n",
+          stats.requestsSent(),
+          stats.dataPacketsSent(),
+          stats.requestsReceived(),
+          stats.dataPacketsReceived());
+      out.flush();
       node.dispose();
       if (transport != null) {
         transport.disposeNow(Duration.ofSeconds(5));

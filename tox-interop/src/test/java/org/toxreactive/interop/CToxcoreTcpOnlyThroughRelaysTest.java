@@ -577,6 +577,23 @@ class CToxcoreTcpOnlyThroughRelaysTest {
       return longest;
     }
 
+    /**
+     * The longest time between two RECV lines (or {@code from} and the next RECV) written from
+     * {@code from} to {@code to} ({@link System#nanoTime()}).
+     */
+    long longestRecvGapBetween(long from, long to) {
+      long prev = from;
+      long longest = 0;
+      for (int i = 0; i < lines.size(); i++) {
+        long at = nanos.get(i);
+        if (at >= from && at < to && lines.get(i).startsWith("RECV ")) {
+          longest = Math.max(longest, at - prev);
+          prev = at;
+        }
+      }
+      return longest;
+    }
+
     /** When the first line matching {@code p} was written, or -1. */
     long nanosOf(java.util.function.Predicate<String> p) {
       for (int i = 0; i < lines.size(); i++) {

@@ -60,6 +60,14 @@ final class RelayProcess implements AutoCloseable {
 
   /** Starts a relay with {@code keys} and waits (bounded) until it prints its port. */
   static RelayProcess start(String name, KeyPair keys) {
+    return start(name, keys, 0);
+  }
+
+  /**
+   * Starts a relay with {@code keys} on TCP {@code port} (0: an ephemeral one; a relay that was
+   * killed comes back on its old port this way) and waits (bounded) until it prints its port.
+   */
+  static RelayProcess start(String name, KeyPair keys, int port) {
     Path dir;
     try {
       dir = Files.createTempDirectory("tox-relay-" + name + "-");
@@ -81,7 +89,7 @@ final class RelayProcess implements AutoCloseable {
                   "--host",
                   "127.0.0.1",
                   "--port",
-                  "0",
+                  String.valueOf(port),
                   "--udp-port",
                   "-1",
                   "--keys",

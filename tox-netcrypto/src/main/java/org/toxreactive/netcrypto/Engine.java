@@ -151,6 +151,10 @@ final class Engine {
   private volatile long sessionsRefused;
   private volatile long replaysDropped;
   private volatile long keysComputed;
+  private volatile long requestsSent;
+  private volatile long dataPacketsSent;
+  private volatile long requestsReceived;
+  private volatile long dataPacketsReceived;
 
   Engine(
       KeyPair realKeys,
@@ -369,7 +373,11 @@ final class Engine {
         sessionsRefused,
         replaysDropped,
         decryptFailures,
-        keysComputed);
+        keysComputed,
+        requestsSent,
+        dataPacketsSent,
+        requestsReceived,
+        dataPacketsReceived);
   }
 
   /** For tests in this package: packets waiting in the data and control lanes. */
@@ -521,6 +529,24 @@ final class Engine {
 
   void decryptFailed(Session s, Path from) {
     decryptFailures++;
+  }
+
+  /** A session sent a data packet: a packet request or another one (worker thread only). */
+  void countSent(boolean request) {
+    if (request) {
+      requestsSent++;
+    } else {
+      dataPacketsSent++;
+    }
+  }
+
+  /** A session opened a peer's data packet: a packet request or another one (worker only). */
+  void countReceived(boolean request) {
+    if (request) {
+      requestsReceived++;
+    } else {
+      dataPacketsReceived++;
+    }
   }
 
   // ------------------------------------------------------------------ inbound

@@ -17,6 +17,11 @@ package org.toxreactive.netcrypto;
  *     and data packets from a source that is no session's path, dropped without a reply
  * @param decryptFailures data packets that failed to decrypt (all paths)
  * @param keysComputed shared keys computed for the engine's cache (each an X25519)
+ * @param requestsSent packet requests (data id 1: acks, hole reports, keepalives) we sent, all
+ *     sessions and paths
+ * @param dataPacketsSent our other data packets: lossless and lossy messages, kills
+ * @param requestsReceived packet requests peers sent us that decrypted
+ * @param dataPacketsReceived peers' other data packets that decrypted (duplicates included)
  */
 public record NetCryptoStats(
     long receiveDropped,
@@ -25,4 +30,8 @@ public record NetCryptoStats(
     long sessionsRefused,
     long replaysDropped,
     long decryptFailures,
-    long keysComputed) {}
+    long keysComputed,
+    long requestsSent,
+    long dataPacketsSent,
+    long requestsReceived,
+    long dataPacketsReceived) {}

@@ -20,7 +20,8 @@ import org.toxreactive.core.transport.Path;
  *
  * <p>The choice is sticky, so status does not flap: fresh direct UDP wins; otherwise the current
  * path stays while it is alive; otherwise the first alive relay in relay-key order, which is the
- * same order on both sides, so the two peers converge on the same relay. Not thread-safe.
+ * same order on both sides, so the two peers converge on the same relay. A path that is down is
+ * never chosen while another one is not (suspect or not). Not thread-safe.
  */
 final class PathTable {
   /** A path is alive while the peer was heard on it this recently (three keepalives). */
@@ -201,6 +202,16 @@ final class PathTable {
     }
   }
 
+  /** Whether a path other than the chosen one is neither down nor failed (suspect or not). */
+  boolean hasOtherUp() {
+    for (Entry e : entries.values()) {
+      if (e != best && !e.down && !e.failed) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether a path other than the chosen one is usable and alive. */
   boolean hasAlternative(long now) {
     for (Entry e : entries.values()) {
@@ -259,9 +270,13 @@ final class PathTable {
     if (pick == null) {
       pick = first(ordered, e -> e.usable(now));
     }
+    if (pick == null && best != null && !best.down && !best.failed) {
+      pick = best; // only suspect paths left: stay where we are
+    }
     if (pick == null) {
-      // a path down (e.g. a relay being woken) beats one that just lost our data
-      pick = first(ordered, e -> !e.failed && now >= e.suspectUntil);
+      // one that lost our data may work again; a path whose transport says it is down does not
+      // (its relay link closed): it is chosen only when every other path is down or failed
+      pick = first(ordered, e -> !e.down && !e.failed);
     }
     if (pick == null) {
       pick = first(ordered, e -> !e.failed);

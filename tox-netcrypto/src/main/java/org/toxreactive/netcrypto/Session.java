@@ -35,10 +35,20 @@ final class Session {
   /** MAX_NUM_SENDPACKET_TRIES. */
   static final int MAX_TRIES = 8;
 
-  /** Requests (acks and keepalive) go out at least this often when nothing is happening. */
+  /**
+   * Requests go out at least this often, as keepalive and ack, when nothing needs one sooner
+   * (c-toxcore's CRYPTO_SEND_PACKET_INTERVAL).
+   */
   static final long REQUEST_INTERVAL = 1000;
 
-  /** ...and this often while data flows or holes are open... */
+  /**
+   * ...this often while holes are open (there is something to request), and this long at most after
+   * a lossless packet arrived that nothing of ours has acknowledged yet: every data packet carries
+   * our {@code buffer_start}, so a message we send within this time (a reply, an echo, the next of
+   * a stream) is the ack, and no request is needed. Our own unacknowledged data is no reason to
+   * send one: a request asks the peer for nothing of that. (Sending every 20 ms while ours was
+   * unacknowledged made ten times c-toxcore's requests per data packet.)
+   */
   static final long ACK_DELAY = 20;
 
   /**
@@ -53,6 +63,13 @@ final class Session {
 
   /** Data unacknowledged this long (or 4 RTTs if longer) makes its path suspect. */
   static final long STALL_MILLIS = 250;
+
+  /**
+   * After leaving a path that died (down, failed, stalled), how long the new path has before a
+   * stall verdict: the peer's replies were lost with the old path and it must notice the death
+   * itself before they come on the new one.
+   */
+  static final long LOST_PATH_GRACE = 1_000;
 
   /**
    * After direct UDP has carried the data this long, the relay paths are put on standby (a relay
@@ -108,7 +125,18 @@ final class Session {
   private final SendBuffer<Message> out = new SendBuffer<>(cc);
   private final PacketRing<byte[]> recvRing = new PacketRing<>();
   private long lastRequestSentAt = Long.MIN_VALUE / 2;
+
+  /** Lossless packets received since our last packet (of any kind) carried the ack. */
   private int receivedSinceAck;
+
+  /** When the first of them arrived. */
+  private long unackedSince;
+
+  // what this session put on the wire and opened (also counted node-wide by the engine)
+  private long requestsSent;
+  private long dataPacketsSent;
+  private long requestsReceived;
+  private long dataPacketsReceived;
 
   Session(Engine engine, PublicKey peerReal, PublicKey peerDht) {
     this.engine = engine;
@@ -267,6 +295,12 @@ final class Session {
     int released = out.ack(d.bufferStart(), now);
 
     int id = d.data()[0] & 0xFF;
+    if (id == PacketRequest.ID) {
+      requestsReceived++;
+    } else {
+      dataPacketsReceived++;
+    }
+    engine.countReceived(id == PacketRequest.ID);
     if (id == 2) { // kill, honoured in any state that can decrypt it
       engine.closed(this, null, true);
       return;
@@ -280,14 +314,18 @@ final class Session {
       released += out.onRequest(d.data(), now);
     } else if (Message.isLossless(id)) {
       if (recvRing.store(d.num(), d.data())) {
+        if (receivedSinceAck++ == 0) {
+          unackedSince = now;
+        }
         connection.drainLossless();
-        if (++receivedSinceAck >= ACK_EVERY) {
+        if (receivedSinceAck >= ACK_EVERY) {
           sendRequest();
         }
       } else if (receivedSinceAck == 0) {
         // a duplicate: the peer resends because our ack was lost (maybe with its path), so ack
-        // on the next tick even if nothing new came
+        // soon even if nothing new came
         receivedSinceAck = 1;
+        unackedSince = now;
       }
     } else if (Message.isLossy(id)) {
       recvRing.setEnd(d.num());
@@ -346,8 +384,12 @@ final class Session {
     }
     // the loss count starts again on the new path (losses reported now were the old path's)
     lossWindowStart = now();
-    // the peer needs a moment to follow us to the new path; its acks come back there after that
-    stallGraceUntil = now() + PathTable.FOLLOW_MILLIS + 2 * cc.rtt();
+    // the peer needs a moment to follow us to the new path; its acks come back there after that.
+    // When the old path died, its replies in flight died with it, and the peer has to find out
+    // for itself (c-toxcore: hundreds of milliseconds to give a dead relay up, then a repair over
+    // TCP only for packets sent more than 500 ms ago): no stall verdict on the new path before.
+    stallGraceUntil =
+        now() + Math.max(PathTable.FOLLOW_MILLIS + 2 * cc.rtt(), lostOld ? LOST_PATH_GRACE : 0);
     sentAtWindowStart = out.sentNew();
     lostAtWindowStart = out.reportedLost();
     if (before != null) {
@@ -430,6 +472,15 @@ final class Session {
         engine.wire().data(ch.key, ch.sendNonce, recvRing.start(), num, id, payload, box);
     Nonce.incrementInPlace(ch.sendNonce);
     engine.send(p, packet);
+    if (id == PacketRequest.ID) {
+      requestsSent++;
+    } else {
+      dataPacketsSent++;
+      if (recvRing.span() == 0 && p.equals(paths.best())) {
+        receivedSinceAck = 0; // its buffer_start acknowledges everything we hold: no request due
+      }
+    }
+    engine.countSent(id == PacketRequest.ID);
   }
 
   /**
@@ -494,9 +545,15 @@ final class Session {
           false);
       return;
     }
-    boolean busy = recvRing.span() != 0 || receivedSinceAck > 0 || unacked() > 0;
-    long interval = busy ? ACK_DELAY : REQUEST_INTERVAL;
-    if (now - lastRequestSentAt >= interval) {
+    boolean due;
+    if (recvRing.span() != 0) {
+      due = now - lastRequestSentAt >= ACK_DELAY; // holes: ask for them
+    } else if (receivedSinceAck > 0) {
+      due = now - unackedSince >= ACK_DELAY; // an ack nothing else has carried
+    } else {
+      due = now - lastRequestSentAt >= REQUEST_INTERVAL;
+    }
+    if (due) {
       sendRequest();
     }
     if (now - lastKeepaliveAt >= KEEPALIVE_INTERVAL) {
@@ -508,13 +565,19 @@ final class Session {
     // a repair waits resendAfter() before going out: a stall is longer than two of those
     long stallAfter = Math.max(STALL_MILLIS, Math.max(4 * cc.rtt(), 2 * cc.resendAfter()));
     if (now >= stallGraceUntil && out.stalled(now, stallAfter)) {
-      // with no other path this changes nothing: the peer's requests repair what was lost
-      log.debug("net_crypto {}: stalled on {}", this, paths.best());
-      paths.suspect(paths.best(), now);
       if (relaysAsleep) {
         standbyRelays(false); // the relays are the way out: wake them before choosing
       }
-      reselect(true);
+      if (paths.hasOtherUp()) {
+        log.debug("net_crypto {}: stalled on {}", this, paths.best());
+        paths.suspect(paths.best(), now);
+        reselect(true);
+      } else {
+        // no other path to try (the rest are down): no verdict, which would only make a path
+        // coming back look better than this one; send what is in flight again, here
+        log.debug("net_crypto {}: stalled on {}, the only path up", this, paths.best());
+        out.resendInFlight(now);
+      }
     }
     reselect(false); // paths age: the chosen one may have gone quiet
     leaveALossyPath(now);
@@ -563,6 +626,11 @@ final class Session {
     for (Path p : paths.paths()) {
       if (p instanceof Path.Relay) {
         engine.standby(p, asleep);
+        if (!asleep) {
+          // "down" while asleep was our own doing, not news about the relay: it may carry data
+          // again at once (out of band until the route is back), the transport says if it cannot
+          paths.down(p, false, now());
+        }
       }
     }
   }
@@ -575,6 +643,26 @@ final class Session {
   /** How often the data path changed. */
   long pathSwitches() {
     return switches;
+  }
+
+  /** Packet requests this session sent (acks, hole reports and keepalives; every path). */
+  long requestsSent() {
+    return requestsSent;
+  }
+
+  /** Other data packets this session sent (messages and kills, first sends and resends). */
+  long dataPacketsSent() {
+    return dataPacketsSent;
+  }
+
+  /** Packet requests from the peer that decrypted. */
+  long requestsReceived() {
+    return requestsReceived;
+  }
+
+  /** Other data packets from the peer that decrypted, duplicates included. */
+  long dataPacketsReceived() {
+    return dataPacketsReceived;
   }
 
   Congestion congestion() {

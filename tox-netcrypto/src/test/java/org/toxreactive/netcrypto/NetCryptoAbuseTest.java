@@ -262,7 +262,11 @@ class NetCryptoAbuseTest {
     }
     assertThat(b.engine().sessions()).isLessThanOrEqualTo(1 + 8);
     assertThat(b.stats().sessionsRefused()).isEqualTo(40 - 8);
-    assertThat(atB.ringCapacity()).as("rings grew with the transfer").isGreaterThan(32);
+    // the sender's ring holds its window (b's receive ring grows only for packets that arrive
+    // ahead of a hole, and none did here)
+    assertThat(((Connection) ca).session().ringCapacity())
+        .as("the sender's rings grew with the transfer")
+        .isGreaterThan(32);
   }
 
   @Test

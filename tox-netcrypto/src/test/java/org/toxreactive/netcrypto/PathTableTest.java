@@ -58,4 +58,28 @@ class PathTableTest {
     assertThat(t.adopt(relayB, 10)).isFalse();
     assertThat(t.best()).isEqualTo(relayA);
   }
+
+  /**
+   * A path whose transport reports it down is never chosen while another is up, not even over one
+   * that just lost our data (it was: for the 5 s a suspect path is passed over, data went to a
+   * relay whose link had closed).
+   */
+  @Test
+  void aDownPathIsNeverChosenWhileAnotherIsUpEvenASuspectOne() {
+    PathTable t = new PathTable();
+    t.add(relayA);
+    t.add(relayB);
+    t.heard(relayA, 0);
+    t.heard(relayB, 0);
+    Path first = t.choose(0); // the first in relay-key order
+    Path second = first.equals(relayA) ? relayB : relayA;
+    t.down(first, true, 100);
+    assertThat(t.choose(100)).isEqualTo(second);
+    t.suspect(second, 350); // the survivor stalls: the replies were lost with the first
+    for (long now = 350; now < 350 + PathTable.SUSPECT_MILLIS + 1_000; now += 50) {
+      assertThat(t.choose(now)).as("at %d ms", now).isEqualTo(second);
+    }
+    t.down(second, true, 7_000);
+    assertThat(t.choose(7_000)).as("every path down: the first is tried").isEqualTo(first);
+  }
 }

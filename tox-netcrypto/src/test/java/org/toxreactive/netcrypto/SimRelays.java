@@ -110,6 +110,19 @@ final class SimRelays {
     }
   }
 
+  /** The relay dies: nothing passes any more, and nobody is told yet (see {@link #tell}). */
+  void kill(String relay) {
+    net.kill(relay);
+  }
+
+  /** {@code host} learns that its link to {@code relay} closed (path events for every peer). */
+  void tell(Host host, String relay) {
+    PublicKey k = relayKeys.get(relay);
+    for (PublicKey peer : dhtByNode.values()) {
+      host.events.tryEmitNext(PathEvent.down(Path.relay(k, peer), "relay link closed: reset"));
+    }
+  }
+
   /** Packets vanish to and from the relay, with no sign of it: the worst kind of failure. */
   void blackhole(String relay) {
     for (String node : dhtByNode.keySet()) {
