@@ -195,7 +195,7 @@ throughput and handshake load and of `TransferLoad`, aggregated by top frame.
 - **Transfers**: crypto on the two engine threads plus a system call per datagram, on 2 cores
   shared by both nodes (and the relay). c-toxcore's slow start (0.3 MB/s doubling every 2 s)
   dominates its short transfers, and its relayed transfers stall when tox-bootstrapd stops
-  reading a client (FIONREAD read into a `uint16_t`, PROTOCOL.md 11.9). The same stall hits our
+  reading a client (FIONREAD read into a `uint16_t`, docs/protocol.md 8.13). The same stall hits our
   nodes through tox-bootstrapd (NOTE `ours_bootstrapd`): in the last three full runs that
   transfer failed twice, in its 20 MB warm-up, and once finished at 13.5 MB/s. Tried: 2 MiB UDP socket
   buffers (kept, as c-toxcore); one congestion reaction per smoothed RTT (kept: a slow-start

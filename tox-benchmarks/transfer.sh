@@ -24,7 +24,7 @@
 #     --mb N      MB per transfer (default 200)
 #     --no-relay  UDP only
 #
-# c-toxcore's relayed transfer stalls for good in about 1 run in 4 (PROTOCOL.md 11.9): a failed
+# c-toxcore's relayed transfer stalls for good in about 1 run in 4 (docs/protocol.md 8.9): a failed
 # attempt is retried once (not with --quick) and reported on a NOTE line.
 set -euo pipefail
 
@@ -227,7 +227,7 @@ rtt_ours udp
 rtt_figure udp
 
 if [ "$relay" = 1 ]; then
-  # one tox-bootstrapd (PROTOCOL.md 11.1-11.3): its TCP relay for both, its DHT for their onion.
+  # one tox-bootstrapd (docs/protocol.md 8.1-8.3): its TCP relay for both, its DHT for their onion.
   # Ports below the ephemeral range (a TCP port taken makes it exit; a UDP port taken makes it move
   # silently): up to 4 attempts.
   d="$work/bootstrapd"
@@ -282,7 +282,7 @@ EOF
   reference relay --relay "127.0.0.1:$tcp_port:$key" --bootstrap "127.0.0.1:$udp_port:$key"
   relay_ref="$val"
   if [ "$quick" = 0 ]; then
-    # one warm-up round here: every transfer through tox-bootstrapd risks its stall (PROTOCOL.md
+    # one warm-up round here: every transfer through tox-bootstrapd risks its stall (docs/protocol.md
     # 11.9), and with eight the warm-up itself failed more often than not (a NOTE only anyway)
     ours_warm_rounds=1 ours bootstrapd --relayed --relay "127.0.0.1:$tcp_port:$key"
   fi

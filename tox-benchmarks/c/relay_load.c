@@ -1,7 +1,7 @@
 /*
  * relay_load: a cheap load generator for Tox TCP relays (ours or c-toxcore's tox-bootstrapd).
  *
- * Written from /work/shared/PROTOCOL.md section 2 (TCP relay wire protocol); no c-toxcore code.
+ * Written from docs/protocol.md section 2 (TCP relay wire protocol); no c-toxcore code.
  * Single process, single thread, epoll, non-blocking sockets, libsodium for the crypto
  * (crypto_box_beforenm + crypto_box_easy_afternm / crypto_box_open_easy_afternm, ~1 us per
  * 1400-byte frame), so that the load generator costs much less CPU per packet than the relay it
@@ -141,7 +141,7 @@ static void on_alarm(int sig) {
   _exit(1);
 }
 
-/* 192-bit big-endian increment (PROTOCOL.md 1: not sodium_increment, which is little-endian). */
+/* 192-bit big-endian increment (docs/protocol.md 1: not sodium_increment, which is little-endian). */
 static void nonce_inc(uint8_t n[NONCE]) {
   for (int i = NONCE - 1; i >= 0; i--) {
     if (++n[i] != 0) {

@@ -12,7 +12,7 @@ import org.toxreactive.core.Nonce;
 import org.toxreactive.netcrypto.packet.NonceWindow;
 
 /**
- * The receiver's per-packet nonce expansion (PROTOCOL.md 4.8): the full nonce for a data packet's
+ * The receiver's per-packet nonce expansion (docs/protocol.md 4.8): the full nonce for a data packet's
  * 2-byte fragment, into a new array ({@link #candidate}, as Session calls it) or a reused one
  * ({@link #candidateInto}).
  */

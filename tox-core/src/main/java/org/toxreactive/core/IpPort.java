@@ -11,7 +11,7 @@ import java.util.Objects;
  * An IP address and UDP port as Tox puts them on the wire. Addresses are built from raw bytes only,
  * so nothing here ever performs a DNS lookup.
  *
- * <p>Two wire forms exist (PROTOCOL.md 2.4 and 5):
+ * <p>Two wire forms exist (docs/protocol.md 2.4 and 5):
  *
  * <pre>
  * packed (TCP forward request, id 10)     fixed (onion, always 19 bytes)

@@ -11,7 +11,7 @@ class NonceTest {
 
   @Test
   void matchesCToxcoreIncrementVectors() {
-    // c-toxcore crypto_core_test.cc (PROTOCOL.md section 1)
+    // c-toxcore crypto_core_test.cc (docs/protocol.md section 1)
     Nonce n = Nonce.zero().increment();
     assertThat(n.toHex()).isEqualTo("00".repeat(23) + "01");
     for (int i = 0; i < 0x1F4; i++) {

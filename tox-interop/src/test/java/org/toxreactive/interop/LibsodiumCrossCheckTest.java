@@ -124,7 +124,7 @@ class LibsodiumCrossCheckTest {
 
   @Test
   void oracleReproducesCToxcoreNonceVectors() {
-    // c-toxcore crypto_core_test.cc (PROTOCOL.md section 1): anchors the oracle itself.
+    // c-toxcore crypto_core_test.cc (docs/protocol.md section 1): anchors the oracle itself.
     byte[] n = oracle.incr(new byte[24]);
     assertThat(HEX.formatHex(n)).isEqualTo("00".repeat(23) + "01");
     for (int i = 0; i < 0x1F4; i++) {

@@ -187,7 +187,7 @@ public final class ToxBootstrapd implements AutoCloseable {
     }
   }
 
-  /** The libconfig file; see PROTOCOL.md 2.7 and 11.1. */
+  /** The libconfig file; see docs/protocol.md 2.7 and 8.1. */
   static String config(
       int udp, int tcp, Path keys, Path pidFile, List<ToxBootstrapd> bootstrapFrom) {
     StringBuilder c = new StringBuilder();

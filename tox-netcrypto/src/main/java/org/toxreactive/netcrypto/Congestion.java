@@ -6,7 +6,7 @@ package org.toxreactive.netcrypto;
  * decrease at most once per round trip when the peer's packet requests report losses, and a pacer
  * that spreads each window over the round trip instead of bursting it.
  *
- * <p>Why not c-toxcore's rate controller (PROTOCOL.md 4.14): it starts at 64 packets and grows by
+ * <p>Why not c-toxcore's rate controller (docs/protocol.md 4.14): it starts at 64 packets and grows by
  * 1.2x per 50 ms sample only after measuring what got through, so a transfer takes seconds to reach
  * speed (0.3 MB/s doubling every 2 s on loopback), and a relay hole can starve it to 4 packets/s
  * for good. A window that doubles per round trip is at full speed after log2(W/64) round trips.

@@ -4,7 +4,7 @@ import org.toxreactive.netcrypto.packet.PacketRequest;
 import org.toxreactive.netcrypto.packet.PacketRing;
 
 /**
- * Our side of the lossless stream (PROTOCOL.md 4.9-4.10): numbers messages into the 32768-slot send
+ * Our side of the lossless stream (docs/protocol.md 4.9-4.10): numbers messages into the 32768-slot send
  * ring, sends them as {@link Congestion} allows, releases them on the peer's cumulative ack ({@code
  * buffer_start}) or when a packet request shows they arrived, and resends what a request reports
  * missing. Not thread-safe: runs on the engine's worker.

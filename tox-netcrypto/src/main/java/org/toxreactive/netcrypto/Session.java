@@ -73,7 +73,7 @@ final class Session {
 
   /**
    * After direct UDP has carried the data this long, the relay paths are put on standby (a relay
-   * pool gives up their routes), and woken as soon as data leaves UDP (PROTOCOL.md 4.15).
+   * pool gives up their routes), and woken as soon as data leaves UDP (docs/protocol.md 4.15).
    */
   static final long SLEEP_RELAYS_AFTER = 10_000;
 

@@ -7,7 +7,7 @@ import org.toxreactive.core.SharedKey;
 import org.toxreactive.netcrypto.packet.NonceWindow;
 
 /**
- * Where a crypto connection is in its life (PROTOCOL.md 4.14), as a sum type: each state carries
+ * Where a crypto connection is in its life (docs/protocol.md 4.14), as a sum type: each state carries
  * exactly the data that exists in it, so a session cannot, say, send data before it has a session
  * key or resend a handshake it never built.
  *
@@ -103,10 +103,10 @@ sealed interface SessionState {
   final class Channel {
     final SharedKey key;
 
-    /** Nonce of the next packet we send; incremented after each (PROTOCOL.md 4.6). */
+    /** Nonce of the next packet we send; incremented after each (docs/protocol.md 4.6). */
     final byte[] sendNonce;
 
-    /** Expands the peer's 2-byte nonce fragments (PROTOCOL.md 4.8). */
+    /** Expands the peer's 2-byte nonce fragments (docs/protocol.md 4.8). */
     final NonceWindow recvNonce;
 
     Channel(SharedKey key, Nonce ownBase, Nonce peerBase) {

@@ -13,7 +13,7 @@ import org.toxreactive.core.PublicKey;
 import org.toxreactive.core.SharedKey;
 
 /**
- * net_crypto's four outer packets (PROTOCOL.md 4.2-4.7), built and opened with the node's random
+ * net_crypto's four outer packets (docs/protocol.md 4.2-4.7), built and opened with the node's random
  * cookie key. Byte layouts:
  *
  * <pre>

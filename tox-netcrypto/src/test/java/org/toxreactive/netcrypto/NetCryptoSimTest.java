@@ -139,7 +139,7 @@ class NetCryptoSimTest {
     cb.lossless().subscribe(lossless::add);
     cb.lossy().subscribe(lossy::add);
     Session s = ((Connection) ca).session();
-    // (id 0 cannot be sent: zeros before the id are padding, PROTOCOL.md 4.7)
+    // (id 0 cannot be sent: zeros before the id are padding, docs/protocol.md 4.7)
     for (int id : new int[] {3, 7, 15, 255}) {
       s.sendRawData(new byte[] {(byte) id, 42});
     }

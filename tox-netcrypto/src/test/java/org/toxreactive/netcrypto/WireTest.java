@@ -61,7 +61,7 @@ import org.toxreactive.core.SharedKey;
 import org.toxreactive.netcrypto.packet.NonceWindow;
 
 /**
- * net_crypto's four outer packets and the cookie (PROTOCOL.md 4.2-4.8): for each kind a round trip,
+ * net_crypto's four outer packets and the cookie (docs/protocol.md 4.2-4.8): for each kind a round trip,
  * golden bytes, the plaintext layout checked by opening the box here, and every malformed variant
  * (each wrong length, each flipped bit, and the semantic refusals).
  *
@@ -430,7 +430,7 @@ class WireTest {
     assertThat(hex(plain)).isEqualTo("01020304" + "fffffffe" + "0000" + "a06869");
   }
 
-  /** PROTOCOL.md 4.7: p = (1373 - L) mod 8, so the plaintext is always 5 mod 8. */
+  /** docs/protocol.md 4.7: p = (1373 - L) mod 8, so the plaintext is always 5 mod 8. */
   @Test
   void dataOfEveryLengthIsPaddedAsC_toxcoreDoesAndRoundTrips() {
     for (int len = 1; len <= Wire.MAX_DATA; len++) {

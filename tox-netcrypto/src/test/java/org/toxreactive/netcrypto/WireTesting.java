@@ -93,7 +93,7 @@ final class WireTesting {
       "1b" // id
           + "feff" // nonce[22..23]
           + "fe06b01965f66386878ddf30f45573c06dc5474411a10362bb35dd5be0"; // box
-  // friend_connection's alive ping [0x10] with buffer_start 0, num 0: PROTOCOL.md's 32 bytes
+  // friend_connection's alive ping [0x10] with buffer_start 0, num 0: docs/protocol.md's 32 bytes
   static final String DATA_ALIVE_HEX =
       "1b" // id
           + "feff" // nonce[22..23]

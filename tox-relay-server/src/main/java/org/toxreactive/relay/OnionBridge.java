@@ -21,7 +21,7 @@ import org.toxreactive.transport.tcp.packet.OnionRequest;
 import org.toxreactive.transport.tcp.packet.OnionResponse;
 
 /**
- * Bridges onion and forwarding packets between TCP clients and the UDP network (PROTOCOL.md 5). The
+ * Bridges onion and forwarding packets between TCP clients and the UDP network (docs/protocol.md 5). The
  * relay acts as onion node 1 for its clients:
  *
  * <pre>

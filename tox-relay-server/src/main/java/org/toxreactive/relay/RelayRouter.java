@@ -23,7 +23,7 @@ import org.toxreactive.transport.tcp.packet.RoutingResponse;
 /**
  * The relay's routing rules as a pure state machine: no sockets, no threads, no clocks. The I/O
  * layer feeds it confirmed clients, their packets and the time; it answers through {@link Output}.
- * Every rule of PROTOCOL.md 2.5 lives here.
+ * Every rule of docs/protocol.md 2.5 lives here.
  *
  * <pre>{@code
  * RelayRouter<Channel> router = new RelayRouter<>(output);

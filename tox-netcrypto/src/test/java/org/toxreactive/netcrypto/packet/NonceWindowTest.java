@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
-/** PROTOCOL.md 4.8's worked examples of the 2-byte nonce expansion. */
+/** docs/protocol.md 4.8's worked examples of the 2-byte nonce expansion. */
 class NonceWindowTest {
   private static byte[] nonceEndingWith(String hexTail) {
     byte[] n = new byte[24];

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** PROTOCOL.md 4.10's worked-example table, both directions, plus random round trips. */
+/** docs/protocol.md 4.10's worked-example table, both directions, plus random round trips. */
 class PacketRequestTest {
   static Stream<Arguments> table() {
     return Stream.of(

@@ -8,7 +8,7 @@ import org.toxreactive.core.PublicKey;
 import org.toxreactive.core.SharedKey;
 
 /**
- * The client half of the relay handshake (PROTOCOL.md 2.2).
+ * The client half of the relay handshake (docs/protocol.md 2.2).
  *
  * <pre>
  * hello (128, raw):    client DHT pk (32) ‖ nonce n1 (24) ‖ box(beforenm(S, c_sk), n1, Ct ‖ Nc) (72)

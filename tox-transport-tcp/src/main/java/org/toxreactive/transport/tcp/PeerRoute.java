@@ -11,7 +11,7 @@ import org.toxreactive.core.PublicKey;
  * @param state how far the route has come
  */
 public record PeerRoute(PublicKey relay, State state) {
-  /** The life of a route (PROTOCOL.md section 3: NONE, REGISTERED, ONLINE, plus sleeping). */
+  /** The life of a route (docs/protocol.md section 3: NONE, REGISTERED, ONLINE, plus sleeping). */
   public enum State {
     /** Wanted, but the relay has not assigned a connection id on the current link (or is down). */
     REQUESTED,

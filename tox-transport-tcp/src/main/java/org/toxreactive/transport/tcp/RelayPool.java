@@ -17,7 +17,7 @@ import reactor.core.publisher.Sinks;
 
 /**
  * A {@link PacketTransport} over several Tox TCP relays at once: how net_crypto reaches peers it
- * cannot reach directly (PROTOCOL.md section 3). Serves {@link Path.Relay} paths whose relay is one
+ * cannot reach directly (docs/protocol.md section 3). Serves {@link Path.Relay} paths whose relay is one
  * of the pool's. Configure with {@link #create}, then {@link RelayPoolBuilder#start()} returns the
  * running pool; links come up in the background.
  *

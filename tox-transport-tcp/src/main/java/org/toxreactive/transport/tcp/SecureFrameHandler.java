@@ -17,7 +17,7 @@ import org.toxreactive.transport.tcp.packet.RelayPacket;
  *   <li>Outbound: a {@link RelayPacket} is encoded, encrypted and written as one frame. A
  *       non-priority packet (data, OOB, onion, forwarding) is dropped <b>before</b> it consumes a
  *       nonce when the channel is not writable, so a slow reader cannot grow our memory; control
- *       packets are always queued (PROTOCOL.md 2.3).
+ *       packets are always queued (docs/protocol.md 2.3).
  * </ul>
  */
 final class SecureFrameHandler extends ChannelDuplexHandler {

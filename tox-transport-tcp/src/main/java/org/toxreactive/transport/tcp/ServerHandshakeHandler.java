@@ -12,7 +12,7 @@ import org.toxreactive.core.PublicKey;
  * pieces), answers with 96 bytes, installs the {@link RelayFrameDecoder} and {@link
  * SecureFrameHandler} after itself, fires {@link ClientAccepted} and removes itself. A hello that
  * does not decrypt ends the connection with a {@link HandshakeException}. The connection is still
- * unconfirmed: the first frame that decrypts confirms it (PROTOCOL.md 2.2).
+ * unconfirmed: the first frame that decrypts confirms it (docs/protocol.md 2.2).
  */
 public final class ServerHandshakeHandler extends ByteToMessageDecoder {
   /** User event: the handshake succeeded; the link is encrypted and may be used at once. */

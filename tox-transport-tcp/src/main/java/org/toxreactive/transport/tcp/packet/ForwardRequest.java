@@ -9,7 +9,7 @@ import org.toxreactive.transport.tcp.RelayProtocol;
 
 /**
  * Client to relay: send {@code data} as a UDP forwarding packet (0x91) to {@code destination}; a
- * valid reply comes back as {@link Forwarding} (PROTOCOL.md 5). New in c-toxcore 0.2.18: older
+ * valid reply comes back as {@link Forwarding} (docs/protocol.md 5). New in c-toxcore 0.2.18: older
  * relays, and relays without forwarding, kill the sender.
  *
  * <pre>

@@ -7,7 +7,7 @@ import org.toxreactive.transport.tcp.RelayProtocol;
 
 /**
  * Relay to client: the data of a UDP forward reply (0x92) whose sendback named this client
- * (PROTOCOL.md 5). The relay has already checked the HMAC and stripped the sendback.
+ * (docs/protocol.md 5). The relay has already checked the HMAC and stripped the sendback.
  *
  * <pre>
  * Length  | Content

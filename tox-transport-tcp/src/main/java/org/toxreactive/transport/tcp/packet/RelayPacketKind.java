@@ -3,7 +3,7 @@ package org.toxreactive.transport.tcp.packet;
 import org.toxreactive.transport.tcp.RelayProtocol;
 
 /**
- * The kind of a relay packet, from its first plaintext byte (PROTOCOL.md 2.4). Ids 0..11 are
+ * The kind of a relay packet, from its first plaintext byte (docs/protocol.md 2.4). Ids 0..11 are
  * control packets, 12..15 are reserved (a peer sending one is killed), and every id from {@link
  * RelayProtocol#NUM_RESERVED_IDS} to 255 is a {@link #DATA} packet whose first byte is the
  * connection id itself.
@@ -61,7 +61,7 @@ public enum RelayPacketKind {
   /**
    * Whether the packet is written with priority: queued, never dropped, when the socket is full.
    * True for routing, connect/disconnect and ping/pong; false for everything that may be dropped
-   * under backpressure (PROTOCOL.md 2.3).
+   * under backpressure (docs/protocol.md 2.3).
    */
   public boolean isPriority() {
     return priority;
