@@ -27,7 +27,7 @@ final class SessionFloodCase extends NodeCase {
 
   @Option(
       names = "--step-timeout-ms",
-      defaultValue = "2000",
+      defaultValue = "1000",
       description = "How long one session may take (default: ${DEFAULT-VALUE}).")
   long stepTimeoutMs;
 
