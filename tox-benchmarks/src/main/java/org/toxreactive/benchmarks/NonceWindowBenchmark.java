@@ -12,9 +12,9 @@ import org.toxreactive.core.Nonce;
 import org.toxreactive.netcrypto.packet.NonceWindow;
 
 /**
- * The receiver's per-packet nonce expansion (docs/protocol.md 4.8): the full nonce for a data packet's
- * 2-byte fragment, into a new array ({@link #candidate}, as Session calls it) or a reused one
- * ({@link #candidateInto}).
+ * The receiver's per-packet nonce expansion (docs/protocol.md 4.8): the full nonce for a data
+ * packet's 2-byte fragment, into a new array ({@link #candidate}, as Session calls it) or a reused
+ * one ({@link #candidateInto}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)

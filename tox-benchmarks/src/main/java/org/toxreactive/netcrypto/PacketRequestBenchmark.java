@@ -15,9 +15,9 @@ import org.toxreactive.netcrypto.packet.PacketRequest;
 import org.toxreactive.netcrypto.packet.PacketRing;
 
 /**
- * The packet request (docs/protocol.md 4.10) for a {@value #WINDOW}-packet window with {@value #HOLES}
- * holes (1%) at fixed random positions, plus the frontier, as Session sends it. One operation is
- * one request.
+ * The packet request (docs/protocol.md 4.10) for a {@value #WINDOW}-packet window with {@value
+ * #HOLES} holes (1%) at fixed random positions, plus the frontier, as Session sends it. One
+ * operation is one request.
  *
  * <ul>
  *   <li>{@link #encode}: the receiver encodes it from its receive ring (a new array, as Session

@@ -6,16 +6,16 @@ package org.toxreactive.netcrypto;
  * decrease at most once per round trip when the peer's packet requests report losses, and a pacer
  * that spreads each window over the round trip instead of bursting it.
  *
- * <p>Why not c-toxcore's rate controller (docs/protocol.md 4.14): it starts at 64 packets and grows by
- * 1.2x per 50 ms sample only after measuring what got through, so a transfer takes seconds to reach
- * speed (0.3 MB/s doubling every 2 s on loopback), and a relay hole can starve it to 4 packets/s
- * for good. A window that doubles per round trip is at full speed after log2(W/64) round trips.
- * Loss backs the window off to 0.7x, and at most once per round trip, because the losses of one
- * window are one congestion event and on a lossy path random loss is not always congestion. "One
- * round trip" there is the smoothed one: the losses of one overshoot are reported over the RTT the
- * queue had then, not over the empty-queue minimum (reacting per minimum RTT backed a 3,000-packet
- * overshoot off four times in a row, to a third). Pure arithmetic on the caller's clock; not
- * thread-safe.
+ * <p>Why not c-toxcore's rate controller (docs/protocol.md 4.14): it starts at 64 packets and grows
+ * by 1.2x per 50 ms sample only after measuring what got through, so a transfer takes seconds to
+ * reach speed (0.3 MB/s doubling every 2 s on loopback), and a relay hole can starve it to 4
+ * packets/s for good. A window that doubles per round trip is at full speed after log2(W/64) round
+ * trips. Loss backs the window off to 0.7x, and at most once per round trip, because the losses of
+ * one window are one congestion event and on a lossy path random loss is not always congestion.
+ * "One round trip" there is the smoothed one: the losses of one overshoot are reported over the RTT
+ * the queue had then, not over the empty-queue minimum (reacting per minimum RTT backed a
+ * 3,000-packet overshoot off four times in a row, to a third). Pure arithmetic on the caller's
+ * clock; not thread-safe.
  *
  * <p>Slow start also ends without a loss once the window is large ({@link #DELAY_EXIT_WINDOW}) and
  * the smoothed RTT has grown well past the minimum: a queue is building. Loopback with 2 MiB socket

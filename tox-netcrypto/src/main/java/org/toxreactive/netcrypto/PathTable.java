@@ -10,7 +10,8 @@ import org.toxreactive.core.transport.Path;
 
 /**
  * The paths of one connection (direct UDP and every relay both sides share) with the evidence about
- * each, and the choice of the path data goes out on (docs/protocol.md 4.15, docs/architecture.md 2.2).
+ * each, and the choice of the path data goes out on (docs/protocol.md 4.15, docs/architecture.md
+ * 2.2).
  *
  * <p>Evidence is the session's own: a path is <em>alive</em> while packets from the peer that
  * decrypt keep arriving on it (every path carries a keepalive each second, so a quiet connection

@@ -4,10 +4,10 @@ import org.toxreactive.netcrypto.packet.PacketRequest;
 import org.toxreactive.netcrypto.packet.PacketRing;
 
 /**
- * Our side of the lossless stream (docs/protocol.md 4.9-4.10): numbers messages into the 32768-slot send
- * ring, sends them as {@link Congestion} allows, releases them on the peer's cumulative ack ({@code
- * buffer_start}) or when a packet request shows they arrived, and resends what a request reports
- * missing. Not thread-safe: runs on the engine's worker.
+ * Our side of the lossless stream (docs/protocol.md 4.9-4.10): numbers messages into the 32768-slot
+ * send ring, sends them as {@link Congestion} allows, releases them on the peer's cumulative ack
+ * ({@code buffer_start}) or when a packet request shows they arrived, and resends what a request
+ * reports missing. Not thread-safe: runs on the engine's worker.
  *
  * <p>{@code T} is what a packet's data is kept as until it is acknowledged: the {@link Message}
  * itself in a session (its payload is immutable, so it is not copied), whatever a test likes.

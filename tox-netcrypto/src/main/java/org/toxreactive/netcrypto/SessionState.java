@@ -7,9 +7,9 @@ import org.toxreactive.core.SharedKey;
 import org.toxreactive.netcrypto.packet.NonceWindow;
 
 /**
- * Where a crypto connection is in its life (docs/protocol.md 4.14), as a sum type: each state carries
- * exactly the data that exists in it, so a session cannot, say, send data before it has a session
- * key or resend a handshake it never built.
+ * Where a crypto connection is in its life (docs/protocol.md 4.14), as a sum type: each state
+ * carries exactly the data that exists in it, so a session cannot, say, send data before it has a
+ * session key or resend a handshake it never built.
  *
  * <pre>
  * initiator: CookieRequesting --cookie response--> HandshakeSent --peer handshake--> NotConfirmed

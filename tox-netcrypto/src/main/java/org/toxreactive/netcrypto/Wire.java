@@ -13,8 +13,8 @@ import org.toxreactive.core.PublicKey;
 import org.toxreactive.core.SharedKey;
 
 /**
- * net_crypto's four outer packets (docs/protocol.md 4.2-4.7), built and opened with the node's random
- * cookie key. Byte layouts:
+ * net_crypto's four outer packets (docs/protocol.md 4.2-4.7), built and opened with the node's
+ * random cookie key. Byte layouts:
  *
  * <pre>
  * cookie request  145 = 18 ‖ sender DHT pk 32 ‖ nonce 24 ‖ box(DHT key; sender real pk 32 ‖ 0 x32 ‖ echo 8)

@@ -14,9 +14,9 @@ import org.toxreactive.test.sim.LinkStats;
 
 /**
  * Backpressure, RTT and congestion control on the simulated network (virtual time). The bottleneck
- * tests compare with c-toxcore's figures (docs/protocol.md 4.14 and 8.8): its rate controller starts
- * near 64 packets/s-worth and grows 1.2x per 50 ms sample from what it measured got through, so on
- * loopback it needs seconds to reach speed; ours must fill a bottleneck within one second.
+ * tests compare with c-toxcore's figures (docs/protocol.md 4.14 and 8.8): its rate controller
+ * starts near 64 packets/s-worth and grows 1.2x per 50 ms sample from what it measured got through,
+ * so on loopback it needs seconds to reach speed; ours must fill a bottleneck within one second.
  */
 class NetCryptoFlowTest {
   private static final int SIZE = 1300;

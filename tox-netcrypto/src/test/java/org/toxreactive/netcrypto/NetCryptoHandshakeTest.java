@@ -14,7 +14,10 @@ import org.toxreactive.core.KeyPair;
 import org.toxreactive.test.sim.SimNetwork;
 import reactor.test.StepVerifier;
 
-/** The session state machine (docs/protocol.md 4.14, 4.16) between two of our nodes, on virtual time. */
+/**
+ * The session state machine (docs/protocol.md 4.14, 4.16) between two of our nodes, on virtual
+ * time.
+ */
 class NetCryptoHandshakeTest {
   private final SimPair p = new SimPair(11);
 

@@ -61,9 +61,9 @@ import org.toxreactive.core.SharedKey;
 import org.toxreactive.netcrypto.packet.NonceWindow;
 
 /**
- * net_crypto's four outer packets and the cookie (docs/protocol.md 4.2-4.8): for each kind a round trip,
- * golden bytes, the plaintext layout checked by opening the box here, and every malformed variant
- * (each wrong length, each flipped bit, and the semantic refusals).
+ * net_crypto's four outer packets and the cookie (docs/protocol.md 4.2-4.8): for each kind a round
+ * trip, golden bytes, the plaintext layout checked by opening the box here, and every malformed
+ * variant (each wrong length, each flipped bit, and the semantic refusals).
  *
  * <p>The golden hex was derived without our code: {@code src/test/scripts/wire_golden.py} writes
  * every packet field by field with libsodium and hashlib from the same fixed keys and nonces (see

@@ -1,6 +1,8 @@
 package org.toxreactive.relay;
 
-/** Why the relay ended a client's link (docs/protocol.md 2.5). Used as a metrics tag and in logs. */
+/**
+ * Why the relay ended a client's link (docs/protocol.md 2.5). Used as a metrics tag and in logs.
+ */
 public enum KillReason {
   /** Data for a connection id the client holds no route on. */
   UNKNOWN_CONNECTION_ID,

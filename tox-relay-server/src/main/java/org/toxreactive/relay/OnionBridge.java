@@ -21,8 +21,8 @@ import org.toxreactive.transport.tcp.packet.OnionRequest;
 import org.toxreactive.transport.tcp.packet.OnionResponse;
 
 /**
- * Bridges onion and forwarding packets between TCP clients and the UDP network (docs/protocol.md 5). The
- * relay acts as onion node 1 for its clients:
+ * Bridges onion and forwarding packets between TCP clients and the UDP network (docs/protocol.md
+ * 5). The relay acts as onion node 1 for its clients:
  *
  * <pre>
  * TCP 8  (nonce ‖ IP_Port(19) ‖ rest)  -> UDP 0x81 ‖ nonce ‖ rest ‖ RETURN_1

@@ -27,7 +27,9 @@ import org.toxreactive.transport.tcp.packet.RelayPacket;
 import org.toxreactive.transport.tcp.packet.RoutingRequest;
 import org.toxreactive.transport.tcp.packet.RoutingResponse;
 
-/** Every server rule of docs/protocol.md 2.5, on the pure router, with time as plain milliseconds. */
+/**
+ * Every server rule of docs/protocol.md 2.5, on the pure router, with time as plain milliseconds.
+ */
 class RelayRouterTest {
   record Sent(String to, RelayPacket packet) {}
 

@@ -3,9 +3,9 @@ package org.toxreactive.netcrypto.packet;
 import org.toxreactive.core.Nonce;
 
 /**
- * Expands the 2-byte nonce fragment of a data packet into the full 24-byte nonce (docs/protocol.md 4.8):
- * candidate = R + ((fragment - low16(R)) mod 65536), big-endian; after a successful decryption with
- * a difference above 2 x 21845, R moves forward by 21845.
+ * Expands the 2-byte nonce fragment of a data packet into the full 24-byte nonce (docs/protocol.md
+ * 4.8): candidate = R + ((fragment - low16(R)) mod 65536), big-endian; after a successful
+ * decryption with a difference above 2 x 21845, R moves forward by 21845.
  */
 public final class NonceWindow {
   /** DATA_NUM_THRESHOLD. */

@@ -3,10 +3,10 @@ package org.toxreactive.netcrypto.packet;
 import java.util.Arrays;
 
 /**
- * The packet request (data id 1, docs/protocol.md 4.10): the receiver's list of holes, run-length coded
- * in bytes, relative to its {@code buffer_start}. Encoder and decoder walk positions with a counter
- * {@code n} starting at 1: a hole writes {@code n} and resets it; a run of 255 present packets
- * writes 0.
+ * The packet request (data id 1, docs/protocol.md 4.10): the receiver's list of holes, run-length
+ * coded in bytes, relative to its {@code buffer_start}. Encoder and decoder walk positions with a
+ * counter {@code n} starting at 1: a hole writes {@code n} and resets it; a run of 255 present
+ * packets writes 0.
  */
 public final class PacketRequest {
   public static final byte ID = 1;

@@ -1,8 +1,8 @@
 package org.toxreactive.netcrypto.packet;
 
 /**
- * net_crypto's send or receive array (docs/protocol.md 4.9): up to 32768 slots indexed by wrapping u32
- * packet numbers between {@code start} (first not yet released) and {@code end} (one past the
+ * net_crypto's send or receive array (docs/protocol.md 4.9): up to 32768 slots indexed by wrapping
+ * u32 packet numbers between {@code start} (first not yet released) and {@code end} (one past the
  * newest). Every comparison is an unsigned subtraction relative to {@code start}, so it works
  * across the u32 wrap. Not thread-safe.
  *

@@ -36,10 +36,10 @@ import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * The client's protocol state machine for one relay link (docs/protocol.md 2.6), living on the link's
- * event loop: routing slots, keepalive, and every client-side kill rule. All time comes from the
- * injected {@link Scheduler}; timer callbacks hop onto the event loop, so the state has a single
- * writer.
+ * The client's protocol state machine for one relay link (docs/protocol.md 2.6), living on the
+ * link's event loop: routing slots, keepalive, and every client-side kill rule. All time comes from
+ * the injected {@link Scheduler}; timer callbacks hop onto the event loop, so the state has a
+ * single writer.
  */
 final class ClientSessionHandler extends ChannelDuplexHandler {
   private static final Logger log = LoggerFactory.getLogger(ClientSessionHandler.class);

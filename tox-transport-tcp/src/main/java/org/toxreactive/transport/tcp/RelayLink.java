@@ -17,8 +17,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * One relay of a {@link RelayPool}: a link kept up by {@link RelayClient#connectForever()} and the
- * routes the pool wants on it, which outlive each link (docs/protocol.md section 3: on every new link a
- * routing request goes out again for every wanted peer).
+ * routes the pool wants on it, which outlive each link (docs/protocol.md section 3: on every new
+ * link a routing request goes out again for every wanted peer).
  *
  * <p>State changes happen under this object's monitor; the route table is a concurrent map of
  * immutable {@link Route}s, so the send path reads it without locking. Nothing is emitted and no

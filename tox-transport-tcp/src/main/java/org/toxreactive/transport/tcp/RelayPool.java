@@ -17,9 +17,9 @@ import reactor.core.publisher.Sinks;
 
 /**
  * A {@link PacketTransport} over several Tox TCP relays at once: how net_crypto reaches peers it
- * cannot reach directly (docs/protocol.md section 3). Serves {@link Path.Relay} paths whose relay is one
- * of the pool's. Configure with {@link #create}, then {@link RelayPoolBuilder#start()} returns the
- * running pool; links come up in the background.
+ * cannot reach directly (docs/protocol.md section 3). Serves {@link Path.Relay} paths whose relay
+ * is one of the pool's. Configure with {@link #create}, then {@link RelayPoolBuilder#start()}
+ * returns the running pool; links come up in the background.
  *
  * <pre>{@code
  * RelayPool pool = RelayPool.create(dhtKeys)

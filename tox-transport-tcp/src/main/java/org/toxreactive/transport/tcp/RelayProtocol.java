@@ -5,7 +5,9 @@ import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.Nonce;
 import org.toxreactive.core.PublicKey;
 
-/** Constants of the Tox TCP relay protocol (docs/protocol.md section 2), derived from their parts. */
+/**
+ * Constants of the Tox TCP relay protocol (docs/protocol.md section 2), derived from their parts.
+ */
 public final class RelayProtocol {
   private RelayProtocol() {}
 

@@ -8,9 +8,9 @@ import org.toxreactive.core.PublicKey;
 import org.toxreactive.core.SharedKey;
 
 /**
- * The relay (server) half of the handshake (docs/protocol.md 2.2): reads a 128-byte hello, answers with
- * 96 bytes, and derives the session. Any client key is accepted; the only check is that the hello
- * decrypts.
+ * The relay (server) half of the handshake (docs/protocol.md 2.2): reads a 128-byte hello, answers
+ * with 96 bytes, and derives the session. Any client key is accepted; the only check is that the
+ * hello decrypts.
  *
  * <pre>{@code
  * ServerHandshake.Result r = ServerHandshake.accept(relayKeys, hello, responseBuf);

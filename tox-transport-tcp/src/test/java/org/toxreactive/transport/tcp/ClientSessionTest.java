@@ -40,7 +40,8 @@ import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 /**
- * The client's relay-link rules (docs/protocol.md 2.6) on an EmbeddedChannel, timers on virtual time.
+ * The client's relay-link rules (docs/protocol.md 2.6) on an EmbeddedChannel, timers on virtual
+ * time.
  */
 class ClientSessionTest {
   private final VirtualTimeScheduler clock = VirtualTimeScheduler.create();

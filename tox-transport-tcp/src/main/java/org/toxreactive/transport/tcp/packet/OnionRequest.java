@@ -10,8 +10,8 @@ import org.toxreactive.core.PublicKey;
 import org.toxreactive.transport.tcp.RelayProtocol;
 
 /**
- * Client to relay: an onion packet for which the relay acts as onion node 1 (docs/protocol.md 5). The
- * payload is what node 1 would have decrypted from a UDP 0x80 packet: node 2's 19-byte IP_Port,
+ * Client to relay: an onion packet for which the relay acts as onion node 1 (docs/protocol.md 5).
+ * The payload is what node 1 would have decrypted from a UDP 0x80 packet: node 2's 19-byte IP_Port,
  * node 2's sender key and the box for node 2. The codec keeps it opaque.
  *
  * <pre>

@@ -7,8 +7,8 @@ import org.toxreactive.transport.tcp.RelayProtocol;
 
 /**
  * Relay to client: an onion packet that came back along a path this client started, with the
- * relay's return block already stripped (docs/protocol.md 5). The inner packet starts with its own id
- * (0x84 or 0x86; 0x88 since c-toxcore 0.2.19), which the codec does not check.
+ * relay's return block already stripped (docs/protocol.md 5). The inner packet starts with its own
+ * id (0x84 or 0x86; 0x88 since c-toxcore 0.2.19), which the codec does not check.
  *
  * <pre>
  * Length    | Content

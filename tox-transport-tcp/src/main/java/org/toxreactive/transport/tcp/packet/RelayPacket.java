@@ -5,9 +5,9 @@ import org.toxreactive.transport.tcp.RelayProtocol;
 
 /**
  * One plaintext packet of the Tox TCP relay protocol, after the handshake and inside the encrypted
- * frame (docs/protocol.md 2.4). Each kind is an immutable record in its own file whose javadoc shows the
- * byte layout; constructors reject field values the wire cannot carry, so every record encodes to a
- * packet that {@link #decode} accepts.
+ * frame (docs/protocol.md 2.4). Each kind is an immutable record in its own file whose javadoc
+ * shows the byte layout; constructors reject field values the wire cannot carry, so every record
+ * encodes to a packet that {@link #decode} accepts.
  *
  * <pre>{@code
  * ByteBuf plain = alloc.heapBuffer(packet.encodedLength());
