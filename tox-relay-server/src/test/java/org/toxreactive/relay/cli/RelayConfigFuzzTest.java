@@ -1,6 +1,7 @@
 package org.toxreactive.relay.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
@@ -13,6 +14,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.toxreactive.test.FuzzInput;
 import org.toxreactive.test.FuzzSeeds;
 
@@ -151,6 +154,28 @@ class RelayConfigFuzzTest {
       }
     }
     out.append('"');
+  }
+
+  /**
+   * Found by {@code loadJson} (crash-limits-null): a field set to null was a NullPointerException.
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"limits\": null}|config: limits must not be null",
+        "{\"metrics\": null}|config: metrics must not be null",
+        "{\"ports\": null}|config: ports must not be null",
+        "{\"ports\": [443, null]}|config: ports must not contain null",
+        "{\"host\": null}|config: host must not be null",
+        "{\"keysFile\": null}|config: keysFile must not be null",
+        "{\"metrics\": {\"prometheusHost\": null}}|config: metrics.prometheusHost must not be null"
+      })
+  void aFieldSetToNullIsAOneLineError(String json, String message) throws IOException {
+    Files.writeString(file, json);
+    assertThatThrownBy(() -> RelayConfig.load(file))
+        .isExactlyInstanceOf(IllegalArgumentException.class)
+        .hasMessage(message);
   }
 
   @Test
