@@ -11,7 +11,8 @@
 #
 # A target is a @FuzzTest method of a *FuzzTest class under */src/test/java. The normal build runs
 # the same methods on their seed corpus only (src/test/resources/<package>/<Class>Inputs/<method>/).
-# Here each runs under Maven as `JAZZER_FUZZ=1 mvn test -Dtest=Class#method` in its module, with
+# Here each runs under Maven as `JAZZER_FUZZ=1 mvn -pl MODULE -am test -Dtest=Class#method` (the
+# modules it depends on come from this checkout, not from the local repository), with
 # JAZZER_MAX_DURATION=<N>m, coverage instrumentation of org.toxreactive.** (the other modules
 # too) and Jazzer's hooks on (-Djazzer.hooks=true). The corpus it grows is kept in
 # <module>/.cifuzz-corpus/ (ignored by git) and reused by the next run; a crashing input is written
@@ -120,10 +121,6 @@ else
   done
 fi
 
-MODULES=$(for t in "${TARGETS[@]}"; do echo "${t%% *}"; done | sort -u | paste -sd, -)
-echo "fuzz.sh: building $MODULES and what they depend on" >&2
-(cd "$ROOT" && "$MVN" -B -q -Dstyle.color=never "${OFFLINE[@]}" install -DskipTests -Dspotless.check.skip=true -pl "$MODULES" -am)
-
 FAILED=0
 for t in "${TARGETS[@]}"; do
   read -r module class method <<<"$t"
@@ -133,7 +130,7 @@ for t in "${TARGETS[@]}"; do
   result=ok
   if ! (cd "$ROOT" && JAZZER_FUZZ=1 JAZZER_MAX_DURATION="${MINUTES}m" \
     JAZZER_INSTRUMENTATION_INCLUDES='org.toxreactive.**' \
-    "$MVN" -B "${OFFLINE[@]}" -pl "$module" test -Dtest="$class#$method" \
+    "$MVN" -B -Dstyle.color=never "${OFFLINE[@]}" -pl "$module" -am test -Dtest="$class#$method" \
     -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.hooks=true -DargLine="-Xmx$FUZZ_HEAP") \
     >"$log" 2>&1; then
     result=FAILED
