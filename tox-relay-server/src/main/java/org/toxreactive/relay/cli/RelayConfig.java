@@ -141,16 +141,27 @@ public record RelayConfig(
       metrics = new MutableMetrics(c.metrics);
     }
 
+    /** The record; a field the file set to null (or a null port) is a one-line error. */
     RelayConfig toRecord() {
+      if (ports != null && ports.contains(null)) {
+        throw new IllegalArgumentException("config: ports must not contain null");
+      }
       return new RelayConfig(
-          keysFile,
-          host,
-          List.copyOf(ports),
+          present("keysFile", keysFile),
+          present("host", host),
+          List.copyOf(present("ports", ports)),
           udpPort,
           forwarding,
-          limits.toRecord(),
-          metrics.toRecord());
+          present("limits", limits).toRecord(),
+          present("metrics", metrics).toRecord());
     }
+  }
+
+  private static <T> T present(String field, T value) {
+    if (value == null) {
+      throw new IllegalArgumentException("config: " + field + " must not be null");
+    }
+    return value;
   }
 
   static final class MutableLimits {
@@ -198,7 +209,7 @@ public record RelayConfig(
     }
 
     Metrics toRecord() {
-      return new Metrics(prometheusPort, prometheusHost);
+      return new Metrics(prometheusPort, present("metrics.prometheusHost", prometheusHost));
     }
   }
 }

@@ -1,5 +1,7 @@
 package org.toxreactive.transport.tcp;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 
 /**
@@ -7,6 +9,10 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
  * bytes (length stripped). A frame with L > 2048 fails fast with a {@link
  * io.netty.handler.codec.TooLongFrameException}, which ends the link, as in c-toxcore. L = 0 yields
  * an empty frame, which the secure handler skips (c-toxcore reads it as "nothing yet").
+ *
+ * <p>Once the channel is closed (a bad frame or packet ended the link) the bytes still buffered are
+ * discarded, not decoded: otherwise the frames behind the one that killed the link, decoded when
+ * the link goes inactive, could raise a second error (a second kill counted for one link).
  */
 final class RelayFrameDecoder extends LengthFieldBasedFrameDecoder {
   RelayFrameDecoder() {
@@ -17,5 +23,14 @@ final class RelayFrameDecoder extends LengthFieldBasedFrameDecoder {
         0,
         RelayProtocol.LENGTH_FIELD_SIZE,
         true);
+  }
+
+  @Override
+  protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
+    if (!ctx.channel().isOpen()) {
+      in.skipBytes(in.readableBytes());
+      return null;
+    }
+    return super.decode(ctx, in);
   }
 }
