@@ -1,9 +1,11 @@
 package org.toxreactive.examples;
 
 import java.io.PrintWriter;
+import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.HostPort;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.PublicKey;
+import org.toxreactive.core.SecretKey;
 import org.toxreactive.transport.tcp.RelayAddress;
 import picocli.CommandLine;
 import picocli.CommandLine.ITypeConverter;
@@ -125,12 +127,29 @@ final class Cli {
     return oneLine(message);
   }
 
-  /** A public key: 64 hex digits. */
+  /** Any secret key: a shared key with it tells a usable public key from a low-order point. */
+  private static final SecretKey CHECK = KeyPair.generate().secretKey();
+
+  /**
+   * {@code key}, or a conversion error if no box can be made with it: a low-order point (e.g. all
+   * zeros) gives every party the same shared secret, so no Tox node accepts it.
+   */
+  private static PublicKey usable(PublicKey key, String value) {
+    try {
+      CryptoBox.beforenm(key, CHECK);
+    } catch (IllegalArgumentException e) {
+      throw new TypeConversionException(
+          "'" + value + "': the key is a low-order point, no Tox node can have it");
+    }
+    return key;
+  }
+
+  /** A public key: 64 hex digits, not a low-order point. */
   static final class Key implements ITypeConverter<PublicKey> {
     @Override
     public PublicKey convert(String value) {
       try {
-        return PublicKey.fromHex(value);
+        return usable(PublicKey.fromHex(value), value);
       } catch (IllegalArgumentException e) {
         throw new TypeConversionException("'" + value + "': " + e.getMessage());
       }
@@ -170,11 +189,14 @@ final class Cli {
   static final class Relay implements ITypeConverter<RelayAddress> {
     @Override
     public RelayAddress convert(String value) {
+      RelayAddress relay;
       try {
-        return RelayAddress.parse(value);
+        relay = RelayAddress.parse(value);
       } catch (IllegalArgumentException e) {
         throw new TypeConversionException(e.getMessage());
       }
+      usable(relay.publicKey(), value);
+      return relay;
     }
   }
 

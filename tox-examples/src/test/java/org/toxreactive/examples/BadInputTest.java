@@ -38,6 +38,7 @@ class BadInputTest {
     add(cases, args("probe", "127.0.0.1:abc:" + KEY), "port 'abc' is not a number 0..65535");
     add(cases, args("probe", "127.0.0.1:0:" + KEY), "relay port must be 1..65535, got 0");
     add(cases, args("probe", "::1:33445:" + KEY), "write an IPv6 address in brackets");
+    add(cases, args("probe", "127.0.0.1:1:" + "0".repeat(64)), "key is a low-order point");
     add(
         cases,
         args("probe", "--timeout", "0", RELAY),
@@ -61,6 +62,7 @@ class BadInputTest {
     add(cases, args("chat", "--dht-secret-key", "0".repeat(63)), "'--dht-secret-key'", "got 63");
     add(cases, args("chat", "--peer", "nothex"), "'--peer'", "'nothex'", "64 hex digits");
     add(cases, args("chat", "--peer", KEY, "--peer-dht", "z" + KEY.substring(1)), "'--peer-dht'");
+    add(cases, args("chat", "--peer", "0".repeat(64)), "'--peer'", "low-order point");
     // chat: addresses and numbers
     add(cases, peer("--udp", "127.0.0.1"), "'--udp'", "'127.0.0.1' is not HOST:PORT");
     add(cases, peer("--udp", "127.0.0.1:abc"), "'--udp'", "port 'abc' is not a number 0..65535");
@@ -97,6 +99,7 @@ class BadInputTest {
         args("failover-demo", "--seconds", "100000", "--rate", "1000000"),
         "--seconds 100000 times --rate 1000000 is more than 2147483647 messages");
     // the top level
+    add(cases, args(), "tox-examples: Missing required subcommand");
     add(cases, args("nope"), "Unmatched argument", "'nope'");
     add(cases, args("--bogus"), "Unknown option: '--bogus'");
     return cases.stream();
@@ -159,7 +162,7 @@ class BadInputTest {
   }
 
   private static void add(List<Arguments> cases, String[] args, String... fragments) {
-    cases.add(Arguments.of(String.join(" ", args), args, fragments));
+    cases.add(Arguments.of("tox-examples " + String.join(" ", args), args, fragments));
   }
 
   /** One run of the real entry point: its exit code and what it printed. */
