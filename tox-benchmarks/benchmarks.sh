@@ -9,12 +9,29 @@
 # performance issue against what this run measured, the machine, and what limits each figure.
 # --quick passes --quick to both scripts (about 8 minutes in all on 2 cores); without it, the
 # full runs take about 25 minutes.
+#
+#   -h, --help   print this and exit (nothing runs, BENCHMARKS.md is left alone)
+#
+# Exit codes: 0 BENCHMARKS.md written, 2 bad arguments.
 set -euo pipefail
+
+quick=()
+for arg in "$@"; do
+  case "$arg" in
+    --quick) quick=(--quick) ;;
+    -h | --help)
+      sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
+      exit 0
+      ;;
+    *)
+      echo "benchmarks.sh: unknown argument '$arg' (allowed: --quick, --help)" >&2
+      exit 2
+      ;;
+  esac
+done
 
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-quick=()
-[ "${1:-}" = "--quick" ] && quick=(--quick)
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 

@@ -21,8 +21,11 @@
 #
 #   tox-benchmarks/transfer.sh [--quick] [--mb N] [--no-relay]
 #     --quick     50 MB, one attempt each, fewer c-toxcore round trips, 3 relayed runs (~2 minutes)
-#     --mb N      MB per transfer (default 200)
+#     --mb N      MB per transfer, 1..100000 (default 200; 50 with --quick)
 #     --no-relay  UDP only
+#     -h, --help  print this and exit
+#
+# Exit codes: 0 done (see the FIGURE and NOTE lines), 2 bad arguments.
 #
 # c-toxcore's relayed transfer stalls for good in about 1 run in 4 (docs/protocol.md 8.9): a failed
 # attempt is retried once (not with --quick) and reported on a NOTE line.
@@ -30,19 +33,41 @@ set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-mb=200
+mb=""
 quick=0
 relay=1
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) quick=1; mb=50 ;;
-    --mb) mb="$2"; shift ;;
+    --quick) quick=1 ;;
+    --mb)
+      if [ $# -lt 2 ]; then
+        echo "transfer.sh: --mb needs a value: MB per transfer, 1..100000" >&2
+        exit 2
+      fi
+      if ! [[ "$2" =~ ^[0-9]{1,6}$ ]] || [ "$2" -lt 1 ] || [ "$2" -gt 100000 ]; then
+        echo "transfer.sh: --mb '$2' is not a whole number 1..100000" >&2
+        exit 2
+      fi
+      mb="$2"
+      shift
+      ;;
     --no-relay) relay=0 ;;
-    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
-    *) echo "unknown option: $1" >&2; exit 2 ;;
+    -h | --help)
+      sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
+      exit 0
+      ;;
+    *)
+      echo "transfer.sh: unknown argument '$1' (allowed: --quick, --mb N, --no-relay, --help)" >&2
+      exit 2
+      ;;
   esac
   shift
 done
+# --mb wins over --quick's 50 MB, in either order
+if [ -z "$mb" ]; then
+  mb=200
+  [ "$quick" = 1 ] && mb=50
+fi
 # Our JVM first runs unreported transfers, each between two other new nodes (TransferLoad
 # --warm-up-mb, --warm-up-rounds), so the measured transfer, on a fresh connection with its own slow
 # start, runs compiled code as in a long-running node; c-toxcore is compiled C and needs none.

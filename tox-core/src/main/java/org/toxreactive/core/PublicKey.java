@@ -26,11 +26,7 @@ public final class PublicKey {
 
   /** Parses 64 hex digits (either case). */
   public static PublicKey fromHex(String hex) {
-    if (hex.length() != SIZE * 2) {
-      throw new IllegalArgumentException(
-          "public key must be 64 hex digits, got " + hex.length() + " characters");
-    }
-    return new PublicKey(HexFormat.of().parseHex(hex));
+    return new PublicKey(KeyHex.parse(hex, SIZE, "public key"));
   }
 
   /** Reads 32 bytes from {@code buf}, advancing its reader index. */

@@ -25,11 +25,7 @@ public final class SecretKey {
   }
 
   public static SecretKey fromHex(String hex) {
-    if (hex.length() != SIZE * 2) {
-      throw new IllegalArgumentException(
-          "secret key must be 64 hex digits, got " + hex.length() + " characters");
-    }
-    return new SecretKey(HexFormat.of().parseHex(hex));
+    return new SecretKey(KeyHex.parse(hex, SIZE, "secret key"));
   }
 
   public byte[] toArray() {

@@ -25,6 +25,18 @@ class KeysTest {
   }
 
   @Test
+  void nonHexKeysAreRejectedWithoutEchoingTheSecret() {
+    String secret = "ab".repeat(31) + "zz";
+    assertThatThrownBy(() -> SecretKey.fromHex(secret))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("secret key must be 64 hex digits (0-9, a-f, A-F), character 63 is not one");
+    assertThatThrownBy(() -> PublicKey.fromHex("\uFF10".repeat(64)))
+        .hasMessageContaining("character 1 is not one");
+    assertThatThrownBy(() -> KeyPair.fromSecretHex("abc"))
+        .hasMessage("secret key must be 64 hex digits, got 3 characters");
+  }
+
+  @Test
   void keysFileIsPublicThenSecret() {
     KeyPair kp = KeyPair.generate();
     byte[] file = kp.toKeysFile();

@@ -14,7 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.toxreactive.core.Bytes;
+import org.toxreactive.core.HostPort;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.PublicKey;
 import org.toxreactive.core.transport.PacketTransport;
@@ -31,6 +33,7 @@ import org.toxreactive.transport.udp.UdpTransport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -62,12 +65,25 @@ import reactor.core.publisher.Sinks;
       "then 'RECV <text>' per message, and on exit 'STATS ...' (data packets sent and received,",
       "packet requests apart); exits 0 after --expect messages (listening without --expect: after",
       "--seconds)."
+    },
+    exitCodeListHeading = "Exit codes:%n",
+    exitCodeList = {
+      "0:done: --expect messages received (a listener without --expect: --seconds passed)",
+      "1:the connection to --peer failed",
+      "2:bad arguments",
+      "3:cannot bind the UDP socket (--host, --port: in use, not an address of this machine)",
+      "4:timeout: --seconds passed before --expect messages arrived",
+      "70:internal error (--debug prints the stack trace)"
     })
 final class ChatCommand implements Callable<Integer> {
   static final int ALIVE = 16;
   static final int SHARE_RELAYS = 17;
   static final int ONLINE = 24;
   static final int MESSAGE = 64;
+
+  static final int CONNECT_FAILED = 1;
+  static final int CANNOT_BIND = 3;
+  static final int TIMEOUT = 4;
 
   /** c-toxcore's MAX_SHARED_RELAYS: nodes one SHARE_RELAYS packet carries (it reads no more). */
   static final int MAX_SHARED_RELAYS = 3;
@@ -83,7 +99,9 @@ final class ChatCommand implements Callable<Integer> {
   @Option(
       names = "--window",
       defaultValue = "32",
-      description = "Messages in flight before waiting for replies (default ${DEFAULT-VALUE}).")
+      converter = Cli.Positive.class,
+      description =
+          "Messages in flight before waiting for replies, >= 1 (default ${DEFAULT-VALUE}).")
   int window;
 
   private volatile List<Bytes> shareRelays = List.of();
@@ -105,32 +123,54 @@ final class ChatCommand implements Callable<Integer> {
 
   @Option(
       names = "--secret-key",
-      description = "Our real (long-term) secret key, hex; random if absent.")
-  String secretKey;
+      paramLabel = "HEX",
+      converter = Cli.SecretKeyPair.class,
+      description = "Our real (long-term) secret key, 64 hex digits; random if absent.")
+  KeyPair realKeys;
 
-  @Option(names = "--dht-secret-key", description = "Our DHT secret key, hex; random if absent.")
-  String dhtSecretKey;
+  @Option(
+      names = "--dht-secret-key",
+      paramLabel = "HEX",
+      converter = Cli.SecretKeyPair.class,
+      description = "Our DHT secret key, 64 hex digits; random if absent.")
+  KeyPair dhtKeys;
 
   @Option(
       names = "--peer",
-      description = "The peer's real public key (hex). Without it we wait and echo.")
-  String peer;
+      paramLabel = "HEX",
+      converter = Cli.Key.class,
+      description = "The peer's real public key (64 hex digits). Without it we wait and echo.")
+  PublicKey peerKey;
 
-  @Option(names = "--peer-dht", description = "The peer's DHT public key (hex).")
-  String peerDht;
+  @Option(
+      names = "--peer-dht",
+      paramLabel = "HEX",
+      converter = Cli.Key.class,
+      description = "The peer's DHT public key (64 hex digits).")
+  PublicKey peerDhtKey;
 
   @Option(
       names = "--udp",
       paramLabel = "HOST:PORT",
-      description = "The peer's UDP address (optional when --relay is given).")
-  String udp;
+      converter = Cli.Address.class,
+      description =
+          "The peer's UDP address, IPv6 in brackets ([::1]:33445; then --host ::1); optional when"
+              + " --relay is given.")
+  HostPort udp;
 
   @Option(
       names = "--relay",
       paramLabel = "HOST:PORT:KEY",
+      converter = Cli.Relay.class,
       description =
           "A TCP relay the peer is connected to (repeatable): its host, port and public key.")
-  List<String> relays = new ArrayList<>();
+  List<RelayAddress> relays = new ArrayList<>();
+
+  @Option(
+      names = "--host",
+      defaultValue = "127.0.0.1",
+      description = "The address our UDP socket binds (default ${DEFAULT-VALUE}).")
+  String host;
 
   @Option(
       names = "--no-udp",
@@ -143,56 +183,57 @@ final class ChatCommand implements Callable<Integer> {
           "Do not send SHARE_RELAYS: the peer then knows only the relay our handshake reached it on.")
   boolean noShareRelays;
 
-  @Option(names = "--port", defaultValue = "0", description = "Our UDP port (0 = any).")
+  @Option(
+      names = "--port",
+      defaultValue = "0",
+      converter = Cli.Port.class,
+      description = "Our UDP port, 0..65535 (0 = any free port).")
   int port;
 
-  @Option(names = "--send", defaultValue = "0", description = "Messages to send once connected.")
+  @Option(
+      names = "--send",
+      defaultValue = "0",
+      converter = Cli.NonNegative.class,
+      description = "Messages to send once connected (>= 0).")
   int send;
 
   @Option(
       names = "--expect",
       defaultValue = "0",
-      description = "Exit 0 after receiving this many messages.")
+      converter = Cli.NonNegative.class,
+      description = "Exit 0 after receiving this many messages (>= 0).")
   int expect;
 
   @Option(
       names = "--seconds",
       defaultValue = "60",
-      description = "Give up after this long (exit 4).")
+      converter = Cli.Positive.class,
+      description = "Give up after this long, >= 1 (exit 4; default ${DEFAULT-VALUE}).")
   int seconds;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    KeyPair real = secretKey != null ? KeyPair.fromSecretHex(secretKey) : KeyPair.generate();
-    KeyPair dht = dhtSecretKey != null ? KeyPair.fromSecretHex(dhtSecretKey) : KeyPair.generate();
-    PublicKey peerKey = peer != null ? PublicKey.fromHex(peer) : null;
-    List<RelayAddress> relayAddresses = new ArrayList<>();
-    try {
-      for (String r : relays) {
-        relayAddresses.add(RelayAddress.parse(r));
-      }
-    } catch (IllegalArgumentException e) {
-      err.println("chat: --relay: " + e.getMessage());
-      return 2;
-    }
+    KeyPair real = realKeys != null ? realKeys : KeyPair.generate();
+    KeyPair dht = dhtKeys != null ? dhtKeys : KeyPair.generate();
+    List<RelayAddress> relayAddresses = List.copyOf(relays);
     if (noUdp && relayAddresses.isEmpty()) {
-      err.println("chat: --no-udp needs at least one --relay");
-      return 2;
+      throw usage("--no-udp needs at least one --relay");
     }
     if (noUdp && udp != null) {
-      err.println("chat: --udp and --no-udp exclude each other");
-      return 2;
+      throw usage("--udp and --no-udp exclude each other");
     }
-    if (peerKey != null && (peerDht == null || (udp == null && relayAddresses.isEmpty()))) {
-      err.println("chat: --peer needs --peer-dht and --udp or --relay");
-      return 2;
+    if (peerKey != null && (peerDhtKey == null || (udp == null && relayAddresses.isEmpty()))) {
+      throw usage("--peer needs --peer-dht and --udp or --relay");
     }
+    if (peerKey == null && (peerDhtKey != null || udp != null)) {
+      throw usage("--peer-dht and --udp name the peer to call: give --peer too");
+    }
+    InetSocketAddress peerUdp = udp == null ? null : resolve(udp);
     shareRelays = noShareRelays ? List.of() : shareRelaysPayloads(relayAddresses);
-    relayList = List.copyOf(relayAddresses);
-    UdpTransport transport =
-        noUdp ? null : UdpTransport.create().host("127.0.0.1").port(port).bindNow();
+    relayList = relayAddresses;
+    UdpTransport transport = noUdp ? null : bind();
     RelayPool pool =
         relayAddresses.isEmpty()
             ? null
@@ -235,25 +276,24 @@ final class ChatCommand implements Callable<Integer> {
         awaitLinks(pool, err);
       }
       if (peerKey != null) {
-        PublicKey peerDhtKey = PublicKey.fromHex(peerDht);
         List<Path> hints = new ArrayList<>();
-        if (udp != null) {
-          int colon = udp.lastIndexOf(':');
-          hints.add(
-              Path.udp(
-                  new InetSocketAddress(
-                      udp.substring(0, colon), Integer.parseInt(udp.substring(colon + 1)))));
+        if (peerUdp != null) {
+          hints.add(Path.udp(peerUdp));
         }
         for (RelayAddress r : relayAddresses) {
           hints.add(Path.relay(r.publicKey(), peerDhtKey));
         }
         running.add(
             node.connect(peerKey, peerDhtKey, hints)
-                .subscribe(c -> serve(c, out, received, done, false), e -> fail(err, e, done)));
+                .subscribe(c -> serve(c, out, received, done, false), e -> fail(e, done)));
       } else {
         running.add(node.incoming().subscribe(c -> serve(c, out, received, done, true)));
       }
       boolean ok = done.await(seconds, TimeUnit.SECONDS);
+      if (connectFailure.get() != null) {
+        throw new Cli.Failure(
+            CONNECT_FAILED, "no connection to the peer: " + Cli.rootMessage(connectFailure.get()));
+      }
       if (!ok && peerKey == null && expect == 0) {
         drain = true; // a listener with nothing to expect serves for --seconds
         return 0;
@@ -263,7 +303,7 @@ final class ChatCommand implements Callable<Integer> {
             "chat: timeout after %d s: received %d of %d messages%n",
             seconds, received.get(), expect);
         err.flush();
-        return 4;
+        return TIMEOUT;
       }
       drain = true;
       return 0;
@@ -402,10 +442,38 @@ final class ChatCommand implements Callable<Integer> {
       Mono<Void> sent,
       Disposable alive) {}
 
-  private void fail(PrintWriter err, Throwable e, CountDownLatch done) {
-    err.println("chat: " + e.getMessage());
-    err.flush();
+  private final AtomicReference<Throwable> connectFailure = new AtomicReference<>();
+
+  private void fail(Throwable e, CountDownLatch done) {
+    connectFailure.set(e);
     done.countDown();
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+
+  /** The peer's UDP address, resolved now so that an unknown host is a usage error. */
+  private InetSocketAddress resolve(HostPort hp) {
+    InetSocketAddress a = new InetSocketAddress(hp.host(), hp.port());
+    if (a.isUnresolved()) {
+      throw usage("Invalid value for option '--udp': unknown host '" + hp.host() + "'");
+    }
+    return a;
+  }
+
+  /** Our UDP socket on --host and --port, or a {@link Cli.Failure} saying why it cannot be. */
+  private UdpTransport bind() {
+    try {
+      return UdpTransport.create().host(host).port(port).bindNow();
+    } catch (RuntimeException e) {
+      throw new Cli.Failure(
+          CANNOT_BIND,
+          "cannot bind UDP "
+              + HostPort.format(host, port)
+              + " (--host, --port): "
+              + Cli.rootMessage(e));
+    }
   }
 
   private void serve(

@@ -26,6 +26,7 @@ import org.toxreactive.transport.tcp.RelayStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -47,6 +48,15 @@ import reactor.util.retry.Retry;
       "Kills relays under a live net_crypto connection and shows that nothing is lost.",
       "Ends with 'SUMMARY sent=N received=N lost=0 duplicated=0 offline_blips=0 max_stall_ms=X"
           + " relays_killed=K'; exits 0 only if nothing was lost."
+    },
+    exitCodeListHeading = "Exit codes:%n",
+    exitCodeList = {
+      "0:every message arrived once and in order, the connection never went offline",
+      "1:messages lost, duplicated or out of order, or the connection went offline",
+      "2:bad arguments",
+      "3:a relay could not be started or restarted on its loopback port",
+      "4:no connection through the relays",
+      "70:internal error (--debug prints the stack trace)"
     })
 final class FailoverDemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -54,26 +64,30 @@ final class FailoverDemoCommand implements Callable<Integer> {
   @Option(
       names = "--seconds",
       defaultValue = "20",
-      description = "How long to stream (default ${DEFAULT-VALUE}).")
+      converter = Cli.Positive.class,
+      description = "Seconds to stream, >= 1 (default ${DEFAULT-VALUE}).")
   int seconds;
 
   @Option(
       names = "--rate",
       defaultValue = "2000",
-      description = "Messages per second (default ${DEFAULT-VALUE}).")
+      converter = Rate.class,
+      description = "Messages per second, 1..1000000 (default ${DEFAULT-VALUE}).")
   int rate;
 
   @Option(
       names = "--kill-every",
       defaultValue = "4",
-      description = "Seconds between relay kills (default ${DEFAULT-VALUE}).")
+      converter = Cli.Positive.class,
+      description = "Seconds between relay kills, >= 1 (default ${DEFAULT-VALUE}).")
   int killEvery;
 
   @Option(
       names = "--down-for",
       defaultValue = "1500",
-      description = "Milliseconds a killed relay stays down (default ${DEFAULT-VALUE}).")
-  long downFor;
+      converter = Cli.NonNegative.class,
+      description = "Milliseconds a killed relay stays down, >= 0 (default ${DEFAULT-VALUE}).")
+  int downFor;
 
   @Option(
       names = "--quiet",
@@ -82,21 +96,42 @@ final class FailoverDemoCommand implements Callable<Integer> {
 
   private static final int SIZE = 200;
 
+  static final int LOST = 1;
+  static final int CANNOT_START = 3;
+  static final int NO_CONNECTION = 4;
+
+  /** Messages per second: one every microsecond at most (the stream's timer resolution). */
+  static final class Rate extends Cli.Range {
+    Rate() {
+      super(1, 1_000_000, "a rate 1..1000000 (messages per second)");
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    if (seconds < 1 || rate < 1 || killEvery < 1 || downFor < 0) {
-      spec.commandLine()
-          .getErr()
-          .println("FAIL reason=--seconds, --rate, --kill-every must be >= 1");
-      return 2;
+    if ((long) seconds * rate > Integer.MAX_VALUE) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--seconds "
+              + seconds
+              + " times --rate "
+              + rate
+              + " is more than "
+              + Integer.MAX_VALUE
+              + " messages");
     }
     List<KeyPair> relayKeys = new ArrayList<>();
     List<RunningRelay> relays = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      KeyPair k = KeyPair.generate();
-      relayKeys.add(k);
-      relays.add(startRelay(k, 0));
+    try {
+      for (int i = 0; i < 3; i++) {
+        KeyPair k = KeyPair.generate();
+        relayKeys.add(k);
+        relays.add(startRelay(k, 0, i));
+      }
+    } catch (Cli.Failure e) {
+      relays.forEach(r -> r.disposeNow(Duration.ofSeconds(5)));
+      throw e;
     }
     List<RelayAddress> addresses = new ArrayList<>();
     for (RunningRelay r : relays) {
@@ -137,7 +172,7 @@ final class FailoverDemoCommand implements Callable<Integer> {
           accepted.timeout(Duration.ofSeconds(10)).onErrorResume(e -> Mono.empty()).block();
       if (ca == null || cb == null) {
         spec.commandLine().getErr().println("FAIL reason=no connection through the relays");
-        return 4;
+        return NO_CONNECTION;
       }
       return stream(out, ca, cb, relays, relayKeys, ports);
     } finally {
@@ -153,8 +188,20 @@ final class FailoverDemoCommand implements Callable<Integer> {
     }
   }
 
-  private static RunningRelay startRelay(KeyPair keys, int port) {
-    return RelayServer.create().keys(keys).host("127.0.0.1").port(port).udpPort(-1).bindNow();
+  /** Relay {@code index} (0-based) on 127.0.0.1, or a {@link Cli.Failure} saying why not. */
+  private static RunningRelay startRelay(KeyPair keys, int port, int index) {
+    try {
+      return RelayServer.create().keys(keys).host("127.0.0.1").port(port).udpPort(-1).bindNow();
+    } catch (RuntimeException e) {
+      throw new Cli.Failure(
+          CANNOT_START,
+          "cannot start relay "
+              + (index + 1)
+              + " on 127.0.0.1:"
+              + port
+              + ": "
+              + Cli.rootMessage(e));
+    }
   }
 
   /** Waits (at most 10 s, checking every 20 ms) until both pools have every relay up. */
@@ -271,7 +318,7 @@ final class FailoverDemoCommand implements Callable<Integer> {
         }
       }
       if (down >= 0 && now >= reviveAt) {
-        relays.set(down, startRelay(relayKeys.get(down), ports[down]));
+        relays.set(down, startRelay(relayKeys.get(down), ports[down], down));
         if (!quiet) {
           out.printf("REVIVE relay %d%n", down + 1);
           out.flush();
@@ -318,6 +365,6 @@ final class FailoverDemoCommand implements Callable<Integer> {
                       ? failed.get().toString()
                       : !done.get() ? "stream not acknowledged in time" : "messages lost"));
     }
-    return ok ? 0 : 1;
+    return ok ? 0 : LOST;
   }
 }

@@ -2,8 +2,10 @@ package org.toxreactive.examples;
 
 import java.io.PrintWriter;
 import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.transport.tcp.HandshakeException;
 import org.toxreactive.transport.tcp.RelayAddress;
@@ -25,9 +27,18 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Probe a Tox TCP relay (ours, tox-bootstrapd, any c-toxcore relay).",
-      "Prints one line and exits 0 if the handshake and a ping succeed.",
-      "Exit codes: 0 ok, 1 handshake refused (wrong key), 3 connection refused or reset,",
-      "4 timeout (silent port or no pong), 2 bad arguments."
+      "Prints one line and exits 0 if the handshake and a ping succeed:",
+      "  OK relay=HOST:PORT key=KEY handshake_ms=MS rtt_ms=MS  (IPv6 hosts in brackets)",
+      "and otherwise one line on stderr: FAIL relay=HOST:PORT reason=..."
+    },
+    exitCodeListHeading = "Exit codes:%n",
+    exitCodeList = {
+      "0:handshake and ping succeeded",
+      "1:handshake refused (wrong relay key, or not a Tox relay)",
+      "2:bad arguments",
+      "3:connection refused, reset or closed; unknown host",
+      "4:timeout (silent port, or no pong)",
+      "70:internal error (--debug prints the stack trace)"
     })
 final class ProbeCommand implements Callable<Integer> {
   static final int WRONG_KEY = 1;
@@ -39,28 +50,25 @@ final class ProbeCommand implements Callable<Integer> {
   @Parameters(
       index = "0",
       paramLabel = "HOST:PORT:PUBLIC_KEY_HEX",
+      converter = Cli.Relay.class,
       description =
-          "The relay, e.g. 127.0.0.1:33445:F404ABAA1C99A9D37D61AB54898F56793E1DEF8BD46B1038B9D822E8460FAB67")
-  String relay;
+          "The relay, e.g. 127.0.0.1:33445:F404ABAA1C99A9D37D61AB54898F56793E1DEF8BD46B1038B9D822E8460FAB67"
+              + " or [::1]:33445:KEY")
+  RelayAddress address;
 
   @Option(
       names = "--timeout",
       defaultValue = "10",
+      converter = Cli.Positive.class,
       description =
-          "Seconds allowed for the handshake, and then for the pong (default ${DEFAULT-VALUE}).")
+          "Seconds allowed for the handshake, and then for the pong, >= 1 (default"
+              + " ${DEFAULT-VALUE}).")
   int timeoutSeconds;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    RelayAddress address;
-    try {
-      address = RelayAddress.parse(relay);
-    } catch (IllegalArgumentException e) {
-      err.println("probe: " + e.getMessage());
-      return 2;
-    }
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
     long start = System.nanoTime();
     RelayConnection conn = null;
@@ -73,9 +81,8 @@ final class ProbeCommand implements Callable<Integer> {
       long handshakeNanos = System.nanoTime() - start;
       Duration rtt = conn.ping().timeout(timeout).block(timeout.plusSeconds(5));
       out.printf(
-          "OK relay=%s:%d key=%s handshake_ms=%.1f rtt_ms=%.3f%n",
-          address.host(),
-          address.port(),
+          "OK relay=%s key=%s handshake_ms=%.1f rtt_ms=%.3f%n",
+          address.hostPort(),
           address.publicKey().toHex(),
           handshakeNanos / 1e6,
           rtt.toNanos() / 1e6);
@@ -83,11 +90,9 @@ final class ProbeCommand implements Callable<Integer> {
       return 0;
     } catch (RuntimeException e) {
       Throwable cause = reactor.core.Exceptions.unwrap(e);
-      int code = classify(cause);
-      err.println(
-          "FAIL relay=" + address.host() + ":" + address.port() + " reason=" + describe(cause));
+      err.println("FAIL relay=" + address.hostPort() + " reason=" + describe(cause));
       err.flush();
-      return code;
+      return classify(cause);
     } finally {
       if (conn != null) {
         conn.dispose();
@@ -95,9 +100,11 @@ final class ProbeCommand implements Callable<Integer> {
     }
   }
 
-  private static int classify(Throwable t) {
-    if (t instanceof java.util.concurrent.TimeoutException
-        || (t instanceof HandshakeException && t.getMessage().startsWith("no handshake"))) {
+  static int classify(Throwable t) {
+    if (t instanceof TimeoutException
+        || (t instanceof HandshakeException && t.getMessage().startsWith("no handshake"))
+        || (t instanceof IllegalStateException
+            && String.valueOf(t.getMessage()).startsWith("Timeout on blocking read"))) {
       return TIMEOUT;
     }
     if (t instanceof HandshakeException) {
@@ -110,10 +117,12 @@ final class ProbeCommand implements Callable<Integer> {
     if (t instanceof ConnectException) {
       return "connection refused";
     }
-    if (t instanceof java.util.concurrent.TimeoutException) {
+    if (t instanceof UnknownHostException) {
+      return "unknown host";
+    }
+    if (t instanceof TimeoutException) {
       return "no pong from the relay in time";
     }
-    String m = t.getMessage();
-    return m == null ? t.getClass().getSimpleName() : m.replace('\n', ' ');
+    return Cli.rootMessage(t);
   }
 }

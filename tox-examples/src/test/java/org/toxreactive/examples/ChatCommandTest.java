@@ -36,7 +36,7 @@ class ChatCommandTest {
     assertThat(run("chat", "--no-udp", "--relay", relay, "--udp", "127.0.0.1:1")).isEqualTo(2);
     assertThat(err.toString()).contains("exclude each other");
     assertThat(run("chat", "--relay", "127.0.0.1:33445")).isEqualTo(2);
-    assertThat(err.toString()).contains("--relay:");
+    assertThat(err.toString()).contains("'--relay'");
     String peer = KeyPair.generate().publicKey().toHex();
     assertThat(run("chat", "--peer", peer, "--peer-dht", peer)).isEqualTo(2);
     assertThat(err.toString()).contains("--peer needs --peer-dht and --udp or --relay");

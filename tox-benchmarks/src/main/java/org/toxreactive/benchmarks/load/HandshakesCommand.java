@@ -92,9 +92,15 @@ final class HandshakesCommand implements Callable<Integer> {
   }
 
   Result run(PrintWriter out) throws InterruptedException {
-    if (concurrency < 1 || !measured.valid()) {
-      throw new IllegalArgumentException("need concurrency >= 1, seconds > 0");
-    }
+    LoadCli.require(spec, concurrency >= 1, "--concurrency", concurrency, "a whole number >= 1");
+    LoadCli.require(
+        spec,
+        timeout > 0 && timeout < 3600,
+        "--timeout",
+        timeout,
+        "a number of seconds, 0 < S < 3600");
+    measured.validate();
+    target.validate();
     // Each source address carries at most `concurrency / sources` live connections, and
     // thousands of closed ones in TIME_WAIT: spread wide.
     try (LoadTarget.Opened t = target.open(Math.max(concurrency, 64 * 50))) {

@@ -157,15 +157,30 @@ final class IdleCommand implements Callable<Integer> {
   }
 
   Result run(PrintWriter out) throws InterruptedException {
-    if (clients < 1
-        || clients > MAX_CLIENTS
-        || hold < 0
-        || keepalive <= 0
-        || sample < 0
-        || pingTimeout <= 0) {
-      throw new IllegalArgumentException(
-          "need 1 <= clients <= " + MAX_CLIENTS + ", hold >= 0, sample >= 0, ping timeout > 0");
-    }
+    LoadCli.require(
+        spec,
+        clients >= 1 && clients <= MAX_CLIENTS,
+        "--clients",
+        clients,
+        "a whole number 1.." + MAX_CLIENTS);
+    LoadCli.require(
+        spec, hold >= 0 && hold < 86_400, "--hold", hold, "a number of seconds 0..86400");
+    LoadCli.require(
+        spec, keepalive > 0 && keepalive < 3600, "--keepalive", keepalive, "seconds, 0 < S < 3600");
+    LoadCli.require(
+        spec,
+        connectConcurrency >= 1,
+        "--connect-concurrency",
+        connectConcurrency,
+        "a whole number >= 1");
+    LoadCli.require(spec, sample >= 0, "--sample", sample, "a whole number >= 0");
+    LoadCli.require(
+        spec,
+        pingTimeout > 0 && pingTimeout < 3600,
+        "--ping-timeout",
+        pingTimeout,
+        "seconds, 0 < S < 3600");
+    target.validate();
     try (LoadTarget.Opened t = target.open(clients)) {
       out.println("idle: " + clients + " clients, " + t.describe());
       out.flush();

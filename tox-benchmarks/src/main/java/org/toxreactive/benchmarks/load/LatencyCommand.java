@@ -112,9 +112,16 @@ final class LatencyCommand implements Callable<Integer> {
   }
 
   Result run(PrintWriter out) throws InterruptedException {
-    if (size < 16 || size > 2031 || pairs < 1 || rate <= 0 || !measured.valid()) {
-      throw new IllegalArgumentException("need 16 <= size <= 2031, pairs >= 1, rate > 0");
-    }
+    LoadCli.require(spec, size >= 16 && size <= 2031, "--size", size, "a whole number 16..2031");
+    LoadCli.require(spec, pairs >= 1, "--pairs", pairs, "a whole number >= 1");
+    LoadCli.require(
+        spec,
+        rate > 0 && rate <= 10_000_000,
+        "--rate",
+        rate,
+        "packets per second, 0 < R <= 10000000");
+    measured.validate();
+    target.validate();
     Recorder recorder = new Recorder(HIGHEST_NANOS, 3);
     LongAdder received = new LongAdder();
     // the measured window starts once every pair is online; until then nothing is recorded

@@ -9,7 +9,9 @@ import org.toxreactive.relay.RunningRelay;
 import org.toxreactive.transport.tcp.RelayAddress;
 import org.toxreactive.transport.tcp.RelayClient;
 import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The relay a load run drives, and where its clients connect from. A picocli mixin shared by every
@@ -76,6 +78,20 @@ final class LoadTarget {
               + " the measured window is reported per unit of work, relay_cpu_us_per_*.")
   Long relayPid;
 
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec mixee;
+
+  /** Rejects a malformed --relay, --sources, --per-source or --relay-pid before any load starts. */
+  void validate() {
+    if (relay.relay != null) {
+      LoadCli.relay(mixee, "--relay", relay.relay);
+    }
+    LoadCli.require(mixee, sources >= 1, "--sources", sources, "a whole number >= 1");
+    LoadCli.require(mixee, perSource >= 1, "--per-source", perSource, "a whole number >= 1");
+    LoadCli.require(
+        mixee, relayPid == null || relayPid >= 1, "--relay-pid", relayPid, "a process id >= 1");
+  }
+
   /** The relay process to read CPU time from, or null. */
   Long cpuPid() {
     return relay.inProcess ? null : relayPid;
@@ -85,15 +101,22 @@ final class LoadTarget {
   Opened open(int simultaneousConnections) {
     int s = Math.max(1, sources);
     s = Math.max(s, (simultaneousConnections + perSource - 1) / Math.max(1, perSource));
-    if (s > 250 * 250) {
-      throw new IllegalArgumentException("too many source addresses needed: " + s);
-    }
+    LoadCli.require(
+        mixee,
+        s <= 250 * 250,
+        "--per-source",
+        perSource,
+        "enough: "
+            + simultaneousConnections
+            + " connections need "
+            + s
+            + " source addresses, at most 62500");
     if (relay.inProcess) {
       RunningRelay running = startInProcess();
       RelayAddress address = RelayAddress.of("127.0.0.1", running.port(), running.publicKey());
       return new Opened(address, running, s);
     }
-    RelayAddress address = RelayAddress.parse(relay.relay);
+    RelayAddress address = LoadCli.relay(mixee, "--relay", relay.relay);
     return new Opened(address, null, s);
   }
 
@@ -145,9 +168,7 @@ final class LoadTarget {
 
     String describe() {
       return (inProcess != null ? "in-process relay " : "relay ")
-          + address.host()
-          + ":"
-          + address.port()
+          + address.hostPort()
           + " ("
           + sources
           + " source addresses)";

@@ -37,6 +37,12 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class
     })
 public final class RelayLoad implements Runnable {
+  @CommandLine.Option(
+      names = LoadCli.DEBUG,
+      scope = CommandLine.ScopeType.INHERIT,
+      description = "On an internal error, print its stack trace too.")
+  boolean debug;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -46,7 +52,7 @@ public final class RelayLoad implements Runnable {
 
   /** A command line with the load tool's subcommands (for tests and {@link #main}). */
   public static CommandLine commandLine() {
-    return new CommandLine(new RelayLoad());
+    return LoadCli.configure(new CommandLine(new RelayLoad()));
   }
 
   public static void main(String[] args) {

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.toxreactive.core.HostPort;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.relay.RelayLimits;
 import org.toxreactive.relay.RelayServer;
@@ -82,10 +84,10 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    if (!InetAddress.getByName(host).isLoopbackAddress()) {
-      spec.commandLine().getErr().println("serve: --host must be a loopback address");
-      return 2;
-    }
+    LoadCli.require(spec, isLoopback(host), "--host", host, "a loopback address");
+    LoadCli.require(spec, port >= 0 && port <= 65535, "--port", port, "a port 0..65535");
+    LoadCli.require(spec, maxSeconds >= 1, "--max-seconds", maxSeconds, "a whole number >= 1");
+    LoadCli.require(spec, maxPerIp >= 1, "--max-per-ip", maxPerIp, "a whole number >= 1");
     RunningRelay relay =
         RelayServer.create()
             .keys(loadKeys())
@@ -103,7 +105,7 @@ final class ServeCommand implements Callable<Integer> {
             },
             "relay-load-serve-stop");
     Runtime.getRuntime().addShutdownHook(hook);
-    out.println("RELAY " + host + ":" + relay.port() + ":" + relay.publicKey().toHex());
+    out.println("RELAY " + HostPort.format(host, relay.port()) + ":" + relay.publicKey().toHex());
     out.flush();
     Thread watcher = new Thread(() -> watch(relay, out, stop), "relay-load-watch");
     watcher.setDaemon(true);
@@ -115,6 +117,16 @@ final class ServeCommand implements Callable<Integer> {
       relay.disposeNow(Duration.ofSeconds(5));
     }
     return 0;
+  }
+
+  /** Whether {@code host} is a loopback IP literal (no name lookup). */
+  private static boolean isLoopback(String host) {
+    try {
+      return (host.indexOf(':') >= 0 || host.matches("[0-9.]+"))
+          && InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   private KeyPair loadKeys() throws IOException {

@@ -127,9 +127,12 @@ final class ThroughputCommand implements Callable<Integer> {
   }
 
   Result run(PrintWriter out) throws InterruptedException {
-    if (size < 1 || size > 2031 || pairs < 1 || !measured.valid()) {
-      throw new IllegalArgumentException("need 1 <= size <= 2031, pairs >= 1, seconds > 0");
-    }
+    LoadCli.require(spec, size >= 1 && size <= 2031, "--size", size, "a whole number 1..2031");
+    LoadCli.require(spec, pairs >= 1, "--pairs", pairs, "a whole number >= 1");
+    LoadCli.require(spec, window >= 0, "--window", window, "a whole number >= 0");
+    LoadCli.require(spec, e2eWindow >= 0, "--e2e-window", e2eWindow, "a whole number >= 0");
+    measured.validate();
+    target.validate();
     int w = window > 0 ? window : Math.max(1, Math.min(256, 48 * 1024 / (size + 18)));
     LongAdder bytes = new LongAdder();
     LongAdder packets = new LongAdder();

@@ -26,7 +26,9 @@ import org.toxreactive.transport.tcp.RelayPool;
 import org.toxreactive.transport.udp.UdpTransport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -120,6 +122,14 @@ public final class TransferLoad implements Callable<Integer> {
       description = "Unrecorded round trips before the --rtt ones (JIT warm-up).")
   int rttWarmUp;
 
+  /** Most MB a run sends; with a small --size, fewer: the message count must fit an int. */
+  static final long MAX_MB = 1_000_000;
+
+  @Option(names = LoadCli.DEBUG, description = "On an internal error, print its stack trace too.")
+  boolean debug;
+
+  @Spec CommandSpec spec;
+
   private PrintStream out;
 
   public TransferLoad() {
@@ -131,25 +141,36 @@ public final class TransferLoad implements Callable<Integer> {
     this.out = out;
   }
 
+  /**
+   * A command line for {@code load} with the load tools' one-line errors (see {@link LoadCli}).
+   *
+   * @param load the command
+   * @return its command line
+   */
+  static CommandLine commandLine(TransferLoad load) {
+    return LoadCli.configure(new CommandLine(load));
+  }
+
   public static void main(String[] args) {
-    int code = new CommandLine(new TransferLoad()).execute(args);
+    int code = commandLine(new TransferLoad()).execute(args);
     System.exit(code);
   }
 
   @Override
   public Integer call() throws Exception {
-    if (size < 4
-        || size > 1372
-        || mb < 1
-        || warmUpMb < 0
-        || warmUpRounds < 1
-        || rtt < 0
-        || rttWarmUp < 0) {
-      out.println(
-          "FAIL reason=--size must be 4..1372, --mb >= 1, --warm-up-rounds >= 1, --warm-up-mb,"
-              + " --rtt and --rtt-warm-up >= 0");
-      return 2;
-    }
+    LoadCli.require(spec, size >= 4 && size <= 1372, "--size", size, "a whole number 4..1372");
+    LoadCli.require(spec, mb >= 1 && mb <= MAX_MB, "--mb", mb, "a whole number 1.." + MAX_MB);
+    long maxMb = Math.min(MAX_MB, (long) Integer.MAX_VALUE * size / 1_000_000);
+    LoadCli.require(spec, mb <= maxMb, "--mb", mb, "at most " + maxMb + " with --size " + size);
+    LoadCli.require(
+        spec, warmUpMb >= 0 && warmUpMb <= maxMb, "--warm-up-mb", warmUpMb, "0.." + maxMb);
+    LoadCli.require(spec, warmUpRounds >= 1, "--warm-up-rounds", warmUpRounds, "a number >= 1");
+    LoadCli.require(spec, rtt >= 0, "--rtt", rtt, "a whole number >= 0");
+    LoadCli.require(spec, rttWarmUp >= 0, "--rtt-warm-up", rttWarmUp, "a whole number >= 0");
+    LoadCli.require(
+        spec, timeout >= 1 && timeout <= 86_400, "--timeout", timeout, "seconds 1..86400");
+    RelayAddress given = relay == null ? null : LoadCli.relay(spec, "--relay", relay);
+    LoadCli.require(spec, given == null || relayed, "--relay", relay, "used without --relayed");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeout);
     if (warmUpMb > 0) {
       PrintStream real = out;
@@ -190,7 +211,7 @@ public final class TransferLoad implements Callable<Integer> {
     if (relayed) {
       RelayAddress address;
       if (relay != null) {
-        address = RelayAddress.parse(relay);
+        address = RelayAddress.parse(relay); // checked in call()
       } else {
         ourRelay = RelayServer.create().host("127.0.0.1").port(0).udpPort(-1).bindNow();
         address = RelayAddress.of("127.0.0.1", ourRelay.port(), ourRelay.publicKey());

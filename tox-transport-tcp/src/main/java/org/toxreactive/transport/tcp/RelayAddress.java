@@ -1,6 +1,7 @@
 package org.toxreactive.transport.tcp;
 
 import java.util.Objects;
+import org.toxreactive.core.HostPort;
 import org.toxreactive.core.PublicKey;
 
 /**
@@ -25,31 +26,49 @@ public record RelayAddress(String host, int port, PublicKey publicKey) {
 
   /**
    * Parses {@code HOST:PORT:PUBLIC_KEY_HEX}; an IPv6 host is written in brackets ({@code
-   * [::1]:33445:KEY}).
+   * [::1]:33445:KEY}), the port is 1..65535 and the key 64 hex digits.
+   *
+   * @param spec the text to parse
+   * @return the relay address
+   * @throws IllegalArgumentException with a one-line message naming {@code spec} and what is
+   *     allowed
    */
   public static RelayAddress parse(String spec) {
     int keySep = spec.lastIndexOf(':');
-    int portSep = keySep > 0 ? spec.lastIndexOf(':', keySep - 1) : -1;
-    if (keySep < 0 || portSep <= 0) {
+    if (keySep < 0 || spec.lastIndexOf(':', keySep - 1) < 0) {
       throw new IllegalArgumentException(
           "relay address must be HOST:PORT:PUBLIC_KEY_HEX, got '" + spec + "'");
     }
-    String host = spec.substring(0, portSep);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    int port;
+    HostPort hp;
     try {
-      port = Integer.parseInt(spec.substring(portSep + 1, keySep));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("relay port is not a number in '" + spec + "'", e);
+      hp = HostPort.parse(spec.substring(0, keySep));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "relay address must be HOST:PORT:PUBLIC_KEY_HEX (IPv6 in brackets), got '"
+              + spec
+              + "': "
+              + e.getMessage(),
+          e);
     }
-    return new RelayAddress(host, port, PublicKey.fromHex(spec.substring(keySep + 1)));
+    if (hp.port() == 0) {
+      throw new IllegalArgumentException("relay port must be 1..65535, got 0 in '" + spec + "'");
+    }
+    PublicKey key;
+    try {
+      key = PublicKey.fromHex(spec.substring(keySep + 1));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("relay address '" + spec + "': " + e.getMessage(), e);
+    }
+    return new RelayAddress(hp.host(), hp.port(), key);
+  }
+
+  /** The host and port, an IPv6 host in brackets: {@code [::1]:33445}. */
+  public String hostPort() {
+    return HostPort.format(host, port);
   }
 
   @Override
   public String toString() {
-    String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-    return h + ":" + port + ":" + publicKey.toHex();
+    return hostPort() + ":" + publicKey.toHex();
   }
 }

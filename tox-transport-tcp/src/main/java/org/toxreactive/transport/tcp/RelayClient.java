@@ -184,9 +184,7 @@ public final class RelayClient {
                 () ->
                     new HandshakeException(
                         "no handshake with relay "
-                            + address.host()
-                            + ":"
-                            + address.port()
+                            + address.hostPort()
                             + " within "
                             + config.handshakeTimeout.toMillis()
                             + " ms")),
