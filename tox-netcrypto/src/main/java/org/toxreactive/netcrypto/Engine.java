@@ -67,6 +67,9 @@ final class Engine {
 
   static final int SOURCE_PER_SECOND = 10;
 
+  /** Cookies remembered as used: more than the sessions a cookie's lifetime can open. */
+  static final int USED_COOKIES = 4096;
+
   /** Sources whose cookie request buckets are remembered (the least recent one is forgotten). */
   static final int SOURCES = 4096;
 
@@ -140,6 +143,10 @@ final class Engine {
   private final TokenBucket keyBudget;
   private final Map<Object, TokenBucket> sourceBuckets = lru(SOURCES);
   private final Map<Object, Integer> sessionsBySource = new HashMap<>();
+
+  /** Cookies that opened a session, until they expire (see onHandshake); the eldest go first. */
+  private final Map<Bytes, Long> usedCookies = lru(USED_COOKIES);
+
   private int pendingIncoming;
   private int establishedCount;
 
@@ -682,6 +689,16 @@ final class Engine {
       }
       closed(s, new NetCryptoException("peer restarted with a new DHT key"), false);
     }
+    // A cookie that already opened a session here cannot open another: a peer that connects
+    // again asks for a new cookie first, so a second session from one cookie is a replay (of a
+    // captured handshake, within the cookie's lifetime) that would otherwise draw our handshake
+    // and keepalives to whatever address sent it. c-toxcore does not check this.
+    Bytes cookie = Bytes.of(b, 1, Wire.COOKIE);
+    Long usedUntil = usedCookies.get(cookie);
+    if (usedUntil != null && usedUntil >= nowSeconds()) {
+      replaysDropped++;
+      return;
+    }
     Object source = sourceOf(from);
     if (pendingIncoming >= limits.maxPendingSessions()
         || establishedCount + pendingIncoming >= limits.maxSessions()
@@ -709,6 +726,7 @@ final class Engine {
     if (!accepted) {
       return;
     }
+    usedCookies.put(cookie, nowSeconds() + Wire.COOKIE_TIMEOUT + 1);
     Session n = new Session(this, c.realKey(), c.dhtKey());
     n.source = source;
     pendingIncoming++;

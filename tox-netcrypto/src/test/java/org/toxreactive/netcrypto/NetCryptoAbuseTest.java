@@ -311,4 +311,36 @@ class NetCryptoAbuseTest {
     assertThat(atB).hasSize(25);
     evil.dispose();
   }
+
+  @Test
+  void aHandshakeReplayedAfterItsSessionClosedOpensNoNewSession() {
+    start(c -> c);
+    CryptoConnection ca = connect();
+    CryptoConnection cb = accepted.get(0);
+    ca.send(SimPair.numbered(5)).subscribe();
+    clock.advanceTimeBy(Duration.ofMillis(500));
+    List<byte[]> captured = new ArrayList<>(aWire.sent);
+    ca.close();
+    clock.advanceTimeBy(Duration.ofSeconds(1));
+    assertThat(b.engine().sessions()).as("the session ended").isZero();
+
+    SimTransport evil = new SimTransport(net.node("evil"));
+    List<byte[]> toEvil = new ArrayList<>();
+    evil.receive().map(d -> d.data().toArray()).subscribe(toEvil::add);
+    long replaysBefore = b.stats().replaysDropped();
+    int handshakes = 0;
+    for (byte[] p : captured) {
+      if (p[0] == 0x1A || p[0] == 0x1B) { // well within the cookie's 15 s
+        evil.inject("b", p);
+        handshakes += p[0] == 0x1A ? 1 : 0;
+      }
+    }
+    clock.advanceTimeBy(Duration.ofSeconds(3));
+    assertThat(handshakes).isPositive();
+    assertThat(toEvil).as("no handshake, no keepalive to the replaying address").isEmpty();
+    assertThat(b.engine().sessions()).as("no session from a used cookie").isZero();
+    assertThat(b.stats().replaysDropped() - replaysBefore).isGreaterThanOrEqualTo(handshakes);
+    assertThat(cb).isNotNull();
+    evil.dispose();
+  }
 }
