@@ -135,6 +135,17 @@ public record IpPort(InetAddress address, int port) {
     }
   }
 
+  /**
+   * The address for 4 or 16 raw bytes, without any lookup; 16 bytes always give an {@link
+   * Inet6Address}, IPv4-mapped ones included.
+   */
+  public static InetAddress address(byte[] raw) {
+    if (raw.length != IPV4_SIZE && raw.length != IPV6_SIZE) {
+      throw new IllegalArgumentException("address must be 4 or 16 bytes, got " + raw.length);
+    }
+    return toAddress(raw);
+  }
+
   private static InetAddress toAddress(byte[] raw) {
     try {
       // Inet6Address.getByAddress keeps IPv4-mapped addresses as IPv6, so family 10 round-trips.
