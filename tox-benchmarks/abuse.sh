@@ -203,12 +203,18 @@ start_relay() {
   local name=$1 dir="$WORK/$1" ports tcp prom key nofile=""
   mkdir -p "$dir"
   read -r tcp prom <<< "$(free_ports)"
-  [[ $name == fd-limit ]] && nofile=$FD_LIMIT_NOFILE
+  local config=""
+  if [[ $name == fd-limit ]]; then
+    nofile=$FD_LIMIT_NOFILE
+    # an unconfirmed pool larger than the descriptors, so the open-file cap is what stops them
+    config="$dir/relay.json"
+    echo '{"limits": {"maxUnconfirmed": 20000, "maxUnconfirmedPerPrefix": 20000}}' > "$config"
+  fi
   # shellcheck disable=SC2086
   (
     [[ -n "$nofile" ]] && ulimit -n "$nofile"
     exec "$JAVA" $TARGET_OPTS -jar "$RELAY_JAR" --host 127.0.0.1 --port "$tcp" --udp-port -1 \
-      --keys "$dir/keys" --prometheus-port "$prom"
+      --keys "$dir/keys" --prometheus-port "$prom" ${config:+--config "$config"}
   ) > "$dir/target.log" 2>&1 &
   TARGET_PID=$!
   await_line "$dir/target.log" 'listening' "$TARGET_PID" > /dev/null || {

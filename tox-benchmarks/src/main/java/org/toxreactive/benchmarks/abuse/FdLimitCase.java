@@ -7,10 +7,12 @@ import picocli.CommandLine.Option;
 
 /**
  * Case 6: the relay runs under a file descriptor limit (abuse.sh starts it with {@code ulimit -n
- * 2000}) and {@code --connections} (2,300) idle connections from 127.0.30.x come in, each re-opened
- * when closed. Holds when the relay keeps running, its {@code /metrics} answers within 1 s (a GET
- * every 250 ms, >= 95%), and the canary pair, connected before, keeps its round trips. The refusal
- * counters that rose are printed.
+ * 2000} and an unconfirmed pool larger than that, so idle connections are not evicted before the
+ * descriptors run out) and {@code --connections} (2,300) idle connections from 127.0.30.x come in,
+ * each re-opened when closed. Holds when the relay keeps running, its {@code /metrics} answers
+ * within 1 s (a GET every 250 ms, >= 95%), the canary pair, connected before, keeps its round
+ * trips, and the connections past the descriptor-sized cap were refused and counted as {@code
+ * tox_relay_refused_total{limit="open_files"}} (not left to fail with EMFILE).
  */
 @Command(
     name = "fd-limit",
@@ -88,5 +90,17 @@ final class FdLimitCase extends RelayCase {
     Map<String, Double> after = metrics().scrape();
     o.put("refused_rose", Metrics.rose(before, after, "refused"));
     o.put("refused_now", Metrics.matching(after, "refused"));
+    double refused = openFilesRefused(after) - openFilesRefused(before);
+    o.check("open_files_refused_counted", refused > 0, Outcome.fmt(refused) + ">0");
+  }
+
+  private static double openFilesRefused(Map<String, Double> scrape) {
+    return scrape.entrySet().stream()
+        .filter(
+            e ->
+                e.getKey().startsWith("tox_relay_refused_total")
+                    && e.getKey().contains("open_files"))
+        .mapToDouble(Map.Entry::getValue)
+        .sum();
   }
 }
