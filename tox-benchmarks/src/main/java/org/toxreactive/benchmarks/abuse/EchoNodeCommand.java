@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.netcrypto.NetCrypto;
 import org.toxreactive.netcrypto.NetCryptoNode;
+import org.toxreactive.netcrypto.NetCryptoStats;
 import org.toxreactive.transport.udp.UdpTransport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -61,9 +62,16 @@ final class EchoNodeCommand implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
+                  NetCryptoStats stats = node.stats();
                   node.dispose();
                   udp.disposeNow(Duration.ofSeconds(2));
-                  out.println("ECHO-NODE stopped accepted=" + accepted.get());
+                  out.println(
+                      "ECHO-NODE stopped accepted="
+                          + accepted.get()
+                          + " udp_dropped_inbound="
+                          + udp.droppedInbound()
+                          + " "
+                          + stats);
                   out.flush();
                   stopped.countDown();
                 }));
