@@ -11,12 +11,15 @@ import org.toxreactive.transport.tcp.packet.ConnectNotification;
 import org.toxreactive.transport.tcp.packet.Data;
 import org.toxreactive.transport.tcp.packet.DisconnectNotification;
 import org.toxreactive.transport.tcp.packet.ForwardRequest;
+import org.toxreactive.transport.tcp.packet.Forwarding;
 import org.toxreactive.transport.tcp.packet.OnionRequest;
+import org.toxreactive.transport.tcp.packet.OnionResponse;
 import org.toxreactive.transport.tcp.packet.OobRecv;
 import org.toxreactive.transport.tcp.packet.OobSend;
 import org.toxreactive.transport.tcp.packet.Ping;
 import org.toxreactive.transport.tcp.packet.Pong;
 import org.toxreactive.transport.tcp.packet.RelayPacket;
+import org.toxreactive.transport.tcp.packet.RelayPacketHandler;
 import org.toxreactive.transport.tcp.packet.RoutingRequest;
 import org.toxreactive.transport.tcp.packet.RoutingResponse;
 
@@ -251,42 +254,91 @@ public final class RelayRouter<C> {
     if (!c.alive) {
       return;
     }
-    if (packet instanceof Data) {
-      onData(c, (Data) packet);
-    } else if (packet instanceof RoutingRequest) {
-      onRoutingRequest(c, ((RoutingRequest) packet).peer());
-    } else if (packet instanceof DisconnectNotification) {
-      onDisconnect(c, ((DisconnectNotification) packet).connectionId());
-    } else if (packet instanceof Ping) {
-      out.send(c.handle, new Pong(((Ping) packet).pingId()));
-    } else if (packet instanceof Pong) {
-      long id = ((Pong) packet).pingId();
-      if (id == 0) {
-        kill(c, KillReason.ZERO_PONG);
-      } else if (id == c.pendingPingId) {
-        c.pendingPingId = 0;
-      }
-    } else if (packet instanceof OobSend) {
-      OobSend o = (OobSend) packet;
-      Client<C> dest = byKey.get(o.destination());
-      if (dest != null) {
-        out.send(dest.handle, new OobRecv(c.key, o.data()));
-      } else {
-        out.discarded(c.handle, o);
-      }
-    } else if (packet instanceof OnionRequest) {
-      out.onionRequest(c, (OnionRequest) packet);
-    } else if (packet instanceof ForwardRequest) {
-      if (!out.forwardRequest(c, (ForwardRequest) packet)) {
-        kill(c, KillReason.FORBIDDEN_PACKET);
-      }
-    } else if (packet instanceof ConnectNotification) {
-      // accepted and ignored, as c-toxcore does
-    } else {
-      kill(
-          c, KillReason.FORBIDDEN_PACKET); // routing response, OOB recv, onion response, forwarding
-    }
+    packet.dispatch(inbound, c);
   }
+
+  /** What the relay does with each packet kind from a confirmed client. */
+  private final RelayPacketHandler<Client<C>> inbound =
+      new RelayPacketHandler<>() {
+        @Override
+        public void data(Data d, Client<C> c) {
+          onData(c, d);
+        }
+
+        @Override
+        public void routingRequest(RoutingRequest r, Client<C> c) {
+          onRoutingRequest(c, r.peer());
+        }
+
+        @Override
+        public void disconnectNotification(DisconnectNotification d, Client<C> c) {
+          onDisconnect(c, d.connectionId());
+        }
+
+        @Override
+        public void ping(Ping ping, Client<C> c) {
+          out.send(c.handle, new Pong(ping.pingId()));
+        }
+
+        @Override
+        public void pong(Pong pong, Client<C> c) {
+          long id = pong.pingId();
+          if (id == 0) {
+            kill(c, KillReason.ZERO_PONG);
+          } else if (id == c.pendingPingId) {
+            c.pendingPingId = 0;
+          }
+        }
+
+        @Override
+        public void oobSend(OobSend o, Client<C> c) {
+          Client<C> dest = byKey.get(o.destination());
+          if (dest != null) {
+            out.send(dest.handle, new OobRecv(c.key, o.data()));
+          } else {
+            out.discarded(c.handle, o);
+          }
+        }
+
+        @Override
+        public void onionRequest(OnionRequest o, Client<C> c) {
+          out.onionRequest(c, o);
+        }
+
+        @Override
+        public void forwardRequest(ForwardRequest f, Client<C> c) {
+          if (!out.forwardRequest(c, f)) {
+            kill(c, KillReason.FORBIDDEN_PACKET);
+          }
+        }
+
+        @Override
+        public void connectNotification(ConnectNotification n, Client<C> c) {
+          // accepted and ignored, as c-toxcore does
+        }
+
+        // what only relays send: a client that sends it is killed
+
+        @Override
+        public void routingResponse(RoutingResponse packet, Client<C> c) {
+          kill(c, KillReason.FORBIDDEN_PACKET);
+        }
+
+        @Override
+        public void oobRecv(OobRecv packet, Client<C> c) {
+          kill(c, KillReason.FORBIDDEN_PACKET);
+        }
+
+        @Override
+        public void onionResponse(OnionResponse packet, Client<C> c) {
+          kill(c, KillReason.FORBIDDEN_PACKET);
+        }
+
+        @Override
+        public void forwarding(Forwarding packet, Client<C> c) {
+          kill(c, KillReason.FORBIDDEN_PACKET);
+        }
+      };
 
   private void onRoutingRequest(Client<C> c, PublicKey target) {
     if (target.equals(c.key)) {

@@ -23,12 +23,17 @@ import org.toxreactive.transport.tcp.RelayEvent.RouteRefused;
 import org.toxreactive.transport.tcp.packet.ConnectNotification;
 import org.toxreactive.transport.tcp.packet.Data;
 import org.toxreactive.transport.tcp.packet.DisconnectNotification;
+import org.toxreactive.transport.tcp.packet.ForwardRequest;
 import org.toxreactive.transport.tcp.packet.Forwarding;
+import org.toxreactive.transport.tcp.packet.OnionRequest;
 import org.toxreactive.transport.tcp.packet.OnionResponse;
 import org.toxreactive.transport.tcp.packet.OobRecv;
+import org.toxreactive.transport.tcp.packet.OobSend;
 import org.toxreactive.transport.tcp.packet.Ping;
 import org.toxreactive.transport.tcp.packet.Pong;
 import org.toxreactive.transport.tcp.packet.RelayPacket;
+import org.toxreactive.transport.tcp.packet.RelayPacketHandler;
+import org.toxreactive.transport.tcp.packet.RoutingRequest;
 import org.toxreactive.transport.tcp.packet.RoutingResponse;
 import reactor.core.Disposable;
 import reactor.core.publisher.MonoSink;
@@ -107,42 +112,95 @@ final class ClientSessionHandler extends ChannelDuplexHandler {
       kill("relay sent a packet of length " + p.encodedLength());
       return;
     }
-    if (p instanceof Data) {
-      Data d = (Data) p;
-      PublicKey peer = peers[d.connectionId() - RelayProtocol.NUM_RESERVED_IDS];
-      connection.emit(new DataReceived(d.connectionId(), peer, d.payload()), false);
-    } else if (p instanceof RoutingResponse) {
-      onRoutingResponse((RoutingResponse) p);
-    } else if (p instanceof ConnectNotification) {
-      int id = ((ConnectNotification) p).connectionId();
-      if (id < RelayProtocol.NUM_RESERVED_IDS) {
-        kill("relay sent a connect notification for reserved id " + id);
-      } else if (states[slot(id)] == REGISTERED) {
-        states[slot(id)] = ONLINE;
-        connection.emit(new PeerOnline(id, peers[slot(id)]), true);
-      }
-    } else if (p instanceof DisconnectNotification) {
-      int id = ((DisconnectNotification) p).connectionId();
-      if (id < RelayProtocol.NUM_RESERVED_IDS) {
-        kill("relay sent a disconnect notification for reserved id " + id);
-      } else if (states[slot(id)] == ONLINE) {
-        states[slot(id)] = REGISTERED;
-        connection.emit(new PeerOffline(id, peers[slot(id)]), true);
-      }
-    } else if (p instanceof Ping) {
-      ctx.writeAndFlush(new Pong(((Ping) p).pingId()));
-    } else if (p instanceof Pong) {
-      onPong(((Pong) p).pingId());
-    } else if (p instanceof OobRecv) {
-      OobRecv o = (OobRecv) p;
-      connection.emit(new OobReceived(o.sender(), o.data()), false);
-    } else if (p instanceof OnionResponse) {
-      connection.emit(new OnionResponseReceived(((OnionResponse) p).inner()), false);
-    } else if (p instanceof Forwarding) {
-      connection.emit(new ForwardingReceived(((Forwarding) p).data()), false);
-    } else {
-      kill("relay sent packet id " + p.kind().id() + ", which only clients send");
-    }
+    p.dispatch(inbound, ctx);
+  }
+
+  /** What the client does with each packet kind from the relay. */
+  private final RelayPacketHandler<ChannelHandlerContext> inbound =
+      new RelayPacketHandler<>() {
+        @Override
+        public void data(Data d, ChannelHandlerContext ctx) {
+          PublicKey peer = peers[d.connectionId() - RelayProtocol.NUM_RESERVED_IDS];
+          connection.emit(new DataReceived(d.connectionId(), peer, d.payload()), false);
+        }
+
+        @Override
+        public void routingResponse(RoutingResponse r, ChannelHandlerContext ctx) {
+          onRoutingResponse(r);
+        }
+
+        @Override
+        public void connectNotification(ConnectNotification n, ChannelHandlerContext ctx) {
+          int id = n.connectionId();
+          if (id < RelayProtocol.NUM_RESERVED_IDS) {
+            kill("relay sent a connect notification for reserved id " + id);
+          } else if (states[slot(id)] == REGISTERED) {
+            states[slot(id)] = ONLINE;
+            connection.emit(new PeerOnline(id, peers[slot(id)]), true);
+          }
+        }
+
+        @Override
+        public void disconnectNotification(DisconnectNotification n, ChannelHandlerContext ctx) {
+          int id = n.connectionId();
+          if (id < RelayProtocol.NUM_RESERVED_IDS) {
+            kill("relay sent a disconnect notification for reserved id " + id);
+          } else if (states[slot(id)] == ONLINE) {
+            states[slot(id)] = REGISTERED;
+            connection.emit(new PeerOffline(id, peers[slot(id)]), true);
+          }
+        }
+
+        @Override
+        public void ping(Ping ping, ChannelHandlerContext ctx) {
+          ctx.writeAndFlush(new Pong(ping.pingId()));
+        }
+
+        @Override
+        public void pong(Pong pong, ChannelHandlerContext ctx) {
+          onPong(pong.pingId());
+        }
+
+        @Override
+        public void oobRecv(OobRecv o, ChannelHandlerContext ctx) {
+          connection.emit(new OobReceived(o.sender(), o.data()), false);
+        }
+
+        @Override
+        public void onionResponse(OnionResponse o, ChannelHandlerContext ctx) {
+          connection.emit(new OnionResponseReceived(o.inner()), false);
+        }
+
+        @Override
+        public void forwarding(Forwarding f, ChannelHandlerContext ctx) {
+          connection.emit(new ForwardingReceived(f.data()), false);
+        }
+
+        // what only clients send: a relay that sends it breaks the protocol
+
+        @Override
+        public void routingRequest(RoutingRequest packet, ChannelHandlerContext ctx) {
+          onlyClientsSend(packet);
+        }
+
+        @Override
+        public void oobSend(OobSend packet, ChannelHandlerContext ctx) {
+          onlyClientsSend(packet);
+        }
+
+        @Override
+        public void onionRequest(OnionRequest packet, ChannelHandlerContext ctx) {
+          onlyClientsSend(packet);
+        }
+
+        @Override
+        public void forwardRequest(ForwardRequest packet, ChannelHandlerContext ctx) {
+          onlyClientsSend(packet);
+        }
+      };
+
+  private void onlyClientsSend(RelayPacket p) {
+    kill("relay sent packet id " + p.kind().id() + ", which only clients send");
   }
 
   private static int slot(int connectionId) {

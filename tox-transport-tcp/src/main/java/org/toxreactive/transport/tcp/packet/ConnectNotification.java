@@ -29,6 +29,11 @@ public record ConnectNotification(int connectionId) implements RelayPacket {
   }
 
   @Override
+  public <A> void dispatch(RelayPacketHandler<A> handler, A arg) {
+    handler.connectNotification(this, arg);
+  }
+
+  @Override
   public int encodedLength() {
     return LENGTH;
   }

@@ -49,6 +49,11 @@ public record Data(int connectionId, Bytes payload) implements RelayPacket {
   }
 
   @Override
+  public <A> void dispatch(RelayPacketHandler<A> handler, A arg) {
+    handler.data(this, arg);
+  }
+
+  @Override
   public int encodedLength() {
     return Codecs.ID_SIZE + payload.length();
   }

@@ -30,6 +30,11 @@ public record DisconnectNotification(int connectionId) implements RelayPacket {
   }
 
   @Override
+  public <A> void dispatch(RelayPacketHandler<A> handler, A arg) {
+    handler.disconnectNotification(this, arg);
+  }
+
+  @Override
   public int encodedLength() {
     return LENGTH;
   }

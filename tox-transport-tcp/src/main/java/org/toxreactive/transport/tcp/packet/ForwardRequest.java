@@ -40,6 +40,11 @@ public record ForwardRequest(IpPort destination, Bytes data) implements RelayPac
   }
 
   @Override
+  public <A> void dispatch(RelayPacketHandler<A> handler, A arg) {
+    handler.forwardRequest(this, arg);
+  }
+
+  @Override
   public int encodedLength() {
     return Codecs.ID_SIZE + destination.packedLength() + data.length();
   }

@@ -32,6 +32,11 @@ public record Forwarding(Bytes data) implements RelayPacket {
   }
 
   @Override
+  public <A> void dispatch(RelayPacketHandler<A> handler, A arg) {
+    handler.forwarding(this, arg);
+  }
+
+  @Override
   public int encodedLength() {
     return Codecs.ID_SIZE + data.length();
   }

@@ -51,6 +51,11 @@ public record OnionRequest(Nonce nonce, Bytes payload) implements RelayPacket {
   }
 
   @Override
+  public <A> void dispatch(RelayPacketHandler<A> handler, A arg) {
+    handler.onionRequest(this, arg);
+  }
+
+  @Override
   public int encodedLength() {
     return HEADER_LENGTH + payload.length();
   }

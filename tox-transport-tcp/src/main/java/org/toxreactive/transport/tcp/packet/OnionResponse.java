@@ -35,6 +35,11 @@ public record OnionResponse(Bytes inner) implements RelayPacket {
   }
 
   @Override
+  public <A> void dispatch(RelayPacketHandler<A> handler, A arg) {
+    handler.onionResponse(this, arg);
+  }
+
+  @Override
   public int encodedLength() {
     return Codecs.ID_SIZE + inner.length();
   }

@@ -37,6 +37,11 @@ public record OobRecv(PublicKey sender, Bytes data) implements RelayPacket {
   }
 
   @Override
+  public <A> void dispatch(RelayPacketHandler<A> handler, A arg) {
+    handler.oobRecv(this, arg);
+  }
+
+  @Override
   public int encodedLength() {
     return HEADER_LENGTH + data.length();
   }

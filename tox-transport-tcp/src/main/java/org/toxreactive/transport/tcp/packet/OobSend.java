@@ -39,6 +39,11 @@ public record OobSend(PublicKey destination, Bytes data) implements RelayPacket 
   }
 
   @Override
+  public <A> void dispatch(RelayPacketHandler<A> handler, A arg) {
+    handler.oobSend(this, arg);
+  }
+
+  @Override
   public int encodedLength() {
     return HEADER_LENGTH + data.length();
   }

@@ -36,6 +36,11 @@ public record Ping(long pingId) implements RelayPacket {
   }
 
   @Override
+  public <A> void dispatch(RelayPacketHandler<A> handler, A arg) {
+    handler.ping(this, arg);
+  }
+
+  @Override
   public int encodedLength() {
     return LENGTH;
   }

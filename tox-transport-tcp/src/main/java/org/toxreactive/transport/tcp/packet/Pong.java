@@ -29,6 +29,11 @@ public record Pong(long pingId) implements RelayPacket {
   }
 
   @Override
+  public <A> void dispatch(RelayPacketHandler<A> handler, A arg) {
+    handler.pong(this, arg);
+  }
+
+  @Override
   public int encodedLength() {
     return LENGTH;
   }

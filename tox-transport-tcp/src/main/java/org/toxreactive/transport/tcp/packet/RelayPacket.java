@@ -36,6 +36,9 @@ public sealed interface RelayPacket
 
   RelayPacketKind kind();
 
+  /** Calls the one method of {@code handler} for this packet's kind. */
+  <A> void dispatch(RelayPacketHandler<A> handler, A arg);
+
   /** Plaintext length including the id byte. */
   int encodedLength();
 

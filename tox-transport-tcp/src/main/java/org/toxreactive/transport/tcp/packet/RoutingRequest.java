@@ -30,6 +30,11 @@ public record RoutingRequest(PublicKey peer) implements RelayPacket {
   }
 
   @Override
+  public <A> void dispatch(RelayPacketHandler<A> handler, A arg) {
+    handler.routingRequest(this, arg);
+  }
+
+  @Override
   public int encodedLength() {
     return LENGTH;
   }

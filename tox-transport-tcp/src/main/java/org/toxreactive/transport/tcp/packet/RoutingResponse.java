@@ -47,6 +47,11 @@ public record RoutingResponse(int connectionId, PublicKey peer) implements Relay
   }
 
   @Override
+  public <A> void dispatch(RelayPacketHandler<A> handler, A arg) {
+    handler.routingResponse(this, arg);
+  }
+
+  @Override
   public int encodedLength() {
     return LENGTH;
   }
