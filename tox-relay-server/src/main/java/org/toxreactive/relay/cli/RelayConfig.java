@@ -426,6 +426,13 @@ public record RelayConfig(
         }
         merge((ObjectNode) def, (ObjectNode) value, field + ".", source);
       } else {
+        for (int i = 0; value.isArray() && i < value.size(); i++) {
+          if (value.get(i).isNull()) {
+            String element = field + "[" + i + "]";
+            throw new IllegalArgumentException(
+                source.at(element) + element + " must be " + describe(element) + ", got null");
+          }
+        }
         into.set(e.getKey(), value);
       }
     }

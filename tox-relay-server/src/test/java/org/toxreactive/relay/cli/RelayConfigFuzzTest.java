@@ -163,19 +163,21 @@ class RelayConfigFuzzTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "{\"limits\": null}|config: limits must not be null",
-        "{\"metrics\": null}|config: metrics must not be null",
-        "{\"ports\": null}|config: ports must not be null",
-        "{\"ports\": [443, null]}|config: ports must not contain null",
-        "{\"host\": null}|config: host must not be null",
-        "{\"keysFile\": null}|config: keysFile must not be null",
-        "{\"metrics\": {\"prometheusHost\": null}}|config: metrics.prometheusHost must not be null"
+        "{\"limits\": null}|line 1 column 2: limits must be an object (a section), got null",
+        "{\"metrics\": null}|line 1 column 2: metrics must be an object (a section), got null",
+        "{\"ports\": null}|line 1 column 2: ports must be an array of whole numbers, got null",
+        "{\"ports\": [443, null]}|line 1 column 17: ports[1] must be a whole number, got null",
+        "{\"host\": null}|line 1 column 2: host must be a string, got null",
+        "{\"keysFile\": null}|line 1 column 2: keysFile must be a string, got null",
+        "{\"metrics\": {\"prometheusHost\": null}}|line 1 column 14: metrics.prometheusHost must"
+            + " be a string, got null"
       })
   void aFieldSetToNullIsAOneLineError(String json, String message) throws IOException {
     Files.writeString(file, json);
     assertThatThrownBy(() -> RelayConfig.load(file))
         .isExactlyInstanceOf(IllegalArgumentException.class)
-        .hasMessage(message);
+        .hasMessageStartingWith("config " + file + " " + message)
+        .hasMessageNotContaining("\n");
   }
 
   @Test
