@@ -46,6 +46,8 @@ final class LogSetup {
       json.setWithNanoseconds(false);
       json.setWithContext(false);
       json.setWithArguments(false);
+      json.setWithMessage(false);
+      json.setWithFormattedMessage(true); // "formattedMessage": the line with its arguments
       encoder = json;
     } else {
       PatternLayoutEncoder text = new PatternLayoutEncoder();
