@@ -1,5 +1,7 @@
 package org.toxreactive.relay.cli;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
@@ -334,7 +336,12 @@ public final class RelayMain implements Callable<Integer> {
         throw new Failure(FILES, e.getMessage());
       }
     }
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // without the endpoint, a plain registry: the Prometheus client's classes stay unloaded
+    boolean prometheus = c.metrics().prometheusPort() >= 0;
+    MeterRegistry registry =
+        prometheus
+            ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)
+            : new SimpleMeterRegistry();
     RunningRelay relay;
     MetricsEndpoint endpoint = null;
     try {
@@ -357,14 +364,14 @@ public final class RelayMain implements Callable<Integer> {
         }
         throw new Failure(FAILURE, "cannot start: " + BindFailure.reason(e));
       }
-      if (c.metrics().prometheusPort() >= 0) {
+      if (prometheus) {
         RunningRelay r = relay;
         try {
           endpoint =
               new MetricsEndpoint(
                   c.metrics().prometheusHost(),
                   c.metrics().prometheusPort(),
-                  registry,
+                  (PrometheusMeterRegistry) registry,
                   () -> !r.isDisposed(),
                   relay.eventLoops());
         } catch (RuntimeException e) {
