@@ -177,21 +177,23 @@ public final class RelayMain implements Callable<Integer> {
     RelayMain main = new RelayMain();
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-    int code = main.run(args, out, err);
-    if (code != 0 || main.running == null) {
-      System.exit(code);
-    }
     CountDownLatch stopped = new CountDownLatch(1);
+    // registered before the start: a SIGTERM right after the "listening" line still stops cleanly
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  main.stop(out);
-                  stopped.countDown();
-                  // A signal-initiated exit reports 143; a graceful stop is a success.
-                  Runtime.getRuntime().halt(0);
+                  if (main.stop(out)) {
+                    stopped.countDown();
+                    // A signal-initiated exit reports 143; a graceful stop is a success.
+                    Runtime.getRuntime().halt(0);
+                  }
                 },
                 "tox-relay-shutdown"));
+    int code = main.run(args, out, err);
+    if (code != 0 || main.running == null) {
+      System.exit(code);
+    }
     try {
       stopped.await();
     } catch (InterruptedException e) {
@@ -417,11 +419,15 @@ public final class RelayMain implements Callable<Integer> {
     return running;
   }
 
-  /** Stops accepting, closes every client, removes the pid file, prints the summary. Idempotent. */
-  void stop(PrintWriter out) {
+  /**
+   * Stops accepting, closes every client, removes the pid file, prints the summary. Idempotent.
+   *
+   * @return whether a running relay was stopped
+   */
+  synchronized boolean stop(PrintWriter out) {
     Running r = running;
     if (r == null) {
-      return;
+      return false;
     }
     running = null;
     RunningRelay relay = r.relay();
@@ -448,5 +454,6 @@ public final class RelayMain implements Callable<Integer> {
             + " kills="
             + kills);
     out.flush();
+    return true;
   }
 }
