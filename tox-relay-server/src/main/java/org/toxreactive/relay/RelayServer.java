@@ -321,7 +321,7 @@ public final class RelayServer {
     RunningRelay relay = new RunningRelay(config, core, servers, udp, routerLoop, loops, meters);
     log.info(
         "listening tcp={} udp={} public_key={}",
-        relay.addresses().stream().map(RelayServer::format).toList(),
+        String.join(",", relay.addresses().stream().map(RelayServer::format).toList()),
         relay.udpPort(),
         relay.publicKey().toHex());
     return relay;

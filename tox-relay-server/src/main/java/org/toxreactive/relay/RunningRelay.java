@@ -138,7 +138,7 @@ public final class RunningRelay implements Disposable {
       return;
     }
     isDisposed = true;
-    List<String> tcp = addresses().stream().map(RelayServer::format).toList();
+    String tcp = String.join(",", addresses().stream().map(RelayServer::format).toList());
     for (DisposableServer s : servers) {
       s.disposeNow(timeout);
     }
