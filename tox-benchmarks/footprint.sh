@@ -44,6 +44,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+load=$(cut -d' ' -f1-3 /proc/loadavg)
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 launcher="$root/packaging/tox-relay"
@@ -164,7 +165,8 @@ fi
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 echo
-echo "Idle ${idle} s, median of ${runs} runs, $(nproc) cores, $(java -version 2>&1 | head -1)."
+echo "Idle ${idle} s, median of ${runs} runs, $(nproc) cores, $(java -version 2>&1 | head -1),"
+echo "load average at the start $load (start times grow with the machine's load)."
 echo
 echo "| program | start to listening | idle RSS | peak RSS | threads |"
 echo "|---|---:|---:|---:|---:|"

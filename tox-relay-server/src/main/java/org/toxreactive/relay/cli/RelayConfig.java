@@ -14,13 +14,12 @@ import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -308,26 +307,20 @@ public record RelayConfig(
     }
   }
 
-  /** An IP literal (IPv6 without brackets) or a name that resolves. */
+  /**
+   * An IP literal (IPv6 without brackets) or {@code localhost}: a listen address, so no name is
+   * looked up (no DNS query while validating, and no address that changes under the relay).
+   */
   private static void address(UnaryOperator<String> name, String field, String host) {
-    String why = null;
-    if (host.isBlank() || host.startsWith("[") || host.chars().anyMatch(Character::isWhitespace)) {
-      why = "";
-    } else {
-      try {
-        InetAddress.getByName(host);
-      } catch (UnknownHostException e) {
-        why = " (it does not resolve)";
-      }
-    }
-    if (why != null) {
+    if (!host.equals("localhost")
+        && !NetUtil.isValidIpV4Address(host)
+        && !NetUtil.isValidIpV6Address(host)) {
       throw new IllegalArgumentException(
           name.apply(field)
-              + " must be an IP address (IPv6 without brackets, e.g. 0.0.0.0, ::, 127.0.0.1)"
-              + " or a host name, got \""
+              + " must be an IP address to listen on (e.g. 0.0.0.0, ::, 127.0.0.1, ::1; IPv6"
+              + " without brackets) or localhost, got \""
               + shorten(host)
-              + "\""
-              + why);
+              + "\"");
     }
   }
 

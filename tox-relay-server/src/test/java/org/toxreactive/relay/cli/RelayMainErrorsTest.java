@@ -185,9 +185,19 @@ class RelayMainErrorsTest {
         c(2, "Invalid value for option '--udp-port': '1.5' is not an int", "--udp-port", "1.5"),
         c(
             2,
-            "--host must be an IP address (IPv6 without brackets, e.g. 0.0.0.0, ::, 127.0.0.1) or a host name, got \"[::1]\"",
+            "--host must be an IP address to listen on (e.g. 0.0.0.0, ::, 127.0.0.1, ::1; IPv6 without brackets) or localhost, got \"[::1]\"",
             "--host",
             "[::1]"),
+        c(
+            2,
+            "--host must be an IP address to listen on (e.g. 0.0.0.0, ::, 127.0.0.1, ::1; IPv6 without brackets) or localhost, got \"relay.example\"",
+            "--host",
+            "relay.example"),
+        c(
+            2,
+            "line 1 column 14: metrics.prometheusHost must be an IP address to listen on",
+            "--config",
+            config("prometheus-host", "{\"metrics\": {\"prometheusHost\": \"0.0.0.0.0\"}}")),
         c(
             2,
             "--log-level must be one of error, warn, info, debug, trace, got \"loud\"",
