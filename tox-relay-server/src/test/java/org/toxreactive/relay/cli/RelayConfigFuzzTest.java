@@ -44,7 +44,12 @@ class RelayConfigFuzzTest {
           "metrics",
           "prometheusPort",
           "prometheusHost",
-          "unknown");
+          "unknown",
+          "stateDir",
+          "pidFile",
+          "logging",
+          "level",
+          "format");
 
   private static Path dir;
   private static Path file;
@@ -93,6 +98,10 @@ class RelayConfigFuzzTest {
     assertThat(c.metrics()).isNotNull();
     assertThat(c.metrics().prometheusHost()).isNotNull();
     assertThat(c.metrics().prometheusPort()).isBetween(-1, 65535);
+    assertThat(c.stateDir()).isNotBlank();
+    assertThat(c.pidFile()).isNotNull();
+    assertThat(RelayConfig.LEVELS).contains(c.logging().level());
+    assertThat(RelayConfig.FORMATS).contains(c.logging().format());
     return c;
   }
 
