@@ -22,7 +22,7 @@ public final class KeysFile {
   private KeysFile() {}
 
   /** A keys file that cannot be used; the message names the path and the reason. */
-  public static final class KeysFileException extends IllegalStateException {
+  public static final class KeysFileException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
     KeysFileException(Path file, String reason) {
@@ -85,7 +85,8 @@ public final class KeysFile {
     try {
       return KeyPair.fromKeysFile(content);
     } catch (IllegalArgumentException e) {
-      throw new KeysFileException(file, e.getMessage());
+      // "keys file must be exactly 64 bytes ...": the path already says it is the keys file
+      throw new KeysFileException(file, e.getMessage().replaceFirst("^keys file ", ""));
     }
   }
 

@@ -312,9 +312,10 @@ public record RelayConfig(
    * looked up (no DNS query while validating, and no address that changes under the relay).
    */
   private static void address(UnaryOperator<String> name, String field, String host) {
-    if (!host.equals("localhost")
-        && !NetUtil.isValidIpV4Address(host)
-        && !NetUtil.isValidIpV6Address(host)) {
+    boolean literal =
+        NetUtil.isValidIpV4Address(host)
+            || (NetUtil.isValidIpV6Address(host) && !host.startsWith("[")); // Netty allows [..]
+    if (!literal && !host.equals("localhost")) {
       throw new IllegalArgumentException(
           name.apply(field)
               + " must be an IP address to listen on (e.g. 0.0.0.0, ::, 127.0.0.1, ::1; IPv6"
