@@ -145,14 +145,26 @@ final class RelayCore implements RelayRouter.Output<Channel> {
   private void killed(Channel ch, KillReason reason) {
     metrics.killed(reason);
     events.record("kills", "reason=" + RelayMetrics.tag(reason));
-    log.debug("killing {}: {}", ch.remoteAddress(), reason);
+    if (log.isDebugEnabled()) {
+      log.debug("killed {} reason={}", peer(ch), RelayMetrics.tag(reason));
+    }
     ch.close();
   }
 
   private void refused(Channel ch, io.micrometer.core.instrument.Counter counter, String limit) {
     counter.increment();
     events.record("refusals", "limit=" + limit);
+    if (log.isDebugEnabled()) {
+      log.debug("refused {} limit={}", peer(ch), limit);
+    }
     ch.close();
+  }
+
+  /** The remote end of a link, IPv6 in brackets. */
+  static String peer(Channel ch) {
+    return ch.remoteAddress() instanceof InetSocketAddress a
+        ? RelayServer.format(a)
+        : String.valueOf(ch.remoteAddress());
   }
 
   // ------------------------------------------------------------------ UDP bridge
@@ -234,9 +246,7 @@ final class RelayCore implements RelayRouter.Output<Channel> {
     RelayRouter.Client<Channel> c = link.client;
     if (c != null && c.isAlive()) {
       log.debug(
-          "{} has {} bytes unread, past maxBacklogBytes",
-          link.channel.remoteAddress(),
-          link.backlog.bytes());
+          "{} has {} bytes unread, past maxBacklogBytes", peer(link.channel), link.backlog.bytes());
       router.kill(c, KillReason.QUEUE_OVERFLOW);
     }
   }
@@ -356,6 +366,9 @@ final class RelayCore implements RelayRouter.Output<Channel> {
     }
     metrics.open.incrementAndGet();
     metrics.accepted.increment();
+    if (log.isDebugEnabled()) {
+      log.debug("accepted {}", peer(ch));
+    }
     ClientLink link = new ClientLink(ch, ip, fromIp);
     ch.attr(LINK).set(link);
     UnconfirmedPool.Eviction<ClientLink> evicted =
@@ -456,6 +469,9 @@ final class RelayCore implements RelayRouter.Output<Channel> {
             () -> {
               long now = now();
               client = router.confirm(channel, k, now);
+              if (log.isDebugEnabled()) {
+                log.debug("confirmed {} key={}", peer(channel), k.toHex());
+              }
               clientsChanged();
               metrics.peakClients.accumulateAndGet(router.clientCount(), Math::max);
               router.handle(client, packet, now);
@@ -517,7 +533,7 @@ final class RelayCore implements RelayRouter.Output<Channel> {
         // failed decryption, a frame over 2048, a malformed packet
         if (!(cause instanceof org.toxreactive.core.ToxProtocolException
             || cause instanceof DecoderException)) {
-          log.warn("unexpected error on {}", channel.remoteAddress(), cause);
+          log.warn("unexpected error on {}", peer(channel), cause);
         }
         killed(channel, KillReason.PROTOCOL_ERROR);
         return;
@@ -528,6 +544,9 @@ final class RelayCore implements RelayRouter.Output<Channel> {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
       metrics.open.decrementAndGet();
+      if (log.isDebugEnabled()) {
+        log.debug("closed {} confirmed={}", peer(channel), confirmed);
+      }
       release(ip, fromIp);
       if (!confirmed) {
         unconfirmed.remove(this); // false if evicted or timed out: then it is already out

@@ -63,28 +63,36 @@ public record RelayLimits(
   /** One frame: 2048 bytes of ciphertext plus its 2-byte length. */
   private static final int MIN_QUEUE = 2050;
 
-  /** Checks every limit; a bad one is an {@link IllegalArgumentException} naming it. */
+  /**
+   * Checks every limit; a bad one is an {@link IllegalArgumentException} whose message starts with
+   * the limit's name, then what is allowed and the value given, e.g. {@code maxConnections must be
+   * at least 1, got 0}.
+   */
   public RelayLimits {
-    if (maxConnections < 1
-        || maxConnectionsPerIp < 1
-        || maxUnconfirmed < 1
-        || maxUnconfirmedPerPrefix < 1
-        || maxQueuedBytes < MIN_QUEUE) {
+    atLeast("maxConnections", maxConnections, 1, "");
+    atLeast("maxConnectionsPerIp", maxConnectionsPerIp, 1, "");
+    atLeast("maxUnconfirmed", maxUnconfirmed, 1, "");
+    atLeast("maxUnconfirmedPerPrefix", maxUnconfirmedPerPrefix, 1, "");
+    atLeast("maxQueuedBytes", maxQueuedBytes, MIN_QUEUE, " (one frame)");
+    if (maxBacklogBytes < (long) maxQueuedBytes + MIN_QUEUE) {
       throw new IllegalArgumentException(
-          "relay limits must be positive (queue >= one frame): " + this);
-    }
-    if (maxBacklogBytes < maxQueuedBytes + MIN_QUEUE) {
-      throw new IllegalArgumentException(
-          "maxBacklogBytes ("
-              + maxBacklogBytes
-              + ") must exceed maxQueuedBytes ("
+          "maxBacklogBytes must exceed maxQueuedBytes ("
               + maxQueuedBytes
               + ") by at least one frame ("
               + MIN_QUEUE
-              + ")");
+              + "), got "
+              + maxBacklogBytes);
     }
-    if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
-      throw new IllegalArgumentException("handshake timeout must be positive");
+    if (handshakeTimeout == null || handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
+      throw new IllegalArgumentException(
+          "handshakeTimeout must be positive, got " + handshakeTimeout);
+    }
+  }
+
+  private static void atLeast(String name, int value, int min, String why) {
+    if (value < min) {
+      throw new IllegalArgumentException(
+          name + " must be at least " + min + why + ", got " + value);
     }
   }
 

@@ -7,18 +7,21 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.NetUtil;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.toxreactive.core.HostPort;
 import org.toxreactive.core.KeyPair;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
+import reactor.netty.resources.LoopResources;
 import reactor.netty.tcp.TcpServer;
 import reactor.netty.udp.UdpServer;
 
@@ -29,7 +32,7 @@ import reactor.netty.udp.UdpServer;
  * RunningRelay relay = RelayServer.create()
  *     .keys(KeyPair.fromKeysFile(Files.readAllBytes(keysFile)))
  *     .ports(List.of(33445, 3389, 443))   // binds what it can, fails only if none binds
- *     .udpPort(33445)                      // onion/forwarding bridge; 0 turns it off
+ *     .udpPort(33445)                      // onion/forwarding bridge; -1 turns it off
  *     .bindNow();
  * System.out.println(relay.publicKey() + " on " + relay.ports());
  * relay.disposeNow(Duration.ofSeconds(5));
@@ -54,7 +57,13 @@ public final class RelayServer {
       MeterRegistry registry,
       Scheduler scheduler,
       RelayRouter.Timers timers,
-      long openFileLimit) {}
+      long openFileLimit,
+      int eventLoops) {}
+
+  /** One TCP event loop per available processor, at most 4; the router has its own thread. */
+  static int defaultEventLoops() {
+    return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+  }
 
   // Copy-on-write: every setter returns a modified copy; an instance never changes once returned.
   private KeyPair keys = KeyPair.generate();
@@ -64,7 +73,8 @@ public final class RelayServer {
   private boolean forwarding = true;
   private RelayLimits limits = RelayLimits.defaults();
   private MeterRegistry registry;
-  private Scheduler scheduler = Schedulers.parallel();
+  private Scheduler scheduler;
+  private int eventLoops = defaultEventLoops();
   private RelayRouter.Timers timers = new RelayRouter.Timers(30_000, 10_000);
   private long openFileLimit = -1;
 
@@ -82,6 +92,7 @@ public final class RelayServer {
     r.scheduler = scheduler;
     r.timers = timers;
     r.openFileLimit = openFileLimit;
+    r.eventLoops = eventLoops;
     return r;
   }
 
@@ -92,7 +103,17 @@ public final class RelayServer {
 
   public Config configuration() {
     return new Config(
-        keys, host, ports, udpPort, forwarding, limits, registry, scheduler, timers, openFileLimit);
+        keys,
+        host,
+        ports,
+        udpPort,
+        forwarding,
+        limits,
+        registry,
+        scheduler,
+        timers,
+        openFileLimit,
+        eventLoops);
   }
 
   /** The relay's long-term key pair; its public key is what clients are given. */
@@ -152,10 +173,29 @@ public final class RelayServer {
     return r;
   }
 
-  /** Clock and timers: keepalive ticks, handshake deadlines. */
+  /**
+   * Clock and timers: keepalive ticks, handshake deadlines. By default they run on the router's own
+   * thread (no extra pool).
+   */
   public RelayServer scheduler(Scheduler scheduler) {
     RelayServer r = copy();
     r.scheduler = Objects.requireNonNull(scheduler);
+    return r;
+  }
+
+  /**
+   * Threads serving the TCP connections (accept, TLS-free framing, crypto); default: the available
+   * processors, at most 4. The router, the UDP bridge and the timers share one more thread.
+   *
+   * @param n 1 or more
+   * @return a copy with {@code n} event loops
+   */
+  public RelayServer eventLoops(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("eventLoops must be at least 1, got " + n);
+    }
+    RelayServer r = copy();
+    r.eventLoops = n;
     return r;
   }
 
@@ -185,7 +225,8 @@ public final class RelayServer {
 
   /**
    * Binds every configured TCP port it can (a port that fails is skipped with a warning) and the
-   * UDP bridge. Errors if no TCP port binds.
+   * UDP bridge. Fails with {@link BindFailure} if no TCP port binds, or if the UDP port (unless -1)
+   * does not.
    */
   public Mono<RunningRelay> bind() {
     return Mono.fromCallable(this::bindBlocking).subscribeOn(Schedulers.boundedElastic());
@@ -203,54 +244,110 @@ public final class RelayServer {
             1,
             new io.netty.util.concurrent.DefaultThreadFactory("tox-relay-router", true),
             NioIoHandler.newFactory());
+    if (c.scheduler() == null) {
+      c =
+          new Config(
+              c.keys(),
+              c.host(),
+              c.ports(),
+              c.udpPort(),
+              c.forwarding(),
+              c.limits(),
+              c.registry(),
+              Schedulers.fromExecutorService(routerLoop.next(), "tox-relay-router"),
+              c.timers(),
+              c.openFileLimit(),
+              c.eventLoops());
+    }
+    Config config = c;
+    LoopResources loops = LoopResources.create("tox-relay-tcp", 1, c.eventLoops(), true, false);
     RelayCore core = new RelayCore(c, meters, routerLoop.next(), connectionCap(c));
 
     Connection udp = null;
-    if (c.udpPort() >= 0) {
-      try {
-        udp =
-            UdpServer.create()
-                .host(c.host())
-                .port(c.udpPort())
-                .runOn(routerLoop)
-                .doOnBound(core::udpBound)
-                .bindNow(Duration.ofSeconds(10));
-      } catch (RuntimeException e) {
-        log.warn(
-            "UDP port {} could not be bound ({}); onion and forwarding are off",
-            c.udpPort(),
-            e.getMessage());
-      }
-    }
-
     List<DisposableServer> servers = new ArrayList<>();
-    for (int port : c.ports()) {
-      try {
-        servers.add(
-            TcpServer.create()
-                .host(c.host())
-                .port(port)
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(
-                    ChannelOption.WRITE_BUFFER_WATER_MARK,
-                    new WriteBufferWaterMark(
-                        c.limits().maxQueuedBytes() / 2, c.limits().maxQueuedBytes()))
-                .doOnConnection(core::accept)
-                .bindNow(Duration.ofSeconds(10)));
-      } catch (RuntimeException e) {
-        log.warn("TCP port {} could not be bound: {}", port, rootMessage(e));
+    try {
+      if (c.udpPort() >= 0) {
+        try {
+          udp =
+              UdpServer.create()
+                  .host(c.host())
+                  .port(c.udpPort())
+                  .runOn(routerLoop)
+                  .doOnBound(core::udpBound)
+                  .bindNow(Duration.ofSeconds(10));
+        } catch (RuntimeException e) {
+          throw new BindFailure(
+              "cannot bind UDP "
+                  + HostPort.format(c.host(), c.udpPort())
+                  + " (onion/forwarding bridge; udpPort -1 turns it off): "
+                  + udpReason(c.host(), c.udpPort(), e));
+        }
       }
-    }
-    if (servers.isEmpty()) {
+      List<String> failed = new ArrayList<>();
+      for (int port : c.ports()) {
+        try {
+          servers.add(
+              TcpServer.create()
+                  .host(c.host())
+                  .port(port)
+                  .runOn(loops, false)
+                  .option(ChannelOption.SO_BACKLOG, 1024)
+                  .childOption(ChannelOption.TCP_NODELAY, true)
+                  .childOption(
+                      ChannelOption.WRITE_BUFFER_WATER_MARK,
+                      new WriteBufferWaterMark(
+                          c.limits().maxQueuedBytes() / 2, c.limits().maxQueuedBytes()))
+                  .doOnConnection(core::accept)
+                  .bindNow(Duration.ofSeconds(10)));
+        } catch (RuntimeException e) {
+          String why = BindFailure.reason(e);
+          failed.add(port + " (" + why + ")");
+          log.warn("TCP {} could not be bound: {}", HostPort.format(c.host(), port), why);
+        }
+      }
+      if (servers.isEmpty()) {
+        throw new BindFailure(
+            "cannot bind any TCP port on " + c.host() + ": " + String.join(", ", failed));
+      }
+    } catch (RuntimeException e) {
       if (udp != null) {
         udp.disposeNow();
       }
       routerLoop.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
-      throw new IllegalStateException("none of the TCP ports " + c.ports() + " could be bound");
+      loops.disposeLater().subscribe();
+      throw e;
     }
     core.start();
-    return new RunningRelay(c, core, servers, udp, routerLoop, meters);
+    RunningRelay relay = new RunningRelay(config, core, servers, udp, routerLoop, loops, meters);
+    log.info(
+        "listening tcp={} udp={} public_key={}",
+        String.join(",", relay.addresses().stream().map(RelayServer::format).toList()),
+        relay.udpPort(),
+        relay.publicKey().toHex());
+    return relay;
+  }
+
+  /**
+   * An address as the relay prints it: {@code 127.0.0.1:33445}, {@code [::1]:33445} (IPv6 in
+   * brackets, in its short form).
+   *
+   * @param a a socket address
+   * @return its text
+   */
+  public static String format(java.net.InetSocketAddress a) {
+    String host =
+        a.getAddress() != null ? NetUtil.toAddressString(a.getAddress()) : a.getHostString();
+    return HostPort.format(host, a.getPort());
+  }
+
+  /** Reactor Netty's UDP bind error names no reason: the OS's, from a plain bind of the port. */
+  private static String udpReason(String host, int port, RuntimeException e) {
+    try (java.net.DatagramSocket probe =
+        new java.net.DatagramSocket(new java.net.InetSocketAddress(host, port))) {
+      return BindFailure.reason(e);
+    } catch (java.io.IOException | RuntimeException os) {
+      return BindFailure.reason(os);
+    }
   }
 
   /** The connection cap under the open-file limit; warns when the limit lowers it. */
@@ -268,13 +365,5 @@ public final class RelayServer {
           reserve);
     }
     return cap;
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t.getMessage();
   }
 }

@@ -6,20 +6,25 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.toxreactive.core.PublicKey;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
+import reactor.netty.resources.LoopResources;
 
 /** A bound relay, as returned by {@link RelayServer#bind()}. */
 public final class RunningRelay implements Disposable {
+  private static final Logger log = LoggerFactory.getLogger(RunningRelay.class);
   private final RelayServer.Config config;
   private final RelayCore core;
   private final List<DisposableServer> servers;
   private final Connection udp;
   private final EventLoopGroup routerLoop;
+  private final LoopResources loops;
   private final MeterRegistry registry;
   private final Sinks.Empty<Void> disposed = Sinks.empty();
   private volatile boolean isDisposed;
@@ -30,12 +35,14 @@ public final class RunningRelay implements Disposable {
       List<DisposableServer> servers,
       Connection udp,
       EventLoopGroup routerLoop,
+      LoopResources loops,
       MeterRegistry registry) {
     this.config = config;
     this.core = core;
     this.servers = servers;
     this.udp = udp;
     this.routerLoop = routerLoop;
+    this.loops = loops;
     this.registry = registry;
   }
 
@@ -103,6 +110,16 @@ public final class RunningRelay implements Disposable {
     return routerLoop;
   }
 
+  /**
+   * The relay's TCP event loops, for a small server next to it (the metrics endpoint) that should
+   * not start threads of its own.
+   *
+   * @return the loop resources the TCP ports run on (disposed with the relay)
+   */
+  public LoopResources eventLoops() {
+    return loops;
+  }
+
   public MeterRegistry metrics() {
     return registry;
   }
@@ -121,6 +138,7 @@ public final class RunningRelay implements Disposable {
       return;
     }
     isDisposed = true;
+    String tcp = String.join(",", addresses().stream().map(RelayServer::format).toList());
     for (DisposableServer s : servers) {
       s.disposeNow(timeout);
     }
@@ -131,6 +149,8 @@ public final class RunningRelay implements Disposable {
     routerLoop
         .shutdownGracefully(0, timeout.toMillis(), TimeUnit.MILLISECONDS)
         .awaitUninterruptibly(timeout.toMillis());
+    loops.disposeLater(Duration.ZERO, timeout).block(timeout.plusSeconds(1));
+    log.info("stopped tcp={} peak_clients={}", tcp, peakClients());
     disposed.tryEmitEmpty();
   }
 
@@ -146,6 +166,12 @@ public final class RunningRelay implements Disposable {
 
   @Override
   public String toString() {
-    return "RunningRelay[" + publicKey().toHex() + " tcp=" + ports() + " udp=" + udpPort() + "]";
+    return "RunningRelay["
+        + publicKey().toHex()
+        + " tcp="
+        + addresses().stream().map(RelayServer::format).toList()
+        + " udp="
+        + udpPort()
+        + "]";
   }
 }

@@ -9,7 +9,10 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Like tox-bootstrapd: bind every configured port that can be bound, fail only if none can. */
+/**
+ * Like tox-bootstrapd: bind every configured TCP port that can be bound, fail only if none can;
+ * unlike it, a UDP port that cannot be bound is an error (tox-bootstrapd takes another one).
+ */
 class PortBindingTest {
   @Test
   void skipsAPortThatIsTakenAndServesOnTheOthers() throws Exception {
@@ -38,8 +41,31 @@ class PortBindingTest {
                       .ports(List.of(taken.getLocalPort()))
                       .udpPort(-1)
                       .bindNow())
-          .isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining("none of the TCP ports");
+          .isInstanceOf(BindFailure.class)
+          .hasMessage(
+              "cannot bind any TCP port on 127.0.0.1: "
+                  + taken.getLocalPort()
+                  + " (Address already in use)");
+    }
+  }
+
+  @Test
+  void aBusyUdpPortIsAnErrorNotASilentlyMissingBridge() throws Exception {
+    try (java.net.DatagramSocket taken =
+        new java.net.DatagramSocket(
+            new java.net.InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0))) {
+      assertThatThrownBy(
+              () ->
+                  RelayServer.create()
+                      .host("127.0.0.1")
+                      .port(0)
+                      .udpPort(taken.getLocalPort())
+                      .bindNow())
+          .isInstanceOf(BindFailure.class)
+          .hasMessage(
+              "cannot bind UDP 127.0.0.1:"
+                  + taken.getLocalPort()
+                  + " (onion/forwarding bridge; udpPort -1 turns it off): Address already in use");
     }
   }
 }

@@ -13,6 +13,7 @@ import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.resources.LoopResources;
 
 /**
  * An optional HTTP endpoint for operators: {@code /metrics} in Prometheus text format and {@code
@@ -52,7 +53,21 @@ final class MetricsEndpoint implements AutoCloseable {
    */
   MetricsEndpoint(
       String host, int port, PrometheusMeterRegistry registry, BooleanSupplier healthy) {
-    this(host, port, registry, healthy, DEFAULT_TIMEOUT);
+    this(host, port, registry, healthy, DEFAULT_TIMEOUT, null);
+  }
+
+  /**
+   * Binds on {@code loops} (the relay's own event loops: no threads of its own).
+   *
+   * @param loops where the endpoint runs, or null for Reactor Netty's shared HTTP loops
+   */
+  MetricsEndpoint(
+      String host,
+      int port,
+      PrometheusMeterRegistry registry,
+      BooleanSupplier healthy,
+      LoopResources loops) {
+    this(host, port, registry, healthy, DEFAULT_TIMEOUT, loops);
   }
 
   /**
@@ -64,9 +79,22 @@ final class MetricsEndpoint implements AutoCloseable {
       PrometheusMeterRegistry registry,
       BooleanSupplier healthy,
       Duration timeout) {
+    this(host, port, registry, healthy, timeout, null);
+  }
+
+  private MetricsEndpoint(
+      String host,
+      int port,
+      PrometheusMeterRegistry registry,
+      BooleanSupplier healthy,
+      Duration timeout,
+      LoopResources loops) {
+    HttpServer http = HttpServer.create();
+    if (loops != null) {
+      http = http.runOn(loops, false);
+    }
     server =
-        HttpServer.create()
-            .host(host)
+        http.host(host)
             .port(port)
             .idleTimeout(timeout)
             .readTimeout(timeout)

@@ -1,40 +1,77 @@
 package org.toxreactive.relay.cli;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.toxreactive.core.HostPort;
 import org.toxreactive.core.KeyPair;
+import org.toxreactive.relay.BindFailure;
 import org.toxreactive.relay.KillReason;
 import org.toxreactive.relay.RelayServer;
 import org.toxreactive.relay.RunningRelay;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 
 /**
  * {@code java -jar tox-relay-server.jar}: runs a Tox TCP relay with the embedded defaults, a JSON
  * config, and command-line overrides. Prints its key and ports at start and a one-line summary on
  * SIGTERM/SIGINT.
+ *
+ * <p>One error path: the options and the config file are resolved by {@link RelayConfig#resolve}
+ * (one validation for both), the files and sockets are then opened in order, and every failure is
+ * one line on stderr with a documented exit code ({@link #USAGE}, {@link #BIND}, {@link #FILES},
+ * {@link #FAILURE}); a stack trace only with {@code --debug}. {@link #run} is the whole path {@link
+ * #main} takes, minus the wait for a signal, so tests drive it in-process.
  */
 @Command(
     name = "tox-relay",
     mixinStandardHelpOptions = true,
     version = "tox-relay 0.1.0",
+    sortOptions = false,
     description = {
       "A Tox TCP relay that c-toxcore clients can use (like tox-bootstrapd's TCP relay).",
-      "With no options it uses the embedded defaults: ports 33445, 3389, 443 (skipping those it",
-      "cannot bind), UDP 33445 for onion/forwarding, keys in ./tox-relay.keys (created if missing)."
+      "With no options it uses the embedded defaults (see --print-default-config): TCP ports",
+      "33445, 3389, 443 (skipping those it cannot bind), UDP 33445 for onion/forwarding, keys in",
+      "STATE_DIR/tox-relay.keys (created if missing; STATE_DIR defaults to the current directory).",
+      "Options override the config file's fields and are checked by the same rules."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:stopped cleanly (SIGTERM or SIGINT), or --help/--version/--print-default-config",
+      "1:any other runtime failure (--debug prints its stack trace)",
+      "2:bad option or config file (one line names the option or field, the value, what is allowed)",
+      "3:a TCP, UDP or Prometheus port could not be bound (in use, or not permitted)",
+      "4:the keys file, state directory or pid file cannot be used"
     })
 public final class RelayMain implements Callable<Integer> {
-  @Spec CommandLine.Model.CommandSpec spec;
+  /** Exit code of a runtime failure not covered by the others. */
+  public static final int FAILURE = 1;
+
+  /** Exit code of a bad option or config file. */
+  public static final int USAGE = 2;
+
+  /** Exit code of a port that could not be bound (TCP: none of the ports; UDP; Prometheus). */
+  public static final int BIND = 3;
+
+  /** Exit code of an unusable keys file, state directory or pid file. */
+  public static final int FILES = 4;
 
   @Option(
       names = "--config",
@@ -43,60 +80,120 @@ public final class RelayMain implements Callable<Integer> {
   Path config;
 
   @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      description =
+          "Directory of the relay's state (config stateDir, default .); must exist. A relative"
+              + " keys file is inside it.")
+  String stateDir;
+
+  @Option(
       names = "--keys",
       paramLabel = "FILE",
-      description = "Keys file (tox-bootstrapd format: 64 bytes, public then secret key).")
+      description =
+          "Keys file (config keysFile; tox-bootstrapd format: 64 bytes, public then secret key);"
+              + " created if missing, but its directory must exist.")
   Path keys;
 
-  @Option(names = "--host", description = "Address to listen on (default 0.0.0.0).")
+  @Option(
+      names = "--pid-file",
+      paramLabel = "FILE",
+      description =
+          "Write the process id here (config pidFile; default: none); removed on a clean stop;"
+              + " an existing one is an error.")
+  String pidFile;
+
+  @Option(names = "--host", description = "Address to listen on (config host, default 0.0.0.0).")
   String host;
 
   @Option(
       names = "--port",
       paramLabel = "N",
-      description = "TCP port (repeatable; replaces the configured list; 0 = any free port).")
+      split = ",",
+      description =
+          "TCP port (config ports; repeatable or comma-separated; replaces the list; 0 = any"
+              + " free port).")
   List<Integer> ports;
 
   @Option(
       names = "--udp-port",
       paramLabel = "N",
-      description = "UDP port of the onion/forwarding bridge (-1 = off, 0 = any).")
+      description = "UDP port of the onion/forwarding bridge (config udpPort; -1 = off, 0 = any).")
   Integer udpPort;
 
   @Option(
       names = "--prometheus-port",
       paramLabel = "N",
-      description = "Serve /metrics and /health on this port (-1 = off).")
+      description =
+          "Serve /metrics and /health on this port (config metrics.prometheusPort; -1 = off).")
   Integer prometheusPort;
+
+  @Option(
+      names = "--prometheus-host",
+      paramLabel = "HOST",
+      description = "Address of the metrics endpoint (config metrics.prometheusHost).")
+  String prometheusHost;
+
+  @Option(
+      names = "--log-level",
+      paramLabel = "LEVEL",
+      description =
+          "error, warn, info, debug (one line per connection accepted, confirmed, killed) or"
+              + " trace (config logging.level, default info).")
+  String logLevel;
+
+  @Option(
+      names = "--log-format",
+      paramLabel = "FORMAT",
+      description = "text or json (one object a line; config logging.format, default text).")
+  String logFormat;
 
   @Option(
       names = "--print-default-config",
       description = "Print the embedded default config and exit.")
   boolean printDefaults;
 
+  @Option(names = "--debug", description = "Print the stack trace of an unexpected error.")
+  boolean debug;
+
+  private PrintWriter out;
   private volatile Running running;
 
-  /** A started relay with its optional metrics endpoint. */
-  record Running(RunningRelay relay, MetricsEndpoint endpoint, Instant started) {}
+  /** A started relay with its optional metrics endpoint and pid file. */
+  record Running(RunningRelay relay, MetricsEndpoint endpoint, PidFile pidFile, Instant started) {}
+
+  /** A failure with its exit code and a one-line message. */
+  static final class Failure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final int code;
+
+    Failure(int code, String message) {
+      super(message, null, false, false);
+      this.code = code;
+    }
+  }
 
   public static void main(String[] args) {
     RelayMain main = new RelayMain();
-    CommandLine cl = new CommandLine(main);
-    int code = cl.execute(args);
-    if (code != 0 || main.running == null) {
-      System.exit(code);
-    }
+    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     CountDownLatch stopped = new CountDownLatch(1);
+    // registered before the start: a SIGTERM right after the "listening" line still stops cleanly
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  main.stop(cl.getOut());
-                  stopped.countDown();
-                  // A signal-initiated exit reports 143; a graceful stop is a success.
-                  Runtime.getRuntime().halt(0);
+                  if (main.stop(out)) {
+                    stopped.countDown();
+                    // A signal-initiated exit reports 143; a graceful stop is a success.
+                    Runtime.getRuntime().halt(0);
+                  }
                 },
                 "tox-relay-shutdown"));
+    int code = main.run(args, out, err);
+    if (code != 0 || main.running == null) {
+      System.exit(code);
+    }
     try {
       stopped.await();
     } catch (InterruptedException e) {
@@ -104,56 +201,200 @@ public final class RelayMain implements Callable<Integer> {
     }
   }
 
-  /** Starts the relay and returns 0 (it keeps running), or a non-zero code with a reason. */
+  /**
+   * Parses {@code args}, validates them with the config, and starts the relay.
+   *
+   * @return 0 when the relay runs (or --help and the like printed), else the exit code, after one
+   *     line on {@code err}
+   */
+  public int run(String[] args, PrintWriter out, PrintWriter err) {
+    this.out = out;
+    CommandLine cl = new CommandLine(this);
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setParameterExceptionHandler(RelayMain::usageError);
+    cl.setExecutionExceptionHandler(RelayMain::runtimeError);
+    int code = cl.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  private static int usageError(ParameterException e, String[] args) {
+    PrintWriter err = e.getCommandLine().getErr();
+    err.println("tox-relay: " + RelayConfig.oneLine(e.getMessage()) + " (see 'tox-relay --help')");
+    err.flush();
+    return USAGE;
+  }
+
+  private static int runtimeError(Exception e, CommandLine cl, ParseResult parsed) {
+    PrintWriter err = cl.getErr();
+    boolean debug = parsed.hasMatchedOption("--debug");
+    if (e instanceof Failure f) {
+      err.println("tox-relay: " + RelayConfig.oneLine(f.getMessage()));
+      err.flush();
+      return f.code;
+    }
+    err.println(
+        "tox-relay: internal error: "
+            + RelayConfig.oneLine(String.valueOf(e))
+            + (debug ? "" : " (--debug prints the stack trace)"));
+    if (debug) {
+      e.printStackTrace(err);
+    }
+    err.flush();
+    return FAILURE;
+  }
+
+  /** The command line's values as overrides of config fields, each named by its option. */
+  private List<RelayConfig.Override> overrides() {
+    List<RelayConfig.Override> o = new ArrayList<>();
+    if (stateDir != null) {
+      o.add(new RelayConfig.Override("stateDir", "--state-dir", stateDir));
+    }
+    if (keys != null) {
+      // a path on the command line is relative to the current directory, not the state dir
+      o.add(new RelayConfig.Override("keysFile", "--keys", keys.toAbsolutePath().toString()));
+    }
+    if (pidFile != null) {
+      o.add(new RelayConfig.Override("pidFile", "--pid-file", pidFile));
+    }
+    if (host != null) {
+      o.add(new RelayConfig.Override("host", "--host", host));
+    }
+    if (ports != null && !ports.isEmpty()) {
+      o.add(new RelayConfig.Override("ports", "--port", ports));
+    }
+    if (udpPort != null) {
+      o.add(new RelayConfig.Override("udpPort", "--udp-port", udpPort));
+    }
+    if (prometheusPort != null) {
+      o.add(
+          new RelayConfig.Override("metrics.prometheusPort", "--prometheus-port", prometheusPort));
+    }
+    if (prometheusHost != null) {
+      o.add(
+          new RelayConfig.Override("metrics.prometheusHost", "--prometheus-host", prometheusHost));
+    }
+    if (logLevel != null) {
+      o.add(new RelayConfig.Override("logging.level", "--log-level", logLevel));
+    }
+    if (logFormat != null) {
+      o.add(new RelayConfig.Override("logging.format", "--log-format", logFormat));
+    }
+    return o;
+  }
+
+  /** Starts the relay and returns 0 (it keeps running), or throws a {@link Failure}. */
   @Override
-  public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+  public Integer call() {
     if (printDefaults) {
       out.print(RelayConfig.defaultText());
       out.flush();
       return 0;
     }
+    boolean logback = LogSetup.available();
+    if (logback) {
+      LogSetup.apply("info", "text"); // until the config says otherwise
+    }
     RelayConfig c;
+    try {
+      c = RelayConfig.resolve(config, overrides());
+    } catch (IllegalArgumentException e) {
+      throw new Failure(USAGE, e.getMessage());
+    }
+    if (logback) {
+      LogSetup.apply(c.logging().level(), c.logging().format());
+    }
+    Logger log = LoggerFactory.getLogger(RelayMain.class);
+
+    Path state = Path.of(c.stateDir());
+    if (!Files.isDirectory(state)) {
+      throw new Failure(
+          FILES,
+          "state dir "
+              + state
+              + (Files.exists(state) ? ": not a directory" : ": no such directory (create it)"));
+    }
+    Path keysPath = state.resolve(c.keysFile());
+    boolean existed = Files.exists(keysPath);
     KeyPair keyPair;
     try {
-      c = config != null ? RelayConfig.load(config) : RelayConfig.defaults();
-      keyPair = KeysFile.loadOrCreate(keys != null ? keys : Path.of(c.keysFile()));
-    } catch (IllegalArgumentException | java.io.IOException e) {
-      err.println("tox-relay: " + e.getMessage());
-      err.flush();
-      return 2;
+      keyPair = KeysFile.loadOrCreate(keysPath);
+    } catch (KeysFile.KeysFileException e) {
+      throw new Failure(FILES, e.getMessage());
     }
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    log.info(
+        "starting tox-relay 0.1.0 config={} keys={}{}",
+        config != null ? config : "(embedded defaults)",
+        keysPath,
+        existed ? "" : " (new identity)");
+
+    PidFile pid = null;
+    if (!c.pidFile().isEmpty()) {
+      try {
+        pid = PidFile.create(Path.of(c.pidFile()));
+      } catch (PidFile.PidFileException e) {
+        throw new Failure(FILES, e.getMessage());
+      }
+    }
+    // without the endpoint, a plain registry: the Prometheus client's classes stay unloaded
+    boolean prometheus = c.metrics().prometheusPort() >= 0;
+    MeterRegistry registry =
+        prometheus
+            ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)
+            : new SimpleMeterRegistry();
     RunningRelay relay;
-    try {
-      relay =
-          RelayServer.create()
-              .keys(keyPair)
-              .host(host != null ? host : c.host())
-              .ports(ports != null && !ports.isEmpty() ? ports : c.ports())
-              .udpPort(udpPort != null ? udpPort : c.udpPort())
-              .forwarding(c.forwarding())
-              .limits(c.limits().toRelayLimits())
-              .metrics(registry)
-              .bindNow();
-    } catch (RuntimeException e) {
-      err.println("tox-relay: cannot start: " + e.getMessage());
-      err.flush();
-      return 1;
-    }
-    int promPort = prometheusPort != null ? prometheusPort : c.metrics().prometheusPort();
     MetricsEndpoint endpoint = null;
-    if (promPort >= 0) {
-      endpoint =
-          new MetricsEndpoint(
-              c.metrics().prometheusHost(), promPort, registry, () -> !relay.isDisposed());
+    try {
+      try {
+        relay =
+            RelayServer.create()
+                .keys(keyPair)
+                .host(c.host())
+                .ports(c.ports())
+                .udpPort(c.udpPort())
+                .forwarding(c.forwarding())
+                .limits(c.limits().toRelayLimits())
+                .metrics(registry)
+                .bindNow();
+      } catch (BindFailure e) {
+        throw new Failure(BIND, e.getMessage());
+      } catch (RuntimeException e) {
+        if (debug) {
+          throw e;
+        }
+        throw new Failure(FAILURE, "cannot start: " + BindFailure.reason(e));
+      }
+      if (prometheus) {
+        RunningRelay r = relay;
+        try {
+          endpoint =
+              new MetricsEndpoint(
+                  c.metrics().prometheusHost(),
+                  c.metrics().prometheusPort(),
+                  (PrometheusMeterRegistry) registry,
+                  () -> !r.isDisposed(),
+                  relay.eventLoops());
+        } catch (RuntimeException e) {
+          relay.disposeNow(Duration.ofSeconds(5));
+          throw new Failure(
+              BIND,
+              "cannot bind the metrics endpoint TCP "
+                  + HostPort.format(c.metrics().prometheusHost(), c.metrics().prometheusPort())
+                  + " (metrics.prometheusPort, -1 turns it off): "
+                  + BindFailure.reason(e));
+        }
+      }
+    } catch (RuntimeException e) {
+      if (pid != null) {
+        pid.delete();
+      }
+      throw e;
     }
-    running = new Running(relay, endpoint, Instant.now());
+    running = new Running(relay, endpoint, pid, Instant.now());
     String bound =
-        relay.addresses().stream()
-            .map(a -> a.getHostString() + ":" + a.getPort())
-            .collect(Collectors.joining(","));
+        relay.addresses().stream().map(RelayServer::format).collect(Collectors.joining(","));
     out.println("tox-relay public_key=" + relay.publicKey().toHex());
     out.println(
         "tox-relay listening tcp="
@@ -162,9 +403,7 @@ public final class RelayMain implements Callable<Integer> {
             + relay.udpPort()
             + (endpoint != null
                 ? " metrics=http://"
-                    + c.metrics().prometheusHost()
-                    + ":"
-                    + endpoint.port()
+                    + HostPort.format(c.metrics().prometheusHost(), endpoint.port())
                     + "/metrics"
                 : ""));
     out.flush();
@@ -180,33 +419,30 @@ public final class RelayMain implements Callable<Integer> {
     return running;
   }
 
-  /** Stops accepting, closes every client, prints the summary line. Idempotent. */
-  void stop(PrintWriter out) {
+  /**
+   * Stops accepting, closes every client, removes the pid file, prints the summary. Idempotent.
+   *
+   * @return whether a running relay was stopped
+   */
+  synchronized boolean stop(PrintWriter out) {
     Running r = running;
     if (r == null) {
-      return;
+      return false;
     }
     running = null;
     RunningRelay relay = r.relay();
-    int clients = relay.clients();
-    long served =
-        (long)
-            relay
-                .metrics()
-                .get("tox.relay.packets")
-                .tag("kind", "ping")
-                .tag("direction", "in")
-                .counter()
-                .count();
     long kills = 0;
     for (KillReason reason : KillReason.values()) {
       if (reason != KillReason.SHUTDOWN) {
         kills += relay.kills(reason);
       }
     }
-    relay.disposeNow(Duration.ofSeconds(5));
     if (r.endpoint() != null) {
-      r.endpoint().close();
+      r.endpoint().close(); // first: it runs on the relay's event loops
+    }
+    relay.disposeNow(Duration.ofSeconds(5));
+    if (r.pidFile() != null) {
+      r.pidFile().delete();
     }
     out.println(
         "tox-relay stopped uptime_s="
@@ -218,5 +454,6 @@ public final class RelayMain implements Callable<Integer> {
             + " kills="
             + kills);
     out.flush();
+    return true;
   }
 }

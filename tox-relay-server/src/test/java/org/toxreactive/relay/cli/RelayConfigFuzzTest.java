@@ -44,7 +44,12 @@ class RelayConfigFuzzTest {
           "metrics",
           "prometheusPort",
           "prometheusHost",
-          "unknown");
+          "unknown",
+          "stateDir",
+          "pidFile",
+          "logging",
+          "level",
+          "format");
 
   private static Path dir;
   private static Path file;
@@ -93,6 +98,10 @@ class RelayConfigFuzzTest {
     assertThat(c.metrics()).isNotNull();
     assertThat(c.metrics().prometheusHost()).isNotNull();
     assertThat(c.metrics().prometheusPort()).isBetween(-1, 65535);
+    assertThat(c.stateDir()).isNotBlank();
+    assertThat(c.pidFile()).isNotNull();
+    assertThat(RelayConfig.LEVELS).contains(c.logging().level());
+    assertThat(RelayConfig.FORMATS).contains(c.logging().format());
     return c;
   }
 
@@ -163,19 +172,21 @@ class RelayConfigFuzzTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "{\"limits\": null}|config: limits must not be null",
-        "{\"metrics\": null}|config: metrics must not be null",
-        "{\"ports\": null}|config: ports must not be null",
-        "{\"ports\": [443, null]}|config: ports must not contain null",
-        "{\"host\": null}|config: host must not be null",
-        "{\"keysFile\": null}|config: keysFile must not be null",
-        "{\"metrics\": {\"prometheusHost\": null}}|config: metrics.prometheusHost must not be null"
+        "{\"limits\": null}|line 1 column 2: limits must be an object (a section), got null",
+        "{\"metrics\": null}|line 1 column 2: metrics must be an object (a section), got null",
+        "{\"ports\": null}|line 1 column 2: ports must be an array of whole numbers, got null",
+        "{\"ports\": [443, null]}|line 1 column 17: ports[1] must be a whole number, got null",
+        "{\"host\": null}|line 1 column 2: host must be a string, got null",
+        "{\"keysFile\": null}|line 1 column 2: keysFile must be a string, got null",
+        "{\"metrics\": {\"prometheusHost\": null}}|line 1 column 14: metrics.prometheusHost must"
+            + " be a string, got null"
       })
   void aFieldSetToNullIsAOneLineError(String json, String message) throws IOException {
     Files.writeString(file, json);
     assertThatThrownBy(() -> RelayConfig.load(file))
         .isExactlyInstanceOf(IllegalArgumentException.class)
-        .hasMessage(message);
+        .hasMessageStartingWith("config " + file + " " + message)
+        .hasMessageNotContaining("\n");
   }
 
   @Test

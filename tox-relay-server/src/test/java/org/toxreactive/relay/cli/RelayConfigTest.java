@@ -19,6 +19,9 @@ class RelayConfigTest {
     assertThat(c.udpPort()).isEqualTo(33445);
     assertThat(c.host()).isEqualTo("0.0.0.0");
     assertThat(c.keysFile()).isEqualTo("tox-relay.keys");
+    assertThat(c.stateDir()).isEqualTo(".");
+    assertThat(c.pidFile()).isEmpty();
+    assertThat(c.logging()).isEqualTo(new RelayConfig.Logging("info", "text"));
     assertThat(c.limits().maxConnectionsPerIp()).isEqualTo(64);
     assertThat(c.limits().handshakeTimeoutSeconds()).isEqualTo(10);
     assertThat(c.limits().maxBacklogBytes()).isEqualTo(512 * 1024);
@@ -33,11 +36,13 @@ class RelayConfigTest {
     Files.writeString(f, "{\"limits\": {\"maxBacklogBytes\": 262144}}");
     assertThatThrownBy(() -> RelayConfig.load(f))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("maxBacklogBytes (262144) must exceed maxQueuedBytes (262144)");
+        .hasMessageContaining(
+            "limits.maxBacklogBytes must exceed maxQueuedBytes (262144) by at least one frame"
+                + " (2050), got 262144");
     Path share = dir.resolve("share.json");
     Files.writeString(share, "{\"limits\": {\"maxUnconfirmedPerPrefix\": 0}}");
     assertThatThrownBy(() -> RelayConfig.load(share))
-        .hasMessageContaining("maxUnconfirmedPerPrefix=0");
+        .hasMessageContaining("limits.maxUnconfirmedPerPrefix must be at least 1, got 0");
   }
 
   @Test

@@ -16,7 +16,6 @@ import org.toxreactive.core.KeyPair;
 import org.toxreactive.transport.tcp.RelayAddress;
 import org.toxreactive.transport.tcp.RelayClient;
 import org.toxreactive.transport.tcp.RelayConnection;
-import picocli.CommandLine;
 
 class RelayMainTest {
   @TempDir Path dir;
@@ -25,10 +24,9 @@ class RelayMainTest {
 
   private RelayMain run(String... args) {
     RelayMain main = new RelayMain();
-    CommandLine cl = new CommandLine(main);
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    assertThat(cl.execute(args)).as(err.toString()).isZero();
+    assertThat(main.run(args, new PrintWriter(out, true), new PrintWriter(err, true)))
+        .as(err.toString())
+        .isZero();
     return main;
   }
 
@@ -96,14 +94,27 @@ class RelayMainTest {
   }
 
   @Test
-  void aBadConfigIsAOneLineErrorAndExitCode2() throws Exception {
-    Path f = dir.resolve("c.json");
-    java.nio.file.Files.writeString(f, "{\"nope\": 1}");
-    RelayMain main = new RelayMain();
-    CommandLine cl = new CommandLine(main);
-    cl.setErr(new PrintWriter(err, true));
-    assertThat(cl.execute("--config", f.toString(), "--keys", dir.resolve("k").toString()))
-        .isEqualTo(2);
-    assertThat(err.toString().trim()).startsWith("tox-relay: config").doesNotContain("\n");
+  void aPidFileIsWrittenAndRemovedOnStop() throws Exception {
+    Path pid = dir.resolve("relay.pid");
+    RelayMain main =
+        run(
+            "--state-dir",
+            dir.toString(),
+            "--pid-file",
+            pid.toString(),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--udp-port",
+            "-1");
+    try {
+      assertThat(java.nio.file.Files.readString(pid).strip())
+          .isEqualTo(String.valueOf(ProcessHandle.current().pid()));
+      assertThat(dir.resolve("tox-relay.keys")).hasSize(64); // the keys default into the state dir
+    } finally {
+      main.stop(new PrintWriter(out, true));
+    }
+    assertThat(pid).doesNotExist();
   }
 }
