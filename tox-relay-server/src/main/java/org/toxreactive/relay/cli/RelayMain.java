@@ -247,40 +247,38 @@ public final class RelayMain implements Callable<Integer> {
   }
 
   /** The command line's values as overrides of config fields, each named by its option. */
-  private List<RelayConfig.Override> overrides() {
-    List<RelayConfig.Override> o = new ArrayList<>();
+  private List<RelayConfig.Setting> overrides() {
+    List<RelayConfig.Setting> o = new ArrayList<>();
     if (stateDir != null) {
-      o.add(new RelayConfig.Override("stateDir", "--state-dir", stateDir));
+      o.add(new RelayConfig.Setting("stateDir", "--state-dir", stateDir));
     }
     if (keys != null) {
       // a path on the command line is relative to the current directory, not the state dir
-      o.add(new RelayConfig.Override("keysFile", "--keys", keys.toAbsolutePath().toString()));
+      o.add(new RelayConfig.Setting("keysFile", "--keys", keys.toAbsolutePath().toString()));
     }
     if (pidFile != null) {
-      o.add(new RelayConfig.Override("pidFile", "--pid-file", pidFile));
+      o.add(new RelayConfig.Setting("pidFile", "--pid-file", pidFile));
     }
     if (host != null) {
-      o.add(new RelayConfig.Override("host", "--host", host));
+      o.add(new RelayConfig.Setting("host", "--host", host));
     }
     if (ports != null && !ports.isEmpty()) {
-      o.add(new RelayConfig.Override("ports", "--port", ports));
+      o.add(new RelayConfig.Setting("ports", "--port", ports));
     }
     if (udpPort != null) {
-      o.add(new RelayConfig.Override("udpPort", "--udp-port", udpPort));
+      o.add(new RelayConfig.Setting("udpPort", "--udp-port", udpPort));
     }
     if (prometheusPort != null) {
-      o.add(
-          new RelayConfig.Override("metrics.prometheusPort", "--prometheus-port", prometheusPort));
+      o.add(new RelayConfig.Setting("metrics.prometheusPort", "--prometheus-port", prometheusPort));
     }
     if (prometheusHost != null) {
-      o.add(
-          new RelayConfig.Override("metrics.prometheusHost", "--prometheus-host", prometheusHost));
+      o.add(new RelayConfig.Setting("metrics.prometheusHost", "--prometheus-host", prometheusHost));
     }
     if (logLevel != null) {
-      o.add(new RelayConfig.Override("logging.level", "--log-level", logLevel));
+      o.add(new RelayConfig.Setting("logging.level", "--log-level", logLevel));
     }
     if (logFormat != null) {
-      o.add(new RelayConfig.Override("logging.format", "--log-format", logFormat));
+      o.add(new RelayConfig.Setting("logging.format", "--log-format", logFormat));
     }
     return o;
   }
