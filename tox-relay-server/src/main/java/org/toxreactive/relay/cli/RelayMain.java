@@ -159,6 +159,9 @@ public final class RelayMain implements Callable<Integer> {
   private PrintWriter out;
   private volatile Running running;
 
+  /** The pid file once created, until the relay runs: a signal during the start removes it. */
+  private volatile PidFile starting;
+
   /** A started relay with its optional metrics endpoint and pid file. */
   record Running(RunningRelay relay, MetricsEndpoint endpoint, PidFile pidFile, Instant started) {}
 
@@ -183,6 +186,10 @@ public final class RelayMain implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
+                  PidFile half = main.starting;
+                  if (half != null) {
+                    half.delete(); // stopped while starting
+                  }
                   if (main.stop(out)) {
                     stopped.countDown();
                     // A signal-initiated exit reports 143; a graceful stop is a success.
@@ -335,6 +342,7 @@ public final class RelayMain implements Callable<Integer> {
       } catch (PidFile.PidFileException e) {
         throw new Failure(FILES, e.getMessage());
       }
+      starting = pid;
     }
     // without the endpoint, a plain registry: the Prometheus client's classes stay unloaded
     boolean prometheus = c.metrics().prometheusPort() >= 0;
@@ -384,13 +392,15 @@ public final class RelayMain implements Callable<Integer> {
                   + BindFailure.reason(e));
         }
       }
+      running = new Running(relay, endpoint, pid, Instant.now()); // the hook now stops it
     } catch (RuntimeException e) {
       if (pid != null) {
         pid.delete();
       }
       throw e;
+    } finally {
+      starting = null;
     }
-    running = new Running(relay, endpoint, pid, Instant.now());
     String bound =
         relay.addresses().stream().map(RelayServer::format).collect(Collectors.joining(","));
     out.println("tox-relay public_key=" + relay.publicKey().toHex());
