@@ -99,8 +99,9 @@ HTTP), the keepalive and handshake timers and the metrics endpoint on the relay'
 `Schedulers.parallel()` pool, no separate HTTP loops), two glibc malloc arenas. Tried without a
 worthwhile effect (under 3 MB each): a smaller young generation and heap free ratios,
 `TrimNativeHeapInterval`, C2 only, later tiered thresholds. The AppCDS archive (the launcher
-records it on a first run when `TOX_RELAY_CDS` is set) mainly cuts start to listening; it saves
-1-3 MB of RSS. The threads left are the JVM's own (GC, compiler, sweeper, reference handling,
+records it on a first run when `TOX_RELAY_CDS` is set) mainly cuts start to listening (by half
+to two thirds in these runs, on a machine shared with other builds, which stretches every start
+time); it saves about 1 MB of RSS. The threads left are the JVM's own (GC, compiler, sweeper, reference handling,
 signal dispatch, ...) plus main, the router/UDP/timer thread and the TCP accept loop;
 tox-bootstrapd is one thread of C.
 EOF

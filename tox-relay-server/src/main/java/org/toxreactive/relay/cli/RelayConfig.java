@@ -168,7 +168,7 @@ public record RelayConfig(
    * @param option the option that set it, e.g. {@code --udp-port}: errors name it
    * @param value the value (a String, Integer, Boolean or List of them)
    */
-  public record Override(String field, String option, Object value) {}
+  public record Setting(String field, String option, Object value) {}
 
   /**
    * The defaults, overlaid with {@code file} (if not null), overlaid with {@code overrides}, read
@@ -177,14 +177,14 @@ public record RelayConfig(
    * @throws IllegalArgumentException a one-line message naming the file or option, the field, the
    *     bad value and what is allowed
    */
-  public static RelayConfig resolve(Path file, List<Override> overrides) {
+  public static RelayConfig resolve(Path file, List<Setting> overrides) {
     Source source = file == null ? new Source("default config", "", null) : read(file);
     ObjectNode merged = DEFAULT_TREE.deepCopy();
     if (source.tree != null) {
       merge(merged, source.tree, "", source);
     }
     Map<String, String> options = new LinkedHashMap<>();
-    for (Override o : overrides) {
+    for (Setting o : overrides) {
       String[] path = o.field().split("\\.");
       ObjectNode at = merged;
       for (int i = 0; i < path.length - 1; i++) {

@@ -159,6 +159,9 @@ public final class RelayMain implements Callable<Integer> {
   private PrintWriter out;
   private volatile Running running;
 
+  /** The pid file once created, until the relay runs: a signal during the start removes it. */
+  private volatile PidFile starting;
+
   /** A started relay with its optional metrics endpoint and pid file. */
   record Running(RunningRelay relay, MetricsEndpoint endpoint, PidFile pidFile, Instant started) {}
 
@@ -183,6 +186,10 @@ public final class RelayMain implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
+                  PidFile half = main.starting;
+                  if (half != null) {
+                    half.delete(); // stopped while starting
+                  }
                   if (main.stop(out)) {
                     stopped.countDown();
                     // A signal-initiated exit reports 143; a graceful stop is a success.
@@ -247,40 +254,38 @@ public final class RelayMain implements Callable<Integer> {
   }
 
   /** The command line's values as overrides of config fields, each named by its option. */
-  private List<RelayConfig.Override> overrides() {
-    List<RelayConfig.Override> o = new ArrayList<>();
+  private List<RelayConfig.Setting> overrides() {
+    List<RelayConfig.Setting> o = new ArrayList<>();
     if (stateDir != null) {
-      o.add(new RelayConfig.Override("stateDir", "--state-dir", stateDir));
+      o.add(new RelayConfig.Setting("stateDir", "--state-dir", stateDir));
     }
     if (keys != null) {
       // a path on the command line is relative to the current directory, not the state dir
-      o.add(new RelayConfig.Override("keysFile", "--keys", keys.toAbsolutePath().toString()));
+      o.add(new RelayConfig.Setting("keysFile", "--keys", keys.toAbsolutePath().toString()));
     }
     if (pidFile != null) {
-      o.add(new RelayConfig.Override("pidFile", "--pid-file", pidFile));
+      o.add(new RelayConfig.Setting("pidFile", "--pid-file", pidFile));
     }
     if (host != null) {
-      o.add(new RelayConfig.Override("host", "--host", host));
+      o.add(new RelayConfig.Setting("host", "--host", host));
     }
     if (ports != null && !ports.isEmpty()) {
-      o.add(new RelayConfig.Override("ports", "--port", ports));
+      o.add(new RelayConfig.Setting("ports", "--port", ports));
     }
     if (udpPort != null) {
-      o.add(new RelayConfig.Override("udpPort", "--udp-port", udpPort));
+      o.add(new RelayConfig.Setting("udpPort", "--udp-port", udpPort));
     }
     if (prometheusPort != null) {
-      o.add(
-          new RelayConfig.Override("metrics.prometheusPort", "--prometheus-port", prometheusPort));
+      o.add(new RelayConfig.Setting("metrics.prometheusPort", "--prometheus-port", prometheusPort));
     }
     if (prometheusHost != null) {
-      o.add(
-          new RelayConfig.Override("metrics.prometheusHost", "--prometheus-host", prometheusHost));
+      o.add(new RelayConfig.Setting("metrics.prometheusHost", "--prometheus-host", prometheusHost));
     }
     if (logLevel != null) {
-      o.add(new RelayConfig.Override("logging.level", "--log-level", logLevel));
+      o.add(new RelayConfig.Setting("logging.level", "--log-level", logLevel));
     }
     if (logFormat != null) {
-      o.add(new RelayConfig.Override("logging.format", "--log-format", logFormat));
+      o.add(new RelayConfig.Setting("logging.format", "--log-format", logFormat));
     }
     return o;
   }
@@ -337,6 +342,7 @@ public final class RelayMain implements Callable<Integer> {
       } catch (PidFile.PidFileException e) {
         throw new Failure(FILES, e.getMessage());
       }
+      starting = pid;
     }
     // without the endpoint, a plain registry: the Prometheus client's classes stay unloaded
     boolean prometheus = c.metrics().prometheusPort() >= 0;
@@ -386,13 +392,15 @@ public final class RelayMain implements Callable<Integer> {
                   + BindFailure.reason(e));
         }
       }
+      running = new Running(relay, endpoint, pid, Instant.now()); // the hook now stops it
     } catch (RuntimeException e) {
       if (pid != null) {
         pid.delete();
       }
       throw e;
+    } finally {
+      starting = null;
     }
-    running = new Running(relay, endpoint, pid, Instant.now());
     String bound =
         relay.addresses().stream().map(RelayServer::format).collect(Collectors.joining(","));
     out.println("tox-relay public_key=" + relay.publicKey().toHex());
