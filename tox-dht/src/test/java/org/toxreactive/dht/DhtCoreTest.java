@@ -170,7 +170,8 @@ class DhtCoreTest {
     net.now += DhtTimers.TIME_TO_PING;
     core.tick(net.now);
     for (SimNet.Packet s : List.copyOf(sent)) {
-      if (s.to().equals(p.address) && s.data().getUnsignedByte(0) == DhtPacketKind.PING_REQUEST.id()) {
+      if (s.to().equals(p.address)
+          && s.data().getUnsignedByte(0) == DhtPacketKind.PING_REQUEST.id()) {
         PingRequest req = (PingRequest) p.open(s.data());
         ByteBuf resp = p.seal(new PingResponse(req.pingId()), core.publicKey());
         core.receive(resp, p.address, net.now);
@@ -213,7 +214,8 @@ class DhtCoreTest {
     List<TestPeer> two = fill(core, 2, 1);
     TestPeer silent = two.get(0);
     TestPeer alive = two.get(1);
-    PackedNode someone = PackedNode.udp(SimNet.address(1, 7, 7, 7, 7), KeyPair.generate().publicKey());
+    PackedNode someone =
+        PackedNode.udp(SimNet.address(1, 7, 7, 7, 7), KeyPair.generate().publicKey());
     long joined = net.now;
     List<Long> asked = new ArrayList<>();
     for (long t = joined; t <= joined + 400_000; t += 1_000) {
@@ -224,7 +226,8 @@ class DhtCoreTest {
       }
       for (SimNet.Packet q : sentTo(alive.address, DhtPacketKind.NODES_REQUEST)) {
         NodesRequest r = (NodesRequest) alive.open(q.data());
-        ByteBuf answer = alive.seal(new NodesResponse(List.of(someone), r.pingId()), self.publicKey());
+        ByteBuf answer =
+            alive.seal(new NodesResponse(List.of(someone), r.pingId()), self.publicKey());
         core.receive(answer, alive.address, t);
         answer.release();
       }
@@ -233,7 +236,8 @@ class DhtCoreTest {
     assertThat(asked).contains(60L, 120L);
     assertThat(asked.get(asked.size() - 1)).isLessThan(182);
     assertThat(core.closeList().find(alive.key()).isBad(net.now + 400_000)).isFalse();
-    assertThat(core.closeList().find(silent.key()).isBad(joined + DhtTimers.BAD_NODE_TIMEOUT)).isTrue();
+    assertThat(core.closeList().find(silent.key()).isBad(joined + DhtTimers.BAD_NODE_TIMEOUT))
+        .isTrue();
   }
 
   @Test
@@ -266,8 +270,10 @@ class DhtCoreTest {
     core.bootstrap(p.address, p.key(), net.now);
     NodesRequest req = (NodesRequest) p.open(sent.get(0).data());
     assertThat(req.target()).isEqualTo(self.publicKey());
-    PackedNode other = PackedNode.udp(SimNet.address(1, 0, 0, 9, 9), KeyPair.generate().publicKey());
-    ByteBuf fromElsewhere = p.seal(new NodesResponse(List.of(other), req.pingId()), self.publicKey());
+    PackedNode other =
+        PackedNode.udp(SimNet.address(1, 0, 0, 9, 9), KeyPair.generate().publicKey());
+    ByteBuf fromElsewhere =
+        p.seal(new NodesResponse(List.of(other), req.pingId()), self.publicKey());
     core.receive(fromElsewhere, SimNet.address(1, 0, 0, 2, 1), net.now);
     fromElsewhere.release();
     assertThat(core.stats().dropped(DhtDrop.UNSOLICITED)).isEqualTo(2);
@@ -298,7 +304,8 @@ class DhtCoreTest {
     TestPeer p = new TestPeer(SimNet.address(1, 0, 0, 1, 1));
     core.bootstrap(p.address, p.key(), net.now);
     NodesRequest req = (NodesRequest) p.open(sent.get(0).data());
-    PackedNode other = PackedNode.udp(SimNet.address(1, 0, 0, 9, 9), KeyPair.generate().publicKey());
+    PackedNode other =
+        PackedNode.udp(SimNet.address(1, 0, 0, 9, 9), KeyPair.generate().publicKey());
     ByteBuf late = p.seal(new NodesResponse(List.of(other), req.pingId()), self.publicKey());
     core.receive(late, p.address, net.now + DhtTimers.PING_TIMEOUT);
     late.release();
@@ -423,7 +430,8 @@ class DhtCoreTest {
     ByteBuf ping = p.ping(self.publicKey(), 0x0102030405060708L);
     core.receive(ping, p.address, net.now);
     ping.release();
-    PingResponse r = (PingResponse) p.open(sentTo(p.address, DhtPacketKind.PING_RESPONSE).get(0).data());
+    PingResponse r =
+        (PingResponse) p.open(sentTo(p.address, DhtPacketKind.PING_RESPONSE).get(0).data());
     assertThat(r.pingId()).isEqualTo(0x0102030405060708L);
     assertThat(core.closeList().keys()).isEmpty();
     sent.clear();
@@ -444,6 +452,8 @@ class DhtCoreTest {
             .sorted((x, y) -> Distance.compare(friend, x, y))
             .limit(8)
             .toList();
-    assertThat(f.clients()).extracting(NodeEntry::key).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(f.clients())
+        .extracting(NodeEntry::key)
+        .containsExactlyInAnyOrderElementsOf(expected);
   }
 }

@@ -37,7 +37,8 @@ final class SimNet {
 
   static IpPort address(int a, int b, int c, int d, int port) {
     try {
-      return new IpPort(InetAddress.getByAddress(new byte[] {(byte) a, (byte) b, (byte) c, (byte) d}), port);
+      return new IpPort(
+          InetAddress.getByAddress(new byte[] {(byte) a, (byte) b, (byte) c, (byte) d}), port);
     } catch (UnknownHostException e) {
       throw new IllegalStateException(e);
     }

@@ -27,7 +27,12 @@ final class TestPeer {
 
   ByteBuf seal(DhtMessage m, PublicKey to) {
     return DhtEnvelope.seal(
-        box, m.kind(), key(), CryptoBox.beforenm(to, keys.secretKey()), Nonce.random(), m.plaintext());
+        box,
+        m.kind(),
+        key(),
+        CryptoBox.beforenm(to, keys.secretKey()),
+        Nonce.random(),
+        m.plaintext());
   }
 
   ByteBuf nodesRequest(PublicKey to, PublicKey target, long id) {

@@ -14,6 +14,7 @@ import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.toxreactive.core.KeyPair;
+import org.toxreactive.dht.DhtConfig;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -54,7 +55,8 @@ public final class RelayServer {
       MeterRegistry registry,
       Scheduler scheduler,
       RelayRouter.Timers timers,
-      long openFileLimit) {}
+      long openFileLimit,
+      DhtConfig dht) {}
 
   // Copy-on-write: every setter returns a modified copy; an instance never changes once returned.
   private KeyPair keys = KeyPair.generate();
@@ -67,6 +69,10 @@ public final class RelayServer {
   private Scheduler scheduler = Schedulers.parallel();
   private RelayRouter.Timers timers = new RelayRouter.Timers(30_000, 10_000);
   private long openFileLimit = -1;
+  private DhtConfig dht = DhtConfig.defaults().withInfo(DhtConfig.motd(DEFAULT_MOTD));
+
+  /** The bootstrap-info MOTD when none is configured. */
+  public static final String DEFAULT_MOTD = "tox-reactive";
 
   private RelayServer() {}
 
@@ -82,6 +88,7 @@ public final class RelayServer {
     r.scheduler = scheduler;
     r.timers = timers;
     r.openFileLimit = openFileLimit;
+    r.dht = dht;
     return r;
   }
 
@@ -92,7 +99,17 @@ public final class RelayServer {
 
   public Config configuration() {
     return new Config(
-        keys, host, ports, udpPort, forwarding, limits, registry, scheduler, timers, openFileLimit);
+        keys,
+        host,
+        ports,
+        udpPort,
+        forwarding,
+        limits,
+        registry,
+        scheduler,
+        timers,
+        openFileLimit,
+        dht);
   }
 
   /** The relay's long-term key pair; its public key is what clients are given. */
@@ -123,10 +140,23 @@ public final class RelayServer {
     return ports(List.of(port));
   }
 
-  /** UDP port of the onion/forwarding bridge; 0 picks a free one; -1 disables the bridge. */
+  /**
+   * UDP port of the DHT node and the onion/forwarding bridge (one socket, as tox-bootstrapd); 0
+   * picks a free one; -1 disables both.
+   */
   public RelayServer udpPort(int udpPort) {
     RelayServer r = copy();
     r.udpPort = udpPort;
+    return r;
+  }
+
+  /**
+   * The DHT node on the UDP port (docs/protocol.md, DHT section): MOTD, bootstrap nodes, IPv6, rate
+   * limits. Its key is the relay's. Default: IPv4, MOTD {@value #DEFAULT_MOTD}, no bootstrap nodes.
+   */
+  public RelayServer dht(DhtConfig dht) {
+    RelayServer r = copy();
+    r.dht = Objects.requireNonNull(dht);
     return r;
   }
 
@@ -210,14 +240,14 @@ public final class RelayServer {
       try {
         udp =
             UdpServer.create()
-                .host(c.host())
+                .host(udpHost(c))
                 .port(c.udpPort())
                 .runOn(routerLoop)
                 .doOnBound(core::udpBound)
                 .bindNow(Duration.ofSeconds(10));
       } catch (RuntimeException e) {
         log.warn(
-            "UDP port {} could not be bound ({}); onion and forwarding are off",
+            "UDP port {} could not be bound ({}); DHT, onion and forwarding are off",
             c.udpPort(),
             e.getMessage());
       }
@@ -251,6 +281,11 @@ public final class RelayServer {
     }
     core.start();
     return new RunningRelay(c, core, servers, udp, routerLoop, meters);
+  }
+
+  /** With IPv6 on, a wildcard IPv4 host becomes the dual-stack wildcard for the UDP socket. */
+  private static String udpHost(Config c) {
+    return c.dht().ipv6() && c.host().equals("0.0.0.0") ? "::" : c.host();
   }
 
   /** The connection cap under the open-file limit; warns when the limit lowers it. */

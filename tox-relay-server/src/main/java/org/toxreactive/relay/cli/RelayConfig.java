@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.toxreactive.core.PublicKey;
+import org.toxreactive.dht.DhtConfig;
 import org.toxreactive.relay.RelayLimits;
 
 /**
@@ -24,7 +26,20 @@ public record RelayConfig(
     int udpPort,
     boolean forwarding,
     Limits limits,
-    Metrics metrics) {
+    Metrics metrics,
+    String motd,
+    List<BootstrapNode> bootstrapNodes,
+    boolean ipv6,
+    boolean lanDiscovery) {
+
+  /**
+   * A DHT node to bootstrap from (tox-bootstrapd's {@code bootstrap_nodes} entry).
+   *
+   * @param host an IP address or a host name (resolved once, at start)
+   * @param port its UDP port
+   * @param key its DHT public key, 64 hex digits
+   */
+  public record BootstrapNode(String host, int port, String key) {}
 
   /** Resource limits; see {@link RelayLimits}. */
   public record Limits(
@@ -106,7 +121,49 @@ public record RelayConfig(
       checkPort("metrics.prometheusPort", metrics.prometheusPort(), 0);
     }
     limits.toRelayLimits(); // throws with a clear message when out of range
+    if (motd != null) {
+      DhtConfig.motd(motd); // throws "motd is N bytes in UTF-8, at most 255"
+    }
+    for (int i = 0; i < bootstrapNodes.size(); i++) {
+      BootstrapNode n = bootstrapNodes.get(i);
+      String where = "config: bootstrapNodes[" + i + "]";
+      if (n == null || n.host() == null || n.host().isBlank() || n.key() == null) {
+        throw new IllegalArgumentException(where + " needs host, port and key");
+      }
+      checkPort("bootstrapNodes[" + i + "].port", n.port(), 1);
+      try {
+        PublicKey.fromHex(n.key());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(where + ".key: " + e.getMessage());
+      }
+    }
     return this;
+  }
+
+  /**
+   * The DHT settings: MOTD, IPv6 and the bootstrap nodes, whose host names are resolved here.
+   *
+   * @throws IllegalArgumentException naming the node whose host does not resolve
+   */
+  public DhtConfig toDhtConfig() {
+    List<DhtConfig.BootstrapNode> nodes = new java.util.ArrayList<>();
+    for (BootstrapNode n : bootstrapNodes) {
+      java.net.InetAddress address;
+      try {
+        address = java.net.InetAddress.getByName(n.host());
+      } catch (java.net.UnknownHostException e) {
+        throw new IllegalArgumentException("bootstrap node host " + n.host() + " does not resolve");
+      }
+      if (!ipv6 && !(address instanceof java.net.Inet4Address)) {
+        throw new IllegalArgumentException(
+            "bootstrap node " + n.host() + " is IPv6 but ipv6 is false");
+      }
+      nodes.add(
+          new DhtConfig.BootstrapNode(
+              new org.toxreactive.core.IpPort(address, n.port()), PublicKey.fromHex(n.key())));
+    }
+    DhtConfig d = DhtConfig.defaults().withIpv6(ipv6).withBootstrapNodes(nodes);
+    return motd == null ? d : d.withInfo(DhtConfig.motd(motd));
   }
 
   private static void checkPort(String name, int p, int min) {
@@ -128,6 +185,13 @@ public record RelayConfig(
     public boolean forwarding;
     public MutableLimits limits;
     public MutableMetrics metrics;
+    public String motd;
+
+    @JsonMerge(OptBoolean.FALSE) // a listed "bootstrapNodes" replaces the defaults
+    public List<BootstrapNode> bootstrapNodes;
+
+    public boolean ipv6;
+    public boolean lanDiscovery;
 
     MutableCopy() {}
 
@@ -139,12 +203,19 @@ public record RelayConfig(
       forwarding = c.forwarding;
       limits = new MutableLimits(c.limits);
       metrics = new MutableMetrics(c.metrics);
+      motd = c.motd;
+      bootstrapNodes = c.bootstrapNodes;
+      ipv6 = c.ipv6;
+      lanDiscovery = c.lanDiscovery;
     }
 
     /** The record; a field the file set to null (or a null port) is a one-line error. */
     RelayConfig toRecord() {
       if (ports != null && ports.contains(null)) {
         throw new IllegalArgumentException("config: ports must not contain null");
+      }
+      if (bootstrapNodes != null && bootstrapNodes.contains(null)) {
+        throw new IllegalArgumentException("config: bootstrapNodes must not contain null");
       }
       return new RelayConfig(
           present("keysFile", keysFile),
@@ -153,7 +224,11 @@ public record RelayConfig(
           udpPort,
           forwarding,
           present("limits", limits).toRecord(),
-          present("metrics", metrics).toRecord());
+          present("metrics", metrics).toRecord(),
+          motd,
+          List.copyOf(present("bootstrapNodes", bootstrapNodes)),
+          ipv6,
+          lanDiscovery);
     }
   }
 

@@ -64,6 +64,18 @@ public final class RelayMain implements Callable<Integer> {
   Integer udpPort;
 
   @Option(
+      names = "--motd",
+      paramLabel = "TEXT",
+      description = "Message of the day in the bootstrap-info (0xF0) answer (at most 255 bytes).")
+  String motd;
+
+  @Option(
+      names = "--bootstrap",
+      paramLabel = "HOST:PORT:KEY",
+      description = "DHT node to bootstrap from (repeatable; replaces the configured list).")
+  List<String> bootstrap;
+
+  @Option(
       names = "--prometheus-port",
       paramLabel = "N",
       description = "Serve /metrics and /health on this port (-1 = off).")
@@ -116,8 +128,11 @@ public final class RelayMain implements Callable<Integer> {
     }
     RelayConfig c;
     KeyPair keyPair;
+    org.toxreactive.dht.DhtConfig dht;
     try {
       c = config != null ? RelayConfig.load(config) : RelayConfig.defaults();
+      c = withDhtOverrides(c);
+      dht = c.toDhtConfig();
       keyPair = KeysFile.loadOrCreate(keys != null ? keys : Path.of(c.keysFile()));
     } catch (IllegalArgumentException | java.io.IOException e) {
       err.println("tox-relay: " + e.getMessage());
@@ -134,6 +149,7 @@ public final class RelayMain implements Callable<Integer> {
               .ports(ports != null && !ports.isEmpty() ? ports : c.ports())
               .udpPort(udpPort != null ? udpPort : c.udpPort())
               .forwarding(c.forwarding())
+              .dht(dht)
               .limits(c.limits().toRelayLimits())
               .metrics(registry)
               .bindNow();
@@ -154,6 +170,10 @@ public final class RelayMain implements Callable<Integer> {
         relay.addresses().stream()
             .map(a -> a.getHostString() + ":" + a.getPort())
             .collect(Collectors.joining(","));
+    if (c.lanDiscovery()) {
+      err.println("tox-relay: warning: lanDiscovery is not supported and stays off");
+      err.flush();
+    }
     out.println("tox-relay public_key=" + relay.publicKey().toHex());
     out.println(
         "tox-relay listening tcp="
@@ -169,6 +189,49 @@ public final class RelayMain implements Callable<Integer> {
                 : ""));
     out.flush();
     return 0;
+  }
+
+  /** --motd and --bootstrap over the file's values; a malformed --bootstrap is a one-line error. */
+  private RelayConfig withDhtOverrides(RelayConfig c) {
+    if (motd == null && bootstrap == null) {
+      return c;
+    }
+    List<RelayConfig.BootstrapNode> nodes = c.bootstrapNodes();
+    if (bootstrap != null) {
+      nodes = new java.util.ArrayList<>();
+      for (String b : bootstrap) {
+        int last = b.lastIndexOf(':');
+        int mid = last > 0 ? b.lastIndexOf(':', last - 1) : -1;
+        if (mid <= 0) {
+          throw new IllegalArgumentException(
+              "--bootstrap " + b + ": expected HOST:PORT:KEY (key = 64 hex digits)");
+        }
+        String host = b.substring(0, mid);
+        if (host.startsWith("[") && host.endsWith("]")) {
+          host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+          port = Integer.parseInt(b.substring(mid + 1, last));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("--bootstrap " + b + ": port is not a number");
+        }
+        nodes.add(new RelayConfig.BootstrapNode(host, port, b.substring(last + 1)));
+      }
+    }
+    return new RelayConfig(
+            c.keysFile(),
+            c.host(),
+            c.ports(),
+            c.udpPort(),
+            c.forwarding(),
+            c.limits(),
+            c.metrics(),
+            motd != null ? motd : c.motd(),
+            nodes,
+            c.ipv6(),
+            c.lanDiscovery())
+        .validate();
   }
 
   RunningRelay relay() {

@@ -169,6 +169,8 @@ class RelayConfigFuzzTest {
         "{\"ports\": [443, null]}|config: ports must not contain null",
         "{\"host\": null}|config: host must not be null",
         "{\"keysFile\": null}|config: keysFile must not be null",
+        "{\"bootstrapNodes\": null}|config: bootstrapNodes must not be null",
+        "{\"bootstrapNodes\": [null]}|config: bootstrapNodes must not contain null",
         "{\"metrics\": {\"prometheusHost\": null}}|config: metrics.prometheusHost must not be null"
       })
   void aFieldSetToNullIsAOneLineError(String json, String message) throws IOException {
@@ -186,9 +188,16 @@ class RelayConfigFuzzTest {
         "ports-and-limit", utf8("{\"ports\": [4000], \"limits\": {\"maxConnectionsPerIp\": 8}}"));
     raw.put("metrics-on", utf8("{\"metrics\": {\"prometheusPort\": 9100}, \"udpPort\": -1}"));
     raw.put("empty-object", utf8("{}"));
+    raw.put(
+        "dht",
+        utf8(
+            "{\"motd\": \"hi\", \"ipv6\": true, \"bootstrapNodes\": [{\"host\": \"127.0.0.1\","
+                + " \"port\": 33445, \"key\":"
+                + " \"F404ABAA1C99A9D37D61AB54898F56793E1DEF8BD46B1038B9D822E8460FAB67\"}]}"));
     raw.put("typo", utf8("{\"prot\": 1}"));
     raw.put("bad-port", utf8("{\"ports\": [70000]}"));
-    for (String valid : List.of("default", "ports-and-limit", "metrics-on", "empty-object")) {
+    for (String valid :
+        List.of("default", "ports-and-limit", "metrics-on", "empty-object", "dht")) {
       assertThat(check(raw.get(valid))).as(valid).isNotNull();
     }
     assertThat(check(raw.get("typo"))).isNull();
