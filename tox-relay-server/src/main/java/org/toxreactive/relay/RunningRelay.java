@@ -78,6 +78,15 @@ public final class RunningRelay implements Disposable {
     return f.orTimeout(10, TimeUnit.SECONDS).join();
   }
 
+  /** Asks the DHT node at {@code address} with {@code key} for nodes (bootstraps from it). */
+  public void dhtBootstrap(org.toxreactive.core.IpPort address, PublicKey key) {
+    DhtChannel d = core.dht();
+    if (d == null) {
+      throw new IllegalStateException("UDP is off: no DHT node");
+    }
+    routerLoop.execute(() -> d.core().bootstrap(address, key, core.now()));
+  }
+
   /** The bound UDP port of the DHT node and onion/forwarding bridge, or -1 if it is off. */
   public int udpPort() {
     return core.udpPort();
