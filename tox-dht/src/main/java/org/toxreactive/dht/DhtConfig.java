@@ -64,7 +64,7 @@ public record DhtConfig(
 
   /** IPv4 only, no MOTD, no bootstrap nodes, the default limits. */
   public static DhtConfig defaults() {
-    return new DhtConfig(false, null, List.of(), 2, 50, 100, 65_536, 20_000, 1024);
+    return new DhtConfig(false, null, List.of(), 2, 50, 100, 65_536, 20_000, 4096);
   }
 
   /**
