@@ -16,11 +16,12 @@ import org.toxreactive.dht.packet.BootstrapInfo;
  *     #REBOOTSTRAP_INTERVAL} ms while no node is good
  * @param trackedRandomKeys random keys tracked as DHT friends (c-toxcore: 2) to learn nodes across
  *     the key space
- * @param answersPerSecond answers per second to one source IP (nodes, ping, bootstrap info, routed
- *     crypto requests)
- * @param answerBurst burst of answers to one source IP
+ * @param answersPerSecond packets per second handled for one source IP (every DHT packet but LAN
+ *     discovery: each costs a shared key or earns an answer or a routed copy)
+ * @param answerBurst burst of those for one source IP
  * @param maxSources source IPs whose budgets are kept (least recently used forgotten)
- * @param answersPerSecondTotal answers per second over all sources
+ * @param answersPerSecondTotal packets per second handled over all sources: bounds the node's
+ *     crypto work under a flood from many addresses (about 0.5 core at 4,000 new keys a second)
  * @param sharedKeys shared keys cached
  */
 public record DhtConfig(
@@ -62,9 +63,12 @@ public record DhtConfig(
     }
   }
 
-  /** IPv4 only, no MOTD, no bootstrap nodes, the default limits. */
+  /**
+   * IPv4 only, no MOTD, no bootstrap nodes, 2 random tracked keys, 50 packets/s per source IP
+   * (burst 100), 4,000/s in all, 4,096 shared keys cached.
+   */
   public static DhtConfig defaults() {
-    return new DhtConfig(false, null, List.of(), 2, 50, 100, 65_536, 20_000, 4096);
+    return new DhtConfig(false, null, List.of(), 2, 50, 100, 65_536, 4_000, 4096);
   }
 
   /**

@@ -49,7 +49,8 @@ import org.toxreactive.dht.packet.PingResponse;
  *       and answers NAT pings only from tracked keys (a plain node tracks none but its random ones,
  *       so in practice it only routes);
  *   <li>answers bootstrap info (0xF0) when configured; ignores LAN discovery (0x21);
- *   <li>answers an unverified source (ping, nodes, info, routing) only within its rate budget.
+ *   <li>spends work on a source (a shared key, an answer, a routed packet) only within that source
+ *       IP's budget and a global one, checked before any crypto.
  * </ul>
  *
  * <p>Not thread-safe: call it from one thread (the UDP channel's event loop).
@@ -194,8 +195,9 @@ public final class DhtCore {
       stats.drop(DhtDrop.FROM_SELF);
       return;
     }
-    boolean request = kind == DhtPacketKind.PING_REQUEST || kind == DhtPacketKind.NODES_REQUEST;
-    if (request && !limiter.allow(source.address(), now)) {
+    // Every enveloped packet costs a shared key (an X25519 for a new sender) before anything can be
+    // checked, and a request earns an answer: both are charged to the source IP's budget.
+    if (!limiter.allow(source.address(), now)) {
       stats.drop(DhtDrop.RATE_LIMITED);
       return;
     }
@@ -261,7 +263,7 @@ public final class DhtCore {
       stats.drop(DhtDrop.MALFORMED);
       return;
     }
-    if (!limiter.allow(source.address(), now)) {
+    if (!limiter.allow(source.address(), now)) { // routing and opening both cost: one budget
       stats.drop(DhtDrop.RATE_LIMITED);
       return;
     }
@@ -687,5 +689,10 @@ public final class DhtCore {
 
   KeyPair keys() {
     return keys;
+  }
+
+  /** Key agreements done so far (shared-key cache misses), for tests. */
+  long sharedKeysComputed() {
+    return sharedKeys.computed();
   }
 }

@@ -334,6 +334,23 @@ class DhtCoreTest {
   }
 
   @Test
+  void aFloodOfForgedResponsesFromManyAddressesCostsAtMostTheGlobalBudgetInKeyAgreements() {
+    KeyPair self = KeyPair.generate();
+    DhtCore core = recording(self, PLAIN.withAnswerLimits(50, 100, 200));
+    long before = core.sharedKeysComputed();
+    for (int i = 0; i < 1000; i++) {
+      TestPeer p = new TestPeer(SimNet.address(3, 0, i >> 8, i & 0xFF, 1));
+      ByteBuf forged = p.seal(new PingResponse(i), self.publicKey());
+      core.receive(forged, p.address, net.now);
+      forged.release();
+    }
+    assertThat(core.sharedKeysComputed() - before).isEqualTo(200);
+    assertThat(core.stats().dropped(DhtDrop.RATE_LIMITED)).isEqualTo(800);
+    assertThat(core.stats().dropped(DhtDrop.UNSOLICITED)).isEqualTo(200);
+    assertThat(sent).isEmpty();
+  }
+
+  @Test
   void cryptoRequestsAreRoutedOnlyToACloseNodeWithThatKey() {
     KeyPair self = KeyPair.generate();
     DhtCore core = recording(self, PLAIN);
