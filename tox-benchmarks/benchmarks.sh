@@ -277,6 +277,12 @@ throughput and handshake load and of `TransferLoad`, aggregated by top frame.
   the transport contract carries immutable `Bytes`), the received datagram copied out of
   Netty's pooled buffer into `Bytes` (the same contract), and the opened data. Removing those
   would mean pooled buffers across the `PacketTransport` API; see tox-benchmarks/README.md.
+- **DHT nodes requests** (`dht_nodes_answered`, DETAIL dht): with cached shared keys, the two
+  boxes per request and the scan of the 1,024-slot close list; with new sender keys (16,384 in
+  the DETAIL run, more than either node caches), one X25519 per sender, where libsodium beats
+  Bouncy Castle by 2-4x. On the relay the DHT runs on the router's thread, bounded by its global
+  budget of 4,000 packets/s (docs/protocol.md 12.7). Heap per close-list entry: DETAIL
+  dht_memory (`DhtLoad memory`).
 EOF
   echo
   footprint_section "$work/footprint.out"

@@ -28,6 +28,10 @@
 #   4. prints the FIGURE lines, DETAIL lines with the figures behind them, and stops every process
 #      it started, by PID, on any exit.
 #
+# DHT (after the relay runs): nodes requests/s answered by tox-bootstrapd's UDP port and by our DHT
+# node (DhtLoad serve, own JVM), from 1,024 and from 16,384 sender keys, and heap per close-list
+# entry (DhtLoad memory): FIGURE dht_nodes_answered and two DETAIL dht lines.
+#
 # transfer_relay / transfer_udp (net_crypto file transfer) are not measured by this script.
 #
 # Environment overrides: JAVA (java), JAVA_OPTS (load tool JVM options), SERVE_OPTS (our relay's
@@ -85,7 +89,7 @@ fi
 stale=""
 if [[ -f "$JAR" ]]; then
   stale=$(find "$ROOT"/tox-core/src/main "$ROOT"/tox-transport-tcp/src/main \
-    "$ROOT"/tox-relay-server/src/main "$HERE"/src/main "$HERE"/pom.xml \
+    "$ROOT"/tox-relay-server/src/main "$ROOT"/tox-dht/src/main "$HERE"/src/main "$HERE"/pom.xml \
     -newer "$JAR" -type f 2> /dev/null | head -1)
 fi
 if [[ ! -f "$JAR" || -n "$stale" ]]; then
@@ -195,7 +199,7 @@ EOF
 tcp_open() { (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
 
 # ------------------------------------------------------------------ tox-bootstrapd
-REF_ADDR="" REF_PID=""
+REF_ADDR="" REF_PID="" REF_DHT=""
 start_reference() {
   local attempt udp tcp dir key
   for attempt in 1 2 3 4; do
@@ -223,6 +227,7 @@ EOF
       key=$(grep -o 'Public Key: [0-9A-Fa-f]\{64\}' "$dir/log" 2> /dev/null | head -1 | cut -d' ' -f3)
       if [[ -n "$key" ]] && tcp_open "$tcp"; then
         REF_ADDR="127.0.0.1:$tcp:$key"
+        REF_DHT="127.0.0.1:$udp:$key"
         return 0
       fi
       sleep 0.1
@@ -375,6 +380,48 @@ for side in ours ref; do
     --clients "$IDLE_CLIENTS" --hold "$IDLE_HOLD" --relay-pid "$pid" --connect-concurrency 128 \
     --sample 1000
 done
+
+# DHT: nodes requests (0x02) from 1,024 keys (their shared keys cached by both nodes) and from
+# 16,384 (more than either caches: one X25519 per request) over 8 source addresses, against
+# tox-bootstrapd's UDP port and our DHT node in its own JVM (DhtLoad serve, per-source answer
+# limit lifted so the node's capacity is measured, not its amplification limit).
+DHT_SECONDS=$((QUICK ? 5 : 15))
+DHT_LOG="$WORK/ours-dht.log"
+"$JAVA" $SERVE_OPTS -cp "$JAR" org.toxreactive.benchmarks.load.DhtLoad serve --max-seconds 600 \
+  > "$DHT_LOG" 2>&1 &
+DHT_PID=$!
+PIDS+=("$DHT_PID")
+OURS_DHT=""
+for _ in $(seq 1 300); do
+  OURS_DHT=$(grep -m1 '^DHT ' "$DHT_LOG" 2> /dev/null | cut -d' ' -f2)
+  [[ -n "$OURS_DHT" ]] && break
+  sleep 0.1
+done
+run_dht() { # NAME TIMEOUT ARGS...
+  local name=$1 limit=$2
+  shift 2
+  # shellcheck disable=SC2086
+  timeout --kill-after=10 "$limit" "$JAVA" $JAVA_OPTS -cp "$JAR" org.toxreactive.benchmarks.load.DhtLoad \
+    "$@" > "$WORK/$name.out" 2>&1
+  grep -q '^RESULT ' "$WORK/$name.out" || { log "$name failed:"; tail -5 "$WORK/$name.out" >&2; }
+}
+if [[ -n "$OURS_DHT" ]]; then
+  log "warming up our DHT node (5 s of nodes requests; discarded)"
+  run_dht dht-warmup 60 nodes --node "$OURS_DHT" --keys 1024 --seconds 5 --warmup 0
+  for keys in 1024 16384; do
+    for side in ours ref; do
+      addr=$([[ $side == ours ]] && echo "$OURS_DHT" || echo "$REF_DHT")
+      pid=$([[ $side == ours ]] && echo "$DHT_PID" || echo "$REF_PID")
+      log "DHT nodes requests vs $side ($keys keys)"
+      run_dht "dht-$keys-$side" $((DHT_SECONDS + 60)) nodes --node "$addr" --node-pid "$pid" \
+        --keys "$keys" --seconds "$DHT_SECONDS" --warmup 3
+    done
+  done
+else
+  log "our DHT node did not start:"
+  cat "$DHT_LOG" >&2
+fi
+run_dht dht-memory 120 memory
 T1=$(date +%s)
 
 figure relay_throughput "$(result throughput-ours mb_per_s)" "$(result throughput-ref mb_per_s)" MB/s
@@ -413,6 +460,14 @@ echo "DETAIL idle requested=$IDLE_REQUESTED clients=$IDLE_CLIENTS fd_limit=$NOFI
   "connect_s ours=$(result idle-ours connect_s) reference=$(result idle-ref connect_s)" \
   "heap_per_client_bytes ours=${heap:-n/a} (relay JVM, after System.gc)" \
   "rss_per_client_bytes ours=$(result idle-ours rss_per_client_bytes) reference=$(result idle-ref rss_per_client_bytes)"
+figure dht_nodes_answered "$(result dht-1024-ours answered_per_s)" "$(result dht-1024-ref answered_per_s)" answers/s
+echo "DETAIL dht keys=16384 (no shared-key cache hits) answered_per_s ours=$(result dht-16384-ours answered_per_s)" \
+  "reference=$(result dht-16384-ref answered_per_s) node_cpu_us_per_answer ours=$(result dht-16384-ours node_cpu_us_per_answer)" \
+  "reference=$(result dht-16384-ref node_cpu_us_per_answer); keys=1024 node_cpu_us_per_answer" \
+  "ours=$(result dht-1024-ours node_cpu_us_per_answer) reference=$(result dht-1024-ref node_cpu_us_per_answer)" \
+  "sources=8 seconds=$DHT_SECONDS"
+echo "DETAIL dht_memory entry_bytes ours=$(result dht-memory entry_bytes) (filled close-list slot, JVM heap)" \
+  "empty_slot_bytes=$(result dht-memory empty_slot_bytes)"
 echo "DETAIL generator=$GENERATOR (throughput, latency, handshakes; $([[ $GENERATOR == c ]] &&
   echo "tox-benchmarks/c/relay_load.c, libsodium" || echo "RelayLoad, Java RelayClient"); idle: RelayLoad)"
 echo "DETAIL run seconds=$((T1 - T0)) load_average=\"$(cut -d' ' -f1-3 /proc/loadavg)\" cores=$(nproc)"

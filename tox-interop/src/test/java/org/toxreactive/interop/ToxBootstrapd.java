@@ -113,6 +113,20 @@ public final class ToxBootstrapd implements AutoCloseable {
    * 127.0.0.1. Skips the test (fails it in CI) if {@code tox-bootstrapd} is not installed.
    */
   public static ToxBootstrapd start(List<ToxBootstrapd> bootstrapFrom) {
+    return startFrom(
+        bootstrapFrom.stream()
+            .map(d -> new Node("127.0.0.1", d.udpPort(), d.publicKeyHex()))
+            .toList());
+  }
+
+  /** A DHT node for {@code bootstrap_nodes}: address, UDP port, public key in hex. */
+  public record Node(String address, int port, String publicKeyHex) {}
+
+  /**
+   * Starts a daemon whose {@code bootstrap_nodes} are {@code nodes} (any DHT nodes, ours included).
+   * Skips the test (fails it in CI) if {@code tox-bootstrapd} is not installed.
+   */
+  public static ToxBootstrapd startFrom(List<Node> bootstrapFrom) {
     Interop.requireTool(COMMAND);
     List<String> conflicts = new ArrayList<>();
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -134,7 +148,7 @@ public final class ToxBootstrapd implements AutoCloseable {
             + String.join("\n", conflicts));
   }
 
-  private static ToxBootstrapd launch(int udp, int tcp, List<ToxBootstrapd> bootstrapFrom)
+  private static ToxBootstrapd launch(int udp, int tcp, List<Node> bootstrapFrom)
       throws PortConflictException {
     Path dir;
     Path logFile;
@@ -188,8 +202,7 @@ public final class ToxBootstrapd implements AutoCloseable {
   }
 
   /** The libconfig file; see docs/protocol.md 2.7 and 8.1. */
-  static String config(
-      int udp, int tcp, Path keys, Path pidFile, List<ToxBootstrapd> bootstrapFrom) {
+  static String config(int udp, int tcp, Path keys, Path pidFile, List<Node> bootstrapFrom) {
     StringBuilder c = new StringBuilder();
     c.append("port = ").append(udp).append(";\n");
     c.append("keys_file_path = ").append(quote(keys.toString())).append(";\n");
@@ -204,9 +217,11 @@ public final class ToxBootstrapd implements AutoCloseable {
     if (!bootstrapFrom.isEmpty()) {
       c.append("bootstrap_nodes = (\n");
       for (int i = 0; i < bootstrapFrom.size(); i++) {
-        ToxBootstrapd node = bootstrapFrom.get(i);
-        c.append("  { address = \"127.0.0.1\"; port = ")
-            .append(node.udpPort())
+        Node node = bootstrapFrom.get(i);
+        c.append("  { address = ")
+            .append(quote(node.address()))
+            .append("; port = ")
+            .append(node.port())
             .append("; public_key = \"")
             .append(node.publicKeyHex())
             .append("\"; }")

@@ -23,6 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.toxreactive.core.PublicKey;
+import org.toxreactive.dht.DhtChannel;
+import org.toxreactive.dht.DhtMetrics;
+import org.toxreactive.dht.packet.DhtPacketKind;
 import org.toxreactive.transport.tcp.HandshakeException;
 import org.toxreactive.transport.tcp.ServerHandshakeHandler;
 import org.toxreactive.transport.tcp.packet.ForwardRequest;
@@ -70,8 +73,10 @@ final class RelayCore implements RelayRouter.Output<Channel> {
   final RelayRouter<Channel> router;
   private final ConcurrentHashMap<InetAddress, AtomicInteger> perIp = new ConcurrentHashMap<>();
   private volatile OnionBridge bridge;
+  private volatile DhtChannel dht;
   private volatile Channel udpChannel;
   private Disposable ticker;
+  private final MeterRegistry registry;
 
   /** Router loop only: while a batch runs, output is collected here per destination. */
   private final IdentityHashMap<Channel, Outbox> outboxes = new IdentityHashMap<>();
@@ -103,6 +108,7 @@ final class RelayCore implements RelayRouter.Output<Channel> {
     this.unconfirmed =
         new UnconfirmedPool<>(limits.maxUnconfirmed(), limits.maxUnconfirmedPerPrefix());
     this.metrics = new RelayMetrics(registry, unconfirmed::size);
+    this.registry = registry;
     this.events = new RateLimitedLog(config.scheduler(), EVENT_LOG_INTERVAL, log::info);
   }
 
@@ -128,6 +134,10 @@ final class RelayCore implements RelayRouter.Output<Channel> {
   void shutdown() {
     if (ticker != null) {
       ticker.dispose();
+    }
+    DhtChannel d = dht;
+    if (d != null) {
+      d.stop();
     }
     routerLoop.execute(
         () -> {
@@ -174,8 +184,16 @@ final class RelayCore implements RelayRouter.Output<Channel> {
     bridge =
         new OnionBridge(
             router::client, this::sendUdp, this::sendToClient, config.forwarding(), now());
+    dht = new DhtChannel(udp.channel(), config.keys(), config.dht(), this::now);
+    DhtMetrics.bind(registry, dht.stats());
     udp.addHandlerLast("tox.relay.udp", new UdpInbound());
     udp.channel().config().setAutoRead(true);
+    dht.start();
+  }
+
+  /** The DHT node on the UDP socket, or null if UDP is off. */
+  DhtChannel dht() {
+    return dht;
   }
 
   int udpPort() {
@@ -201,12 +219,26 @@ final class RelayCore implements RelayRouter.Output<Channel> {
       }
       DatagramPacket p = (DatagramPacket) msg;
       try {
-        if (!bridge.onDatagram(p.content(), now())) {
-          metrics.udpDropped.increment();
+        ByteBuf content = p.content();
+        if (content.isReadable()
+            && DhtPacketKind.isDht(content.getUnsignedByte(content.readerIndex()))) {
+          dht.onDatagram(p);
+        } else {
+          onionDatagram(content);
         }
       } finally {
         p.release();
       }
+    }
+  }
+
+  /**
+   * The onion path's hand-off: every UDP datagram that is not a DHT packet (onion 0x80-0x8e,
+   * forwarding and announce 0x90-0x9f, anything else) goes here, on the router loop. Borrows it.
+   */
+  private void onionDatagram(ByteBuf content) {
+    if (!bridge.onDatagram(content, now())) {
+      metrics.udpDropped.increment();
     }
   }
 

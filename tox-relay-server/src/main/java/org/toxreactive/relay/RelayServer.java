@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.toxreactive.core.HostPort;
 import org.toxreactive.core.KeyPair;
+import org.toxreactive.dht.DhtConfig;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -58,7 +59,8 @@ public final class RelayServer {
       Scheduler scheduler,
       RelayRouter.Timers timers,
       long openFileLimit,
-      int eventLoops) {}
+      int eventLoops,
+      DhtConfig dht) {}
 
   /** One TCP event loop per available processor, at most 4; the router has its own thread. */
   static int defaultEventLoops() {
@@ -77,6 +79,10 @@ public final class RelayServer {
   private int eventLoops = defaultEventLoops();
   private RelayRouter.Timers timers = new RelayRouter.Timers(30_000, 10_000);
   private long openFileLimit = -1;
+  private DhtConfig dht = DhtConfig.defaults().withInfo(DhtConfig.motd(DEFAULT_MOTD));
+
+  /** The bootstrap-info MOTD when none is configured. */
+  public static final String DEFAULT_MOTD = "tox-reactive";
 
   private RelayServer() {}
 
@@ -93,6 +99,7 @@ public final class RelayServer {
     r.timers = timers;
     r.openFileLimit = openFileLimit;
     r.eventLoops = eventLoops;
+    r.dht = dht;
     return r;
   }
 
@@ -113,7 +120,8 @@ public final class RelayServer {
         scheduler,
         timers,
         openFileLimit,
-        eventLoops);
+        eventLoops,
+        dht);
   }
 
   /** The relay's long-term key pair; its public key is what clients are given. */
@@ -144,10 +152,23 @@ public final class RelayServer {
     return ports(List.of(port));
   }
 
-  /** UDP port of the onion/forwarding bridge; 0 picks a free one; -1 disables the bridge. */
+  /**
+   * UDP port of the DHT node and the onion/forwarding bridge (one socket, as tox-bootstrapd); 0
+   * picks a free one; -1 disables both.
+   */
   public RelayServer udpPort(int udpPort) {
     RelayServer r = copy();
     r.udpPort = udpPort;
+    return r;
+  }
+
+  /**
+   * The DHT node on the UDP port (docs/protocol.md, DHT section): MOTD, bootstrap nodes, IPv6, rate
+   * limits. Its key is the relay's. Default: IPv4, MOTD {@value #DEFAULT_MOTD}, no bootstrap nodes.
+   */
+  public RelayServer dht(DhtConfig dht) {
+    RelayServer r = copy();
+    r.dht = Objects.requireNonNull(dht);
     return r;
   }
 
@@ -257,7 +278,8 @@ public final class RelayServer {
               Schedulers.fromExecutorService(routerLoop.next(), "tox-relay-router"),
               c.timers(),
               c.openFileLimit(),
-              c.eventLoops());
+              c.eventLoops(),
+              c.dht());
     }
     Config config = c;
     LoopResources loops = LoopResources.create("tox-relay-tcp", 1, c.eventLoops(), true, false);
@@ -270,7 +292,7 @@ public final class RelayServer {
         try {
           udp =
               UdpServer.create()
-                  .host(c.host())
+                  .host(udpHost(c))
                   .port(c.udpPort())
                   .runOn(routerLoop)
                   .doOnBound(core::udpBound)
@@ -278,9 +300,9 @@ public final class RelayServer {
         } catch (RuntimeException e) {
           throw new BindFailure(
               "cannot bind UDP "
-                  + HostPort.format(c.host(), c.udpPort())
-                  + " (onion/forwarding bridge; udpPort -1 turns it off): "
-                  + udpReason(c.host(), c.udpPort(), e));
+                  + HostPort.format(udpHost(c), c.udpPort())
+                  + " (DHT node and onion/forwarding bridge; udpPort -1 turns them off): "
+                  + udpReason(udpHost(c), c.udpPort(), e));
         }
       }
       List<String> failed = new ArrayList<>();
@@ -348,6 +370,11 @@ public final class RelayServer {
     } catch (java.io.IOException | RuntimeException os) {
       return BindFailure.reason(os);
     }
+  }
+
+  /** With IPv6 on, a wildcard IPv4 host becomes the dual-stack wildcard for the UDP socket. */
+  private static String udpHost(Config c) {
+    return c.dht().ipv6() && c.host().equals("0.0.0.0") ? "::" : c.host();
   }
 
   /** The connection cap under the open-file limit; warns when the limit lowers it. */

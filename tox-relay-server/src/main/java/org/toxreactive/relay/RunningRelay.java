@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.toxreactive.core.PublicKey;
+import org.toxreactive.dht.DhtChannel;
+import org.toxreactive.dht.DhtStats;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -61,7 +63,38 @@ public final class RunningRelay implements Disposable {
     return servers.get(0).port();
   }
 
-  /** The bound UDP port of the onion/forwarding bridge, or -1 if it is off. */
+  /**
+   * The DHT node's counters (packets by kind, drops, close-list size), or null if UDP is off.
+   *
+   * @return the live statistics of the DHT node on the UDP port
+   */
+  public DhtStats dht() {
+    DhtChannel d = core.dht();
+    return d == null ? null : d.stats();
+  }
+
+  /** The keys in the DHT close list now (read on the router loop; empty if UDP is off). */
+  public List<PublicKey> dhtCloseList() {
+    DhtChannel d = core.dht();
+    if (d == null) {
+      return List.of();
+    }
+    java.util.concurrent.CompletableFuture<List<PublicKey>> f =
+        new java.util.concurrent.CompletableFuture<>();
+    routerLoop.execute(() -> f.complete(d.core().closeList().keys()));
+    return f.orTimeout(10, TimeUnit.SECONDS).join();
+  }
+
+  /** Asks the DHT node at {@code address} with {@code key} for nodes (bootstraps from it). */
+  public void dhtBootstrap(org.toxreactive.core.IpPort address, PublicKey key) {
+    DhtChannel d = core.dht();
+    if (d == null) {
+      throw new IllegalStateException("UDP is off: no DHT node");
+    }
+    routerLoop.execute(() -> d.core().bootstrap(address, key, core.now()));
+  }
+
+  /** The bound UDP port of the DHT node and onion/forwarding bridge, or -1 if it is off. */
   public int udpPort() {
     return core.udpPort();
   }

@@ -65,7 +65,7 @@ class PortBindingTest {
           .hasMessage(
               "cannot bind UDP 127.0.0.1:"
                   + taken.getLocalPort()
-                  + " (onion/forwarding bridge; udpPort -1 turns it off): Address already in use");
+                  + " (DHT node and onion/forwarding bridge; udpPort -1 turns them off): Address already in use");
     }
   }
 }

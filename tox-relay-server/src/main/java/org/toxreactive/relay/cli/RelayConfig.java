@@ -34,6 +34,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import org.toxreactive.core.IpPort;
+import org.toxreactive.core.PublicKey;
+import org.toxreactive.dht.DhtConfig;
 import org.toxreactive.relay.RelayLimits;
 
 /**
@@ -62,7 +65,20 @@ public record RelayConfig(
     boolean forwarding,
     Limits limits,
     Metrics metrics,
-    Logging logging) {
+    Logging logging,
+    String motd,
+    List<BootstrapNode> bootstrapNodes,
+    boolean ipv6,
+    boolean lanDiscovery) {
+
+  /**
+   * A DHT node to bootstrap from (tox-bootstrapd's {@code bootstrap_nodes} entry).
+   *
+   * @param host an IP address or a host name (resolved once, at start)
+   * @param port its UDP port
+   * @param key its DHT public key, 64 hex digits
+   */
+  public record BootstrapNode(String host, int port, String key) {}
 
   /** Resource limits; see {@link RelayLimits}. */
   public record Limits(
@@ -277,7 +293,58 @@ public record RelayConfig(
     }
     oneOf(name, "logging.level", logging.level(), LEVELS);
     oneOf(name, "logging.format", logging.format(), FORMATS);
+    try {
+      DhtConfig.motd(motd);
+    } catch (IllegalArgumentException e) {
+      // "motd is N bytes in UTF-8, at most 255"
+      throw new IllegalArgumentException(name.apply("motd") + e.getMessage().substring(4));
+    }
+    for (int i = 0; i < bootstrapNodes.size(); i++) {
+      BootstrapNode n = bootstrapNodes.get(i);
+      String at = "bootstrapNodes[" + i + "]";
+      if (n.host() == null || n.host().isBlank()) {
+        throw new IllegalArgumentException(
+            name.apply(at + ".host") + " must be an IP address or host name, got \"\"");
+      }
+      range(name, at + ".port", n.port(), 1, 65535, "a UDP port 1..65535");
+      if (n.key() == null) {
+        throw new IllegalArgumentException(
+            name.apply(at + ".key") + " must be a DHT public key, 64 hex digits, got nothing");
+      }
+      try {
+        PublicKey.fromHex(n.key());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(name.apply(at + ".key") + ": " + e.getMessage());
+      }
+    }
     return this;
+  }
+
+  /**
+   * The DHT settings: MOTD, IPv6 and the bootstrap nodes, whose host names are resolved here.
+   *
+   * @throws IllegalArgumentException naming the node whose host does not resolve
+   */
+  public DhtConfig toDhtConfig() {
+    List<DhtConfig.BootstrapNode> nodes = new java.util.ArrayList<>();
+    for (BootstrapNode n : bootstrapNodes) {
+      java.net.InetAddress address;
+      try {
+        address = java.net.InetAddress.getByName(n.host());
+      } catch (java.net.UnknownHostException e) {
+        throw new IllegalArgumentException("bootstrap node host " + n.host() + " does not resolve");
+      }
+      if (!ipv6 && !(address instanceof java.net.Inet4Address)) {
+        throw new IllegalArgumentException(
+            "bootstrap node " + n.host() + " is IPv6 but ipv6 is false");
+      }
+      nodes.add(
+          new DhtConfig.BootstrapNode(new IpPort(address, n.port()), PublicKey.fromHex(n.key())));
+    }
+    return DhtConfig.defaults()
+        .withIpv6(ipv6)
+        .withBootstrapNodes(nodes)
+        .withInfo(DhtConfig.motd(motd));
   }
 
   private static void nonEmpty(UnaryOperator<String> name, String field, String value) {

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
@@ -120,6 +121,18 @@ public final class RelayMain implements Callable<Integer> {
       paramLabel = "N",
       description = "UDP port of the onion/forwarding bridge (config udpPort; -1 = off, 0 = any).")
   Integer udpPort;
+
+  @Option(
+      names = "--motd",
+      paramLabel = "TEXT",
+      description = "Message of the day in the bootstrap-info (0xF0) answer (at most 255 bytes).")
+  String motd;
+
+  @Option(
+      names = "--bootstrap",
+      paramLabel = "HOST:PORT:KEY",
+      description = "DHT node to bootstrap from (repeatable; replaces the configured list).")
+  List<String> bootstrap;
 
   @Option(
       names = "--prometheus-port",
@@ -287,6 +300,16 @@ public final class RelayMain implements Callable<Integer> {
     if (logFormat != null) {
       o.add(new RelayConfig.Setting("logging.format", "--log-format", logFormat));
     }
+    if (motd != null) {
+      o.add(new RelayConfig.Setting("motd", "--motd", motd));
+    }
+    if (bootstrap != null) {
+      List<Map<String, Object>> nodes = new ArrayList<>();
+      for (String b : bootstrap) {
+        nodes.add(bootstrapNode(b));
+      }
+      o.add(new RelayConfig.Setting("bootstrapNodes", "--bootstrap", nodes));
+    }
     return o;
   }
 
@@ -324,6 +347,12 @@ public final class RelayMain implements Callable<Integer> {
     Path keysPath = state.resolve(c.keysFile());
     boolean existed = Files.exists(keysPath);
     KeyPair keyPair;
+    org.toxreactive.dht.DhtConfig dht;
+    try {
+      dht = c.toDhtConfig();
+    } catch (IllegalArgumentException e) {
+      throw new Failure(USAGE, e.getMessage());
+    }
     try {
       keyPair = KeysFile.loadOrCreate(keysPath);
     } catch (KeysFile.KeysFileException e) {
@@ -361,6 +390,7 @@ public final class RelayMain implements Callable<Integer> {
                 .ports(c.ports())
                 .udpPort(c.udpPort())
                 .forwarding(c.forwarding())
+                .dht(dht)
                 .limits(c.limits().toRelayLimits())
                 .metrics(registry)
                 .bindNow();
@@ -403,6 +433,9 @@ public final class RelayMain implements Callable<Integer> {
     }
     String bound =
         relay.addresses().stream().map(RelayServer::format).collect(Collectors.joining(","));
+    if (c.lanDiscovery()) {
+      log.warn("lanDiscovery is not supported and stays off (no broadcast)");
+    }
     out.println("tox-relay public_key=" + relay.publicKey().toHex());
     out.println(
         "tox-relay listening tcp="
@@ -416,6 +449,38 @@ public final class RelayMain implements Callable<Integer> {
                 : ""));
     out.flush();
     return 0;
+  }
+
+  /**
+   * One {@code --bootstrap HOST:PORT:KEY} as a config entry; a malformed one is a one-line error.
+   */
+  private static Map<String, Object> bootstrapNode(String b) {
+    int last = b.lastIndexOf(':');
+    int mid = last > 0 ? b.lastIndexOf(':', last - 1) : -1;
+    if (mid <= 0) {
+      throw new IllegalArgumentException(
+          "--bootstrap must be HOST:PORT:KEY (key = 64 hex digits), got \"" + b + "\"");
+    }
+    String host = b.substring(0, mid);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(b.substring(mid + 1, last));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "--bootstrap "
+              + b
+              + ": port must be a whole number 1..65535, got \""
+              + b.substring(mid + 1, last)
+              + "\"");
+    }
+    Map<String, Object> node = new java.util.LinkedHashMap<>();
+    node.put("host", host);
+    node.put("port", port);
+    node.put("key", b.substring(last + 1));
+    return node;
   }
 
   RunningRelay relay() {

@@ -179,7 +179,9 @@ class RelayConfigFuzzTest {
         "{\"host\": null}|line 1 column 2: host must be a string, got null",
         "{\"keysFile\": null}|line 1 column 2: keysFile must be a string, got null",
         "{\"metrics\": {\"prometheusHost\": null}}|line 1 column 14: metrics.prometheusHost must"
-            + " be a string, got null"
+            + " be a string, got null",
+        "{\"bootstrapNodes\": null}|line 1 column 2: bootstrapNodes must be an array of values, got null",
+        "{\"bootstrapNodes\": [null]}|line 1 column 21: bootstrapNodes[0] must be an object (a section), got null"
       })
   void aFieldSetToNullIsAOneLineError(String json, String message) throws IOException {
     Files.writeString(file, json);
@@ -197,9 +199,16 @@ class RelayConfigFuzzTest {
         "ports-and-limit", utf8("{\"ports\": [4000], \"limits\": {\"maxConnectionsPerIp\": 8}}"));
     raw.put("metrics-on", utf8("{\"metrics\": {\"prometheusPort\": 9100}, \"udpPort\": -1}"));
     raw.put("empty-object", utf8("{}"));
+    raw.put(
+        "dht",
+        utf8(
+            "{\"motd\": \"hi\", \"ipv6\": true, \"bootstrapNodes\": [{\"host\": \"127.0.0.1\","
+                + " \"port\": 33445, \"key\":"
+                + " \"F404ABAA1C99A9D37D61AB54898F56793E1DEF8BD46B1038B9D822E8460FAB67\"}]}"));
     raw.put("typo", utf8("{\"prot\": 1}"));
     raw.put("bad-port", utf8("{\"ports\": [70000]}"));
-    for (String valid : List.of("default", "ports-and-limit", "metrics-on", "empty-object")) {
+    for (String valid :
+        List.of("default", "ports-and-limit", "metrics-on", "empty-object", "dht")) {
       assertThat(check(raw.get(valid))).as(valid).isNotNull();
     }
     assertThat(check(raw.get("typo"))).isNull();

@@ -247,7 +247,7 @@ class RelayMainErrorsTest {
             3,
             "cannot bind UDP 127.0.0.1:"
                 + udp
-                + " (onion/forwarding bridge; udpPort -1 turns it off): Address already in use",
+                + " (DHT node and onion/forwarding bridge; udpPort -1 turns them off): Address already in use",
             "--udp-port",
             udp),
         c(

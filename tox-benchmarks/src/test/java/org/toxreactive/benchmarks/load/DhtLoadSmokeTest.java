@@ -1,0 +1,65 @@
+package org.toxreactive.benchmarks.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.toxreactive.core.KeyPair;
+import org.toxreactive.dht.DhtConfig;
+import org.toxreactive.dht.DhtNode;
+import picocli.CommandLine;
+
+/** DhtLoad's modes run briefly against an in-process DHT node and report what they measured. */
+@Timeout(60)
+class DhtLoadSmokeTest {
+  private static Map<String, String> run(String... args) {
+    StringWriter out = new StringWriter();
+    CommandLine cl = new CommandLine(new DhtLoad());
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(out, true));
+    int code = cl.execute(args);
+    assertThat(code).as(out.toString()).isZero();
+    return ResultLine.parse(out.toString());
+  }
+
+  @Test
+  void nodesRequestsAreAnsweredByOurNode() {
+    DhtNode node =
+        DhtNode.bind(
+            "127.0.0.1",
+            0,
+            KeyPair.generate(),
+            DhtConfig.defaults().withAnswerLimits(1_000_000, 1_000_000, 1_000_000),
+            null);
+    try {
+      Map<String, String> m =
+          run(
+              "nodes",
+              "--node",
+              "127.0.0.1:" + node.port() + ":" + node.publicKey().toHex(),
+              "--seconds",
+              "1",
+              "--warmup",
+              "0",
+              "--keys",
+              "16",
+              "--sources",
+              "2");
+      assertThat(Long.parseLong(m.get("answered"))).isPositive();
+      assertThat(Long.parseLong(m.get("answered")))
+          .isLessThanOrEqualTo(Long.parseLong(m.get("sent")));
+    } finally {
+      node.dispose();
+    }
+  }
+
+  @Test
+  void memoryReportsBytesPerEntry() {
+    Map<String, String> m = run("memory", "--lists", "4");
+    assertThat(m.get("stored")).isEqualTo("4096");
+    assertThat(m).containsKeys("entry_bytes", "empty_slot_bytes");
+  }
+}

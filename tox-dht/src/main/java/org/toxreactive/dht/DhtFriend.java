@@ -1,0 +1,105 @@
+package org.toxreactive.dht;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import org.toxreactive.core.IpPort;
+import org.toxreactive.core.PackedNode;
+import org.toxreactive.core.PublicKey;
+
+/**
+ * A tracked key and the 8 nodes closest to it that answered us (c-toxcore {@code DHT_Friend};
+ * docs/protocol.md, DHT section "lists"). A node tracks two random keys (as c-toxcore's {@code
+ * DHT_FAKE_FRIEND_NUMBER}) to learn nodes all over the key space; a client (issue 13) tracks its
+ * friends' DHT keys.
+ *
+ * <p>Rules ({@code replace_all}): a known key refreshes its address; else, if slot 0 or 1 is bad or
+ * farther from the tracked key than the new one, the list is sorted (bad first, then farthest
+ * first) and slot 0 is overwritten. So the list keeps the 8 closest good nodes. Not thread-safe.
+ */
+public final class DhtFriend {
+  private final PublicKey key;
+  final NodeEntry[] clients = new NodeEntry[DhtTimers.BUCKET_SIZE];
+
+  /** Returned nodes to ask next round (at most {@link DhtTimers#MAX_SENT_NODES}). */
+  final List<PackedNode> toBootstrap = new ArrayList<>();
+
+  long lastGetNodes = Assoc.NEVER;
+  int bootstrapTimes;
+
+  public DhtFriend(PublicKey key) {
+    this.key = key;
+    for (int i = 0; i < clients.length; i++) {
+      clients[i] = new NodeEntry();
+    }
+  }
+
+  public PublicKey key() {
+    return key;
+  }
+
+  public List<NodeEntry> clients() {
+    return Collections.unmodifiableList(Arrays.asList(clients));
+  }
+
+  NodeEntry find(PublicKey pk) {
+    for (NodeEntry e : clients) {
+      if (pk.equals(e.key)) {
+        return e;
+      }
+    }
+    return null;
+  }
+
+  /** c-toxcore {@code store_node_ok} on slots 0 and 1 (the worst after a sort). */
+  boolean storeOk(PublicKey pk, long now) {
+    return storeOk(clients[0], pk, now) || storeOk(clients[1], pk, now);
+  }
+
+  private boolean storeOk(NodeEntry e, PublicKey pk, long now) {
+    return e.isBad(now) || Distance.compare(key, e.key, pk) > 0;
+  }
+
+  /** Records an answer from {@code pk} at {@code address}; true if it is (now) in the list. */
+  boolean update(PublicKey pk, IpPort address, long now) {
+    NodeEntry known = find(pk);
+    if (known != null) {
+      known.refresh(address, now);
+      return true;
+    }
+    for (NodeEntry e : clients) {
+      if (e.key != null && address.equals(e.assoc(address).address)) {
+        e.fill(pk, address, now);
+        return true;
+      }
+    }
+    if (!storeOk(pk, now)) {
+      return false;
+    }
+    sort(now);
+    clients[0].fill(pk, address, now);
+    return true;
+  }
+
+  /** Bad (and empty) slots first, then the farthest from the tracked key first. */
+  void sort(long now) {
+    Comparator<NodeEntry> order =
+        (a, b) -> {
+          boolean ba = a.isBad(now);
+          boolean bb = b.isBad(now);
+          if (ba || bb) {
+            return ba == bb ? 0 : ba ? -1 : 1;
+          }
+          return -Distance.compare(key, a.key, b.key);
+        };
+    Arrays.sort(clients, order);
+  }
+
+  /** Whether {@code pk} at that family is in the list and good. */
+  boolean containsGood(PublicKey pk, IpPort address, long now) {
+    NodeEntry e = find(pk);
+    return e != null && !e.assoc(address).isBad(now);
+  }
+}

@@ -1,0 +1,117 @@
+package org.toxreactive.dht;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.toxreactive.core.CryptoBox;
+import org.toxreactive.core.IpPort;
+import org.toxreactive.core.KeyPair;
+import org.toxreactive.core.Nonce;
+import org.toxreactive.core.SecretKey;
+import org.toxreactive.core.SharedKey;
+import org.toxreactive.dht.packet.BootstrapInfo;
+import org.toxreactive.dht.packet.CryptoRequest;
+import org.toxreactive.dht.packet.DhtEnvelope;
+import org.toxreactive.dht.packet.DhtMessage;
+import org.toxreactive.dht.packet.NatPing;
+import org.toxreactive.dht.packet.NodesRequest;
+import org.toxreactive.dht.packet.PingRequest;
+import org.toxreactive.dht.packet.PingResponse;
+import org.toxreactive.test.FuzzSeeds;
+
+/**
+ * Fuzzes a DHT node with hostile datagrams: a core with a fixed key (so seeds can be valid,
+ * encrypted packets to it) and a full-ish close list receives the input from an unverified source.
+ * Contract: no exception escapes; the input is only borrowed; every answer is addressed to the
+ * source or to a close-list node and is at most 286 bytes, so no answer to one datagram is more
+ * than 3.5 times its size (amplification bound, docs/protocol.md DHT section).
+ */
+class DhtCoreFuzzTest {
+  static final KeyPair NODE = KeyPair.fromSecretKey(SecretKey.of(filled(32, 9)));
+  static final KeyPair PEER = KeyPair.fromSecretKey(SecretKey.of(filled(32, 8)));
+  static final IpPort SOURCE = SimNet.address(1, 2, 3, 4, 5);
+
+  static byte[] filled(int n, int v) {
+    byte[] b = new byte[n];
+    Arrays.fill(b, (byte) v);
+    return b;
+  }
+
+  @FuzzTest
+  void receive(byte[] input) {
+    List<SimNet.Packet> out = new ArrayList<>();
+    DhtCore core =
+        new DhtCore(
+            NODE,
+            DhtConfig.defaults().withInfo(DhtConfig.motd("fuzz")),
+            (p, to) -> out.add(new SimNet.Packet(p, null, to)),
+            new SplittableRandom(1),
+            1_000_000);
+    for (int i = 0; i < 24; i++) { // a populated close list: answers carry 4 nodes
+      byte[] sk = filled(32, 100 + i);
+      core.closeList()
+          .update(
+              KeyPair.fromSecretKey(SecretKey.of(sk)).publicKey(),
+              SimNet.address(2, 0, i, 1, 33445),
+              1_000_000);
+    }
+    ByteBuf in = Unpooled.wrappedBuffer(input);
+    try {
+      core.receive(in, SOURCE, 1_000_000);
+      core.tick(1_003_000);
+      assertThat(in.refCnt()).isEqualTo(1);
+      assertThat(in.readerIndex()).isZero();
+      for (SimNet.Packet p : out) {
+        assertThat(p.data().readableBytes()).isLessThanOrEqualTo(286);
+        if (p.to().equals(SOURCE)) {
+          assertThat(p.data().readableBytes())
+              .isLessThanOrEqualTo(Math.max(1, input.length) * 7 / 2);
+        }
+      }
+    } finally {
+      in.release();
+      for (SimNet.Packet p : out) {
+        p.data().release();
+      }
+    }
+  }
+
+  @Test
+  void seedsAreCurrent() {
+    FuzzSeeds.check(DhtCoreFuzzTest.class, "receive", seeds());
+  }
+
+  static Map<String, byte[]> seeds() {
+    SharedKey k = CryptoBox.beforenm(NODE.publicKey(), PEER.secretKey());
+    CryptoBox box = new CryptoBox();
+    Nonce n = Nonce.of(filled(24, 3));
+    Map<String, byte[]> s = new LinkedHashMap<>();
+    for (DhtMessage m :
+        List.<DhtMessage>of(
+            new PingRequest(7), new PingResponse(7), new NodesRequest(PEER.publicKey(), 7))) {
+      ByteBuf b = DhtEnvelope.seal(box, m.kind(), PEER.publicKey(), k, n, m.plaintext());
+      s.put(m.kind().tag(), ByteBufUtil.getBytes(b));
+      b.release();
+    }
+    ByteBuf c =
+        CryptoRequest.seal(
+            box, NODE.publicKey(), PEER.publicKey(), k, n, 254, new NatPing(false, 7).encode());
+    s.put("crypto-to-us", ByteBufUtil.getBytes(c));
+    c.release();
+    ByteBuf r = BootstrapInfo.request();
+    s.put("bootstrap-info", ByteBufUtil.getBytes(r));
+    r.release();
+    s.put("lan-discovery", filled(33, 0x21));
+    return s;
+  }
+}
