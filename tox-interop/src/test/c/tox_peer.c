@@ -20,7 +20,11 @@
  *
  * Group chats (NGC, 0.2.19+; group number 0 is the first group created or joined):
  *   --name NAME            our nick in groups (default "peer")
- *   --group-create NAME    create a private group at start (GROUP_CREATED)
+ *   --group-create NAME    create a private group (GROUP_CREATED) once we are connected and, if we
+ *                          have friends, one of them is online (a group's TCP connections copy
+ *                          the relays connected at creation and re-copy only when their own count
+ *                          changes: created before any relay is connected, a TCP-only group never
+ *                          gets one); repeatable, group 0 is the first
  *   --group-invite         invite every friend to group 0 the first time it is online
  *   --group-accept         accept every group invite (tox_group_invite_accept)
  *   --group-send N         once group 0 has --group-peers other peers, send "<name>-0" ..
@@ -274,6 +278,31 @@ static void on_group_message(Tox *tox, uint32_t group_number, uint32_t peer_id, 
     }
 }
 
+/* Creates the --group-create groups, in command-line order (group 0 first). */
+static void create_groups(Tox *tox, int argc, char **argv)
+{
+    for (int i = 1; i + 1 < argc; i++) {
+        if (strcmp(argv[i], "--group-create")) {
+            continue;
+        }
+        const char *gname = argv[++i];
+        Tox_Err_Group_New e;
+        uint32_t g = tox_group_new(tox, TOX_GROUP_PRIVACY_STATE_PRIVATE, (const uint8_t *)gname, strlen(gname),
+                                   (const uint8_t *)self_name, strlen(self_name), &e);
+        if (e != TOX_ERR_GROUP_NEW_OK) {
+            char code[16];
+            snprintf(code, sizeof code, "%d", e);
+            die("tox_group_new failed with Tox_Err_Group_New", code);
+        }
+        uint8_t chat_id[TOX_GROUP_CHAT_ID_SIZE];
+        tox_group_get_chat_id(tox, g, chat_id, NULL);
+        printf("GROUP_CREATED %u chat_id=", g);
+        print_hex(chat_id, sizeof chat_id);
+        putchar('\n');
+        in_group = 1;
+    }
+}
+
 /* Invites each online friend to group 0 once; sends the next --group-send message when due.
  * Returns 1 if a group message left (for the spacing). */
 static int group_tick(Tox *tox, double now, double *last_group_send, long spacing)
@@ -454,27 +483,8 @@ int main(int argc, char **argv)
            tox_version_major(), tox_version_minor(), tox_version_patch());
 
 #if HAVE_GROUPS
-    for (int i = 1; i + 1 < argc; i++) { /* after READY, so that the caller has our keys first */
-        if (!strcmp(argv[i], "--group-create")) {
-            const char *gname = argv[i + 1];
-            Tox_Err_Group_New e;
-            uint32_t g = tox_group_new(tox, TOX_GROUP_PRIVACY_STATE_PRIVATE, (const uint8_t *)gname, strlen(gname),
-                                       (const uint8_t *)self_name, strlen(self_name), &e);
-            if (e != TOX_ERR_GROUP_NEW_OK) {
-                char code[16];
-                snprintf(code, sizeof code, "%d", e);
-                die("tox_group_new failed with Tox_Err_Group_New", code);
-            }
-            uint8_t chat_id[TOX_GROUP_CHAT_ID_SIZE];
-            tox_group_get_chat_id(tox, g, chat_id, NULL);
-            printf("GROUP_CREATED %u chat_id=", g);
-            print_hex(chat_id, sizeof chat_id);
-            putchar('\n');
-            in_group = 1;
-            break;
-        }
-    }
     double last_group_send = 0;
+    int groups_created = 0;
 #endif
 
     struct sigaction sa;
@@ -505,6 +515,11 @@ int main(int argc, char **argv)
         }
         int group_busy = 0;
 #if HAVE_GROUPS
+        if (!groups_created && tox_self_get_connection_status(tox) != TOX_CONNECTION_NONE
+            && (tox_self_get_friend_list_size(tox) == 0 || friend0_onlines > 0)) {
+            create_groups(tox, argc, argv);
+            groups_created = 1;
+        }
         group_tick(tox, now, &last_group_send, spacing);
         group_busy = group_sent < group_send;
 #endif

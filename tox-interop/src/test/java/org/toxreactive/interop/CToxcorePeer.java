@@ -223,6 +223,11 @@ final class CToxcorePeer implements AutoCloseable {
     }
   }
 
+  /** Its process id. */
+  long pid() {
+    return process.pid();
+  }
+
   /** The c-toxcore version this peer runs. */
   Toxcore toxcore() {
     return toxcore;
