@@ -20,12 +20,15 @@
  *
  * Group chats (NGC, 0.2.19+; group number 0 is the first group created or joined):
  *   --name NAME            our nick in groups (default "peer")
- *   --group-create NAME    create a private group (GROUP_CREATED) once we are connected and, if we
- *                          have friends, one of them is online (a group's TCP connections copy
- *                          the relays connected at creation and re-copy only when their own count
- *                          changes: created before any relay is connected, a TCP-only group never
- *                          gets one); repeatable, group 0 is the first
- *   --group-invite         invite every friend to group 0 the first time it is online
+ *   --group-create NAME    create a private group (GROUP_CREATED) once we are connected (a group's
+ *                          TCP connections copy the relays connected at creation and re-copy them
+ *                          every 10 s only when their own count changed: created before any relay
+ *                          is connected, a TCP-only group never gets one); repeatable, group 0 is
+ *                          the first
+ *   --group-invite         invite every friend to group 0 the first time it is online, at least
+ *                          --group-invite-delay ms after the group was created
+ *   --group-invite-delay MS  (default 3000) the inviter's confirmation carries its group's
+ *                          connected relays; with none yet it drops the invitee's acceptance
  *   --group-accept         accept every group invite (tox_group_invite_accept)
  *   --group-send N         once group 0 has --group-peers other peers, send "<name>-0" ..
  *                          "<name>-<N-1>" to the group, one per --spacing ms
@@ -206,6 +209,8 @@ static char self_name[64] = "peer";
 static int group_invite, group_accept;
 static long group_send, group_peers_wanted = 1, group_send_after;
 static long group_sent, group_received, group_peers;
+static long group_invite_delay = 3000;
+static double group_created_at;
 static int in_group;                     /* group 0 exists (created, or joined) */
 static int invited[MAX_FRIENDS];
 
@@ -300,6 +305,7 @@ static void create_groups(Tox *tox, int argc, char **argv)
         print_hex(chat_id, sizeof chat_id);
         putchar('\n');
         in_group = 1;
+        group_created_at = now_ms();
     }
 }
 
@@ -310,7 +316,7 @@ static int group_tick(Tox *tox, double now, double *last_group_send, long spacin
     if (!in_group) {
         return 0;
     }
-    if (group_invite) {
+    if (group_invite && now - group_created_at >= group_invite_delay) {
         size_t friends = tox_self_get_friend_list_size(tox);
         for (uint32_t f = 0; f < friends && f < MAX_FRIENDS; f++) {
             if (!invited[f] && tox_friend_get_connection_status(tox, f, NULL) != TOX_CONNECTION_NONE) {
@@ -408,6 +414,9 @@ int main(int argc, char **argv)
             group_send = strtol(v, NULL, 10);
         } else if (!strcmp(a, "--group-peers")) {
             group_peers_wanted = strtol(v, NULL, 10);
+        } else if (!strcmp(a, "--group-invite-delay")) {
+            group_invite_delay = strtol(v, NULL, 10);
+            if (group_invite_delay < 0) { die("bad --group-invite-delay", v); }
         } else if (!strcmp(a, "--group-send-after")) {
             group_send_after = strtol(v, NULL, 10);
 #endif
@@ -515,8 +524,7 @@ int main(int argc, char **argv)
         }
         int group_busy = 0;
 #if HAVE_GROUPS
-        if (!groups_created && tox_self_get_connection_status(tox) != TOX_CONNECTION_NONE
-            && (tox_self_get_friend_list_size(tox) == 0 || friend0_onlines > 0)) {
+        if (!groups_created && tox_self_get_connection_status(tox) != TOX_CONNECTION_NONE) {
             create_groups(tox, argc, argv);
             groups_created = 1;
         }

@@ -34,7 +34,9 @@ import org.toxreactive.relay.RunningRelay;
  *
  * <p>A group created before the client has a connected relay never gets one (its relay set is
  * copied from the friend connections' at creation and re-copied only when its own count changes),
- * so tox_peer creates groups only after SELF_CONNECTION.
+ * so tox_peer creates groups only after SELF_CONNECTION; and an inviter whose group has no relay
+ * link up yet silently drops the invitee's acceptance, so tox_peer invites a few seconds after
+ * creating the group.
  */
 class GroupChatThroughOurRelayInteropTest {
   private static final int PER_MEMBER = 50;
@@ -53,7 +55,7 @@ class GroupChatThroughOurRelayInteropTest {
       RunningRelay relay = RelayServer.create().host("127.0.0.1").port(0).udpPort(0).bindNow();
       try {
         String spec = "127.0.0.1:" + relay.port() + ":" + relay.publicKey().toHex();
-        try (Members m = Members.start(toxcore, 3, List.of(spec), dht, 20)) {
+        try (Members m = Members.start(toxcore, 3, List.of(spec), dht, 20, 3000)) {
           m.awaitAllMessages(Duration.ofSeconds(90));
           m.assertEveryMessageOnceInOrderAndNobodyLeft();
           for (CToxcorePeer p : m.peers) {
@@ -80,7 +82,9 @@ class GroupChatThroughOurRelayInteropTest {
    * Two members, each given two of our relays (separate processes, each with its onion bridge), and
    * the first relay killed (SIGKILL) once alice has received 20 of bob's 50 messages, after both
    * held links to both relays: their group and friend connections must go on over the second relay,
-   * and still nothing is lost, repeated or reordered.
+   * and still nothing is lost, repeated or reordered. alice invites bob only 12 s after creating
+   * the group, so that her group has linked both relays (it re-copies the friend connections'
+   * relays every 10 s) and her invite confirmation names both.
    *
    * <p>Two members, not three: the invite exchange tells the invitee up to three of the inviter's
    * relays, but two invitees meet through a group handshake that names one relay, and members share
@@ -96,7 +100,7 @@ class GroupChatThroughOurRelayInteropTest {
     try (ToxBootstrapd dht = ToxBootstrapd.start(toxcore);
         RelayProcess r1 = RelayProcess.startBridged("g1", KeyPair.generate());
         RelayProcess r2 = RelayProcess.startBridged("g2", KeyPair.generate());
-        Members m = Members.start(toxcore, 2, List.of(r1.spec(), r2.spec()), dht, 100)) {
+        Members m = Members.start(toxcore, 2, List.of(r1.spec(), r2.spec()), dht, 100, 12_000)) {
       CToxcorePeer alice = m.peers.get(0);
       alice.awaitIndex(
           0, countAtLeast(alice, 20), Duration.ofSeconds(90), "20 group messages before the kill");
@@ -231,8 +235,17 @@ class GroupChatThroughOurRelayInteropTest {
       names = NAMES.subList(0, count);
     }
 
+    /**
+     * Starts the members; alice invites each friend once it is online and the group is {@code
+     * inviteDelayMs} old (its relay links must be up, see tox_peer.c).
+     */
     static Members start(
-        Toxcore toxcore, int count, List<String> relays, ToxBootstrapd dht, int spacingMs) {
+        Toxcore toxcore,
+        int count,
+        List<String> relays,
+        ToxBootstrapd dht,
+        int spacingMs,
+        int inviteDelayMs) {
       KeyPair[] keys = new KeyPair[count];
       List<PublicKey> invitees = new ArrayList<>();
       for (int i = 0; i < count; i++) {
@@ -260,7 +273,13 @@ class GroupChatThroughOurRelayInteropTest {
           List<PublicKey> friends;
           if (i == 0) {
             friends = invitees;
-            extra.addAll(List.of("--group-create", "tox-reactive", "--group-invite"));
+            extra.addAll(
+                List.of(
+                    "--group-create",
+                    "tox-reactive",
+                    "--group-invite",
+                    "--group-invite-delay",
+                    String.valueOf(inviteDelayMs)));
           } else {
             friends = List.of(keys[0].publicKey());
             extra.add("--group-accept");
@@ -284,8 +303,11 @@ class GroupChatThroughOurRelayInteropTest {
       int expected = (names.size() - 1) * PER_MEMBER;
       for (CToxcorePeer p : peers) {
         Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
-        p.awaitIndex(
-            0, countAtLeast(p, expected), left, expected + " group messages (" + summary() + ")");
+        try {
+          p.awaitIndex(0, countAtLeast(p, expected), left, expected + " group messages");
+        } catch (AssertionError e) {
+          throw new AssertionError(summary() + "\n" + e.getMessage(), e);
+        }
       }
     }
 
