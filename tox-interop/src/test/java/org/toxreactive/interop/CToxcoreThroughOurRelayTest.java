@@ -30,7 +30,8 @@ class CToxcoreThroughOurRelayTest {
     chat(toxcore, toxcore, toxcore);
   }
 
-  @ParameterizedTest(name = "{0} sends, {1} echoes (DHT node {1})")
+  // no pairs when only one version is selected
+  @ParameterizedTest(name = "{0} sends, {1} echoes (DHT node {1})", allowZeroInvocations = true)
   @MethodSource("org.toxreactive.interop.Toxcore#mixedPairs")
   void clientsOfTwoVersionsBecomeFriendsAndChatThroughOurRelay(Toxcore older, Toxcore newer) {
     chat(older, newer, newer);

@@ -42,12 +42,15 @@ class GroupChatThroughOurRelayInteropTest {
   private static final int PER_MEMBER = 50;
   private static final List<String> NAMES = List.of("alice", "bob", "carol");
 
-  /** The selected versions that have NGC. */
+  /**
+   * The selected versions that have NGC; none when only 0.2.18 is selected ({@code
+   * -Dtox.interop.versions=0.2.18}), and then these cases do not run.
+   */
   static java.util.stream.Stream<Toxcore> groupVersions() {
     return Toxcore.atLeast("0.2.19");
   }
 
-  @ParameterizedTest(name = "{0}")
+  @ParameterizedTest(name = "{0}", allowZeroInvocations = true)
   @MethodSource("groupVersions")
   void threeTcpOnlyMembersWhoseOnlyRelayIsOursExchangeFiftyGroupMessagesEach(Toxcore toxcore) {
     toxcore.require();
@@ -93,7 +96,7 @@ class GroupChatThroughOurRelayInteropTest {
    * bob and carol lost each other (GROUP_PEER_EXIT after c-toxcore's 58 s group peer timeout) and
    * had not found each other again 85 s after the kill (docs/protocol.md 7.1).
    */
-  @ParameterizedTest(name = "{0}")
+  @ParameterizedTest(name = "{0}", allowZeroInvocations = true)
   @MethodSource("groupVersions")
   void whenTheMembersRelayIsKilledMidwayTheSecondRelayTakesOverAndNoMessageIsLost(Toxcore toxcore) {
     toxcore.require();
@@ -135,7 +138,7 @@ class GroupChatThroughOurRelayInteropTest {
    * friends and onion and one per group, each group under its own key. Our default per-IP limit
    * ({@link RelayLimits#defaults()}) must admit that with room to spare, and nothing is refused.
    */
-  @ParameterizedTest(name = "{0}")
+  @ParameterizedTest(name = "{0}", allowZeroInvocations = true)
   @MethodSource("groupVersions")
   void aClientInFourGroupsHoldsOneRelayConnectionPerGroupPlusOneWithinOurPerIpLimit(
       Toxcore toxcore) {
