@@ -3,11 +3,11 @@ package org.toxreactive.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.transport.tcp.RelayAddress;
@@ -17,38 +17,57 @@ import reactor.test.StepVerifier;
 
 /**
  * Our relay client against tox-bootstrapd of each c-toxcore version ({@link Toxcore#versions()}) on
- * loopback: the whole class runs once per version, one daemon each.
+ * loopback: the {@link RelayClientContract} checks and a long idle test, one daemon per version for
+ * the whole class.
  */
-@ParameterizedClass(name = "{0}")
-@MethodSource("org.toxreactive.interop.Toxcore#versions")
-class BootstrapdRelayClientTest extends RelayClientContract {
-  private static ToxBootstrapd daemon;
-  private static RelayAddress relay;
+class BootstrapdRelayClientTest {
+  private static final Map<String, ToxBootstrapd> DAEMONS = new ConcurrentHashMap<>();
+  private final RelayClientContract contract = new RelayClientContract();
 
-  @Parameter Toxcore toxcore;
-
-  @BeforeParameterizedClassInvocation
-  static void startDaemon(Toxcore toxcore) {
-    daemon = ToxBootstrapd.start(toxcore);
-    relay = RelayAddress.of("127.0.0.1", daemon.tcpPort(), daemon.publicKey());
+  @AfterEach
+  void closeLinks() {
+    contract.closeLinks();
   }
 
-  @AfterParameterizedClassInvocation
-  static void stopDaemon() {
-    if (daemon != null) {
-      daemon.close();
-      daemon = null;
+  @AfterAll
+  static void stopDaemons() {
+    DAEMONS.values().forEach(ToxBootstrapd::close);
+    DAEMONS.clear();
+  }
+
+  /** The daemon of {@code toxcore}, started on first use. */
+  private static RelayAddress relay(Toxcore toxcore) {
+    ToxBootstrapd d = DAEMONS.get(toxcore.version());
+    if (d == null) {
+      d = ToxBootstrapd.start(toxcore);
+      DAEMONS.put(toxcore.version(), d);
     }
+    assertThat(d.toxcore()).isEqualTo(toxcore);
+    return RelayAddress.of("127.0.0.1", d.tcpPort(), d.publicKey());
   }
 
-  @Override
-  RelayAddress relay() {
-    return relay;
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("org.toxreactive.interop.Toxcore#versions")
+  void handshakesAndAnswersItsPing(Toxcore toxcore) {
+    contract.handshakesAndAnswersItsPing(relay(toxcore));
   }
 
-  @Test
-  void survivesFortyFiveSecondsIdleAnsweringTheRelaysPings() {
-    assertThat(daemon.toxcore()).isEqualTo(toxcore);
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("org.toxreactive.interop.Toxcore#versions")
+  void routesTwoClientsToEachOtherAndRelaysDataBothWaysAndOob(Toxcore toxcore) {
+    contract.routesTwoClientsToEachOtherAndRelaysDataBothWaysAndOob(relay(toxcore));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("org.toxreactive.interop.Toxcore#versions")
+  void routingToOurOwnKeyIsRefused(Toxcore toxcore) {
+    contract.routingToOurOwnKeyIsRefused(relay(toxcore));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("org.toxreactive.interop.Toxcore#versions")
+  void survivesFortyFiveSecondsIdleAnsweringTheRelaysPings(Toxcore toxcore) {
+    RelayAddress relay = relay(toxcore);
     // The one long real-time test: the daemon pings us at ~30 s and drops us at ~40 s without a
     // pong; our own pings at 0 s and 30 s must be answered too.
     RelayConnection c = RelayClient.create(relay, KeyPair.generate()).connectNow();
