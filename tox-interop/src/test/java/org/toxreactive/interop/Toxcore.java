@@ -85,14 +85,20 @@ record Toxcore(String version, Path prefix) {
    * in the same test. Empty when only one version is selected.
    */
   static Stream<Arguments> mixedPairs() {
-    List<Toxcore> all = selected();
+    return pairsOf(selected()).stream();
+  }
+
+  /** Each pair of different versions in {@code all}, the older one first. */
+  static List<Arguments> pairsOf(List<Toxcore> all) {
     List<Arguments> pairs = new ArrayList<>();
     for (int i = 0; i < all.size(); i++) {
       for (int j = i + 1; j < all.size(); j++) {
-        pairs.add(Arguments.of(all.get(i), all.get(j)));
+        Toxcore x = all.get(i);
+        Toxcore y = all.get(j);
+        pairs.add(compare(x.version, y.version) <= 0 ? Arguments.of(x, y) : Arguments.of(y, x));
       }
     }
-    return pairs.stream();
+    return pairs;
   }
 
   /** The selected versions that are at least {@code minimum} (e.g. NGC needs 0.2.19). */

@@ -20,6 +20,18 @@ class ToxcoreTest {
   }
 
   @Test
+  void mixedPairsPutTheOlderVersionFirstAndAreEmptyForOneVersion() {
+    assertThat(Toxcore.pairsOf(Toxcore.parse("0.2.20,0.2.18")))
+        .singleElement()
+        .satisfies(
+            a ->
+                assertThat(a.get())
+                    .extracting(o -> ((Toxcore) o).version())
+                    .containsExactly("0.2.18", "0.2.20"));
+    assertThat(Toxcore.pairsOf(Toxcore.parse("0.2.20"))).isEmpty();
+  }
+
+  @Test
   void aBadVersionIsAOneLineErrorNamingIt() {
     assertThatThrownBy(() -> Toxcore.parse("0.2.18,latest"))
         .isInstanceOf(IllegalArgumentException.class)
