@@ -1,6 +1,8 @@
 /*
- * tox_peer: a tiny libtoxcore (0.2.18 API) client driven by command-line flags, for interop tests
- * (ToxPeer.java). Loopback only: LAN discovery, IPv6 and hole punching are always off.
+ * tox_peer: a tiny libtoxcore client driven by command-line flags, for interop tests
+ * (CToxcorePeer.java). Builds against c-toxcore 0.2.18 and later; the group (NGC) options exist
+ * only when built against 0.2.19 or later. Loopback only: LAN discovery, IPv6 and hole punching are
+ * always off.
  *
  *   --secret-key HEX       64 hex digits; the identity (so the caller knows our public key)
  *   --friend PK_HEX        add a friend without a request (repeatable; friend numbers 0, 1, ...)
@@ -16,9 +18,31 @@
  *   --seconds S            exit after S seconds (default 60)
  *   --verbose              toxcore's log on stderr
  *
- * stdout (line-buffered): READY pk=<hex> dht=<hex> udp_port=<n>, SELF_CONNECTION <NONE|TCP|UDP>,
- * FRIEND_CONNECTION <friend> <NONE|TCP|UDP>, RECV <friend> <text>, SENT <friend> <text>,
- * EXIT <reason>. Exit status 0 after --seconds or SIGTERM/SIGINT; 2 on setup errors (stderr says why).
+ * Group chats (NGC, 0.2.19+; group number 0 is the first group created or joined):
+ *   --name NAME            our nick in groups (default "peer")
+ *   --group-create NAME    create a private group (GROUP_CREATED) once we are connected (a group's
+ *                          TCP connections copy the relays connected at creation and re-copy them
+ *                          every 10 s only when their own count changed: created before any relay
+ *                          is connected, a TCP-only group never gets one); repeatable, group 0 is
+ *                          the first
+ *   --group-invite         invite every friend to group 0 the first time it is online, at least
+ *                          --group-invite-delay ms after the group was created
+ *   --group-invite-delay MS  (default 3000) the inviter's confirmation carries its group's
+ *                          connected relays; with none yet it drops the invitee's acceptance
+ *   --group-accept         accept every group invite (tox_group_invite_accept)
+ *   --group-send N         once group 0 has --group-peers other peers, send "<name>-0" ..
+ *                          "<name>-<N-1>" to the group, one per --spacing ms
+ *   --group-peers P        how many other peers to wait for before --group-send (default 1)
+ *   --group-send-after T   start --group-send only after T messages were received in group 0
+ *                          (default 0)
+ *
+ * stdout (line-buffered): READY pk=<hex> dht=<hex> udp_port=<n> version=<x.y.z> (the loaded
+ * library's), SELF_CONNECTION <NONE|TCP|UDP>, FRIEND_CONNECTION <friend> <NONE|TCP|UDP>,
+ * RECV <friend> <text>, SENT <friend> <text>, GROUP_CREATED <g> chat_id=<hex>,
+ * GROUP_INVITED <g> <friend>, GROUP_INVITE <friend>, GROUP_ACCEPTED <g>, GROUP_SELF_JOIN <g>,
+ * GROUP_JOIN_FAIL <g> <code>, GROUP_PEER_JOIN <g> <peer> <name>, GROUP_PEER_EXIT <g> <peer>,
+ * GROUP_RECV <g> <peer> <text>, GROUP_SENT <g> <text>, EXIT <reason>.
+ * Exit status 0 after --seconds or SIGTERM/SIGINT; 2 on setup errors (stderr says why).
  */
 #include <errno.h>
 #include <signal.h>
@@ -31,6 +55,13 @@
 
 #define MAX_QUEUE 256
 #define DEFAULT_SPACING_MS 20
+#define MAX_FRIENDS 16
+
+#if TOX_VERSION_MAJOR > 0 || TOX_VERSION_MINOR > 2 || TOX_VERSION_PATCH >= 19
+#define HAVE_GROUPS 1
+#else
+#define HAVE_GROUPS 0
+#endif
 
 typedef struct {
     uint32_t friend_number;
@@ -172,6 +203,154 @@ static void on_friend_message(Tox *tox, uint32_t friend_number, Tox_Message_Type
     }
 }
 
+static char self_name[64] = "peer";
+
+#if HAVE_GROUPS
+static int group_invite, group_accept;
+static long group_send, group_peers_wanted = 1, group_send_after;
+static long group_sent, group_received, group_peers;
+static long group_invite_delay = 3000;
+static double group_created_at;
+static int in_group;                     /* group 0 exists (created, or joined) */
+static int invited[MAX_FRIENDS];
+
+static void on_group_invite(Tox *tox, uint32_t friend_number, const uint8_t *invite_data, size_t length,
+                            const uint8_t *group_name, size_t group_name_length, void *user_data)
+{
+    printf("GROUP_INVITE %u\n", friend_number);
+    if (!group_accept) {
+        return;
+    }
+    Tox_Err_Group_Invite_Accept err;
+    uint32_t g = tox_group_invite_accept(tox, friend_number, invite_data, length, (const uint8_t *)self_name,
+                                         strlen(self_name), NULL, 0, &err);
+    if (err != TOX_ERR_GROUP_INVITE_ACCEPT_OK) {
+        fprintf(stderr, "tox_peer: tox_group_invite_accept failed: %d\n", err);
+        printf("GROUP_ACCEPT_FAILED %d\n", err);
+        return;
+    }
+    in_group = 1;
+    printf("GROUP_ACCEPTED %u\n", g);
+}
+
+static void on_group_self_join(Tox *tox, uint32_t group_number, void *user_data)
+{
+    printf("GROUP_SELF_JOIN %u\n", group_number);
+}
+
+static void on_group_join_fail(Tox *tox, uint32_t group_number, Tox_Group_Join_Fail fail_type, void *user_data)
+{
+    printf("GROUP_JOIN_FAIL %u %d\n", group_number, (int)fail_type);
+}
+
+static void on_group_peer_join(Tox *tox, uint32_t group_number, uint32_t peer_id, void *user_data)
+{
+    uint8_t name[TOX_MAX_NAME_LENGTH];
+    Tox_Err_Group_Peer_Query err;
+    size_t n = tox_group_peer_get_name_size(tox, group_number, peer_id, &err);
+    if (err != TOX_ERR_GROUP_PEER_QUERY_OK || n > sizeof name
+        || !tox_group_peer_get_name(tox, group_number, peer_id, name, &err)) {
+        n = 0;
+    }
+    if (group_number == 0) {
+        group_peers++;
+    }
+    printf("GROUP_PEER_JOIN %u %u ", group_number, peer_id);
+    for (size_t i = 0; i < n; i++) {
+        putchar(name[i] > 0x20 && name[i] < 0x7F ? name[i] : '?');
+    }
+    putchar('\n');
+}
+
+static void on_group_peer_exit(Tox *tox, uint32_t group_number, uint32_t peer_id, Tox_Group_Exit_Type exit_type,
+                               const uint8_t *name, size_t name_length, const uint8_t *part_message,
+                               size_t part_message_length, void *user_data)
+{
+    if (group_number == 0 && group_peers > 0) {
+        group_peers--;
+    }
+    printf("GROUP_PEER_EXIT %u %u %d\n", group_number, peer_id, (int)exit_type);
+}
+
+static void on_group_message(Tox *tox, uint32_t group_number, uint32_t peer_id, Tox_Message_Type type,
+                             const uint8_t *message, size_t length, uint32_t message_id, void *user_data)
+{
+    char tag[32];
+    snprintf(tag, sizeof tag, "GROUP_RECV %u", group_number);
+    print_text(tag, peer_id, message, length);
+    if (group_number == 0) {
+        group_received++;
+    }
+}
+
+/* Creates the --group-create groups, in command-line order (group 0 first). */
+static void create_groups(Tox *tox, int argc, char **argv)
+{
+    for (int i = 1; i + 1 < argc; i++) {
+        if (strcmp(argv[i], "--group-create")) {
+            continue;
+        }
+        const char *gname = argv[++i];
+        Tox_Err_Group_New e;
+        uint32_t g = tox_group_new(tox, TOX_GROUP_PRIVACY_STATE_PRIVATE, (const uint8_t *)gname, strlen(gname),
+                                   (const uint8_t *)self_name, strlen(self_name), &e);
+        if (e != TOX_ERR_GROUP_NEW_OK) {
+            char code[16];
+            snprintf(code, sizeof code, "%d", e);
+            die("tox_group_new failed with Tox_Err_Group_New", code);
+        }
+        uint8_t chat_id[TOX_GROUP_CHAT_ID_SIZE];
+        tox_group_get_chat_id(tox, g, chat_id, NULL);
+        printf("GROUP_CREATED %u chat_id=", g);
+        print_hex(chat_id, sizeof chat_id);
+        putchar('\n');
+        in_group = 1;
+        group_created_at = now_ms();
+    }
+}
+
+/* Invites each online friend to group 0 once; sends the next --group-send message when due.
+ * Returns 1 if a group message left (for the spacing). */
+static int group_tick(Tox *tox, double now, double *last_group_send, long spacing)
+{
+    if (!in_group) {
+        return 0;
+    }
+    if (group_invite && now - group_created_at >= group_invite_delay) {
+        size_t friends = tox_self_get_friend_list_size(tox);
+        for (uint32_t f = 0; f < friends && f < MAX_FRIENDS; f++) {
+            if (!invited[f] && tox_friend_get_connection_status(tox, f, NULL) != TOX_CONNECTION_NONE) {
+                Tox_Err_Group_Invite_Friend err;
+                if (tox_group_invite_friend(tox, 0, f, &err)) {
+                    invited[f] = 1;
+                    printf("GROUP_INVITED 0 %u\n", f);
+                } else if (err != TOX_ERR_GROUP_INVITE_FRIEND_FAIL_SEND) {
+                    invited[f] = 1;
+                    fprintf(stderr, "tox_peer: tox_group_invite_friend(%u) failed: %d\n", f, err);
+                }
+            }
+        }
+    }
+    if (group_sent < group_send && group_peers >= group_peers_wanted && group_received >= group_send_after
+        && now - *last_group_send >= spacing) {
+        char text[96];
+        int n = snprintf(text, sizeof text, "%s-%ld", self_name, group_sent);
+        Tox_Err_Group_Send_Message err;
+        tox_group_send_message(tox, 0, TOX_MESSAGE_TYPE_NORMAL, (const uint8_t *)text, (size_t)n, &err);
+        if (err == TOX_ERR_GROUP_SEND_MESSAGE_OK) {
+            group_sent++;
+            *last_group_send = now;
+            printf("GROUP_SENT 0 %s\n", text);
+            return 1;
+        }
+        if (err != TOX_ERR_GROUP_SEND_MESSAGE_DISCONNECTED) {
+            fprintf(stderr, "tox_peer: tox_group_send_message failed: %d\n", err);
+        }
+    }
+    return 0;
+}
+#endif
+
 static void on_log(Tox *tox, Tox_Log_Level level, const char *file, uint32_t line, const char *func,
                    const char *message, void *user_data)
 {
@@ -196,6 +375,12 @@ int main(int argc, char **argv)
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--echo")) { echo_mode = 1; continue; }
         if (!strcmp(a, "--verbose")) { verbose = 1; continue; }
+#if HAVE_GROUPS
+        if (!strcmp(a, "--group-invite")) { group_invite = 1; continue; }
+        if (!strcmp(a, "--group-accept")) { group_accept = 1; continue; }
+#else
+        if (!strncmp(a, "--group-", 8)) { die("this tox_peer was built without group support (c-toxcore < 0.2.19)", a); }
+#endif
         if (!v) { die("missing value for", a); }
         i++;
         if (!strcmp(a, "--secret-key")) {
@@ -219,6 +404,22 @@ int main(int argc, char **argv)
             if (spacing < 1 || spacing > 10000) { die("bad --spacing", v); }
         } else if (!strcmp(a, "--seconds")) {
             seconds = strtol(v, NULL, 10);
+        } else if (!strcmp(a, "--name")) {
+            if (strlen(v) == 0 || strlen(v) >= sizeof self_name) { die("bad --name", v); }
+            strcpy(self_name, v);
+#if HAVE_GROUPS
+        } else if (!strcmp(a, "--group-create")) {
+            if (strlen(v) == 0 || strlen(v) > TOX_GROUP_MAX_GROUP_NAME_LENGTH) { die("bad --group-create", v); }
+        } else if (!strcmp(a, "--group-send")) {
+            group_send = strtol(v, NULL, 10);
+        } else if (!strcmp(a, "--group-peers")) {
+            group_peers_wanted = strtol(v, NULL, 10);
+        } else if (!strcmp(a, "--group-invite-delay")) {
+            group_invite_delay = strtol(v, NULL, 10);
+            if (group_invite_delay < 0) { die("bad --group-invite-delay", v); }
+        } else if (!strcmp(a, "--group-send-after")) {
+            group_send_after = strtol(v, NULL, 10);
+#endif
         } else if (strcmp(a, "--friend") && strcmp(a, "--tcp-relay") && strcmp(a, "--bootstrap")) {
             die("unknown option", a);
         }
@@ -242,10 +443,19 @@ int main(int argc, char **argv)
     tox_callback_self_connection_status(tox, on_self_connection);
     tox_callback_friend_connection_status(tox, on_friend_connection);
     tox_callback_friend_message(tox, on_friend_message);
+#if HAVE_GROUPS
+    tox_callback_group_invite(tox, on_group_invite);
+    tox_callback_group_self_join(tox, on_group_self_join);
+    tox_callback_group_join_fail(tox, on_group_join_fail);
+    tox_callback_group_peer_join(tox, on_group_peer_join);
+    tox_callback_group_peer_exit(tox, on_group_peer_exit);
+    tox_callback_group_message(tox, on_group_message);
+#endif
 
     for (int i = 1; i < argc; i++) { /* second pass: friends and nodes, in command-line order */
         const char *a = argv[i];
-        if (!strcmp(a, "--echo") || !strcmp(a, "--verbose")) {
+        if (!strcmp(a, "--echo") || !strcmp(a, "--verbose") || !strcmp(a, "--group-invite")
+            || !strcmp(a, "--group-accept")) {
             continue;
         }
         const char *v = argv[++i]; /* present: checked in the first pass */
@@ -278,7 +488,13 @@ int main(int argc, char **argv)
     print_hex(pk, sizeof pk);
     printf(" dht=");
     print_hex(dht, sizeof dht);
-    printf(" udp_port=%u\n", err_port == TOX_ERR_GET_PORT_OK ? udp_port : 0);
+    printf(" udp_port=%u version=%u.%u.%u\n", err_port == TOX_ERR_GET_PORT_OK ? udp_port : 0,
+           tox_version_major(), tox_version_minor(), tox_version_patch());
+
+#if HAVE_GROUPS
+    double last_group_send = 0;
+    int groups_created = 0;
+#endif
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -306,7 +522,19 @@ int main(int argc, char **argv)
         if (queue_len > 0 && now - last_send >= spacing && send_one(tox)) {
             last_send = now;
         }
-        long wait_ms = queue_len > 0 ? spacing : tox_iteration_interval(tox);
+        int group_busy = 0;
+#if HAVE_GROUPS
+        if (!groups_created && tox_self_get_connection_status(tox) != TOX_CONNECTION_NONE) {
+            create_groups(tox, argc, argv);
+            groups_created = 1;
+        }
+        group_tick(tox, now, &last_group_send, spacing);
+        group_busy = group_sent < group_send;
+#endif
+        long wait_ms = queue_len > 0 || group_busy ? spacing : tox_iteration_interval(tox);
+        if (wait_ms > tox_iteration_interval(tox)) {
+            wait_ms = tox_iteration_interval(tox);
+        }
         struct timespec ts = {wait_ms / 1000, (wait_ms % 1000) * 1000000L};
         nanosleep(&ts, NULL); /* a signal cuts the sleep short */
     }

@@ -4,37 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.examples.Examples;
 
-/** The operator's relay probe against a real tox-bootstrapd. */
+/** The operator's relay probe against a real tox-bootstrapd of each c-toxcore version. */
 class BootstrapdProbeTest {
-  private static ToxBootstrapd daemon;
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
-
-  @BeforeAll
-  static void startDaemon() {
-    Interop.requireTool("tox-bootstrapd");
-    daemon = ToxBootstrapd.start();
-  }
-
-  @AfterAll
-  static void stopDaemon() {
-    if (daemon != null) {
-      daemon.close();
-    }
-  }
 
   private int probe(String target) {
     return Examples.run(new PrintWriter(out, true), new PrintWriter(err, true), "probe", target);
   }
 
-  @Test
-  void printsTheRelayKeyAndRoundTripAndExitsZero() {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("org.toxreactive.interop.Toxcore#versions")
+  void printsTheRelayKeyAndRoundTripAndExitsZero(Toxcore toxcore) {
+    try (ToxBootstrapd daemon = ToxBootstrapd.start(toxcore)) {
+      printsTheRelayKeyAndRoundTripAndExitsZero(daemon);
+    }
+  }
+
+  private void printsTheRelayKeyAndRoundTripAndExitsZero(ToxBootstrapd daemon) {
     int code = probe("127.0.0.1:" + daemon.tcpPort() + ":" + daemon.publicKeyHex());
     assertThat(code).as(err.toString()).isZero();
     assertThat(out.toString())
@@ -42,8 +34,15 @@ class BootstrapdProbeTest {
         .containsPattern("handshake_ms=\\d+\\.\\d rtt_ms=\\d+\\.\\d{3}");
   }
 
-  @Test
-  void aWrongKeyExitsOneWithAOneLineReason() {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("org.toxreactive.interop.Toxcore#versions")
+  void aWrongKeyExitsOneWithAOneLineReason(Toxcore toxcore) {
+    try (ToxBootstrapd daemon = ToxBootstrapd.start(toxcore)) {
+      aWrongKeyExitsOneWithAOneLineReason(daemon);
+    }
+  }
+
+  private void aWrongKeyExitsOneWithAOneLineReason(ToxBootstrapd daemon) {
     String wrong = KeyPair.generate().publicKey().toHex();
     int code = probe("127.0.0.1:" + daemon.tcpPort() + ":" + wrong);
     assertThat(code).isEqualTo(1);

@@ -75,8 +75,22 @@ class CToxcoreDhtThroughOurNodeTest {
     KeyPair kb = KeyPair.generate();
     int portA = Interop.freePort();
     int portB = Interop.freePort();
-    a = CToxcorePeer.udp("dht-a", ka, kb.publicKey(), portA, List.of("--bootstrap", bootstrap));
-    b = CToxcorePeer.udp("dht-b", kb, ka.publicKey(), portB, List.of("--bootstrap", bootstrap));
+    a =
+        CToxcorePeer.udp(
+            Toxcore.system(),
+            "dht-a",
+            ka,
+            kb.publicKey(),
+            portA,
+            List.of("--bootstrap", bootstrap));
+    b =
+        CToxcorePeer.udp(
+            Toxcore.system(),
+            "dht-b",
+            kb,
+            ka.publicKey(),
+            portB,
+            List.of("--bootstrap", bootstrap));
     PublicKey dhtA = dhtKey(a);
     PublicKey dhtB = dhtKey(b);
 

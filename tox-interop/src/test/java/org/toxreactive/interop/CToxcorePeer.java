@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,28 +14,37 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.PublicKey;
 
 /**
- * An unmodified c-toxcore 0.2.18 client ({@code src/test/c/tox_peer.c} on Debian's libtoxcore),
- * compiled once per JVM and run as a process. LAN discovery, IPv6 and hole punching are always off;
- * it prints machine-readable lines (READY, SELF_CONNECTION, FRIEND_CONNECTION, RECV, SENT, EXIT).
+ * An unmodified c-toxcore client ({@code src/test/c/tox_peer.c}) of one {@link Toxcore} version,
+ * compiled once per JVM and version and run as a process. LAN discovery, IPv6 and hole punching are
+ * always off; it prints machine-readable lines (READY, SELF_CONNECTION, FRIEND_CONNECTION, RECV,
+ * SENT, GROUP_*, EXIT). Its READY line names the libtoxcore version it loaded, which must be the
+ * version asked for: every wait checks that.
  */
 final class CToxcorePeer implements AutoCloseable {
-  private static Path binary;
-
+  private final Toxcore toxcore;
   private final Process process;
   private final List<String> lines = new CopyOnWriteArrayList<>();
   private final List<Long> lineNanos = new CopyOnWriteArrayList<>();
   private final Path log;
+  private volatile boolean versionChecked;
+  private static final Pattern VERSION = Pattern.compile(" version=(\\d+\\.\\d+\\.\\d+)");
 
-  private CToxcorePeer(List<String> args, String name) throws IOException {
+  private CToxcorePeer(Toxcore toxcore, List<String> args, String name) throws IOException {
+    this.toxcore = toxcore;
     List<String> cmd = new ArrayList<>();
-    cmd.add(binary().toString());
+    cmd.add(toxcore.peerBinary().toString());
     cmd.addAll(args);
-    log = Interop.logDir().resolve("tox_peer-" + name + "-" + System.nanoTime() + ".log");
-    process = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+    log =
+        Interop.logDir()
+            .resolve(
+                "tox_peer-" + toxcore.version() + "-" + name + "-" + System.nanoTime() + ".log");
+    process = toxcore.configure(new ProcessBuilder(cmd)).redirectError(log.toFile()).start();
     Interop.killOnExit(process.toHandle());
     Thread reader =
         new Thread(
@@ -57,85 +65,54 @@ final class CToxcorePeer implements AutoCloseable {
     reader.start();
   }
 
-  /** Compiles tox_peer.c against the system's libtoxcore (once per JVM). */
-  static synchronized Path binary() throws IOException {
-    if (binary != null) {
-      return binary;
-    }
-    Interop.requireTool("gcc");
-    Interop.requireTool("pkg-config");
-    Path dir = Files.createTempDirectory("tox_peer");
-    Path out = dir.resolve("tox_peer");
-    String flags = run(List.of("pkg-config", "--cflags", "--libs", "toxcore"));
-    if (flags == null) {
-      Interop.unavailable("libtoxcore-dev (pkg-config toxcore failed)");
-    }
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                "gcc",
-                "-O2",
-                "-o",
-                out.toString(),
-                Path.of("src/test/c/tox_peer.c").toAbsolutePath().toString()));
-    cmd.addAll(List.of(flags.trim().split("\\s+")));
-    if (run(cmd) == null) {
-      throw new IllegalStateException("gcc failed to build tox_peer.c: " + String.join(" ", cmd));
-    }
-    binary = out;
-    return out;
-  }
-
-  private static String run(List<String> cmd) throws IOException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    try {
-      String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        return null;
-      }
-      return text;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    } finally {
-      p.destroyForcibly();
-    }
-  }
-
   /** A TCP-only peer (UDP off) whose only relay is {@code relay}, bootstrapped to DHT nodes. */
   static CToxcorePeer tcpOnly(
+      Toxcore toxcore,
       String name,
       KeyPair keys,
       PublicKey friend,
       String relay,
       List<ToxBootstrapd> dht,
       List<String> extra) {
-    return tcpOnly(name, keys, friend, List.of(relay), dht, extra);
+    return tcpOnly(toxcore, name, keys, List.of(friend), List.of(relay), dht, extra);
   }
 
   /**
-   * A TCP-only peer (UDP off, so no DHT traffic of its own) with these relays ({@code
-   * HOST:PORT:KEY}, {@code tox_add_tcp_relay} in this order), bootstrapped to DHT nodes (none is
-   * fine when the caller knows its DHT key and reaches it through a relay).
+   * A TCP-only peer with one friend; see {@link #tcpOnly(Toxcore, String, KeyPair, List, List,
+   * List, List)}.
    */
   static CToxcorePeer tcpOnly(
+      Toxcore toxcore,
       String name,
       KeyPair keys,
       PublicKey friend,
       List<String> relays,
       List<ToxBootstrapd> dht,
       List<String> extra) {
+    return tcpOnly(toxcore, name, keys, List.of(friend), relays, dht, extra);
+  }
+
+  /**
+   * A TCP-only peer (UDP off, so no DHT traffic of its own) with these relays ({@code
+   * HOST:PORT:KEY}, {@code tox_add_tcp_relay} in this order), bootstrapped to DHT nodes (none is
+   * fine when the caller knows its DHT key and reaches it through a relay). Friends are numbered in
+   * list order (0, 1, ...).
+   */
+  static CToxcorePeer tcpOnly(
+      Toxcore toxcore,
+      String name,
+      KeyPair keys,
+      List<PublicKey> friends,
+      List<String> relays,
+      List<ToxBootstrapd> dht,
+      List<String> extra) {
     List<String> args =
         new ArrayList<>(
             List.of(
-                "--secret-key",
-                keys.secretKey().toHexUnsafe(),
-                "--friend",
-                friend.toHex(),
-                "--udp",
-                "off",
-                "--seconds",
-                "90"));
+                "--secret-key", keys.secretKey().toHexUnsafe(), "--udp", "off", "--seconds", "90"));
+    for (PublicKey friend : friends) {
+      args.addAll(List.of("--friend", friend.toHex()));
+    }
     for (String relay : relays) {
       args.addAll(List.of("--tcp-relay", relay));
     }
@@ -144,7 +121,7 @@ final class CToxcorePeer implements AutoCloseable {
     }
     args.addAll(extra);
     try {
-      return new CToxcorePeer(args, name);
+      return new CToxcorePeer(toxcore, args, name);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -155,7 +132,12 @@ final class CToxcorePeer implements AutoCloseable {
    * flags.
    */
   static CToxcorePeer udp(
-      String name, KeyPair keys, PublicKey friend, int udpPort, List<String> extra) {
+      Toxcore toxcore,
+      String name,
+      KeyPair keys,
+      PublicKey friend,
+      int udpPort,
+      List<String> extra) {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -171,7 +153,7 @@ final class CToxcorePeer implements AutoCloseable {
                 "120"));
     args.addAll(extra);
     try {
-      return new CToxcorePeer(args, name);
+      return new CToxcorePeer(toxcore, args, name);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -191,6 +173,7 @@ final class CToxcorePeer implements AutoCloseable {
     int seen = from;
     while (System.nanoTime() < deadline) {
       List<String> snapshot = List.copyOf(lines);
+      checkVersion(snapshot);
       for (int i = seen; i < snapshot.size(); i++) {
         if (p.test(snapshot.get(i))) {
           return i;
@@ -217,6 +200,37 @@ final class CToxcorePeer implements AutoCloseable {
             + "\n(stderr in "
             + log
             + ")");
+  }
+
+  /**
+   * Fails once the READY line shows that the process loaded another libtoxcore than {@link
+   * #toxcore()} (e.g. the system's 0.2.18 instead of a prefix's 0.2.20).
+   */
+  private void checkVersion(List<String> snapshot) {
+    if (versionChecked) {
+      return;
+    }
+    for (String line : snapshot) {
+      if (line.startsWith("READY ")) {
+        Matcher m = VERSION.matcher(line);
+        if (!m.find() || !m.group(1).equals(toxcore.version())) {
+          throw new AssertionError(
+              "tox_peer for " + toxcore + " loaded another libtoxcore: " + line);
+        }
+        versionChecked = true;
+        return;
+      }
+    }
+  }
+
+  /** Its process id. */
+  long pid() {
+    return process.pid();
+  }
+
+  /** The c-toxcore version this peer runs. */
+  Toxcore toxcore() {
+    return toxcore;
   }
 
   /** When line {@code index} of {@link #lines()} was read ({@link System#nanoTime()}). */

@@ -16,7 +16,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.PublicKey;
 import org.toxreactive.examples.Examples;
@@ -58,8 +59,10 @@ class CToxcoreTcpOnlyThroughRelaysTest {
   private static final int MESSAGES = 300;
   private static final int KILL_AFTER = 100;
 
-  @Test
-  void ourNodeReachesATcpOnlyCToxcorePeerThroughOurRelay() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("org.toxreactive.interop.Toxcore#versions")
+  void ourNodeReachesATcpOnlyCToxcorePeerThroughOurRelay(Toxcore toxcore) throws Exception {
+    toxcore.require();
     KeyPair[] keys = {KeyPair.generate(), KeyPair.generate()};
     // R1 sorts first: our PathTable prefers relays in key order, so our data starts on R1.
     Arrays.sort(
@@ -69,17 +72,17 @@ class CToxcoreTcpOnlyThroughRelaysTest {
       Map<PublicKey, Runnable> killers = new LinkedHashMap<>();
       killers.put(r1.publicKey(), r1::kill);
       killers.put(r2.publicKey(), r2::kill);
-      Result r = exchange("ours", List.of(r1.spec(), r2.spec()), killers);
+      Result r = exchange(toxcore, "ours", List.of(r1.spec(), r2.spec()), killers);
       assertThat(r.killed).isNotNull();
-      System.out.println("c-toxcore TCP-only through our relays (separate processes): " + r);
+      System.out.println(toxcore + " TCP-only through our relays (separate processes): " + r);
     }
   }
 
-  @Test
-  void ourNodeReachesATcpOnlyCToxcorePeerThroughToxBootstrapd() throws Exception {
-    Interop.requireTool("tox-bootstrapd");
-    try (ToxBootstrapd b1 = ToxBootstrapd.start();
-        ToxBootstrapd b2 = ToxBootstrapd.start()) {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("org.toxreactive.interop.Toxcore#versions")
+  void ourNodeReachesATcpOnlyCToxcorePeerThroughToxBootstrapd(Toxcore toxcore) throws Exception {
+    try (ToxBootstrapd b1 = ToxBootstrapd.start(toxcore);
+        ToxBootstrapd b2 = ToxBootstrapd.start(toxcore)) {
       Map<PublicKey, Runnable> killers = new LinkedHashMap<>();
       for (ToxBootstrapd b : List.of(b1, b2)) {
         killers.put(
@@ -93,12 +96,13 @@ class CToxcoreTcpOnlyThroughRelaysTest {
       }
       Result r =
           exchange(
+              toxcore,
               "bootstrapd",
               List.of(
                   "127.0.0.1:" + b1.tcpPort() + ":" + b1.publicKeyHex(),
                   "127.0.0.1:" + b2.tcpPort() + ":" + b2.publicKeyHex()),
               killers);
-      System.out.println("c-toxcore TCP-only through tox-bootstrapd relays: " + r);
+      System.out.println(toxcore + " TCP-only through tox-bootstrapd relays: " + r);
     }
   }
 
@@ -111,8 +115,10 @@ class CToxcoreTcpOnlyThroughRelaysTest {
    * with the same real and DHT keys and relays, no UDP: it answers the OOB cookie request, accepts
    * the OOB handshake, and echoes the messages c-toxcore sends once the friend is online again.
    */
-  @Test
-  void cToxcoreReconnectsThroughTheRelaysToOurAcceptingChat() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("org.toxreactive.interop.Toxcore#versions")
+  void cToxcoreReconnectsThroughTheRelaysToOurAcceptingChat(Toxcore toxcore) throws Exception {
+    toxcore.require();
     KeyPair[] keys = {KeyPair.generate(), KeyPair.generate()};
     try (RelayProcess r1 = RelayProcess.start("r1", keys[0]);
         RelayProcess r2 = RelayProcess.start("r2", keys[1])) {
@@ -123,6 +129,7 @@ class CToxcoreTcpOnlyThroughRelaysTest {
       List<String> relays = List.of(r1.spec(), r2.spec());
       try (CToxcorePeer peer =
           CToxcorePeer.tcpOnly(
+              toxcore,
               "accept",
               theirs,
               ours.publicKey(),
@@ -237,15 +244,18 @@ class CToxcoreTcpOnlyThroughRelaysTest {
    * band on the other relay are dropped. c-toxcore still calls the friend online for a while; in a
    * manual run it reported it offline 30.3 s after the kill (its 32 s ALIVE timeout).
    */
-  @Test
-  void withoutShareRelaysCToxcoreIsRoutedOnlyOnTheAcceptingRelayAndItsDeathCutsUsOff()
-      throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("org.toxreactive.interop.Toxcore#versions")
+  void withoutShareRelaysCToxcoreIsRoutedOnlyOnTheAcceptingRelayAndItsDeathCutsUsOff(
+      Toxcore toxcore) throws Exception {
+    toxcore.require();
     try (RelayProcess r1 = RelayProcess.start("r1", KeyPair.generate());
         RelayProcess r2 = RelayProcess.start("r2", KeyPair.generate())) {
       KeyPair ours = KeyPair.generate();
       KeyPair theirs = KeyPair.generate();
       try (CToxcorePeer peer =
           CToxcorePeer.tcpOnly(
+              toxcore,
               "noshare",
               theirs,
               ours.publicKey(),
@@ -346,13 +356,14 @@ class CToxcoreTcpOnlyThroughRelaysTest {
    * through once {@link #KILL_AFTER} echoes are back, and checks that every message arrives in
    * order exactly once on both sides and that c-toxcore never dropped the friend.
    */
-  private Result exchange(String name, List<String> relays, Map<PublicKey, Runnable> killers)
+  private Result exchange(
+      Toxcore toxcore, String name, List<String> relays, Map<PublicKey, Runnable> killers)
       throws Exception {
     KeyPair ours = KeyPair.generate();
     KeyPair theirs = KeyPair.generate();
     try (CToxcorePeer peer =
         CToxcorePeer.tcpOnly(
-            name, theirs, ours.publicKey(), relays, List.of(), List.of("--echo"))) {
+            toxcore, name, theirs, ours.publicKey(), relays, List.of(), List.of("--echo"))) {
       String ready = peer.await(l -> l.startsWith("READY "), Duration.ofSeconds(10), "READY");
       Matcher m = Pattern.compile("dht=([0-9A-F]{64})").matcher(ready);
       assertThat(m.find()).isTrue();

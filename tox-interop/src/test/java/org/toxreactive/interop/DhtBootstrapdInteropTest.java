@@ -61,6 +61,7 @@ class DhtBootstrapdInteropTest {
     relay = ourRelay();
     daemon =
         ToxBootstrapd.startFrom(
+            Toxcore.system(),
             List.of(
                 new ToxBootstrapd.Node("127.0.0.1", relay.udpPort(), relay.publicKey().toHex())));
     relay.dhtBootstrap(loopback(daemon.udpPort()), daemon.publicKey());
@@ -97,7 +98,7 @@ class DhtBootstrapdInteropTest {
   void bootstrapInfoAnswerIsByteForByteTheOneOfToxBootstrapd() throws Exception {
     Interop.requireTool("tox-bootstrapd");
     relay = ourRelay();
-    daemon = ToxBootstrapd.start();
+    daemon = ToxBootstrapd.start(Toxcore.system());
     byte[] theirs = info(daemon.udpPort());
     byte[] ours = info(relay.udpPort());
     // 0xF0, version 1000002018 big-endian, the MOTD and its NUL

@@ -158,6 +158,49 @@ final class Interop {
     }
   }
 
+  /**
+   * How many ESTABLISHED TCP connections process {@code pid} holds to {@code remotePort} (IPv4 and
+   * IPv6 tables of {@code /proc/<pid>/net}, matched through its socket inodes), or -1 where /proc
+   * cannot be read.
+   */
+  static int establishedTo(long pid, int remotePort) {
+    Path proc = Path.of("/proc", Long.toString(pid));
+    Set<String> inodes = new java.util.HashSet<>();
+    try (var fds = Files.list(proc.resolve("fd"))) {
+      for (Path fd : (Iterable<Path>) fds::iterator) {
+        try {
+          String target = Files.readSymbolicLink(fd).toString();
+          if (target.startsWith("socket:[")) {
+            inodes.add(target.substring(8, target.length() - 1));
+          }
+        } catch (IOException e) {
+          // closed meanwhile
+        }
+      }
+    } catch (IOException e) {
+      return -1;
+    }
+    int n = 0;
+    for (String table : new String[] {"tcp", "tcp6"}) {
+      java.util.List<String> lines;
+      try {
+        lines = Files.readAllLines(proc.resolve("net").resolve(table));
+      } catch (IOException e) {
+        continue;
+      }
+      for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length > 9 && "01".equals(f[3]) && inodes.contains(f[9])) {
+          String remote = f[2];
+          if (Integer.parseInt(remote.substring(remote.lastIndexOf(':') + 1), 16) == remotePort) {
+            n++;
+          }
+        }
+      }
+    }
+    return n;
+  }
+
   /** Registers a started process so the JVM shutdown hook kills it if nobody else does. */
   static void killOnExit(ProcessHandle process) {
     LIVE.add(process);

@@ -11,25 +11,27 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.examples.Examples;
 
 /**
- * Our net_crypto and an unmodified c-toxcore 0.2.18 peer, directly over UDP on loopback, no DHT, no
- * onion: we know the peer's DHT key and port; it has our real key as a friend. Our chat example
- * connects, c-toxcore reports the friend online over UDP, and 1,000 messages go out and come back
- * (c-toxcore echoes) in order. Then the reverse: c-toxcore reconnects by itself to our node, which
- * only accepts, and 1,000 messages it sends come back.
+ * Our net_crypto and an unmodified c-toxcore peer (each of {@link Toxcore#versions()}), directly
+ * over UDP on loopback, no DHT, no onion: we know the peer's DHT key and port; it has our real key
+ * as a friend. Our chat example connects, c-toxcore reports the friend online over UDP, and 1,000
+ * messages go out and come back (c-toxcore echoes) in order. Then the reverse: c-toxcore reconnects
+ * by itself to our node, which only accepts, and 1,000 messages it sends come back.
  */
 class NetCryptoUdpInteropTest {
-  @Test
-  void ourNodeConnectsToCToxcoreOverUdpAndAThousandMessagesComeBackInOrder() {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("org.toxreactive.interop.Toxcore#versions")
+  void ourNodeConnectsToCToxcoreOverUdpAndAThousandMessagesComeBackInOrder(Toxcore toxcore) {
     KeyPair ours = KeyPair.generate();
     KeyPair theirs = KeyPair.generate();
     int port = Interop.freePort();
     try (CToxcorePeer peer =
-        CToxcorePeer.udp("echo", theirs, ours.publicKey(), port, List.of("--echo"))) {
+        CToxcorePeer.udp(toxcore, "echo", theirs, ours.publicKey(), port, List.of("--echo"))) {
       String ready = peer.await(l -> l.startsWith("READY "), Duration.ofSeconds(10), "READY");
       Matcher m = Pattern.compile("dht=([0-9A-F]{64})").matcher(ready);
       assertThat(m.find()).isTrue();
@@ -102,9 +104,10 @@ class NetCryptoUdpInteropTest {
    *       Correct, but too slow for CI: this test takes the kill-packet route.
    * </ul>
    */
-  @Test
-  void cToxcoreReconnectsToOurAcceptingNodeAfterOurKillPacketAndAThousandMessagesComeBack()
-      throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("org.toxreactive.interop.Toxcore#versions")
+  void cToxcoreReconnectsToOurAcceptingNodeAfterOurKillPacketAndAThousandMessagesComeBack(
+      Toxcore toxcore) throws Exception {
     KeyPair ours = KeyPair.generate();
     KeyPair ourDht = KeyPair.generate();
     KeyPair theirs = KeyPair.generate();
@@ -118,6 +121,7 @@ class NetCryptoUdpInteropTest {
     // is online for the 2nd time (echo is off from then on: our node echoes).
     try (CToxcorePeer peer =
         CToxcorePeer.udp(
+            toxcore,
             "reconnect",
             theirs,
             ours.publicKey(),

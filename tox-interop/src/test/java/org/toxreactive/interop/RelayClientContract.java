@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.transport.tcp.RelayAddress;
@@ -17,39 +15,35 @@ import org.toxreactive.transport.tcp.RelayRejectedException;
 import reactor.test.StepVerifier;
 
 /**
- * The relay-client contract: the same suite runs against Debian's tox-bootstrapd 0.2.18 and against
- * our relay server, so both sides of our protocol code are checked against c-toxcore.
+ * The relay-client contract: the same checks run against tox-bootstrapd of each c-toxcore version
+ * ({@link BootstrapdRelayClientTest}) and against our relay server ({@link
+ * OurRelayClientContractTest}), so both sides of our protocol code are checked against c-toxcore.
+ * Each check takes the relay under test; {@link #closeLinks()} after each test.
  */
-abstract class RelayClientContract {
+final class RelayClientContract {
   private final List<RelayConnection> open = new CopyOnWriteArrayList<>();
 
-  /** The relay under test, running. */
-  abstract RelayAddress relay();
-
-  @AfterEach
   void closeLinks() {
     open.forEach(RelayConnection::dispose);
   }
 
-  private RelayConnection connect(KeyPair keys) {
-    RelayConnection c = RelayClient.create(relay(), keys).connectNow();
+  private RelayConnection connect(RelayAddress relay, KeyPair keys) {
+    RelayConnection c = RelayClient.create(relay, keys).connectNow();
     open.add(c);
     return c;
   }
 
-  @Test
-  void handshakesAndAnswersItsPing() {
-    RelayConnection c = connect(KeyPair.generate());
+  void handshakesAndAnswersItsPing(RelayAddress relay) {
+    RelayConnection c = connect(relay, KeyPair.generate());
     Duration rtt = c.ping().block(Duration.ofSeconds(5));
     assertThat(rtt).isPositive().isLessThan(Duration.ofSeconds(5));
   }
 
-  @Test
-  void routesTwoClientsToEachOtherAndRelaysDataBothWaysAndOob() {
+  void routesTwoClientsToEachOtherAndRelaysDataBothWaysAndOob(RelayAddress relay) {
     KeyPair a = KeyPair.generate();
     KeyPair b = KeyPair.generate();
-    RelayConnection ca = connect(a);
-    RelayConnection cb = connect(b);
+    RelayConnection ca = connect(relay, a);
+    RelayConnection cb = connect(relay, b);
 
     StepVerifier.create(ca.events().filter(e -> !(e instanceof RelayEvent.RouteAssigned)))
         .then(() -> assertThat(ca.route(b.publicKey()).block(Duration.ofSeconds(5))).isEqualTo(16))
@@ -74,10 +68,9 @@ abstract class RelayClientContract {
         .verify(Duration.ofSeconds(5));
   }
 
-  @Test
-  void routingToOurOwnKeyIsRefused() {
+  void routingToOurOwnKeyIsRefused(RelayAddress relay) {
     KeyPair a = KeyPair.generate();
-    RelayConnection ca = connect(a);
+    RelayConnection ca = connect(relay, a);
     StepVerifier.create(ca.route(a.publicKey()))
         .expectError(RelayRejectedException.class)
         .verify(Duration.ofSeconds(5));

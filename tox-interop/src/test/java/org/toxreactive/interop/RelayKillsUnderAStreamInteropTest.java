@@ -58,6 +58,7 @@ class RelayKillsUnderAStreamInteropTest {
       }
       try (CToxcorePeer peer =
           CToxcorePeer.tcpOnly(
+              Toxcore.system(),
               "kills",
               theirs,
               ours.publicKey(),

@@ -68,6 +68,18 @@ final class RelayProcess implements AutoCloseable {
    * killed comes back on its old port this way) and waits (bounded) until it prints its port.
    */
   static RelayProcess start(String name, KeyPair keys, int port) {
+    return start(name, keys, port, false);
+  }
+
+  /**
+   * Starts a relay with {@code keys} on an ephemeral TCP port with its onion/forwarding bridge on
+   * an ephemeral UDP port, so that TCP-only clients reach the DHT (onion) through it.
+   */
+  static RelayProcess startBridged(String name, KeyPair keys) {
+    return start(name, keys, 0, true);
+  }
+
+  private static RelayProcess start(String name, KeyPair keys, int port, boolean bridge) {
     Path dir;
     try {
       dir = Files.createTempDirectory("tox-relay-" + name + "-");
@@ -91,7 +103,7 @@ final class RelayProcess implements AutoCloseable {
                   "--port",
                   String.valueOf(port),
                   "--udp-port",
-                  "-1",
+                  bridge ? "0" : "-1",
                   "--keys",
                   dir.resolve("keys").toString())
               .directory(dir.toFile())

@@ -9,17 +9,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.examples.Examples;
 
 /**
  * How many packet requests (net_crypto data id 1: acks, hole reports, keepalives) each side sends
- * per other data packet in one exchange between our chat and an unmodified c-toxcore 0.2.18 echo
- * peer over UDP on loopback. Both sides are counted by our node: ours as it sends them, c-toxcore's
- * as they decrypt on our side (every packet of c-toxcore's reaches us: loopback, one path), and
- * chat prints the counts on exit.
+ * per other data packet in one exchange between our chat and an unmodified c-toxcore echo peer
+ * (each of {@link Toxcore#versions()}) over UDP on loopback. Both sides are counted by our node:
+ * ours as it sends them, c-toxcore's as they decrypt on our side (every packet of c-toxcore's
+ * reaches us: loopback, one path), and chat prints the counts on exit.
  *
  * <p>c-toxcore sends a request at least once a second, and more often only in the 50 ms after a
  * sample that saw lossless packets arrive at more than 4 a second: then at intervals of {@code
@@ -35,15 +37,20 @@ class RequestRateInteropTest {
    * Our chat sends 150 messages and c-toxcore echoes them; chat keeps {@code window} messages
    * unanswered (a new one per echo): 1 is a ping-pong, 32 is chat's default.
    */
-  @ParameterizedTest(name = "window {0}")
-  @ValueSource(ints = {1, 32})
-  void weSendRequestsAtMostTwiceAsOftenPerDataPacketAsCToxcoreInTheSameExchange(int window) {
+  static Stream<Arguments> versionsAndWindows() {
+    return Toxcore.versions().flatMap(t -> Stream.of(Arguments.of(t, 1), Arguments.of(t, 32)));
+  }
+
+  @ParameterizedTest(name = "{0}, window {1}")
+  @MethodSource("versionsAndWindows")
+  void weSendRequestsAtMostTwiceAsOftenPerDataPacketAsCToxcoreInTheSameExchange(
+      Toxcore toxcore, int window) {
     KeyPair ours = KeyPair.generate();
     KeyPair theirs = KeyPair.generate();
     int port = Interop.freePort();
     int n = 150;
     try (CToxcorePeer peer =
-        CToxcorePeer.udp("rate", theirs, ours.publicKey(), port, List.of("--echo"))) {
+        CToxcorePeer.udp(toxcore, "rate", theirs, ours.publicKey(), port, List.of("--echo"))) {
       String ready = peer.await(l -> l.startsWith("READY "), Duration.ofSeconds(10), "READY");
       Matcher m = Pattern.compile("dht=([0-9A-F]{64})").matcher(ready);
       assertThat(m.find()).isTrue();
@@ -94,8 +101,9 @@ class RequestRateInteropTest {
       double ourRatio = (double) ourRequests / ourData;
       double theirRatio = (double) theirRequests / theirData;
       System.out.printf(
-          "window %d: requests per other data packet: ours %d/%d = %.2f, c-toxcore's %d/%d ="
+          "%s, window %d: requests per other data packet: ours %d/%d = %.2f, c-toxcore's %d/%d ="
               + " %.2f (%.1fx)%n",
+          toxcore,
           window,
           ourRequests,
           ourData,

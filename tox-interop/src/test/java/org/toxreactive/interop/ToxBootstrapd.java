@@ -27,11 +27,14 @@ import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.PublicKey;
 
 /**
- * Debian's {@code tox-bootstrapd} (c-toxcore 0.2.18) on loopback, for interop tests.
+ * {@code tox-bootstrapd} of one {@link Toxcore} version (Debian's 0.2.18, or a prefix's build) on
+ * loopback, for interop tests. A prefixed daemon runs with its prefix's {@code LD_LIBRARY_PATH},
+ * and on Linux the fixture checks in {@code /proc/<pid>/maps} that it mapped that prefix's
+ * libtoxcore (the system's is the same soname).
  *
  * <pre>{@code
- * try (ToxBootstrapd a = ToxBootstrapd.start();
- *     ToxBootstrapd b = ToxBootstrapd.start(List.of(a))) {
+ * try (ToxBootstrapd a = ToxBootstrapd.start(toxcore);
+ *     ToxBootstrapd b = ToxBootstrapd.start(toxcore, List.of(a))) {
  *   b.awaitLog(ToxBootstrapd.CONNECTED_TO_BOOTSTRAP_NODE, Duration.ofSeconds(15));
  *   RelayAddress relay = RelayAddress.of("127.0.0.1", a.tcpPort(), a.publicKey());
  * }
@@ -77,6 +80,8 @@ public final class ToxBootstrapd implements AutoCloseable {
   public static final String MOTD = "tox-reactive-test";
 
   private static final String COMMAND = "tox-bootstrapd";
+
+  private final Toxcore toxcore;
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration STOP_GRACE = Duration.ofSeconds(5);
   private static final Duration POLL_INTERVAL = Duration.ofMillis(20);
@@ -93,7 +98,9 @@ public final class ToxBootstrapd implements AutoCloseable {
   private PublicKey publicKey;
   private boolean closed;
 
-  private ToxBootstrapd(Process process, Path dir, Path logFile, int udpPort, int tcpPort) {
+  private ToxBootstrapd(
+      Toxcore toxcore, Process process, Path dir, Path logFile, int udpPort, int tcpPort) {
+    this.toxcore = toxcore;
     this.process = process;
     this.dir = dir;
     this.logFile = logFile;
@@ -103,17 +110,18 @@ public final class ToxBootstrapd implements AutoCloseable {
     this.drainer.setDaemon(true);
   }
 
-  /** Starts a daemon that bootstraps from nobody. */
-  public static ToxBootstrapd start() {
-    return start(List.of());
+  /** Starts a daemon of {@code toxcore} that bootstraps from nobody. */
+  public static ToxBootstrapd start(Toxcore toxcore) {
+    return start(toxcore, List.of());
   }
 
   /**
-   * Starts a daemon whose {@code bootstrap_nodes} are the given (running) daemons, all on
-   * 127.0.0.1. Skips the test (fails it in CI) if {@code tox-bootstrapd} is not installed.
+   * Starts a daemon of {@code toxcore} whose {@code bootstrap_nodes} are the given (running)
+   * daemons, all on 127.0.0.1. Skips the test (fails it in CI) if that version is not installed.
    */
-  public static ToxBootstrapd start(List<ToxBootstrapd> bootstrapFrom) {
+  public static ToxBootstrapd start(Toxcore toxcore, List<ToxBootstrapd> bootstrapFrom) {
     return startFrom(
+        toxcore,
         bootstrapFrom.stream()
             .map(d -> new Node("127.0.0.1", d.udpPort(), d.publicKeyHex()))
             .toList());
@@ -123,11 +131,11 @@ public final class ToxBootstrapd implements AutoCloseable {
   public record Node(String address, int port, String publicKeyHex) {}
 
   /**
-   * Starts a daemon whose {@code bootstrap_nodes} are {@code nodes} (any DHT nodes, ours included).
-   * Skips the test (fails it in CI) if {@code tox-bootstrapd} is not installed.
+   * Starts a daemon of {@code toxcore} whose {@code bootstrap_nodes} are {@code nodes} (any DHT
+   * nodes, ours included). Skips the test (fails it in CI) if that version is not installed.
    */
-  public static ToxBootstrapd startFrom(List<Node> bootstrapFrom) {
-    Interop.requireTool(COMMAND);
+  public static ToxBootstrapd startFrom(Toxcore toxcore, List<Node> bootstrapFrom) {
+    toxcore.require();
     List<String> conflicts = new ArrayList<>();
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       int udp = Interop.freePort();
@@ -136,7 +144,7 @@ public final class ToxBootstrapd implements AutoCloseable {
         continue;
       }
       try {
-        return launch(udp, tcp, bootstrapFrom);
+        return launch(toxcore, udp, tcp, bootstrapFrom);
       } catch (PortConflictException e) {
         conflicts.add("attempt " + attempt + ": " + e.getMessage());
       }
@@ -148,13 +156,15 @@ public final class ToxBootstrapd implements AutoCloseable {
             + String.join("\n", conflicts));
   }
 
-  private static ToxBootstrapd launch(int udp, int tcp, List<Node> bootstrapFrom)
+  private static ToxBootstrapd launch(Toxcore toxcore, int udp, int tcp, List<Node> bootstrapFrom)
       throws PortConflictException {
     Path dir;
     Path logFile;
     try {
       dir = Files.createTempDirectory("tox-bootstrapd-");
-      logFile = Files.createTempFile(Interop.logDir(), "tox-bootstrapd-" + tcp + "-", ".log");
+      logFile =
+          Files.createTempFile(
+              Interop.logDir(), "tox-bootstrapd-" + toxcore.version() + "-" + tcp + "-", ".log");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -171,7 +181,13 @@ public final class ToxBootstrapd implements AutoCloseable {
     Process process;
     try {
       process =
-          new ProcessBuilder(COMMAND, "--config=" + config, "--foreground", "--log-backend=stdout")
+          toxcore
+              .configure(
+                  new ProcessBuilder(
+                      toxcore.bootstrapd().toString(),
+                      "--config=" + config,
+                      "--foreground",
+                      "--log-backend=stdout"))
               .directory(dir.toFile())
               .redirectErrorStream(true)
               .redirectInput(ProcessBuilder.Redirect.PIPE)
@@ -187,11 +203,12 @@ public final class ToxBootstrapd implements AutoCloseable {
       // stdin is unused; nothing to do
     }
 
-    ToxBootstrapd d = new ToxBootstrapd(process, dir, logFile, udp, tcp);
+    ToxBootstrapd d = new ToxBootstrapd(toxcore, process, dir, logFile, udp, tcp);
     d.drainer.start();
     boolean ok = false;
     try {
       d.awaitReady(keys);
+      d.checkLibrary();
       ok = true;
       return d;
     } finally {
@@ -281,6 +298,40 @@ public final class ToxBootstrapd implements AutoCloseable {
       }
       pollPause();
     }
+  }
+
+  /**
+   * For a prefixed version: the daemon must have mapped its prefix's libtoxcore, not the system's
+   * (both are {@code libtoxcore.so.2}). Skipped where {@code /proc} cannot be read.
+   */
+  private void checkLibrary() {
+    if (toxcore.prefix() == null) {
+      return;
+    }
+    Path maps = Path.of("/proc", Long.toString(process.pid()), "maps");
+    String text;
+    try {
+      text = Files.readString(maps, StandardCharsets.ISO_8859_1);
+    } catch (IOException e) {
+      return;
+    }
+    String lib = toxcore.prefix().resolve("lib").toString() + "/libtoxcore.so";
+    if (!text.contains(lib)) {
+      throw new IllegalStateException(
+          COMMAND
+              + " of "
+              + toxcore
+              + " did not load "
+              + lib
+              + "* (libtoxcore mappings: "
+              + text.lines().filter(l -> l.contains("libtoxcore")).toList()
+              + ")");
+    }
+  }
+
+  /** The c-toxcore version this daemon runs. */
+  public Toxcore toxcore() {
+    return toxcore;
   }
 
   private static void pollPause() {
@@ -528,7 +579,9 @@ public final class ToxBootstrapd implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "ToxBootstrapd[pid="
+    return "ToxBootstrapd["
+        + toxcore
+        + ", pid="
         + process.pid()
         + ", udp="
         + udpPort

@@ -12,23 +12,33 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.toxreactive.core.PublicKey;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ToxBootstrapdFixtureTest {
 
-  @Test
-  void startsOnLoopbackWithAKeyAndALiveRelayPort() throws IOException {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("org.toxreactive.interop.Toxcore#versions")
+  void startsOnLoopbackWithAKeyAndALiveRelayPort(Toxcore toxcore) throws IOException {
     long pid;
-    try (ToxBootstrapd d = ToxBootstrapd.start()) {
+    try (ToxBootstrapd d = ToxBootstrapd.start(toxcore)) {
       pid = d.pid();
       assertThat(d.publicKeyHex()).matches("[0-9A-F]{64}");
       assertThat(d.publicKeyBytes()).hasSize(32);
       assertThat(PublicKey.of(d.publicKeyBytes())).isEqualTo(d.publicKey());
       assertThat(d.udpPort()).isNotEqualTo(d.tcpPort());
       d.awaitLog("Public Key: " + d.publicKeyHex(), Duration.ofSeconds(5));
+      // DAEMON_VERSION_NUMBER: 1000000000 + major * 1000000 + minor * 1000 + patch
+      String[] v = toxcore.version().split("\\.");
+      long number =
+          1_000_000_000L
+              + Long.parseLong(v[0]) * 1_000_000
+              + Long.parseLong(v[1]) * 1_000
+              + Long.parseLong(v[2]);
+      assertThat(d.log()).contains("Running \"tox-bootstrapd\" version " + number + ".");
       assertThat(d.log())
           .contains("'motd': " + ToxBootstrapd.MOTD, "'enable_lan_discovery': false");
 
@@ -51,9 +61,10 @@ class ToxBootstrapdFixtureTest {
     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
   }
 
-  @Test
-  void closeEndsTheProcessAndIsIdempotent() {
-    ToxBootstrapd d = ToxBootstrapd.start();
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("org.toxreactive.interop.Toxcore#versions")
+  void closeEndsTheProcessAndIsIdempotent(Toxcore toxcore) {
+    ToxBootstrapd d = ToxBootstrapd.start(toxcore);
     long pid = d.pid();
     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
     d.close();
@@ -63,10 +74,11 @@ class ToxBootstrapdFixtureTest {
     d.close();
   }
 
-  @Test
-  void chainedDaemonBootstrapsFromTheFirst() {
-    try (ToxBootstrapd first = ToxBootstrapd.start();
-        ToxBootstrapd second = ToxBootstrapd.start(List.of(first))) {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("org.toxreactive.interop.Toxcore#versions")
+  void chainedDaemonBootstrapsFromTheFirst(Toxcore toxcore) {
+    try (ToxBootstrapd first = ToxBootstrapd.start(toxcore);
+        ToxBootstrapd second = ToxBootstrapd.start(toxcore, List.of(first))) {
       assertThat(second.publicKey()).isNotEqualTo(first.publicKey());
       second.awaitLog(
           "Successfully added bootstrap node #0: 127.0.0.1:"
