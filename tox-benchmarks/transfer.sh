@@ -324,9 +324,12 @@ start_our_relay() {
   local d="$1" attempt
   mkdir -p "$d"
   ours_key=""
+  # a private copy: a build during the run rewrites the jar, and the running JVM then fails to load
+  # its classes
+  cp "$relay_jar" "$d/tox-relay-server.jar"
   for attempt in 1 2 3 4; do
     ours_port=$(( 20000 + RANDOM % 12000 ))
-    java -XX:+UseParallelGC -jar "$relay_jar" --host 127.0.0.1 --port "$ours_port" \
+    java -XX:+UseParallelGC -jar "$d/tox-relay-server.jar" --host 127.0.0.1 --port "$ours_port" \
       --udp-port $(( ours_port + 1 )) --keys "$d/keys" >"$d/log" 2>&1 &
     ours_pid=$!
     pids+=("$ours_pid")
