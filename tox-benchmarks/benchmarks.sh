@@ -216,6 +216,15 @@ throughput and handshake load and of `TransferLoad`, aggregated by top frame.
   limit allows and holds that many (full mode asks for 50,000). Memory is not the limit: our
   relay's heap per idle client is under 5 KB (per-thread cipher state, routing slots allocated
   on first use), tox-bootstrapd's RSS per client about 12 KB.
+- **c-toxcore peers through a relay** (`ctoxcore_relay*`, issue 14 item 3, issue 19 item 1): the
+  speed is c-toxcore's own (its net_crypto slow start and its iteration sleep; each relay takes 3-6%
+  of a core at 1-2 MB/s), and the stalls are not the relay's: a receiving client that reads only
+  whole frames is left with part of one and a receive buffer charged full, with a zero window
+  (docs/protocol.md 8.14). They hit tox-bootstrapd as often as our relay, more often when the
+  peers are in separate processes or the machine is loaded. Tried on our relay, none of which
+  stopped them: flushing per frame, a 16 KiB `SO_SNDBUF`, and closing a link whose socket took
+  nothing for 500 ms (c-toxcore then needed 19-21 s to recover the lost data). Our relay's RSS
+  (about 220 MB: a JVM with default heap sizing) against tox-bootstrapd's 2 MB is the JVM's.
 - **Transfers**: crypto on the two engine threads plus a system call per datagram, on 2 cores
   shared by both nodes (and the relay). c-toxcore's slow start (0.3 MB/s doubling every 2 s)
   dominates its short transfers, and its relayed transfers stall when a reader that takes only
