@@ -155,6 +155,13 @@ table() {
   row "at full speed within 1 s (UDP: first second vs peak second)" "${first:-?} vs ${peak:-?} MB/s" "$(awk -v a="$first" -v b="$peak" 'BEGIN { if (b > 0) printf "%.2f", a / b }')" ge 0.9
   runs=$(fig relayed_runs_ok ours "$work/transfer.out")
   row "0 stalls in 20 consecutive relayed runs" "${runs:-?} runs completed" "$(awk -v r="$runs" 'BEGIN { if (r ~ /^[0-9]+$/) print (r >= 20) ? 1 : 0 }')" ge 1
+  ct=$(fig ctoxcore_relay ratio "$work/transfer.out")
+  ct_ok=$(fig ctoxcore_relay_runs_ok ours "$work/transfer.out")
+  ct_ok_ref=$(fig ctoxcore_relay_runs_ok reference "$work/transfer.out")
+  row "c-toxcore peers through our relay >= 1.5x through tox-bootstrapd (one process)" "${ct:-?}x ($(fig ctoxcore_relay ours "$work/transfer.out") vs $(fig ctoxcore_relay reference "$work/transfer.out") MB/s over the runs that finished; longest gap $(fig ctoxcore_relay_max_gap ours "$work/transfer.out") vs $(fig ctoxcore_relay_max_gap reference "$work/transfer.out") ms)" "$ct" ge 1.5
+  row "every c-toxcore run through our relay finishes (one process)" "${ct_ok:-?} of $( [ "${quick[*]:-}" = --quick ] && echo 1 || echo 3) (tox-bootstrapd: ${ct_ok_ref:-?})" "$(awk -v r="$ct_ok" -v n="$( [ "${quick[*]:-}" = --quick ] && echo 1 || echo 3)" 'BEGIN { if (r ~ /^[0-9]+$/) print (r >= n) ? 1 : 0 }')" ge 1
+  ct_split_ok=$(fig ctoxcore_relay_split_runs_ok ours "$work/transfer.out")
+  row "every c-toxcore run through our relay finishes (two processes)" "${ct_split_ok:-?} of $( [ "${quick[*]:-}" = --quick ] && echo 1 || echo 3) (tox-bootstrapd: $(fig ctoxcore_relay_split_runs_ok reference "$work/transfer.out"); longest gap $(fig ctoxcore_relay_split_max_gap ours "$work/transfer.out") vs $(fig ctoxcore_relay_split_max_gap reference "$work/transfer.out") ms)" "$(awk -v r="$ct_split_ok" -v n="$( [ "${quick[*]:-}" = --quick ] && echo 1 || echo 3)" 'BEGIN { if (r ~ /^[0-9]+$/) print (r >= n) ? 1 : 0 }')" ge 1
   rtt=$(fig rtt_relay ours "$work/transfer.out")
   row "message round trip through our relay < 5 ms" "p50 ${rtt:-?} ms (c-toxcore: $(fig rtt_relay reference "$work/transfer.out") ms)" "$rtt" lt 5
   alloc_max=0
@@ -244,10 +251,21 @@ throughput and handshake load and of `TransferLoad`, aggregated by top frame.
   limit allows and holds that many (full mode asks for 50,000). Memory is not the limit: our
   relay's heap per idle client is under 5 KB (per-thread cipher state, routing slots allocated
   on first use), tox-bootstrapd's RSS per client about 12 KB.
+- **c-toxcore peers through a relay** (`ctoxcore_relay*`, issue 14 item 3, issue 19 item 1): the
+  speed is c-toxcore's own (its net_crypto slow start and its iteration sleep; each relay takes 3-6%
+  of a core at 1-2 MB/s), and the stalls are not the relay's: a receiving client that reads only
+  whole frames is left with part of one and a receive buffer charged full, with a zero window
+  (docs/protocol.md 8.14). They hit tox-bootstrapd as often as our relay, more often when the
+  peers are in separate processes or the machine is loaded. Tried on our relay, none of which
+  stopped them: flushing per frame, a 16 KiB `SO_SNDBUF`, and closing a link whose socket took
+  nothing for 500 ms (c-toxcore then needed 19-21 s to recover the lost data). Our relay's RSS
+  (about 220 MB: a JVM with default heap sizing) against tox-bootstrapd's 2 MB is the JVM's.
 - **Transfers**: crypto on the two engine threads plus a system call per datagram, on 2 cores
   shared by both nodes (and the relay). c-toxcore's slow start (0.3 MB/s doubling every 2 s)
-  dominates its short transfers, and its relayed transfers stall when tox-bootstrapd stops
-  reading a client (FIONREAD read into a `uint16_t`, docs/protocol.md 8.13). The same stall hits our
+  dominates its short transfers, and its relayed transfers stall when a reader that takes only
+  whole frames (a c-toxcore client, or tox-bootstrapd reading a client) is left with part of a
+  frame and a receive buffer charged full (docs/protocol.md 8.14; 8.13's FIONREAD theory was
+  wrong). The same stall hits our
   nodes through tox-bootstrapd (NOTE `ours_bootstrapd`): in the last three full runs that
   transfer failed twice, in its 20 MB warm-up, and once finished at 13.5 MB/s. Tried: 2 MiB UDP socket
   buffers (kept, as c-toxcore); one congestion reaction per smoothed RTT (kept: a slow-start

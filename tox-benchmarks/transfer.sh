@@ -6,6 +6,11 @@
 #   FIGURE name=rtt_udp ours=<p50 ms> reference=<p50 ms> unit=ms ratio=<ours/reference>
 #   FIGURE name=rtt_relay ours=<p50 ms> reference=<p50 ms> unit=ms ratio=<ours/reference>
 #   FIGURE name=relayed_runs_ok ours=<runs that finished> reference=NA unit=runs ratio=NA
+#   FIGURE name=ctoxcore_relay[_split] ours=<MB/s> reference=<MB/s> unit=MB/s ratio=<ours/reference>
+#   FIGURE name=ctoxcore_relay[_split]_runs_ok ours=<runs> reference=<runs> unit=runs ratio=NA
+#   FIGURE name=ctoxcore_relay[_split]_max_gap ours=<ms> reference=<ms> unit=ms ratio=NA
+#   FIGURE name=ctoxcore_relay_cpu ours=<% of a core per MB/s> reference=<...> unit=pct_per_mbps ...
+#   FIGURE name=ctoxcore_relay_rss ours=<MB> reference=<MB> unit=MB ratio=<ours/reference>
 # MB/s are 10^6 payload bytes per second, averaged from the start of the transfer to its last byte
 # (both sides start slow). Ours: org.toxreactive.benchmarks.load.TransferLoad (two nodes in one JVM;
 # relayed through our relay in that JVM). Reference: c/tox_transfer.c, two Tox instances in one
@@ -18,11 +23,23 @@
 # tox_iteration_interval); a NOTE gives both p99s. relayed_runs_ok: of 20 consecutive relayed
 # transfers of ours (3 with --quick), 20 MB each through our relay in-process, how many finished
 # within 40 s (a NOTE lists each run's MB/s or FAIL).
+# ctoxcore_relay*: two unmodified c-toxcore peers (tox_transfer --relay, UDP off, their onion through
+# the relay to one tox-bootstrapd's DHT) move --ct-mb MB (default 100) through OUR relay (the shaded
+# tox-relay-server jar in its own JVM, UDP bridge on, warmed by one unreported 20 MB transfer) and
+# through tox-bootstrapd's relay, 3 runs each (1 with --quick), each bounded (60 s + 1 s per 2 MB).
+# ctoxcore_relay: both peers in one process (as the reference above); _split: each peer in its own
+# process (tox_transfer --side send / recv), as two users would be. MB/s: the mean over the runs
+# that finished; runs_ok: how many finished; max_gap: the longest time without a received chunk
+# over all runs (a NOTE gives each run's). cpu: the relay process's user+system CPU during each
+# finished one-process run (/proc/PID/stat) in % of one core, divided by that run's MB/s, averaged;
+# rss: its largest VmRSS sampled once a second (/proc/PID/status) during those runs.
 #
-#   tox-benchmarks/transfer.sh [--quick] [--mb N] [--no-relay]
+#   tox-benchmarks/transfer.sh [--quick] [--mb N] [--no-relay] [--ct-mb N] [--only-ctoxcore]
 #     --quick     50 MB, one attempt each, fewer c-toxcore round trips, 3 relayed runs (~2 minutes)
 #     --mb N      MB per transfer, 1..100000 (default 200; 50 with --quick)
-#     --no-relay  UDP only
+#     --no-relay  UDP only (no ctoxcore_relay* either)
+#     --ct-mb N   MB per c-toxcore transfer through the two relays, 1..100000 (default 100)
+#     --only-ctoxcore  only the ctoxcore_relay* figures (5-25 minutes: a stalled run takes its limit)
 #     -h, --help  print this and exit
 #
 # Exit codes: 0 done (see the FIGURE and NOTE lines), 2 bad arguments.
@@ -36,9 +53,20 @@ root="$(cd "$here/.." && pwd)"
 mb=""
 quick=0
 relay=1
+ct_mb=100
+only_ct=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
+    --only-ctoxcore) only_ct=1 ;;
+    --ct-mb)
+      if [ $# -lt 2 ] || ! [[ "$2" =~ ^[0-9]{1,6}$ ]] || [ "$2" -lt 1 ] || [ "$2" -gt 100000 ]; then
+        echo "transfer.sh: --ct-mb needs a whole number 1..100000 (MB per c-toxcore transfer)" >&2
+        exit 2
+      fi
+      ct_mb="$2"
+      shift
+      ;;
     --mb)
       if [ $# -lt 2 ]; then
         echo "transfer.sh: --mb needs a value: MB per transfer, 1..100000" >&2
@@ -57,7 +85,7 @@ while [ $# -gt 0 ]; do
       exit 0
       ;;
     *)
-      echo "transfer.sh: unknown argument '$1' (allowed: --quick, --mb N, --no-relay, --help)" >&2
+      echo "transfer.sh: unknown argument '$1' (allowed: --quick, --mb N, --no-relay, --ct-mb N, --only-ctoxcore, --help)" >&2
       exit 2
       ;;
   esac
@@ -98,6 +126,7 @@ if [ "$quick" = 1 ]; then
 fi
 
 jar="$root/tox-benchmarks/target/tox-benchmarks.jar"
+relay_jar="$root/tox-relay-server/target/tox-relay-server.jar"
 cbin="$root/tox-benchmarks/target/tox_transfer"
 work="$(mktemp -d /tmp/tox-transfer.XXXXXX)"
 pids=()
@@ -126,10 +155,10 @@ run() {
   return $rc
 }
 
-if [ ! -f "$jar" ]; then
-  echo "building tox-benchmarks ..." >&2
-  (cd "$root" && { mvn -B -q -o package -DskipTests -pl tox-benchmarks -am \
-    || mvn -B -q package -DskipTests -pl tox-benchmarks -am; })
+if [ ! -f "$jar" ] || [ ! -f "$relay_jar" ]; then
+  echo "building tox-benchmarks and tox-relay-server ..." >&2
+  (cd "$root" && { mvn -B -q -o package -DskipTests -pl tox-benchmarks,tox-relay-server -am \
+    || mvn -B -q package -DskipTests -pl tox-benchmarks,tox-relay-server -am; })
 fi
 if [ ! -x "$cbin" ] || [ "$here/c/tox_transfer.c" -nt "$cbin" ]; then
   mkdir -p "$(dirname "$cbin")"
@@ -243,6 +272,207 @@ relayed_runs_figure() {
   echo "NOTE figure=relayed_runs_ok runs=$relayed_runs ok=$ok mb_each=20 mbps=$rates" >&2
 }
 
+# ---- c-toxcore through our relay vs through tox-bootstrapd (ctoxcore_relay*) ----
+
+# Starts one tox-bootstrapd (UDP DHT + TCP relay) in $1; sets bd_udp, bd_tcp, bd_key, bd_pid.
+# Ports below the ephemeral range, up to 4 attempts (see the relayed case below).
+start_bootstrapd() {
+  local d="$1" attempt hex_udp hex_tcp
+  mkdir -p "$d"
+  bd_key=""
+  for attempt in 1 2 3 4; do
+    bd_udp=$(( 20000 + RANDOM % 12000 ))
+    bd_tcp=$(( bd_udp + 1 ))
+    hex_udp="$(printf ':%04X ' "$bd_udp")"
+    hex_tcp="$(printf ':%04X ' "$bd_tcp")"
+    if grep -q "$hex_udp" /proc/net/udp || grep -q "$hex_tcp" /proc/net/tcp; then
+      continue
+    fi
+    cat >"$d/conf" <<CONF
+port = $bd_udp;
+keys_file_path = "$d/keys";
+pid_file_path = "$d/pid";
+enable_ipv6 = false;
+enable_ipv4_fallback = true;
+enable_lan_discovery = false;
+enable_tcp_relay = true;
+tcp_relay_ports = [$bd_tcp];
+enable_motd = true;
+motd = "tox-reactive-transfer";
+CONF
+    tox-bootstrapd --config="$d/conf" --foreground --log-backend=stdout >"$d/log" 2>&1 &
+    bd_pid=$!
+    pids+=("$bd_pid")
+    for _ in $(seq 1 50); do
+      bd_key="$(sed -n 's/.*Public Key: \([0-9A-Fa-f]\{64\}\).*/\1/p' "$d/log" | head -1)"
+      [ -n "$bd_key" ] || ! kill -0 "$bd_pid" 2>/dev/null && break
+      sleep 0.1
+    done
+    if [ -n "$bd_key" ] && grep -q "$hex_udp" /proc/net/udp && grep -q "$hex_tcp" /proc/net/tcp; then
+      return 0
+    fi
+    kill "$bd_pid" 2>/dev/null || true
+    wait "$bd_pid" 2>/dev/null || true
+    bd_key=""
+  done
+  return 1
+}
+
+# Starts our relay (the shaded jar, its own JVM, UDP bridge on) in $1; sets ours_port, ours_key,
+# ours_pid.
+start_our_relay() {
+  local d="$1" attempt
+  mkdir -p "$d"
+  ours_key=""
+  # a private copy: a build during the run rewrites the jar, and the running JVM then fails to load
+  # its classes
+  cp "$relay_jar" "$d/tox-relay-server.jar"
+  for attempt in 1 2 3 4; do
+    ours_port=$(( 20000 + RANDOM % 12000 ))
+    java -XX:+UseParallelGC -jar "$d/tox-relay-server.jar" --host 127.0.0.1 --port "$ours_port" \
+      --udp-port $(( ours_port + 1 )) --keys "$d/keys" >"$d/log" 2>&1 &
+    ours_pid=$!
+    pids+=("$ours_pid")
+    for _ in $(seq 1 100); do
+      grep -q "tox-relay listening" "$d/log" && break
+      kill -0 "$ours_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    ours_key="$(sed -n 's/.*public_key=\([0-9A-Fa-f]\{64\}\).*/\1/p' "$d/log" | head -1)"
+    if [ -n "$ours_key" ] && grep -q "tox-relay listening" "$d/log"; then
+      return 0
+    fi
+    kill "$ours_pid" 2>/dev/null || true
+    wait "$ours_pid" 2>/dev/null || true
+    ours_key=""
+  done
+  return 1
+}
+
+# utime+stime of process $1 in clock ticks (fields 14 and 15 of /proc/PID/stat, after the name)
+cpu_ticks() {
+  sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }'
+}
+
+# One c-toxcore transfer of $ct_mb MB through relay $1 (HOST:PORT:KEY) whose process is $2, with
+# the DHT node $3 (HOST:PORT:KEY), mode $4 (one: both peers in one process; split: one each); its
+# output in $5*. Sets ct_mbps (or FAIL), ct_gap (ms), ct_cpu (CPU seconds of process $2 during the
+# run), ct_secs (the transfer's seconds, or the run's when it failed), ct_rss (largest VmRSS, MB).
+ct_transfer() {
+  local relay="$1" rpid="$2" dht="$3" mode="$4" out="$5" t0 t1 c0 c1 p ps rss ska pka skb pkb
+  local limit=$(( 60 + ct_mb / 2 ))
+  c0="$(cpu_ticks "$rpid")"
+  t0="$(date +%s.%N)"
+  ps=""
+  if [ "$mode" = one ]; then
+    "$cbin" --mb "$ct_mb" --timeout "$limit" --relay "$relay" --bootstrap "$dht" >"$out" 2>"$out.err" &
+    p=$!
+    pids+=("$p")
+  else
+    read -r ska pka < <("$cbin" --keygen)
+    read -r skb pkb < <("$cbin" --keygen)
+    "$cbin" --side send --secret-key "$ska" --friend "$pkb" --mb "$ct_mb" --timeout "$limit" \
+      --relay "$relay" --bootstrap "$dht" >"$out.send" 2>"$out.send.err" &
+    ps=$!
+    pids+=("$ps")
+    "$cbin" --side recv --secret-key "$skb" --friend "$pka" --mb "$ct_mb" --timeout "$limit" \
+      --relay "$relay" --bootstrap "$dht" >"$out" 2>"$out.err" &
+    p=$!
+    pids+=("$p")
+  fi
+  ct_rss=0
+  while kill -0 "$p" 2>/dev/null; do
+    rss="$(awk '/^VmRSS:/ { print $2 }' "/proc/$rpid/status" 2>/dev/null || true)"
+    [ "${rss:-0}" -gt "$ct_rss" ] && ct_rss="$rss"
+    sleep 1
+  done
+  wait "$p" 2>/dev/null || true
+  if [ -n "$ps" ]; then
+    # the sender runs until told: the receiver has everything, or gave up
+    kill "$ps" 2>/dev/null || true
+    wait "$ps" 2>/dev/null || true
+  fi
+  t1="$(date +%s.%N)"
+  c1="$(cpu_ticks "$rpid")"
+  ct_rss=$(( ct_rss / 1024 ))
+  ct_cpu="$(awk -v a="$c0" -v b="$c1" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (b - a) / hz }')"
+  ct_gap="$(field "$out" max_gap_ms)"
+  [ -n "$ct_gap" ] || ct_gap=NA
+  if grep -q '^RESULT' "$out"; then
+    ct_mbps="$(field "$out" mbps)"
+    ct_secs="$(field "$out" seconds)"
+  else
+    ct_mbps=FAIL
+    ct_secs="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')"
+  fi
+}
+
+# the mean / the largest of the numbers among the words of $1 (NA if none)
+mean() {
+  echo "$1" | tr ' ' '\n' | awk '/^[0-9.]+$/ { s += $1; n++ } END { if (n) printf "%.2f", s / n; else print "NA" }'
+}
+largest() {
+  echo "$1" | tr ' ' '\n' | awk '/^[0-9.]+$/ { if ($1 > m) m = $1; n++ } END { if (n) printf "%.0f", m; else print "NA" }'
+}
+
+# The ctoxcore_relay* figures (see the header).
+ctoxcore_relays() {
+  local runs=3 i mode side name relay rpid pct saved_mb
+  local -A rates gaps ok cpus rss
+  [ "$quick" = 1 ] && runs=1
+  if ! start_bootstrapd "$work/ct-bootstrapd"; then
+    echo "NOTE ctoxcore_relay: tox-bootstrapd did not start: $(grep -i "couldn't\|error" "$work/ct-bootstrapd/log" | head -1)" >&2
+    return 1
+  fi
+  if ! start_our_relay "$work/ct-ours"; then
+    echo "NOTE ctoxcore_relay: our relay did not start: $(tail -1 "$work/ct-ours/log")" >&2
+    return 1
+  fi
+  local dht="127.0.0.1:$bd_udp:$bd_key"
+  local -A spec=([ours]="127.0.0.1:$ours_port:$ours_key" [bd]="127.0.0.1:$bd_tcp:$bd_key")
+  local -A pid=([ours]="$ours_pid" [bd]="$bd_pid")
+  # our relay's JIT warm-up: one unreported transfer through it
+  saved_mb="$ct_mb"
+  ct_mb=20
+  ct_transfer "${spec[ours]}" "$ours_pid" "$dht" one "$work/ct-warm"
+  echo "NOTE run=ctoxcore_relay_warm_up mb=20 mbps=$ct_mbps max_gap_ms=$ct_gap" >&2
+  ct_mb="$saved_mb"
+  for mode in one split; do
+    name=ctoxcore_relay
+    [ "$mode" = split ] && name=ctoxcore_relay_split
+    for side in ours bd; do
+      rates[$side]=""; gaps[$side]=""; ok[$side]=0; cpus[$side]=""; rss[$side]=0
+      for i in $(seq 1 "$runs"); do
+        ct_transfer "${spec[$side]}" "${pid[$side]}" "$dht" "$mode" "$work/ct-$side-$mode-$i"
+        pct="$(awk -v c="$ct_cpu" -v s="$ct_secs" 'BEGIN { if (s > 0) printf "%.1f", 100 * c / s; else print "NA" }')"
+        echo "NOTE run=${name}_${side}_$i mb=$ct_mb mbps=$ct_mbps finished=$([ "$ct_mbps" = FAIL ] && echo no || echo yes) max_gap_ms=$ct_gap seconds=$ct_secs relay_cpu_s=$ct_cpu relay_cpu_pct=$pct relay_rss_mb=$ct_rss $(grep -h FAIL "$work/ct-$side-$mode-$i" | head -1)" >&2
+        rates[$side]="${rates[$side]} $ct_mbps"
+        gaps[$side]="${gaps[$side]} $ct_gap"
+        if [ "$ct_mbps" != FAIL ]; then
+          ok[$side]=$(( ${ok[$side]} + 1 ))
+          cpus[$side]="${cpus[$side]} $(awk -v p="$pct" -v m="$ct_mbps" 'BEGIN { if (m > 0) printf "%.2f", p / m; else print "NA" }')"
+        fi
+        [ "$ct_rss" -gt "${rss[$side]}" ] && rss[$side]="$ct_rss"
+      done
+    done
+    figure "$name" "$(mean "${rates[ours]}")" "$(mean "${rates[bd]}")"
+    echo "FIGURE name=${name}_runs_ok ours=${ok[ours]} reference=${ok[bd]} unit=runs ratio=NA"
+    echo "FIGURE name=${name}_max_gap ours=$(largest "${gaps[ours]}") reference=$(largest "${gaps[bd]}") unit=ms ratio=NA"
+    if [ "$mode" = one ]; then
+      local co cr
+      co="$(mean "${cpus[ours]}")"; cr="$(mean "${cpus[bd]}")"
+      echo "FIGURE name=ctoxcore_relay_cpu ours=$co reference=$cr unit=pct_per_mbps ratio=$(ratio "$co" "$cr")"
+      echo "FIGURE name=ctoxcore_relay_rss ours=${rss[ours]} reference=${rss[bd]} unit=MB ratio=$(ratio "${rss[ours]}" "${rss[bd]}")"
+    fi
+  done
+  kill "$ours_pid" "$bd_pid" 2>/dev/null || true
+}
+
+if [ "$only_ct" = 1 ]; then
+  ctoxcore_relays
+  exit $?
+fi
+
 ours udp
 udp_ours="$val"
 reference udp
@@ -319,4 +549,5 @@ EOF
   rtt_ours relay --relayed
   rtt_figure relay --relay "127.0.0.1:$tcp_port:$key" --bootstrap "127.0.0.1:$udp_port:$key"
   relayed_runs_figure
+  ctoxcore_relays || true
 fi

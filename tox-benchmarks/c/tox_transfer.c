@@ -10,6 +10,13 @@
  *                          repeatable). Without --relay both use UDP on 127.0.0.1 and bootstrap to
  *                          each other.
  *   --verbose              progress on stderr once a second
+ *   --side send|recv       one instance only, in this process (with --relay; the other side is
+ *                          another process): send the file, or receive it. Needs --secret-key
+ *                          and --friend. The receiver prints RESULT; the sender prints SENT once
+ *                          its last chunk was requested and exits 3 s later.
+ *   --secret-key HEX       (--side) this instance's secret key, 64 hex digits
+ *   --friend HEX           (--side) the other side's public key, 64 hex digits
+ *   --keygen               print a new "<secret key hex> <public key hex>" and exit
  *   --rtt N                round trips instead of a file: A sends a friend message (NORMAL, its
  *                          sequence number as text), B's friend_message callback echoes it, A
  *                          times it with CLOCK_MONOTONIC, one at a time; N recorded rounds
@@ -17,6 +24,7 @@
  *
  * stdout: CONNECTED kind=<UDP|TCP> seconds=<since start>, then
  *   RESULT bytes=<n> seconds=<from tox_file_send to the last chunk> mbps=<10^6 bytes/s>
+ *          max_gap_ms=<the longest time without a received chunk, from tox_file_send on>
  * or, with --rtt,
  *   RTT count=N p50_ms=.. p99_ms=.. max_ms=.. mean_ms=..   (nearest-rank percentiles)
  * Exit status 0 on success; 1 on timeout or a cancelled transfer (FAIL reason=... on stdout);
@@ -44,6 +52,8 @@ static uint64_t file_size;
 static uint64_t received;
 static int done, cancelled;
 static double send_started, finished_at;
+/* the longest time between two received chunks (or the transfer's start and the first one) */
+static double last_chunk_at, max_gap;
 static Tox_Connection a_friend = TOX_CONNECTION_NONE, b_friend = TOX_CONNECTION_NONE;
 static uint8_t chunk_data[TOX_MAX_CUSTOM_PACKET_SIZE * 2];
 
@@ -135,10 +145,15 @@ static int send_chunk(Tox *tox, uint32_t friend_number, uint32_t file_number, ui
     return 1;
 }
 
+static double all_sent_at; /* --side send: when the length-0 chunk request came */
+
 static void on_chunk_request(Tox *tox, uint32_t friend_number, uint32_t file_number, uint64_t position,
                              size_t length, void *user_data)
 {
     if (length == 0) {
+        if (all_sent_at == 0) {
+            all_sent_at = now_s();
+        }
         return; /* the whole file was sent */
     }
     if (pending_len > 0 || !send_chunk(tox, friend_number, file_number, position, length)) {
@@ -168,6 +183,10 @@ static void on_file_recv(Tox *tox, uint32_t friend_number, uint32_t file_number,
                          const uint8_t *filename, size_t filename_length, void *user_data)
 {
     Tox_Err_File_Control err;
+    if (send_started == 0) {
+        send_started = now_s(); /* --side recv: the transfer starts here */
+        file_size = size;
+    }
     tox_file_control(tox, friend_number, file_number, TOX_FILE_CONTROL_RESUME, &err);
     if (err != TOX_ERR_FILE_CONTROL_OK) {
         fprintf(stderr, "tox_transfer: tox_file_control failed: %d\n", err);
@@ -184,6 +203,12 @@ static void on_recv_chunk(Tox *tox, uint32_t friend_number, uint32_t file_number
         }
         return;
     }
+    double now = now_s();
+    double since = last_chunk_at > 0 ? last_chunk_at : send_started;
+    if (since > 0 && now - since > max_gap) {
+        max_gap = now - since;
+    }
+    last_chunk_at = now;
     received += length;
     if (received >= file_size && !done) {
         done = 1;
@@ -250,11 +275,15 @@ static double percentile(const double *sorted, long n, double p)
     return sorted[(rank > n ? n : rank) - 1];
 }
 
-static Tox *new_tox(int udp)
+static Tox *new_tox(int udp, const uint8_t *secret_key)
 {
     struct Tox_Options *opts = tox_options_new(NULL);
     if (!opts) {
         die("tox_options_new failed", NULL);
+    }
+    if (secret_key) {
+        tox_options_set_savedata_type(opts, TOX_SAVEDATA_TYPE_SECRET_KEY);
+        tox_options_set_savedata_data(opts, secret_key, TOX_SECRET_KEY_SIZE);
     }
     tox_options_set_local_discovery_enabled(opts, false);
     tox_options_set_ipv6_enabled(opts, false);
@@ -281,12 +310,27 @@ int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
     long mb = 50, timeout = 120;
-    int verbose = 0, have_relay = 0;
+    int verbose = 0, have_relay = 0, side = 0; /* side: 0 both, 1 send, 2 recv */
+    uint8_t self_sk[TOX_SECRET_KEY_SIZE], friend_pk[TOX_PUBLIC_KEY_SIZE];
+    int have_sk = 0, have_friend = 0;
     Node relay, nodes[MAX_NODES];
     size_t n_nodes = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--verbose")) { verbose = 1; continue; }
+        if (!strcmp(a, "--keygen")) {
+            /* a fresh identity for --side: "<secret key hex> <public key hex>" */
+            Tox *t = new_tox(0, NULL);
+            uint8_t sk[TOX_SECRET_KEY_SIZE], pk[TOX_PUBLIC_KEY_SIZE];
+            tox_self_get_secret_key(t, sk);
+            tox_self_get_public_key(t, pk);
+            for (size_t k = 0; k < sizeof sk; k++) { printf("%02X", sk[k]); }
+            printf(" ");
+            for (size_t k = 0; k < sizeof pk; k++) { printf("%02X", pk[k]); }
+            printf("\n");
+            tox_kill(t);
+            return 0;
+        }
         if (!v) { die("missing value for", a); }
         i++;
         if (!strcmp(a, "--mb")) {
@@ -304,12 +348,25 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--rtt-warm-up")) {
             rtt_warm = strtol(v, NULL, 10);
             if (rtt_warm < 0 || rtt_warm > 1000000) { die("bad --rtt-warm-up", v); }
+        } else if (!strcmp(a, "--side")) {
+            if (!strcmp(v, "send")) { side = 1; }
+            else if (!strcmp(v, "recv")) { side = 2; }
+            else { die("--side is send or recv, not", v); }
+        } else if (!strcmp(a, "--secret-key")) {
+            if (!parse_hex(v, self_sk, TOX_SECRET_KEY_SIZE)) { die("bad --secret-key", NULL); }
+            have_sk = 1;
+        } else if (!strcmp(a, "--friend")) {
+            if (!parse_hex(v, friend_pk, TOX_PUBLIC_KEY_SIZE)) { die("bad --friend", v); }
+            have_friend = 1;
         } else if (!strcmp(a, "--bootstrap")) {
             if (n_nodes == MAX_NODES) { die("too many --bootstrap", v); }
             parse_node(v, &nodes[n_nodes++]);
         } else {
             die("unknown option", a);
         }
+    }
+    if (side && (!have_relay || !have_sk || !have_friend || rtt_total > 0)) {
+        die("--side needs --relay, --secret-key and --friend, and no --rtt", NULL);
     }
     file_size = (uint64_t)mb * 1000000ULL;
     if (rtt_total > 0) {
@@ -321,21 +378,33 @@ int main(int argc, char **argv)
     }
 
     double start = now_s();
-    Tox *a = new_tox(!have_relay);
-    Tox *b = new_tox(!have_relay);
+    Tox *a = side == 2 ? NULL : new_tox(!have_relay, side ? self_sk : NULL);
+    Tox *b = side == 1 ? NULL : new_tox(!have_relay, side ? self_sk : NULL);
     uint8_t a_pk[TOX_PUBLIC_KEY_SIZE], b_pk[TOX_PUBLIC_KEY_SIZE];
-    tox_self_get_public_key(a, a_pk);
-    tox_self_get_public_key(b, b_pk);
+    if (side) {
+        memcpy(a_pk, friend_pk, sizeof a_pk);
+        memcpy(b_pk, friend_pk, sizeof b_pk);
+    } else {
+        tox_self_get_public_key(a, a_pk);
+        tox_self_get_public_key(b, b_pk);
+    }
     Tox_Err_Friend_Add err_add;
-    tox_friend_add_norequest(a, b_pk, &err_add);
-    if (err_add != TOX_ERR_FRIEND_ADD_OK) { die("tox_friend_add_norequest failed on A", NULL); }
-    tox_friend_add_norequest(b, a_pk, &err_add);
-    if (err_add != TOX_ERR_FRIEND_ADD_OK) { die("tox_friend_add_norequest failed on B", NULL); }
+    if (a) {
+        tox_friend_add_norequest(a, b_pk, &err_add);
+        if (err_add != TOX_ERR_FRIEND_ADD_OK) { die("tox_friend_add_norequest failed on A", NULL); }
+    }
+    if (b) {
+        tox_friend_add_norequest(b, a_pk, &err_add);
+        if (err_add != TOX_ERR_FRIEND_ADD_OK) { die("tox_friend_add_norequest failed on B", NULL); }
+    }
 
     Tox_Err_Bootstrap err_bs;
     if (have_relay) {
         Tox *both[2] = {a, b};
         for (int t = 0; t < 2; t++) {
+            if (!both[t]) {
+                continue;
+            }
             tox_add_tcp_relay(both[t], relay.host, relay.port, relay.key, &err_bs);
             if (err_bs != TOX_ERR_BOOTSTRAP_OK) { die("tox_add_tcp_relay failed", relay.host); }
             for (size_t i = 0; i < n_nodes; i++) {
@@ -356,15 +425,23 @@ int main(int argc, char **argv)
         if (err_bs != TOX_ERR_BOOTSTRAP_OK) { die("tox_bootstrap B->A failed", NULL); }
     }
 
-    tox_callback_friend_connection_status(a, on_friend_connection_a);
-    tox_callback_friend_connection_status(b, on_friend_connection_b);
-    tox_callback_file_chunk_request(a, on_chunk_request);
-    tox_callback_file_recv_control(a, on_recv_control);
-    tox_callback_file_recv(b, on_file_recv);
-    tox_callback_file_recv_chunk(b, on_recv_chunk);
-    tox_callback_file_recv_control(b, on_recv_control);
-    tox_callback_friend_message(a, on_message_a);
-    tox_callback_friend_message(b, on_message_b);
+    if (a) {
+        tox_callback_friend_connection_status(a, on_friend_connection_a);
+        tox_callback_file_chunk_request(a, on_chunk_request);
+        tox_callback_file_recv_control(a, on_recv_control);
+        tox_callback_friend_message(a, on_message_a);
+    } else {
+        a_friend = TOX_CONNECTION_TCP; /* the other process's side */
+    }
+    if (b) {
+        tox_callback_friend_connection_status(b, on_friend_connection_b);
+        tox_callback_file_recv(b, on_file_recv);
+        tox_callback_file_recv_chunk(b, on_recv_chunk);
+        tox_callback_file_recv_control(b, on_recv_control);
+        tox_callback_friend_message(b, on_message_b);
+    } else {
+        b_friend = TOX_CONNECTION_TCP;
+    }
 
     int sending = 0;
     double last_report = start;
@@ -378,14 +455,15 @@ int main(int argc, char **argv)
                        rtt_warm + rtt_total, kind(a_friend), kind(b_friend));
                 return 1;
             }
-            printf("FAIL reason=timeout after %ld s: %s, %llu of %llu bytes received\n", timeout,
+            double gap = sending ? now - (last_chunk_at > 0 ? last_chunk_at : send_started) : 0;
+            printf("FAIL reason=timeout after %ld s: %s, %llu of %llu bytes received max_gap_ms=%.0f\n", timeout,
                    sending ? "transfer incomplete" : "friends never connected", (unsigned long long)received,
-                   (unsigned long long)file_size);
+                   (unsigned long long)file_size, (gap > max_gap ? gap : max_gap) * 1e3);
             return 1;
         }
         if (cancelled) {
-            printf("FAIL reason=transfer cancelled after %llu bytes (friend connection A:%s B:%s)\n",
-                   (unsigned long long)received, kind(a_friend), kind(b_friend));
+            printf("FAIL reason=transfer cancelled after %llu bytes (friend connection A:%s B:%s) max_gap_ms=%.0f\n",
+                   (unsigned long long)received, kind(a_friend), kind(b_friend), max_gap * 1e3);
             return 1;
         }
         if (rtt_bad > 0) {
@@ -414,7 +492,14 @@ int main(int argc, char **argv)
                 die("tox_friend_send_message failed", code);
             } /* else: retried next iteration */
         }
-        if (rtt_total == 0 && !sending && a_friend != TOX_CONNECTION_NONE && b_friend != TOX_CONNECTION_NONE) {
+        if (side == 1 && all_sent_at > 0 && now - all_sent_at > 3.0) {
+            break;
+        }
+        if (side == 2 && !sending && b_friend != TOX_CONNECTION_NONE) {
+            printf("CONNECTED kind=%s seconds=%.2f\n", kind(b_friend), now - start);
+            sending = 1;
+        }
+        if (side != 2 && rtt_total == 0 && !sending && a_friend != TOX_CONNECTION_NONE && b_friend != TOX_CONNECTION_NONE) {
             printf("CONNECTED kind=%s seconds=%.2f\n", kind(a_friend), now - start);
             Tox_Err_File_Send err_send;
             const uint8_t name[] = "tox_transfer.bin";
@@ -434,10 +519,16 @@ int main(int argc, char **argv)
             last_report = now;
             last_bytes = received;
         }
-        tox_iterate(a, NULL);
-        retry_pending(a);
-        tox_iterate(b, NULL);
-        uint32_t ia = tox_iteration_interval(a), ib = tox_iteration_interval(b);
+        uint32_t ia = UINT32_MAX, ib = UINT32_MAX;
+        if (a) {
+            tox_iterate(a, NULL);
+            retry_pending(a);
+            ia = tox_iteration_interval(a);
+        }
+        if (b) {
+            tox_iterate(b, NULL);
+            ib = tox_iteration_interval(b);
+        }
         sleep_ms(ia < ib ? ia : ib);
     }
     if (rtt_total > 0) {
@@ -454,10 +545,19 @@ int main(int argc, char **argv)
         tox_kill(b);
         return 0;
     }
+    if (side == 1) {
+        printf("SENT bytes=%llu seconds=%.3f\n", (unsigned long long)file_size, all_sent_at - send_started);
+        tox_kill(a);
+        return 0;
+    }
     double seconds = finished_at - send_started;
-    printf("RESULT bytes=%llu seconds=%.3f mbps=%.2f\n", (unsigned long long)received, seconds,
-           received / 1e6 / seconds);
-    tox_kill(a);
-    tox_kill(b);
+    printf("RESULT bytes=%llu seconds=%.3f mbps=%.2f max_gap_ms=%.0f\n", (unsigned long long)received, seconds,
+           received / 1e6 / seconds, max_gap * 1e3);
+    if (a) {
+        tox_kill(a);
+    }
+    if (b) {
+        tox_kill(b);
+    }
     return 0;
 }

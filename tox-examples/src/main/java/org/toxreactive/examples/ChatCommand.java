@@ -36,6 +36,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -88,8 +89,8 @@ final class ChatCommand implements Callable<Integer> {
   /** c-toxcore's MAX_SHARED_RELAYS: nodes one SHARE_RELAYS packet carries (it reads no more). */
   static final int MAX_SHARED_RELAYS = 3;
 
-  /** c-toxcore's SHARE_RELAYS_INTERVAL (120 s), in ALIVE periods. */
-  static final int SHARE_EVERY_ALIVES = 15;
+  /** c-toxcore's FRIEND_PING_INTERVAL: how often an ALIVE goes out. */
+  static final Duration ALIVE_EVERY = Duration.ofSeconds(8);
 
   /** How long an exit waits for the peer to acknowledge what we still have in flight. */
   static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
@@ -106,6 +107,7 @@ final class ChatCommand implements Callable<Integer> {
 
   private volatile List<Bytes> shareRelays = List.of();
   private volatile List<RelayAddress> relayList = List.of();
+  private volatile RelayPool relayPool;
 
   /** The connections being served: one when we called, any number when listening. */
   private final Set<Served> served = ConcurrentHashMap.newKeySet();
@@ -184,6 +186,17 @@ final class ChatCommand implements Callable<Integer> {
   boolean noShareRelays;
 
   @Option(
+      names = "--share-relays-every",
+      defaultValue = "120",
+      converter = Cli.Positive.class,
+      description =
+          "Send SHARE_RELAYS again every this many seconds, >= 1 (default ${DEFAULT-VALUE},"
+              + " c-toxcore's interval). c-toxcore attaches a shared relay only while it is routed"
+              + " to us on fewer than 3, and forgets one whose link died: sooner lets it take a"
+              + " relay again soon after losing one.")
+  int shareRelaysEvery;
+
+  @Option(
       names = "--port",
       defaultValue = "0",
       converter = Cli.Port.class,
@@ -241,6 +254,7 @@ final class ChatCommand implements Callable<Integer> {
                 .relays(relayAddresses)
                 .active(relayAddresses.size()) // every relay the user named, no spares
                 .start();
+    relayPool = pool;
     NetCrypto config =
         NetCrypto.create(real, dht).acceptor(p -> peerKey == null || p.realKey().equals(peerKey));
     for (PacketTransport t : new PacketTransport[] {transport, pool}) {
@@ -388,8 +402,26 @@ final class ChatCommand implements Callable<Integer> {
     return List.copyOf(packets);
   }
 
+  /**
+   * SHARE_RELAYS naming the relays our links are up to now (all of them before the pool exists):
+   * c-toxcore attaches every relay it is told of, and one that is down would hold one of its 6
+   * slots for this peer through a 10 s connection attempt, again at each repetition, as c-toxcore
+   * itself shares only connected relays.
+   */
   private void share(Sinks.Many<Message> outbound) {
-    for (Bytes payload : shareRelays) {
+    RelayPool p = relayPool;
+    List<Bytes> payloads = shareRelays;
+    if (p != null && !payloads.isEmpty()) {
+      List<RelayAddress> up =
+          p.relays().stream()
+              .filter(org.toxreactive.transport.tcp.RelayStatus::connected)
+              .map(org.toxreactive.transport.tcp.RelayStatus::address)
+              .toList();
+      if (!up.isEmpty()) {
+        payloads = shareRelaysPayloads(up);
+      }
+    }
+    for (Bytes payload : payloads) {
       outbound.emitNext(
           Message.of(SHARE_RELAYS, payload),
           Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1)));
@@ -541,17 +573,19 @@ final class ChatCommand implements Callable<Integer> {
       sendNext(outbound);
     }
     Disposable alive =
-        Flux.interval(Duration.ofSeconds(8))
+        Flux.interval(ALIVE_EVERY)
             .takeUntilOther(c.onClose())
             .subscribe(
                 t -> {
                   outbound.emitNext(
                       Message.of(ALIVE, Bytes.EMPTY),
                       Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1)));
-                  if ((t + 1) % SHARE_EVERY_ALIVES == 0) {
-                    share(outbound);
-                  }
                 });
+    Disposable sharing =
+        Flux.interval(Duration.ofSeconds(shareRelaysEvery))
+            .takeUntilOther(c.onClose())
+            .subscribe(t -> share(outbound));
+    alive = Disposables.composite(alive, sharing);
     Served one = new Served(c, outbound, sent, alive);
     served.add(one);
     c.onClose()

@@ -18,12 +18,19 @@ import org.toxreactive.interop.CToxcoreTcpOnlyThroughRelaysTest.TimedLines;
 
 /**
  * The relay carrying a live stream between our chat and an unmodified TCP-only c-toxcore 0.2.18
- * echo peer, both on three of our relays (separate processes), is killed (SIGKILL) ten times, each
- * time with another relay up and routing us to c-toxcore. A killed relay comes back on its port
- * about a second later; c-toxcore takes it again only ~10 s after the kill (its one reconnect
- * attempt, refused, times out after 10 s; then it forgets the relay until our chat shares it
- * again), hence three relays. After each kill the stream must pause less than 1.5 s, every echo
- * must arrive once and in order, and c-toxcore must never report the friend offline.
+ * echo peer is killed (SIGKILL) ten times, each time with another relay up and routing us to
+ * c-toxcore. After each kill the stream must pause less than 1.5 s, every echo must arrive once and
+ * in order, and c-toxcore must never report the friend offline.
+ *
+ * <p>Twelve relays (separate processes) are started first and given to both; a killed relay is not
+ * restarted. Restarting one on its port and key did not work: c-toxcore reconnects once, at once,
+ * to the relay whose link died; that attempt, refused while the relay is down, stays pending until
+ * its 10 s timeout ({@code TCP_client.c} {@code kill_at}) and the relay is then forgotten, and in
+ * three runs the restarted relays carried routes again only 30-35 s after their kill. Here the
+ * relays are already up and connected to both, and our chat repeats SHARE_RELAYS (naming the relays
+ * its links are up to) every 2 s ({@code --share-relays-every 2}), since c-toxcore attaches a relay
+ * it is told of only while it is routed to us on fewer than 3, on at most 6. See the reason in
+ * {@code @Disabled} for what still fails.
  *
  * <p>What makes it hard: c-toxcore's echoes and acks in flight are lost with the dead relay, and it
  * needs a few hundred milliseconds to give that relay up and send on another one. Our node must
@@ -33,15 +40,23 @@ class RelayKillsUnderAStreamInteropTest {
   private static final int KILLS = 10;
   private static final long MAX_PAUSE_MS = 1_500;
 
+  /** Two more than the kills: before the last kill two are still up. */
+  private static final int RELAYS = KILLS + 2;
+
   @Test
   @Disabled(
-      "not working yet: after the first kills c-toxcore never connected to a restarted relay again"
-          + " within 30 s (even with SHARE_RELAYS resent every 2 s), so no kill found two relays"
+      "not working yet: with restarted relays c-toxcore routed to us on them again only 30-35 s"
+          + " after their kill (three runs); with twelve fresh relays the first five kills pass"
+          + " (about 100 echoes between kills, the stream moving to a routed relay each time), but"
+          + " once 5 of its 6 relays for us have died c-toxcore attaches none of the 6 others it"
+          + " is told of (SHARE_RELAYS every 2 s) within 30 s, so no sixth kill finds two relays"
           + " routing to it")
   void theStreamPausesLessThanOneAndAHalfSecondsAfterEachOfTenRelayKills() throws Exception {
-    KeyPair[] keys = {KeyPair.generate(), KeyPair.generate(), KeyPair.generate()};
+    KeyPair[] keys = new KeyPair[RELAYS];
+    for (int i = 0; i < RELAYS; i++) {
+      keys[i] = KeyPair.generate();
+    }
     RelayProcess[] relays = new RelayProcess[keys.length];
-    int[] ports = new int[keys.length];
     List<String> specs = new ArrayList<>();
     KeyPair ours = KeyPair.generate();
     KeyPair theirs = KeyPair.generate();
@@ -51,10 +66,9 @@ class RelayKillsUnderAStreamInteropTest {
     List<Long> killedAt = new ArrayList<>();
     List<String> killed = new ArrayList<>();
     try {
-      for (int i = 0; i < keys.length; i++) {
-        relays[i] = RelayProcess.start("k" + i, keys[i]);
-        ports[i] = relays[i].port();
-        specs.add(relays[i].spec());
+      startAll(relays, keys);
+      for (RelayProcess r : relays) {
+        specs.add(r.spec());
       }
       try (CToxcorePeer peer =
           CToxcorePeer.tcpOnly(
@@ -79,6 +93,8 @@ class RelayKillsUnderAStreamInteropTest {
                     "--peer-dht",
                     m.group(1),
                     "--no-udp",
+                    "--share-relays-every",
+                    "2",
                     "--send",
                     "100000",
                     "--expect",
@@ -124,9 +140,6 @@ class RelayKillsUnderAStreamInteropTest {
           killedAt.add(System.nanoTime());
           killed.add(prefix);
           relays[victim].kill();
-          relays[victim].close();
-          relays[victim] =
-              RelayProcess.start("k" + victim + "-" + (k + 1), keys[victim], ports[victim]);
         }
         int atLastKill = lastKillRecv;
         out.await(
@@ -166,6 +179,25 @@ class RelayKillsUnderAStreamInteropTest {
           r.close();
         }
       }
+    }
+  }
+
+  /** Starts one relay process per key, several at a time (each JVM takes a second or two). */
+  private static void startAll(RelayProcess[] relays, KeyPair[] keys) throws Exception {
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<RelayProcess>> started = new ArrayList<>();
+      for (int i = 0; i < keys.length; i++) {
+        KeyPair k = keys[i];
+        String name = "k" + i;
+        started.add(pool.submit(() -> RelayProcess.start(name, k)));
+      }
+      for (int i = 0; i < keys.length; i++) {
+        relays[i] = started.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdown();
     }
   }
 

@@ -21,8 +21,10 @@ import org.toxreactive.core.transport.Path;
  *
  * <p>The choice is sticky, so status does not flap: fresh direct UDP wins; otherwise the current
  * path stays while it is alive; otherwise the first alive relay in relay-key order, which is the
- * same order on both sides, so the two peers converge on the same relay. A path that is down is
- * never chosen while another one is not (suspect or not). Not thread-safe.
+ * same order on both sides, so the two peers converge on the same relay. When nothing is alive, a
+ * path with a sign of the peer (heard on it once, or reported up by its transport) goes before one
+ * without. A path that is down is never chosen while another one is not (suspect or not). Not
+ * thread-safe.
  */
 final class PathTable {
   /** A path is alive while the peer was heard on it this recently (three keepalives). */
@@ -55,6 +57,10 @@ final class PathTable {
     boolean down;
     long downAt;
     boolean failed;
+
+    /** The peer was heard on it, or its transport reported it up (a route to the peer there). */
+    boolean vouched;
+
     int decryptFailures;
     long failureWindowStart = Long.MIN_VALUE / 2;
     long burstStart = Long.MIN_VALUE / 2;
@@ -142,6 +148,7 @@ final class PathTable {
     }
     {
       e.heardAt = now;
+      e.vouched = true;
       if (e.down && now - e.downAt > ALIVE_MILLIS) {
         e.down = false; // a stale verdict: the transport may not report recovery, packets do
       }
@@ -193,6 +200,18 @@ final class PathTable {
     if (e != null) {
       e.down = isDown;
       e.downAt = now;
+    }
+  }
+
+  /**
+   * The transport reported {@code p} usable: a relay that routes us to the peer. Such a path, like
+   * one the peer was heard on, is preferred over a path with no sign of the peer at all (a relay we
+   * were told of and the peer is not routed on: data sent there is dropped).
+   */
+  void reportedUp(Path p) {
+    Entry e = entries.get(p);
+    if (e != null) {
+      e.vouched = true;
     }
   }
 
@@ -267,6 +286,14 @@ final class PathTable {
     }
     if (pick == null && best != null && best.usable(now)) {
       pick = best; // nothing alive: keep trying where we were
+    }
+    if (pick == null) {
+      pick = first(ordered, e -> e.usable(now) && e.vouched);
+    }
+    if (pick == null && best != null && !best.down && !best.failed && best.vouched) {
+      // a suspect path the peer uses beats one with no sign of the peer: a c-toxcore peer is
+      // heard only on the relay it sends on, and a relay it is not routed on drops our data
+      pick = best;
     }
     if (pick == null) {
       pick = first(ordered, e -> e.usable(now));

@@ -363,6 +363,9 @@ final class Session {
   /** The transport's news about a path. */
   void pathEvent(Path p, boolean usable) {
     paths.down(p, !usable, now());
+    if (usable) {
+      paths.reportedUp(p);
+    }
     if (!usable) {
       reselect(true); // a path coming up is weighed at the next tick, with its siblings' news
     }

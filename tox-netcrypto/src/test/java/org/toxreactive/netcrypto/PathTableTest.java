@@ -82,4 +82,42 @@ class PathTableTest {
     t.down(second, true, 7_000);
     assertThat(t.choose(7_000)).as("every path down: the first is tried").isEqualTo(first);
   }
+
+  /**
+   * A c-toxcore peer sends on one relay only, so after the chosen relay dies no path is alive; the
+   * next choice must be a relay that routes us to the peer, not the first one in key order that we
+   * were merely told of (seen: our chat tried unrouted relays one a second, a 6 s pause). And while
+   * the chosen path is only suspect, it is kept rather than traded for one with no sign of the
+   * peer.
+   */
+  @Test
+  void whenNothingIsAliveARelayWithASignOfThePeerGoesBeforeOneWithout() {
+    Path[] r = new Path[3];
+    for (int i = 0; i < 3; i++) {
+      r[i] = Path.relay(KeyPair.generate().publicKey(), peer);
+    }
+    java.util.Arrays.sort(
+        r,
+        (x, y) ->
+            java.util.Arrays.compareUnsigned(
+                ((Path.Relay) x).relay().toArray(), ((Path.Relay) y).relay().toArray()));
+    Path unrouted = r[0]; // first in key order: no route, never heard
+    Path routed = r[1]; // its route came up, the peer never sent on it
+    Path carrier = r[2];
+    PathTable t = new PathTable();
+    for (Path p : r) {
+      t.add(p);
+    }
+    t.reportedUp(routed);
+    t.heard(carrier, 0);
+    assertThat(t.adopt(carrier, 0)).isTrue();
+    t.down(carrier, true, 10_000); // its relay died; nothing heard for 10 s
+    assertThat(t.choose(10_000)).isEqualTo(routed);
+    t.suspect(routed, 10_300); // replies lost with the dead relay
+    for (long now = 10_300; now < 10_300 + PathTable.SUSPECT_MILLIS; now += 100) {
+      assertThat(t.choose(now)).as("at %d ms", now).isEqualTo(routed);
+    }
+    t.down(routed, true, 20_000);
+    assertThat(t.choose(20_000)).as("the only path left that is not down").isEqualTo(unrouted);
+  }
 }
