@@ -5,10 +5,10 @@ import java.nio.ByteBuffer;
 /**
  * The libsodium functions {@link SodiumCryptoProvider} calls, with every pointer passed as a raw
  * native address ({@code long}): no argument marshalling, no copies, no allocation per call. The
- * implementations are thin bindings ({@link JnaSodium}: JNA direct mapping).
+ * implementations are thin bindings ({@link JnrSodium}: jnr-ffi).
  */
 public interface SodiumBinding {
-  /** The binding's name for the start-up log, e.g. {@code "JNA 5.17.0"}. */
+  /** The binding's name for the start-up log, e.g. {@code "jnr-ffi"}. */
   String name();
 
   /** {@code sodium_version_string()}. */

@@ -32,15 +32,16 @@ public final class SodiumCryptoProvider implements CryptoProvider {
   }
 
   /**
-   * Loads libsodium through JNA.
+   * Loads libsodium through jnr-ffi.
    *
-   * @throws UnsatisfiedLinkError if libsodium or JNA's native part does not load (one-line message)
+   * @throws UnsatisfiedLinkError if libsodium or jnr-ffi's native part does not load (one-line
+   *     message)
    */
   public static SodiumCryptoProvider load() {
     try {
-      return new SodiumCryptoProvider(JnaSodium.load());
-    } catch (NoClassDefFoundError e) {
-      throw new UnsatisfiedLinkError("JNA is not on the class path: " + e.getMessage());
+      return new SodiumCryptoProvider(JnrSodium.load());
+    } catch (NoClassDefFoundError | ExceptionInInitializerError e) {
+      throw new UnsatisfiedLinkError("jnr-ffi did not load: " + e);
     }
   }
 

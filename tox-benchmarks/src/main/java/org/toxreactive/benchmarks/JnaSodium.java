@@ -1,4 +1,4 @@
-package org.toxreactive.core.crypto;
+package org.toxreactive.benchmarks;
 
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
@@ -6,13 +6,15 @@ import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import org.toxreactive.core.crypto.SodiumBinding;
 
 /**
- * libsodium through JNA direct mapping ({@link Native#register(Class, NativeLibrary)}): static
- * native methods bound once, pointers as {@code long} addresses, so a call is one JNI transition
- * with no marshalling.
+ * For {@link CryptoBoxBenchmark}'s comparison with the jnr-ffi binding tox-core ships: libsodium
+ * through JNA direct mapping ({@link Native#register(Class, NativeLibrary)}): static native methods
+ * bound once, pointers as {@code long} addresses, so a call is one JNI transition with no
+ * marshalling.
  */
-final class JnaSodium implements SodiumBinding {
+public final class JnaSodium implements SodiumBinding {
   /**
    * Names tried in order: the development symlink ({@code libsodium.so}), then the runtime sonames
    * of libsodium 1.0.18 (Debian bookworm, {@code .so.23}) and 1.0.19+ ({@code .so.26}).
@@ -29,7 +31,7 @@ final class JnaSodium implements SodiumBinding {
    *
    * @throws UnsatisfiedLinkError (one line: every name tried) if it does not load or initialise
    */
-  static synchronized JnaSodium load() {
+  public static synchronized JnaSodium load() {
     if (!registered) {
       List<String> failures = new ArrayList<>();
       NativeLibrary lib = null;
