@@ -94,13 +94,14 @@ relay() {
 
 # transfer P ROUND KIND [ARGS]: TransferLoad with provider P
 transfer() {
-  local p=$1 r=$2 kind=$3 out="$WORK/tr-$kind-$1-$2.out"
+  local p=$1 r=$2 kind=$3
+  local out="$WORK/tr-$kind-$p-$r.out"
   shift 3
   timeout 180 java "-Dtox.crypto=$p" -XX:+UseParallelGC -cp "$JAR" org.toxreactive.benchmarks.load.TransferLoad \
     --mb "$MB" --timeout 150 --warm-up-mb "$WARM_MB" --warm-up-rounds "$WARM_ROUNDS" "$@" >"$out" 2>&1 || true
   local res
   res=$(grep -h '^RESULT ' "$out" | tail -1 || true)
-  echo "DETAIL provider=$p round=$r ${kind}_mbps=$(field "$out" mbps) ${kind}_first_second_mbps=$(field "$out" first_second_mbps) ${kind}_peak_mbps=$(field "$out" peak_mbps)${res:+}${res:- FAIL=$(grep -h -m1 FAIL "$out" | tr ' ' '_')}"
+  echo "DETAIL provider=$p round=$r ${kind}_mbps=$(field "$out" mbps) ${kind}_first_second_mbps=$(field "$out" first_second_mbps) ${kind}_peak_mbps=$(field "$out" peak_mbps)$([ -n "$res" ] || echo " result=FAIL")"
 }
 
 log "rounds $rounds, $([[ $quick = 1 ]] && echo quick || echo full), load average $(cut -d' ' -f1-3 /proc/loadavg)"
