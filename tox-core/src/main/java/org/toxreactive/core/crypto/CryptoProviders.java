@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code java}: the pure-Java provider, even when libsodium is installed.
  * </ul>
  *
- * Any other value, or {@code sodium} without libsodium, makes every {@link #current()} call throw
- * an {@link IllegalStateException} with a one-line message naming the property and the value.
+ * Any other value, or {@code sodium} without libsodium, makes every {@link #current()} call throw a
+ * {@link CryptoConfigException} with a one-line message naming the property and the value.
  */
 public final class CryptoProviders {
   /** The system property that selects the provider. */
@@ -31,7 +31,7 @@ public final class CryptoProviders {
   /**
    * The provider chosen by {@value #PROPERTY}; chosen (and logged) on the first call.
    *
-   * @throws IllegalStateException if the property has a bad value, or asks for {@code sodium} and
+   * @throws CryptoConfigException if the property has a bad value, or asks for {@code sodium} and
    *     libsodium does not load
    */
   public static CryptoProvider current() {
@@ -47,12 +47,12 @@ public final class CryptoProviders {
       return current;
     }
     if (failure != null) {
-      throw new IllegalStateException(failure);
+      throw new CryptoConfigException(failure);
     }
     Choice c;
     try {
       c = select(System.getProperty(PROPERTY));
-    } catch (IllegalStateException e) {
+    } catch (CryptoConfigException e) {
       failure = e.getMessage();
       throw e;
     }
@@ -67,7 +67,7 @@ public final class CryptoProviders {
   /**
    * What {@code -Dtox.crypto=value} ({@code null}: unset) selects, freshly loaded.
    *
-   * @throws IllegalStateException (one-line message) for a bad value, or {@code sodium} without
+   * @throws CryptoConfigException (one-line message) for a bad value, or {@code sodium} without
    *     libsodium
    */
   static Choice select(String value) {
@@ -79,7 +79,7 @@ public final class CryptoProviders {
         try {
           return new Choice(SodiumCryptoProvider.load(), " (" + PROPERTY + "=sodium)");
         } catch (UnsatisfiedLinkError | RuntimeException e) {
-          throw new IllegalStateException(
+          throw new CryptoConfigException(
               PROPERTY + "=sodium but libsodium did not load: " + e.getMessage());
         }
       case "auto":
@@ -91,7 +91,7 @@ public final class CryptoProviders {
               new JavaCryptoProvider(), " (libsodium did not load: " + e.getMessage() + ")");
         }
       default:
-        throw new IllegalStateException(
+        throw new CryptoConfigException(
             PROPERTY + " must be one of auto, sodium, java; got '" + value + "'");
     }
   }

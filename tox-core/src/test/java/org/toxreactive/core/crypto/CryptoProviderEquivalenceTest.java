@@ -240,7 +240,7 @@ class CryptoProviderEquivalenceTest {
     assertThat(CryptoProviders.select(null).provider().name()).isEqualTo("sodium");
     assertThat(CryptoProviders.select("auto").provider().name()).isEqualTo("sodium");
     assertThatThrownBy(() -> CryptoProviders.select("openssl"))
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(CryptoConfigException.class)
         .hasMessage("tox.crypto must be one of auto, sodium, java; got 'openssl'");
     assertThatThrownBy(() -> CryptoProviders.named("openssl"))
         .isInstanceOf(IllegalArgumentException.class)

@@ -11,6 +11,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 import org.toxreactive.core.KeyPair;
+import org.toxreactive.core.crypto.CryptoConfigException;
+import org.toxreactive.core.crypto.CryptoProviders;
 import org.toxreactive.relay.KillReason;
 import org.toxreactive.relay.RelayServer;
 import org.toxreactive.relay.RunningRelay;
@@ -113,6 +115,13 @@ public final class RelayMain implements Callable<Integer> {
       out.print(RelayConfig.defaultText());
       out.flush();
       return 0;
+    }
+    try {
+      CryptoProviders.current(); // chosen and logged first; a bad -Dtox.crypto is one line
+    } catch (CryptoConfigException e) {
+      err.println("tox-relay: " + e.getMessage());
+      err.flush();
+      return 2;
     }
     RelayConfig c;
     KeyPair keyPair;
