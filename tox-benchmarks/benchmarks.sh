@@ -256,16 +256,21 @@ EOF
   echo
   echo "The same figures on each crypto provider (\`-Dtox.crypto=java\`: Bouncy Castle; \`sodium\`:"
   echo "libsodium $(pkg-config --modversion libsodium 2>/dev/null || echo '?') through jnr-ffi, the default where it loads), from"
-  echo "\`tox-benchmarks/providers.sh ${quick[*]:-}\`: paired rounds (java then sodium, then sodium then java, ...) so that"
-  echo "the load of other work on this shared machine falls on both alike; read the ratio, the median"
-  echo "of the per-round ratios. Load average when it started: $(sed -n 's/.*load average \(.*\)$/\1/p' "$work/providers.err" | head -1)."
+  echo "\`tox-benchmarks/providers.sh ${quick[*]:-}\`: rounds that run each provider and the C ceiling relay in a rotating"
+  echo "order, so that the load of other work on this shared machine falls on each alike; read the"
+  echo "ratios. Load average when it started: $(sed -n 's/.*load average \(.*\)$/\1/p' "$work/providers.err" | head -1)."
   echo
-  echo "| figure | java | sodium | unit | ratio sodium/java (median of rounds) | rounds |"
-  echo "|---|---|---|---|---|---|"
-  grep -h '^PROVIDERS ' "$work/providers.out" 2>/dev/null | while read -r _ name j so unit ratio n; do
-    printf '| %s | %s | %s | %s | %s | %s |\n' "${name#name=}" "${j#java=}" "${so#sodium=}" "${unit#unit=}" \
-      "${ratio#ratio=}" "${n#rounds=}"
+  echo "| figure | java | sodium | C ceiling | unit | sodium/java | sodium/ceiling | java/ceiling | rounds |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  grep -h '^PROVIDERS ' "$work/providers.out" 2>/dev/null | while read -r _ name j so ce unit sj sc jc n; do
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "${name#name=}" "${j#java=}" "${so#sodium=}" \
+      "${ce#ceiling=}" "${unit#unit=}" "${sj#sodium_java=}" "${sc#sodium_ceiling=}" "${jc#java_ceiling=}" "${n#rounds=}"
   done
+  echo
+  echo "C ceiling: \`tox-benchmarks/c/relay_ceiling.c\`, a minimal relay on libsodium (one thread, epoll,"
+  echo "every frame opened and re-sealed, writes flushed once per epoll round), driven by the same"
+  echo "\`relay_load\` as our relay. Ratios are medians of the per-round ratios. There is no C ceiling"
+  echo "for the net_crypto transfers yet (NA)."
   echo
   echo "JMH, 1,400-byte box, one thread (ops/s; B/op; \`sodium-jna\` is libsodium through JNA direct"
   echo "mapping, the binding jnr-ffi was chosen over; \`*Direct\`: pooled direct ByteBuf to pooled direct"

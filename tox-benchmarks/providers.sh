@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Paired A/B of the two crypto providers (-Dtox.crypto=java vs -Dtox.crypto=sodium) on the
-# end-to-end figures, for a machine shared with other work: each round runs java then sodium (odd
-# rounds) or sodium then java (even rounds), so neighbours' load drifts into both alike, and the
-# figure to read is the median of the per-round ratios sodium/java.
+# Paired rounds of the two crypto providers (-Dtox.crypto=java vs -Dtox.crypto=sodium) and of the C
+# ceiling relay (c/relay_ceiling.c: libsodium, epoll, one thread, the least a relay can do per
+# packet) on the end-to-end figures, for a machine shared with other work: each round runs all of
+# them, in an order that rotates (java sodium ceiling, sodium ceiling java, ceiling java sodium),
+# so neighbours' load drifts into each alike; the figures to read are the medians of the
+# per-round ratios (sodium/java, sodium/ceiling, java/ceiling).
 #
 #   tox-benchmarks/providers.sh [--quick] [--rounds N]
 #
@@ -15,8 +17,10 @@
 #     JVM; relayed: through our relay in that JVM, so all three boxes per hop use P), after warm-up
 #     transfers.
 # Prints one line per figure:
-#   PROVIDERS name=<figure> java=<median> sodium=<median> unit=<unit> ratio=<median sodium/java> rounds=<n>
-# and a DETAIL line per run. --quick: 2 rounds of shorter runs (about 4 minutes on 2 cores);
+#   PROVIDERS name=<figure> java=<median> sodium=<median> ceiling=<median or NA> unit=<unit>
+#             sodium_java=<ratio> sodium_ceiling=<ratio> java_ceiling=<ratio> rounds=<n>
+# (the ceiling has relay figures only: no C transfer program yet).
+# and a DETAIL line per run. --quick: 2 rounds of shorter runs (about 5 minutes on 2 cores);
 # default: 3 rounds. Stops every process it started, by PID.
 #
 #   -h, --help   print this and exit
@@ -39,6 +43,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
 JAR="$HERE/target/tox-benchmarks.jar"
 CLOAD="$HERE/target/relay_load"
+CEILING="$HERE/target/relay_ceiling"
 MAIN=org.toxreactive.benchmarks.load.RelayLoad
 WORK=$(mktemp -d)
 PIDS=()
@@ -65,12 +70,23 @@ if [[ ! -x "$CLOAD" || "$HERE/c/relay_load.c" -nt "$CLOAD" ]]; then
     { log "cannot build relay_load (needs gcc, pkg-config, libsodium-dev)"; exit 1; }
 fi
 
+if [[ ! -x "$CEILING" || "$HERE/c/relay_ceiling.c" -nt "$CEILING" ]]; then
+  # shellcheck disable=SC2046
+  gcc -std=c11 -O2 -Wall -o "$CEILING" "$HERE/c/relay_ceiling.c" $(pkg-config --cflags --libs libsodium) ||
+    { log "cannot build relay_ceiling (needs gcc, pkg-config, libsodium-dev)"; exit 1; }
+fi
+
 field() { grep -h '^RESULT ' "$1" 2>/dev/null | tail -1 | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 
-# relay P ROUND: our relay with provider P, warmed up, then throughput and handshakes
+# relay P ROUND: our relay with provider P (or the C ceiling relay, P=ceiling), warmed up, then
+# throughput and handshakes
 relay() {
   local p=$1 r=$2 log="$WORK/serve-$p-$r.log" addr="" pid
-  java "-Dtox.crypto=$p" -cp "$JAR" "$MAIN" serve --port 0 --max-seconds 600 >"$log" 2>&1 &
+  if [[ $p == ceiling ]]; then
+    "$CEILING" --seconds 600 >"$log" 2>&1 &
+  else
+    java "-Dtox.crypto=$p" -cp "$JAR" "$MAIN" serve --port 0 --max-seconds 600 >"$log" 2>&1 &
+  fi
   pid=$!
   PIDS+=("$pid")
   for _ in $(seq 1 300); do
@@ -80,7 +96,7 @@ relay() {
     sleep 0.1
   done
   if [[ -z "$addr" ]]; then log "our relay ($p) did not start: $(tail -1 "$log")"; return 0; fi
-  grep -q "crypto provider: $p " "$log" || log "relay log does not name provider $p: $(grep -m1 'crypto provider' "$log")"
+  [[ $p == ceiling ]] || grep -q "crypto provider: $p " "$log" || log "relay log does not name provider $p: $(grep -m1 'crypto provider' "$log")"
   timeout 60 "$CLOAD" handshakes --relay "$addr" --concurrency 32 --seconds "$WARM" --warmup 0 >/dev/null 2>&1 || true
   timeout 60 "$CLOAD" throughput --relay "$addr" --pairs 16 --seconds "$((WARM / 2))" --warmup 0 --size 1400 >/dev/null 2>&1 || true
   timeout 90 "$CLOAD" throughput --relay "$addr" --relay-pid "$pid" --pairs 16 --seconds "$TP_SECONDS" \
@@ -106,23 +122,41 @@ transfer() {
 
 log "rounds $rounds, $([[ $quick = 1 ]] && echo quick || echo full), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for r in $(seq 1 "$rounds"); do
-  order="java sodium"
-  [ $((r % 2)) = 0 ] && order="sodium java"
+  case $((r % 3)) in
+    1) order="java sodium ceiling" ;;
+    2) order="sodium ceiling java" ;;
+    0) order="ceiling java sodium" ;;
+  esac
   for p in $order; do
     log "round $r: $p"
     relay "$p" "$r"
+    [[ $p == ceiling ]] && continue
     transfer "$p" "$r" udp
     transfer "$p" "$r" relay --relayed
   done
 done | tee "$WORK/details"
 
-# summary NAME KEY UNIT: medians per provider and the median of per-round ratios sodium/java
+# summary NAME KEY UNIT: medians per provider and medians of per-round ratios
 summary() {
   local name=$1 key=$2 unit=$3
   awk -v key="$key" -v name="$name" -v unit="$unit" '
     function median(a, n,   i, j, t) {
       for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
       return n == 0 ? "NA" : (n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2)
+    }
+    function ratio(x, y,   k, pr, n, rs, m) {
+      n = 0
+      for (k in val) {
+        split(k, pr, SUBSEP)
+        if (pr[1] == x && ((y, pr[2]) in val) && val[y, pr[2]] > 0) rs[++n] = val[k] / val[y, pr[2]]
+      }
+      m = median(rs, n)
+      return m == "NA" ? "NA" : sprintf("%.2f", m)
+    }
+    function med(x,   k, pr, n, vs) {
+      n = 0
+      for (k in val) { split(k, pr, SUBSEP); if (pr[1] == x) vs[++n] = val[k] }
+      return median(vs, n)
     }
     /^DETAIL provider=/ {
       p = ""; r = ""; v = ""
@@ -132,21 +166,17 @@ summary() {
         else if (kv[1] == "round") r = kv[2]
         else if (kv[1] == key && kv[2] ~ /^[0-9.]+$/) v = kv[2]
       }
-      if (v != "") val[p, r] = v
+      if (v != "") { val[p, r] = v; if (r > rounds) rounds = r }
     }
     END {
-      nj = ns = nr = 0
-      for (k in val) { split(k, pr, SUBSEP); if (pr[1] == "java") js[++nj] = val[k]; else ss[++ns] = val[k] }
-      for (k in val) {
-        split(k, pr, SUBSEP)
-        if (pr[1] == "sodium" && (("java", pr[2]) in val) && val["java", pr[2]] > 0) rs[++nr] = val[k] / val["java", pr[2]]
-      }
-      mr = median(rs, nr)
-      printf "PROVIDERS name=%s java=%s sodium=%s unit=%s ratio=%s rounds=%d\n", name, median(js, nj), median(ss, ns), unit, (mr == "NA" ? "NA" : sprintf("%.2f", mr)), nr
+      printf "PROVIDERS name=%s java=%s sodium=%s ceiling=%s unit=%s sodium_java=%s sodium_ceiling=%s java_ceiling=%s rounds=%d\n",
+        name, med("java"), med("sodium"), med("ceiling"), unit, ratio("sodium", "java"),
+        ratio("sodium", "ceiling"), ratio("java", "ceiling"), rounds
     }' "$WORK/details"
 }
 summary relay_throughput relay_mb_per_s MB/s
 summary relay_cpu_per_packet relay_cpu_us_per_packet us
 summary handshakes handshakes_per_s handshakes/s
+summary relay_cpu_per_handshake relay_cpu_us_per_handshake us
 summary transfer_udp udp_mbps MB/s
 summary transfer_relay relay_mbps MB/s

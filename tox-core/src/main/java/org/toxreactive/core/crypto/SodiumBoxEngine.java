@@ -16,26 +16,27 @@ final class SodiumBoxEngine implements BoxEngine {
   private static final int MESSAGE_AT = BOX_AT + MAC_SIZE;
 
   private final SodiumBinding sodium;
-  private ByteBuffer scratch;
+  private ByteBuffer scratch; // null until first use
   private long base;
 
   SodiumBoxEngine(SodiumBinding sodium) {
     this.sodium = sodium;
-    grow(2048);
   }
 
-  private void grow(int boxLen) {
-    ByteBuffer b = ByteBuffer.allocateDirect(BOX_AT + Math.max(boxLen, 2048));
-    scratch = b;
-    base = sodium.address(b);
-  }
-
-  /** Key and nonce into the scratch; grows it first if a box of {@code boxLen} would not fit. */
+  /**
+   * Key and nonce into the scratch; makes the scratch on first use (an engine made for one
+   * handshake needs a few hundred bytes) and grows it, doubling, if a box of {@code boxLen} would
+   * not fit.
+   */
   private void prepare(byte[] key, byte[] nonce, int boxLen) {
-    if (BOX_AT + boxLen > scratch.capacity()) {
-      grow(Math.max(boxLen, 2 * (scratch.capacity() - BOX_AT)));
+    ByteBuffer b = scratch;
+    if (b == null || BOX_AT + boxLen > b.capacity()) {
+      int room = b == null ? 192 : 2 * (b.capacity() - BOX_AT);
+      b = ByteBuffer.allocateDirect(BOX_AT + Math.max(boxLen, room));
+      scratch = b;
+      base = sodium.address(b);
     }
-    scratch.put(0, key, 0, 32).put(NONCE_AT, nonce, 0, 24);
+    b.put(0, key, 0, 32).put(NONCE_AT, nonce, 0, 24);
   }
 
   @Override
