@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.FastThreadLocal;
+import java.nio.ByteBuffer;
 import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.Nonce;
 import org.toxreactive.core.SharedKey;
@@ -43,7 +44,10 @@ public final class SecureSession {
     final ByteBuf frame =
         Unpooled.unreleasableBuffer(
             direct
-                ? Unpooled.directBuffer(RelayProtocol.MAX_FRAME_LENGTH)
+                // a wrapped ByteBuffer: freed by the GC with its thread, which an event loop's
+                // FastThreadLocal does not always see end (no leak-tracked allocator buffer)
+                ? Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(RelayProtocol.MAX_FRAME_LENGTH))
+                    .clear()
                 : Unpooled.buffer(RelayProtocol.MAX_FRAME_LENGTH));
   }
 
