@@ -287,10 +287,14 @@ EOF
     printf '| %s | %s | %s | %s | %s / %s |\n' "$b" "$(jmhp "$b" java)" "$(jmhp "$b" sodium)" \
       "$(jmhp "$b" sodium-jna)" "$(jmhp "$b" java alloc)" "$(jmhp "$b" sodium alloc)"
   done
-  java_frame=$(grep -E '^RelayFrameBenchmark.sealFrame ' "$work/jmh3.txt" 2>/dev/null | awk '{ for (i = 2; i <= NF; i++) if ($i == "±") { print $(i - 1); exit } print $(NF - 1) }')
-  java_frame_b=$(grep -E '^RelayFrameBenchmark.sealFrame:gc.alloc.rate.norm ' "$work/jmh3.txt" 2>/dev/null | awk '{ for (i = 2; i <= NF; i++) { if ($i == "≈") { print 0; exit } if ($i == "±") { print $(i - 1); exit } } print $(NF - 1) }')
+  # frame FILE [:gc.alloc.rate.norm]: RelayFrameBenchmark.sealFrame's score (or B/op) in one JMH file
+  frame() {
+    grep -E "^[^ ]*RelayFrameBenchmark\.sealFrame${2:-} " "$1" 2>/dev/null | head -1 |
+      awk '{ for (i = 2; i <= NF; i++) { if ($i == "≈") { print 0; exit } if ($i == "±") { print $(i - 1); exit } } print $(NF - 1) }'
+  }
   printf '| RelayFrameBenchmark.sealFrame (a relay frame sealed and opened, on an event-loop thread) | %s | %s | | %s / %s |\n' \
-    "$java_frame" "$(jmh '[^ ]*RelayFrameBenchmark.sealFrame')" "$java_frame_b" "$(jmh '[^ ]*RelayFrameBenchmark.sealFrame' alloc)"
+    "$(frame "$work/jmh3.txt")" "$(frame "$work/jmh2.txt")" \
+    "$(frame "$work/jmh3.txt" :gc.alloc.rate.norm)" "$(frame "$work/jmh2.txt" :gc.alloc.rate.norm)"
   echo
   echo '```'
   grep -h '^DETAIL provider=' "$work/providers.out" 2>/dev/null || echo "(providers.sh failed: $(tail -1 "$work/providers.err" 2>/dev/null))"
