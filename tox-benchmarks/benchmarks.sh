@@ -4,7 +4,8 @@
 #   tox-benchmarks/benchmarks.sh [--quick]
 #
 # It runs tox-benchmarks/compare.sh (our relay vs tox-bootstrapd), tox-benchmarks/transfer.sh (our
-# net_crypto transfer vs c-toxcore's file transfer, UDP and relayed) and a short JMH run of the
+# net_crypto transfer vs c-toxcore's file transfer, UDP and relayed), tox-benchmarks/providers.sh
+# (the same figures on each crypto provider, in paired rounds) and a short JMH run of the
 # hot paths with -prof gc, then writes the FIGURE lines as a table, each target of the
 # performance issue against what this run measured, the machine, and what limits each figure.
 # --quick passes --quick to both scripts (about 8 minutes in all on 2 cores); without it, the
@@ -39,12 +40,19 @@ cd "$root"
 bash "$here/compare.sh" "${quick[@]}" >"$work/compare.out" 2>"$work/compare.err" || true
 bash "$here/transfer.sh" "${quick[@]}" >"$work/transfer.out" 2>"$work/transfer.err" || true
 bash "$here/footprint.sh" >"$work/footprint.out" 2>"$work/footprint.err" || true
-# the box at packet size (its size parameter is a box's, not a message's), then the other hot paths
+bash "$here/providers.sh" "${quick[@]}" >"$work/providers.out" 2>"$work/providers.err" || true
+# the box at packet size (its size parameter is a box's, not a message's) on every crypto provider
+# (its @Param), then the other hot paths on FastThreadLocalThreads (EventLoopThreads), where Netty
+# recycles pooled buffers as on the relay's event loops; the relay frame also on pure Java
 java -jar "$here/target/tox-benchmarks.jar" -f 1 -wi 1 -i 2 -w 2s -r 3s -prof gc -p size=1400 \
   'CryptoBoxBenchmark' -rf text -rff "$work/jmh1.txt" >"$work/jmh.out" 2>&1 || true
-java -jar "$here/target/tox-benchmarks.jar" -f 1 -wi 1 -i 2 -w 2s -r 3s -prof gc \
+evloop='-Djmh.executor=CUSTOM -Djmh.executor.class=org.toxreactive.benchmarks.EventLoopThreads'
+java -jar "$here/target/tox-benchmarks.jar" -f 1 -wi 1 -i 2 -w 2s -r 3s -prof gc -jvmArgsAppend "$evloop" \
   'RelayFrameBenchmark|RelayRouterBenchmark|PacketRingBenchmark|PacketRequestBenchmark|NonceWindowBenchmark|NetCryptoTransferBenchmark.stream' \
   -rf text -rff "$work/jmh2.txt" >>"$work/jmh.out" 2>&1 || true
+java -jar "$here/target/tox-benchmarks.jar" -f 1 -wi 1 -i 2 -w 2s -r 3s -prof gc \
+  -jvmArgsAppend "$evloop -Dtox.crypto=java" 'RelayFrameBenchmark.sealFrame' \
+  -rf text -rff "$work/jmh3.txt" >>"$work/jmh.out" 2>&1 || true
 { cat "$work/jmh1.txt" 2>/dev/null; grep -v '^Benchmark' "$work/jmh2.txt" 2>/dev/null; } >"$work/jmh.txt"
 
 # value of field $3 (ours|reference|ratio) of FIGURE $2 in files $1...
@@ -304,5 +312,52 @@ throughput and handshake load and of `TransferLoad`, aggregated by top frame.
 EOF
   echo
   footprint_section "$work/footprint.out"
+  echo "## Crypto providers"
+  echo
+  echo "The same figures on each crypto provider (\`-Dtox.crypto=java\`: Bouncy Castle; \`sodium\`:"
+  echo "libsodium $(pkg-config --modversion libsodium 2>/dev/null || echo '?') through jnr-ffi, the default where it loads), from"
+  echo "\`tox-benchmarks/providers.sh ${quick[*]:-}\`: rounds that run each provider and the C ceiling relay in a rotating"
+  echo "order, so that the load of other work on this shared machine falls on each alike; read the"
+  echo "ratios. Load average when it started: $(sed -n 's/.*load average \(.*\)$/\1/p' "$work/providers.err" | head -1)."
+  echo
+  echo "| figure | java | sodium | C ceiling | unit | sodium/java | sodium/ceiling | java/ceiling | rounds |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  grep -h '^PROVIDERS ' "$work/providers.out" 2>/dev/null | while read -r _ name j so ce unit sj sc jc n; do
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "${name#name=}" "${j#java=}" "${so#sodium=}" \
+      "${ce#ceiling=}" "${unit#unit=}" "${sj#sodium_java=}" "${sc#sodium_ceiling=}" "${jc#java_ceiling=}" "${n#rounds=}"
+  done
+  echo
+  echo "C ceiling: \`tox-benchmarks/c/relay_ceiling.c\`, a minimal relay on libsodium (one thread, epoll,"
+  echo "every frame opened and re-sealed, writes flushed once per epoll round), driven by the same"
+  echo "\`relay_load\` as our relay. Ratios are medians of the per-round ratios. There is no C ceiling"
+  echo "for the net_crypto transfers yet (NA)."
+  echo
+  echo "JMH, 1,400-byte box, one thread (ops/s; B/op; \`sodium-jna\` is libsodium through JNA direct"
+  echo "mapping, the binding jnr-ffi was chosen over; \`*Direct\`: pooled direct ByteBuf to pooled direct"
+  echo "ByteBuf, the relay's path with libsodium):"
+  echo
+  echo "| benchmark | java | sodium | sodium-jna | B/op java / sodium |"
+  echo "|---|---|---|---|---|"
+  # jmhp BENCHMARK PROVIDER [alloc]: a CryptoBoxBenchmark score (or B/op) for one provider
+  jmhp() {
+    grep -E "^CryptoBoxBenchmark\.$1${3:+:gc\.alloc\.rate\.norm} +$2 +1400 " "$work/jmh.txt" 2>/dev/null | head -1 |
+      awk '{ for (i = 2; i <= NF; i++) { if ($i == "≈") { print 0; exit } if ($i == "±") { print $(i - 1); exit } } print $(NF - 1) }'
+  }
+  for b in sealInPlace openInPlace sealDirect openDirect seal open beforenm; do
+    printf '| %s | %s | %s | %s | %s / %s |\n' "$b" "$(jmhp "$b" java)" "$(jmhp "$b" sodium)" \
+      "$(jmhp "$b" sodium-jna)" "$(jmhp "$b" java alloc)" "$(jmhp "$b" sodium alloc)"
+  done
+  # frame FILE [:gc.alloc.rate.norm]: RelayFrameBenchmark.sealFrame's score (or B/op) in one JMH file
+  frame() {
+    grep -E "^[^ ]*RelayFrameBenchmark\.sealFrame${2:-} " "$1" 2>/dev/null | head -1 |
+      awk '{ for (i = 2; i <= NF; i++) { if ($i == "≈") { print 0; exit } if ($i == "±") { print $(i - 1); exit } } print $(NF - 1) }'
+  }
+  printf '| RelayFrameBenchmark.sealFrame (a relay frame sealed and opened, on an event-loop thread) | %s | %s | | %s / %s |\n' \
+    "$(frame "$work/jmh3.txt")" "$(frame "$work/jmh2.txt")" \
+    "$(frame "$work/jmh3.txt" :gc.alloc.rate.norm)" "$(frame "$work/jmh2.txt" :gc.alloc.rate.norm)"
+  echo
+  echo '```'
+  grep -h '^DETAIL provider=' "$work/providers.out" 2>/dev/null || echo "(providers.sh failed: $(tail -1 "$work/providers.err" 2>/dev/null))"
+  echo '```'
 } >"$root/BENCHMARKS.md"
 echo "wrote $root/BENCHMARKS.md"

@@ -1,5 +1,7 @@
 package org.toxreactive.benchmarks;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -9,15 +11,22 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.Nonce;
 import org.toxreactive.core.PublicKey;
 import org.toxreactive.core.SharedKey;
+import org.toxreactive.core.crypto.CryptoProvider;
+import org.toxreactive.core.crypto.CryptoProviders;
+import org.toxreactive.core.crypto.SodiumCryptoProvider;
 
 /**
- * crypto_box seal/open with a precomputed key (returning new arrays, and in place as the packet
- * codecs use it), and the X25519+HSalsa20 precomputation.
+ * crypto_box seal/open with a precomputed key (returning new arrays, in place as the packet codecs
+ * use it, and between pooled direct buffers as the relay uses it with libsodium), and the
+ * X25519+HSalsa20 precomputation, on each crypto provider: {@code java} (Bouncy Castle), {@code
+ * sodium} (libsodium via jnr-ffi, what tox-core ships) and {@code sodium-jna} (libsodium via JNA
+ * direct mapping, the binding it was measured against).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -26,7 +35,11 @@ public class CryptoBoxBenchmark {
   @Param({"64", "1400"})
   int size;
 
-  private final CryptoBox box = new CryptoBox();
+  @Param({"java", "sodium", "sodium-jna"})
+  String provider;
+
+  private CryptoBox box;
+  private CryptoProvider crypto;
   private SharedKey key;
   private Nonce nonce;
   private byte[] plain;
@@ -35,17 +48,40 @@ public class CryptoBoxBenchmark {
   private KeyPair own;
   private byte[] nonceBytes;
   private byte[] work;
+  private ByteBuf plainBuf;
+  private ByteBuf sealedBuf;
+  private ByteBuf outBuf;
+
+  /** The provider a benchmark parameter names. */
+  static CryptoProvider provider(String name) {
+    return name.equals("sodium-jna")
+        ? new SodiumCryptoProvider(JnaSodium.load())
+        : CryptoProviders.named(name);
+  }
 
   @Setup
   public void setup() {
+    crypto = provider(provider);
+    box = new CryptoBox(crypto);
     own = KeyPair.generate();
     peer = KeyPair.generate().publicKey();
-    key = CryptoBox.beforenm(peer, own.secretKey());
+    key = CryptoBox.beforenm(crypto, peer, own.secretKey());
     nonce = Nonce.random();
     plain = new byte[size];
     sealed = box.seal(key, nonce, plain);
     nonceBytes = nonce.toArray();
     work = new byte[CryptoBox.MAC_SIZE + size];
+    PooledByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+    plainBuf = alloc.directBuffer(size).writeBytes(plain);
+    sealedBuf = alloc.directBuffer(sealed.length).writeBytes(sealed);
+    outBuf = alloc.directBuffer(sealed.length);
+  }
+
+  @TearDown
+  public void tearDown() {
+    plainBuf.release();
+    sealedBuf.release();
+    outBuf.release();
   }
 
   /** The packet encoders' path: plaintext behind a tag slot, sealed where it lies. */
@@ -62,6 +98,21 @@ public class CryptoBoxBenchmark {
     return box.openInPlace(key, nonceBytes, work, 0, sealed.length);
   }
 
+  /** Pooled direct buffer to pooled direct buffer (the relay's frame path with libsodium). */
+  @Benchmark
+  public ByteBuf sealDirect() {
+    outBuf.clear();
+    box.seal(key, nonceBytes, plainBuf, size, outBuf);
+    return outBuf;
+  }
+
+  /** A received frame in a pooled direct buffer opened into another. */
+  @Benchmark
+  public boolean openDirect() {
+    outBuf.clear();
+    return box.open(key, nonceBytes, sealedBuf, sealed.length, outBuf);
+  }
+
   @Benchmark
   public byte[] seal() {
     return box.seal(key, nonce, plain);
@@ -74,6 +125,6 @@ public class CryptoBoxBenchmark {
 
   @Benchmark
   public SharedKey beforenm() {
-    return CryptoBox.beforenm(peer, own.secretKey());
+    return CryptoBox.beforenm(crypto, peer, own.secretKey());
   }
 }

@@ -1,7 +1,6 @@
 package org.toxreactive.core;
 
-import java.security.SecureRandom;
-import org.bouncycastle.math.ec.rfc7748.X25519;
+import org.toxreactive.core.crypto.CryptoProviders;
 
 /**
  * A Curve25519 key pair.
@@ -12,18 +11,16 @@ import org.bouncycastle.math.ec.rfc7748.X25519;
  * }</pre>
  */
 public record KeyPair(PublicKey publicKey, SecretKey secretKey) {
-  private static final SecureRandom RANDOM = new SecureRandom();
-
   public static KeyPair generate() {
     byte[] sk = new byte[SecretKey.SIZE];
-    RANDOM.nextBytes(sk);
+    CryptoProviders.current().randomBytes(sk);
     return fromSecretKey(SecretKey.of(sk));
   }
 
-  /** Derives the public key (X25519 base-point multiplication). */
+  /** Derives the public key (X25519 base-point multiplication, on the process's provider). */
   public static KeyPair fromSecretKey(SecretKey sk) {
     byte[] pk = new byte[PublicKey.SIZE];
-    X25519.scalarMultBase(sk.raw(), 0, pk, 0);
+    CryptoProviders.current().scalarMultBase(pk, sk.raw());
     return new KeyPair(PublicKey.of(pk), sk);
   }
 

@@ -1,9 +1,9 @@
 package org.toxreactive.core;
 
 import io.netty.buffer.ByteBuf;
-import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
+import org.toxreactive.core.crypto.CryptoProviders;
 
 /**
  * A 24-byte crypto_box nonce. The value type is immutable; the static {@code *InPlace} helpers
@@ -15,7 +15,6 @@ import java.util.HexFormat;
  */
 public final class Nonce {
   public static final int SIZE = 24;
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final byte[] value;
 
@@ -40,7 +39,7 @@ public final class Nonce {
 
   public static Nonce random() {
     byte[] n = new byte[SIZE];
-    RANDOM.nextBytes(n);
+    CryptoProviders.current().randomBytes(n);
     return new Nonce(n);
   }
 

@@ -1,6 +1,7 @@
 package org.toxreactive.core;
 
 import java.security.MessageDigest;
+import org.toxreactive.core.crypto.CryptoProviders;
 
 /**
  * A 32-byte precomputed crypto_box key ({@code crypto_box_beforenm}) or a random symmetric key.
@@ -24,7 +25,7 @@ public final class SharedKey {
   /** A fresh random symmetric key (cookie keys, onion return keys). */
   public static SharedKey random() {
     byte[] k = new byte[SIZE];
-    new java.security.SecureRandom().nextBytes(k);
+    CryptoProviders.current().randomBytes(k);
     return new SharedKey(k);
   }
 

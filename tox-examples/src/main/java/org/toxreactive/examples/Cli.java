@@ -6,6 +6,7 @@ import org.toxreactive.core.HostPort;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.PublicKey;
 import org.toxreactive.core.SecretKey;
+import org.toxreactive.core.crypto.CryptoConfigException;
 import org.toxreactive.transport.tcp.RelayAddress;
 import picocli.CommandLine;
 import picocli.CommandLine.ITypeConverter;
@@ -90,6 +91,11 @@ final class Cli {
       err.flush();
       return f.code;
     }
+    if (e instanceof CryptoConfigException c) { // a bad -Dtox.crypto: the operator's to fix
+      err.println(cl.getCommandName() + ": " + oneLine(c.getMessage()));
+      err.flush();
+      return USAGE;
+    }
     err.println(
         cl.getCommandName()
             + ": internal error: "
@@ -127,8 +133,11 @@ final class Cli {
     return oneLine(message);
   }
 
-  /** Any secret key: a shared key with it tells a usable public key from a low-order point. */
-  private static final SecretKey CHECK = KeyPair.generate().secretKey();
+  /**
+   * Any secret key: a shared key with it tells a usable public key from a low-order point. A fixed
+   * one (X25519 clamps it), so that loading this class needs no crypto provider yet.
+   */
+  private static final SecretKey CHECK = SecretKey.of(new byte[SecretKey.SIZE]);
 
   /**
    * {@code key}, or a conversion error if no box can be made with it: a low-order point (e.g. all

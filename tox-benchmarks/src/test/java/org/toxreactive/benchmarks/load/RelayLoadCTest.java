@@ -34,6 +34,8 @@ class RelayLoadCTest {
   private static final String REQUIRED_PROPERTY = "tox.interop.required";
   private static final Path SOURCE = Path.of("c", "relay_load.c");
   private static final Path BINARY = Path.of("target", "relay_load");
+  private static final Path CEILING_SOURCE = Path.of("c", "relay_ceiling.c");
+  private static final Path CEILING_BINARY = Path.of("target", "relay_ceiling");
 
   private static Path binary;
   private static RunningRelay relay;
@@ -47,7 +49,7 @@ class RelayLoadCTest {
 
   @BeforeAll
   static void buildAndStart() throws Exception {
-    binary = buildBinary();
+    binary = buildBinary(SOURCE, BINARY);
     relay = LoadTarget.startInProcess();
     relayArg = "127.0.0.1:" + relay.port() + ":" + relay.publicKey().toHex();
   }
@@ -113,6 +115,49 @@ class RelayLoadCTest {
     assertThat(Long.parseLong(m.get("completed"))).as(r.output()).isPositive();
   }
 
+  /**
+   * The C ceiling relay ({@code c/relay_ceiling.c}, providers.sh's yardstick) speaks the relay
+   * protocol: the generator's pairs route through it, every packet arrives, handshakes complete
+   * (ping answered), and it refuses bad arguments.
+   */
+  @Test
+  void theCeilingRelayForwardsAndHandshakes() throws Exception {
+    Path ceiling = buildBinary(CEILING_SOURCE, CEILING_BINARY);
+    Process bad = new ProcessBuilder(ceiling.toString(), "--port", "x70000").start();
+    try {
+      assertThat(bad.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      assertThat(bad.exitValue()).isEqualTo(2);
+      assertThat(new String(bad.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
+          .hasLineCount(1)
+          .contains("--port");
+    } finally {
+      bad.destroyForcibly();
+    }
+    Process p = new ProcessBuilder(ceiling.toString(), "--seconds", "40").start();
+    try {
+      String line =
+          new java.io.BufferedReader(
+                  new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))
+              .readLine();
+      assertThat(line).matches("RELAY 127\\.0\\.0\\.1:\\d+:[0-9A-F]{64}");
+      String addr = line.substring("RELAY ".length());
+      Run t =
+          run("throughput", "--relay", addr, "--pairs", "2", "--seconds", "1", "--warmup", "0.2");
+      assertThat(t.exitCode()).as(t.output()).isZero();
+      assertThat(Long.parseLong(t.result().get("delivered"))).as(t.output()).isPositive();
+      assertThat(t.result()).as(t.output()).containsEntry("lost", "0");
+      Run h = run("handshakes", "--relay", addr, "--concurrency", "4", "--seconds", "1");
+      assertThat(h.exitCode()).as(h.output()).isZero();
+      assertThat(h.result()).as(h.output()).containsEntry("failed", "0");
+      assertThat(Long.parseLong(h.result().get("completed"))).as(h.output()).isPositive();
+    } finally {
+      p.destroy();
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    }
+  }
+
   @Test
   void helpAndUsageErrors() throws Exception {
     Run help = run("--help");
@@ -140,33 +185,34 @@ class RelayLoadCTest {
     }
   }
 
-  /** target/relay_load, built when missing or older than c/relay_load.c. */
-  private static Path buildBinary() throws IOException, InterruptedException {
-    if (!Files.isRegularFile(SOURCE)) {
-      Assertions.fail("source not found: " + SOURCE.toAbsolutePath());
+  /** {@code binary} (target/...), built when missing or older than {@code source} (c/...). */
+  private static Path buildBinary(Path source, Path binary)
+      throws IOException, InterruptedException {
+    if (!Files.isRegularFile(source)) {
+      Assertions.fail("source not found: " + source.toAbsolutePath());
     }
-    if (Files.isExecutable(BINARY)
-        && Files.getLastModifiedTime(BINARY).compareTo(Files.getLastModifiedTime(SOURCE)) >= 0) {
-      return BINARY.toAbsolutePath();
+    if (Files.isExecutable(binary)
+        && Files.getLastModifiedTime(binary).compareTo(Files.getLastModifiedTime(source)) >= 0) {
+      return binary.toAbsolutePath();
     }
     String flags = exec("pkg-config", "--cflags", "--libs", "libsodium");
     if (flags == null) {
       unavailable("pkg-config cannot find libsodium");
     }
-    Files.createDirectories(BINARY.getParent());
+    Files.createDirectories(binary.getParent());
     // build next to the target and rename, so that a concurrent compare.sh never runs half a file
-    Path tmp = Files.createTempFile(BINARY.getParent(), "relay_load", ".tmp");
+    Path tmp = Files.createTempFile(binary.getParent(), binary.getFileName().toString(), ".tmp");
     List<String> cmd = new ArrayList<>(List.of("gcc", "-std=c11", "-O2", "-Wall", "-o"));
     cmd.add(tmp.toString());
-    cmd.add(SOURCE.toString());
+    cmd.add(source.toString());
     cmd.addAll(Arrays.asList(flags.trim().split("\\s+")));
     String out = exec(cmd.toArray(String[]::new));
     if (out == null) {
       Files.deleteIfExists(tmp);
-      unavailable("gcc could not build " + SOURCE);
+      unavailable("gcc could not build " + source);
     }
-    Files.move(tmp, BINARY, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    return BINARY.toAbsolutePath();
+    Files.move(tmp, binary, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    return binary.toAbsolutePath();
   }
 
   /** Output of a command that exited 0, or null (not found, failed, or took over 60 s). */

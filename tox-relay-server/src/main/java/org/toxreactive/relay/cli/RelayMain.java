@@ -20,6 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.toxreactive.core.HostPort;
 import org.toxreactive.core.KeyPair;
+import org.toxreactive.core.crypto.CryptoConfigException;
+import org.toxreactive.core.crypto.CryptoProviders;
 import org.toxreactive.relay.BindFailure;
 import org.toxreactive.relay.KillReason;
 import org.toxreactive.relay.RelayServer;
@@ -333,6 +335,11 @@ public final class RelayMain implements Callable<Integer> {
     }
     if (logback) {
       LogSetup.apply(c.logging().level(), c.logging().format());
+    }
+    try {
+      CryptoProviders.current(); // chosen and logged first; a bad -Dtox.crypto is one line
+    } catch (CryptoConfigException e) {
+      throw new Failure(USAGE, e.getMessage());
     }
     Logger log = LoggerFactory.getLogger(RelayMain.class);
 

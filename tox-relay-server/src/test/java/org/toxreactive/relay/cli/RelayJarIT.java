@@ -41,10 +41,14 @@ class RelayJarIT {
       BufferedReader r =
           new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
       // log lines (stderr is merged in) may come first: a WARN when the open-file limit is low
+      StringBuilder before = new StringBuilder();
       String keyLine = r.readLine();
       for (int i = 0; i < 20 && keyLine != null && !keyLine.startsWith("tox-relay "); i++) {
+        before.append(keyLine).append('\n');
         keyLine = r.readLine();
       }
+      // the crypto provider is chosen and logged before anything else
+      assertThat(before.toString()).containsPattern("crypto provider: (sodium|java) \\(");
       String portLine = r.readLine();
       assertThat(keyLine).matches("tox-relay public_key=[0-9A-F]{64}");
       Matcher m =
@@ -65,6 +69,27 @@ class RelayJarIT {
       assertThat(rest.toString())
           .containsPattern(
               "tox-relay stopped uptime_s=\\d+ peak_clients=0 connections_served=1 kills=0");
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  @Test
+  void aBadCryptoProviderPropertyIsOneLineAndExitCode2() throws Exception {
+    Path jar = Path.of("target", "tox-relay-server.jar").toAbsolutePath();
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p =
+        new ProcessBuilder(java, "-Dtox.crypto=openssl", "-jar", jar.toString(), "--port", "0")
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .start();
+    try {
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).isEqualTo(2);
+      assertThat(out)
+          .isEqualTo("tox-relay: tox.crypto must be one of auto, sodium, java; got 'openssl'\n");
+      assertThat(dir.resolve("tox-relay.keys")).doesNotExist();
     } finally {
       p.destroyForcibly();
     }

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.FastThreadLocal;
+import java.nio.ByteBuffer;
 import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.Nonce;
 import org.toxreactive.core.SharedKey;
@@ -21,9 +22,7 @@ import org.toxreactive.transport.tcp.packet.RelayPacket;
  * event loop), so an idle link costs no crypto memory.
  */
 public final class SecureSession {
-  /**
-   * Per thread: the cipher and a heap buffer one frame long, where frames are sealed and opened.
-   */
+  /** Per thread: the cipher and a buffer one frame long, where frames are encoded and opened. */
   private static final FastThreadLocal<Workspace> WORKSPACE =
       new FastThreadLocal<>() {
         @Override
@@ -34,8 +33,22 @@ public final class SecureSession {
 
   private static final class Workspace {
     final CryptoBox box = new CryptoBox();
+
+    /**
+     * Direct memory with libsodium (frames are sealed from it into the pooled frame and opened from
+     * the pooled frame into it, with no Java copy), heap with pure Java (sealed and opened in place
+     * in its array).
+     */
+    final boolean direct = box.prefersDirectBuffers();
+
     final ByteBuf frame =
-        Unpooled.unreleasableBuffer(Unpooled.buffer(RelayProtocol.MAX_FRAME_LENGTH));
+        Unpooled.unreleasableBuffer(
+            direct
+                // a wrapped ByteBuffer: freed by the GC with its thread, which an event loop's
+                // FastThreadLocal does not always see end (no leak-tracked allocator buffer)
+                ? Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(RelayProtocol.MAX_FRAME_LENGTH))
+                    .clear()
+                : Unpooled.buffer(RelayProtocol.MAX_FRAME_LENGTH));
   }
 
   private final SharedKey key;
@@ -66,8 +79,9 @@ public final class SecureSession {
   /**
    * Encodes {@code packet}, seals it and returns the frame ({@code u16 BE length ‖ MAC ‖
    * ciphertext}) in a new buffer from {@code alloc}, which the caller owns. The plaintext is built
-   * and sealed in place in this thread's scratch buffer: one copy into the frame, nothing allocated
-   * but the frame.
+   * in this thread's scratch buffer; with libsodium it is sealed from there into the frame (no Java
+   * copy), with pure Java sealed in place and copied into the frame. Nothing is allocated but the
+   * frame.
    *
    * @throws IllegalArgumentException if the packet encodes to more than {@link
    *     RelayProtocol#MAX_PLAINTEXT} bytes
@@ -80,18 +94,31 @@ public final class SecureSession {
     }
     Workspace w = WORKSPACE.get();
     ByteBuf s = w.frame;
+    if (w.direct) {
+      s.clear();
+      packet.encode(s);
+      checkEncoded(s.writerIndex(), len);
+      ByteBuf frame = alloc.buffer(RelayProtocol.LENGTH_FIELD_SIZE + CryptoBox.MAC_SIZE + len);
+      frame.writeShort(CryptoBox.MAC_SIZE + len);
+      w.box.seal(key, sendNonce, s, len, frame);
+      Nonce.incrementInPlace(sendNonce);
+      return frame;
+    }
     s.setIndex(0, CryptoBox.MAC_SIZE);
     packet.encode(s);
-    if (s.writerIndex() != CryptoBox.MAC_SIZE + len) {
-      throw new IllegalStateException(
-          "encoder wrote " + (s.writerIndex() - CryptoBox.MAC_SIZE) + " bytes, declared " + len);
-    }
+    checkEncoded(s.writerIndex() - CryptoBox.MAC_SIZE, len);
     w.box.sealInPlace(key, sendNonce, s.array(), s.arrayOffset(), len);
     Nonce.incrementInPlace(sendNonce);
     ByteBuf frame = alloc.buffer(RelayProtocol.LENGTH_FIELD_SIZE + CryptoBox.MAC_SIZE + len);
     frame.writeShort(CryptoBox.MAC_SIZE + len);
     frame.writeBytes(s.array(), s.arrayOffset(), CryptoBox.MAC_SIZE + len);
     return frame;
+  }
+
+  private static void checkEncoded(int wrote, int declared) {
+    if (wrote != declared) {
+      throw new IllegalStateException("encoder wrote " + wrote + " bytes, declared " + declared);
+    }
   }
 
   /**
@@ -110,6 +137,14 @@ public final class SecureSession {
     }
     Workspace w = WORKSPACE.get();
     ByteBuf s = w.frame;
+    if (w.direct) { // libsodium from the received frame straight into the direct scratch
+      s.setIndex(CryptoBox.MAC_SIZE, CryptoBox.MAC_SIZE);
+      if (!w.box.open(key, recvNonce, frame, len, s)) {
+        return null;
+      }
+      Nonce.incrementInPlace(recvNonce);
+      return s;
+    }
     byte[] a = s.array();
     int at = s.arrayOffset();
     frame.getBytes(frame.readerIndex(), a, at, len);

@@ -1,0 +1,121 @@
+package org.toxreactive.core.crypto;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * libsodium (the library c-toxcore uses) through a {@link SodiumBinding}. Small arguments (keys,
+ * nonces) travel through a per-call native scratch; {@link SodiumBoxEngine} seals and opens direct
+ * {@code ByteBuf}s where they lie.
+ */
+public final class SodiumCryptoProvider implements CryptoProvider {
+  private static final int SMALL_SIZE = 128;
+
+  /** A thread's native scratch for keys and random bytes, and its address. */
+  private static final class Small {
+    final ByteBuffer buf = ByteBuffer.allocateDirect(SMALL_SIZE).order(ByteOrder.nativeOrder());
+    final long address;
+
+    Small(SodiumBinding sodium) {
+      address = sodium.address(buf);
+    }
+  }
+
+  private final ThreadLocal<Small> small;
+
+  private final SodiumBinding sodium;
+
+  /** A provider over {@code sodium}, already loaded and initialised. */
+  public SodiumCryptoProvider(SodiumBinding sodium) {
+    this.sodium = sodium;
+    this.small = ThreadLocal.withInitial(() -> new Small(sodium));
+  }
+
+  /**
+   * Loads libsodium through jnr-ffi.
+   *
+   * @throws UnsatisfiedLinkError if libsodium or jnr-ffi's native part does not load (one-line
+   *     message)
+   */
+  public static SodiumCryptoProvider load() {
+    try {
+      return new SodiumCryptoProvider(JnrSodium.load());
+    } catch (NoClassDefFoundError | ExceptionInInitializerError e) {
+      throw new UnsatisfiedLinkError("jnr-ffi did not load: " + e);
+    }
+  }
+
+  @Override
+  public String name() {
+    return "sodium";
+  }
+
+  @Override
+  public String description() {
+    return "sodium (libsodium " + sodium.version() + " via " + sodium.name() + ")";
+  }
+
+  SodiumBinding binding() {
+    return sodium;
+  }
+
+  @Override
+  public boolean beforenm(byte[] out, byte[] pk, byte[] sk) {
+    Small sm = small.get();
+    ByteBuffer b = sm.buf;
+    long a = sm.address;
+    b.put(32, pk, 0, 32).put(64, sk, 0, 32);
+    int rc = sodium.cryptoBoxBeforenm(a, a + 32, a + 64);
+    b.get(0, out, 0, 32);
+    wipe(b);
+    return rc == 0;
+  }
+
+  @Override
+  public void scalarMultBase(byte[] out, byte[] sk) {
+    Small sm = small.get();
+    ByteBuffer b = sm.buf;
+    long a = sm.address;
+    b.put(32, sk, 0, 32);
+    int rc = sodium.cryptoScalarmultBase(a, a + 32);
+    if (rc
+        != 0) { // libsodium refuses only a result that is all zeros, impossible for a clamped key
+      wipe(b);
+      throw new IllegalArgumentException("crypto_scalarmult_base failed");
+    }
+    b.get(0, out, 0, 32);
+    wipe(b);
+  }
+
+  private static void wipe(ByteBuffer b) {
+    for (int i = 0; i < SMALL_SIZE; i += 8) {
+      b.putLong(i, 0);
+    }
+  }
+
+  @Override
+  public void randomBytes(byte[] out) {
+    Small sm = small.get();
+    for (int done = 0; done < out.length; done += SMALL_SIZE) {
+      int n = Math.min(SMALL_SIZE, out.length - done);
+      sodium.randombytesBuf(sm.address, n);
+      sm.buf.get(0, out, done, n);
+    }
+    wipe(sm.buf);
+  }
+
+  @Override
+  public BoxEngine newEngine() {
+    return new SodiumBoxEngine(sodium);
+  }
+
+  @Override
+  public boolean prefersDirectBuffers() {
+    return true;
+  }
+
+  @Override
+  public String toString() {
+    return name();
+  }
+}
