@@ -39,9 +39,10 @@ public final class OnionPath {
   private final SharedKey[] keys = new SharedKey[3];
   private final CryptoBox box = new CryptoBox();
 
-  private OnionPath(KeyPair self, PackedNode n1, PackedNode n2, PackedNode n3) {
+  private OnionPath(
+      KeyPair self, KeyPair layer2, KeyPair layer3, PackedNode n1, PackedNode n2, PackedNode n3) {
     nodes = new PackedNode[] {n1, n2, n3};
-    KeyPair[] pairs = {self, KeyPair.generate(), KeyPair.generate()};
+    KeyPair[] pairs = {self, layer2, layer3};
     for (int i = 0; i < 3; i++) {
       senders[i] = pairs[i].publicKey();
       keys[i] = CryptoBox.beforenm(nodes[i].key(), pairs[i].secretKey());
@@ -50,8 +51,16 @@ public final class OnionPath {
 
   /** A path through three nodes; {@code self} is our DHT key pair (layer 1's sender). */
   public static OnionPath create(KeyPair self, PackedNode n1, PackedNode n2, PackedNode n3) {
+    return create(self, KeyPair.generate(), KeyPair.generate(), n1, n2, n3);
+  }
+
+  /** As {@link #create(KeyPair, PackedNode, PackedNode, PackedNode)} with given layer keys. */
+  public static OnionPath create(
+      KeyPair self, KeyPair layer2, KeyPair layer3, PackedNode n1, PackedNode n2, PackedNode n3) {
     return new OnionPath(
         Objects.requireNonNull(self),
+        Objects.requireNonNull(layer2),
+        Objects.requireNonNull(layer3),
         Objects.requireNonNull(n1),
         Objects.requireNonNull(n2),
         Objects.requireNonNull(n3));
@@ -110,7 +119,12 @@ public final class OnionPath {
    */
   public static byte[] announceRequest(
       KeyPair sender, PublicKey destination, AnnouncePlain plain, boolean extended) {
-    Nonce nonce = Nonce.random();
+    return announceRequest(Nonce.random(), sender, destination, plain, extended);
+  }
+
+  /** As {@link #announceRequest(KeyPair, PublicKey, AnnouncePlain, boolean)} with a nonce. */
+  public static byte[] announceRequest(
+      Nonce nonce, KeyPair sender, PublicKey destination, AnnouncePlain plain, boolean extended) {
     SharedKey k = CryptoBox.beforenm(destination, sender.secretKey());
     byte[] sealed = new CryptoBox().seal(k, nonce, plain.encode());
     OnionPacketKind kind =
