@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.toxreactive.core.PublicKey;
+import org.toxreactive.onion.ClosestNodes;
 import org.toxreactive.transport.tcp.HandshakeException;
 import org.toxreactive.transport.tcp.ServerHandshakeHandler;
 import org.toxreactive.transport.tcp.packet.ForwardRequest;
@@ -159,9 +160,17 @@ final class RelayCore implements RelayRouter.Output<Channel> {
 
   void udpBound(Connection udp) {
     udpChannel = udp.channel();
-    bridge =
+    OnionBridge b =
         new OnionBridge(
-            router::client, this::sendUdp, this::sendToClient, config.forwarding(), now());
+            config.keys(),
+            ClosestNodes.NONE, // the DHT node's close list, once the relay runs one
+            router::client,
+            this::sendUdp,
+            this::sendToClient,
+            config.forwarding(),
+            now());
+    b.localAddress((InetSocketAddress) udp.channel().localAddress());
+    bridge = b;
     udp.addHandlerLast("tox.relay.udp", new UdpInbound());
     udp.channel().config().setAutoRead(true);
   }
@@ -189,7 +198,7 @@ final class RelayCore implements RelayRouter.Output<Channel> {
       }
       DatagramPacket p = (DatagramPacket) msg;
       try {
-        if (!bridge.onDatagram(p.content(), now())) {
+        if (!bridge.onDatagram(p.content(), p.sender(), now())) {
           metrics.udpDropped.increment();
         }
       } finally {
