@@ -175,6 +175,15 @@ final class RelayCore implements RelayRouter.Output<Channel> {
     udp.channel().config().setAutoRead(true);
   }
 
+  /**
+   * How many datagrams and relay-client requests the onion node ended with {@code outcome}; read
+   * from another thread the figure may lag slightly.
+   */
+  long onionOutcomes(org.toxreactive.onion.OnionNode.Outcome outcome) {
+    OnionBridge b = bridge;
+    return b == null ? 0 : b.node().count(outcome);
+  }
+
   int udpPort() {
     Channel ch = udpChannel;
     return ch == null ? -1 : ((InetSocketAddress) ch.localAddress()).getPort();

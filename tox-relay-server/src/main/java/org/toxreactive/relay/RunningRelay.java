@@ -54,6 +54,14 @@ public final class RunningRelay implements Disposable {
     return servers.get(0).port();
   }
 
+  /**
+   * How many inputs the onion node (docs/protocol.md 12) ended with {@code outcome}: 0 without a
+   * UDP port. Read from another thread, the figure may lag slightly.
+   */
+  public long onionOutcomes(org.toxreactive.onion.OnionNode.Outcome outcome) {
+    return core.onionOutcomes(outcome);
+  }
+
   /** The bound UDP port of the onion/forwarding bridge, or -1 if it is off. */
   public int udpPort() {
     return core.udpPort();
