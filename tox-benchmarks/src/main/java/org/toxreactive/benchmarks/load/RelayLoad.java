@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
  * ... RelayLoad idle       --relay 127.0.0.1:33445:KEY --clients 2000 --relay-pid 1234
  * ... RelayLoad serve      --port 0 --heap-report
  * ... RelayLoad onion      --node 127.0.0.1:33445:KEY --seconds 10 --window 64
+ * ... RelayLoad onion-heap --nodes 50
  * }</pre>
  *
  * <p>Every mode prints human-readable lines and one {@code RESULT mode=... key=value ...} line that
@@ -36,6 +37,7 @@ import picocli.CommandLine.Command;
       IdleCommand.class,
       ServeCommand.class,
       OnionCommand.class,
+      OnionHeapCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class RelayLoad implements Runnable {
