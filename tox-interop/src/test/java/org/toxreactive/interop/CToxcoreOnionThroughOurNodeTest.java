@@ -64,6 +64,50 @@ class CToxcoreOnionThroughOurNodeTest {
     }
   }
 
+  /**
+   * The same with a tox-bootstrapd as a second bootstrap node: the clients' paths now mix our node
+   * and c-toxcore's (nodes 2 and 3 are drawn from both), so onion layers, return blocks and
+   * responses cross between the two implementations over real UDP in both directions, and the
+   * clients announce to either.
+   */
+  @Test
+  void pathsMixingOurNodeAndToxBootstrapdWork() {
+    Interop.requireTool("tox-bootstrapd");
+    KeyPair a = KeyPair.generate();
+    KeyPair b = KeyPair.generate();
+    try (ToxBootstrapd dht = ToxBootstrapd.start()) {
+      RunningRelay relay = RelayServer.create().host("127.0.0.1").port(0).udpPort(0).bindNow();
+      try {
+        String relayArg = "127.0.0.1:" + relay.port() + ":" + relay.publicKey().toHex();
+        List<String> ours =
+            List.of(
+                "--bootstrap", "127.0.0.1:" + relay.udpPort() + ":" + relay.publicKey().toHex());
+        try (CToxcorePeer pa =
+                CToxcorePeer.tcpOnly(
+                    "mixed-a",
+                    a,
+                    b.publicKey(),
+                    relayArg,
+                    List.of(dht),
+                    concat(ours, "--send", "3"));
+            CToxcorePeer pb =
+                CToxcorePeer.tcpOnly(
+                    "mixed-b", b, a.publicKey(), relayArg, List.of(dht), concat(ours, "--echo"))) {
+          Duration limit = Duration.ofSeconds(60);
+          pa.await(l -> l.equals("FRIEND_CONNECTION 0 TCP"), limit, "friend connection (a)");
+          pb.await(l -> l.equals("FRIEND_CONNECTION 0 TCP"), limit, "friend connection (b)");
+          pa.await(l -> l.equals("RECV 0 msg-2"), Duration.ofSeconds(20), "the third echo");
+          assertThat(pb.received()).containsExactly("msg-0", "msg-1", "msg-2");
+          assertThat(relay.onionOutcomes(OnionNode.Outcome.FORWARDED))
+              .as("onion hops on our node")
+              .isPositive();
+        }
+      } finally {
+        relay.disposeNow(Duration.ofSeconds(5));
+      }
+    }
+  }
+
   private static List<String> concat(List<String> a, String... more) {
     List<String> out = new java.util.ArrayList<>(a);
     out.addAll(List.of(more));

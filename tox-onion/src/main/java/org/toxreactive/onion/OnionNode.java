@@ -136,6 +136,10 @@ public final class OnionNode {
   static final int SENDBACK_FORWARD = 1;
   static final int SENDBACK_TCP = 2;
   private static final int TIMED_AUTH = 32;
+
+  /** c-toxcore reads at most this much of a UDP datagram ({@code MAX_UDP_PACKET_SIZE}). */
+  static final int MAX_UDP_PACKET = 2048;
+
   private static final int MAX_SENDBACK = 254;
 
   private final KeyPair identity;
@@ -216,7 +220,7 @@ public final class OnionNode {
   /** A UDP datagram from {@code from}; borrows {@code packet} (reader index unchanged). */
   public Outcome onUdp(ByteBuf packet, IpPort from, long now) {
     int n = packet.readableBytes();
-    if (n == 0 || n > OnionSizes.MAX_PACKET_SIZE + 2048) {
+    if (n == 0 || n > MAX_UDP_PACKET) {
       return record(Outcome.MALFORMED);
     }
     byte[] p = new byte[n];
@@ -226,15 +230,27 @@ public final class OnionNode {
 
   /** A UDP datagram from {@code from}; the node does not keep {@code p}. */
   public Outcome onUdp(byte[] p, IpPort from, long now) {
+    return onUdp(p, from, now, false);
+  }
+
+  /**
+   * A datagram this node sent to its own address {@code self} (a path through it twice), handed
+   * back without the socket: as {@link #onUdp(byte[], IpPort, long)} but not rate-limited.
+   */
+  public Outcome onUdpFromSelf(byte[] p, IpPort self, long now) {
+    return onUdp(p, self, now, true);
+  }
+
+  private Outcome onUdp(byte[] p, IpPort from, long now, boolean self) {
     Objects.requireNonNull(from, "from");
-    if (p.length == 0) {
+    if (p.length == 0 || p.length > MAX_UDP_PACKET) {
       return record(Outcome.MALFORMED);
     }
     int id = p[0] & 0xFF;
     if (!handles(id)) {
       return record(Outcome.UNHANDLED);
     }
-    if (!limiter.tryAcquire(from.address(), now)) {
+    if (!self && !limiter.tryAcquire(from.address(), now)) {
       return record(Outcome.RATE_LIMITED);
     }
     OnionPacketKind kind = OnionPacketKind.ofId(id);

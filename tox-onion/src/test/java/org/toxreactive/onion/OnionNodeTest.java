@@ -407,6 +407,9 @@ class OnionNodeTest {
     assertThat(node.onUdp(junk, OnionNet.ip(1), net.now))
         .as("same address, other port: same bucket")
         .isEqualTo(Outcome.RATE_LIMITED);
+    assertThat(node.onUdpFromSelf(junk, OnionNet.ip(1), net.now))
+        .as("the node's own datagrams are not limited")
+        .isEqualTo(Outcome.UNAUTHENTIC);
     net.now += 1000; // 10 tokens back
     for (int i = 0; i < 10; i++) {
       assertThat(node.onUdp(junk, ALICE, net.now)).isEqualTo(Outcome.UNAUTHENTIC);

@@ -178,7 +178,7 @@ final class OnionBridge {
       for (int hops = 0; hops < MAX_LOCAL_HOPS && !local.isEmpty(); hops++) {
         Object[] d = local.poll();
         IpPort self = new IpPort(localAddress.getAddress(), localAddress.getPort());
-        node.onUdp((byte[]) d[0], self, now);
+        node.onUdpFromSelf((byte[]) d[0], self, now);
       }
       local.clear();
     } finally {
