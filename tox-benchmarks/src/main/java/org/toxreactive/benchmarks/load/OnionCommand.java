@@ -22,6 +22,7 @@ import org.toxreactive.onion.packet.AnnouncePlain;
 import org.toxreactive.onion.packet.OnionSizes;
 import org.toxreactive.relay.RelayServer;
 import org.toxreactive.relay.RunningRelay;
+import org.toxreactive.transport.tcp.RelayAddress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -103,17 +104,15 @@ final class OnionCommand implements Callable<Integer> {
       to = new InetSocketAddress(InetAddress.getLoopbackAddress(), relay.udpPort());
       key = relay.publicKey();
     } else {
-      String[] parts = node.split(":");
+      RelayAddress a = LoadCli.relay(spec, "--node", node);
+      String h = a.host().startsWith("[") ? a.host().substring(1, a.host().length() - 1) : a.host();
+      // literal addresses only: no name lookups
+      boolean literal = h.indexOf(':') >= 0 || h.matches("[0-9.]+");
+      InetAddress host = literal ? InetAddress.getByName(h) : null;
       LoadCli.require(
-          spec,
-          parts.length == 3 && parts[2].length() == 64,
-          "--node",
-          node,
-          "HOST:UDPPORT:KEY with a 64-digit key");
-      InetAddress host = InetAddress.getByName(parts[0]);
-      LoadCli.require(spec, host.isLoopbackAddress(), "--node", node, "a loopback address");
-      to = new InetSocketAddress(host, Integer.parseInt(parts[1]));
-      key = PublicKey.fromHex(parts[2]);
+          spec, host != null && host.isLoopbackAddress(), "--node", node, "on a loopback address");
+      to = new InetSocketAddress(host, a.port());
+      key = a.publicKey();
     }
     try {
       Result r = run(out, to, key);
