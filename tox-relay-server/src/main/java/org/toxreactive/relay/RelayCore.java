@@ -61,6 +61,7 @@ final class RelayCore implements RelayRouter.Output<Channel> {
   private static final AttributeKey<ClientLink> LINK = AttributeKey.valueOf("tox.relay.link");
 
   private final RelayServer.Config config;
+  private final MeterRegistry registry;
   private final RelayLimits limits;
   private final int maxConnections;
   private final boolean capByOpenFiles;
@@ -95,6 +96,7 @@ final class RelayCore implements RelayRouter.Output<Channel> {
    */
   RelayCore(
       RelayServer.Config config, MeterRegistry registry, EventLoop routerLoop, int maxConnections) {
+    this.registry = registry;
     this.config = config;
     this.limits = config.limits();
     this.maxConnections = maxConnections;
@@ -171,6 +173,14 @@ final class RelayCore implements RelayRouter.Output<Channel> {
             now());
     b.localAddress((InetSocketAddress) udp.channel().localAddress());
     bridge = b;
+    // what the onion node made of each input (docs/protocol.md 12), e.g. answered, rate_limited
+    for (org.toxreactive.onion.OnionNode.Outcome o :
+        org.toxreactive.onion.OnionNode.Outcome.values()) {
+      io.micrometer.core.instrument.FunctionCounter.builder(
+              "tox.relay.onion.node", b.node(), n -> n.count(o))
+          .tag("outcome", o.name().toLowerCase(java.util.Locale.ROOT))
+          .register(registry);
+    }
     udp.addHandlerLast("tox.relay.udp", new UdpInbound());
     udp.channel().config().setAutoRead(true);
   }

@@ -64,7 +64,9 @@ public final class RunningRelay implements Disposable {
 
   /** The bound UDP port of the onion/forwarding bridge, or -1 if it is off. */
   public int udpPort() {
-    return core.udpPort();
+    // the bound socket itself: the core learns of it in a bind callback that may run a little
+    // after bindNow returned
+    return udp == null ? -1 : ((InetSocketAddress) udp.address()).getPort();
   }
 
   public List<InetSocketAddress> addresses() {

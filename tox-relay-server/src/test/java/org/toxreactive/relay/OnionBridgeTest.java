@@ -216,6 +216,14 @@ class OnionBridgeTest {
     AnnounceReply reply = OnionPath.openAnnounceResponse(alice, relay.publicKey(), r);
     assertThat(reply.isStored()).isEqualTo(AnnounceReply.NOT_STORED);
     assertThat(reply.nodes()).isEmpty(); // the relay runs no DHT yet
+    assertThat(
+            relay
+                .metrics()
+                .find("tox.relay.onion.node")
+                .tag("outcome", "answered")
+                .functionCounter()
+                .count())
+        .isEqualTo(1);
   }
 
   @Test
