@@ -155,6 +155,27 @@ class OnionNodeTest {
   }
 
   @Test
+  void withoutAValidPingIdTheReplySaysWhetherTheStoredDataKeyIsTheOneGiven() {
+    KeyPair alice = KeyPair.generate();
+    KeyPair data = KeyPair.generate();
+    OnionPath p = path(KeyPair.generate());
+    AnnouncePlain first =
+        new AnnouncePlain(ZERO_PING, alice.publicKey(), data.publicKey(), SENDBACK, Bytes.EMPTY);
+    Bytes ping = announce(p, ALICE, alice, first, false).pingIdOrKey();
+    AnnouncePlain store =
+        new AnnouncePlain(ping, alice.publicKey(), data.publicKey(), SENDBACK, Bytes.EMPTY);
+    assertThat(announce(p, ALICE, alice, store, false).isStored()).isEqualTo(AnnounceReply.STORED);
+    // zero ping id, own key searched: the stored entry is found and its data key compared
+    assertThat(announce(p, ALICE, alice, first, false).isStored()).isEqualTo(AnnounceReply.STORED);
+    AnnouncePlain otherData =
+        new AnnouncePlain(
+            ZERO_PING, alice.publicKey(), KeyPair.generate().publicKey(), SENDBACK, Bytes.EMPTY);
+    AnnounceReply r = announce(p, ALICE, alice, otherData, false);
+    assertThat(r.isStored()).isEqualTo(AnnounceReply.NOT_STORED);
+    assertThat(r.pingIdOrKey()).isEqualTo(ping); // a fresh ping id (same window, same source)
+  }
+
+  @Test
   void returnPathsDieWhenTheSecretIsReplacedAfterTwoHours() {
     OnionNode n1 = net.nodes.get(N1);
     // node 1 alone: capture its 0x81 (node 2 is a plain address here) and answer it with a 0x8E
