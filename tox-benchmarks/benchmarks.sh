@@ -42,7 +42,7 @@ bash "$here/transfer.sh" "${quick[@]}" >"$work/transfer.out" 2>"$work/transfer.e
 java -jar "$here/target/tox-benchmarks.jar" -f 1 -wi 1 -i 2 -w 2s -r 3s -prof gc -p size=1400 \
   'CryptoBoxBenchmark' -rf text -rff "$work/jmh1.txt" >"$work/jmh.out" 2>&1 || true
 java -jar "$here/target/tox-benchmarks.jar" -f 1 -wi 1 -i 2 -w 2s -r 3s -prof gc \
-  'RelayFrameBenchmark|RelayRouterBenchmark|PacketRingBenchmark|PacketRequestBenchmark|NonceWindowBenchmark|NetCryptoTransferBenchmark.stream' \
+  'RelayFrameBenchmark|RelayRouterBenchmark|PacketRingBenchmark|PacketRequestBenchmark|NonceWindowBenchmark|NetCryptoTransferBenchmark.stream|OnionNodeBenchmark' \
   -rf text -rff "$work/jmh2.txt" >>"$work/jmh.out" 2>&1 || true
 { cat "$work/jmh1.txt" 2>/dev/null; grep -v '^Benchmark' "$work/jmh2.txt" 2>/dev/null; } >"$work/jmh.txt"
 # heap of the onion node's announce store (the requests/s figure comes from compare.sh)
