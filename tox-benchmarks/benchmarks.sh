@@ -48,12 +48,15 @@ java -jar "$here/target/tox-benchmarks.jar" -f 1 -wi 1 -i 2 -w 2s -r 3s -prof gc
   'CryptoBoxBenchmark' -rf text -rff "$work/jmh1.txt" >"$work/jmh.out" 2>&1 || true
 evloop='-Djmh.executor=CUSTOM -Djmh.executor.class=org.toxreactive.benchmarks.EventLoopThreads'
 java -jar "$here/target/tox-benchmarks.jar" -f 1 -wi 1 -i 2 -w 2s -r 3s -prof gc -jvmArgsAppend "$evloop" \
-  'RelayFrameBenchmark|RelayRouterBenchmark|PacketRingBenchmark|PacketRequestBenchmark|NonceWindowBenchmark|NetCryptoTransferBenchmark.stream' \
+  'RelayFrameBenchmark|RelayRouterBenchmark|PacketRingBenchmark|PacketRequestBenchmark|NonceWindowBenchmark|NetCryptoTransferBenchmark.stream|OnionNodeBenchmark' \
   -rf text -rff "$work/jmh2.txt" >>"$work/jmh.out" 2>&1 || true
 java -jar "$here/target/tox-benchmarks.jar" -f 1 -wi 1 -i 2 -w 2s -r 3s -prof gc \
   -jvmArgsAppend "$evloop -Dtox.crypto=java" 'RelayFrameBenchmark.sealFrame' \
   -rf text -rff "$work/jmh3.txt" >>"$work/jmh.out" 2>&1 || true
 { cat "$work/jmh1.txt" 2>/dev/null; grep -v '^Benchmark' "$work/jmh2.txt" 2>/dev/null; } >"$work/jmh.txt"
+# heap of the onion node's announce store (the requests/s figure comes from compare.sh)
+java -cp "$here/target/tox-benchmarks.jar" org.toxreactive.benchmarks.load.RelayLoad onion-heap \
+  --nodes 50 >"$work/onion-heap.out" 2>&1 || true
 
 # value of field $3 (ours|reference|ratio) of FIGURE $2 in files $1...
 fig() {
@@ -193,6 +196,16 @@ table() {
   echo '```'
   grep -E '^Benchmark|Benchmark\.[A-Za-z]+ |gc\.alloc\.rate\.norm' "$work/jmh.txt" 2>/dev/null || echo "(JMH failed: see tox-benchmarks/README.md)"
   echo '```'
+  echo
+  echo "## Onion node"
+  echo
+  echo "Announce requests answered per second (\`RelayLoad onion\`, from compare.sh: 256 announcing keys,"
+  echo "64 in flight, 16 source addresses, 10 s after a 2 s warm-up): ours $(fig onion_announces ours "$work/compare.out" || true)/s,"
+  echo "tox-bootstrapd $(fig onion_announces reference "$work/compare.out" || true)/s, ratio $(fig onion_announces ratio "$work/compare.out" || true)."
+  echo "Heap of the announce store (\`RelayLoad onion-heap --nodes 50\`):"
+  echo "$(grep -h '^RESULT ' "$work/onion-heap.out" 2>/dev/null | sed 's/^RESULT mode=onion_heap //' || echo 'not measured')"
+  echo "(bytes_per_slot: the store's 160 slots are allocated with the node; bytes_per_stored: what"
+  echo "storing adds, the announcer's address and its cached shared key)."
   echo
   cat <<'EOF'
 ## Method

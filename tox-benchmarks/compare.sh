@@ -199,7 +199,7 @@ EOF
 tcp_open() { (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
 
 # ------------------------------------------------------------------ tox-bootstrapd
-REF_ADDR="" REF_PID="" REF_DHT=""
+REF_ADDR="" REF_PID="" REF_DHT="" REF_ONION=""
 start_reference() {
   local attempt udp tcp dir key
   for attempt in 1 2 3 4; do
@@ -228,6 +228,7 @@ EOF
       if [[ -n "$key" ]] && tcp_open "$tcp"; then
         REF_ADDR="127.0.0.1:$tcp:$key"
         REF_DHT="127.0.0.1:$udp:$key"
+        REF_ONION="127.0.0.1:$udp:$key"
         return 0
       fi
       sleep 0.1
@@ -239,16 +240,17 @@ EOF
 }
 
 # ------------------------------------------------------------------ our relay
-OURS_ADDR="" OURS_PID="" OURS_LOG="$WORK/ours.log"
+OURS_ADDR="" OURS_PID="" OURS_ONION="" OURS_LOG="$WORK/ours.log"
 start_ours() {
   # shellcheck disable=SC2086
-  "$JAVA" $SERVE_OPTS -cp "$JAR" "$MAIN" serve --port 0 --heap-report --max-seconds 1800 \
+  "$JAVA" $SERVE_OPTS -cp "$JAR" "$MAIN" serve --port 0 --heap-report --max-seconds 1800 --onion \
     > "$OURS_LOG" 2>&1 &
   OURS_PID=$!
   PIDS+=("$OURS_PID")
   for _ in $(seq 1 300); do
     kill -0 "$OURS_PID" 2> /dev/null || break
     OURS_ADDR=$(grep -m1 '^RELAY ' "$OURS_LOG" | cut -d' ' -f2)
+    OURS_ONION=$(grep -m1 '^ONION ' "$OURS_LOG" | cut -d' ' -f2)
     [[ -n "$OURS_ADDR" ]] && return 0
     sleep 0.1
   done
@@ -368,6 +370,14 @@ for side in ours ref; do
     --seconds "$HS_SECONDS" --warmup "$HS_WARMUP"
 done
 
+# onion announce requests answered (the node's UDP port; warm-up for our JIT, discarded)
+run_load onion-warmup 60 onion --node "$OURS_ONION" --seconds 5 --warmup 0
+for side in ours ref; do
+  node=$([[ $side == ours ]] && echo "$OURS_ONION" || echo "$REF_ONION")
+  log "onion announce requests vs $side"
+  run_load "onion-$side" 60 onion --node "$node" --seconds 10 --warmup 2
+done
+
 # our relay's heap report needs 1 s without clients for its baseline
 sleep 2
 for side in ours ref; do
@@ -428,6 +438,7 @@ figure relay_throughput "$(result throughput-ours mb_per_s)" "$(result throughpu
 figure relay_latency_p99 "$(result latency-ours p99_ms)" "$(result latency-ref p99_ms)" ms
 figure handshakes "$(result handshakes-ours per_s)" "$(result handshakes-ref per_s)" handshakes/s
 figure idle_clients "$(result idle-ours alive)" "$(result idle-ref alive)" clients
+figure onion_announces "$(result onion-ours per_s)" "$(result onion-ref per_s)" requests/s
 
 heap=$(grep '^HEAP clients=[1-9]' "$OURS_LOG" | tail -1 | tr ' ' '\n' | grep '^per_client_bytes=' | cut -d= -f2)
 echo "DETAIL throughput packets_per_s ours=$(result throughput-ours packets_per_s)" \

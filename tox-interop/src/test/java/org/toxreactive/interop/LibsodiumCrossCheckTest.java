@@ -413,6 +413,133 @@ class LibsodiumCrossCheckTest {
   }
 
   /** The compiled sodium_oracle, one request line and one answer line at a time. */
+  private static byte[] cat(byte[]... parts) {
+    int n = 0;
+    for (byte[] p : parts) {
+      n += p.length;
+    }
+    byte[] out = new byte[n];
+    int o = 0;
+    for (byte[] p : parts) {
+      System.arraycopy(p, 0, out, o, p.length);
+      o += p.length;
+    }
+    return out;
+  }
+
+  /** The 19-byte onion IP_Port of 127.0.0.1:port, by hand (docs/protocol.md 13.1). */
+  private static byte[] ip19(int port) {
+    byte[] a = new byte[19];
+    a[0] = 2;
+    a[1] = 127;
+    a[4] = 1;
+    a[17] = (byte) (port >> 8);
+    a[18] = (byte) port;
+    return a;
+  }
+
+  private static org.toxreactive.core.IpPort loopback(int port) throws Exception {
+    return new org.toxreactive.core.IpPort(java.net.InetAddress.getByName("127.0.0.1"), port);
+  }
+
+  /**
+   * An onion announce whose every client-side box libsodium sealed, laid out by hand from
+   * docs/protocol.md 13 (not with our OnionPath), goes 0x80 -> 0x81 -> 0x82 -> 0x83 through three
+   * of our onion nodes to a fourth, whose 0x84 comes back through 0x8C/0x8D/0x8E to the client's
+   * address and opens with libsodium. This is the UDP path a DHT-connected c-toxcore client uses;
+   * the interop test with c-toxcore covers the TCP-relay path.
+   */
+  @Test
+  void anOnionAnnounceSealedByLibsodiumCrossesThreeOfOurNodesAndItsAnswerOpens() throws Exception {
+    int[] ports = {7001, 7002, 7003, 7004};
+    int clientPort = 7000;
+    java.util.Map<org.toxreactive.core.IpPort, org.toxreactive.onion.OnionNode> nodes =
+        new java.util.HashMap<>();
+    KeyPair[] keys = new KeyPair[4];
+    java.util.ArrayDeque<Object[]> queue = new java.util.ArrayDeque<>();
+    for (int i = 0; i < 4; i++) {
+      keys[i] = KeyPair.generate();
+      org.toxreactive.core.IpPort self = loopback(ports[i]);
+      nodes.put(
+          self,
+          new org.toxreactive.onion.OnionNode(
+              keys[i],
+              org.toxreactive.onion.ClosestNodes.NONE,
+              (datagram, to) -> queue.add(new Object[] {datagram, self, to}),
+              org.toxreactive.onion.OnionNode.Limits.DEFAULT,
+              0));
+    }
+    KeyPair client = KeyPair.generate();
+    KeyPair layer2 = KeyPair.generate();
+    KeyPair layer3 = KeyPair.generate();
+    KeyPair real = KeyPair.generate();
+    Random rnd = new Random(SEED);
+    byte[] nonce = new byte[24];
+    rnd.nextBytes(nonce);
+    byte[] annNonce = new byte[24];
+    rnd.nextBytes(annNonce);
+    byte[] sendback = {1, 2, 3, 4, 5, 6, 7, 8};
+
+    byte[] announceKey =
+        HEX.parseHex(
+            oracle.call("beforenm", keys[3].publicKey().toArray(), real.secretKey().toArray()));
+    byte[] plain =
+        cat(new byte[32], real.publicKey().toArray(), real.publicKey().toArray(), sendback);
+    byte[] inner =
+        cat(
+            new byte[] {(byte) 0x83},
+            annNonce,
+            real.publicKey().toArray(),
+            HEX.parseHex(oracle.call("seal", announceKey, annNonce, plain)));
+    byte[] k3 =
+        HEX.parseHex(
+            oracle.call("beforenm", keys[2].publicKey().toArray(), layer3.secretKey().toArray()));
+    byte[] box3 = HEX.parseHex(oracle.call("seal", k3, nonce, cat(ip19(ports[3]), inner)));
+    byte[] k2 =
+        HEX.parseHex(
+            oracle.call("beforenm", keys[1].publicKey().toArray(), layer2.secretKey().toArray()));
+    byte[] box2 =
+        HEX.parseHex(
+            oracle.call(
+                "seal", k2, nonce, cat(ip19(ports[2]), layer3.publicKey().toArray(), box3)));
+    byte[] k1 =
+        HEX.parseHex(
+            oracle.call("beforenm", keys[0].publicKey().toArray(), client.secretKey().toArray()));
+    byte[] layer1 = cat(ip19(ports[1]), layer2.publicKey().toArray(), box2);
+    byte[] box1 = HEX.parseHex(oracle.call("seal", k1, nonce, layer1));
+    byte[] packet = cat(new byte[] {(byte) 0x80}, nonce, client.publicKey().toArray(), box1);
+
+    queue.add(new Object[] {packet, loopback(clientPort), loopback(ports[0])});
+    List<byte[]> atClient = new ArrayList<>();
+    List<Integer> ids = new ArrayList<>();
+    for (int steps = 0; !queue.isEmpty() && steps < 20; steps++) {
+      Object[] d = queue.poll();
+      byte[] data = (byte[]) d[0];
+      ids.add(data[0] & 0xFF);
+      org.toxreactive.onion.OnionNode n = nodes.get(d[2]);
+      if (n == null) {
+        assertThat(d[2]).isEqualTo(loopback(clientPort));
+        atClient.add(data);
+      } else {
+        n.onUdp(data, (org.toxreactive.core.IpPort) d[1], 1);
+      }
+    }
+    assertThat(ids).containsExactly(0x80, 0x81, 0x82, 0x83, 0x8C, 0x8D, 0x8E, 0x84);
+    assertThat(atClient).hasSize(1);
+    byte[] response = atClient.get(0);
+    assertThat(Arrays.copyOfRange(response, 1, 9)).isEqualTo(sendback);
+    String opened =
+        oracle.call(
+            "open",
+            announceKey,
+            Arrays.copyOfRange(response, 9, 33),
+            Arrays.copyOfRange(response, 33, response.length));
+    assertThat(opened).as("libsodium opens the announce response").isNotEqualTo("FAIL");
+    byte[] reply = HEX.parseHex(opened);
+    assertThat(reply).hasSize(33); // not stored (0) and a ping id; no nodes
+    assertThat(reply[0]).isZero();
+  }
+
   private static final class Oracle implements AutoCloseable {
     private static final String EOF = "\u0000EOF";
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);

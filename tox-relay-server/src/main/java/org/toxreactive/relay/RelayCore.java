@@ -26,6 +26,7 @@ import org.toxreactive.core.PublicKey;
 import org.toxreactive.dht.DhtChannel;
 import org.toxreactive.dht.DhtMetrics;
 import org.toxreactive.dht.packet.DhtPacketKind;
+import org.toxreactive.onion.ClosestNodes;
 import org.toxreactive.transport.tcp.HandshakeException;
 import org.toxreactive.transport.tcp.ServerHandshakeHandler;
 import org.toxreactive.transport.tcp.packet.ForwardRequest;
@@ -63,6 +64,7 @@ final class RelayCore implements RelayRouter.Output<Channel> {
   private static final AttributeKey<ClientLink> LINK = AttributeKey.valueOf("tox.relay.link");
 
   private final RelayServer.Config config;
+  private final MeterRegistry registry;
   private final RelayLimits limits;
   private final int maxConnections;
   private final boolean capByOpenFiles;
@@ -76,7 +78,6 @@ final class RelayCore implements RelayRouter.Output<Channel> {
   private volatile DhtChannel dht;
   private volatile Channel udpChannel;
   private Disposable ticker;
-  private final MeterRegistry registry;
 
   /** Router loop only: while a batch runs, output is collected here per destination. */
   private final IdentityHashMap<Channel, Outbox> outboxes = new IdentityHashMap<>();
@@ -99,6 +100,7 @@ final class RelayCore implements RelayRouter.Output<Channel> {
    */
   RelayCore(
       RelayServer.Config config, MeterRegistry registry, EventLoop routerLoop, int maxConnections) {
+    this.registry = registry;
     this.config = config;
     this.limits = config.limits();
     this.maxConnections = maxConnections;
@@ -108,7 +110,6 @@ final class RelayCore implements RelayRouter.Output<Channel> {
     this.unconfirmed =
         new UnconfirmedPool<>(limits.maxUnconfirmed(), limits.maxUnconfirmedPerPrefix());
     this.metrics = new RelayMetrics(registry, unconfirmed::size);
-    this.registry = registry;
     this.events = new RateLimitedLog(config.scheduler(), EVENT_LOG_INTERVAL, log::info);
   }
 
@@ -181,11 +182,27 @@ final class RelayCore implements RelayRouter.Output<Channel> {
 
   void udpBound(Connection udp) {
     udpChannel = udp.channel();
-    bridge =
-        new OnionBridge(
-            router::client, this::sendUdp, this::sendToClient, config.forwarding(), now());
     dht = new DhtChannel(udp.channel(), config.keys(), config.dht(), this::now);
     DhtMetrics.bind(registry, dht.stats());
+    OnionBridge b =
+        new OnionBridge(
+            config.keys(),
+            closestNodes(),
+            router::client,
+            this::sendUdp,
+            this::sendToClient,
+            config.forwarding(),
+            now());
+    b.localAddress((InetSocketAddress) udp.channel().localAddress());
+    bridge = b;
+    // what the onion node made of each input (docs/protocol.md 13), e.g. answered, rate_limited
+    for (org.toxreactive.onion.OnionNode.Outcome o :
+        org.toxreactive.onion.OnionNode.Outcome.values()) {
+      io.micrometer.core.instrument.FunctionCounter.builder(
+              "tox.relay.onion.node", b.node(), n -> n.count(o))
+          .tag("outcome", o.name().toLowerCase(java.util.Locale.ROOT))
+          .register(registry);
+    }
     udp.addHandlerLast("tox.relay.udp", new UdpInbound());
     udp.channel().config().setAutoRead(true);
     dht.start();
@@ -194,6 +211,15 @@ final class RelayCore implements RelayRouter.Output<Channel> {
   /** The DHT node on the UDP socket, or null if UDP is off. */
   DhtChannel dht() {
     return dht;
+  }
+
+  /**
+   * How many datagrams and relay-client requests the onion node ended with {@code outcome}; read
+   * from another thread the figure may lag slightly.
+   */
+  long onionOutcomes(org.toxreactive.onion.OnionNode.Outcome outcome) {
+    OnionBridge b = bridge;
+    return b == null ? 0 : b.node().count(outcome);
   }
 
   int udpPort() {
@@ -223,8 +249,8 @@ final class RelayCore implements RelayRouter.Output<Channel> {
         if (content.isReadable()
             && DhtPacketKind.isDht(content.getUnsignedByte(content.readerIndex()))) {
           dht.onDatagram(p);
-        } else {
-          onionDatagram(content);
+        } else if (!bridge.onDatagram(content, p.sender(), now())) {
+          metrics.udpDropped.increment();
         }
       } finally {
         p.release();
@@ -236,10 +262,40 @@ final class RelayCore implements RelayRouter.Output<Channel> {
    * The onion path's hand-off: every UDP datagram that is not a DHT packet (onion 0x80-0x8e,
    * forwarding and announce 0x90-0x9f, anything else) goes here, on the router loop. Borrows it.
    */
-  private void onionDatagram(ByteBuf content) {
-    if (!bridge.onDatagram(content, now())) {
-      metrics.udpDropped.increment();
-    }
+  /**
+   * The onion node's view of the DHT node on the same socket (both run on the router loop): the
+   * good nodes closest to a key for announce responses, LAN addresses only when the relay itself
+   * listens on one (a public node does not hand out private addresses), and close-list addresses
+   * for forward requests.
+   */
+  private ClosestNodes closestNodes() {
+    DhtChannel d = dht;
+    boolean lan =
+        udpChannel.localAddress() instanceof InetSocketAddress a
+            && !a.getAddress().isAnyLocalAddress()
+            && org.toxreactive.dht.Lan.isLan(a.getAddress());
+    return new ClosestNodes() {
+      @Override
+      public java.util.List<org.toxreactive.core.PackedNode> closest(
+          org.toxreactive.core.PublicKey target, int max) {
+        java.util.List<org.toxreactive.core.PackedNode> n =
+            d.core().closestNodes(target, lan, now());
+        return n.size() <= max ? n : n.subList(0, max);
+      }
+
+      @Override
+      public org.toxreactive.core.IpPort addressOf(org.toxreactive.core.PublicKey dhtKey) {
+        org.toxreactive.dht.NodeEntry e = d.core().closeList().find(dhtKey);
+        if (e == null) {
+          return null;
+        }
+        long t = now();
+        if (e.ipv4().address() != null && !e.ipv4().isBad(t)) {
+          return e.ipv4().address();
+        }
+        return e.ipv6().address() != null && !e.ipv6().isBad(t) ? e.ipv6().address() : null;
+      }
+    };
   }
 
   // ------------------------------------------------------------------ router output (router loop)

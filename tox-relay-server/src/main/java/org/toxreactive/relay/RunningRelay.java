@@ -94,9 +94,19 @@ public final class RunningRelay implements Disposable {
     routerLoop.execute(() -> d.core().bootstrap(address, key, core.now()));
   }
 
+  /**
+   * How many inputs the onion node (docs/protocol.md 13) ended with {@code outcome}: 0 without a
+   * UDP port. Read from another thread, the figure may lag slightly.
+   */
+  public long onionOutcomes(org.toxreactive.onion.OnionNode.Outcome outcome) {
+    return core.onionOutcomes(outcome);
+  }
+
   /** The bound UDP port of the DHT node and onion/forwarding bridge, or -1 if it is off. */
   public int udpPort() {
-    return core.udpPort();
+    // the bound socket itself: the core learns of it in a bind callback that may run a little
+    // after bindNow returned
+    return udp == null ? -1 : ((InetSocketAddress) udp.address()).getPort();
   }
 
   public List<InetSocketAddress> addresses() {

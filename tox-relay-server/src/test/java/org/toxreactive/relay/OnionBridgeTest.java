@@ -16,7 +16,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.IpPort;
+import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.Nonce;
+import org.toxreactive.core.PackedNode;
+import org.toxreactive.onion.OnionPath;
+import org.toxreactive.onion.packet.AnnouncePlain;
+import org.toxreactive.onion.packet.AnnounceReply;
+import org.toxreactive.onion.packet.AnnounceResponse;
+import org.toxreactive.onion.packet.OnionPacket;
 import org.toxreactive.transport.tcp.packet.ForwardRequest;
 import org.toxreactive.transport.tcp.packet.Forwarding;
 import org.toxreactive.transport.tcp.packet.OnionRequest;
@@ -26,7 +33,8 @@ import org.toxreactive.transport.tcp.packet.Pong;
 
 /**
  * Onion (TCP 8/9 <-> UDP 0x81/0x8E) and forwarding (TCP 10/11 <-> UDP 0x91/0x92) through a running
- * relay, with a UDP socket playing the next node.
+ * relay, with a UDP socket playing the next node; and the relay as a whole onion path (its onion
+ * node, docs/protocol.md 13) for a UDP peer and a TCP client.
  */
 class OnionBridgeTest {
   private RunningRelay relay;
@@ -176,6 +184,63 @@ class OnionBridgeTest {
       reply(concat(new byte[] {(byte) 0x92, 45}, sendback, new byte[] {1}));
       c.send(new Ping(6));
       assertThat(c.read()).isEqualTo(new Pong(6));
+    }
+  }
+
+  private IpPort relayUdp() throws Exception {
+    return new IpPort(InetAddress.getByName("127.0.0.1"), relay.udpPort());
+  }
+
+  private static AnnouncePlain firstAnnounce(KeyPair who) {
+    return new AnnouncePlain(
+        Bytes.of(new byte[32]),
+        who.publicKey(),
+        who.publicKey(),
+        Bytes.ofHex("0102030405060708"),
+        Bytes.EMPTY);
+  }
+
+  @Test
+  void aUdpPeersThreeHopAnnounceThroughTheRelayAloneIsAnswered() throws Exception {
+    // node 1, 2, 3 and the announce node are all this relay: the hops to itself skip the socket
+    PackedNode self = PackedNode.udp(relayUdp(), relay.publicKey());
+    KeyPair alice = KeyPair.generate();
+    OnionPath path = OnionPath.create(KeyPair.generate(), self, self, self);
+    byte[] inner = OnionPath.announceRequest(alice, relay.publicKey(), firstAnnounce(alice), false);
+    byte[] onion = path.wrap(relayUdp(), inner);
+    reply(onion);
+    DatagramPacket p = receive();
+    byte[] got = Arrays.copyOf(p.getData(), p.getLength());
+    assertThat(got[0]).isEqualTo((byte) 0x84);
+    AnnounceResponse r = (AnnounceResponse) OnionPacket.decode(Unpooled.wrappedBuffer(got));
+    AnnounceReply reply = OnionPath.openAnnounceResponse(alice, relay.publicKey(), r);
+    assertThat(reply.isStored()).isEqualTo(AnnounceReply.NOT_STORED);
+    assertThat(reply.nodes()).isEmpty(); // the relay runs no DHT yet
+    assertThat(
+            relay
+                .metrics()
+                .find("tox.relay.onion.node")
+                .tag("outcome", "answered")
+                .functionCounter()
+                .count())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aTcpClientsOnionAnnounceWithTheRelayAsEveryHopComesBackAsId9() throws Exception {
+    PackedNode self = PackedNode.udp(relayUdp(), relay.publicKey());
+    KeyPair alice = KeyPair.generate();
+    OnionPath path = OnionPath.create(KeyPair.generate(), self, self, self);
+    byte[] inner = OnionPath.announceRequest(alice, relay.publicKey(), firstAnnounce(alice), true);
+    Nonce nonce = Nonce.random();
+    try (RawRelayClient c = new RawRelayClient(relay.port()).handshake(relay.publicKey())) {
+      c.send(new OnionRequest(nonce, Bytes.of(path.wrapForRelay(nonce, relayUdp(), inner))));
+      OnionResponse resp = c.await(OnionResponse.class);
+      assertThat(resp.inner().get(0)).isEqualTo((byte) 0x88);
+      AnnounceResponse r =
+          (AnnounceResponse) OnionPacket.decode(Unpooled.wrappedBuffer(resp.inner().toArray()));
+      assertThat(OnionPath.openAnnounceResponse(alice, relay.publicKey(), r).isStored())
+          .isEqualTo(AnnounceReply.NOT_STORED);
     }
   }
 }

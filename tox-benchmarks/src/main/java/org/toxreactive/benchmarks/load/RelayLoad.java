@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
  * ... RelayLoad handshakes --relay 127.0.0.1:33445:KEY --seconds 10 --concurrency 32
  * ... RelayLoad idle       --relay 127.0.0.1:33445:KEY --clients 2000 --relay-pid 1234
  * ... RelayLoad serve      --port 0 --heap-report
+ * ... RelayLoad onion      --node 127.0.0.1:33445:KEY --seconds 10 --window 64
+ * ... RelayLoad onion-heap --nodes 50
  * }</pre>
  *
  * <p>Every mode prints human-readable lines and one {@code RESULT mode=... key=value ...} line that
@@ -34,6 +36,8 @@ import picocli.CommandLine.Command;
       HandshakesCommand.class,
       IdleCommand.class,
       ServeCommand.class,
+      OnionCommand.class,
+      OnionHeapCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class RelayLoad implements Runnable {

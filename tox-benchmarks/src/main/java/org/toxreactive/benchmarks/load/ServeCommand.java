@@ -78,6 +78,13 @@ final class ServeCommand implements Callable<Integer> {
       description = "Connections admitted per source address (default: 64, the relay's own).")
   int maxPerIp;
 
+  @Option(
+      names = "--onion",
+      description =
+          "Also open the relay's UDP port (its onion node) on a free port and print"
+              + " 'ONION HOST:UDPPORT:KEY'.")
+  boolean onion;
+
   @Option(names = "--heap-report", description = "Print relay heap per idle client (see above).")
   boolean heapReport;
 
@@ -93,7 +100,7 @@ final class ServeCommand implements Callable<Integer> {
             .keys(loadKeys())
             .host(host)
             .port(port)
-            .udpPort(-1)
+            .udpPort(onion ? 0 : -1)
             .limits(RelayLimits.defaults().withMaxConnectionsPerIp(maxPerIp))
             .bindNow();
     CountDownLatch stop = new CountDownLatch(1);
@@ -106,6 +113,10 @@ final class ServeCommand implements Callable<Integer> {
             "relay-load-serve-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     out.println("RELAY " + HostPort.format(host, relay.port()) + ":" + relay.publicKey().toHex());
+    if (onion) {
+      out.println(
+          "ONION " + HostPort.format(host, relay.udpPort()) + ":" + relay.publicKey().toHex());
+    }
     out.flush();
     Thread watcher = new Thread(() -> watch(relay, out, stop), "relay-load-watch");
     watcher.setDaemon(true);

@@ -64,6 +64,12 @@ class LoadBadInputTest {
     add(c, a("serve", "--port", "70000"), "'--port'", "0..65535");
     add(c, a("serve", "--max-seconds", "0"), "'--max-seconds'");
     add(c, a("serve", "--max-per-ip", "0"), "'--max-per-ip'");
+    add(c, a("onion"), "'--node'", "given exactly when --in-process is not");
+    add(c, a("onion", "--node", "127.0.0.1:1"), "'--node'", "HOST:PORT:PUBLIC_KEY_HEX");
+    add(c, a("onion", "--node", "10.0.0.1:1:" + RELAY.substring(16)), "'--node'", "loopback");
+    add(c, a("onion", "--in-process", "--window", "0"), "'--window'", "1..10000");
+    add(c, a("onion", "--in-process", "--sources", "201"), "'--sources'", "1..200");
+    add(c, a("onion-heap", "--nodes", "0"), "'--nodes'", "1..1000");
     add(c, a("bogus"), "Unmatched argument", "'bogus'");
     add(c, a("throughput", "--in-process", "--bogus"), "Unknown option: '--bogus'");
     return c.stream();

@@ -58,6 +58,25 @@ class RelayLoadSmokeTest {
   }
 
   @Test
+  void onionAnnounceRequestsAreAnswered() {
+    Run r =
+        run(
+            "onion",
+            "--in-process",
+            "--senders",
+            "8",
+            "--sources",
+            "2",
+            "--seconds",
+            "1",
+            "--warmup",
+            "0.2");
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    assertThat(Long.parseLong(r.result().get("answered"))).isPositive();
+    assertThat(Double.parseDouble(r.result().get("per_s"))).isPositive();
+  }
+
+  @Test
   void handshakesCompleteCycles() {
     Run r =
         run(

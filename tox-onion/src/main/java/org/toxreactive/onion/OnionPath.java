@@ -1,0 +1,173 @@
+package org.toxreactive.onion;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.Objects;
+import org.toxreactive.core.Bytes;
+import org.toxreactive.core.CryptoBox;
+import org.toxreactive.core.IpPort;
+import org.toxreactive.core.KeyPair;
+import org.toxreactive.core.Nonce;
+import org.toxreactive.core.PackedNode;
+import org.toxreactive.core.PublicKey;
+import org.toxreactive.core.SharedKey;
+import org.toxreactive.onion.packet.AnnouncePlain;
+import org.toxreactive.onion.packet.AnnounceReply;
+import org.toxreactive.onion.packet.AnnounceRequest;
+import org.toxreactive.onion.packet.AnnounceResponse;
+import org.toxreactive.onion.packet.OnionDataRequest;
+import org.toxreactive.onion.packet.OnionLayer;
+import org.toxreactive.onion.packet.OnionPacketKind;
+import org.toxreactive.onion.packet.OnionSendInitial;
+import org.toxreactive.onion.packet.OnionSizes;
+
+/**
+ * The client side of an onion path (docs/protocol.md 13.2): three nodes, our DHT key pair for layer
+ * 1 and fresh key pairs for layers 2 and 3, as c-toxcore's {@code create_onion_path}; wraps inner
+ * requests in the three layers ({@code create_onion_packet}). Also builds announce and data
+ * requests and opens announce responses. For tests and the onion client (issue 13).
+ *
+ * <pre>{@code
+ * OnionPath path = OnionPath.create(dhtKeys, node1, node2, node3);
+ * byte[] inner = OnionPath.announceRequest(realKeys, destKey, AnnouncePlain(...), false);
+ * byte[] udp = path.wrap(destination, inner);   // send to path.first().ipPort()
+ * }</pre>
+ */
+public final class OnionPath {
+  private final PackedNode[] nodes;
+  private final PublicKey[] senders = new PublicKey[3];
+  private final SharedKey[] keys = new SharedKey[3];
+  private final CryptoBox box = new CryptoBox();
+
+  private OnionPath(
+      KeyPair self, KeyPair layer2, KeyPair layer3, PackedNode n1, PackedNode n2, PackedNode n3) {
+    nodes = new PackedNode[] {n1, n2, n3};
+    KeyPair[] pairs = {self, layer2, layer3};
+    for (int i = 0; i < 3; i++) {
+      senders[i] = pairs[i].publicKey();
+      keys[i] = CryptoBox.beforenm(nodes[i].key(), pairs[i].secretKey());
+    }
+  }
+
+  /** A path through three nodes; {@code self} is our DHT key pair (layer 1's sender). */
+  public static OnionPath create(KeyPair self, PackedNode n1, PackedNode n2, PackedNode n3) {
+    return create(self, KeyPair.generate(), KeyPair.generate(), n1, n2, n3);
+  }
+
+  /** As {@link #create(KeyPair, PackedNode, PackedNode, PackedNode)} with given layer keys. */
+  public static OnionPath create(
+      KeyPair self, KeyPair layer2, KeyPair layer3, PackedNode n1, PackedNode n2, PackedNode n3) {
+    return new OnionPath(
+        Objects.requireNonNull(self),
+        Objects.requireNonNull(layer2),
+        Objects.requireNonNull(layer3),
+        Objects.requireNonNull(n1),
+        Objects.requireNonNull(n2),
+        Objects.requireNonNull(n3));
+  }
+
+  /** Node 1, where the wrapped packet goes. */
+  public PackedNode first() {
+    return nodes[0];
+  }
+
+  /** {@link #wrap} with a random nonce. */
+  public byte[] wrap(IpPort destination, byte[] inner) {
+    return wrap(Nonce.random(), destination, inner);
+  }
+
+  /**
+   * The 0x80 packet for node 1 carrying {@code inner} (at most {@link OnionSizes#MAX_DATA_SIZE}
+   * bytes) to {@code destination}.
+   */
+  public byte[] wrap(Nonce nonce, IpPort destination, byte[] inner) {
+    if (inner.length > OnionSizes.MAX_DATA_SIZE || inner.length == 0) {
+      throw new IllegalArgumentException(
+          "inner request must be 1.." + OnionSizes.MAX_DATA_SIZE + " bytes, got " + inner.length);
+    }
+    byte[] layer3 = new OnionLayer(destination, Bytes.of(inner)).encode();
+    byte[] box3 = box.seal(keys[2], nonce, layer3);
+    byte[] layer2 = layer(nodes[2].ipPort(), senders[2], box3);
+    byte[] box2 = box.seal(keys[1], nonce, layer2);
+    byte[] layer1 = layer(nodes[1].ipPort(), senders[1], box2);
+    byte[] box1 = box.seal(keys[0], nonce, layer1);
+    return encode(new OnionSendInitial(nonce, senders[0], Bytes.adopt(box1)));
+  }
+
+  /**
+   * The hop-1 plaintext of TCP packet 8 (docs/protocol.md 5): what node 1 would open from {@link
+   * #wrap}, for a client whose node 1 is its relay ({@code nodes[0]} is then unused).
+   */
+  public byte[] wrapForRelay(Nonce nonce, IpPort destination, byte[] inner) {
+    byte[] layer3 = new OnionLayer(destination, Bytes.of(inner)).encode();
+    byte[] box3 = box.seal(keys[2], nonce, layer3);
+    byte[] layer2 = layer(nodes[2].ipPort(), senders[2], box3);
+    byte[] box2 = box.seal(keys[1], nonce, layer2);
+    return layer(nodes[1].ipPort(), senders[1], box2);
+  }
+
+  private static byte[] layer(IpPort next, PublicKey sender, byte[] sealed) {
+    byte[] rest = new byte[PublicKey.SIZE + sealed.length];
+    sender.copyTo(rest, 0);
+    System.arraycopy(sealed, 0, rest, PublicKey.SIZE, sealed.length);
+    return new OnionLayer(next, Bytes.adopt(rest)).encode();
+  }
+
+  /**
+   * An announce request (0x83, or 0x87 when {@code extended}) from {@code sender} to the node with
+   * DHT key {@code destination}.
+   */
+  public static byte[] announceRequest(
+      KeyPair sender, PublicKey destination, AnnouncePlain plain, boolean extended) {
+    return announceRequest(Nonce.random(), sender, destination, plain, extended);
+  }
+
+  /** As {@link #announceRequest(KeyPair, PublicKey, AnnouncePlain, boolean)} with a nonce. */
+  public static byte[] announceRequest(
+      Nonce nonce, KeyPair sender, PublicKey destination, AnnouncePlain plain, boolean extended) {
+    SharedKey k = CryptoBox.beforenm(destination, sender.secretKey());
+    byte[] sealed = new CryptoBox().seal(k, nonce, plain.encode());
+    OnionPacketKind kind =
+        extended ? OnionPacketKind.ANNOUNCE_REQUEST : OnionPacketKind.ANNOUNCE_REQUEST_OLD;
+    return encode(new AnnounceRequest(kind, nonce, sender.publicKey(), Bytes.adopt(sealed)));
+  }
+
+  /**
+   * Opens an announce response (0x84 or 0x88) to a request {@code sender} sent to {@code
+   * destination}; null if it does not open.
+   */
+  public static AnnounceReply openAnnounceResponse(
+      KeyPair sender, PublicKey destination, AnnounceResponse response) {
+    SharedKey k = CryptoBox.beforenm(destination, sender.secretKey());
+    byte[] plain = new CryptoBox().open(k, response.nonce(), response.encrypted().toArray());
+    if (plain == null) {
+      return null;
+    }
+    return AnnounceReply.decode(plain, response.kind() == OnionPacketKind.ANNOUNCE_RESPONSE);
+  }
+
+  /**
+   * An onion data request (0x85) for {@code destination} (an announced real key), sealed for its
+   * data key {@code recipientDataKey} from a one-time key.
+   */
+  public static byte[] dataRequest(PublicKey destination, PublicKey recipientDataKey, byte[] data) {
+    KeyPair oneTime = KeyPair.generate();
+    Nonce nonce = Nonce.random();
+    SharedKey k = CryptoBox.beforenm(recipientDataKey, oneTime.secretKey());
+    byte[] sealed = new CryptoBox().seal(k, nonce, data);
+    return encode(
+        new OnionDataRequest(destination, nonce, oneTime.publicKey(), Bytes.adopt(sealed)));
+  }
+
+  private static byte[] encode(org.toxreactive.onion.packet.OnionPacket p) {
+    ByteBuf out = Unpooled.buffer(p.encodedLength());
+    try {
+      p.encode(out);
+      byte[] a = new byte[out.readableBytes()];
+      out.readBytes(a);
+      return a;
+    } finally {
+      out.release();
+    }
+  }
+}

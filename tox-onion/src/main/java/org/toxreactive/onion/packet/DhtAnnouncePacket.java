@@ -1,0 +1,62 @@
+package org.toxreactive.onion.packet;
+
+import io.netty.buffer.ByteBuf;
+import java.util.Objects;
+import org.toxreactive.core.Bytes;
+import org.toxreactive.core.CryptoBox;
+import org.toxreactive.core.Nonce;
+import org.toxreactive.core.PublicKey;
+
+/**
+ * The announce.c packets 0x93..0x98 (data search, data retrieve, store announce; requests and
+ * responses; 0.2.18+, checked in 0.2.20; docs/protocol.md 13.8). All use the DHT envelope; the
+ * plaintext always ends with an 8-byte value echoed from request to response. The plaintext is left
+ * opaque here: tox-reactive does not run the announcement store yet.
+ *
+ * <pre>
+ * Length   | Content
+ * -------- | -------
+ * 1        | 0x93 .. 0x98
+ * 32       | sender DHT public key
+ * 24       | nonce
+ * 24..     | box(beforenm(receiver DHT key, sender secret key), plaintext ‖ 8-byte echo)
+ * </pre>
+ *
+ * {@link #MIN_LENGTH} = 81 to 2048 (the largest UDP packet c-toxcore reads).
+ */
+public record DhtAnnouncePacket(
+    OnionPacketKind kind, PublicKey sender, Nonce nonce, Bytes encrypted) implements OnionPacket {
+  public static final int HEADER = 1 + PublicKey.SIZE + Nonce.SIZE;
+  public static final int MIN_LENGTH = HEADER + CryptoBox.MAC_SIZE + Long.BYTES;
+  public static final int MAX_LENGTH = 2048;
+
+  public DhtAnnouncePacket {
+    Objects.requireNonNull(kind, "kind");
+    if (kind.id() < 0x93 || kind.id() > 0x98) {
+      throw new IllegalArgumentException("not an announce.c kind: " + kind);
+    }
+    Objects.requireNonNull(sender, "sender");
+    Objects.requireNonNull(nonce, "nonce");
+    Wire.checkRange("box length", encrypted.length(), MIN_LENGTH - HEADER, MAX_LENGTH - HEADER);
+  }
+
+  @Override
+  public int encodedLength() {
+    return HEADER + encrypted.length();
+  }
+
+  @Override
+  public void encode(ByteBuf out) {
+    out.writeByte(kind.id());
+    sender.writeTo(out);
+    nonce.writeTo(out);
+    encrypted.writeTo(out);
+  }
+
+  static DhtAnnouncePacket decode(ByteBuf in) {
+    OnionPacketKind kind = OnionPacketKind.ofId(in.getUnsignedByte(in.readerIndex()));
+    Wire.requireLength(kind, in, MIN_LENGTH, MAX_LENGTH);
+    in.skipBytes(1);
+    return new DhtAnnouncePacket(kind, PublicKey.read(in), Nonce.read(in), Wire.readRemaining(in));
+  }
+}
