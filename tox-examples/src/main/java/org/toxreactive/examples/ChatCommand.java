@@ -431,8 +431,8 @@ final class ChatCommand implements Callable<Integer> {
       err.println("chat: the peer did not acknowledge everything before exit: " + e);
       err.flush();
     }
-    s.connection.close();
-    s.connection.onClose().timeout(Duration.ofSeconds(2)).onErrorResume(e -> Mono.empty()).block();
+    s.connection.dispose();
+    s.connection.onDispose().timeout(Duration.ofSeconds(2)).onErrorResume(e -> Mono.empty()).block();
   }
 
   /** One served connection: its outbound stream, the send in progress and the ALIVE timer. */
@@ -542,7 +542,7 @@ final class ChatCommand implements Callable<Integer> {
     }
     Disposable alive =
         Flux.interval(Duration.ofSeconds(8))
-            .takeUntilOther(c.onClose())
+            .takeUntilOther(c.onDispose())
             .subscribe(
                 t -> {
                   outbound.emitNext(
@@ -554,7 +554,7 @@ final class ChatCommand implements Callable<Integer> {
                 });
     Served one = new Served(c, outbound, sent, alive);
     served.add(one);
-    c.onClose()
+    c.onDispose()
         .subscribe(
             null,
             e -> forget(one),

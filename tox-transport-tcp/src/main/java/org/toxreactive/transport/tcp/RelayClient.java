@@ -207,7 +207,7 @@ public final class RelayClient {
             c ->
                 Flux.just(c)
                     .concatWith(
-                        c.onClose()
+                        c.onDispose()
                             .then(
                                 Mono.error(
                                     () -> new RelayProtocolException("relay link lost: " + c))))

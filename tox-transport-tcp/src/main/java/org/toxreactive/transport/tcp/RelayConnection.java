@@ -152,9 +152,22 @@ public final class RelayConnection implements Disposable {
     return (s == null ? 0 : s.droppedPackets()) + droppedEvents;
   }
 
-  /** Completes when the link has closed, whatever the reason. */
-  public Mono<Void> onClose() {
+  /**
+   * @return completes when the link has closed, whatever the reason
+   */
+  public Mono<Void> onDispose() {
     return closed.asMono();
+  }
+
+  /**
+   * Closes the link and waits until it is closed. Never call it on the link's event loop.
+   *
+   * @param timeout how long to wait at most
+   * @throws IllegalStateException if the link has not closed within {@code timeout}
+   */
+  public void disposeNow(java.time.Duration timeout) {
+    dispose();
+    closed.asMono().block(timeout);
   }
 
   @Override

@@ -104,6 +104,7 @@ public final class RelayPool implements PacketTransport {
   private final PoolOutlets outlets;
   private final RelayRoster roster;
   private final Sinks.Empty<Void> onDispose = Sinks.empty();
+  private final Sinks.Empty<Void> ready = Sinks.empty();
   private volatile boolean disposed;
 
   /**
@@ -397,6 +398,8 @@ public final class RelayPool implements PacketTransport {
     disposed = true;
     roster.closeAll();
     outlets.close();
+    ready.tryEmitError(
+        new RelayLinkDownException("the relay pool was disposed before a relay link came up"));
     onDispose.tryEmitEmpty();
   }
 
@@ -405,9 +408,39 @@ public final class RelayPool implements PacketTransport {
     return disposed;
   }
 
-  /** Completes once {@link #dispose()} has closed everything. */
+  /**
+   * @return completes once {@link #dispose()} has closed everything
+   */
   public Mono<Void> onDispose() {
     return onDispose.asMono();
+  }
+
+  /**
+   * Readiness: completes as soon as the link to one relay is up (at once if one is up already), so
+   * {@link #send} and out-of-band cookie requests have a relay to go through; errors with {@link
+   * RelayLinkDownException} if the pool is disposed first. Bound it with {@code timeout}: relays
+   * that cannot be reached are retried for as long as the reconnect policy says.
+   *
+   * <pre>{@code
+   * RelayPool pool = RelayPool.create(dhtKeys).relays(relays).start();
+   * pool.ready().block(Duration.ofSeconds(10));
+   * }</pre>
+   *
+   * @return completes when the pool can send
+   */
+  public Mono<Void> ready() {
+    return ready.asMono();
+  }
+
+  /**
+   * Disposes the pool and waits until every link has closed. Never call it on an event loop.
+   *
+   * @param timeout how long to wait at most
+   * @throws IllegalStateException if the pool has not closed within {@code timeout}
+   */
+  public void disposeNow(java.time.Duration timeout) {
+    dispose();
+    onDispose.asMono().block(timeout);
   }
 
   @Override
@@ -442,6 +475,11 @@ public final class RelayPool implements PacketTransport {
     @Override
     public void exhausted(RelayLink link, Throwable error) {
       roster.exhausted(link, error);
+    }
+
+    @Override
+    public void connected(RelayLink link) {
+      ready.tryEmitEmpty();
     }
   }
 }
