@@ -29,7 +29,7 @@ import reactor.netty.udp.UdpServer;
  * RunningRelay relay = RelayServer.create()
  *     .keys(KeyPair.fromKeysFile(Files.readAllBytes(keysFile)))
  *     .ports(List.of(33445, 3389, 443))   // binds what it can, fails only if none binds
- *     .udpPort(33445)                      // onion/forwarding bridge; 0 turns it off
+ *     .udpPort(33445)                  // onion/forwarding bridge; -1 turns it off (0: any port)
  *     .bindNow();
  * System.out.println(relay.publicKey() + " on " + relay.ports());
  * relay.disposeNow(Duration.ofSeconds(5));

@@ -11,6 +11,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
+import reactor.netty.resources.LoopResources;
 import reactor.netty.tcp.TcpClient;
 import reactor.netty.transport.ProxyProvider;
 import reactor.util.retry.Retry;
@@ -45,9 +46,11 @@ public final class RelayClient {
       InetSocketAddress localAddress) {}
 
   private final Config config;
+  private final LoopResources loops;
 
-  private RelayClient(Config config) {
+  private RelayClient(Config config, LoopResources loops) {
     this.config = config;
+    this.loops = loops;
   }
 
   /**
@@ -57,15 +60,16 @@ public final class RelayClient {
   public static RelayClient create(RelayAddress address, KeyPair dhtKeys) {
     return new RelayClient(
         new Config(
-            Objects.requireNonNull(address, "address"),
-            Objects.requireNonNull(dhtKeys, "dhtKeys"),
+            Objects.requireNonNull(address, "address is null"),
+            Objects.requireNonNull(dhtKeys, "dhtKeys is null"),
             null,
             RelayProtocol.CONNECTION_TIMEOUT,
             RelayProtocol.PING_INTERVAL,
             RelayProtocol.PING_TIMEOUT,
             defaultReconnect(),
             Schedulers.parallel(),
-            null));
+            null),
+        null);
   }
 
   /** Exponential backoff from 1 s to 60 s with jitter, forever, reset after each good link. */
@@ -122,7 +126,18 @@ public final class RelayClient {
   private RelayClient with(Consumer<Draft> change) {
     Draft d = new Draft(config);
     change.accept(d);
-    return new RelayClient(d.build());
+    return new RelayClient(d.build(), loops);
+  }
+
+  /**
+   * The event loops the links run on (default: Reactor Netty's global {@code TcpResources}, daemon
+   * threads shared by the JVM). The caller owns {@code loops} and disposes it after the links.
+   *
+   * @param loops the event loops, or null for Reactor Netty's global ones
+   * @return the changed client
+   */
+  public RelayClient loopResources(LoopResources loops) {
+    return new RelayClient(config, loops);
   }
 
   /** A configuration being changed by one setter. */
@@ -248,6 +263,9 @@ public final class RelayClient {
             .host(config.address.host())
             .port(config.address.port())
             .option(io.netty.channel.ChannelOption.TCP_NODELAY, true);
+    if (loops != null) {
+      tcp = tcp.runOn(loops);
+    }
     InetSocketAddress local = config.localAddress;
     if (local != null) {
       tcp = tcp.bindAddress(() -> local);

@@ -115,8 +115,11 @@ public final class RelayPool implements PacketTransport {
     return RelayPoolBuilder.create(dhtKeys);
   }
 
-  RelayPool(RelayPoolBuilder.Config config) {
+  private final reactor.netty.resources.LoopResources loops;
+
+  RelayPool(RelayPoolBuilder.Config config, reactor.netty.resources.LoopResources loops) {
     this.config = config;
+    this.loops = loops;
     this.outlets = new PoolOutlets(config.receiveQueue());
     RelayLink.Listener listener = new LinkListener();
     this.roster =
@@ -452,7 +455,8 @@ public final class RelayPool implements PacketTransport {
     return RelayClient.create(address, config.keys())
         .reconnect(config.reconnect())
         .scheduler(config.scheduler())
-        .proxy(config.proxy());
+        .proxy(config.proxy())
+        .loopResources(loops);
   }
 
   /** What the links tell the pool; called without any lock held. */

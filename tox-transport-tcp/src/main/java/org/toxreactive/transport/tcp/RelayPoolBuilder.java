@@ -7,6 +7,7 @@ import java.util.Set;
 import org.toxreactive.core.KeyPair;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.resources.LoopResources;
 import reactor.util.retry.Retry;
 
 /**
@@ -65,9 +66,27 @@ public final class RelayPoolBuilder {
   }
 
   private final Config c;
+  private final LoopResources loops;
 
-  private RelayPoolBuilder(Config c) {
+  private RelayPoolBuilder(Config c, LoopResources loops) {
     this.c = c;
+    this.loops = loops;
+  }
+
+  private RelayPoolBuilder with(Config changed) {
+    return new RelayPoolBuilder(changed, loops);
+  }
+
+  /**
+   * The event loops every link runs on (default: Reactor Netty's global {@code TcpResources},
+   * daemon threads shared by the JVM). The caller owns {@code loops} and disposes it after the
+   * pool.
+   *
+   * @param loops the event loops, or null for Reactor Netty's global ones
+   * @return the changed builder
+   */
+  public RelayPoolBuilder loopResources(LoopResources loops) {
+    return new RelayPoolBuilder(c, loops);
   }
 
   static RelayPoolBuilder create(KeyPair dhtKeys) {
@@ -79,7 +98,8 @@ public final class RelayPoolBuilder {
             RelayClient.defaultReconnect(),
             Schedulers.parallel(),
             null,
-            DEFAULT_RECEIVE_QUEUE));
+            DEFAULT_RECEIVE_QUEUE),
+        null);
   }
 
   public Config configuration() {
@@ -88,13 +108,13 @@ public final class RelayPoolBuilder {
 
   /** Every relay, preferred first; relay keys must differ. */
   public RelayPoolBuilder relays(List<RelayAddress> relays) {
-    return new RelayPoolBuilder(
+    return with(
         new Config(c.keys, relays, c.active, c.reconnect, c.scheduler, c.proxy, c.receiveQueue));
   }
 
   /** How many relays are connected at once (default 3); the rest wait as spares. */
   public RelayPoolBuilder active(int active) {
-    return new RelayPoolBuilder(
+    return with(
         new Config(c.keys, c.relays, active, c.reconnect, c.scheduler, c.proxy, c.receiveQueue));
   }
 
@@ -103,26 +123,25 @@ public final class RelayPoolBuilder {
    * forever). A finite policy that gives up turns the relay into the last spare.
    */
   public RelayPoolBuilder reconnect(Retry policy) {
-    return new RelayPoolBuilder(
+    return with(
         new Config(c.keys, c.relays, c.active, policy, c.scheduler, c.proxy, c.receiveQueue));
   }
 
   /** Where the links' timers run (virtual time in tests). */
   public RelayPoolBuilder scheduler(Scheduler scheduler) {
-    return new RelayPoolBuilder(
+    return with(
         new Config(c.keys, c.relays, c.active, c.reconnect, scheduler, c.proxy, c.receiveQueue));
   }
 
   /** Connects every relay through this proxy; null for direct links. */
   public RelayPoolBuilder proxy(RelayProxy proxy) {
-    return new RelayPoolBuilder(
+    return with(
         new Config(c.keys, c.relays, c.active, c.reconnect, c.scheduler, proxy, c.receiveQueue));
   }
 
   /** Inbound packets queued for a slow subscriber before dropping (default 4096). */
   public RelayPoolBuilder receiveQueue(int packets) {
-    return new RelayPoolBuilder(
-        new Config(c.keys, c.relays, c.active, c.reconnect, c.scheduler, c.proxy, packets));
+    return with(new Config(c.keys, c.relays, c.active, c.reconnect, c.scheduler, c.proxy, packets));
   }
 
   /**
@@ -133,6 +152,6 @@ public final class RelayPoolBuilder {
     if (c.relays.isEmpty()) {
       throw new IllegalStateException("a relay pool needs at least one relay");
     }
-    return new RelayPool(c).startLinks();
+    return new RelayPool(c, loops).startLinks();
   }
 }

@@ -23,6 +23,7 @@ import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
+import reactor.netty.resources.LoopResources;
 import reactor.netty.udp.UdpServer;
 
 /**
@@ -151,18 +152,40 @@ public final class UdpTransport implements PacketTransport {
    */
   public static final class Builder {
     private final Config c;
+    private final LoopResources loops;
 
     private Builder(Config c) {
+      this(c, null);
+    }
+
+    private Builder(Config c, LoopResources loops) {
       this.c = c;
+      this.loops = loops;
+    }
+
+    /**
+     * The event loops the socket runs on (default: Reactor Netty's global {@code UdpResources},
+     * daemon threads shared by the JVM). The caller owns {@code loops} and disposes it after the
+     * transport.
+     *
+     * @param loops the event loops, or null for Reactor Netty's global ones
+     * @return the changed builder
+     */
+    public Builder loopResources(LoopResources loops) {
+      return new Builder(c, loops);
     }
 
     public Config configuration() {
       return c;
     }
 
+    private Builder with(Config changed) {
+      return new Builder(changed, loops);
+    }
+
     /** Local address to bind, e.g. "127.0.0.1", "0.0.0.0", "::". */
     public Builder host(String host) {
-      return new Builder(
+      return with(
           new Config(
               host,
               c.port,
@@ -176,7 +199,7 @@ public final class UdpTransport implements PacketTransport {
 
     /** Local port; 0 picks a free one (see {@link UdpTransport#localAddress()}). */
     public Builder port(int port) {
-      return new Builder(
+      return with(
           new Config(
               c.host,
               port,
@@ -190,7 +213,7 @@ public final class UdpTransport implements PacketTransport {
 
     /** The socket buffers (SO_RCVBUF and SO_SNDBUF) in bytes; 0 keeps the operating system's. */
     public Builder receiveBuffer(int bytes) {
-      return new Builder(
+      return with(
           new Config(
               c.host,
               c.port,
@@ -204,7 +227,7 @@ public final class UdpTransport implements PacketTransport {
 
     /** How many datagrams wait for a slow subscriber before further ones are dropped. */
     public Builder receiveQueue(int datagrams) {
-      return new Builder(
+      return with(
           new Config(
               c.host,
               c.port,
@@ -218,7 +241,7 @@ public final class UdpTransport implements PacketTransport {
 
     /** Inbound datagrams longer than this are dropped and counted (default 2048). */
     public Builder maxDatagramSize(int bytes) {
-      return new Builder(
+      return with(
           new Config(
               c.host,
               c.port,
@@ -232,7 +255,7 @@ public final class UdpTransport implements PacketTransport {
 
     /** Cookie requests per source IP: {@code burst} at once, one more per {@code refill}. */
     public Builder cookieRequestLimit(int burst, Duration refill) {
-      return new Builder(
+      return with(
           new Config(
               c.host,
               c.port,
@@ -246,7 +269,7 @@ public final class UdpTransport implements PacketTransport {
 
     /** The clock of the cookie request limiter (virtual time in tests). */
     public Builder scheduler(Scheduler scheduler) {
-      return new Builder(
+      return with(
           new Config(
               c.host,
               c.port,
@@ -261,6 +284,7 @@ public final class UdpTransport implements PacketTransport {
     /** Binds a new socket when subscribed; errors with the bind failure. */
     public Mono<UdpTransport> bind() {
       Config config = c;
+      LoopResources runOn = loops;
       return Mono.defer(
           () -> {
             UdpInbound inbound =
@@ -289,6 +313,9 @@ public final class UdpTransport implements PacketTransport {
                           // subscribes; nothing has been read yet.
                           connection.channel().config().setAutoRead(true);
                         });
+            if (runOn != null) {
+              server = server.runOn(runOn);
+            }
             if (config.receiveBufferBytes > 0) {
               server =
                   server
