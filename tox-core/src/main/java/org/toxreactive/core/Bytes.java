@@ -2,6 +2,7 @@ package org.toxreactive.core;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -46,10 +47,30 @@ public final class Bytes {
     return new Bytes(Arrays.copyOfRange(data, offset, offset + length));
   }
 
-  /** Copies the readable bytes of {@code buf} without moving its reader index or releasing it. */
+  /**
+   * Copies the readable bytes of {@code buf} without moving its reader index or releasing it.
+   *
+   * <p>Internal: for this project's Netty codecs (applications use {@link #copyOf(ByteBuffer)} or
+   * {@link #of(byte...)}). The caller owns {@code buf}: it is neither retained nor released here.
+   *
+   * @param buf the buffer
+   * @return a copy of its readable bytes
+   */
   public static Bytes copyOf(ByteBuf buf) {
     byte[] out = new byte[buf.readableBytes()];
     buf.getBytes(buf.readerIndex(), out);
+    return new Bytes(out);
+  }
+
+  /**
+   * Copies the remaining bytes of {@code buf} without moving its position.
+   *
+   * @param buf the buffer
+   * @return a copy of its remaining bytes
+   */
+  public static Bytes copyOf(ByteBuffer buf) {
+    byte[] out = new byte[buf.remaining()];
+    buf.duplicate().get(out);
     return new Bytes(out);
   }
 
@@ -119,12 +140,44 @@ public final class Bytes {
     return new Bytes(Arrays.copyOfRange(data, offset + from, offset + to));
   }
 
-  /** A read-only heap buffer over these bytes; it needs no release. */
+  /**
+   * A read-only view of these bytes, without a copy.
+   *
+   * @return a read-only buffer positioned at the first byte
+   */
+  public ByteBuffer asByteBuffer() {
+    return ByteBuffer.wrap(data, offset, length).slice().asReadOnlyBuffer();
+  }
+
+  /**
+   * A read-only heap buffer over these bytes; it needs no release.
+   *
+   * <p>Internal: for this project's Netty codecs (applications use {@link #asByteBuffer()}).
+   *
+   * @return a read-only Netty buffer over these bytes
+   */
   public ByteBuf asByteBuf() {
     return Unpooled.wrappedBuffer(data, offset, length).asReadOnly();
   }
 
-  /** Writes the bytes into {@code out}. */
+  /**
+   * Writes the bytes into {@code out} at its position, advancing it.
+   *
+   * @param out the buffer
+   * @throws java.nio.BufferOverflowException if {@code out} has too little room
+   */
+  public void writeTo(ByteBuffer out) {
+    out.put(data, offset, length);
+  }
+
+  /**
+   * Writes the bytes into {@code out}.
+   *
+   * <p>Internal: for this project's Netty codecs (applications use {@link #writeTo(ByteBuffer)}).
+   * The caller owns {@code out}: it is neither retained nor released here.
+   *
+   * @param out the buffer
+   */
   public void writeTo(ByteBuf out) {
     out.writeBytes(data, offset, length);
   }

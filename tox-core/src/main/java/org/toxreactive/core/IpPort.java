@@ -1,10 +1,12 @@
 package org.toxreactive.core;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
@@ -73,14 +75,78 @@ public record IpPort(InetAddress address, int port) {
     return isIpv4() ? PACKED_IPV4_SIZE : PACKED_IPV6_SIZE;
   }
 
-  /** Writes the packed form ({@link #packedLength()} bytes). */
+  /**
+   * Writes the packed form ({@link #packedLength()} bytes) at {@code out}'s position, advancing it.
+   *
+   * @param out the buffer
+   */
+  public void writePacked(ByteBuffer out) {
+    ByteBuf b = Unpooled.buffer(packedLength());
+    writePacked(b);
+    out.put(b.array(), b.arrayOffset(), b.readableBytes());
+  }
+
+  /**
+   * Writes the 19-byte onion form at {@code out}'s position, advancing it.
+   *
+   * @param out the buffer
+   */
+  public void writeFixed19(ByteBuffer out) {
+    ByteBuf b = Unpooled.buffer(FIXED_SIZE);
+    writeFixed19(b);
+    out.put(b.array(), b.arrayOffset(), b.readableBytes());
+  }
+
+  /**
+   * Reads the packed form at {@code in}'s position, advancing it; failures as {@link
+   * #readPacked(ByteBuf)} (the position is unchanged then).
+   *
+   * @param in the buffer
+   * @return the address and port
+   */
+  public static IpPort readPacked(ByteBuffer in) {
+    ByteBuf b = Unpooled.wrappedBuffer(in.duplicate());
+    IpPort ip = readPacked(b);
+    in.position(in.position() + b.readerIndex());
+    return ip;
+  }
+
+  /**
+   * Reads the 19-byte onion form at {@code in}'s position, advancing it; failures as {@link
+   * #readPacked(ByteBuf)} (the position is unchanged then).
+   *
+   * @param in the buffer
+   * @return the address and port
+   */
+  public static IpPort readFixed19(ByteBuffer in) {
+    ByteBuf b = Unpooled.wrappedBuffer(in.duplicate());
+    IpPort ip = readFixed19(b);
+    in.position(in.position() + b.readerIndex());
+    return ip;
+  }
+
+  /**
+   * Writes the packed form ({@link #packedLength()} bytes).
+   *
+   * <p>Internal: for this project's Netty codecs (applications use {@link
+   * #writePacked(ByteBuffer)}). The caller owns {@code out}: it is neither retained nor released.
+   *
+   * @param out the buffer
+   */
   public void writePacked(ByteBuf out) {
     out.writeByte(family());
     out.writeBytes(address.getAddress());
     out.writeShort(port);
   }
 
-  /** Writes the 19-byte onion form. */
+  /**
+   * Writes the 19-byte onion form.
+   *
+   * <p>Internal: for this project's Netty codecs (applications use {@link
+   * #writeFixed19(ByteBuffer)}). The caller owns {@code out}: it is neither retained nor released.
+   *
+   * @param out the buffer
+   */
   public void writeFixed19(ByteBuf out) {
     byte[] raw = address.getAddress();
     out.writeByte(family());
@@ -92,6 +158,12 @@ public record IpPort(InetAddress address, int port) {
   /**
    * Reads the packed form. On failure (truncated, or a family other than 2 and 10, including the
    * TCP families) throws {@link ToxProtocolException} and leaves the reader index unchanged.
+   *
+   * <p>Internal: for this project's Netty codecs (applications use {@link
+   * #readPacked(ByteBuffer)}). The caller owns {@code in}: it is neither retained nor released.
+   *
+   * @param in the buffer
+   * @return the address and port
    */
   public static IpPort readPacked(ByteBuf in) {
     int addressSize = addressSize(in, "packed");
@@ -104,7 +176,13 @@ public record IpPort(InetAddress address, int port) {
 
   /**
    * Reads the 19-byte onion form; for IPv4 the 12 padding bytes are skipped unchecked. Failures are
-   * as for {@link #readPacked}.
+   * as for {@link #readPacked(ByteBuf)}.
+   *
+   * <p>Internal: for this project's Netty codecs (applications use {@link
+   * #readFixed19(ByteBuffer)}). The caller owns {@code in}: it is neither retained nor released.
+   *
+   * @param in the buffer
+   * @return the address and port
    */
   public static IpPort readFixed19(ByteBuf in) {
     int addressSize = addressSize(in, "fixed");

@@ -1,6 +1,7 @@
 package org.toxreactive.core;
 
 import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HexFormat;
 
@@ -29,13 +30,51 @@ public final class PublicKey {
     return new PublicKey(KeyHex.parse(hex, SIZE, "public key"));
   }
 
-  /** Reads 32 bytes from {@code buf}, advancing its reader index. */
+  /**
+   * Reads 32 bytes from {@code buf}, advancing its position.
+   *
+   * @param buf the buffer
+   * @return the key
+   * @throws java.nio.BufferUnderflowException if fewer than 32 bytes remain
+   */
+  public static PublicKey read(ByteBuffer buf) {
+    byte[] k = new byte[SIZE];
+    buf.get(k);
+    return new PublicKey(k);
+  }
+
+  /**
+   * Writes the 32 bytes into {@code buf}, advancing its position.
+   *
+   * @param buf the buffer
+   */
+  public void writeTo(ByteBuffer buf) {
+    buf.put(key);
+  }
+
+  /**
+   * Reads 32 bytes from {@code buf}, advancing its reader index.
+   *
+   * <p>Internal: for this project's Netty codecs (applications use {@link #read(ByteBuffer)} or
+   * {@link #of(byte[])}). The caller owns {@code buf}: it is neither retained nor released here.
+   *
+   * @param buf the buffer
+   * @return the key
+   */
   public static PublicKey read(ByteBuf buf) {
     byte[] k = new byte[SIZE];
     buf.readBytes(k);
     return new PublicKey(k);
   }
 
+  /**
+   * Writes the 32 bytes into {@code buf}.
+   *
+   * <p>Internal: for this project's Netty codecs (applications use {@link #writeTo(ByteBuffer)}).
+   * The caller owns {@code buf}: it is neither retained nor released here.
+   *
+   * @param buf the buffer
+   */
   public void writeTo(ByteBuf buf) {
     buf.writeBytes(key);
   }
