@@ -34,6 +34,7 @@ public final class ConnectFailedException extends NetCryptoException {
     DISPOSED
   }
 
+  /** Why the connect failed. */
   private final Reason reason;
 
   /**

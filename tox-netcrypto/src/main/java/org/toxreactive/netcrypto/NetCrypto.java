@@ -99,7 +99,12 @@ public final class NetCrypto {
     return copy(transports, acceptor, idleTimeout, l, scheduler);
   }
 
-  /** Adds a transport (UDP, relays, a simulated network). */
+  /**
+   * Adds a transport (UDP, relays, a simulated network).
+   *
+   * @param transport a transport packets can travel on
+   * @return a new configuration with the transport added
+   */
   public NetCrypto transport(PacketTransport transport) {
     List<PacketTransport> t = new ArrayList<>(transports);
     t.add(Objects.requireNonNull(transport, "transport is null"));
@@ -110,6 +115,9 @@ public final class NetCrypto {
    * Decides on handshakes from peers we did not call (default: refuse all). It is asked after the
    * session caps and the key budget let the handshake through and its box opened, and before the
    * session allocates anything.
+   *
+   * @param acceptor true for a peer we accept; it runs on the node's thread and must not block
+   * @return a new configuration with this acceptor
    */
   public NetCrypto acceptor(Predicate<PeerInfo> acceptor) {
     return copy(
@@ -120,7 +128,12 @@ public final class NetCrypto {
         scheduler);
   }
 
-  /** A connection whose peer sends nothing for this long ends with an error (default 32 s). */
+  /**
+   * A connection whose peer sends nothing for this long ends with an error (default 32 s).
+   *
+   * @param timeout how long a silent peer is waited for, positive
+   * @return a new configuration with this change
+   */
   public NetCrypto idleTimeout(Duration timeout) {
     Objects.requireNonNull(timeout, "idle timeout is null");
     if (timeout.isNegative() || timeout.isZero()) {
@@ -137,6 +150,7 @@ public final class NetCrypto {
    * counted; sessions that exist pay nothing (each holds its own shared keys).
    *
    * @param perSecond computations a second, at least 1
+   * @return a new configuration with this change
    */
   public NetCrypto keyBudget(int perSecond) {
     return with(
@@ -152,6 +166,9 @@ public final class NetCrypto {
   /**
    * Sessions peers opened to us that have not been confirmed by a data packet yet, at most (default
    * 64). A pending session gives up after 8 handshake resends (8 s).
+   *
+   * @param max the cap, at least 1
+   * @return a new configuration with this change
    */
   public NetCrypto maxPendingSessions(int max) {
     return with(
@@ -167,6 +184,9 @@ public final class NetCrypto {
   /**
    * Established sessions plus pending ones peers opened, at most (default 1024): past it a new
    * peer's handshake is refused. Sessions we open count as established but are never refused.
+   *
+   * @param max the cap, at least 1
+   * @return a new configuration with this change
    */
   public NetCrypto maxSessions(int max) {
     return with(
@@ -182,6 +202,9 @@ public final class NetCrypto {
   /**
    * Sessions peers opened to us from one source, at most (default 8): the source is the IP address
    * of a UDP path and the peer's DHT key for a relay path (the relay authenticated it).
+   *
+   * @param max the cap, at least 1
+   * @return a new configuration with this change
    */
   public NetCrypto maxSessionsPerSource(int max) {
     return with(
@@ -201,6 +224,7 @@ public final class NetCrypto {
    *
    * @param dataPackets capacity of the data lane
    * @param controlPackets capacity of the control lane
+   * @return a new configuration with this change
    */
   public NetCrypto receiveQueue(int dataPackets, int controlPackets) {
     return with(
@@ -216,6 +240,9 @@ public final class NetCrypto {
   /**
    * The clock and executor of the node: all of its state runs on one worker of this scheduler
    * (default: a new single-threaded scheduler). Tests pass a VirtualTimeScheduler.
+   *
+   * @param scheduler the node's clock and executor; the caller owns and disposes it
+   * @return a new configuration with this change
    */
   public NetCrypto scheduler(Scheduler scheduler) {
     return copy(
@@ -265,7 +292,12 @@ public final class NetCrypto {
     return n;
   }
 
-  /** Starts receiving on every transport. */
+  /**
+   * Starts receiving on every transport.
+   *
+   * @return the running node
+   * @throws IllegalStateException if no transport was added
+   */
   public NetCryptoNode start() {
     if (transports.isEmpty()) {
       throw new IllegalStateException("a net_crypto node needs at least one transport");
