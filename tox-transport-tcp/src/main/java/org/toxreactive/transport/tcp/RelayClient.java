@@ -56,6 +56,7 @@ public final class RelayClient {
   /**
    * @param address the relay's host, port and public key
    * @param dhtKeys our DHT key pair: our identity towards relays and routed peers
+   * @return a client with the defaults
    */
   public static RelayClient create(RelayAddress address, KeyPair dhtKeys) {
     return new RelayClient(
@@ -72,7 +73,11 @@ public final class RelayClient {
         null);
   }
 
-  /** Exponential backoff from 1 s to 60 s with jitter, forever, reset after each good link. */
+  /**
+   * Exponential backoff from 1 s to 60 s with jitter, forever, reset after each good link.
+   *
+   * @return the policy
+   */
   public static Retry defaultReconnect() {
     return Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1))
         .maxBackoff(Duration.ofSeconds(60))
@@ -80,21 +85,42 @@ public final class RelayClient {
         .transientErrors(true);
   }
 
+  /**
+   * The configuration links are made with.
+   *
+   * @return the configuration
+   */
   public Config configuration() {
     return config;
   }
 
-  /** Goes through an HTTP CONNECT or SOCKS5 proxy; null for a direct connection. */
+  /**
+   * Goes through an HTTP CONNECT or SOCKS5 proxy; null for a direct connection.
+   *
+   * @param proxy the proxy, or null
+   * @return a new client with this change
+   */
   public RelayClient proxy(RelayProxy proxy) {
     return with(d -> d.proxy = proxy);
   }
 
-  /** Deadline from connect to an accepted server response (default 10 s, as c-toxcore). */
+  /**
+   * Deadline from connect to an accepted server response (default 10 s, as c-toxcore).
+   *
+   * @param timeout positive
+   * @return a new client with this change
+   */
   public RelayClient handshakeTimeout(Duration timeout) {
     return with(d -> d.handshakeTimeout = positive(timeout));
   }
 
-  /** Keepalive ping interval and pong deadline (defaults 30 s and 10 s, as c-toxcore). */
+  /**
+   * Keepalive ping interval and pong deadline (defaults 30 s and 10 s, as c-toxcore).
+   *
+   * @param interval between pings, positive
+   * @param timeout for the pong, positive
+   * @return a new client with this change
+   */
   public RelayClient keepalive(Duration interval, Duration timeout) {
     return with(
         d -> {
@@ -103,12 +129,22 @@ public final class RelayClient {
         });
   }
 
-  /** The backoff policy of {@link #connectForever()}. */
+  /**
+   * The backoff policy of {@link #connectForever()}.
+   *
+   * @param policy the backoff
+   * @return a new client with this change
+   */
   public RelayClient reconnect(Retry policy) {
     return with(d -> d.reconnect = Objects.requireNonNull(policy));
   }
 
-  /** Where timers run: handshake deadline, pings, pong deadline, reconnect backoff. */
+  /**
+   * Where timers run: handshake deadline, pings, pong deadline, reconnect backoff.
+   *
+   * @param scheduler the timers' scheduler
+   * @return a new client with this change
+   */
   public RelayClient scheduler(Scheduler scheduler) {
     return with(d -> d.scheduler = Objects.requireNonNull(scheduler));
   }
@@ -117,6 +153,9 @@ public final class RelayClient {
    * Binds the local end of the TCP connection (to the proxy, if any) to {@code local} before
    * connecting, e.g. {@code new InetSocketAddress("127.0.0.2", 0)} to pick a source address; null
    * (the default) lets the OS choose.
+   *
+   * @param local the local address, or null
+   * @return a new client with this change
    */
   public RelayClient localAddress(InetSocketAddress local) {
     return with(d -> d.localAddress = local);
@@ -188,6 +227,8 @@ public final class RelayClient {
   /**
    * Opens one link: TCP connect (through the proxy if any), handshake, first ping. Errors with
    * {@link HandshakeException} on a wrong relay key or a silent relay, or with the I/O error.
+   *
+   * @return the link once its handshake is done
    */
   public Mono<RelayConnection> connect() {
     RelayAddress address = config.address;
@@ -206,7 +247,12 @@ public final class RelayClient {
             config.scheduler);
   }
 
-  /** {@link #connect()} and wait (at most the handshake timeout plus a margin). */
+  /**
+   * {@link #connect()} and wait (at most the handshake timeout plus a margin).
+   *
+   * @return the link
+   * @throws IllegalStateException if it is not up in time
+   */
   public RelayConnection connectNow() {
     return connect().block(config.handshakeTimeout.plusSeconds(5));
   }
@@ -215,6 +261,8 @@ public final class RelayClient {
    * Keeps a link up: emits a new {@link RelayConnection} each time one is established, reconnecting
    * after a failure or loss with the {@link #reconnect(Retry)} policy. Cancel to stop; the current
    * link is then closed.
+   *
+   * @return each new link as it comes up
    */
   public Flux<RelayConnection> connectForever() {
     return connect()

@@ -110,6 +110,9 @@ public final class RelayPool implements PacketTransport {
   /**
    * A pool that will connect with {@code dhtKeys}, our DHT key pair: our identity towards relays
    * and the key routed peers know us by.
+   *
+   * @param dhtKeys our DHT key pair
+   * @return a builder
    */
   public static RelayPoolBuilder create(KeyPair dhtKeys) {
     return RelayPoolBuilder.create(dhtKeys);
@@ -136,6 +139,11 @@ public final class RelayPool implements PacketTransport {
     return this;
   }
 
+  /**
+   * The configuration the pool was built with.
+   *
+   * @return the configuration
+   */
   public RelayPoolBuilder.Config configuration() {
     return config;
   }
@@ -294,6 +302,9 @@ public final class RelayPool implements PacketTransport {
    * Drops an active relay for everyone, for good: disconnects it and connects the next spare,
    * routing there the peers that were wanted on it. Same as {@code pathFailed(Path.relay(relay,
    * relay), reason)}.
+   *
+   * @param relay the relay's key
+   * @param reason why, for the logs and {@link #relays()}
    */
   public void dropRelay(PublicKey relay, String reason) {
     pathFailed(Path.relay(Objects.requireNonNull(relay, "relay"), relay), reason);
@@ -305,12 +316,19 @@ public final class RelayPool implements PacketTransport {
    * Wants a route to {@code peer} (its DHT key) on every active relay, until it has {@value
    * #MAX_RELAYS_PER_PEER}; relays that gave the path up are skipped. Returns how many relays now
    * hold a route to it (sleeping ones included).
+   *
+   * @param peer the peer's DHT key
+   * @return on how many relays a route is wanted
    */
   public int route(PublicKey peer) {
     return roster.route(Objects.requireNonNull(peer, "peer"));
   }
 
-  /** Forgets {@code peer} on every relay: its routes are disconnected and not made again. */
+  /**
+   * Forgets {@code peer} on every relay: its routes are disconnected and not made again.
+   *
+   * @param peer the peer's DHT key
+   */
   public void unroute(PublicKey peer) {
     Objects.requireNonNull(peer, "peer");
     roster.forEachLink(link -> link.unroute(peer, null));
@@ -319,6 +337,8 @@ public final class RelayPool implements PacketTransport {
   /**
    * Gives up {@code peer}'s routes while it is reachable another way (direct UDP), remembering them
    * for {@link #wake}. Online routes get a {@code down} path event.
+   *
+   * @param peer the peer's DHT key
    */
   public void sleep(PublicKey peer) {
     Objects.requireNonNull(peer, "peer");
@@ -340,7 +360,11 @@ public final class RelayPool implements PacketTransport {
     }
   }
 
-  /** Requests again the routes {@link #sleep} gave up. */
+  /**
+   * Requests again the routes {@link #sleep} gave up.
+   *
+   * @param peer the peer's DHT key
+   */
   public void wake(PublicKey peer) {
     Objects.requireNonNull(peer, "peer");
     roster.forEachLink(
@@ -350,7 +374,12 @@ public final class RelayPool implements PacketTransport {
         });
   }
 
-  /** {@code peer}'s routes on the active relays, in relay order. */
+  /**
+   * {@code peer}'s routes on the active relays, in relay order.
+   *
+   * @param peer the peer's DHT key
+   * @return the routes
+   */
   public List<PeerRoute> routes(PublicKey peer) {
     List<PeerRoute> out = new ArrayList<>();
     for (RelayLink link : roster.links()) {
@@ -362,7 +391,12 @@ public final class RelayPool implements PacketTransport {
     return out;
   }
 
-  /** The relays on which {@code peer} is online now, in relay order. */
+  /**
+   * The relays on which {@code peer} is online now, in relay order.
+   *
+   * @param peer the peer's DHT key
+   * @return the relays' keys
+   */
   public List<PublicKey> onlineRelays(PublicKey peer) {
     return routes(peer).stream()
         .filter(r -> r.state() == PeerRoute.State.ONLINE)
@@ -370,22 +404,38 @@ public final class RelayPool implements PacketTransport {
         .toList();
   }
 
-  /** Every relay of the pool: active ones in order, then spares, then dropped ones. */
+  /**
+   * Every relay of the pool: active ones in order, then spares, then dropped ones.
+   *
+   * @return a snapshot of each relay
+   */
   public List<RelayStatus> relays() {
     return roster.statuses();
   }
 
-  /** Inbound packets dropped because the subscriber was slow or absent. */
+  /**
+   * Inbound packets dropped because the subscriber was slow or absent.
+   *
+   * @return the count so far
+   */
   public long droppedInbound() {
     return outlets.droppedInbound();
   }
 
-  /** Relayed data dropped because it came on a connection id we hold no route on. */
+  /**
+   * Relayed data dropped because it came on a connection id we hold no route on.
+   *
+   * @return the count so far
+   */
   public long unroutedData() {
     return outlets.unroutedDataCount();
   }
 
-  /** Path events a slow subscriber missed. */
+  /**
+   * Path events a slow subscriber missed.
+   *
+   * @return the count so far
+   */
   public long droppedPathEvents() {
     return outlets.droppedEvents();
   }
