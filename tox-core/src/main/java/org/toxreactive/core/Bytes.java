@@ -18,7 +18,9 @@ import java.util.Objects;
  * }</pre>
  */
 public final class Bytes {
+  /** No bytes. */
   public static final Bytes EMPTY = new Bytes(new byte[0]);
+
   private static final HexFormat HEX = HexFormat.of();
 
   // The bytes are data[offset, offset + length): a view of a larger array only when built by
@@ -37,12 +39,24 @@ public final class Bytes {
     this.length = length;
   }
 
-  /** Copies {@code data}. */
+  /**
+   * Copies {@code data}.
+   *
+   * @param data the bytes
+   * @return a copy
+   */
   public static Bytes of(byte... data) {
     return new Bytes(data.clone());
   }
 
-  /** Copies {@code length} bytes of {@code data} from {@code offset}. */
+  /**
+   * Copies {@code length} bytes of {@code data} from {@code offset}.
+   *
+   * @param data the array
+   * @param offset where to start
+   * @param length how many bytes
+   * @return a copy
+   */
   public static Bytes of(byte[] data, int offset, int length) {
     return new Bytes(Arrays.copyOfRange(data, offset, offset + length));
   }
@@ -74,10 +88,22 @@ public final class Bytes {
     return new Bytes(out);
   }
 
+  /**
+   * Parses hex digits (either case).
+   *
+   * @param hex an even number of hex digits
+   * @return the bytes
+   */
   public static Bytes ofHex(String hex) {
     return new Bytes(HEX.parseHex(hex));
   }
 
+  /**
+   * The UTF-8 encoding of {@code s}.
+   *
+   * @param s a string
+   * @return its bytes
+   */
   public static Bytes ofUtf8(String s) {
     return new Bytes(s.getBytes(StandardCharsets.UTF_8));
   }
@@ -91,6 +117,9 @@ public final class Bytes {
    * Takes ownership of a freshly built array without copying it: for encoders that build a packet
    * in a new array and hand it over. The caller must never touch {@code data} again (it would break
    * the immutability everyone else relies on); when in doubt, use {@link #of(byte...)}.
+   *
+   * @param data a fresh array nobody changes afterwards
+   * @return the bytes, without a copy
    */
   public static Bytes adopt(byte[] data) {
     return new Bytes(data);
@@ -100,41 +129,84 @@ public final class Bytes {
    * As {@link #adopt(byte[])}, for {@code length} bytes of {@code data} from {@code offset}: e.g. a
    * payload behind a header in a freshly decoded array. The whole array stays reachable for as long
    * as the result is.
+   *
+   * @param data a fresh array nobody changes afterwards
+   * @param offset where to start
+   * @param length how many bytes
+   * @return the bytes, without a copy
    */
   public static Bytes adopt(byte[] data, int offset, int length) {
     Objects.checkFromIndexSize(offset, length, data.length);
     return new Bytes(data, offset, length);
   }
 
-  /** Copies {@code length} bytes from {@code offset} into {@code dst} at {@code dstOffset}. */
+  /**
+   * Copies {@code length} bytes from {@code offset} into {@code dst} at {@code dstOffset}.
+   *
+   * @param offset where to start here
+   * @param dst the destination
+   * @param dstOffset where to start there
+   * @param length how many bytes
+   */
   public void copyTo(int offset, byte[] dst, int dstOffset, int length) {
     Objects.checkFromIndexSize(offset, length, this.length);
     System.arraycopy(data, this.offset + offset, dst, dstOffset, length);
   }
 
+  /**
+   * The number of bytes.
+   *
+   * @return the length
+   */
   public int length() {
     return length;
   }
 
+  /**
+   * Whether there are no bytes.
+   *
+   * @return whether the length is 0
+   */
   public boolean isEmpty() {
     return length == 0;
   }
 
+  /**
+   * The byte at {@code index}.
+   *
+   * @param index 0..length-1
+   * @return the byte
+   */
   public byte get(int index) {
     return data[this.offset + Objects.checkIndex(index, length)];
   }
 
-  /** Unsigned value of the byte at {@code index}. */
+  /**
+   * Unsigned value of the byte at {@code index}.
+   *
+   * @param index 0..length-1
+   * @return 0..255
+   */
   public int getUnsigned(int index) {
     return get(index) & 0xFF;
   }
 
-  /** A fresh copy of the bytes. */
+  /**
+   * A fresh copy of the bytes.
+   *
+   * @return a new array
+   */
   public byte[] toArray() {
     return Arrays.copyOfRange(data, offset, offset + length);
   }
 
-  /** A copy of bytes {@code from} (inclusive) to {@code to} (exclusive). */
+  /**
+   * A copy of bytes {@code from} (inclusive) to {@code to} (exclusive).
+   *
+   * @param from the first index
+   * @param to one past the last
+   * @return the copy
+   */
   public Bytes slice(int from, int to) {
     Objects.checkFromToIndex(from, to, length);
     return new Bytes(Arrays.copyOfRange(data, offset + from, offset + to));
@@ -182,10 +254,20 @@ public final class Bytes {
     out.writeBytes(data, offset, length);
   }
 
+  /**
+   * Lower-case hex of the bytes.
+   *
+   * @return the hex digits
+   */
   public String toHex() {
     return HEX.formatHex(data, offset, offset + length);
   }
 
+  /**
+   * The bytes decoded as UTF-8.
+   *
+   * @return the string
+   */
   public String toUtf8() {
     return new String(data, offset, length, StandardCharsets.UTF_8);
   }

@@ -34,12 +34,21 @@ import java.util.Objects;
  * packet decodes and re-encodes to the same bytes.
  */
 public record IpPort(InetAddress address, int port) {
+  /** Wire family of IPv4. */
   public static final int FAMILY_IPV4 = 2;
+
+  /** Wire family of IPv6. */
   public static final int FAMILY_IPV6 = 10;
+
+  /** Wire family of a TCP relay's IPv4 address (DHT nodes). */
   public static final int FAMILY_TCP_IPV4 = 130;
+
+  /** Wire family of a TCP relay's IPv6 address (DHT nodes). */
   public static final int FAMILY_TCP_IPV6 = 138;
 
+  /** Largest port. */
   public static final int MAX_PORT = 0xFFFF;
+
   private static final int FAMILY_SIZE = 1;
   private static final int IPV4_SIZE = 4;
   private static final int IPV6_SIZE = 16;
@@ -54,6 +63,12 @@ public record IpPort(InetAddress address, int port) {
   /** The onion form ({@code SIZE_IPPORT}), 19 bytes for either family. */
   public static final int FIXED_SIZE = PACKED_IPV6_SIZE;
 
+  /**
+   * Checks the port.
+   *
+   * @param address the IP address
+   * @param port 0..65535
+   */
   public IpPort {
     Objects.requireNonNull(address, "address");
     if (port < 0 || port > MAX_PORT) {
@@ -61,16 +76,29 @@ public record IpPort(InetAddress address, int port) {
     }
   }
 
+  /**
+   * Whether the address is IPv4.
+   *
+   * @return whether it is an {@link Inet4Address}
+   */
   public boolean isIpv4() {
     return address instanceof Inet4Address;
   }
 
-  /** The wire family: {@link #FAMILY_IPV4} or {@link #FAMILY_IPV6}. */
+  /**
+   * The wire family: {@link #FAMILY_IPV4} or {@link #FAMILY_IPV6}.
+   *
+   * @return 2 or 10
+   */
   public int family() {
     return isIpv4() ? FAMILY_IPV4 : FAMILY_IPV6;
   }
 
-  /** Length of the packed form: 7 or 19. */
+  /**
+   * Length of the packed form: 7 or 19.
+   *
+   * @return the length in bytes
+   */
   public int packedLength() {
     return isIpv4() ? PACKED_IPV4_SIZE : PACKED_IPV6_SIZE;
   }
@@ -216,6 +244,9 @@ public record IpPort(InetAddress address, int port) {
   /**
    * The address for 4 or 16 raw bytes, without any lookup; 16 bytes always give an {@link
    * Inet6Address}, IPv4-mapped ones included.
+   *
+   * @param raw 4 or 16 bytes
+   * @return the address, without any lookup
    */
   public static InetAddress address(byte[] raw) {
     if (raw.length != IPV4_SIZE && raw.length != IPV6_SIZE) {

@@ -7,6 +7,7 @@ import java.util.HexFormat;
 
 /** A 32-byte Curve25519 public key. Immutable; equality by value; prints as upper-case hex. */
 public final class PublicKey {
+  /** Bytes in a key. */
   public static final int SIZE = 32;
 
   private final byte[] key;
@@ -17,7 +18,12 @@ public final class PublicKey {
     this.hash = Arrays.hashCode(key);
   }
 
-  /** Copies a 32-byte key. */
+  /**
+   * Copies a 32-byte key.
+   *
+   * @param key 32 bytes
+   * @return the key
+   */
   public static PublicKey of(byte[] key) {
     if (key.length != SIZE) {
       throw new IllegalArgumentException("public key must be 32 bytes, got " + key.length);
@@ -25,7 +31,12 @@ public final class PublicKey {
     return new PublicKey(key.clone());
   }
 
-  /** Parses 64 hex digits (either case). */
+  /**
+   * Parses 64 hex digits (either case).
+   *
+   * @param hex 64 hex digits
+   * @return the key
+   */
   public static PublicKey fromHex(String hex) {
     return new PublicKey(KeyHex.parse(hex, SIZE, "public key"));
   }
@@ -79,10 +90,21 @@ public final class PublicKey {
     buf.writeBytes(key);
   }
 
+  /**
+   * Copies the 32 bytes into {@code dst}.
+   *
+   * @param dst the destination
+   * @param offset where to start
+   */
   public void copyTo(byte[] dst, int offset) {
     System.arraycopy(key, 0, dst, offset, SIZE);
   }
 
+  /**
+   * A copy of the bytes.
+   *
+   * @return a new array
+   */
   public byte[] toArray() {
     return key.clone();
   }
@@ -92,6 +114,11 @@ public final class PublicKey {
     return key;
   }
 
+  /**
+   * Lower-case hex.
+   *
+   * @return 64 hex digits
+   */
   public String toHex() {
     return HexFormat.of().withUpperCase().formatHex(key);
   }
