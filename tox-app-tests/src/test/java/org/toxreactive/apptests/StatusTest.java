@@ -8,13 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.toxreactive.netcrypto.ConnectFailedException;
 import org.toxreactive.netcrypto.CryptoConnection;
 import org.toxreactive.netcrypto.LinkStatus;
 import org.toxreactive.netcrypto.LinkStatus.Kind;
+import reactor.test.StepVerifier;
 
 /**
  * Issue 18, problem 7: a path is reported only while the peer is heard on it; UNREACHABLE between
- * the last live path dying and the idle timeout.
+ * the last live path dying and the idle timeout; CONNECTING visible (on a connection from {@code
+ * open}).
  */
 class StatusTest {
   private final SimPeers p = new SimPeers();
@@ -55,6 +58,46 @@ class StatusTest {
         .extracting(LinkStatus::kind)
         .containsExactly(Kind.DIRECT, Kind.UNREACHABLE, Kind.DIRECT);
     assertThat(c[0].isDisposed()).isFalse();
+  }
+
+  @Test
+  void connectingIsVisibleOnAConnectionOpenedEarly() {
+    p.net.defaults().delay(50, 50); // a handshake takes virtual time
+    List<LinkStatus> seen = new ArrayList<>();
+    List<String> got = new ArrayList<>();
+    p.b.incoming().subscribe(c -> c.lossless().subscribe(m -> got.add(m.payload().toUtf8())));
+    StepVerifier.create(
+            p.a.open(p.bReal.publicKey(), p.bDht.publicKey(), List.of(SimTransport.pathOf("b"))))
+        .assertNext(
+            c -> {
+              c.status().subscribe(seen::add);
+              // sent while handshaking: it waits for the session
+              c.send(SelfTest.messages(3)).subscribe();
+            })
+        .expectComplete()
+        .verify(Duration.ofSeconds(5));
+    assertThat(seen).containsExactly(new LinkStatus(Kind.CONNECTING, null));
+    p.advanceUntil(() -> got.size() == 3, Duration.ofSeconds(10));
+    assertThat(seen).extracting(LinkStatus::kind).containsExactly(Kind.CONNECTING, Kind.DIRECT);
+    assertThat(got).containsExactly("m0", "m1", "m2");
+  }
+
+  @Test
+  void aConnectionOpenedEarlyToNobodyGoesOfflineWithTheReason() {
+    CryptoConnection c =
+        p.a
+            .open(p.bReal.publicKey(), p.bDht.publicKey(), List.of(SimTransport.pathOf("nobody")))
+            .block(Duration.ofSeconds(5));
+    List<LinkStatus> seen = new ArrayList<>();
+    c.status().subscribe(seen::add);
+    StepVerifier.create(c.lossless())
+        .then(() -> p.advance(Duration.ofSeconds(10)))
+        .expectErrorSatisfies(
+            e ->
+                assertThat(((ConnectFailedException) e).reason())
+                    .isEqualTo(ConnectFailedException.Reason.UNREACHABLE))
+        .verify(Duration.ofSeconds(5));
+    assertThat(seen).extracting(LinkStatus::kind).containsExactly(Kind.CONNECTING, Kind.OFFLINE);
   }
 
   @Test

@@ -468,6 +468,19 @@ final class Engine {
 
   void connect(
       PublicKey peerReal, PublicKey peerDht, List<Path> hints, MonoSink<CryptoConnection> sink) {
+    connect(peerReal, peerDht, hints, sink, false);
+  }
+
+  /**
+   * Starts a session to the peer. With {@code early}, {@code sink} gets the connection at once (in
+   * CONNECTING; a failure ends it instead of failing the sink); otherwise once it is established.
+   */
+  void connect(
+      PublicKey peerReal,
+      PublicKey peerDht,
+      List<Path> hints,
+      MonoSink<CryptoConnection> sink,
+      boolean early) {
     if (disposing) {
       sink.error(
           new ConnectFailedException(ConnectFailedException.Reason.DISPOSED, "node disposed"));
@@ -475,7 +488,7 @@ final class Engine {
     }
     Session existing = byReal.get(peerReal);
     if (existing != null) {
-      if (existing.isEstablished()) {
+      if (existing.isEstablished() || early) {
         sink.success(existing.connection);
       } else {
         sink.error(
@@ -501,6 +514,11 @@ final class Engine {
     for (Path p : hints) {
       s.addPath(p);
     }
+    if (early) {
+      sink.success(s.connection);
+      s.startCookieRequest();
+      return;
+    }
     connecting.put(s, sink);
     sink.onCancel(
         () ->
@@ -521,7 +539,7 @@ final class Engine {
     MonoSink<CryptoConnection> sink = connecting.remove(s);
     if (sink != null) {
       sink.success(s.connection);
-    } else {
+    } else if (s.source != null) { // a peer opened it (ours from open() are the caller's already)
       incoming.tryEmitNext(s.connection);
     }
   }

@@ -84,6 +84,43 @@ public final class NetCryptoNode implements Disposable {
     Objects.requireNonNull(peerDht, "peerDht is null");
     Objects.requireNonNull(paths, "paths is null");
     List<Path> hints = List.copyOf(paths);
+    Mono<CryptoConnection> refused = refusal(peerReal, peerDht, hints);
+    if (refused != null) {
+      return refused;
+    }
+    return engine.publish(
+        Mono.create(sink -> engine.run(() -> engine.connect(peerReal, peerDht, hints, sink))));
+  }
+
+  /**
+   * As {@link #connect}, but emits the connection at once, while it is still handshaking: its
+   * {@link CryptoConnection#status()} starts with {@link LinkStatus.Kind#CONNECTING}, messages
+   * given to {@link CryptoConnection#send} wait until it is established, and a failure ends the
+   * connection (status OFFLINE, {@code lossless()} errors with the {@link ConnectFailedException})
+   * rather than this Mono. The failures {@link #connect} signals at once are signalled here too.
+   *
+   * @param peerReal the peer's long-term public key
+   * @param peerDht the peer's DHT public key
+   * @param paths where to reach it
+   * @return the connection, not established yet (or the existing one to this peer)
+   * @throws NullPointerException if an argument is null
+   */
+  public Mono<CryptoConnection> open(PublicKey peerReal, PublicKey peerDht, List<Path> paths) {
+    Objects.requireNonNull(peerReal, "peerReal is null");
+    Objects.requireNonNull(peerDht, "peerDht is null");
+    Objects.requireNonNull(paths, "paths is null");
+    List<Path> hints = List.copyOf(paths);
+    Mono<CryptoConnection> refused = refusal(peerReal, peerDht, hints);
+    if (refused != null) {
+      return refused;
+    }
+    return engine.publish(
+        Mono.create(
+            sink -> engine.run(() -> engine.connect(peerReal, peerDht, hints, sink, true))));
+  }
+
+  /** The failure of a connect that could never succeed, or null. */
+  private Mono<CryptoConnection> refusal(PublicKey peerReal, PublicKey peerDht, List<Path> hints) {
     if (disposed) {
       return fail(ConnectFailedException.Reason.DISPOSED, "node disposed");
     }
@@ -100,8 +137,7 @@ public final class NetCryptoNode implements Disposable {
             "no live transport of this node serves the path " + p);
       }
     }
-    return engine.publish(
-        Mono.create(sink -> engine.run(() -> engine.connect(peerReal, peerDht, hints, sink))));
+    return null;
   }
 
   private static Mono<CryptoConnection> fail(ConnectFailedException.Reason reason, String why) {
