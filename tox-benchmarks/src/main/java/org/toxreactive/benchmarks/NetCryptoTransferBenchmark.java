@@ -207,7 +207,7 @@ public class NetCryptoTransferBenchmark {
               + "; sender "
               + sender);
     } finally {
-      sender.close();
+      sender.dispose();
       a.dispose();
       b.dispose();
       // Each scheduler has one thread running tasks in order: once this no-op has run there, the

@@ -2,6 +2,7 @@ package org.toxreactive.core;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -17,7 +18,9 @@ import java.util.Objects;
  * }</pre>
  */
 public final class Bytes {
+  /** No bytes. */
   public static final Bytes EMPTY = new Bytes(new byte[0]);
+
   private static final HexFormat HEX = HexFormat.of();
 
   // The bytes are data[offset, offset + length): a view of a larger array only when built by
@@ -36,27 +39,71 @@ public final class Bytes {
     this.length = length;
   }
 
-  /** Copies {@code data}. */
+  /**
+   * Copies {@code data}.
+   *
+   * @param data the bytes
+   * @return a copy
+   */
   public static Bytes of(byte... data) {
     return new Bytes(data.clone());
   }
 
-  /** Copies {@code length} bytes of {@code data} from {@code offset}. */
+  /**
+   * Copies {@code length} bytes of {@code data} from {@code offset}.
+   *
+   * @param data the array
+   * @param offset where to start
+   * @param length how many bytes
+   * @return a copy
+   */
   public static Bytes of(byte[] data, int offset, int length) {
     return new Bytes(Arrays.copyOfRange(data, offset, offset + length));
   }
 
-  /** Copies the readable bytes of {@code buf} without moving its reader index or releasing it. */
+  /**
+   * Copies the readable bytes of {@code buf} without moving its reader index or releasing it.
+   *
+   * <p>Internal: for this project's Netty codecs (applications use {@link #copyOf(ByteBuffer)} or
+   * {@link #of(byte...)}). The caller owns {@code buf}: it is neither retained nor released here.
+   *
+   * @param buf the buffer
+   * @return a copy of its readable bytes
+   */
   public static Bytes copyOf(ByteBuf buf) {
     byte[] out = new byte[buf.readableBytes()];
     buf.getBytes(buf.readerIndex(), out);
     return new Bytes(out);
   }
 
+  /**
+   * Copies the remaining bytes of {@code buf} without moving its position.
+   *
+   * @param buf the buffer
+   * @return a copy of its remaining bytes
+   */
+  public static Bytes copyOf(ByteBuffer buf) {
+    byte[] out = new byte[buf.remaining()];
+    buf.duplicate().get(out);
+    return new Bytes(out);
+  }
+
+  /**
+   * Parses hex digits (either case).
+   *
+   * @param hex an even number of hex digits
+   * @return the bytes
+   */
   public static Bytes ofHex(String hex) {
     return new Bytes(HEX.parseHex(hex));
   }
 
+  /**
+   * The UTF-8 encoding of {@code s}.
+   *
+   * @param s a string
+   * @return its bytes
+   */
   public static Bytes ofUtf8(String s) {
     return new Bytes(s.getBytes(StandardCharsets.UTF_8));
   }
@@ -70,6 +117,9 @@ public final class Bytes {
    * Takes ownership of a freshly built array without copying it: for encoders that build a packet
    * in a new array and hand it over. The caller must never touch {@code data} again (it would break
    * the immutability everyone else relies on); when in doubt, use {@link #of(byte...)}.
+   *
+   * @param data a fresh array nobody changes afterwards
+   * @return the bytes, without a copy
    */
   public static Bytes adopt(byte[] data) {
     return new Bytes(data);
@@ -79,60 +129,145 @@ public final class Bytes {
    * As {@link #adopt(byte[])}, for {@code length} bytes of {@code data} from {@code offset}: e.g. a
    * payload behind a header in a freshly decoded array. The whole array stays reachable for as long
    * as the result is.
+   *
+   * @param data a fresh array nobody changes afterwards
+   * @param offset where to start
+   * @param length how many bytes
+   * @return the bytes, without a copy
    */
   public static Bytes adopt(byte[] data, int offset, int length) {
     Objects.checkFromIndexSize(offset, length, data.length);
     return new Bytes(data, offset, length);
   }
 
-  /** Copies {@code length} bytes from {@code offset} into {@code dst} at {@code dstOffset}. */
+  /**
+   * Copies {@code length} bytes from {@code offset} into {@code dst} at {@code dstOffset}.
+   *
+   * @param offset where to start here
+   * @param dst the destination
+   * @param dstOffset where to start there
+   * @param length how many bytes
+   */
   public void copyTo(int offset, byte[] dst, int dstOffset, int length) {
     Objects.checkFromIndexSize(offset, length, this.length);
     System.arraycopy(data, this.offset + offset, dst, dstOffset, length);
   }
 
+  /**
+   * The number of bytes.
+   *
+   * @return the length
+   */
   public int length() {
     return length;
   }
 
+  /**
+   * Whether there are no bytes.
+   *
+   * @return whether the length is 0
+   */
   public boolean isEmpty() {
     return length == 0;
   }
 
+  /**
+   * The byte at {@code index}.
+   *
+   * @param index 0..length-1
+   * @return the byte
+   */
   public byte get(int index) {
     return data[this.offset + Objects.checkIndex(index, length)];
   }
 
-  /** Unsigned value of the byte at {@code index}. */
+  /**
+   * Unsigned value of the byte at {@code index}.
+   *
+   * @param index 0..length-1
+   * @return 0..255
+   */
   public int getUnsigned(int index) {
     return get(index) & 0xFF;
   }
 
-  /** A fresh copy of the bytes. */
+  /**
+   * A fresh copy of the bytes.
+   *
+   * @return a new array
+   */
   public byte[] toArray() {
     return Arrays.copyOfRange(data, offset, offset + length);
   }
 
-  /** A copy of bytes {@code from} (inclusive) to {@code to} (exclusive). */
+  /**
+   * A copy of bytes {@code from} (inclusive) to {@code to} (exclusive).
+   *
+   * @param from the first index
+   * @param to one past the last
+   * @return the copy
+   */
   public Bytes slice(int from, int to) {
     Objects.checkFromToIndex(from, to, length);
     return new Bytes(Arrays.copyOfRange(data, offset + from, offset + to));
   }
 
-  /** A read-only heap buffer over these bytes; it needs no release. */
+  /**
+   * A read-only view of these bytes, without a copy.
+   *
+   * @return a read-only buffer positioned at the first byte
+   */
+  public ByteBuffer asByteBuffer() {
+    return ByteBuffer.wrap(data, offset, length).slice().asReadOnlyBuffer();
+  }
+
+  /**
+   * A read-only heap buffer over these bytes; it needs no release.
+   *
+   * <p>Internal: for this project's Netty codecs (applications use {@link #asByteBuffer()}).
+   *
+   * @return a read-only Netty buffer over these bytes
+   */
   public ByteBuf asByteBuf() {
     return Unpooled.wrappedBuffer(data, offset, length).asReadOnly();
   }
 
-  /** Writes the bytes into {@code out}. */
+  /**
+   * Writes the bytes into {@code out} at its position, advancing it.
+   *
+   * @param out the buffer
+   * @throws java.nio.BufferOverflowException if {@code out} has too little room
+   */
+  public void writeTo(ByteBuffer out) {
+    out.put(data, offset, length);
+  }
+
+  /**
+   * Writes the bytes into {@code out}.
+   *
+   * <p>Internal: for this project's Netty codecs (applications use {@link #writeTo(ByteBuffer)}).
+   * The caller owns {@code out}: it is neither retained nor released here.
+   *
+   * @param out the buffer
+   */
   public void writeTo(ByteBuf out) {
     out.writeBytes(data, offset, length);
   }
 
+  /**
+   * Lower-case hex of the bytes.
+   *
+   * @return the hex digits
+   */
   public String toHex() {
     return HEX.formatHex(data, offset, offset + length);
   }
 
+  /**
+   * The bytes decoded as UTF-8.
+   *
+   * @return the string
+   */
   public String toUtf8() {
     return new String(data, offset, length, StandardCharsets.UTF_8);
   }

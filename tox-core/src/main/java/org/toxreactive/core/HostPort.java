@@ -17,6 +17,12 @@ import java.util.Objects;
  * @param port 0..65535
  */
 public record HostPort(String host, int port) {
+  /**
+   * Checks the host and port.
+   *
+   * @param host host name or address, IPv6 without brackets
+   * @param port 0..65535
+   */
   public HostPort {
     Objects.requireNonNull(host, "host");
     if (host.isEmpty()) {

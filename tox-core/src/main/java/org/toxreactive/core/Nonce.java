@@ -14,6 +14,7 @@ import org.toxreactive.core.crypto.CryptoProviders;
  * not libsodium's little-endian {@code sodium_increment}.
  */
 public final class Nonce {
+  /** Bytes in a nonce. */
   public static final int SIZE = 24;
 
   private final byte[] value;
@@ -22,6 +23,12 @@ public final class Nonce {
     this.value = value;
   }
 
+  /**
+   * Copies a 24-byte nonce.
+   *
+   * @param value the bytes
+   * @return the nonce
+   */
   public static Nonce of(byte[] value) {
     if (value.length != SIZE) {
       throw new IllegalArgumentException("nonce must be 24 bytes, got " + value.length);
@@ -29,42 +36,76 @@ public final class Nonce {
     return new Nonce(value.clone());
   }
 
+  /**
+   * Parses 48 hex digits.
+   *
+   * @param hex the digits
+   * @return the nonce
+   */
   public static Nonce fromHex(String hex) {
     return of(HexFormat.of().parseHex(hex));
   }
 
+  /**
+   * The all-zero nonce.
+   *
+   * @return the nonce
+   */
   public static Nonce zero() {
     return new Nonce(new byte[SIZE]);
   }
 
+  /**
+   * A random nonce.
+   *
+   * @return the nonce
+   */
   public static Nonce random() {
     byte[] n = new byte[SIZE];
     CryptoProviders.current().randomBytes(n);
     return new Nonce(n);
   }
 
-  /** Reads 24 bytes, advancing the reader index. */
+  /**
+   * Reads 24 bytes, advancing the reader index.
+   *
+   * @param buf the buffer (the caller's)
+   * @return the nonce
+   */
   public static Nonce read(ByteBuf buf) {
     byte[] n = new byte[SIZE];
     buf.readBytes(n);
     return new Nonce(n);
   }
 
-  /** This nonce plus one. */
+  /**
+   * This nonce plus one.
+   *
+   * @return a new nonce
+   */
   public Nonce increment() {
     byte[] n = value.clone();
     incrementInPlace(n);
     return new Nonce(n);
   }
 
-  /** This nonce plus the unsigned 32-bit {@code x}. */
+  /**
+   * This nonce plus the unsigned 32-bit {@code x}.
+   *
+   * @param x added as unsigned
+   * @return a new nonce
+   */
   public Nonce add(int x) {
     byte[] n = value.clone();
     addInPlace(n, x);
     return new Nonce(n);
   }
 
-  /** Adds one to a 24-byte big-endian nonce, in place. */
+  /**
+   * Adds one to a 24-byte big-endian nonce, in place.
+   *
+   * @param n the 24 bytes
+   */
   public static void incrementInPlace(byte[] n) {
     for (int i = SIZE - 1; i >= 0; i--) {
       if (++n[i] != 0) {
@@ -76,6 +117,9 @@ public final class Nonce {
   /**
    * Adds the unsigned 32-bit {@code x} to a 24-byte big-endian nonce, in place (c-toxcore's {@code
    * increment_nonce_number}: {@code x} is aligned to the last four bytes, carry runs to byte 0).
+   *
+   * @param n the 24 bytes
+   * @param x added as unsigned
    */
   public static void addInPlace(byte[] n, int x) {
     long carry = x & 0xFFFFFFFFL;
@@ -86,10 +130,20 @@ public final class Nonce {
     }
   }
 
+  /**
+   * A copy of the bytes.
+   *
+   * @return a new array
+   */
   public byte[] toArray() {
     return value.clone();
   }
 
+  /**
+   * Writes the 24 bytes (internal, for this project's codecs).
+   *
+   * @param buf the buffer (the caller's; not released)
+   */
   public void writeTo(ByteBuf buf) {
     buf.writeBytes(value);
   }
@@ -98,6 +152,11 @@ public final class Nonce {
     return value;
   }
 
+  /**
+   * Lower-case hex.
+   *
+   * @return 48 hex digits
+   */
   public String toHex() {
     return HexFormat.of().formatHex(value);
   }

@@ -8,6 +8,7 @@ import java.util.HexFormat;
  * constant-time.
  */
 public final class SecretKey {
+  /** Bytes in a key. */
   public static final int SIZE = 32;
 
   private final byte[] key;
@@ -16,7 +17,12 @@ public final class SecretKey {
     this.key = key;
   }
 
-  /** Copies a 32-byte key. */
+  /**
+   * Copies a 32-byte key.
+   *
+   * @param key 32 bytes
+   * @return the key
+   */
   public static SecretKey of(byte[] key) {
     if (key.length != SIZE) {
       throw new IllegalArgumentException("secret key must be 32 bytes, got " + key.length);
@@ -24,15 +30,30 @@ public final class SecretKey {
     return new SecretKey(key.clone());
   }
 
+  /**
+   * Parses 64 hex digits.
+   *
+   * @param hex the digits
+   * @return the key
+   */
   public static SecretKey fromHex(String hex) {
     return new SecretKey(KeyHex.parse(hex, SIZE, "secret key"));
   }
 
+  /**
+   * A copy of the bytes.
+   *
+   * @return a new array
+   */
   public byte[] toArray() {
     return key.clone();
   }
 
-  /** Hex of the secret; for key files and explicit export only, never for logs. */
+  /**
+   * Hex of the secret; for key files and explicit export only, never for logs.
+   *
+   * @return 64 hex digits
+   */
   public String toHexUnsafe() {
     return HexFormat.of().withUpperCase().formatHex(key);
   }

@@ -8,13 +8,21 @@ import org.toxreactive.core.crypto.CryptoProviders;
  * Redacted when printed; constant-time equality.
  */
 public final class SharedKey {
+  /** Bytes in a key. */
   public static final int SIZE = 32;
+
   private final byte[] key;
 
   SharedKey(byte[] key) {
     this.key = key;
   }
 
+  /**
+   * Copies a 32-byte key.
+   *
+   * @param key the bytes
+   * @return the key
+   */
   public static SharedKey of(byte[] key) {
     if (key.length != SIZE) {
       throw new IllegalArgumentException("shared key must be 32 bytes, got " + key.length);
@@ -22,13 +30,22 @@ public final class SharedKey {
     return new SharedKey(key.clone());
   }
 
-  /** A fresh random symmetric key (cookie keys, onion return keys). */
+  /**
+   * A fresh random symmetric key (cookie keys, onion return keys).
+   *
+   * @return the key
+   */
   public static SharedKey random() {
     byte[] k = new byte[SIZE];
     CryptoProviders.current().randomBytes(k);
     return new SharedKey(k);
   }
 
+  /**
+   * A copy of the bytes.
+   *
+   * @return a new array
+   */
   public byte[] toArray() {
     return key.clone();
   }

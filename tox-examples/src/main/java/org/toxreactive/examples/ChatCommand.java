@@ -463,8 +463,8 @@ final class ChatCommand implements Callable<Integer> {
       err.println("chat: the peer did not acknowledge everything before exit: " + e);
       err.flush();
     }
-    s.connection.close();
-    s.connection.onClose().timeout(Duration.ofSeconds(2)).onErrorResume(e -> Mono.empty()).block();
+    s.connection.dispose();
+    s.connection.onDispose().timeout(Duration.ofSeconds(2)).onErrorResume(e -> Mono.empty()).block();
   }
 
   /** One served connection: its outbound stream, the send in progress and the ALIVE timer. */
@@ -574,7 +574,7 @@ final class ChatCommand implements Callable<Integer> {
     }
     Disposable alive =
         Flux.interval(ALIVE_EVERY)
-            .takeUntilOther(c.onClose())
+            .takeUntilOther(c.onDispose())
             .subscribe(
                 t -> {
                   outbound.emitNext(
@@ -583,12 +583,12 @@ final class ChatCommand implements Callable<Integer> {
                 });
     Disposable sharing =
         Flux.interval(Duration.ofSeconds(shareRelaysEvery))
-            .takeUntilOther(c.onClose())
+            .takeUntilOther(c.onDispose())
             .subscribe(t -> share(outbound));
     alive = Disposables.composite(alive, sharing);
     Served one = new Served(c, outbound, sent, alive);
     served.add(one);
-    c.onClose()
+    c.onDispose()
         .subscribe(
             null,
             e -> forget(one),

@@ -71,7 +71,7 @@ class BootstrapdRelayClientTest {
     // The one long real-time test: the daemon pings us at ~30 s and drops us at ~40 s without a
     // pong; our own pings at 0 s and 30 s must be answered too.
     RelayConnection c = RelayClient.create(relay, KeyPair.generate()).connectNow();
-    StepVerifier.create(c.onClose())
+    StepVerifier.create(c.onDispose())
         .expectSubscription()
         .expectNoEvent(Duration.ofSeconds(45))
         .thenCancel()

@@ -23,31 +23,40 @@ final class Connection implements CryptoConnection {
   private final Sinks.Many<LinkStatus> status = Sinks.many().replay().latest();
   private final Sinks.Empty<Void> closed = Sinks.empty();
   private SendSubscriber sending;
-  private Path published;
+  private LinkStatus published = LinkStatus.CONNECTING;
   private Throwable failure;
-  private boolean ended;
+  private volatile boolean ended;
 
   Connection(Session s) {
     this.s = s;
     this.losslessFlux =
-        Flux.<Message>create(
-            sink ->
-                s.engine.run(
-                    () -> {
-                      if (lossless != null) {
-                        sink.error(new IllegalStateException("lossless() allows one subscriber"));
-                        return;
-                      }
-                      lossless = sink;
-                      sink.onRequest(n -> s.engine.run(this::drainLossless));
-                      if (ended) {
-                        finish(sink);
-                      } else {
-                        drainLossless();
-                      }
-                    }),
-            FluxSink.OverflowStrategy.ERROR);
-    status.tryEmitNext(new LinkStatus(LinkStatus.Kind.CONNECTING, null));
+        s.engine.publish(
+            Flux.<Message>create(
+                sink ->
+                    s.engine.run(
+                        () -> {
+                          if (lossless != null) {
+                            sink.error(
+                                new IllegalStateException(
+                                    "lossless() allows one subscriber at a time"));
+                            return;
+                          }
+                          lossless = sink;
+                          sink.onRequest(n -> s.engine.run(this::drainLossless));
+                          // cancelling stops delivery only: what arrives waits in the receive
+                          // window (the peer is slowed by our acks) for the next subscriber
+                          sink.onDispose(
+                              () ->
+                                  s.engine.run(
+                                      () -> {
+                                        if (lossless == sink) {
+                                          lossless = null;
+                                        }
+                                      }));
+                          drainLossless();
+                        }),
+                FluxSink.OverflowStrategy.ERROR));
+    status.tryEmitNext(LinkStatus.CONNECTING);
   }
 
   @Override
@@ -77,26 +86,31 @@ final class Connection implements CryptoConnection {
 
   @Override
   public Flux<Message> lossy() {
-    return lossy.asFlux();
+    return s.engine.publish(lossy.asFlux());
   }
 
   @Override
   public Flux<LinkStatus> status() {
-    return status.asFlux();
+    return s.engine.publish(status.asFlux());
   }
 
   @Override
-  public Mono<Void> onClose() {
-    return closed.asMono();
+  public Mono<Void> onDispose() {
+    return s.engine.publish(closed.asMono());
   }
 
   @Override
-  public void close() {
+  public void dispose() {
     s.engine.run(
         () -> {
           s.sendKill();
           s.engine.closed(s, null, false);
         });
+  }
+
+  @Override
+  public boolean isDisposed() {
+    return ended;
   }
 
   @Override
@@ -115,34 +129,41 @@ final class Connection implements CryptoConnection {
     if (message.lossless()) {
       return Mono.error(new IllegalArgumentException("sendLossy takes ids 192..254"));
     }
-    return Mono.create(
-        sink ->
-            s.engine.run(
-                () -> {
-                  if (ended) {
-                    sink.error(endedError());
-                    return;
-                  }
-                  s.sendLossy(message);
-                  sink.success();
-                }));
+    return s.engine.publish(
+        Mono.create(
+            sink ->
+                s.engine.run(
+                    () -> {
+                      if (ended) {
+                        sink.error(endedError());
+                        return;
+                      }
+                      s.sendLossy(message);
+                      sink.success();
+                    })));
   }
 
   @Override
   public Mono<Void> send(Publisher<Message> messages) {
-    return Mono.create(
-        sink ->
-            s.engine.run(
-                () -> {
-                  if (ended) {
-                    sink.error(endedError());
-                  } else if (sending != null) {
-                    sink.error(new IllegalStateException("a send is already in progress"));
-                  } else {
-                    sending = new SendSubscriber(sink);
-                    Flux.from(messages).subscribe(sending);
-                  }
-                }));
+    java.util.Objects.requireNonNull(messages, "messages is null");
+    return s.engine.publish(
+        Mono.create(
+            sink ->
+                s.engine.run(
+                    () -> {
+                      if (ended) {
+                        sink.error(endedError());
+                      } else if (sending != null) {
+                        sink.error(new IllegalStateException("a send is already in progress"));
+                      } else {
+                        SendSubscriber sub = new SendSubscriber(sink);
+                        sending = sub;
+                        // cancelling the send cancels the publisher: nothing more is numbered (what
+                        // was numbered already is delivered, as the stream cannot have holes)
+                        sink.onCancel(() -> s.engine.run(() -> sub.stop()));
+                        Flux.from(messages).subscribe(sub);
+                      }
+                    })));
   }
 
   private Throwable endedError() {
@@ -156,15 +177,28 @@ final class Connection implements CryptoConnection {
     s.engine.established(s);
   }
 
-  /** Publishes the data path when it changed; never OFFLINE while the connection lives. */
+  /**
+   * Publishes the state when it changed: the data path while the peer is heard on it, UNREACHABLE
+   * while it is not; never OFFLINE while the connection lives. Called every tick: cheap when
+   * nothing changed.
+   */
   void statusChanged() {
-    Path best = s.paths.best();
-    if (s.hasSessionKey() && best != null && !best.equals(published)) {
-      published = best;
-      status.tryEmitNext(LinkStatus.of(best));
+    if (ended || !s.hasSessionKey()) {
+      return;
     }
+    Path best = s.paths.best();
+    boolean alive = best != null && s.paths.bestIsHeard(s.now());
+    if (alive ? best.equals(published.path()) : published.kind() == LinkStatus.Kind.UNREACHABLE) {
+      return;
+    }
+    published = alive ? LinkStatus.of(best) : LinkStatus.UNREACHABLE;
+    status.tryEmitNext(published);
   }
 
+  /**
+   * Delivers what the subscriber asked for; once the connection has ended and everything received
+   * in order was delivered, completes (or errors) the subscriber.
+   */
   void drainLossless() {
     FluxSink<Message> sink = lossless;
     if (sink == null) {
@@ -176,6 +210,9 @@ final class Connection implements CryptoConnection {
         break;
       }
       sink.next(Message.fromData(d));
+    }
+    if (ended && (failure != null || s.peekInOrder() == null)) {
+      finish(sink);
     }
   }
 
@@ -198,15 +235,13 @@ final class Connection implements CryptoConnection {
     ended = true;
     failure = error;
     drainLossless();
-    if (lossless != null) {
-      finish(lossless);
-    }
     if (error != null) {
       lossy.tryEmitError(error);
     } else {
       lossy.tryEmitComplete();
     }
-    status.tryEmitNext(new LinkStatus(LinkStatus.Kind.OFFLINE, null));
+    published = LinkStatus.OFFLINE;
+    status.tryEmitNext(LinkStatus.OFFLINE);
     status.tryEmitComplete();
     if (sending != null) {
       sending.fail(endedError());
@@ -242,8 +277,8 @@ final class Connection implements CryptoConnection {
       s.engine.run(
           () -> {
             outstanding--;
-            if (ended) {
-              return;
+            if (ended || sending != this) {
+              return; // the connection ended or the send was cancelled: not numbered
             }
             if (!m.lossless()) {
               s.sendLossy(m);
@@ -258,14 +293,29 @@ final class Connection implements CryptoConnection {
     protected void hookOnComplete() {
       s.engine.run(
           () -> {
-            complete = true;
-            checkDone();
+            if (sending == this) {
+              complete = true;
+              checkDone();
+            }
           });
     }
 
     @Override
     protected void hookOnError(Throwable t) {
-      s.engine.run(() -> fail(t));
+      s.engine.run(
+          () -> {
+            if (sending == this) {
+              fail(t);
+            }
+          });
+    }
+
+    /** The send was cancelled: the publisher is cancelled and nothing more is numbered. */
+    void stop() {
+      cancel();
+      if (sending == this) {
+        sending = null;
+      }
     }
 
     void acked(int n) {
@@ -274,7 +324,7 @@ final class Connection implements CryptoConnection {
     }
 
     private void refill() {
-      if (complete || ended) {
+      if (complete || ended || sending != this) {
         return;
       }
       long want = s.sendCapacity() - outstanding;

@@ -150,6 +150,25 @@ final class Engine {
   private int pendingIncoming;
   private int establishedCount;
 
+  /** Lossless messages a session stores ahead of its subscriber (see NetCrypto#receiveWindow). */
+  int receiveWindow = NetCrypto.DEFAULT_RECEIVE_WINDOW;
+
+  /** Where signals reach the application; null: on the worker (see NetCrypto#publishOn). */
+  reactor.core.scheduler.Scheduler publishOn;
+
+  /** Completes once the node is disposed and every session has ended. */
+  final Sinks.Empty<Void> disposed = Sinks.empty();
+
+  private boolean disposing;
+
+  <T> reactor.core.publisher.Flux<T> publish(reactor.core.publisher.Flux<T> f) {
+    return publishOn == null ? f : f.publishOn(publishOn);
+  }
+
+  <T> reactor.core.publisher.Mono<T> publish(reactor.core.publisher.Mono<T> m) {
+    return publishOn == null ? m : m.publishOn(publishOn);
+  }
+
   // counters: receiveDropped is written on transport threads, the others on the worker only
   private final LongAdder receiveDropped = new LongAdder();
   volatile long decryptFailures;
@@ -205,7 +224,13 @@ final class Engine {
     for (PacketTransport t : transports) {
       resources.add(
           t.receive()
-              .subscribe(this::receive, e -> log.warn("transport {} failed: {}", t, e.toString())));
+              .subscribe(
+                  this::receive,
+                  e -> {
+                    log.warn("transport {} failed: {}", t, e.toString());
+                    run(() -> transportGone(t));
+                  },
+                  () -> run(() -> transportGone(t))));
       resources.add(
           t.pathEvents()
               .subscribe(
@@ -216,16 +241,58 @@ final class Engine {
         worker.schedulePeriodically(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS));
   }
 
-  void dispose() {
+  /**
+   * Kills every session (their streams complete, connects in progress fail with DISPOSED), then
+   * stops receiving; {@code andThen} runs last, on the worker (the node releases its scheduler).
+   */
+  void dispose(Runnable andThen) {
     run(
         () -> {
+          disposing = true;
           for (Session s : new ArrayList<>(byReal.values())) {
             s.sendKill();
-            closed(s, new NetCryptoException("node disposed"), false);
+            closed(s, null, false);
           }
           incoming.tryEmitComplete();
           resources.dispose();
+          disposed.tryEmitEmpty();
+          andThen.run();
         });
+  }
+
+  /**
+   * A transport's receive() ended (it was disposed or failed): its paths are down for every session
+   * at once, rather than found dead by the idle timeout.
+   */
+  private void transportGone(PacketTransport t) {
+    if (disposing) {
+      return;
+    }
+    log.info("net_crypto: transport {} is gone", t);
+    gone.add(t);
+    for (Session s : new ArrayList<>(byReal.values())) {
+      if (s.isClosed()) {
+        continue;
+      }
+      for (Path p : s.paths.paths()) {
+        if (t.serves(p) && !servedByLive(p)) {
+          s.pathEvent(p, false);
+        }
+      }
+    }
+  }
+
+  private final java.util.Set<PacketTransport> gone =
+      java.util.Collections.newSetFromMap(new java.util.concurrent.ConcurrentHashMap<>());
+
+  /** Whether a transport that is still receiving serves {@code p} (any thread). */
+  boolean servedByLive(Path p) {
+    for (PacketTransport t : transports) {
+      if (!gone.contains(t) && !t.isDisposed() && t.serves(p)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -401,12 +468,33 @@ final class Engine {
 
   void connect(
       PublicKey peerReal, PublicKey peerDht, List<Path> hints, MonoSink<CryptoConnection> sink) {
+    connect(peerReal, peerDht, hints, sink, false);
+  }
+
+  /**
+   * Starts a session to the peer. With {@code early}, {@code sink} gets the connection at once (in
+   * CONNECTING; a failure ends it instead of failing the sink); otherwise once it is established.
+   */
+  void connect(
+      PublicKey peerReal,
+      PublicKey peerDht,
+      List<Path> hints,
+      MonoSink<CryptoConnection> sink,
+      boolean early) {
+    if (disposing) {
+      sink.error(
+          new ConnectFailedException(ConnectFailedException.Reason.DISPOSED, "node disposed"));
+      return;
+    }
     Session existing = byReal.get(peerReal);
     if (existing != null) {
-      if (existing.isEstablished()) {
+      if (existing.isEstablished() || early) {
         sink.success(existing.connection);
       } else {
-        sink.error(new IllegalStateException("a connection to this peer is already being made"));
+        sink.error(
+            new ConnectFailedException(
+                ConnectFailedException.Reason.IN_PROGRESS,
+                "a connection to this peer is already being made"));
       }
       return;
     }
@@ -415,13 +503,21 @@ final class Engine {
       sharedDht(peerDht); // a bad key fails here, before anything is registered
       s = new Session(this, peerReal, peerDht);
     } catch (IllegalArgumentException badKey) {
-      sink.error(badKey);
+      sink.error(
+          new ConnectFailedException(
+              ConnectFailedException.Reason.INVALID_ARGUMENT,
+              "not a usable public key: " + badKey.getMessage()));
       return;
     }
     byReal.put(peerReal, s);
     byDht.put(peerDht, s);
     for (Path p : hints) {
       s.addPath(p);
+    }
+    if (early) {
+      sink.success(s.connection);
+      s.startCookieRequest();
+      return;
     }
     connecting.put(s, sink);
     sink.onCancel(
@@ -443,7 +539,7 @@ final class Engine {
     MonoSink<CryptoConnection> sink = connecting.remove(s);
     if (sink != null) {
       sink.success(s.connection);
-    } else {
+    } else if (s.source != null) { // a peer opened it (ours from open() are the caller's already)
       incoming.tryEmitNext(s.connection);
     }
   }
@@ -478,8 +574,12 @@ final class Engine {
       sink.error(
           error != null
               ? error
-              : new NetCryptoException(
-                  byPeer ? "peer refused the connection" : "connection closed"));
+              : disposing
+                  ? new ConnectFailedException(
+                      ConnectFailedException.Reason.DISPOSED, "node disposed")
+                  : new ConnectFailedException(
+                      ConnectFailedException.Reason.REFUSED,
+                      byPeer ? "peer killed the connection during the handshake" : "cancelled"));
     }
     s.connection.ended(error);
   }

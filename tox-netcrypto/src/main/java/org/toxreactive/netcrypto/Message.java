@@ -16,6 +16,12 @@ public record Message(int id, Bytes payload) {
   /** Largest data id plus payload in one packet (1400 - 1 - 2 - 16 - 8). */
   public static final int MAX_SIZE = 1373;
 
+  /**
+   * Checks the id and the size.
+   *
+   * @param id the data id: 16..191 lossless, 192..254 lossy
+   * @param payload the payload, at most {@link #MAX_SIZE} - 1 bytes
+   */
   public Message {
     Objects.requireNonNull(payload, "payload");
     if (!isLossless(id) && !isLossy(id)) {
@@ -28,18 +34,42 @@ public record Message(int id, Bytes payload) {
     }
   }
 
+  /**
+   * A message with this id and payload.
+   *
+   * @param id the data id: 16..191 lossless, 192..254 lossy
+   * @param payload the payload, at most {@link #MAX_SIZE} - 1 bytes
+   * @return the message
+   */
   public static Message of(int id, Bytes payload) {
     return new Message(id, payload);
   }
 
+  /**
+   * Whether this message goes in order, exactly once.
+   *
+   * @return whether the id is a lossless one (16..191)
+   */
   public boolean lossless() {
     return isLossless(id);
   }
 
+  /**
+   * Whether {@code id} is a lossless data id.
+   *
+   * @param id a data id
+   * @return whether it is a lossless one (16..191)
+   */
   public static boolean isLossless(int id) {
     return id >= 16 && id <= 191;
   }
 
+  /**
+   * Whether {@code id} is a lossy data id.
+   *
+   * @param id a data id
+   * @return whether it is a lossy one (192..254)
+   */
   public static boolean isLossy(int id) {
     return id >= 192 && id <= 254;
   }

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.function.Predicate;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.transport.PacketTransport;
+import org.toxreactive.netcrypto.packet.PacketRing;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -39,6 +40,13 @@ public final class NetCrypto {
   private final Duration idleTimeout;
   private final Engine.Limits limits;
   private final Scheduler scheduler;
+  private int receiveWindow = DEFAULT_RECEIVE_WINDOW;
+  private Scheduler publishOn;
+
+  /**
+   * Lossless messages received ahead of the subscriber's demand, at most, unless told otherwise.
+   */
+  public static final int DEFAULT_RECEIVE_WINDOW = 4096;
 
   private NetCrypto(
       KeyPair realKeys,
@@ -57,6 +65,19 @@ public final class NetCrypto {
     this.scheduler = scheduler;
   }
 
+  private NetCrypto copy(
+      List<PacketTransport> transports,
+      Predicate<PeerInfo> acceptor,
+      Duration idleTimeout,
+      Engine.Limits limits,
+      Scheduler scheduler) {
+    NetCrypto n =
+        new NetCrypto(realKeys, dhtKeys, transports, acceptor, idleTimeout, limits, scheduler);
+    n.receiveWindow = receiveWindow;
+    n.publishOn = publishOn;
+    return n;
+  }
+
   /**
    * @param realKeys our long-term key pair (the Tox ID's key)
    * @param dhtKeys our DHT key pair (what relays and cookie requests know us by)
@@ -65,8 +86,8 @@ public final class NetCrypto {
    */
   public static NetCrypto create(KeyPair realKeys, KeyPair dhtKeys) {
     return new NetCrypto(
-        Objects.requireNonNull(realKeys),
-        Objects.requireNonNull(dhtKeys),
+        Objects.requireNonNull(realKeys, "realKeys is null"),
+        Objects.requireNonNull(dhtKeys, "dhtKeys is null"),
         List.of(),
         peer -> false,
         Duration.ofSeconds(32),
@@ -75,39 +96,50 @@ public final class NetCrypto {
   }
 
   private NetCrypto with(Engine.Limits l) {
-    return new NetCrypto(realKeys, dhtKeys, transports, acceptor, idleTimeout, l, scheduler);
+    return copy(transports, acceptor, idleTimeout, l, scheduler);
   }
 
-  /** Adds a transport (UDP, relays, a simulated network). */
+  /**
+   * Adds a transport (UDP, relays, a simulated network).
+   *
+   * @param transport a transport packets can travel on
+   * @return a new configuration with the transport added
+   */
   public NetCrypto transport(PacketTransport transport) {
     List<PacketTransport> t = new ArrayList<>(transports);
-    t.add(Objects.requireNonNull(transport));
-    return new NetCrypto(
-        realKeys, dhtKeys, List.copyOf(t), acceptor, idleTimeout, limits, scheduler);
+    t.add(Objects.requireNonNull(transport, "transport is null"));
+    return copy(List.copyOf(t), acceptor, idleTimeout, limits, scheduler);
   }
 
   /**
    * Decides on handshakes from peers we did not call (default: refuse all). It is asked after the
    * session caps and the key budget let the handshake through and its box opened, and before the
    * session allocates anything.
+   *
+   * @param acceptor true for a peer we accept; it runs on the node's thread and must not block
+   * @return a new configuration with this acceptor
    */
   public NetCrypto acceptor(Predicate<PeerInfo> acceptor) {
-    return new NetCrypto(
-        realKeys,
-        dhtKeys,
+    return copy(
         transports,
-        Objects.requireNonNull(acceptor),
+        Objects.requireNonNull(acceptor, "acceptor is null"),
         idleTimeout,
         limits,
         scheduler);
   }
 
-  /** A connection whose peer sends nothing for this long ends with an error (default 32 s). */
+  /**
+   * A connection whose peer sends nothing for this long ends with an error (default 32 s).
+   *
+   * @param timeout how long a silent peer is waited for, positive
+   * @return a new configuration with this change
+   */
   public NetCrypto idleTimeout(Duration timeout) {
+    Objects.requireNonNull(timeout, "idle timeout is null");
     if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("idle timeout must be positive");
+      throw new IllegalArgumentException("idle timeout must be positive, got " + timeout);
     }
-    return new NetCrypto(realKeys, dhtKeys, transports, acceptor, timeout, limits, scheduler);
+    return copy(transports, acceptor, timeout, limits, scheduler);
   }
 
   /**
@@ -118,6 +150,7 @@ public final class NetCrypto {
    * counted; sessions that exist pay nothing (each holds its own shared keys).
    *
    * @param perSecond computations a second, at least 1
+   * @return a new configuration with this change
    */
   public NetCrypto keyBudget(int perSecond) {
     return with(
@@ -133,6 +166,9 @@ public final class NetCrypto {
   /**
    * Sessions peers opened to us that have not been confirmed by a data packet yet, at most (default
    * 64). A pending session gives up after 8 handshake resends (8 s).
+   *
+   * @param max the cap, at least 1
+   * @return a new configuration with this change
    */
   public NetCrypto maxPendingSessions(int max) {
     return with(
@@ -148,6 +184,9 @@ public final class NetCrypto {
   /**
    * Established sessions plus pending ones peers opened, at most (default 1024): past it a new
    * peer's handshake is refused. Sessions we open count as established but are never refused.
+   *
+   * @param max the cap, at least 1
+   * @return a new configuration with this change
    */
   public NetCrypto maxSessions(int max) {
     return with(
@@ -163,6 +202,9 @@ public final class NetCrypto {
   /**
    * Sessions peers opened to us from one source, at most (default 8): the source is the IP address
    * of a UDP path and the peer's DHT key for a relay path (the relay authenticated it).
+   *
+   * @param max the cap, at least 1
+   * @return a new configuration with this change
    */
   public NetCrypto maxSessionsPerSource(int max) {
     return with(
@@ -182,6 +224,7 @@ public final class NetCrypto {
    *
    * @param dataPackets capacity of the data lane
    * @param controlPackets capacity of the control lane
+   * @return a new configuration with this change
    */
   public NetCrypto receiveQueue(int dataPackets, int controlPackets) {
     return with(
@@ -197,19 +240,64 @@ public final class NetCrypto {
   /**
    * The clock and executor of the node: all of its state runs on one worker of this scheduler
    * (default: a new single-threaded scheduler). Tests pass a VirtualTimeScheduler.
+   *
+   * @param scheduler the node's clock and executor; the caller owns and disposes it
+   * @return a new configuration with this change
    */
   public NetCrypto scheduler(Scheduler scheduler) {
-    return new NetCrypto(
-        realKeys,
-        dhtKeys,
+    return copy(
         transports,
         acceptor,
         idleTimeout,
         limits,
-        Objects.requireNonNull(scheduler));
+        Objects.requireNonNull(scheduler, "scheduler is null"));
   }
 
-  /** Starts receiving on every transport. */
+  /**
+   * Lossless messages a connection accepts ahead of what its {@link CryptoConnection#lossless()}
+   * subscriber has requested (default {@value #DEFAULT_RECEIVE_WINDOW}; 16..32768). What arrives
+   * beyond it is not stored and not acknowledged, so the peer's window stops sliding and it slows
+   * down; it sends those packets again once the subscriber catches up. Nothing is dropped for the
+   * application: a stalled subscriber costs at most this many messages (1373 bytes each at most).
+   *
+   * @param messages the window in messages
+   * @return the changed configuration
+   */
+  public NetCrypto receiveWindow(int messages) {
+    if (messages < 16 || messages > PacketRing.SIZE) {
+      throw new IllegalArgumentException(
+          "receive window must be 16.." + PacketRing.SIZE + " messages, got " + messages);
+    }
+    NetCrypto n = copy(transports, acceptor, idleTimeout, limits, scheduler);
+    n.receiveWindow = messages;
+    return n;
+  }
+
+  /**
+   * Where the node's signals reach the application (default: on the node's own thread, see {@link
+   * NetCryptoNode}). Every subscription to a connection's {@code lossless()}, {@code lossy()},
+   * {@code status()}, {@code onDispose()}, to {@code send} and {@code connect} results and to
+   * {@code incoming()} is published on a worker of {@code scheduler} (Reactor's {@code publishOn},
+   * 256 signals prefetched), so a subscriber that blocks holds up only its own stream. With {@code
+   * Schedulers.boundedElastic()} each subscription gets a thread of its own; with a {@code
+   * parallel()} scheduler subscriptions share its few threads.
+   *
+   * @param scheduler the application's scheduler; the caller owns and disposes it
+   * @return the changed configuration
+   */
+  public NetCrypto publishOn(Scheduler scheduler) {
+    Objects.requireNonNull(scheduler, "publishOn scheduler is null");
+    NetCrypto n = copy(transports, acceptor, idleTimeout, limits, this.scheduler);
+    n.publishOn = scheduler;
+    return n;
+  }
+
+  /**
+   * Starts receiving on every transport.
+   *
+   * @return the running node
+   * @throws IllegalStateException if no transport was added
+   */
   public NetCryptoNode start() {
     if (transports.isEmpty()) {
       throw new IllegalStateException("a net_crypto node needs at least one transport");
@@ -217,6 +305,8 @@ public final class NetCrypto {
     Scheduler s = scheduler != null ? scheduler : Schedulers.newSingle("tox-netcrypto", true);
     Engine engine =
         new Engine(realKeys, dhtKeys, transports, acceptor, idleTimeout.toMillis(), limits, s);
+    engine.receiveWindow = receiveWindow;
+    engine.publishOn = publishOn;
     engine.start();
     return new NetCryptoNode(engine, realKeys, dhtKeys, scheduler == null ? s : null);
   }

@@ -3,13 +3,17 @@ package org.toxreactive.netcrypto;
 import org.toxreactive.core.ToxProtocolException;
 
 /**
- * A net_crypto connection failed or ended abnormally: no cookie response or handshake after 8
- * tries, the peer went silent past the timeout, the peer's acceptor refused us. The message says
- * which.
+ * A net_crypto connection failed or ended abnormally, e.g. the peer went silent past the idle
+ * timeout. A {@link NetCryptoNode#connect} that fails errors with the subclass {@link
+ * ConnectFailedException}, which says why in {@link ConnectFailedException#reason()}. The message
+ * says what happened in one line.
  */
-public final class NetCryptoException extends ToxProtocolException {
+public class NetCryptoException extends ToxProtocolException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * @param message what happened, in one line
+   */
   public NetCryptoException(String message) {
     super(message);
   }

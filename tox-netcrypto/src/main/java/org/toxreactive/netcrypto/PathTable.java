@@ -117,6 +117,14 @@ final class PathTable {
     return best == null ? null : best.path;
   }
 
+  /**
+   * Whether the chosen path is alive: the peer was heard on it within {@link #ALIVE_MILLIS} and its
+   * transport has not said it is down or failed (suspect or not: a suspect path still works).
+   */
+  boolean bestIsHeard(long now) {
+    return best != null && !best.down && !best.failed && best.alive(now);
+  }
+
   /** Whether the chosen path is usable and the peer was heard on it lately. */
   boolean bestIsAlive(long now) {
     return best != null && best.usable(now) && best.alive(now);

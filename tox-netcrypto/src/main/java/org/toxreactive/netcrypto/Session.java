@@ -126,6 +126,15 @@ final class Session {
   private final PacketRing<byte[]> recvRing = new PacketRing<>();
   private long lastRequestSentAt = Long.MIN_VALUE / 2;
 
+  private long beyondWindow;
+
+  /**
+   * Stalls in a row with nothing acknowledged in between: each doubles the wait before the next
+   * verdict (up to 32x), so a peer whose subscriber stopped reading (its window closed) is not sent
+   * the whole flight again every quarter of a second.
+   */
+  private int stallsWithoutProgress;
+
   /** Lossless packets received since our last packet (of any kind) carried the ack. */
   private int receivedSinceAck;
 
@@ -310,10 +319,15 @@ final class Session {
       connection.established();
     }
     if (id == PacketRequest.ID) {
-      recvRing.setEnd(d.num());
+      recvRing.setEnd(withinWindow(d.num()));
       released += out.onRequest(d.data(), now);
     } else if (Message.isLossless(id)) {
-      if (recvRing.store(d.num(), d.data())) {
+      int ahead = d.num() - recvRing.start();
+      if (Integer.compareUnsigned(ahead, PacketRing.SIZE) < 0 && ahead >= engine.receiveWindow) {
+        // beyond what we hold for the subscriber: neither stored nor acknowledged, so the peer's
+        // window stops sliding; it sends the packet again when our requests reach it
+        beyondWindow++;
+      } else if (recvRing.store(d.num(), d.data())) {
         if (receivedSinceAck++ == 0) {
           unackedSince = now;
         }
@@ -328,14 +342,37 @@ final class Session {
         unackedSince = now;
       }
     } else if (Message.isLossy(id)) {
-      recvRing.setEnd(d.num());
+      recvRing.setEnd(withinWindow(d.num()));
       connection.deliverLossy(Message.fromData(d.data()));
     }
     // ids 0, 3..15 and 255: no meaning here, dropped
     if (released > 0) {
+      stallsWithoutProgress = 0;
       connection.acked(released);
     }
     pump();
+  }
+
+  /**
+   * The peer's {@code num} as the end of our receive ring, but never past the receive window: the
+   * holes our requests report (and the frontier they release) stay within what we would store.
+   */
+  private int withinWindow(int num) {
+    int ahead = num - recvRing.start();
+    if (Integer.compareUnsigned(ahead, PacketRing.SIZE) <= 0 && ahead > engine.receiveWindow) {
+      return recvRing.start() + engine.receiveWindow;
+    }
+    return num;
+  }
+
+  /** Lossless packets that arrived beyond the receive window (not stored, sent again later). */
+  long beyondWindow() {
+    return beyondWindow;
+  }
+
+  /** Lossless messages received and waiting for the subscriber's demand. */
+  int buffered() {
+    return recvRing.span();
   }
 
   private void heard(Path from) {
@@ -407,6 +444,11 @@ final class Session {
       sendRequest(); // an ack on the new path at once: ours on the old one may have been lost
     }
     pump();
+  }
+
+  /** The next in-order lossless message without taking it, or null if it has not arrived. */
+  byte[] peekInOrder() {
+    return recvRing.get(recvRing.start());
   }
 
   /** Pops the next in-order lossless message, or null if it has not arrived. */
@@ -518,16 +560,24 @@ final class Session {
     long now = now();
     if (state instanceof Handshaking h && now - h.temp().sentAt() >= SEND_PACKET_INTERVAL) {
       if (h.temp().tries() >= MAX_TRIES) {
+        boolean cookie = state instanceof CookieRequesting;
         engine.closed(
             this,
-            new NetCryptoException(
+            new ConnectFailedException(
+                cookie
+                    ? ConnectFailedException.Reason.UNREACHABLE
+                    : ConnectFailedException.Reason.REFUSED,
                 "no "
                     + h.waitingFor()
                     + " from "
                     + peerReal.toHex().substring(0, 16)
                     + " after "
                     + MAX_TRIES
-                    + " tries"),
+                    + " tries"
+                    + (cookie
+                        ? " (no peer with that DHT key on any path)"
+                        : " (it answered the cookie request: its acceptor refused us, or the real"
+                            + " key is not its)")),
             false);
         return;
       }
@@ -566,8 +616,11 @@ final class Session {
       }
     }
     // a repair waits resendAfter() before going out: a stall is longer than two of those
-    long stallAfter = Math.max(STALL_MILLIS, Math.max(4 * cc.rtt(), 2 * cc.resendAfter()));
+    long stallAfter =
+        Math.max(STALL_MILLIS, Math.max(4 * cc.rtt(), 2 * cc.resendAfter()))
+            << Math.min(stallsWithoutProgress, 5);
     if (now >= stallGraceUntil && out.stalled(now, stallAfter)) {
+      stallsWithoutProgress++;
       if (relaysAsleep) {
         standbyRelays(false); // the relays are the way out: wake them before choosing
       }
@@ -586,6 +639,7 @@ final class Session {
     leaveALossyPath(now);
     sleepOrWakeRelays(now);
     pump();
+    connection.statusChanged(); // the chosen path may have gone quiet: UNREACHABLE
   }
 
   private void leaveALossyPath(long now) {

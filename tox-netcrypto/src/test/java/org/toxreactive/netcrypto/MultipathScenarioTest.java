@@ -326,6 +326,13 @@ class MultipathScenarioTest {
     assertThat(last(o.statusA()).kind()).isEqualTo(LinkStatus.Kind.RELAYED);
     assertThat(((Connection) o.ca()).session().relaysAsleep()).isFalse();
     assertThat(o.maxStallMillis()).isLessThan(1_000);
-    assertThat(o.statusA()).as("one switch, no flapping").hasSize(2);
+    // UNREACHABLE while the woken relays have not carried the peer's packets yet (asleep, the peer
+    // was not heard on them for more than 3 s): one switch, no flapping
+    assertThat(o.statusA())
+        .extracting(LinkStatus::kind)
+        .as("one switch, no flapping")
+        .isIn(
+            List.of(LinkStatus.Kind.DIRECT, LinkStatus.Kind.RELAYED),
+            List.of(LinkStatus.Kind.DIRECT, LinkStatus.Kind.UNREACHABLE, LinkStatus.Kind.RELAYED));
   }
 }

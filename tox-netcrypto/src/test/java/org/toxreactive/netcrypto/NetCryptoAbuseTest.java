@@ -320,7 +320,7 @@ class NetCryptoAbuseTest {
     ca.send(SimPair.numbered(5)).subscribe();
     clock.advanceTimeBy(Duration.ofMillis(500));
     List<byte[]> captured = new ArrayList<>(aWire.sent);
-    ca.close();
+    ca.dispose();
     clock.advanceTimeBy(Duration.ofSeconds(1));
     assertThat(b.engine().sessions()).as("the session ended").isZero();
 

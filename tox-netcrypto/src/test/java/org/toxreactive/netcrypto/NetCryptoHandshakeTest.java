@@ -178,7 +178,7 @@ class NetCryptoHandshakeTest {
     CryptoConnection ca = p.connect();
     CryptoConnection cb = p.accepted.get(0);
     AtomicReference<Boolean> closed = new AtomicReference<>(false);
-    cb.onClose().subscribe(null, e -> closed.set(true), () -> closed.set(true));
+    cb.onDispose().subscribe(null, e -> closed.set(true), () -> closed.set(true));
     // Mallory asks b for a cookie with her own DHT key, claiming a's real key (not authenticated
     // in a cookie request), then sends a handshake around that cookie with a box she cannot seal
     KeyPair mDht = KeyPair.generate();

@@ -185,7 +185,7 @@ class NetCryptoSimTest {
     CryptoConnection ca = connectAtoB();
     CryptoConnection cb = accepted.get(0);
     StepVerifier.create(cb.lossless())
-        .then(ca::close)
+        .then(ca::dispose)
         .then(() -> clock.advanceTimeBy(Duration.ofMillis(100)))
         .expectComplete()
         .verify(Duration.ofSeconds(5));

@@ -39,6 +39,20 @@ final class SimPair implements AutoCloseable {
    * @param aIdleTimeout node a's idle timeout (b keeps the default 32 s)
    */
   SimPair(long seed, Duration aIdleTimeout) {
+    this(seed, aIdleTimeout, c -> c);
+  }
+
+  /**
+   * @param config applied to both nodes' configuration before they start
+   */
+  SimPair(long seed, java.util.function.UnaryOperator<NetCrypto> config) {
+    this(seed, Duration.ofSeconds(32), config);
+  }
+
+  private final java.util.function.UnaryOperator<NetCrypto> config;
+
+  SimPair(long seed, Duration aIdleTimeout, java.util.function.UnaryOperator<NetCrypto> config) {
+    this.config = config;
     net = SimNetwork.create(seed, clock);
     aWire = new SimTransport(net.node("a"));
     bWire = new SimTransport(net.node("b"));
@@ -59,11 +73,13 @@ final class SimPair implements AutoCloseable {
       SimTransport wire,
       java.util.function.Predicate<PeerInfo> acceptor,
       Duration idle) {
-    return NetCrypto.create(real, dht)
-        .transport(wire)
-        .idleTimeout(idle)
-        .scheduler(clock)
-        .acceptor(acceptor)
+    return config
+        .apply(
+            NetCrypto.create(real, dht)
+                .transport(wire)
+                .idleTimeout(idle)
+                .scheduler(clock)
+                .acceptor(acceptor))
         .start();
   }
 

@@ -33,7 +33,7 @@ import reactor.netty.udp.UdpServer;
  * RunningRelay relay = RelayServer.create()
  *     .keys(KeyPair.fromKeysFile(Files.readAllBytes(keysFile)))
  *     .ports(List.of(33445, 3389, 443))   // binds what it can, fails only if none binds
- *     .udpPort(33445)                      // onion/forwarding bridge; -1 turns it off
+ *     .udpPort(33445)                      // DHT, onion, forwarding; -1 off (0: any port)
  *     .bindNow();
  * System.out.println(relay.publicKey() + " on " + relay.ports());
  * relay.disposeNow(Duration.ofSeconds(5));

@@ -20,32 +20,57 @@ public final class FuzzInput {
     this.data = data;
   }
 
-  /** Bytes not read yet. */
+  /**
+   * Bytes not read yet.
+   *
+   * @return the count
+   */
   public int remaining() {
     return data.length - at;
   }
 
-  /** The next byte, unsigned (0 past the end). */
+  /**
+   * The next byte, unsigned (0 past the end).
+   *
+   * @return 0..255
+   */
   public int u8() {
     return at < data.length ? data[at++] & 0xFF : 0;
   }
 
-  /** The next two bytes, big-endian unsigned. */
+  /**
+   * The next two bytes, big-endian unsigned.
+   *
+   * @return 0..65535
+   */
   public int u16() {
     return (u8() << 8) | u8();
   }
 
-  /** The next four bytes, big-endian. */
+  /**
+   * The next four bytes, big-endian.
+   *
+   * @return the int
+   */
   public int i32() {
     return (u16() << 16) | u16();
   }
 
-  /** The next eight bytes, big-endian. */
+  /**
+   * The next eight bytes, big-endian.
+   *
+   * @return the long
+   */
   public long i64() {
     return ((long) i32() << 32) | (i32() & 0xFFFFFFFFL);
   }
 
-  /** The next {@code n} bytes, zero-padded past the end. */
+  /**
+   * The next {@code n} bytes, zero-padded past the end.
+   *
+   * @param n how many
+   * @return a new array of {@code n} bytes
+   */
   public byte[] bytes(int n) {
     byte[] out = new byte[n];
     int take = Math.max(0, Math.min(n, remaining()));
@@ -54,12 +79,21 @@ public final class FuzzInput {
     return out;
   }
 
-  /** At most {@code max} of the following bytes: as many as remain. */
+  /**
+   * At most {@code max} of the following bytes: as many as remain.
+   *
+   * @param max the most bytes to take
+   * @return a new array
+   */
   public byte[] upTo(int max) {
     return bytes(Math.min(max, remaining()));
   }
 
-  /** Every byte not read yet. */
+  /**
+   * Every byte not read yet.
+   *
+   * @return a new array
+   */
   public byte[] rest() {
     byte[] out = Arrays.copyOfRange(data, at, data.length);
     at = data.length;
@@ -70,34 +104,63 @@ public final class FuzzInput {
   public static final class Writer {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    /** Appends one byte. */
+    /**
+     * Appends one byte.
+     *
+     * @param v the byte (low 8 bits)
+     * @return this writer
+     */
     public Writer u8(int v) {
       out.write(v);
       return this;
     }
 
-    /** Appends two bytes, big-endian. */
+    /**
+     * Appends two bytes, big-endian.
+     *
+     * @param v the value (low 16 bits)
+     * @return this writer
+     */
     public Writer u16(int v) {
       return u8(v >>> 8).u8(v);
     }
 
-    /** Appends four bytes, big-endian. */
+    /**
+     * Appends four bytes, big-endian.
+     *
+     * @param v the value
+     * @return this writer
+     */
     public Writer i32(int v) {
       return u16(v >>> 16).u16(v);
     }
 
-    /** Appends eight bytes, big-endian. */
+    /**
+     * Appends eight bytes, big-endian.
+     *
+     * @param v the value
+     * @return this writer
+     */
     public Writer i64(long v) {
       return i32((int) (v >>> 32)).i32((int) v);
     }
 
-    /** Appends {@code b}. */
+    /**
+     * Appends {@code b}.
+     *
+     * @param b the bytes
+     * @return this writer
+     */
     public Writer bytes(byte[] b) {
       out.writeBytes(b);
       return this;
     }
 
-    /** The seed. */
+    /**
+     * The seed.
+     *
+     * @return a new array
+     */
     public byte[] toByteArray() {
       return out.toByteArray();
     }

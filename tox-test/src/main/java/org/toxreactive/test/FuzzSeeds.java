@@ -33,6 +33,9 @@ public final class FuzzSeeds {
    * testClass}'s fuzz test {@code method}, or writes them when {@value #WRITE_PROPERTY} is true.
    *
    * @throws AssertionError naming every seed that is missing or differs
+   * @param testClass the fuzz test's class
+   * @param method the fuzz test method's name
+   * @param seeds the expected seeds by file name
    */
   public static void check(Class<?> testClass, String method, Map<String, byte[]> seeds) {
     String dir = inputsDirectory(testClass, method);
@@ -60,7 +63,13 @@ public final class FuzzSeeds {
     }
   }
 
-  /** The resource path of a fuzz test's inputs: {@code <package path>/<Class>Inputs/<method>}. */
+  /**
+   * The resource path of a fuzz test's inputs: {@code <package path>/<Class>Inputs/<method>}.
+   *
+   * @param testClass the fuzz test's class
+   * @param method the fuzz test method's name
+   * @return the resource path
+   */
   public static String inputsDirectory(Class<?> testClass, String method) {
     return testClass.getPackageName().replace('.', '/')
         + "/"

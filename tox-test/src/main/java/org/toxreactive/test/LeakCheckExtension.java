@@ -8,8 +8,12 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Fails a test class whose buffers leaked. Registered for every test through JUnit's extension
- * auto-detection (see {@code META-INF/services}); Surefire sets the paranoid leak level.
+ * Fails a test class whose buffers leaked. Nothing registers it for you: annotate a test class with
+ * {@code @ExtendWith(LeakCheckExtension.class)}, and run the tests with the system properties
+ * {@code io.netty.leakDetection.level=paranoid} and {@code
+ * io.netty.customResourceLeakDetector=org.toxreactive.test.RecordingLeakDetector}. (This project's
+ * own modules register it for every test through JUnit's extension autodetection, from a file
+ * outside this jar.)
  *
  * <p>Netty only notices a leak when a collected, unreleased buffer's phantom reference is polled,
  * which happens on the next tracked allocation. After each test class this runs a few rounds of

@@ -14,10 +14,23 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 public final class RecordingLeakDetector<T> extends ResourceLeakDetector<T> {
   private static final ConcurrentLinkedQueue<String> LEAKS = new ConcurrentLinkedQueue<>();
 
+  /**
+   * Called by Netty reflectively.
+   *
+   * @param resourceType the type of resource tracked
+   * @param samplingInterval Netty's sampling interval
+   */
   public RecordingLeakDetector(Class<?> resourceType, int samplingInterval) {
     super(resourceType, samplingInterval);
   }
 
+  /**
+   * Called by Netty reflectively.
+   *
+   * @param resourceType the type of resource tracked
+   * @param samplingInterval Netty's sampling interval
+   * @param maxActive ignored (deprecated in Netty)
+   */
   public RecordingLeakDetector(Class<?> resourceType, int samplingInterval, long maxActive) {
     super(resourceType, samplingInterval);
   }

@@ -80,7 +80,7 @@ final class NodeCanary extends Canary {
   @Override
   protected void release() {
     out.tryEmitComplete();
-    connection.close();
+    connection.dispose();
     node.dispose();
     udp.disposeNow(Duration.ofSeconds(2));
   }

@@ -151,7 +151,7 @@ final class ReplayCase extends NodeCase {
       o.put("session_echoed", echoed).put("captured", captured.size());
       o.put("captured_kinds", kinds(captured.stream().map(p -> p[0] & 0xFF).toList()));
       Map<Integer, Integer> live = replay(captured, "127.7.0.1", deadline);
-      c.close();
+      c.dispose();
       client.dispose();
       Thread.sleep(500);
       Map<Integer, Integer> closed = replay(captured, "127.7.0.2", deadline);

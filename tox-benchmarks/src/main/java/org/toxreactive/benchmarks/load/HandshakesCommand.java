@@ -168,7 +168,7 @@ final class HandshakesCommand implements Callable<Integer> {
         c -> c.ping().then(),
         c -> {
           c.dispose();
-          return c.onClose();
+          return c.onDispose();
         });
   }
 }

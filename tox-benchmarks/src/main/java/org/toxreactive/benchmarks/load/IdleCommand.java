@@ -260,7 +260,7 @@ final class IdleCommand implements Callable<Integer> {
       } finally {
         links.forEach(RelayConnection::dispose);
         for (RelayConnection c : links) {
-          c.onClose().block(Duration.ofSeconds(5));
+          c.onDispose().block(Duration.ofSeconds(5));
         }
       }
     }

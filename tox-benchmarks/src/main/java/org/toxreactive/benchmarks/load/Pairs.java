@@ -140,8 +140,8 @@ final class Pairs implements AutoCloseable {
       p.b.connection.dispose();
     }
     for (Pair p : pairs) {
-      p.a.connection.onClose().block(Duration.ofSeconds(5));
-      p.b.connection.onClose().block(Duration.ofSeconds(5));
+      p.a.connection.onDispose().block(Duration.ofSeconds(5));
+      p.b.connection.onDispose().block(Duration.ofSeconds(5));
     }
   }
 }

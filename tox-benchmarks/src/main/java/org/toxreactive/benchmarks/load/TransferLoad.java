@@ -342,7 +342,7 @@ public final class TransferLoad implements Callable<Integer> {
                   return Message.of(ID, Bytes.of(payload));
                 });
     CompletableFuture<Void> sent = sender.send(messages).toFuture();
-    CompletableFuture<Void> closed = sender.onClose().toFuture();
+    CompletableFuture<Void> closed = sender.onDispose().toFuture();
     long lastReport = started;
     long lastCount = 0;
     double peak = 0;
@@ -432,7 +432,7 @@ public final class TransferLoad implements Callable<Integer> {
             },
             e -> {});
     sender.send(toSend.asFlux()).subscribe(v -> {}, e -> {});
-    CompletableFuture<Void> closed = sender.onClose().toFuture();
+    CompletableFuture<Void> closed = sender.onDispose().toFuture();
     Histogram h = new Histogram(HIGHEST_NANOS, 3);
     int total = rttWarmUp + n;
     for (int i = 0; i < total; i++) {

@@ -25,6 +25,11 @@ public final class DatagramQueue {
   private final AtomicLong dropped = new AtomicLong();
   private volatile boolean closed;
 
+  /**
+   * A queue of at most {@code capacity} datagrams.
+   *
+   * @param capacity at least 1
+   */
   public DatagramQueue(int capacity) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be positive");
@@ -32,7 +37,11 @@ public final class DatagramQueue {
     this.capacity = capacity;
   }
 
-  /** See the {@link PacketTransport#receive()} contract. */
+  /**
+   * See the {@link PacketTransport#receive()} contract.
+   *
+   * @return the datagrams
+   */
   public Flux<Datagram> receive() {
     return Flux.defer(
         () -> {
@@ -53,7 +62,11 @@ public final class DatagramQueue {
         });
   }
 
-  /** Hands {@code datagram} to the subscriber, or drops and counts it. */
+  /**
+   * Hands {@code datagram} to the subscriber, or drops and counts it.
+   *
+   * @param datagram the datagram
+   */
   public void offer(Datagram datagram) {
     synchronized (this) {
       Sinks.Many<Datagram> sink = receiver.get();
@@ -63,7 +76,11 @@ public final class DatagramQueue {
     }
   }
 
-  /** Datagrams dropped so far: no subscriber, or its buffer was full. */
+  /**
+   * Datagrams dropped so far: no subscriber, or its buffer was full.
+   *
+   * @return the count
+   */
   public long dropped() {
     return dropped.get();
   }

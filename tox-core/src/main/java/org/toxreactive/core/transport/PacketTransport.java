@@ -26,10 +26,20 @@ import reactor.core.publisher.Mono;
  * </ul>
  */
 public interface PacketTransport extends Disposable {
-  /** Inbound packets; see the class contract. */
+  /**
+   * Inbound packets; see the class contract.
+   *
+   * @return the inbound packets
+   */
   Flux<Datagram> receive();
 
-  /** Sends {@code data} on {@code path}; see the class contract. */
+  /**
+   * Sends {@code data} on {@code path}; see the class contract.
+   *
+   * @param path where to send
+   * @param data the packet
+   * @return completes once handed to the network
+   */
   Mono<Void> send(Path path, Bytes data);
 
   /**
@@ -39,21 +49,36 @@ public interface PacketTransport extends Disposable {
    * (a path this transport cannot serve, too many bytes, the link down or backed up), true if it
    * was handed on; like any datagram it may still be lost after that. Never throws. The default
    * subscribes to {@link #send} and returns true.
+   *
+   * @param path where to send
+   * @param data the packet
+   * @return whether it was handed on
    */
   default boolean offer(Path path, Bytes data) {
     send(path, data).subscribe(null, e -> {});
     return true;
   }
 
-  /** Whether this transport can send on {@code path} at all. */
+  /**
+   * Whether this transport can send on {@code path} at all.
+   *
+   * @param path a path
+   * @return whether this transport serves it
+   */
   boolean serves(Path path);
 
-  /** Largest packet {@link #send} accepts. */
+  /**
+   * Largest packet {@link #send} accepts.
+   *
+   * @return the size in bytes
+   */
   int maxPacketSize();
 
   /**
    * News about paths (a relay went down, a peer became routable), hot, for as long as the transport
    * lives. Transports with nothing to say (UDP) never emit. Any number of subscribers.
+   *
+   * @return the events
    */
   default Flux<PathEvent> pathEvents() {
     return Flux.never();
@@ -63,6 +88,9 @@ public interface PacketTransport extends Disposable {
    * The user of this transport gives up on {@code path} for {@code reason} (e.g. net_crypto found a
    * relay tampering with or losing packets). A transport may act on it, e.g. a relay pool drops the
    * relay and connects a spare one; the default ignores it. Never throws.
+   *
+   * @param path the path given up
+   * @param reason why
    */
   default void pathFailed(Path path, String reason) {}
 
@@ -71,6 +99,9 @@ public interface PacketTransport extends Disposable {
    * directly) or needs it again (false). A transport may save resources meanwhile, e.g. a relay
    * pool gives up the peer's routes and makes them again on wake-up (c-toxcore puts a friend's
    * relays to sleep while UDP is direct). The default ignores it. Never throws.
+   *
+   * @param path the path
+   * @param standby true: not needed for now; false: needed again
    */
   default void standby(Path path, boolean standby) {}
 }

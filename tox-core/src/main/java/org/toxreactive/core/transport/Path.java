@@ -11,6 +11,11 @@ import org.toxreactive.core.PublicKey;
 public sealed interface Path permits Path.Udp, Path.Relay {
   /** Direct UDP to or from {@code address}. */
   record Udp(InetSocketAddress address) implements Path {
+    /**
+     * Checks the address.
+     *
+     * @param address the peer's IP and port
+     */
     public Udp {
       Objects.requireNonNull(address, "address");
     }
@@ -21,16 +26,35 @@ public sealed interface Path permits Path.Udp, Path.Relay {
    * peer}.
    */
   record Relay(PublicKey relay, PublicKey peer) implements Path {
+    /**
+     * Checks the keys.
+     *
+     * @param relay the relay's key
+     * @param peer the peer's DHT key
+     */
     public Relay {
       Objects.requireNonNull(relay, "relay");
       Objects.requireNonNull(peer, "peer");
     }
   }
 
+  /**
+   * A direct UDP path.
+   *
+   * @param address the peer's IP and port
+   * @return the path
+   */
   static Path udp(InetSocketAddress address) {
     return new Udp(address);
   }
 
+  /**
+   * A path through a relay.
+   *
+   * @param relay the relay's key
+   * @param peer the peer's DHT key
+   * @return the path
+   */
   static Path relay(PublicKey relay, PublicKey peer) {
     return new Relay(relay, peer);
   }

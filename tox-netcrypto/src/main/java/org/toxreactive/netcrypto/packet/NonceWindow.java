@@ -13,6 +13,11 @@ public final class NonceWindow {
 
   private final byte[] base;
 
+  /**
+   * Starts at the peer's base nonce from its handshake.
+   *
+   * @param baseNonce the peer's 24-byte base nonce
+   */
   public NonceWindow(byte[] baseNonce) {
     if (baseNonce.length != Nonce.SIZE) {
       throw new IllegalArgumentException("nonce must be 24 bytes");
@@ -25,7 +30,12 @@ public final class NonceWindow {
     return (fragment - low16) & 0xFFFF;
   }
 
-  /** The full nonce to try for a packet carrying {@code fragment} (0..65535). */
+  /**
+   * The full nonce to try for a packet carrying {@code fragment} (0..65535).
+   *
+   * @param fragment the packet's nonce fragment
+   * @return a new 24-byte array
+   */
   public byte[] candidate(int fragment) {
     return candidate(fragment, new byte[Nonce.SIZE]);
   }
@@ -33,6 +43,10 @@ public final class NonceWindow {
   /**
    * As {@link #candidate(int)}, written into {@code into} (24 bytes, a caller's scratch reused per
    * packet) instead of a new array; returns {@code into}.
+   *
+   * @param fragment the packet's nonce fragment
+   * @param into where to write the 24 bytes
+   * @return {@code into}
    */
   public byte[] candidate(int fragment, byte[] into) {
     System.arraycopy(base, 0, into, 0, Nonce.SIZE);
@@ -40,14 +54,22 @@ public final class NonceWindow {
     return into;
   }
 
-  /** Call only after the candidate decrypted: advances the base when the packet is far ahead. */
+  /**
+   * Call only after the candidate decrypted: advances the base when the packet is far ahead.
+   *
+   * @param fragment the nonce fragment of the packet that decrypted
+   */
   public void accept(int fragment) {
     if (diff(fragment) > 2 * THRESHOLD) {
       Nonce.addInPlace(base, THRESHOLD);
     }
   }
 
-  /** The current base (a copy). */
+  /**
+   * The current base (a copy).
+   *
+   * @return a copy of the base
+   */
   public byte[] base() {
     return base.clone();
   }

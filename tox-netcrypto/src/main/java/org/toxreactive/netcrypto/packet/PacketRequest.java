@@ -9,6 +9,7 @@ import java.util.Arrays;
  * packets writes 0.
  */
 public final class PacketRequest {
+  /** The data id of a packet request. */
   public static final byte ID = 1;
 
   /** MAX_CRYPTO_DATA_SIZE. */
@@ -19,7 +20,12 @@ public final class PacketRequest {
   /** What a request asks for. {@code lastRequested} is meaningless when none is requested. */
   public record Requested(int[] requestedNumbers, int lastRequested) {}
 
-  /** The request for the holes of {@code receiveRing}, starting with the id byte. */
+  /**
+   * The request for the holes of {@code receiveRing}, starting with the id byte.
+   *
+   * @param receiveRing our receive ring
+   * @return the request, id byte first
+   */
   public static byte[] encode(PacketRing<?> receiveRing) {
     return encode(receiveRing, false);
   }
@@ -35,6 +41,10 @@ public final class PacketRequest {
    * <p>Allocates a 1373-byte buffer and the result; {@link #encode(PacketRing, boolean, byte[])}
    * allocates nothing. (A per-thread buffer instead of the first made this method 35% slower in
    * PacketRequestBenchmark.)
+   *
+   * @param receiveRing our receive ring
+   * @param frontier whether to request the position just past the newest packet too
+   * @return the request, id byte first
    */
   public static byte[] encode(PacketRing<?> receiveRing, boolean frontier) {
     byte[] buf = new byte[MAX_DATA];
@@ -44,6 +54,11 @@ public final class PacketRequest {
   /**
    * As {@link #encode(PacketRing, boolean)}, into {@code out} (from index 0, at most {@code
    * min(out.length, MAX_DATA)} bytes) without allocating. Returns the request's length.
+   *
+   * @param receiveRing our receive ring
+   * @param frontier as for {@link #encode(PacketRing, boolean)}
+   * @param out where to write the request
+   * @return the request's length in bytes
    */
   public static int encode(PacketRing<?> receiveRing, boolean frontier, byte[] out) {
     int max = Math.min(out.length, MAX_DATA);
@@ -73,6 +88,11 @@ public final class PacketRequest {
   /**
    * Decodes a request (starting with the id byte) relative to {@code bufferStart}, walking at most
    * to {@code bufferEnd}. Returns null if a byte is not zero where a 255-run requires it.
+   *
+   * @param data the request, id byte first
+   * @param bufferStart the start of our send ring
+   * @param bufferEnd the end of our send ring
+   * @return the requested numbers, or null for a malformed request
    */
   public static Requested decode(byte[] data, int bufferStart, int bufferEnd) {
     int[] found = new int[Math.max(0, data.length - 1)];
@@ -89,6 +109,12 @@ public final class PacketRequest {
    * ascending ring order, to {@code into} (which needs room for {@code data.length - 1}; the last
    * one is the last requested) and returns how many there are, or -1 if a byte is not zero where a
    * 255-run requires it.
+   *
+   * @param data the request, id byte first
+   * @param bufferStart the start of our send ring
+   * @param bufferEnd the end of our send ring
+   * @param into where the requested numbers go, in ascending ring order
+   * @return how many numbers were written, or -1 for a malformed request
    */
   public static int decode(byte[] data, int bufferStart, int bufferEnd, int[] into) {
     int count = 0;

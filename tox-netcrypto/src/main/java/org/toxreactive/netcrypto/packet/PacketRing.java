@@ -22,20 +22,38 @@ public final class PacketRing<T> {
   private int start;
   private int end;
 
+  /**
+   * The first number not yet released.
+   *
+   * @return start
+   */
   public int start() {
     return start;
   }
 
+  /**
+   * One past the newest number.
+   *
+   * @return end
+   */
   public int end() {
     return end;
   }
 
-  /** Number of positions between start and end (stored or holes). */
+  /**
+   * Number of positions between start and end (stored or holes).
+   *
+   * @return end - start
+   */
   public int span() {
     return end - start;
   }
 
-  /** Slots allocated now (a power of two, {@link #INITIAL_CAPACITY} to {@link #SIZE}). */
+  /**
+   * Slots allocated now (a power of two, {@link #INITIAL_CAPACITY} to {@link #SIZE}).
+   *
+   * @return the number of slots
+   */
   public int capacity() {
     return slots.length;
   }
@@ -69,6 +87,10 @@ public final class PacketRing<T> {
   /**
    * Stores {@code value} at {@code num}. Refused (false) if {@code num} is 32768 or more ahead of
    * start (which also catches numbers below start) or the slot is taken. Extends end past num.
+   *
+   * @param num the packet number
+   * @param value what to store
+   * @return whether it was stored
    */
   public boolean store(int num, T value) {
     int offset = num - start;
@@ -86,13 +108,23 @@ public final class PacketRing<T> {
     return true;
   }
 
-  /** The value at {@code num}, or null for a hole or a number outside [start, end). */
+  /**
+   * The value at {@code num}, or null for a hole or a number outside [start, end).
+   *
+   * @param num the packet number
+   * @return what is stored there, or null
+   */
   @SuppressWarnings("unchecked")
   public T get(int num) {
     return inWindow(num) ? (T) slots[num & mask] : null;
   }
 
-  /** Empties the slot at {@code num} (start does not move); returns what was there. */
+  /**
+   * Empties the slot at {@code num} (start does not move); returns what was there.
+   *
+   * @param num the packet number
+   * @return what was stored there, or null
+   */
   @SuppressWarnings("unchecked")
   public T remove(int num) {
     if (!inWindow(num)) {
@@ -103,7 +135,11 @@ public final class PacketRing<T> {
     return old;
   }
 
-  /** Releases every slot below {@code newStart}; end follows if it was passed. */
+  /**
+   * Releases every slot below {@code newStart}; end follows if it was passed.
+   *
+   * @param newStart the new start
+   */
   public void moveStart(int newStart) {
     int stored = end - start;
     int moved = newStart - start;
@@ -117,7 +153,12 @@ public final class PacketRing<T> {
     start = newStart;
   }
 
-  /** Moves end forward to {@code num} (never back, at most 32768 past start). */
+  /**
+   * Moves end forward to {@code num} (never back, at most 32768 past start).
+   *
+   * @param num the new end
+   * @return false if it is more than 32768 past start (nothing changes then)
+   */
   public boolean setEnd(int num) {
     int offset = num - start;
     if (Integer.compareUnsigned(offset, SIZE) > 0) {

@@ -27,9 +27,23 @@ public record LinkConditions(
     long bytesPerSecond,
     long queueLimitBytes) {
 
+  /** Every packet intact, at once, in order. */
   public static final LinkConditions PERFECT =
       new LinkConditions(0, 0, 0, 0, 0, 0, 0, 0, Long.MAX_VALUE);
 
+  /**
+   * Checks every value; the exception names the one out of range.
+   *
+   * @param loss probability that a packet is lost
+   * @param duplicate probability that a packet arrives twice
+   * @param reorder probability that a copy is held back
+   * @param reorderMaxExtraMillis the largest extra delay of a reordered copy
+   * @param minDelayMillis the smallest one-way delay
+   * @param maxDelayMillis the largest one-way delay
+   * @param corrupt probability that a copy has one bit flipped
+   * @param bytesPerSecond link rate, 0 for no limit
+   * @param queueLimitBytes bytes that may wait for the link
+   */
   public LinkConditions {
     probability("loss", loss);
     probability("duplicate", duplicate);
@@ -51,6 +65,12 @@ public record LinkConditions(
     }
   }
 
+  /**
+   * With packet loss.
+   *
+   * @param p probability 0..1
+   * @return a copy of these conditions with this change
+   */
   public LinkConditions withLoss(double p) {
     return new LinkConditions(
         p,
@@ -64,6 +84,12 @@ public record LinkConditions(
         queueLimitBytes);
   }
 
+  /**
+   * With duplication.
+   *
+   * @param p probability 0..1
+   * @return a copy of these conditions with this change
+   */
   public LinkConditions withDuplicate(double p) {
     return new LinkConditions(
         loss,
@@ -77,6 +103,13 @@ public record LinkConditions(
         queueLimitBytes);
   }
 
+  /**
+   * With reordering.
+   *
+   * @param p probability 0..1
+   * @param maxExtraDelayMillis the largest extra delay of a held-back copy
+   * @return a copy of these conditions with this change
+   */
   public LinkConditions withReorder(double p, long maxExtraDelayMillis) {
     return new LinkConditions(
         loss,
@@ -90,6 +123,13 @@ public record LinkConditions(
         queueLimitBytes);
   }
 
+  /**
+   * With a one-way delay, uniform between the two.
+   *
+   * @param minMillis the smallest delay
+   * @param maxMillis the largest delay
+   * @return a copy of these conditions with this change
+   */
   public LinkConditions withDelay(long minMillis, long maxMillis) {
     return new LinkConditions(
         loss,
@@ -103,6 +143,12 @@ public record LinkConditions(
         queueLimitBytes);
   }
 
+  /**
+   * With corruption.
+   *
+   * @param p probability 0..1
+   * @return a copy of these conditions with this change
+   */
   public LinkConditions withCorrupt(double p) {
     return new LinkConditions(
         loss,
@@ -116,6 +162,13 @@ public record LinkConditions(
         queueLimitBytes);
   }
 
+  /**
+   * With a rate limit.
+   *
+   * @param bytesPerSecond the rate, 0 for no limit
+   * @param queueLimitBytes bytes that may wait before tail drop
+   * @return a copy of these conditions with this change
+   */
   public LinkConditions withBandwidth(long bytesPerSecond, long queueLimitBytes) {
     return new LinkConditions(
         loss,

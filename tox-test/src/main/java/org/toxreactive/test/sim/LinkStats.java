@@ -11,9 +11,14 @@ package org.toxreactive.test.sim;
  * @param corrupted copies with one bit flipped
  */
 public record LinkStats(long sent, long delivered, long lost, long duplicated, long corrupted) {
+  /** All counters zero. */
   public static final LinkStats ZERO = new LinkStats(0, 0, 0, 0, 0);
 
-  /** Copies still on their way: {@code sent + duplicated - delivered - lost}. */
+  /**
+   * Copies still on their way: {@code sent + duplicated - delivered - lost}.
+   *
+   * @return the count
+   */
   public long inFlight() {
     return sent + duplicated - delivered - lost;
   }

@@ -59,20 +59,40 @@ public final class SimLink {
     this.random = random;
   }
 
+  /**
+   * The sending node's name.
+   *
+   * @return the name
+   */
   public String from() {
     return from;
   }
 
+  /**
+   * The receiving node's name.
+   *
+   * @return the name
+   */
   public String to() {
     return to;
   }
 
-  /** Loses each packet with probability {@code p}. */
+  /**
+   * Loses each packet with probability {@code p}.
+   *
+   * @param p probability 0..1
+   * @return this link
+   */
   public SimLink loss(double p) {
     return set(Setting.LOSS, c -> c.withLoss(p));
   }
 
-  /** Delivers each packet twice with probability {@code p}, each copy with its own delay. */
+  /**
+   * Delivers each packet twice with probability {@code p}, each copy with its own delay.
+   *
+   * @param p probability 0..1
+   * @return this link
+   */
   public SimLink duplicate(double p) {
     return set(Setting.DUPLICATE, c -> c.withDuplicate(p));
   }
@@ -80,22 +100,42 @@ public final class SimLink {
   /**
    * Holds each copy back by an extra 1..{@code maxExtraDelayMillis} ms with probability {@code p},
    * so that packets sent after it overtake it.
+   *
+   * @param p probability 0..1
+   * @param maxExtraDelayMillis the largest extra delay
+   * @return this link
    */
   public SimLink reorder(double p, long maxExtraDelayMillis) {
     return set(Setting.REORDER, c -> c.withReorder(p, maxExtraDelayMillis));
   }
 
-  /** One-way delay, uniform in [{@code minMillis}, {@code maxMillis}] whole milliseconds. */
+  /**
+   * One-way delay, uniform in [{@code minMillis}, {@code maxMillis}] whole milliseconds.
+   *
+   * @param minMillis the smallest delay
+   * @param maxMillis the largest delay
+   * @return this link
+   */
   public SimLink delay(long minMillis, long maxMillis) {
     return set(Setting.DELAY, c -> c.withDelay(minMillis, maxMillis));
   }
 
-  /** Flips exactly one random bit of each copy with probability {@code p}. */
+  /**
+   * Flips exactly one random bit of each copy with probability {@code p}.
+   *
+   * @param p probability 0..1
+   * @return this link
+   */
   public SimLink corrupt(double p) {
     return set(Setting.CORRUPT, c -> c.withCorrupt(p));
   }
 
-  /** Limits the rate: packets queue behind each other without bound; 0 removes the limit. */
+  /**
+   * Limits the rate: packets queue behind each other without bound; 0 removes the limit.
+   *
+   * @param bytesPerSecond the rate, 0 for no limit
+   * @return this link
+   */
   public SimLink bandwidth(long bytesPerSecond) {
     return bandwidth(bytesPerSecond, Long.MAX_VALUE);
   }
@@ -103,12 +143,20 @@ public final class SimLink {
   /**
    * Limits the rate: a packet that would find more than {@code queueLimitBytes} waiting (itself and
    * the one on the wire included) is dropped, as a router's tail drop.
+   *
+   * @param bytesPerSecond the rate, 0 for no limit
+   * @param queueLimitBytes bytes that may wait before tail drop
+   * @return this link
    */
   public SimLink bandwidth(long bytesPerSecond, long queueLimitBytes) {
     return set(Setting.BANDWIDTH, c -> c.withBandwidth(bytesPerSecond, queueLimitBytes));
   }
 
-  /** Forgets this link's own settings: it follows the defaults again. */
+  /**
+   * Forgets this link's own settings: it follows the defaults again.
+   *
+   * @return this link
+   */
   public SimLink reset() {
     synchronized (lock) {
       settings.clear();
@@ -116,7 +164,11 @@ public final class SimLink {
     return this;
   }
 
-  /** The conditions in effect now: the defaults overridden by this link's own settings. */
+  /**
+   * The conditions in effect now: the defaults overridden by this link's own settings.
+   *
+   * @return the conditions
+   */
   public LinkConditions conditions() {
     synchronized (lock) {
       LinkConditions c = defaults == null ? LinkConditions.PERFECT : defaults.conditions();
@@ -127,7 +179,11 @@ public final class SimLink {
     }
   }
 
-  /** A snapshot of this link's counters. */
+  /**
+   * A snapshot of this link's counters.
+   *
+   * @return the counters
+   */
   public LinkStats stats() {
     synchronized (lock) {
       return new LinkStats(sent, delivered, lost, duplicated, corrupted);

@@ -84,20 +84,36 @@ public final class SimNetwork {
    * @param seed every random choice derives from it
    * @param scheduler the clock and the timer of every delay, normally a {@code
    *     VirtualTimeScheduler}
+   * @return the network
    */
   public static SimNetwork create(long seed, Scheduler scheduler) {
     return new SimNetwork(seed, Objects.requireNonNull(scheduler, "scheduler"));
   }
 
+  /**
+   * The seed every random choice derives from.
+   *
+   * @return the seed
+   */
   public long seed() {
     return seed;
   }
 
+  /**
+   * The clock and executor of the network.
+   *
+   * @return the scheduler
+   */
   public Scheduler scheduler() {
     return scheduler;
   }
 
-  /** The node called {@code name}, created on first call (alive, with no subscriber). */
+  /**
+   * The node called {@code name}, created on first call (alive, with no subscriber).
+   *
+   * @param name the node's name
+   * @return the node
+   */
   public SimNode node(String name) {
     Objects.requireNonNull(name, "name");
     synchronized (lock) {
@@ -105,7 +121,13 @@ public final class SimNetwork {
     }
   }
 
-  /** The one-way link from {@code from} to {@code to}; the nodes need not exist. */
+  /**
+   * The one-way link from {@code from} to {@code to}; the nodes need not exist.
+   *
+   * @param from the sender's name
+   * @param to the receiver's name
+   * @return the link
+   */
   public SimLink link(String from, String to) {
     Objects.requireNonNull(from, "from");
     Objects.requireNonNull(to, "to");
@@ -117,12 +139,18 @@ public final class SimNetwork {
   /**
    * Settings every link uses unless it sets its own. Its own {@link SimLink#stats()} stay zero: see
    * {@link #totals()}.
+   *
+   * @return the default link
    */
   public SimLink defaults() {
     return defaults;
   }
 
-  /** Sum of the counters of every link. */
+  /**
+   * Sum of the counters of every link.
+   *
+   * @return the totals
+   */
   public LinkStats totals() {
     synchronized (lock) {
       LinkStats sum = LinkStats.ZERO;
@@ -133,7 +161,12 @@ public final class SimNetwork {
     }
   }
 
-  /** Cuts {@code a} and {@code b} apart, both ways, in-flight packets included. */
+  /**
+   * Cuts {@code a} and {@code b} apart, both ways, in-flight packets included.
+   *
+   * @param a one node's name
+   * @param b the other's
+   */
   public void partition(String a, String b) {
     synchronized (lock) {
       partitions.add(new LinkKey(a, b));
@@ -141,7 +174,12 @@ public final class SimNetwork {
     }
   }
 
-  /** Undoes {@link #partition(String, String)}. */
+  /**
+   * Undoes {@link #partition(String, String)}.
+   *
+   * @param a one node's name
+   * @param b the other's
+   */
   public void heal(String a, String b) {
     synchronized (lock) {
       partitions.remove(new LinkKey(a, b));
@@ -156,20 +194,34 @@ public final class SimNetwork {
     }
   }
 
-  /** Takes the node named {@code name} down: it drops everything it sends and everything to it. */
+  /**
+   * Takes the node named {@code name} down: it drops everything it sends and everything to it.
+   *
+   * @param name the node's name
+   */
   public void kill(String name) {
     synchronized (lock) {
       dead.add(Objects.requireNonNull(name, "name"));
     }
   }
 
-  /** Brings a killed node back. Packets lost while it was down stay lost. */
+  /**
+   * Brings a killed node back. Packets lost while it was down stay lost.
+   *
+   * @param name the node's name
+   */
   public void revive(String name) {
     synchronized (lock) {
       dead.remove(name);
     }
   }
 
+  /**
+   * Whether the node is up (not killed).
+   *
+   * @param name the node's name
+   * @return whether it is alive
+   */
   public boolean isAlive(String name) {
     synchronized (lock) {
       return !dead.contains(name);

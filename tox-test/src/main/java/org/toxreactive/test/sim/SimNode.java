@@ -31,10 +31,20 @@ public final class SimNode implements Disposable {
     this.name = name;
   }
 
+  /**
+   * This node's name: its address on the network.
+   *
+   * @return the name
+   */
   public String name() {
     return name;
   }
 
+  /**
+   * The network this node is on.
+   *
+   * @return the network
+   */
   public SimNetwork network() {
     return network;
   }
@@ -42,6 +52,9 @@ public final class SimNode implements Disposable {
   /**
    * Sends a copy of {@code data} to the node named {@code to} (which need not exist yet: the packet
    * is lost if nobody has that name when it arrives). Never blocks, never fails.
+   *
+   * @param to the receiver's name
+   * @param data the bytes (copied)
    */
   public void send(String to, byte[] data) {
     network.send(this, to, data);
@@ -50,6 +63,8 @@ public final class SimNode implements Disposable {
   /**
    * Packets addressed to this node, in arrival order. One subscriber at a time: a second concurrent
    * one gets an {@link IllegalStateException}. Completes when the node is disposed.
+   *
+   * @return the packets
    */
   public Flux<SimPacket> receive() {
     return Flux.defer(
@@ -70,7 +85,11 @@ public final class SimNode implements Disposable {
         });
   }
 
-  /** Packets that arrived while nobody was subscribed or the subscriber's buffer was full. */
+  /**
+   * Packets that arrived while nobody was subscribed or the subscriber's buffer was full.
+   *
+   * @return the count so far
+   */
   public long droppedInbound() {
     return dropped.get();
   }

@@ -9,18 +9,34 @@ import java.util.Objects;
  * packet is a value).
  */
 public record SimPacket(String from, String to, byte[] data) {
+  /**
+   * Copies {@code data}.
+   *
+   * @param from the sender's name
+   * @param to the receiver's name
+   * @param data the bytes
+   */
   public SimPacket {
     Objects.requireNonNull(from, "from");
     Objects.requireNonNull(to, "to");
     data = data.clone();
   }
 
-  /** A copy of the bytes. */
+  /**
+   * A copy of the bytes.
+   *
+   * @return a new array
+   */
   @Override
   public byte[] data() {
     return data.clone();
   }
 
+  /**
+   * The packet's size.
+   *
+   * @return the number of bytes
+   */
   public int length() {
     return data.length;
   }

@@ -32,7 +32,11 @@ public final class ClientHandshake {
     this.longTermKey = CryptoBox.beforenm(relayKey, client.secretKey());
   }
 
-  /** Writes the 128-byte hello to {@code out}. */
+  /**
+   * Writes the 128-byte hello to {@code out}.
+   *
+   * @param out the buffer (the caller's; not released)
+   */
   public void writeHello(ByteBuf out) {
     Nonce n1 = Nonce.random();
     byte[] plain = new byte[RelayProtocol.HANDSHAKE_PLAIN_SIZE];
@@ -48,6 +52,8 @@ public final class ClientHandshake {
    * bytes are consumed) and derives the session.
    *
    * @throws HandshakeException if it does not decrypt: the relay key is wrong or the bytes are bad
+   * @param in the relay's 96-byte response (the caller's; not released)
+   * @return the session keys of the link
    */
   public SecureSession readResponse(ByteBuf in) {
     Nonce n2 = Nonce.read(in);

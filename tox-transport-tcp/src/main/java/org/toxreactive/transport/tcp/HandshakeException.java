@@ -9,6 +9,11 @@ import org.toxreactive.core.ToxProtocolException;
 public final class HandshakeException extends ToxProtocolException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An exception with this message.
+   *
+   * @param message what went wrong, in one line
+   */
   public HandshakeException(String message) {
     super(message);
   }

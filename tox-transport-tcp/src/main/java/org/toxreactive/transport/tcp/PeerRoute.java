@@ -23,6 +23,12 @@ public record PeerRoute(PublicKey relay, State state) {
     SLEEPING
   }
 
+  /**
+   * Checks the values.
+   *
+   * @param relay the relay's key
+   * @param state the route's state
+   */
   public PeerRoute {
     Objects.requireNonNull(relay, "relay");
     Objects.requireNonNull(state, "state");

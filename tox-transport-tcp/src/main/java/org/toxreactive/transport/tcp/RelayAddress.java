@@ -12,6 +12,13 @@ import org.toxreactive.core.PublicKey;
  * }</pre>
  */
 public record RelayAddress(String host, int port, PublicKey publicKey) {
+  /**
+   * Checks the host, port and key.
+   *
+   * @param host host name or literal address
+   * @param port TCP port, 1..65535
+   * @param publicKey the relay's public key
+   */
   public RelayAddress {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(publicKey, "publicKey");
@@ -20,6 +27,14 @@ public record RelayAddress(String host, int port, PublicKey publicKey) {
     }
   }
 
+  /**
+   * A relay address.
+   *
+   * @param host host name or literal address
+   * @param port TCP port, 1..65535
+   * @param publicKey the relay's public key
+   * @return the address
+   */
   public static RelayAddress of(String host, int port, PublicKey publicKey) {
     return new RelayAddress(host, port, publicKey);
   }
@@ -62,7 +77,11 @@ public record RelayAddress(String host, int port, PublicKey publicKey) {
     return new RelayAddress(hp.host(), hp.port(), key);
   }
 
-  /** The host and port, an IPv6 host in brackets: {@code [::1]:33445}. */
+  /**
+   * The host and port, an IPv6 host in brackets: {@code [::1]:33445}.
+   *
+   * @return host:port
+   */
   public String hostPort() {
     return HostPort.format(host, port);
   }

@@ -11,6 +11,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
+import reactor.netty.resources.LoopResources;
 import reactor.netty.tcp.TcpClient;
 import reactor.netty.transport.ProxyProvider;
 import reactor.util.retry.Retry;
@@ -45,30 +46,38 @@ public final class RelayClient {
       InetSocketAddress localAddress) {}
 
   private final Config config;
+  private final LoopResources loops;
 
-  private RelayClient(Config config) {
+  private RelayClient(Config config, LoopResources loops) {
     this.config = config;
+    this.loops = loops;
   }
 
   /**
    * @param address the relay's host, port and public key
    * @param dhtKeys our DHT key pair: our identity towards relays and routed peers
+   * @return a client with the defaults
    */
   public static RelayClient create(RelayAddress address, KeyPair dhtKeys) {
     return new RelayClient(
         new Config(
-            Objects.requireNonNull(address, "address"),
-            Objects.requireNonNull(dhtKeys, "dhtKeys"),
+            Objects.requireNonNull(address, "address is null"),
+            Objects.requireNonNull(dhtKeys, "dhtKeys is null"),
             null,
             RelayProtocol.CONNECTION_TIMEOUT,
             RelayProtocol.PING_INTERVAL,
             RelayProtocol.PING_TIMEOUT,
             defaultReconnect(),
             Schedulers.parallel(),
-            null));
+            null),
+        null);
   }
 
-  /** Exponential backoff from 1 s to 60 s with jitter, forever, reset after each good link. */
+  /**
+   * Exponential backoff from 1 s to 60 s with jitter, forever, reset after each good link.
+   *
+   * @return the policy
+   */
   public static Retry defaultReconnect() {
     return Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1))
         .maxBackoff(Duration.ofSeconds(60))
@@ -76,21 +85,42 @@ public final class RelayClient {
         .transientErrors(true);
   }
 
+  /**
+   * The configuration links are made with.
+   *
+   * @return the configuration
+   */
   public Config configuration() {
     return config;
   }
 
-  /** Goes through an HTTP CONNECT or SOCKS5 proxy; null for a direct connection. */
+  /**
+   * Goes through an HTTP CONNECT or SOCKS5 proxy; null for a direct connection.
+   *
+   * @param proxy the proxy, or null
+   * @return a new client with this change
+   */
   public RelayClient proxy(RelayProxy proxy) {
     return with(d -> d.proxy = proxy);
   }
 
-  /** Deadline from connect to an accepted server response (default 10 s, as c-toxcore). */
+  /**
+   * Deadline from connect to an accepted server response (default 10 s, as c-toxcore).
+   *
+   * @param timeout positive
+   * @return a new client with this change
+   */
   public RelayClient handshakeTimeout(Duration timeout) {
     return with(d -> d.handshakeTimeout = positive(timeout));
   }
 
-  /** Keepalive ping interval and pong deadline (defaults 30 s and 10 s, as c-toxcore). */
+  /**
+   * Keepalive ping interval and pong deadline (defaults 30 s and 10 s, as c-toxcore).
+   *
+   * @param interval between pings, positive
+   * @param timeout for the pong, positive
+   * @return a new client with this change
+   */
   public RelayClient keepalive(Duration interval, Duration timeout) {
     return with(
         d -> {
@@ -99,12 +129,22 @@ public final class RelayClient {
         });
   }
 
-  /** The backoff policy of {@link #connectForever()}. */
+  /**
+   * The backoff policy of {@link #connectForever()}.
+   *
+   * @param policy the backoff
+   * @return a new client with this change
+   */
   public RelayClient reconnect(Retry policy) {
     return with(d -> d.reconnect = Objects.requireNonNull(policy));
   }
 
-  /** Where timers run: handshake deadline, pings, pong deadline, reconnect backoff. */
+  /**
+   * Where timers run: handshake deadline, pings, pong deadline, reconnect backoff.
+   *
+   * @param scheduler the timers' scheduler
+   * @return a new client with this change
+   */
   public RelayClient scheduler(Scheduler scheduler) {
     return with(d -> d.scheduler = Objects.requireNonNull(scheduler));
   }
@@ -113,6 +153,9 @@ public final class RelayClient {
    * Binds the local end of the TCP connection (to the proxy, if any) to {@code local} before
    * connecting, e.g. {@code new InetSocketAddress("127.0.0.2", 0)} to pick a source address; null
    * (the default) lets the OS choose.
+   *
+   * @param local the local address, or null
+   * @return a new client with this change
    */
   public RelayClient localAddress(InetSocketAddress local) {
     return with(d -> d.localAddress = local);
@@ -122,7 +165,18 @@ public final class RelayClient {
   private RelayClient with(Consumer<Draft> change) {
     Draft d = new Draft(config);
     change.accept(d);
-    return new RelayClient(d.build());
+    return new RelayClient(d.build(), loops);
+  }
+
+  /**
+   * The event loops the links run on (default: Reactor Netty's global {@code TcpResources}, daemon
+   * threads shared by the JVM). The caller owns {@code loops} and disposes it after the links.
+   *
+   * @param loops the event loops, or null for Reactor Netty's global ones
+   * @return the changed client
+   */
+  public RelayClient loopResources(LoopResources loops) {
+    return new RelayClient(config, loops);
   }
 
   /** A configuration being changed by one setter. */
@@ -173,6 +227,8 @@ public final class RelayClient {
   /**
    * Opens one link: TCP connect (through the proxy if any), handshake, first ping. Errors with
    * {@link HandshakeException} on a wrong relay key or a silent relay, or with the I/O error.
+   *
+   * @return the link once its handshake is done
    */
   public Mono<RelayConnection> connect() {
     RelayAddress address = config.address;
@@ -191,7 +247,12 @@ public final class RelayClient {
             config.scheduler);
   }
 
-  /** {@link #connect()} and wait (at most the handshake timeout plus a margin). */
+  /**
+   * {@link #connect()} and wait (at most the handshake timeout plus a margin).
+   *
+   * @return the link
+   * @throws IllegalStateException if it is not up in time
+   */
   public RelayConnection connectNow() {
     return connect().block(config.handshakeTimeout.plusSeconds(5));
   }
@@ -200,6 +261,8 @@ public final class RelayClient {
    * Keeps a link up: emits a new {@link RelayConnection} each time one is established, reconnecting
    * after a failure or loss with the {@link #reconnect(Retry)} policy. Cancel to stop; the current
    * link is then closed.
+   *
+   * @return each new link as it comes up
    */
   public Flux<RelayConnection> connectForever() {
     return connect()
@@ -207,7 +270,7 @@ public final class RelayClient {
             c ->
                 Flux.just(c)
                     .concatWith(
-                        c.onClose()
+                        c.onDispose()
                             .then(
                                 Mono.error(
                                     () -> new RelayProtocolException("relay link lost: " + c))))
@@ -248,6 +311,9 @@ public final class RelayClient {
             .host(config.address.host())
             .port(config.address.port())
             .option(io.netty.channel.ChannelOption.TCP_NODELAY, true);
+    if (loops != null) {
+      tcp = tcp.runOn(loops);
+    }
     InetSocketAddress local = config.localAddress;
     if (local != null) {
       tcp = tcp.bindAddress(() -> local);

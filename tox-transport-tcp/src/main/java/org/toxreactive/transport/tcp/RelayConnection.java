@@ -66,11 +66,20 @@ public final class RelayConnection implements Disposable {
     return session;
   }
 
-  /** The relay this link goes to. */
+  /**
+   * The relay this link goes to.
+   *
+   * @return the relay's address
+   */
   public RelayAddress relay() {
     return relay;
   }
 
+  /**
+   * The local end of the TCP connection.
+   *
+   * @return the local address
+   */
   public SocketAddress localAddress() {
     return channel.localAddress();
   }
@@ -79,6 +88,8 @@ public final class RelayConnection implements Disposable {
    * Everything the relay tells us, in order. Buffered while nobody subscribes; several subscribers
    * may share it. Completes when the link is disposed locally; errors with the reason (a {@link
    * RelayProtocolException}, an I/O error) when the relay or the network ends it.
+   *
+   * @return the events
    */
   public Flux<RelayEvent> events() {
     return events.asFlux();
@@ -88,6 +99,9 @@ public final class RelayConnection implements Disposable {
    * Asks the relay for a route to {@code peer} (its DHT key). Emits the connection id, or errors
    * with {@link RelayRejectedException} if the relay refuses (our own key, 240 routes in use). A
    * second request for the same key returns the same id.
+   *
+   * @param peer the peer's DHT key
+   * @return the connection id the relay assigned
    */
   public Mono<Integer> route(PublicKey peer) {
     return Mono.create(sink -> onLoop(() -> session.route(peer, sink), sink::error));
@@ -97,6 +111,10 @@ public final class RelayConnection implements Disposable {
    * Sends {@code payload} to the peer on {@code connectionId}. Fails without sending if we hold no
    * route on that id (the relay would kill us) or the payload is empty; fails with {@link
    * RelayBackpressureException} if the link is backed up.
+   *
+   * @param connectionId the route's connection id
+   * @param payload the bytes
+   * @return completes once written
    */
   public Mono<Void> send(int connectionId, Bytes payload) {
     return Mono.create(
@@ -107,54 +125,106 @@ public final class RelayConnection implements Disposable {
    * As {@link #send(int, Bytes)} with no completion signal: a packet that cannot go (no route, an
    * empty payload, the link backed up or closed) is dropped; backed-up drops are counted in {@link
    * #droppedPackets()}.
+   *
+   * @param connectionId the route's connection id
+   * @param payload the bytes
    */
   public void offer(int connectionId, Bytes payload) {
     onLoop(() -> session.sendData(connectionId, payload, null), e -> {});
   }
 
-  /** Sends {@code data} (1..1024 bytes) out of band to {@code destination}'s DHT key. */
+  /**
+   * Sends {@code data} (1..1024 bytes) out of band to {@code destination}'s DHT key.
+   *
+   * @param destination the peer's DHT key
+   * @param data the bytes
+   * @return completes once written
+   */
   public Mono<Void> sendOob(PublicKey destination, Bytes data) {
     OobSend packet = new OobSend(destination, data);
     return Mono.create(sink -> onLoop(() -> session.write(packet, sink), sink::error));
   }
 
-  /** Gives up our route on {@code connectionId}; the peer gets a disconnect notification. */
+  /**
+   * Gives up our route on {@code connectionId}; the peer gets a disconnect notification.
+   *
+   * @param connectionId the route's connection id
+   * @return completes once written
+   */
   public Mono<Void> disconnect(int connectionId) {
     return Mono.create(sink -> onLoop(() -> session.disconnect(connectionId, sink), sink::error));
   }
 
-  /** Sends an onion request (TCP id 8): the relay acts as onion node 1. */
+  /**
+   * Sends an onion request (TCP id 8): the relay acts as onion node 1.
+   *
+   * @param nonce the onion nonce
+   * @param payload the onion payload
+   * @return completes once written
+   */
   public Mono<Void> sendOnionRequest(Nonce nonce, Bytes payload) {
     OnionRequest packet = new OnionRequest(nonce, payload);
     return Mono.create(sink -> onLoop(() -> session.write(packet, sink), sink::error));
   }
 
-  /** Asks the relay to forward {@code data} over UDP to {@code destination} (TCP id 10). */
+  /**
+   * Asks the relay to forward {@code data} over UDP to {@code destination} (TCP id 10).
+   *
+   * @param destination where the relay sends it
+   * @param data the bytes
+   * @return completes once written
+   */
   public Mono<Void> sendForwardRequest(IpPort destination, Bytes data) {
     ForwardRequest packet = new ForwardRequest(destination, data);
     return Mono.create(sink -> onLoop(() -> session.write(packet, sink), sink::error));
   }
 
-  /** Pings the relay now and emits the round-trip time when its pong arrives. */
+  /**
+   * Pings the relay now and emits the round-trip time when its pong arrives.
+   *
+   * @return the round-trip time
+   */
   public Mono<Duration> ping() {
     return Mono.create(sink -> onLoop(() -> session.ping(sink), sink::error));
   }
 
-  /** Whether the peer on {@code connectionId} is online (both sides routed). */
+  /**
+   * Whether the peer on {@code connectionId} is online (both sides routed).
+   *
+   * @param connectionId the route's connection id
+   * @return whether the peer is online there
+   */
   public Mono<Boolean> isOnline(int connectionId) {
     return Mono.create(
         sink -> onLoop(() -> sink.success(session.isOnline(connectionId)), sink::error));
   }
 
-  /** Non-priority packets dropped because the link was backed up, plus events nobody consumed. */
+  /**
+   * Non-priority packets dropped because the link was backed up, plus events nobody consumed.
+   *
+   * @return the count so far
+   */
   public long droppedPackets() {
     SecureFrameHandler s = secure;
     return (s == null ? 0 : s.droppedPackets()) + droppedEvents;
   }
 
-  /** Completes when the link has closed, whatever the reason. */
-  public Mono<Void> onClose() {
+  /**
+   * @return completes when the link has closed, whatever the reason
+   */
+  public Mono<Void> onDispose() {
     return closed.asMono();
+  }
+
+  /**
+   * Closes the link and waits until it is closed. Never call it on the link's event loop.
+   *
+   * @param timeout how long to wait at most
+   * @throws IllegalStateException if the link has not closed within {@code timeout}
+   */
+  public void disposeNow(java.time.Duration timeout) {
+    dispose();
+    closed.asMono().block(timeout);
   }
 
   @Override

@@ -41,6 +41,9 @@ final class RelayLink {
 
     /** The reconnect policy gave up: the relay is unreachable. */
     void exhausted(RelayLink link, Throwable error);
+
+    /** A link to the relay is up (handshake done), the first time or again. */
+    default void connected(RelayLink link) {}
   }
 
   /**
@@ -144,6 +147,7 @@ final class RelayLink {
     // replayed on this thread.
     c.events().subscribe(e -> onEvent(c, e), err -> onClosed(c, err), () -> onClosed(c, null));
     toRoute.forEach(peer -> requestRoute(c, peer));
+    listener.connected(this);
   }
 
   private void onClosed(RelayConnection c, Throwable error) {

@@ -10,6 +10,11 @@ import org.toxreactive.core.ToxProtocolException;
 public final class RelayLinkDownException extends ToxProtocolException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An exception with this message.
+   *
+   * @param message what happened, in one line
+   */
   public RelayLinkDownException(String message) {
     super(message);
   }

@@ -104,18 +104,25 @@ public final class RelayPool implements PacketTransport {
   private final PoolOutlets outlets;
   private final RelayRoster roster;
   private final Sinks.Empty<Void> onDispose = Sinks.empty();
+  private final Sinks.Empty<Void> ready = Sinks.empty();
   private volatile boolean disposed;
 
   /**
    * A pool that will connect with {@code dhtKeys}, our DHT key pair: our identity towards relays
    * and the key routed peers know us by.
+   *
+   * @param dhtKeys our DHT key pair
+   * @return a builder
    */
   public static RelayPoolBuilder create(KeyPair dhtKeys) {
     return RelayPoolBuilder.create(dhtKeys);
   }
 
-  RelayPool(RelayPoolBuilder.Config config) {
+  private final reactor.netty.resources.LoopResources loops;
+
+  RelayPool(RelayPoolBuilder.Config config, reactor.netty.resources.LoopResources loops) {
     this.config = config;
+    this.loops = loops;
     this.outlets = new PoolOutlets(config.receiveQueue());
     RelayLink.Listener listener = new LinkListener();
     this.roster =
@@ -132,6 +139,11 @@ public final class RelayPool implements PacketTransport {
     return this;
   }
 
+  /**
+   * The configuration the pool was built with.
+   *
+   * @return the configuration
+   */
   public RelayPoolBuilder.Config configuration() {
     return config;
   }
@@ -290,6 +302,9 @@ public final class RelayPool implements PacketTransport {
    * Drops an active relay for everyone, for good: disconnects it and connects the next spare,
    * routing there the peers that were wanted on it. Same as {@code pathFailed(Path.relay(relay,
    * relay), reason)}.
+   *
+   * @param relay the relay's key
+   * @param reason why, for the logs and {@link #relays()}
    */
   public void dropRelay(PublicKey relay, String reason) {
     pathFailed(Path.relay(Objects.requireNonNull(relay, "relay"), relay), reason);
@@ -301,12 +316,19 @@ public final class RelayPool implements PacketTransport {
    * Wants a route to {@code peer} (its DHT key) on every active relay, until it has {@value
    * #MAX_RELAYS_PER_PEER}; relays that gave the path up are skipped. Returns how many relays now
    * hold a route to it (sleeping ones included).
+   *
+   * @param peer the peer's DHT key
+   * @return on how many relays a route is wanted
    */
   public int route(PublicKey peer) {
     return roster.route(Objects.requireNonNull(peer, "peer"));
   }
 
-  /** Forgets {@code peer} on every relay: its routes are disconnected and not made again. */
+  /**
+   * Forgets {@code peer} on every relay: its routes are disconnected and not made again.
+   *
+   * @param peer the peer's DHT key
+   */
   public void unroute(PublicKey peer) {
     Objects.requireNonNull(peer, "peer");
     roster.forEachLink(link -> link.unroute(peer, null));
@@ -315,6 +337,8 @@ public final class RelayPool implements PacketTransport {
   /**
    * Gives up {@code peer}'s routes while it is reachable another way (direct UDP), remembering them
    * for {@link #wake}. Online routes get a {@code down} path event.
+   *
+   * @param peer the peer's DHT key
    */
   public void sleep(PublicKey peer) {
     Objects.requireNonNull(peer, "peer");
@@ -336,7 +360,11 @@ public final class RelayPool implements PacketTransport {
     }
   }
 
-  /** Requests again the routes {@link #sleep} gave up. */
+  /**
+   * Requests again the routes {@link #sleep} gave up.
+   *
+   * @param peer the peer's DHT key
+   */
   public void wake(PublicKey peer) {
     Objects.requireNonNull(peer, "peer");
     roster.forEachLink(
@@ -346,7 +374,12 @@ public final class RelayPool implements PacketTransport {
         });
   }
 
-  /** {@code peer}'s routes on the active relays, in relay order. */
+  /**
+   * {@code peer}'s routes on the active relays, in relay order.
+   *
+   * @param peer the peer's DHT key
+   * @return the routes
+   */
   public List<PeerRoute> routes(PublicKey peer) {
     List<PeerRoute> out = new ArrayList<>();
     for (RelayLink link : roster.links()) {
@@ -358,7 +391,12 @@ public final class RelayPool implements PacketTransport {
     return out;
   }
 
-  /** The relays on which {@code peer} is online now, in relay order. */
+  /**
+   * The relays on which {@code peer} is online now, in relay order.
+   *
+   * @param peer the peer's DHT key
+   * @return the relays' keys
+   */
   public List<PublicKey> onlineRelays(PublicKey peer) {
     return routes(peer).stream()
         .filter(r -> r.state() == PeerRoute.State.ONLINE)
@@ -366,22 +404,38 @@ public final class RelayPool implements PacketTransport {
         .toList();
   }
 
-  /** Every relay of the pool: active ones in order, then spares, then dropped ones. */
+  /**
+   * Every relay of the pool: active ones in order, then spares, then dropped ones.
+   *
+   * @return a snapshot of each relay
+   */
   public List<RelayStatus> relays() {
     return roster.statuses();
   }
 
-  /** Inbound packets dropped because the subscriber was slow or absent. */
+  /**
+   * Inbound packets dropped because the subscriber was slow or absent.
+   *
+   * @return the count so far
+   */
   public long droppedInbound() {
     return outlets.droppedInbound();
   }
 
-  /** Relayed data dropped because it came on a connection id we hold no route on. */
+  /**
+   * Relayed data dropped because it came on a connection id we hold no route on.
+   *
+   * @return the count so far
+   */
   public long unroutedData() {
     return outlets.unroutedDataCount();
   }
 
-  /** Path events a slow subscriber missed. */
+  /**
+   * Path events a slow subscriber missed.
+   *
+   * @return the count so far
+   */
   public long droppedPathEvents() {
     return outlets.droppedEvents();
   }
@@ -397,6 +451,8 @@ public final class RelayPool implements PacketTransport {
     disposed = true;
     roster.closeAll();
     outlets.close();
+    ready.tryEmitError(
+        new RelayLinkDownException("the relay pool was disposed before a relay link came up"));
     onDispose.tryEmitEmpty();
   }
 
@@ -405,9 +461,39 @@ public final class RelayPool implements PacketTransport {
     return disposed;
   }
 
-  /** Completes once {@link #dispose()} has closed everything. */
+  /**
+   * @return completes once {@link #dispose()} has closed everything
+   */
   public Mono<Void> onDispose() {
     return onDispose.asMono();
+  }
+
+  /**
+   * Readiness: completes as soon as the link to one relay is up (at once if one is up already), so
+   * {@link #send} and out-of-band cookie requests have a relay to go through; errors with {@link
+   * RelayLinkDownException} if the pool is disposed first. Bound it with {@code timeout}: relays
+   * that cannot be reached are retried for as long as the reconnect policy says.
+   *
+   * <pre>{@code
+   * RelayPool pool = RelayPool.create(dhtKeys).relays(relays).start();
+   * pool.ready().block(Duration.ofSeconds(10));
+   * }</pre>
+   *
+   * @return completes when the pool can send
+   */
+  public Mono<Void> ready() {
+    return ready.asMono();
+  }
+
+  /**
+   * Disposes the pool and waits until every link has closed. Never call it on an event loop.
+   *
+   * @param timeout how long to wait at most
+   * @throws IllegalStateException if the pool has not closed within {@code timeout}
+   */
+  public void disposeNow(java.time.Duration timeout) {
+    dispose();
+    onDispose.asMono().block(timeout);
   }
 
   @Override
@@ -419,7 +505,8 @@ public final class RelayPool implements PacketTransport {
     return RelayClient.create(address, config.keys())
         .reconnect(config.reconnect())
         .scheduler(config.scheduler())
-        .proxy(config.proxy());
+        .proxy(config.proxy())
+        .loopResources(loops);
   }
 
   /** What the links tell the pool; called without any lock held. */
@@ -442,6 +529,11 @@ public final class RelayPool implements PacketTransport {
     @Override
     public void exhausted(RelayLink link, Throwable error) {
       roster.exhausted(link, error);
+    }
+
+    @Override
+    public void connected(RelayLink link) {
+      ready.tryEmitEmpty();
     }
   }
 }

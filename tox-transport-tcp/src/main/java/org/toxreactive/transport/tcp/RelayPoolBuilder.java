@@ -7,6 +7,7 @@ import java.util.Set;
 import org.toxreactive.core.KeyPair;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.resources.LoopResources;
 import reactor.util.retry.Retry;
 
 /**
@@ -44,6 +45,17 @@ public final class RelayPoolBuilder {
       Scheduler scheduler,
       RelayProxy proxy,
       int receiveQueue) {
+    /**
+     * Checks the values; the exception names the one that is wrong.
+     *
+     * @param keys our DHT key pair
+     * @param relays every relay, preferred first
+     * @param active relays connected at once
+     * @param reconnect backoff between link attempts
+     * @param scheduler timers of every link
+     * @param proxy proxy for every link, or null
+     * @param receiveQueue inbound packets queued for a slow subscriber
+     */
     public Config {
       Objects.requireNonNull(keys, "keys");
       relays = List.copyOf(relays);
@@ -65,9 +77,27 @@ public final class RelayPoolBuilder {
   }
 
   private final Config c;
+  private final LoopResources loops;
 
-  private RelayPoolBuilder(Config c) {
+  private RelayPoolBuilder(Config c, LoopResources loops) {
     this.c = c;
+    this.loops = loops;
+  }
+
+  private RelayPoolBuilder with(Config changed) {
+    return new RelayPoolBuilder(changed, loops);
+  }
+
+  /**
+   * The event loops every link runs on (default: Reactor Netty's global {@code TcpResources},
+   * daemon threads shared by the JVM). The caller owns {@code loops} and disposes it after the
+   * pool.
+   *
+   * @param loops the event loops, or null for Reactor Netty's global ones
+   * @return the changed builder
+   */
+  public RelayPoolBuilder loopResources(LoopResources loops) {
+    return new RelayPoolBuilder(c, loops);
   }
 
   static RelayPoolBuilder create(KeyPair dhtKeys) {
@@ -79,60 +109,95 @@ public final class RelayPoolBuilder {
             RelayClient.defaultReconnect(),
             Schedulers.parallel(),
             null,
-            DEFAULT_RECEIVE_QUEUE));
+            DEFAULT_RECEIVE_QUEUE),
+        null);
   }
 
+  /**
+   * The configuration {@link #start()} uses.
+   *
+   * @return the configuration
+   */
   public Config configuration() {
     return c;
   }
 
-  /** Every relay, preferred first; relay keys must differ. */
+  /**
+   * Every relay, preferred first; relay keys must differ.
+   *
+   * @param relays the relays
+   * @return a new builder with this change
+   */
   public RelayPoolBuilder relays(List<RelayAddress> relays) {
-    return new RelayPoolBuilder(
+    return with(
         new Config(c.keys, relays, c.active, c.reconnect, c.scheduler, c.proxy, c.receiveQueue));
   }
 
-  /** How many relays are connected at once (default 3); the rest wait as spares. */
+  /**
+   * How many relays are connected at once (default 3); the rest wait as spares.
+   *
+   * @param active at least 1
+   * @return a new builder with this change
+   */
   public RelayPoolBuilder active(int active) {
-    return new RelayPoolBuilder(
+    return with(
         new Config(c.keys, c.relays, active, c.reconnect, c.scheduler, c.proxy, c.receiveQueue));
   }
 
   /**
    * Backoff between link attempts to one relay (default {@link RelayClient#defaultReconnect()}:
    * forever). A finite policy that gives up turns the relay into the last spare.
+   *
+   * @param policy the backoff
+   * @return a new builder with this change
    */
   public RelayPoolBuilder reconnect(Retry policy) {
-    return new RelayPoolBuilder(
+    return with(
         new Config(c.keys, c.relays, c.active, policy, c.scheduler, c.proxy, c.receiveQueue));
   }
 
-  /** Where the links' timers run (virtual time in tests). */
+  /**
+   * Where the links' timers run (virtual time in tests).
+   *
+   * @param scheduler the links' timers
+   * @return a new builder with this change
+   */
   public RelayPoolBuilder scheduler(Scheduler scheduler) {
-    return new RelayPoolBuilder(
+    return with(
         new Config(c.keys, c.relays, c.active, c.reconnect, scheduler, c.proxy, c.receiveQueue));
   }
 
-  /** Connects every relay through this proxy; null for direct links. */
+  /**
+   * Connects every relay through this proxy; null for direct links.
+   *
+   * @param proxy the proxy, or null
+   * @return a new builder with this change
+   */
   public RelayPoolBuilder proxy(RelayProxy proxy) {
-    return new RelayPoolBuilder(
+    return with(
         new Config(c.keys, c.relays, c.active, c.reconnect, c.scheduler, proxy, c.receiveQueue));
   }
 
-  /** Inbound packets queued for a slow subscriber before dropping (default 4096). */
+  /**
+   * Inbound packets queued for a slow subscriber before dropping (default 4096).
+   *
+   * @param packets at least 1
+   * @return a new builder with this change
+   */
   public RelayPoolBuilder receiveQueue(int packets) {
-    return new RelayPoolBuilder(
-        new Config(c.keys, c.relays, c.active, c.reconnect, c.scheduler, c.proxy, packets));
+    return with(new Config(c.keys, c.relays, c.active, c.reconnect, c.scheduler, c.proxy, packets));
   }
 
   /**
    * Starts a pool: connects the first {@link Config#active()} relays in the background and returns
    * at once. Fails with {@link IllegalStateException} if no relay is configured.
+   *
+   * @return the started pool
    */
   public RelayPool start() {
     if (c.relays.isEmpty()) {
       throw new IllegalStateException("a relay pool needs at least one relay");
     }
-    return new RelayPool(c).startLinks();
+    return new RelayPool(c, loops).startLinks();
   }
 }

@@ -10,10 +10,21 @@ import org.toxreactive.core.ToxProtocolException;
 public final class RelayProtocolException extends ToxProtocolException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An exception with this message.
+   *
+   * @param message what was wrong, in one line
+   */
   public RelayProtocolException(String message) {
     super(message);
   }
 
+  /**
+   * An exception with this message and cause.
+   *
+   * @param message what was wrong, in one line
+   * @param cause what caused it
+   */
   public RelayProtocolException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -7,11 +7,21 @@ import java.util.Objects;
  * c-toxcore supports. Only relay links use it.
  */
 public record RelayProxy(Type type, String host, int port) {
+  /** The proxy protocol. */
   public enum Type {
+    /** HTTP CONNECT. */
     HTTP,
+    /** SOCKS5, no authentication. */
     SOCKS5
   }
 
+  /**
+   * Checks the values.
+   *
+   * @param type the protocol
+   * @param host the proxy's host
+   * @param port the proxy's port, 1..65535
+   */
   public RelayProxy {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(host, "host");
@@ -20,10 +30,24 @@ public record RelayProxy(Type type, String host, int port) {
     }
   }
 
+  /**
+   * An HTTP CONNECT proxy.
+   *
+   * @param host the proxy's host
+   * @param port the proxy's port
+   * @return the proxy
+   */
   public static RelayProxy http(String host, int port) {
     return new RelayProxy(Type.HTTP, host, port);
   }
 
+  /**
+   * A SOCKS5 proxy.
+   *
+   * @param host the proxy's host
+   * @param port the proxy's port
+   * @return the proxy
+   */
   public static RelayProxy socks5(String host, int port) {
     return new RelayProxy(Type.SOCKS5, host, port);
   }

@@ -6,6 +6,11 @@ import org.toxreactive.core.ToxProtocolException;
 public final class RelayRejectedException extends ToxProtocolException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An exception with this message.
+   *
+   * @param message what the relay refused, in one line
+   */
   public RelayRejectedException(String message) {
     super(message);
   }

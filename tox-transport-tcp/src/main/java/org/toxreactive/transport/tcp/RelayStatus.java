@@ -31,6 +31,17 @@ public record RelayStatus(
     DROPPED
   }
 
+  /**
+   * Checks that nothing is null.
+   *
+   * @param address where the relay is and its key
+   * @param role what the pool does with it
+   * @param connected whether its link is up
+   * @param routes peers routed on it
+   * @param online peers online on it
+   * @param connects links established so far
+   * @param note why it was dropped or the last failure; empty if none
+   */
   public RelayStatus {
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(role, "role");

@@ -65,6 +65,10 @@ public final class SecureSession {
    * Encrypts {@code len} readable bytes of {@code plaintext} into a frame, {@code u16 BE length ‖
    * MAC ‖ ciphertext}, appended to {@code out}, and advances the send nonce. Borrows both buffers;
    * {@code plaintext}'s indices do not move.
+   *
+   * @param plaintext the bytes to seal (the caller's)
+   * @param len how many of them
+   * @param out where the frame goes (the caller's)
    */
   public void seal(ByteBuf plaintext, int len, ByteBuf out) {
     if (len > RelayProtocol.MAX_PLAINTEXT) {
@@ -85,6 +89,9 @@ public final class SecureSession {
    *
    * @throws IllegalArgumentException if the packet encodes to more than {@link
    *     RelayProtocol#MAX_PLAINTEXT} bytes
+   * @param packet the packet
+   * @param alloc allocates the frame
+   * @return the frame; the caller releases it
    */
   public ByteBuf sealFrame(RelayPacket packet, ByteBufAllocator alloc) {
     int len = packet.encodedLength();
@@ -129,6 +136,7 @@ public final class SecureSession {
    * @return the plaintext, valid only until the next frame is sealed or opened on this thread (do
    *     not keep or release it), or null if the frame does not authenticate (the receive nonce is
    *     then unchanged and the link must be closed)
+   * @param frame the frame (the caller's)
    */
   public ByteBuf openFrame(ByteBuf frame) {
     int len = frame.readableBytes();
@@ -161,6 +169,8 @@ public final class SecureSession {
    *
    * @return false if the frame does not authenticate; the receive nonce is then unchanged and the
    *     link must be closed
+   * @param frame the frame (the caller's)
+   * @param out where the plaintext goes (the caller's)
    */
   public boolean open(ByteBuf frame, ByteBuf out) {
     if (!WORKSPACE.get().box.open(key, recvNonce, frame, frame.readableBytes(), out)) {

@@ -29,6 +29,10 @@ public final class ServerHandshake {
    * 96-byte response to {@code response}. Borrows both buffers.
    *
    * @throws HandshakeException if the hello does not decrypt with the relay's key
+   * @param relay the relay's key pair
+   * @param hello the client's 128-byte hello (the caller's)
+   * @param response where the 96-byte response goes (the caller's)
+   * @return the session, or why the hello was refused
    */
   public static Result accept(KeyPair relay, ByteBuf hello, ByteBuf response) {
     CryptoBox box = new CryptoBox();

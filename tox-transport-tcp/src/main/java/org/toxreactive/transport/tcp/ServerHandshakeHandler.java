@@ -20,6 +20,11 @@ public final class ServerHandshakeHandler extends ByteToMessageDecoder {
 
   private final KeyPair relayKeys;
 
+  /**
+   * A handler answering hellos with this relay's keys.
+   *
+   * @param relayKeys the relay's key pair
+   */
   public ServerHandshakeHandler(KeyPair relayKeys) {
     this.relayKeys = relayKeys;
   }

@@ -101,7 +101,7 @@ class RelayClientProxyTest {
             RelayClient.create(relay.address(), me)
                 .proxy(RelayProxy.socks5("127.0.0.1", socks.port())));
 
-    StepVerifier.create(conn.onClose())
+    StepVerifier.create(conn.onDispose())
         .then(relay::closeConnections)
         .expectComplete()
         .verify(TIMEOUT);

@@ -23,6 +23,7 @@ import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
+import reactor.netty.resources.LoopResources;
 import reactor.netty.udp.UdpServer;
 
 /**
@@ -77,6 +78,18 @@ public final class UdpTransport implements PacketTransport {
       int cookieBurst,
       Duration cookieRefill,
       Scheduler scheduler) {
+    /**
+     * Checks every value; the exceptions name the one out of range.
+     *
+     * @param host local address to bind
+     * @param port local port, 0 for any
+     * @param receiveBufferBytes SO_RCVBUF and SO_SNDBUF, 0 for the OS's
+     * @param receiveQueue datagrams buffered for a slow subscriber
+     * @param maxDatagramSize longer inbound datagrams are dropped
+     * @param cookieBurst cookie requests one source may send at once
+     * @param cookieRefill time for one more cookie request
+     * @param scheduler the rate limiter's clock
+     */
     public Config {
       Objects.requireNonNull(host, "host");
       Objects.requireNonNull(cookieRefill, "cookieRefill");
@@ -131,6 +144,8 @@ public final class UdpTransport implements PacketTransport {
    * An unbound transport on 0.0.0.0, an ephemeral port, {@link #DEFAULT_SOCKET_BUFFER} socket
    * buffers, a queue of 4096 datagrams, 2048-byte datagrams, cookie requests limited to 10 per
    * source and one more per 100 ms on {@link Schedulers#parallel()}'s clock.
+   *
+   * @return the builder
    */
   public static Builder create() {
     return new Builder(
@@ -151,18 +166,50 @@ public final class UdpTransport implements PacketTransport {
    */
   public static final class Builder {
     private final Config c;
+    private final LoopResources loops;
 
     private Builder(Config c) {
-      this.c = c;
+      this(c, null);
     }
 
+    private Builder(Config c, LoopResources loops) {
+      this.c = c;
+      this.loops = loops;
+    }
+
+    /**
+     * The event loops the socket runs on (default: Reactor Netty's global {@code UdpResources},
+     * daemon threads shared by the JVM). The caller owns {@code loops} and disposes it after the
+     * transport.
+     *
+     * @param loops the event loops, or null for Reactor Netty's global ones
+     * @return the changed builder
+     */
+    public Builder loopResources(LoopResources loops) {
+      return new Builder(c, loops);
+    }
+
+    /**
+     * The configuration {@link #bind()} uses.
+     *
+     * @return the configuration
+     */
     public Config configuration() {
       return c;
     }
 
-    /** Local address to bind, e.g. "127.0.0.1", "0.0.0.0", "::". */
+    private Builder with(Config changed) {
+      return new Builder(changed, loops);
+    }
+
+    /**
+     * Local address to bind, e.g. "127.0.0.1", "0.0.0.0", "::".
+     *
+     * @param host a literal address (no DNS lookup is wanted here)
+     * @return a new builder with this change
+     */
     public Builder host(String host) {
-      return new Builder(
+      return with(
           new Config(
               host,
               c.port,
@@ -174,9 +221,14 @@ public final class UdpTransport implements PacketTransport {
               c.scheduler));
     }
 
-    /** Local port; 0 picks a free one (see {@link UdpTransport#localAddress()}). */
+    /**
+     * Local port; 0 picks a free one (see {@link UdpTransport#localAddress()}).
+     *
+     * @param port 0..65535
+     * @return a new builder with this change
+     */
     public Builder port(int port) {
-      return new Builder(
+      return with(
           new Config(
               c.host,
               port,
@@ -188,9 +240,14 @@ public final class UdpTransport implements PacketTransport {
               c.scheduler));
     }
 
-    /** The socket buffers (SO_RCVBUF and SO_SNDBUF) in bytes; 0 keeps the operating system's. */
+    /**
+     * The socket buffers (SO_RCVBUF and SO_SNDBUF) in bytes; 0 keeps the operating system's.
+     *
+     * @param bytes at least 0
+     * @return a new builder with this change
+     */
     public Builder receiveBuffer(int bytes) {
-      return new Builder(
+      return with(
           new Config(
               c.host,
               c.port,
@@ -202,9 +259,14 @@ public final class UdpTransport implements PacketTransport {
               c.scheduler));
     }
 
-    /** How many datagrams wait for a slow subscriber before further ones are dropped. */
+    /**
+     * How many datagrams wait for a slow subscriber before further ones are dropped.
+     *
+     * @param datagrams at least 1
+     * @return a new builder with this change
+     */
     public Builder receiveQueue(int datagrams) {
-      return new Builder(
+      return with(
           new Config(
               c.host,
               c.port,
@@ -216,9 +278,14 @@ public final class UdpTransport implements PacketTransport {
               c.scheduler));
     }
 
-    /** Inbound datagrams longer than this are dropped and counted (default 2048). */
+    /**
+     * Inbound datagrams longer than this are dropped and counted (default 2048).
+     *
+     * @param bytes 1..65535
+     * @return a new builder with this change
+     */
     public Builder maxDatagramSize(int bytes) {
-      return new Builder(
+      return with(
           new Config(
               c.host,
               c.port,
@@ -230,9 +297,15 @@ public final class UdpTransport implements PacketTransport {
               c.scheduler));
     }
 
-    /** Cookie requests per source IP: {@code burst} at once, one more per {@code refill}. */
+    /**
+     * Cookie requests per source IP: {@code burst} at once, one more per {@code refill}.
+     *
+     * @param burst cookie requests at once, at least 1
+     * @param refill time for one more, positive
+     * @return a new builder with this change
+     */
     public Builder cookieRequestLimit(int burst, Duration refill) {
-      return new Builder(
+      return with(
           new Config(
               c.host,
               c.port,
@@ -244,9 +317,14 @@ public final class UdpTransport implements PacketTransport {
               c.scheduler));
     }
 
-    /** The clock of the cookie request limiter (virtual time in tests). */
+    /**
+     * The clock of the cookie request limiter (virtual time in tests).
+     *
+     * @param scheduler the limiter's clock
+     * @return a new builder with this change
+     */
     public Builder scheduler(Scheduler scheduler) {
-      return new Builder(
+      return with(
           new Config(
               c.host,
               c.port,
@@ -258,9 +336,14 @@ public final class UdpTransport implements PacketTransport {
               scheduler));
     }
 
-    /** Binds a new socket when subscribed; errors with the bind failure. */
+    /**
+     * Binds a new socket when subscribed; errors with the bind failure.
+     *
+     * @return the bound transport
+     */
     public Mono<UdpTransport> bind() {
       Config config = c;
+      LoopResources runOn = loops;
       return Mono.defer(
           () -> {
             UdpInbound inbound =
@@ -289,6 +372,9 @@ public final class UdpTransport implements PacketTransport {
                           // subscribes; nothing has been read yet.
                           connection.channel().config().setAutoRead(true);
                         });
+            if (runOn != null) {
+              server = server.runOn(runOn);
+            }
             if (config.receiveBufferBytes > 0) {
               server =
                   server
@@ -299,11 +385,23 @@ public final class UdpTransport implements PacketTransport {
           });
     }
 
-    /** {@link #bind()} and wait up to 10 s. */
+    /**
+     * {@link #bind()} and wait up to 10 s.
+     *
+     * @return the bound transport
+     * @throws IllegalStateException if it is not bound within 10 s
+     */
     public UdpTransport bindNow() {
       return bindNow(Duration.ofSeconds(10));
     }
 
+    /**
+     * {@link #bind()} and wait up to {@code timeout}.
+     *
+     * @param timeout how long to wait at most
+     * @return the bound transport
+     * @throws IllegalStateException if it is not bound in time
+     */
     public UdpTransport bindNow(Duration timeout) {
       UdpTransport t = bind().block(timeout);
       if (t == null) {
@@ -313,7 +411,11 @@ public final class UdpTransport implements PacketTransport {
     }
   }
 
-  /** The bound address; its port is the real one when bound with port 0. */
+  /**
+   * The bound address; its port is the real one when bound with port 0.
+   *
+   * @return the local address
+   */
   public InetSocketAddress localAddress() {
     return localAddress;
   }
@@ -416,7 +518,11 @@ public final class UdpTransport implements PacketTransport {
     }
   }
 
-  /** Datagrams {@link #offer}ed that the socket failed to send. */
+  /**
+   * Datagrams {@link #offer}ed that the socket failed to send.
+   *
+   * @return the count so far
+   */
   public long sendFailures() {
     return sendFailures.sum();
   }
@@ -441,17 +547,29 @@ public final class UdpTransport implements PacketTransport {
     return MAX_PACKET_SIZE;
   }
 
-  /** Datagrams dropped because the subscriber was slow or absent. */
+  /**
+   * Datagrams dropped because the subscriber was slow or absent.
+   *
+   * @return the count so far
+   */
   public long droppedInbound() {
     return inbound.dropped();
   }
 
-  /** Cookie requests dropped by the per-source token bucket. */
+  /**
+   * Cookie requests dropped by the per-source token bucket.
+   *
+   * @return the count so far
+   */
   public long rateLimited() {
     return inbound.rateLimited();
   }
 
-  /** Datagrams dropped for being longer than the configured maximum. */
+  /**
+   * Datagrams dropped for being longer than the configured maximum.
+   *
+   * @return the count so far
+   */
   public long oversizeInbound() {
     return inbound.oversize();
   }
@@ -462,7 +580,11 @@ public final class UdpTransport implements PacketTransport {
     connection.dispose();
   }
 
-  /** {@link #dispose()} and wait up to {@code timeout} for the socket to close. */
+  /**
+   * {@link #dispose()} and wait up to {@code timeout} for the socket to close.
+   *
+   * @param timeout how long to wait at most
+   */
   public void disposeNow(Duration timeout) {
     connection.disposeNow(timeout);
   }
@@ -472,7 +594,11 @@ public final class UdpTransport implements PacketTransport {
     return connection.isDisposed();
   }
 
-  /** Completes when the socket is closed. */
+  /**
+   * Completes when the socket is closed.
+   *
+   * @return completes when the socket is closed
+   */
   public Mono<Void> onDispose() {
     return connection.onDispose();
   }

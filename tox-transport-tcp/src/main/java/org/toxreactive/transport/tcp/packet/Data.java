@@ -22,8 +22,15 @@ import org.toxreactive.transport.tcp.RelayProtocol;
  * the c-toxcore relay forwards it, and a c-toxcore client then kills its link (length &lt;= 1).
  */
 public record Data(int connectionId, Bytes payload) implements RelayPacket {
+  /** Most payload bytes one data packet carries. */
   public static final int MAX_PAYLOAD = RelayProtocol.MAX_PLAINTEXT - Codecs.ID_SIZE;
 
+  /**
+   * Checks the values; the exception names the one out of range.
+   *
+   * @param connectionId the connection id, 16..255
+   * @param payload the relayed bytes
+   */
   public Data {
     Codecs.checkRange(
         "connection id", connectionId, RelayProtocol.NUM_RESERVED_IDS, Codecs.MAX_UNSIGNED_BYTE);
@@ -31,12 +38,22 @@ public record Data(int connectionId, Bytes payload) implements RelayPacket {
     Codecs.checkRange("data payload length", payload.length(), 0, MAX_PAYLOAD);
   }
 
-  /** The unsigned first byte of a plaintext packet (its connection id if it is data). */
+  /**
+   * The unsigned first byte of a plaintext packet (its connection id if it is data).
+   *
+   * @param plaintext a decrypted packet (the caller's)
+   * @return 0..255
+   */
   public static int connectionIdOf(ByteBuf plaintext) {
     return plaintext.getUnsignedByte(plaintext.readerIndex());
   }
 
-  /** Overwrites the first byte of a data plaintext with {@code connectionId} (16..255). */
+  /**
+   * Overwrites the first byte of a data plaintext with {@code connectionId} (16..255).
+   *
+   * @param plaintext a data packet's plaintext (the caller's)
+   * @param connectionId 16..255
+   */
   public static void setConnectionId(ByteBuf plaintext, int connectionId) {
     Codecs.checkRange(
         "connection id", connectionId, RelayProtocol.NUM_RESERVED_IDS, Codecs.MAX_UNSIGNED_BYTE);

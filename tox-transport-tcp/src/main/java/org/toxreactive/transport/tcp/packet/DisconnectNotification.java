@@ -18,8 +18,14 @@ import io.netty.buffer.ByteBuf;
  * layer to reject.
  */
 public record DisconnectNotification(int connectionId) implements RelayPacket {
+  /** Plaintext length: id and connection id. */
   public static final int LENGTH = Codecs.ID_SIZE + Codecs.ID_SIZE;
 
+  /**
+   * Checks the values; the exception names the one out of range.
+   *
+   * @param connectionId the connection id, 16..255
+   */
   public DisconnectNotification {
     Codecs.checkRange("connection id", connectionId, 0, Codecs.MAX_UNSIGNED_BYTE);
   }

@@ -24,10 +24,19 @@ import org.toxreactive.transport.tcp.RelayProtocol;
  * including the TCP families 130 and 138, are malformed here.
  */
 public record ForwardRequest(IpPort destination, Bytes data) implements RelayPacket {
+  /** Shortest plaintext: id and an IPv4 address. */
   public static final int MIN_LENGTH = Codecs.ID_SIZE + IpPort.PACKED_IPV4_SIZE;
+
+  /** Longest plaintext: id, an IPv6 address and the most data. */
   public static final int MAX_LENGTH =
       Codecs.ID_SIZE + IpPort.PACKED_IPV6_SIZE + RelayProtocol.MAX_FORWARD_DATA;
 
+  /**
+   * Checks the values; the exception names the one out of range.
+   *
+   * @param destination where the relay forwards the data
+   * @param data the bytes to forward
+   */
   public ForwardRequest {
     Objects.requireNonNull(destination, "destination");
     Objects.requireNonNull(data, "data");

@@ -19,8 +19,14 @@ import org.toxreactive.transport.tcp.RelayProtocol;
  * 1 to {@link RelayProtocol#MAX_PLAINTEXT} = 2032 bytes; empty data is structurally valid.
  */
 public record Forwarding(Bytes data) implements RelayPacket {
+  /** Most data bytes one packet carries. */
   public static final int MAX_DATA = RelayProtocol.MAX_PLAINTEXT - Codecs.ID_SIZE;
 
+  /**
+   * Checks the values; the exception names the one out of range.
+   *
+   * @param data the forwarded bytes
+   */
   public Forwarding {
     Objects.requireNonNull(data, "data");
     Codecs.checkRange("forwarding data length", data.length(), 0, MAX_DATA);

@@ -11,10 +11,21 @@ import org.toxreactive.core.ToxProtocolException;
 public final class MalformedRelayPacketException extends ToxProtocolException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An exception with this message.
+   *
+   * @param message what was wrong, in one line
+   */
   public MalformedRelayPacketException(String message) {
     super(message);
   }
 
+  /**
+   * An exception with this message and cause.
+   *
+   * @param message what was wrong, in one line
+   * @param cause what caused it
+   */
   public MalformedRelayPacketException(String message, Throwable cause) {
     super(message, cause);
   }

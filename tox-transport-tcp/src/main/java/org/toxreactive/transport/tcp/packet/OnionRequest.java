@@ -27,6 +27,7 @@ import org.toxreactive.transport.tcp.RelayProtocol;
  * there silently, which is not this codec's concern.
  */
 public record OnionRequest(Nonce nonce, Bytes payload) implements RelayPacket {
+  /** Plaintext length before the payload: id and nonce. */
   public static final int HEADER_LENGTH = Codecs.ID_SIZE + Nonce.SIZE;
 
   /** c-toxcore's {@code ONION_SEND_BASE}: 32 + 19 + 16 = 67. */
@@ -36,9 +37,18 @@ public record OnionRequest(Nonce nonce, Bytes payload) implements RelayPacket {
   /** One more than c-toxcore's kill bound {@code 1 + CRYPTO_NONCE_SIZE + ONION_SEND_BASE * 2}. */
   public static final int MIN_LENGTH = HEADER_LENGTH + 2 * ONION_SEND_BASE + 1;
 
+  /** Shortest payload. */
   public static final int MIN_PAYLOAD = MIN_LENGTH - HEADER_LENGTH;
+
+  /** Longest payload. */
   public static final int MAX_PAYLOAD = RelayProtocol.MAX_PLAINTEXT - HEADER_LENGTH;
 
+  /**
+   * Checks the values; the exception names the one out of range.
+   *
+   * @param nonce the onion nonce
+   * @param payload the onion payload
+   */
   public OnionRequest {
     Objects.requireNonNull(nonce, "nonce");
     Objects.requireNonNull(payload, "payload");

@@ -21,9 +21,17 @@ import org.toxreactive.transport.tcp.RelayProtocol;
  * most 1 + 1340.
  */
 public record OnionResponse(Bytes inner) implements RelayPacket {
+  /** Shortest plaintext. */
   public static final int MIN_LENGTH = Codecs.ID_SIZE + 1;
+
+  /** Longest inner response. */
   public static final int MAX_INNER = RelayProtocol.MAX_PLAINTEXT - Codecs.ID_SIZE;
 
+  /**
+   * Checks the values; the exception names the one out of range.
+   *
+   * @param inner the onion response
+   */
   public OnionResponse {
     Objects.requireNonNull(inner, "inner");
     Codecs.checkRange("inner onion packet length", inner.length(), 1, MAX_INNER);

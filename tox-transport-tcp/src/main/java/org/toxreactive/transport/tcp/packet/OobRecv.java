@@ -21,10 +21,21 @@ import org.toxreactive.transport.tcp.RelayProtocol;
  * {@link #MIN_LENGTH} = 34 to {@link #MAX_LENGTH} = 1057 bytes, the same bounds as {@link OobSend}.
  */
 public record OobRecv(PublicKey sender, Bytes data) implements RelayPacket {
+  /** Plaintext length before the data: id and sender key. */
   public static final int HEADER_LENGTH = Codecs.ID_SIZE + PublicKey.SIZE;
+
+  /** Shortest plaintext. */
   public static final int MIN_LENGTH = HEADER_LENGTH + 1;
+
+  /** Longest plaintext. */
   public static final int MAX_LENGTH = HEADER_LENGTH + RelayProtocol.MAX_OOB_DATA;
 
+  /**
+   * Checks the values; the exception names the one out of range.
+   *
+   * @param sender the sender's DHT key
+   * @param data the bytes, 1..1024
+   */
   public OobRecv {
     Objects.requireNonNull(sender, "sender");
     Objects.requireNonNull(data, "data");

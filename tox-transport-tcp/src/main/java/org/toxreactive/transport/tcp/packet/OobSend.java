@@ -23,10 +23,21 @@ import org.toxreactive.transport.tcp.RelayProtocol;
  * sender killed.
  */
 public record OobSend(PublicKey destination, Bytes data) implements RelayPacket {
+  /** Plaintext length before the data: id and destination key. */
   public static final int HEADER_LENGTH = Codecs.ID_SIZE + PublicKey.SIZE;
+
+  /** Shortest plaintext. */
   public static final int MIN_LENGTH = HEADER_LENGTH + 1;
+
+  /** Longest plaintext. */
   public static final int MAX_LENGTH = HEADER_LENGTH + RelayProtocol.MAX_OOB_DATA;
 
+  /**
+   * Checks the values; the exception names the one out of range.
+   *
+   * @param destination the destination's DHT key
+   * @param data the bytes, 1..1024
+   */
   public OobSend {
     Objects.requireNonNull(destination, "destination");
     Objects.requireNonNull(data, "data");

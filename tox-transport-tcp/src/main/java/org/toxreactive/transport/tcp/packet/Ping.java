@@ -19,9 +19,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * unchanged. c-toxcore never sends 0, because a pong of 0 gets the sender killed.
  */
 public record Ping(long pingId) implements RelayPacket {
+  /** Plaintext length: id and ping id. */
   public static final int LENGTH = Codecs.ID_SIZE + Long.BYTES;
 
-  /** A ping with a random, non-zero id. */
+  /**
+   * A ping with a random, non-zero id.
+   *
+   * @return the ping
+   */
   public static Ping random() {
     long id;
     do {

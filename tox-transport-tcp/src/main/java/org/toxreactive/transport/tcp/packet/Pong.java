@@ -16,9 +16,15 @@ import io.netty.buffer.ByteBuf;
  * client that sends a pong of 0, and that judgement belongs to the session layer, not the codec.
  */
 public record Pong(long pingId) implements RelayPacket {
+  /** Plaintext length: id and ping id. */
   public static final int LENGTH = Codecs.ID_SIZE + Long.BYTES;
 
-  /** The pong answering {@code ping}. */
+  /**
+   * The pong answering {@code ping}.
+   *
+   * @param ping the ping
+   * @return the pong
+   */
   public static Pong answering(Ping ping) {
     return new Pong(ping.pingId());
   }

@@ -34,15 +34,28 @@ public sealed interface RelayPacket
         Forwarding,
         Data {
 
+  /**
+   * The packet's kind (its id byte).
+   *
+   * @return the kind
+   */
   RelayPacketKind kind();
 
   /** Calls the one method of {@code handler} for this packet's kind. */
   <A> void dispatch(RelayPacketHandler<A> handler, A arg);
 
-  /** Plaintext length including the id byte. */
+  /**
+   * Plaintext length including the id byte.
+   *
+   * @return the length
+   */
   int encodedLength();
 
-  /** Writes exactly {@link #encodedLength()} bytes. Borrows {@code out} (no release). */
+  /**
+   * Writes exactly {@link #encodedLength()} bytes. Borrows {@code out} (no release).
+   *
+   * @param out the buffer
+   */
   void encode(ByteBuf out);
 
   /**
@@ -52,6 +65,8 @@ public sealed interface RelayPacket
    * @throws MalformedRelayPacketException if the packet is empty, longer than {@link
    *     RelayProtocol#MAX_PLAINTEXT}, has a reserved id (12..15) or breaks its kind's layout; the
    *     reader index is then unchanged
+   * @param plaintext the decrypted packet (the caller's; not released)
+   * @return the packet
    */
   static RelayPacket decode(ByteBuf plaintext) {
     int length = plaintext.readableBytes();

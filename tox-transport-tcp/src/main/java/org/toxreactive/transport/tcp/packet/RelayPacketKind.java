@@ -14,17 +14,29 @@ import org.toxreactive.transport.tcp.RelayProtocol;
  * }</pre>
  */
 public enum RelayPacketKind {
+  /** Id 0: ask the relay for a route to a peer. */
   ROUTING_REQUEST(0, true, "routing request"),
+  /** Id 1: the relay's connection id for a route, or refusal. */
   ROUTING_RESPONSE(1, true, "routing response"),
+  /** Id 2: the peer on a route came online. */
   CONNECT_NOTIFICATION(2, true, "connect notification"),
+  /** Id 3: the peer on a route went offline, or a route is given up. */
   DISCONNECT_NOTIFICATION(3, true, "disconnect notification"),
+  /** Id 4: keepalive request. */
   PING(4, true, "ping"),
+  /** Id 5: keepalive answer. */
   PONG(5, true, "pong"),
+  /** Id 6: out-of-band data to a DHT key. */
   OOB_SEND(6, false, "oob send"),
+  /** Id 7: out-of-band data from a DHT key. */
   OOB_RECV(7, false, "oob recv"),
+  /** Id 8: onion request, the relay as node 1. */
   ONION_REQUEST(8, false, "onion request"),
+  /** Id 9: onion response back to the client. */
   ONION_RESPONSE(9, false, "onion response"),
+  /** Id 10: ask the relay to forward data over UDP. */
   FORWARD_REQUEST(10, false, "forward request"),
+  /** Id 11: data forwarded to the client. */
   FORWARDING(11, false, "forwarding"),
   /** Ids 16..255; {@link #id()} is -1 because the id byte is the connection id. */
   DATA(-1, false, "data");
@@ -53,7 +65,11 @@ public enum RelayPacketKind {
     this.label = label;
   }
 
-  /** The wire id, or -1 for {@link #DATA}. */
+  /**
+   * The wire id, or -1 for {@link #DATA}.
+   *
+   * @return 0..11, or -1
+   */
   public int id() {
     return id;
   }
@@ -62,6 +78,8 @@ public enum RelayPacketKind {
    * Whether the packet is written with priority: queued, never dropped, when the socket is full.
    * True for routing, connect/disconnect and ping/pong; false for everything that may be dropped
    * under backpressure (docs/protocol.md 2.3).
+   *
+   * @return whether it is a priority packet
    */
   public boolean isPriority() {
     return priority;
@@ -77,6 +95,8 @@ public enum RelayPacketKind {
    * 16..255.
    *
    * @throws IllegalArgumentException if {@code unsignedId} is not 0..255 (a sign-extended byte)
+   * @param unsignedId the id byte, 0..255
+   * @return the kind, or null for a reserved id
    */
   public static RelayPacketKind ofId(int unsignedId) {
     if (unsignedId < 0 || unsignedId >= ID_COUNT) {

@@ -18,8 +18,14 @@ import org.toxreactive.core.PublicKey;
  * Exactly {@link #LENGTH} = 33 bytes.
  */
 public record RoutingRequest(PublicKey peer) implements RelayPacket {
+  /** Plaintext length: id and peer key. */
   public static final int LENGTH = Codecs.ID_SIZE + PublicKey.SIZE;
 
+  /**
+   * Checks the peer key.
+   *
+   * @param peer the peer's DHT key
+   */
   public RoutingRequest {
     Objects.requireNonNull(peer, "peer");
   }

@@ -21,22 +21,38 @@ import org.toxreactive.transport.tcp.RelayProtocol;
  * Exactly {@link #LENGTH} = 34 bytes.
  */
 public record RoutingResponse(int connectionId, PublicKey peer) implements RelayPacket {
+  /** Plaintext length: id, connection id and peer key. */
   public static final int LENGTH = Codecs.ID_SIZE + Codecs.ID_SIZE + PublicKey.SIZE;
 
   /** The connection id of a refused request. */
   public static final int REFUSED = 0;
 
+  /**
+   * Checks the values.
+   *
+   * @param connectionId the connection id, 0 (refused) or 16..255
+   * @param peer the peer's DHT key, echoed
+   */
   public RoutingResponse {
     Codecs.checkRange("connection id", connectionId, 0, Codecs.MAX_UNSIGNED_BYTE);
     Objects.requireNonNull(peer, "peer");
   }
 
-  /** A refusal for {@code peer}. */
+  /**
+   * A refusal for {@code peer}.
+   *
+   * @param peer the peer's DHT key
+   * @return the refusal
+   */
   public static RoutingResponse refused(PublicKey peer) {
     return new RoutingResponse(REFUSED, peer);
   }
 
-  /** Whether the relay granted a route: the id is a data connection id (16..255). */
+  /**
+   * Whether the relay granted a route: the id is a data connection id (16..255).
+   *
+   * @return whether the route was granted
+   */
   public boolean accepted() {
     return connectionId >= RelayProtocol.NUM_RESERVED_IDS;
   }
