@@ -41,7 +41,13 @@ public sealed interface RelayPacket
    */
   RelayPacketKind kind();
 
-  /** Calls the one method of {@code handler} for this packet's kind. */
+  /**
+   * Calls the one method of {@code handler} for this packet's kind.
+   *
+   * @param <A> the type of the context passed through
+   * @param handler what to do with each kind
+   * @param arg the context, e.g. the client the packet came from
+   */
   <A> void dispatch(RelayPacketHandler<A> handler, A arg);
 
   /**
