@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
     description = {
       "A Tox TCP relay that c-toxcore clients can use (like tox-bootstrapd's TCP relay).",
       "With no options it uses the embedded defaults: ports 33445, 3389, 443 (skipping those it",
-      "cannot bind), UDP 33445 for onion/forwarding, keys in ./tox-relay.keys (created if missing)."
+      "cannot bind), UDP 33445 for the DHT node and onion/forwarding, keys in ./tox-relay.keys"
+          + " (created if missing)."
     })
 public final class RelayMain implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec spec;
@@ -60,7 +61,7 @@ public final class RelayMain implements Callable<Integer> {
   @Option(
       names = "--udp-port",
       paramLabel = "N",
-      description = "UDP port of the onion/forwarding bridge (-1 = off, 0 = any).")
+      description = "UDP port of the DHT node and onion/forwarding bridge (-1 = off, 0 = any).")
   Integer udpPort;
 
   @Option(
