@@ -41,6 +41,15 @@ class DhtCoreFuzzTest {
   static final KeyPair PEER = KeyPair.fromSecretKey(SecretKey.of(filled(32, 8)));
   static final IpPort SOURCE = SimNet.address(1, 2, 3, 4, 5);
 
+  /** Keys of the nodes in the fuzzed core's close list (computed once: key generation is slow). */
+  static final org.toxreactive.core.PublicKey[] KNOWN = new org.toxreactive.core.PublicKey[24];
+
+  static {
+    for (int i = 0; i < KNOWN.length; i++) {
+      KNOWN[i] = KeyPair.fromSecretKey(SecretKey.of(filled(32, 100 + i))).publicKey();
+    }
+  }
+
   static byte[] filled(int n, int v) {
     byte[] b = new byte[n];
     Arrays.fill(b, (byte) v);
@@ -57,13 +66,8 @@ class DhtCoreFuzzTest {
             (p, to) -> out.add(new SimNet.Packet(p, null, to)),
             new SplittableRandom(1),
             1_000_000);
-    for (int i = 0; i < 24; i++) { // a populated close list: answers carry 4 nodes
-      byte[] sk = filled(32, 100 + i);
-      core.closeList()
-          .update(
-              KeyPair.fromSecretKey(SecretKey.of(sk)).publicKey(),
-              SimNet.address(2, 0, i, 1, 33445),
-              1_000_000);
+    for (int i = 0; i < KNOWN.length; i++) { // a populated close list: answers carry 4 nodes
+      core.closeList().update(KNOWN[i], SimNet.address(2, 0, i, 1, 33445), 1_000_000);
     }
     ByteBuf in = Unpooled.wrappedBuffer(input);
     try {

@@ -38,6 +38,7 @@ import picocli.CommandLine.Option;
  * java -cp tox-benchmarks/target/tox-benchmarks.jar org.toxreactive.benchmarks.load.DhtLoad serve --port 0
  * ... DhtLoad nodes --node 127.0.0.1:33445:KEY --seconds 10 --node-pid 1234
  * ... DhtLoad memory
+ * ... DhtLoad sim --nodes 1000 --settle 120 --kill 20 --after 200
  * }</pre>
  */
 @Command(
@@ -48,6 +49,7 @@ import picocli.CommandLine.Option;
       DhtLoad.Serve.class,
       DhtLoad.Nodes.class,
       DhtLoad.Memory.class,
+      DhtSim.class,
       CommandLine.HelpCommand.class
     })
 public final class DhtLoad implements Runnable {

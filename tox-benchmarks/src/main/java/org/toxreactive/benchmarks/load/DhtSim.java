@@ -1,0 +1,268 @@
+package org.toxreactive.benchmarks.load;
+
+import io.netty.buffer.ByteBuf;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.toxreactive.core.IpPort;
+import org.toxreactive.core.KeyPair;
+import org.toxreactive.core.PackedNode;
+import org.toxreactive.core.PublicKey;
+import org.toxreactive.dht.DhtConfig;
+import org.toxreactive.dht.DhtCore;
+import org.toxreactive.dht.Distance;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * A loopback-free simulation of a DHT of our nodes on virtual time: {@code --nodes} {@link
+ * DhtCore}s on a loss-free in-memory network (real packets, real crypto), each bootstrapped from
+ * one of the first few nodes; after {@code --settle} virtual seconds, lookups of random keys walk
+ * the nodes' answers (each step asks the closest node not yet asked for its 4 closest to the key)
+ * and count the hops until no closer node is found, and whether the walk ended at the closest live
+ * node. Then {@code --kill} percent of the nodes stop, the rest run {@code --after} more virtual
+ * seconds, and the lookups are repeated. Bounded by the virtual times given.
+ */
+@Command(name = "sim", description = "Simulate a DHT of our nodes on virtual time; lookup hops.")
+final class DhtSim implements Callable<Integer> {
+  @Option(names = "--nodes", defaultValue = "1000")
+  int nodes;
+
+  @Option(names = "--settle", defaultValue = "120", description = "Virtual seconds before lookups.")
+  int settle;
+
+  @Option(names = "--after", defaultValue = "200", description = "Virtual seconds after the kill.")
+  int after;
+
+  @Option(names = "--kill", defaultValue = "20", description = "Percent of nodes stopped.")
+  int kill;
+
+  @Option(names = "--lookups", defaultValue = "200")
+  int lookups;
+
+  @Option(
+      names = "--width",
+      defaultValue = "8",
+      description = "A lookup ends when this many closest known nodes have all been asked.")
+  int width;
+
+  @Option(names = "--seed", defaultValue = "1")
+  long seed;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  private record Packet(ByteBuf data, IpPort from, IpPort to) {}
+
+  private final Map<IpPort, DhtCore> net = new HashMap<>();
+  private final List<IpPort> addresses = new ArrayList<>();
+  private final ArrayDeque<Packet> queue = new ArrayDeque<>();
+  private final Set<IpPort> down = new HashSet<>();
+  private long now = 1_000_000;
+  private long packets;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    if (nodes < 10 || nodes > 5000 || kill < 0 || kill > 90 || settle < 1 || after < 0) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "bad --nodes/--kill/--settle/--after");
+    }
+    SplittableRandom random = new SplittableRandom(seed);
+    long wall = System.nanoTime();
+    List<KeyPair> keys = new ArrayList<>();
+    for (int i = 0; i < nodes; i++) {
+      keys.add(KeyPair.generate());
+      addresses.add(
+          new IpPort(
+              InetAddress.getByAddress(new byte[] {1, 0, (byte) (i >> 8), (byte) i}), 33445));
+    }
+    for (int i = 0; i < nodes; i++) {
+      IpPort a = addresses.get(i);
+      // each joins through one of the first 4 nodes, configured as its bootstrap node (so it
+      // retries every 10 s while it has no good node, as the relay does)
+      int via = i == 0 ? 1 : random.nextInt(Math.min(4, i));
+      DhtConfig config =
+          DhtConfig.defaults()
+              .withBootstrapNodes(
+                  List.of(
+                      new DhtConfig.BootstrapNode(addresses.get(via), keys.get(via).publicKey())));
+      DhtCore core =
+          new DhtCore(
+              keys.get(i), config, (p, to) -> queue.add(new Packet(p, a, to)), random.split(), now);
+      net.put(a, core);
+    }
+    for (IpPort a : addresses) {
+      net.get(a).start(now);
+    }
+    advance(settle);
+    Result before = lookups(random);
+    out.printf(
+        "nodes=%d after %d s: close lists %.0f keys on average, %d nodes known by another;"
+            + " lookups %d: found the closest %d, hops mean %.2f max %d (log2 n = %.1f); %d"
+            + " packets%n",
+        nodes,
+        settle,
+        meanList(),
+        knownByOthers(),
+        lookups,
+        before.found,
+        before.meanHops(),
+        before.maxHops,
+        Math.log(nodes) / Math.log(2),
+        packets);
+    List<IpPort> shuffled = new ArrayList<>(addresses);
+    java.util.Collections.shuffle(shuffled, new java.util.Random(seed));
+    for (int i = 0; i < nodes * kill / 100; i++) {
+      down.add(shuffled.get(i));
+    }
+    advance(after);
+    Result afterKill = lookups(random);
+    out.printf(
+        "%d%% stopped, %d s later: lookups %d: found the closest live node %d, hops mean %.2f max %d%n",
+        kill, after, lookups, afterKill.found, afterKill.meanHops(), afterKill.maxHops);
+    out.printf(
+        "RESULT mode=dht-sim nodes=%d found_before=%d hops_mean_before=%.2f hops_max_before=%d"
+            + " found_after_kill=%d hops_mean_after=%.2f hops_max_after=%d lookups=%d packets=%d"
+            + " wall_s=%.1f%n",
+        nodes,
+        before.found,
+        before.meanHops(),
+        before.maxHops,
+        afterKill.found,
+        afterKill.meanHops(),
+        afterKill.maxHops,
+        lookups,
+        packets,
+        (System.nanoTime() - wall) / 1e9);
+    out.flush();
+    for (Packet p : queue) {
+      p.data().release();
+    }
+    return 0;
+  }
+
+  /** Live nodes that are in at least one other live node's close list. */
+  private int knownByOthers() {
+    Set<PublicKey> known = new HashSet<>();
+    for (IpPort a : addresses) {
+      if (!down.contains(a)) {
+        known.addAll(net.get(a).closeList().keys());
+      }
+    }
+    int n = 0;
+    for (IpPort a : addresses) {
+      if (!down.contains(a) && known.contains(net.get(a).publicKey())) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private double meanList() {
+    long n = 0;
+    for (IpPort a : addresses) {
+      n += net.get(a).closeList().size();
+    }
+    return n / (double) addresses.size();
+  }
+
+  private void advance(int seconds) {
+    for (int s = 0; s < seconds; s++) {
+      now += 1000;
+      for (IpPort a : addresses) {
+        if (!down.contains(a)) {
+          net.get(a).tick(now);
+        }
+      }
+      int budget = 5_000_000;
+      while (!queue.isEmpty() && budget-- > 0) {
+        Packet p = queue.poll();
+        try {
+          DhtCore to = net.get(p.to());
+          if (to != null && !down.contains(p.to())) {
+            packets++;
+            to.receive(p.data(), p.from(), now);
+          }
+        } finally {
+          p.data().release();
+        }
+      }
+    }
+  }
+
+  private static final class Result {
+    int found;
+    long hops;
+    int maxHops;
+    int count;
+
+    double meanHops() {
+      return count == 0 ? 0 : hops / (double) count;
+    }
+  }
+
+  /** Iterative lookups from random live nodes for random keys, over the nodes' current answers. */
+  private Result lookups(SplittableRandom random) {
+    Result r = new Result();
+    List<IpPort> live = addresses.stream().filter(a -> !down.contains(a)).toList();
+    Map<PublicKey, IpPort> byKey = new HashMap<>();
+    for (IpPort a : live) {
+      byKey.put(net.get(a).publicKey(), a);
+    }
+    for (int l = 0; l < lookups; l++) {
+      byte[] t = new byte[32];
+      random.nextBytes(t);
+      PublicKey target = PublicKey.of(t);
+      PublicKey best = null;
+      for (PublicKey k : byKey.keySet()) {
+        if (best == null || Distance.compare(target, k, best) < 0) {
+          best = k;
+        }
+      }
+      DhtCore start = net.get(live.get(random.nextInt(live.size())));
+      Set<PublicKey> asked = new HashSet<>();
+      Set<PublicKey> known = new HashSet<>(keys(start.closestNodes(target, true, now)));
+      int hops = 0;
+      PublicKey closest = null;
+      while (hops < 64) {
+        // Kademlia's end: the `width` closest known live nodes have all been asked
+        List<PublicKey> top =
+            known.stream()
+                .filter(byKey::containsKey)
+                .sorted((x, y) -> Distance.compare(target, x, y))
+                .limit(width)
+                .toList();
+        PublicKey next = top.stream().filter(k -> !asked.contains(k)).findFirst().orElse(null);
+        if (!top.isEmpty()) {
+          closest = top.get(0);
+        }
+        if (next == null) {
+          break;
+        }
+        asked.add(next);
+        hops++;
+        known.addAll(keys(net.get(byKey.get(next)).closestNodes(target, true, now)));
+      }
+      r.count++;
+      r.hops += hops;
+      r.maxHops = Math.max(r.maxHops, hops);
+      if (best.equals(closest)) {
+        r.found++;
+      }
+    }
+    return r;
+  }
+
+  private static List<PublicKey> keys(List<PackedNode> nodes) {
+    return nodes.stream().map(PackedNode::key).toList();
+  }
+}
