@@ -230,9 +230,12 @@ table() {
 Profiles: JFR (`-XX:StartFlightRecording=settings=profile`) of our relay under `relay_load`
 throughput and handshake load and of `TransferLoad`, aggregated by top frame.
 
-- **Crypto is the ceiling of every throughput figure.** Pure Java XSalsa20-Poly1305 (Bouncy
-  Castle's Salsa20 core and Poly1305) costs about 6 us per 1,400-byte box on this machine
-  (`CryptoBoxBenchmark.sealInPlace` above); libsodium's about 1 us. A relayed packet is opened
+- **Crypto was the ceiling of every throughput figure on pure Java.** Pure Java
+  XSalsa20-Poly1305 (Bouncy Castle's Salsa20 core and Poly1305) costs about 6 us per 1,400-byte
+  box on this machine (`CryptoBoxBenchmark.sealInPlace`, provider java); libsodium's about 1-3 us
+  with the call (provider sodium), the default wherever libsodium loads (section "Crypto
+  providers": the relay's own CPU per packet fell about 40%, to about 3.4x the C ceiling relay's;
+  what remains is Netty, the event-loop hand-offs and the per-frame decode copy). A relayed packet is opened
   and sealed by the relay (2 boxes); a net_crypto packet through a relay is boxed 6 times
   (sender, its relay link, the relay twice, the receiver's link, the receiver), over UDP twice.
   Under relay load about 85% of our relay's Java samples are `salsaCore`, `Poly1305` and our
@@ -242,7 +245,8 @@ throughput and handshake load and of `TransferLoad`, aggregated by top frame.
   - Tried and dropped: a hand-unrolled Salsa20 core (5-10% faster than BC's, within noise) and a
     radix-2^44 Poly1305 on `Math.multiplyHigh` (bit-exact against BC, 10-20% faster, within
     noise): not worth owning hand-written crypto for.
-  - Not possible on Java 17: libsodium through the FFM API (final in Java 22).
+  - Not possible on Java 17: libsodium through the FFM API (final in Java 22); through jnr-ffi
+    it is (kept; JNA direct mapping costs about 0.5 us more per call).
 - **Relay throughput**: besides crypto, the hand-offs between event loops. Each packet used to
   cost a task, a wake-up and a `write` system call at each of two thread hops (link loop, router
   loop, destination loop); packets now cross in per-read batches and leave the router in one
