@@ -337,11 +337,6 @@ public final class RelayMain implements Callable<Integer> {
     if (logback) {
       LogSetup.apply(c.logging().level(), c.logging().format());
     }
-    try {
-      CryptoProviders.current(); // chosen and logged first; a bad -Dtox.crypto is one line
-    } catch (CryptoConfigException e) {
-      throw new Failure(USAGE, e.getMessage());
-    }
     Logger log = LoggerFactory.getLogger(RelayMain.class);
 
     Path state = Path.of(c.stateDir());
@@ -351,6 +346,12 @@ public final class RelayMain implements Callable<Integer> {
           "state dir "
               + state
               + (Files.exists(state) ? ": not a directory" : ": no such directory (create it)"));
+    }
+    try {
+      CryptoProviders
+          .current(); // chosen and logged before the keys need it; a bad -Dtox.crypto is one line
+    } catch (CryptoConfigException e) {
+      throw new Failure(USAGE, e.getMessage());
     }
     Path keysPath = state.resolve(c.keysFile());
     boolean existed = Files.exists(keysPath);
