@@ -432,7 +432,11 @@ final class ChatCommand implements Callable<Integer> {
       err.flush();
     }
     s.connection.dispose();
-    s.connection.onDispose().timeout(Duration.ofSeconds(2)).onErrorResume(e -> Mono.empty()).block();
+    s.connection
+        .onDispose()
+        .timeout(Duration.ofSeconds(2))
+        .onErrorResume(e -> Mono.empty())
+        .block();
   }
 
   /** One served connection: its outbound stream, the send in progress and the ALIVE timer. */
