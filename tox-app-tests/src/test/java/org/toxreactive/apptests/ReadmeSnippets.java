@@ -71,8 +71,8 @@ final class ReadmeSnippets {
       PublicKey friendDhtKey,
       Bytes packet) {
     // README:relaypool
-    RelayPool pool = RelayPool.create(dhtKeys).relays(List.of(relayA, relayB)).start();
-    pool.ready().block(Duration.ofSeconds(10));
+    RelayPool pool = RelayPool.create(dhtKeys).relays(List.of(relayA)).start();
+    pool.ready().block(Duration.ofSeconds(10)); // a link is up (with several relays: one of them)
     pool.receive().subscribe(d -> /* d.path() is Path.relay(relayKey, peerDhtKey) */ {});
     pool.route(friendDhtKey);
     pool.send(Path.relay(relayA.publicKey(), friendDhtKey), packet).block(Duration.ofSeconds(5));
