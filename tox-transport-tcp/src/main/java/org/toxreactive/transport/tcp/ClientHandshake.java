@@ -45,9 +45,12 @@ public final class ClientHandshake {
    * A handshake whose random inputs are given instead of drawn, so that its bytes can be compared
    * with golden vectors. Only for tests: a real client must never reuse a temporary key or nonce.
    *
+   * @param client the client's DHT key pair
+   * @param relayKey the relay's long-term public key
    * @param temporary the session key pair (Ct)
    * @param baseNonce the client's base send nonce (Nc)
    * @param helloNonce the nonce that seals the hello (n1)
+   * @return a handshake that writes the same hello every time
    */
   public static ClientHandshake withFixedInputsForTesting(
       KeyPair client, PublicKey relayKey, KeyPair temporary, Nonce baseNonce, Nonce helloNonce) {

@@ -39,9 +39,14 @@ public final class ServerHandshake {
    * that the response can be compared with golden vectors. Only for tests: a real relay must never
    * reuse a temporary key or nonce.
    *
+   * @param relay the relay's long-term key pair
+   * @param hello the client's hello, exactly as for the three-argument method
+   * @param response where the 96-byte response is written
    * @param temporary the session key pair (St)
    * @param ownBase the relay's base send nonce (Ns)
    * @param n2 the nonce that seals the response
+   * @return the client's key and the session
+   * @throws HandshakeException if the hello does not decrypt with the relay's key
    */
   public static Result acceptWithFixedInputsForTesting(
       KeyPair relay, ByteBuf hello, ByteBuf response, KeyPair temporary, Nonce ownBase, Nonce n2) {
