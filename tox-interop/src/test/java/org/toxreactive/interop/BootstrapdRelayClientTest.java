@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.toxreactive.core.KeyPair;
@@ -66,6 +68,7 @@ class BootstrapdRelayClientTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("org.toxreactive.interop.Toxcore#versions")
+  @Timeout(value = 3, unit = TimeUnit.MINUTES) // 45 s idle by design, 2 min would be tight in CI
   void survivesFortyFiveSecondsIdleAnsweringTheRelaysPings(Toxcore toxcore) {
     RelayAddress relay = relay(toxcore);
     // The one long real-time test: the daemon pings us at ~30 s and drops us at ~40 s without a

@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.toxreactive.core.KeyPair;
@@ -38,6 +40,7 @@ import org.toxreactive.relay.RunningRelay;
  * link up yet silently drops the invitee's acceptance, so tox_peer invites a few seconds after
  * creating the group.
  */
+@Timeout(value = 6, unit = TimeUnit.MINUTES) // joins take 14-33 s, a relay is killed mid-way
 class GroupChatThroughOurRelayInteropTest {
   private static final int PER_MEMBER = 50;
   private static final List<String> NAMES = List.of("alice", "bob", "carol");

@@ -23,6 +23,10 @@ final class SimTransport implements PacketTransport {
     this.node = node;
   }
 
+  SimNode node() {
+    return node;
+  }
+
   /** Sends raw bytes as this node, bypassing net_crypto (replays, forgeries). */
   void inject(String to, byte[] bytes) {
     node.send(to, bytes);
@@ -42,10 +46,24 @@ final class SimTransport implements PacketTransport {
     if (!serves(path)) {
       return Mono.error(new IllegalArgumentException("not a simulated path: " + path));
     }
+    if (data.length() > maxPacketSize()) {
+      return Mono.error(
+          new IllegalArgumentException(
+              "packet of " + data.length() + " bytes exceeds " + maxPacketSize()));
+    }
     byte[] bytes = data.toArray();
     sent.add(bytes);
     node.send(((Path.Udp) path).address().getHostString(), bytes);
     return Mono.empty();
+  }
+
+  @Override
+  public boolean offer(Path path, Bytes data) {
+    if (!serves(path) || data.length() > maxPacketSize()) {
+      return false; // refused at once, as the contract asks (the default would say true)
+    }
+    send(path, data).subscribe(null, e -> {});
+    return true;
   }
 
   @Override

@@ -65,9 +65,10 @@ import org.toxreactive.netcrypto.packet.NonceWindow;
  * trip, golden bytes, the plaintext layout checked by opening the box here, and every malformed
  * variant (each wrong length, each flipped bit, and the semantic refusals).
  *
- * <p>The golden hex was derived without our code: {@code src/test/scripts/wire_golden.py} writes
- * every packet field by field with libsodium and hashlib from the same fixed keys and nonces (see
- * {@link WireTesting}).
+ * <p>The golden hex was derived without our code: {@code tox-interop/src/test/c/golden_vectors.c}
+ * writes every packet field by field with libsodium from the same fixed keys and nonces, and
+ * tox-interop's {@code GoldenVectorsTest} runs it against {@code wire-golden.txt} (see {@link
+ * WireTesting}).
  */
 class WireTest {
   private final CryptoBox box = new CryptoBox();

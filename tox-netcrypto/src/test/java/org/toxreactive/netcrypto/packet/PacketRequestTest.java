@@ -43,7 +43,7 @@ class PacketRequestTest {
   @MethodSource("table")
   void encodesAndDecodesTheWorkedExamples(int start, int end, int[] missing, String hex) {
     assertThat(HexFormat.of().formatHex(PacketRequest.encode(ring(start, end, missing))))
-        .startsWith(hex.substring(0, Math.min(hex.length(), 16)));
+        .isEqualTo(hex);
     PacketRequest.Requested r = PacketRequest.decode(HexFormat.of().parseHex(hex), start, end);
     assertThat(r.requestedNumbers()).containsExactly(missing);
     assertThat(r.lastRequested()).isEqualTo(missing[missing.length - 1]);

@@ -18,8 +18,9 @@ import org.toxreactive.core.SharedKey;
  */
 public final class ClientHandshake {
   private final SharedKey longTermKey;
-  private final KeyPair temporary = KeyPair.generate();
-  private final Nonce baseNonce = Nonce.random();
+  private final KeyPair temporary;
+  private final Nonce baseNonce;
+  private final Nonce helloNonce;
   private final PublicKey clientKey;
   private final CryptoBox box = new CryptoBox();
 
@@ -28,8 +29,32 @@ public final class ClientHandshake {
    * @param relayKey the relay's long-term public key
    */
   public ClientHandshake(KeyPair client, PublicKey relayKey) {
+    this(client, relayKey, KeyPair.generate(), Nonce.random(), null);
+  }
+
+  private ClientHandshake(
+      KeyPair client, PublicKey relayKey, KeyPair temporary, Nonce baseNonce, Nonce helloNonce) {
     this.clientKey = client.publicKey();
     this.longTermKey = CryptoBox.beforenm(relayKey, client.secretKey());
+    this.temporary = temporary;
+    this.baseNonce = baseNonce;
+    this.helloNonce = helloNonce;
+  }
+
+  /**
+   * A handshake whose random inputs are given instead of drawn, so that its bytes can be compared
+   * with golden vectors. Only for tests: a real client must never reuse a temporary key or nonce.
+   *
+   * @param client the client's DHT key pair
+   * @param relayKey the relay's long-term public key
+   * @param temporary the session key pair (Ct)
+   * @param baseNonce the client's base send nonce (Nc)
+   * @param helloNonce the nonce that seals the hello (n1)
+   * @return a handshake that writes the same hello every time
+   */
+  public static ClientHandshake withFixedInputsForTesting(
+      KeyPair client, PublicKey relayKey, KeyPair temporary, Nonce baseNonce, Nonce helloNonce) {
+    return new ClientHandshake(client, relayKey, temporary, baseNonce, helloNonce);
   }
 
   /**
@@ -38,7 +63,7 @@ public final class ClientHandshake {
    * @param out the buffer (the caller's; not released)
    */
   public void writeHello(ByteBuf out) {
-    Nonce n1 = Nonce.random();
+    Nonce n1 = helloNonce != null ? helloNonce : Nonce.random();
     byte[] plain = new byte[RelayProtocol.HANDSHAKE_PLAIN_SIZE];
     temporary.publicKey().copyTo(plain, 0);
     System.arraycopy(baseNonce.toArray(), 0, plain, PublicKey.SIZE, Nonce.SIZE);

@@ -35,6 +35,35 @@ public final class ServerHandshake {
    * @return the session, or why the hello was refused
    */
   public static Result accept(KeyPair relay, ByteBuf hello, ByteBuf response) {
+    return accept(relay, hello, response, null, null, null); // drawn once the hello decrypts
+  }
+
+  /**
+   * {@link #accept(KeyPair, ByteBuf, ByteBuf)} with its random inputs given instead of drawn, so
+   * that the response can be compared with golden vectors. Only for tests: a real relay must never
+   * reuse a temporary key or nonce.
+   *
+   * @param relay the relay's long-term key pair
+   * @param hello the client's hello, exactly as for the three-argument method
+   * @param response where the 96-byte response is written
+   * @param temporary the session key pair (St)
+   * @param ownBase the relay's base send nonce (Ns)
+   * @param n2 the nonce that seals the response
+   * @return the client's key and the session
+   * @throws HandshakeException if the hello does not decrypt with the relay's key
+   */
+  public static Result acceptWithFixedInputsForTesting(
+      KeyPair relay, ByteBuf hello, ByteBuf response, KeyPair temporary, Nonce ownBase, Nonce n2) {
+    return accept(relay, hello, response, temporary, ownBase, n2);
+  }
+
+  private static Result accept(
+      KeyPair relay,
+      ByteBuf hello,
+      ByteBuf response,
+      KeyPair fixedTemporary,
+      Nonce fixedBase,
+      Nonce fixedN2) {
     CryptoBox box = new CryptoBox();
     PublicKey clientKey = PublicKey.read(hello);
     Nonce n1 = Nonce.read(hello);
@@ -55,18 +84,18 @@ public final class ServerHandshake {
     byte[] nc = new byte[Nonce.SIZE];
     System.arraycopy(plain, PublicKey.SIZE, nc, 0, Nonce.SIZE);
 
-    KeyPair temporary = KeyPair.generate();
+    KeyPair temporary = fixedTemporary != null ? fixedTemporary : KeyPair.generate();
     SharedKey session;
     try {
       session = CryptoBox.beforenm(PublicKey.of(ct), temporary.secretKey());
     } catch (IllegalArgumentException e) {
       throw new HandshakeException("client hello carries a low-order temporary key");
     }
-    Nonce ownBase = Nonce.random();
+    Nonce ownBase = fixedBase != null ? fixedBase : Nonce.random();
     byte[] reply = new byte[RelayProtocol.HANDSHAKE_PLAIN_SIZE];
     temporary.publicKey().copyTo(reply, 0);
     System.arraycopy(ownBase.toArray(), 0, reply, PublicKey.SIZE, Nonce.SIZE);
-    Nonce n2 = Nonce.random();
+    Nonce n2 = fixedN2 != null ? fixedN2 : Nonce.random();
     n2.writeTo(response);
     response.writeBytes(box.seal(longTerm, n2, reply));
     return new Result(clientKey, new SecureSession(session, ownBase, Nonce.of(nc)));
