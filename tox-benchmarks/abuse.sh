@@ -172,6 +172,10 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 log() { echo "abuse.sh: $*" >&2; }
+if [[ -r /proc/loadavg ]]; then
+  # the attackers and the target share this machine's cores: a high load starves the target
+  log "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+fi
 
 # two distinct free TCP ports on 127.0.0.1
 free_ports() {
