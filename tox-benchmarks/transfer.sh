@@ -275,7 +275,8 @@ relayed_runs_figure() {
 # ---- c-toxcore through our relay vs through tox-bootstrapd (ctoxcore_relay*) ----
 
 # Starts one tox-bootstrapd (UDP DHT + TCP relay) in $1; sets bd_udp, bd_tcp, bd_key, bd_pid.
-# Ports below the ephemeral range, up to 4 attempts (see the relayed case below).
+# Ports below the ephemeral range (a TCP port taken makes it exit; a UDP port taken makes it move
+# silently), up to 4 attempts.
 start_bootstrapd() {
   local d="$1" attempt hex_udp hex_tcp
   mkdir -p "$d"
@@ -311,6 +312,7 @@ CONF
     if [ -n "$bd_key" ] && grep -q "$hex_udp" /proc/net/udp && grep -q "$hex_tcp" /proc/net/tcp; then
       return 0
     fi
+    echo "NOTE tox-bootstrapd attempt $attempt failed: $(grep -i "couldn't\|error" "$d/log" | head -1)" >&2
     kill "$bd_pid" 2>/dev/null || true
     wait "$bd_pid" 2>/dev/null || true
     bd_key=""
@@ -482,48 +484,11 @@ rtt_ours udp
 rtt_figure udp
 
 if [ "$relay" = 1 ]; then
-  # one tox-bootstrapd (docs/protocol.md 8.1-8.3): its TCP relay for both, its DHT for their onion.
-  # Ports below the ephemeral range (a TCP port taken makes it exit; a UDP port taken makes it move
-  # silently): up to 4 attempts.
-  d="$work/bootstrapd"
-  mkdir -p "$d"
+  # one tox-bootstrapd (docs/protocol.md 8.1-8.3): its TCP relay for both, its DHT for their onion
   key=""
-  for attempt in 1 2 3 4; do
-    udp_port=$(( 20000 + RANDOM % 12000 ))
-    tcp_port=$(( udp_port + 1 ))
-    hex_udp="$(printf ':%04X ' "$udp_port")"
-    hex_tcp="$(printf ':%04X ' "$tcp_port")"
-    if grep -q "$hex_udp" /proc/net/udp || grep -q "$hex_tcp" /proc/net/tcp; then
-      continue
-    fi
-    cat >"$d/conf" <<EOF
-port = $udp_port;
-keys_file_path = "$d/keys";
-pid_file_path = "$d/pid";
-enable_ipv6 = false;
-enable_ipv4_fallback = true;
-enable_lan_discovery = false;
-enable_tcp_relay = true;
-tcp_relay_ports = [$tcp_port];
-enable_motd = true;
-motd = "tox-reactive-transfer";
-EOF
-    tox-bootstrapd --config="$d/conf" --foreground --log-backend=stdout >"$d/log" 2>&1 &
-    bpid=$!
-    pids+=("$bpid")
-    for _ in $(seq 1 50); do
-      key="$(sed -n 's/.*Public Key: \([0-9A-Fa-f]\{64\}\).*/\1/p' "$d/log" | head -1)"
-      [ -n "$key" ] || ! kill -0 "$bpid" 2>/dev/null && break
-      sleep 0.1
-    done
-    if [ -n "$key" ] && grep -q "$hex_udp" /proc/net/udp && grep -q "$hex_tcp" /proc/net/tcp; then
-      break
-    fi
-    echo "NOTE tox-bootstrapd attempt $attempt failed: $(grep -i "couldn't\|error" "$d/log" | head -1)" >&2
-    kill "$bpid" 2>/dev/null || true
-    wait "$bpid" 2>/dev/null || true
-    key=""
-  done
+  if start_bootstrapd "$work/bootstrapd"; then
+    udp_port=$bd_udp tcp_port=$bd_tcp key=$bd_key
+  fi
   if [ -z "$key" ]; then
     ours relay --relayed
     figure transfer_relay "$val" FAIL
