@@ -464,31 +464,24 @@ public final class RelayMain implements Callable<Integer> {
    * One {@code --bootstrap HOST:PORT:KEY} as a config entry; a malformed one is a one-line error.
    */
   private static Map<String, Object> bootstrapNode(String b) {
-    int last = b.lastIndexOf(':');
-    int mid = last > 0 ? b.lastIndexOf(':', last - 1) : -1;
-    if (mid <= 0) {
+    int keySep = b.lastIndexOf(':');
+    if (keySep <= 0) {
       throw new IllegalArgumentException(
           "--bootstrap must be HOST:PORT:KEY (key = 64 hex digits), got \"" + b + "\"");
     }
-    String host = b.substring(0, mid);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    int port;
+    HostPort hp;
     try {
-      port = Integer.parseInt(b.substring(mid + 1, last));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "--bootstrap "
-              + b
-              + ": port must be a whole number 1..65535, got \""
-              + b.substring(mid + 1, last)
-              + "\"");
+      hp = HostPort.parse(b.substring(0, keySep)); // brackets for IPv6, port checked
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--bootstrap " + b + ": " + e.getMessage());
     }
+    String host = hp.host();
+    int port = hp.port();
+    String key = b.substring(keySep + 1);
     Map<String, Object> node = new java.util.LinkedHashMap<>();
     node.put("host", host);
     node.put("port", port);
-    node.put("key", b.substring(last + 1));
+    node.put("key", key);
     return node;
   }
 
