@@ -3,6 +3,7 @@ package org.toxreactive.dht;
 import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.toxreactive.core.TokenBucket;
 
 /**
  * Rate limits for answers to sources nobody has verified (docs/protocol.md, DHT section

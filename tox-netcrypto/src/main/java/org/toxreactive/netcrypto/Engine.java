@@ -20,6 +20,7 @@ import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.PublicKey;
 import org.toxreactive.core.SharedKey;
+import org.toxreactive.core.TokenBucket;
 import org.toxreactive.core.transport.Datagram;
 import org.toxreactive.core.transport.PacketTransport;
 import org.toxreactive.core.transport.Path;

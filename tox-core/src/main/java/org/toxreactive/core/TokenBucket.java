@@ -1,11 +1,12 @@
-package org.toxreactive.netcrypto;
+package org.toxreactive.core;
 
 /**
  * A token bucket on the engine's millisecond clock: it holds at most {@code capacity} tokens and
  * gains {@code perSecond} a second. Kept in thousandths of a token, so integer arithmetic refills
- * it exactly at any rate. A clock that goes backwards refills nothing. Not thread-safe.
+ * it exactly at any rate. A clock that goes backwards refills nothing. Not thread-safe. Used for
+ * the rate limits of net_crypto (cookie requests, key agreements) and the DHT (per source).
  */
-final class TokenBucket {
+public final class TokenBucket {
   private final long capacity; // in thousandths of a token
   private final long perSecond; // thousandths gained per millisecond
   private long level;
@@ -16,7 +17,14 @@ final class TokenBucket {
    * @param perSecond tokens it gains a second
    * @param now the clock now, in milliseconds
    */
-  TokenBucket(int capacity, int perSecond, long now) {
+  /**
+   * A full bucket.
+   *
+   * @param capacity tokens it holds at most (the burst)
+   * @param perSecond tokens it gains a second
+   * @param now the clock, in milliseconds
+   */
+  public TokenBucket(int capacity, int perSecond, long now) {
     if (capacity < 1 || perSecond < 1) {
       throw new IllegalArgumentException("capacity and rate must be positive");
     }
@@ -27,7 +35,24 @@ final class TokenBucket {
   }
 
   /** Takes {@code n} tokens if it holds them; false (and takes nothing) if not. */
-  boolean tryTake(int n, long now) {
+  /**
+   * Takes one token if there is one.
+   *
+   * @param now the clock, in milliseconds
+   * @return whether a token was taken
+   */
+  public boolean tryTake(long now) {
+    return tryTake(1, now);
+  }
+
+  /**
+   * Takes {@code n} tokens if there are that many; otherwise takes none.
+   *
+   * @param n tokens wanted
+   * @param now the clock, in milliseconds
+   * @return whether they were taken
+   */
+  public boolean tryTake(int n, long now) {
     if (now > last) {
       long elapsed = now - last;
       // past the time to fill up, the product could only overflow
