@@ -17,8 +17,8 @@ import org.toxreactive.core.PublicKey;
  * 1          | 0x82
  * 24         | nonce
  * 32         | per-path key for this hop
- * 36..1225  | box(plaintext)
- * 118         | RETURN_2 (return block of the previous hops)
+ * 36..1225   | box(plaintext)
+ * 118        | RETURN_2 (return block of the previous hops)
  * </pre>
  *
  * {@link #MIN_LENGTH} = 211 ({@code length > 1 + ONION_SEND_3}) to 1400.
