@@ -4,22 +4,15 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.type.LogicalType;
 import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
+import java.math.BigInteger;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -27,8 +20,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,44 +109,12 @@ public record RelayConfig(
 
   static final String DEFAULT_RESOURCE = "/tox-relay-default.json";
 
-  private static final JsonMapper MAPPER = strictMapper();
+  private static final Map<String, Object> DEFAULT_TREE = defaultTree();
 
-  private static final ObjectNode DEFAULT_TREE = defaultTree();
-
-  private static JsonMapper strictMapper() {
-    JsonMapper m =
-        JsonMapper.builder()
-            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-            .disable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
-            .build();
-    // no coercion between kinds: "443" is not a number, 1 is not a string nor a boolean
-    for (LogicalType t : LogicalType.values()) {
-      for (CoercionInputShape s :
-          List.of(
-              CoercionInputShape.Integer,
-              CoercionInputShape.Float,
-              CoercionInputShape.Boolean,
-              CoercionInputShape.String,
-              CoercionInputShape.EmptyString)) {
-        m.coercionConfigFor(t).setCoercion(s, CoercionAction.Fail);
-      }
-    }
-    m.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Integer, null);
-    m.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.Boolean, null);
-    m.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.String, null);
-    m.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.EmptyString, null);
-    return m;
-  }
-
-  private static ObjectNode defaultTree() {
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> defaultTree() {
     try {
-      return (ObjectNode) MAPPER.readTree(defaultText());
+      return (Map<String, Object>) JsonTree.read(defaultText());
     } catch (IOException | ClassCastException e) {
       throw new IllegalStateException("embedded default config is unreadable", e);
     }
@@ -195,18 +157,18 @@ public record RelayConfig(
    */
   public static RelayConfig resolve(Path file, List<Setting> overrides) {
     Source source = file == null ? new Source("default config", "", null) : read(file);
-    ObjectNode merged = DEFAULT_TREE.deepCopy();
+    Map<String, Object> merged = object(JsonTree.copy(DEFAULT_TREE));
     if (source.tree != null) {
       merge(merged, source.tree, "", source);
     }
     Map<String, String> options = new LinkedHashMap<>();
     for (Setting o : overrides) {
       String[] path = o.field().split("\\.");
-      ObjectNode at = merged;
+      Map<String, Object> at = merged;
       for (int i = 0; i < path.length - 1; i++) {
-        at = (ObjectNode) at.get(path[i]);
+        at = object(at.get(path[i]));
       }
-      at.set(path[path.length - 1], MAPPER.valueToTree(o.value()));
+      at.put(path[path.length - 1], JsonTree.of(o.value()));
       options.put(o.field(), o.option());
     }
     UnaryOperator<String> name =
@@ -220,18 +182,14 @@ public record RelayConfig(
         };
     RelayConfig c;
     try {
-      c = MAPPER.treeToValue(merged, RelayConfig.class);
-    } catch (JsonMappingException e) {
-      String field = fieldOf(e.getPath());
-      JsonNode bad = nodeAt(merged, e.getPath());
+      c = (RelayConfig) bind(RelayConfig.class, merged, "");
+    } catch (Mismatch e) {
       throw new IllegalArgumentException(
-          name.apply(field)
+          name.apply(e.field)
               + " must be "
-              + describe(field)
+              + describe(e.field)
               + ", got "
-              + (bad == null ? "?" : shorten(bad.toString())));
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(source.where + ": " + oneLine(e.getOriginalMessage()));
+              + shorten(JsonTree.toJson(e.value)));
     }
     return c.validate(name);
   }
@@ -395,7 +353,7 @@ public record RelayConfig(
   // ------------------------------------------------------------------------------- reading
 
   /** A config file's text and tree; {@link #at} names a field with its line and column. */
-  private record Source(String where, String text, ObjectNode tree) {
+  private record Source(String where, String text, Map<String, Object> tree) {
     String at(String field) {
       if (tree == null) {
         return where + ": ";
@@ -424,41 +382,43 @@ public record RelayConfig(
       throw new IllegalArgumentException(
           where + ": " + (Files.isDirectory(file) ? "is a directory" : oneLine(e.getMessage())));
     }
-    JsonNode tree;
+    Object tree;
     try {
-      tree = MAPPER.readTree(text);
+      tree = JsonTree.read(text);
+    } catch (JsonTree.TrailingContentException e) {
+      throw new IllegalArgumentException(where + position(e.location) + ": " + e.getMessage());
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(
           where + position(e.getLocation()) + ": " + oneLine(e.getOriginalMessage()));
+    } catch (IOException e) {
+      throw new IllegalArgumentException(where + ": " + oneLine(e.getMessage()));
     }
-    if (tree == null || tree.isMissingNode()) {
+    if (tree == null) {
       throw new IllegalArgumentException(
           where + ": empty; a config is a JSON object, e.g. {\"ports\": [33445]}");
     }
-    if (!tree.isObject()) {
+    if (!(tree instanceof Map<?, ?>)) {
       throw new IllegalArgumentException(
           where
               + " line 1: must be a JSON object, e.g. {\"ports\": [33445]}, got "
-              + kind(tree)
+              + JsonTree.kind(tree)
               + " "
-              + shorten(tree.toString()));
+              + shorten(JsonTree.toJson(tree)));
     }
-    return new Source(where, text, (ObjectNode) tree);
+    return new Source(where, text, object(tree));
   }
 
   /**
    * Overlays {@code from} onto {@code into}: sections merge field by field, any other value
    * replaces the default. Unknown fields, nulls and a non-object for a section are errors here.
    */
-  private static void merge(ObjectNode into, ObjectNode from, String prefix, Source source) {
-    for (Iterator<Map.Entry<String, JsonNode>> it = from.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+  private static void merge(
+      Map<String, Object> into, Map<String, Object> from, String prefix, Source source) {
+    for (Map.Entry<String, Object> e : from.entrySet()) {
       String field = prefix + e.getKey();
-      JsonNode def = into.get(e.getKey());
-      JsonNode value = e.getValue();
+      Object def = into.get(e.getKey());
+      Object value = e.getValue();
       if (def == null) {
-        List<String> known = new java.util.ArrayList<>();
-        into.fieldNames().forEachRemaining(known::add);
         throw new IllegalArgumentException(
             source.at(field)
                 + "unknown field \""
@@ -466,10 +426,10 @@ public record RelayConfig(
                 + "\" (known"
                 + (prefix.isEmpty() ? "" : " in " + prefix.substring(0, prefix.length() - 1))
                 + ": "
-                + String.join(", ", known)
+                + String.join(", ", into.keySet())
                 + ")");
       }
-      if (value.isNull()) {
+      if (value == JsonTree.NULL) {
         throw new IllegalArgumentException(
             source.at(field)
                 + field
@@ -477,25 +437,133 @@ public record RelayConfig(
                 + describe(field)
                 + ", got null (leave the field out to keep its default)");
       }
-      if (def.isObject()) {
-        if (!value.isObject()) {
+      if (def instanceof Map<?, ?>) {
+        if (!(value instanceof Map<?, ?>)) {
           throw new IllegalArgumentException(
               source.at(field)
                   + field
                   + " must be an object (a section), got "
-                  + shorten(value.toString()));
+                  + shorten(JsonTree.toJson(value)));
         }
-        merge((ObjectNode) def, (ObjectNode) value, field + ".", source);
+        merge(object(def), object(value), field + ".", source);
       } else {
-        for (int i = 0; value.isArray() && i < value.size(); i++) {
-          if (value.get(i).isNull()) {
-            String element = field + "[" + i + "]";
-            throw new IllegalArgumentException(
-                source.at(element) + element + " must be " + describe(element) + ", got null");
+        if (value instanceof List<?> list) {
+          for (int i = 0; i < list.size(); i++) {
+            if (list.get(i) == JsonTree.NULL) {
+              String element = field + "[" + i + "]";
+              throw new IllegalArgumentException(
+                  source.at(element) + element + " must be " + describe(element) + ", got null");
+            }
           }
         }
-        into.set(e.getKey(), value);
+        into.put(e.getKey(), value);
       }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> object(Object tree) {
+    return (Map<String, Object>) tree;
+  }
+
+  // ------------------------------------------------------------------------------- binding
+
+  /** A value of the wrong kind for its field: the field's path and the value. */
+  private static final class Mismatch extends Exception {
+    private static final long serialVersionUID = 1L;
+    final String field;
+    final transient Object value;
+
+    Mismatch(String field, Object value) {
+      super(field, null, false, false);
+      this.field = field;
+      this.value = value;
+    }
+  }
+
+  /**
+   * The tree value {@code v} at {@code field} as a value of {@code type}, with the strict rules of
+   * the config: a whole number (that fits an int) for an int, {@code true}/{@code false} for a
+   * boolean, a string for a String, an array for a List, an object with known fields for a record
+   * (a number or boolean left out is an error, a string or list left out is null: the embedded
+   * defaults name every field but a bootstrap node's, which {@link #validate} checks). No coercion
+   * between kinds.
+   */
+  private static Object bind(Type type, Object v, String field) throws Mismatch {
+    Class<?> c = raw(type);
+    if (v == JsonTree.NULL) {
+      if (c.isPrimitive()) {
+        throw new Mismatch(field, v);
+      }
+      return null;
+    }
+    if (c == int.class || c == Integer.class) {
+      if (v instanceof BigInteger i && i.bitLength() < Integer.SIZE) {
+        return i.intValue();
+      }
+    } else if (c == boolean.class || c == Boolean.class) {
+      if (v instanceof Boolean) {
+        return v;
+      }
+    } else if (c == String.class) {
+      if (v instanceof String) {
+        return v;
+      }
+    } else if (c == List.class) {
+      if (v instanceof List<?> list) {
+        Type element = ((ParameterizedType) type).getActualTypeArguments()[0];
+        List<Object> out = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+          out.add(bind(element, list.get(i), field + "[" + i + "]"));
+        }
+        return Collections.unmodifiableList(out);
+      }
+    } else if (c.isRecord()) {
+      if (v instanceof Map<?, ?> map) {
+        return record(c, object(map), field);
+      }
+    } else {
+      throw new IllegalStateException("no binding for " + type); // a new record component type
+    }
+    throw new Mismatch(field, v);
+  }
+
+  private static Object record(Class<?> c, Map<String, Object> fields, String field)
+      throws Mismatch {
+    RecordComponent[] rcs = c.getRecordComponents();
+    Object[] args = new Object[rcs.length];
+    Class<?>[] types = new Class<?>[rcs.length];
+    for (int i = 0; i < rcs.length; i++) {
+      types[i] = rcs[i].getType();
+    }
+    for (Map.Entry<String, Object> e : fields.entrySet()) {
+      String at = field.isEmpty() ? e.getKey() : field + "." + e.getKey();
+      int i = 0;
+      while (i < rcs.length && !rcs[i].getName().equals(e.getKey())) {
+        i++;
+      }
+      if (i == rcs.length) {
+        throw new Mismatch(at, e.getValue()); // "must be a known field"
+      }
+      args[i] = bind(rcs[i].getGenericType(), e.getValue(), at);
+    }
+    for (int i = 0; i < rcs.length; i++) {
+      if (args[i] == null && types[i].isPrimitive()) {
+        // left out: a number or boolean has no "unset" (a String or List left out is null)
+        String at = field.isEmpty() ? rcs[i].getName() : field + "." + rcs[i].getName();
+        throw new Mismatch(at, JsonTree.MISSING);
+      }
+    }
+    try {
+      Constructor<?> canonical = c.getDeclaredConstructor(types);
+      return canonical.newInstance(args);
+    } catch (InvocationTargetException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -550,32 +618,6 @@ public record RelayConfig(
     return null;
   }
 
-  private static String fieldOf(List<JsonMappingException.Reference> path) {
-    StringBuilder b = new StringBuilder();
-    for (JsonMappingException.Reference r : path) {
-      if (r.getFieldName() != null) {
-        if (b.length() > 0) {
-          b.append('.');
-        }
-        b.append(r.getFieldName());
-      } else if (r.getIndex() >= 0) {
-        b.append('[').append(r.getIndex()).append(']');
-      }
-    }
-    return b.toString();
-  }
-
-  private static JsonNode nodeAt(JsonNode root, List<JsonMappingException.Reference> path) {
-    JsonNode n = root;
-    for (JsonMappingException.Reference r : path) {
-      if (n == null) {
-        return null;
-      }
-      n = r.getFieldName() != null ? n.get(r.getFieldName()) : n.get(r.getIndex());
-    }
-    return n;
-  }
-
   /**
    * {@code limits.maxConnections} → {@code /limits/maxConnections}, {@code ports[1]} → /ports/1.
    */
@@ -585,7 +627,7 @@ public record RelayConfig(
 
   /** Where the field (or array element) at {@code pointer} starts in {@code text}, if found. */
   private static JsonLocation locate(String text, String pointer) {
-    try (JsonParser p = MAPPER.createParser(text)) {
+    try (JsonParser p = JsonTree.parser(text)) {
       for (JsonToken t; (t = p.nextToken()) != null; ) {
         boolean candidate =
             t == JsonToken.FIELD_NAME || (t.isScalarValue() && p.getParsingContext().inArray());
@@ -605,17 +647,6 @@ public record RelayConfig(
       return "";
     }
     return " line " + loc.getLineNr() + " column " + loc.getColumnNr();
-  }
-
-  private static String kind(JsonNode n) {
-    return switch (n.getNodeType()) {
-      case ARRAY -> "an array";
-      case STRING -> "a string";
-      case NUMBER -> "a number";
-      case BOOLEAN -> "a boolean";
-      case NULL -> "null";
-      default -> "a value";
-    };
   }
 
   static String shorten(String s) {

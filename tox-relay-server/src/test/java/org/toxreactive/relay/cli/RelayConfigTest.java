@@ -70,4 +70,27 @@ class RelayConfigTest {
     Files.writeString(empty, "{\"ports\": []}");
     assertThatThrownBy(() -> RelayConfig.load(empty)).hasMessageContaining("at least one TCP port");
   }
+
+  @Test
+  void contentAfterTheObjectAndALeftOutNodePortAreOneLineErrors() throws Exception {
+    Path twice = dir.resolve("twice.json");
+    Files.writeString(twice, "{\"ports\": [4000]}\n{\"ports\": [4001]}");
+    assertThatThrownBy(() -> RelayConfig.load(twice))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "config "
+                + twice
+                + " line 2 column 1: unexpected '{' after the end of the JSON value (a config is"
+                + " one object)");
+    Path noPort = dir.resolve("no-port.json");
+    Files.writeString(
+        noPort,
+        "{\"bootstrapNodes\": [{\"host\": \"127.0.0.1\", \"key\":"
+            + " \"F404ABAA1C99A9D37D61AB54898F56793E1DEF8BD46B1038B9D822E8460FAB67\"}]}");
+    assertThatThrownBy(() -> RelayConfig.load(noPort))
+        .hasMessage(
+            "config "
+                + noPort
+                + " line 1 column 2: bootstrapNodes[0].port must be a whole number, got nothing");
+  }
 }
