@@ -229,6 +229,11 @@ public final class OnionNode {
     return OnionPacketKind.ofId(id) != null;
   }
 
+  /** Group chats with announces in the group-announce store (docs/protocol.md 13.6). */
+  public int groupChats() {
+    return groups == null ? 0 : groups.chats();
+  }
+
   /** Live entries in the announce.c store (docs/protocol.md 13.8). */
   public int dhtAnnouncements(long now) {
     return dhtStore.size(now);
