@@ -30,6 +30,10 @@
  *   --group-invite-delay MS  (default 3000) the inviter's confirmation carries its group's
  *                          connected relays; with none yet it drops the invitee's acceptance
  *   --group-accept         accept every group invite (tox_group_invite_accept)
+ *   --group-public         the --group-create groups are public (found by chat id through the
+ *                          onion's group announces) instead of private
+ *   --group-join CHAT_ID   join the public group with this chat id (64 hex digits) once we are
+ *                          connected (GROUP_JOINING; no friend needed)
  *   --group-send N         once group 0 has --group-peers other peers, send "<name>-0" ..
  *                          "<name>-<N-1>" to the group, one per --spacing ms
  *   --group-peers P        how many other peers to wait for before --group-send (default 1)
@@ -206,7 +210,8 @@ static void on_friend_message(Tox *tox, uint32_t friend_number, Tox_Message_Type
 static char self_name[64] = "peer";
 
 #if HAVE_GROUPS
-static int group_invite, group_accept;
+static int group_invite, group_accept, group_public;
+static const char *group_join_id;        /* --group-join: chat id (hex) of a public group */
 static long group_send, group_peers_wanted = 1, group_send_after;
 static long group_sent, group_received, group_peers;
 static long group_invite_delay = 3000;
@@ -292,7 +297,8 @@ static void create_groups(Tox *tox, int argc, char **argv)
         }
         const char *gname = argv[++i];
         Tox_Err_Group_New e;
-        uint32_t g = tox_group_new(tox, TOX_GROUP_PRIVACY_STATE_PRIVATE, (const uint8_t *)gname, strlen(gname),
+        uint32_t g = tox_group_new(tox, group_public ? TOX_GROUP_PRIVACY_STATE_PUBLIC : TOX_GROUP_PRIVACY_STATE_PRIVATE,
+                                   (const uint8_t *)gname, strlen(gname),
                                    (const uint8_t *)self_name, strlen(self_name), &e);
         if (e != TOX_ERR_GROUP_NEW_OK) {
             char code[16];
@@ -306,6 +312,19 @@ static void create_groups(Tox *tox, int argc, char **argv)
         putchar('\n');
         in_group = 1;
         group_created_at = now_ms();
+    }
+    if (group_join_id) { /* a public group found by its chat id: through the onion's group announces */
+        uint8_t chat_id[TOX_GROUP_CHAT_ID_SIZE];
+        if (!parse_hex(group_join_id, chat_id, sizeof chat_id)) { die("--group-join needs 64 hex digits", group_join_id); }
+        Tox_Err_Group_Join e;
+        uint32_t g = tox_group_join(tox, chat_id, (const uint8_t *)self_name, strlen(self_name), NULL, 0, &e);
+        if (e != TOX_ERR_GROUP_JOIN_OK) {
+            char code[16];
+            snprintf(code, sizeof code, "%d", e);
+            die("tox_group_join failed with Tox_Err_Group_Join", code);
+        }
+        printf("GROUP_JOINING %u\n", g);
+        in_group = 1;
     }
 }
 
@@ -378,6 +397,7 @@ int main(int argc, char **argv)
 #if HAVE_GROUPS
         if (!strcmp(a, "--group-invite")) { group_invite = 1; continue; }
         if (!strcmp(a, "--group-accept")) { group_accept = 1; continue; }
+        if (!strcmp(a, "--group-public")) { group_public = 1; continue; }
 #else
         if (!strncmp(a, "--group-", 8)) { die("this tox_peer was built without group support (c-toxcore < 0.2.19)", a); }
 #endif
@@ -419,6 +439,8 @@ int main(int argc, char **argv)
             if (group_invite_delay < 0) { die("bad --group-invite-delay", v); }
         } else if (!strcmp(a, "--group-send-after")) {
             group_send_after = strtol(v, NULL, 10);
+        } else if (!strcmp(a, "--group-join")) {
+            group_join_id = v;
 #endif
         } else if (strcmp(a, "--friend") && strcmp(a, "--tcp-relay") && strcmp(a, "--bootstrap")) {
             die("unknown option", a);
@@ -455,7 +477,7 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) { /* second pass: friends and nodes, in command-line order */
         const char *a = argv[i];
         if (!strcmp(a, "--echo") || !strcmp(a, "--verbose") || !strcmp(a, "--group-invite")
-            || !strcmp(a, "--group-accept")) {
+            || !strcmp(a, "--group-accept") || !strcmp(a, "--group-public")) {
             continue;
         }
         const char *v = argv[++i]; /* present: checked in the first pass */

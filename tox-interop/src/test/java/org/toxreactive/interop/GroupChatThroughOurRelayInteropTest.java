@@ -85,6 +85,33 @@ class GroupChatThroughOurRelayInteropTest {
   }
 
   /**
+   * The same three members with no tox-bootstrapd at all: our relay is their only node (TCP relay,
+   * DHT bootstrap node and onion node), so friends find each other through our onion node before
+   * alice invites them (docs/protocol.md 13).
+   */
+  @ParameterizedTest(name = "{0}", allowZeroInvocations = true)
+  @MethodSource("groupVersions")
+  void threeTcpOnlyMembersWhoseOnlyNodeIsOurRelayExchangeFiftyGroupMessagesEach(Toxcore toxcore) {
+    toxcore.require();
+    RunningRelay relay = RelayServer.create().host("127.0.0.1").port(0).udpPort(0).bindNow();
+    try {
+      String spec = "127.0.0.1:" + relay.port() + ":" + relay.publicKey().toHex();
+      List<String> bootstrap =
+          List.of("--bootstrap", "127.0.0.1:" + relay.udpPort() + ":" + relay.publicKey().toHex());
+      try (Members m = Members.start(toxcore, 3, List.of(spec), List.of(), bootstrap, 20, 3000)) {
+        m.awaitAllMessages(Duration.ofSeconds(120));
+        m.assertEveryMessageOnceInOrderAndNobodyLeft();
+        assertThat(relay.onionOutcomes(org.toxreactive.onion.OnionNode.Outcome.ANSWERED))
+            .as("announces answered by our node, the only onion node")
+            .isPositive();
+        System.out.println(toxcore + " group, our relay the only node: " + m.summary());
+      }
+    } finally {
+      relay.disposeNow(Duration.ofSeconds(5));
+    }
+  }
+
+  /**
    * Two members, each given two of our relays (separate processes, each with its onion bridge), and
    * the first relay killed (SIGKILL) once alice has received 20 of bob's 50 messages, after both
    * held links to both relays: their group and friend connections must go on over the second relay,
@@ -198,6 +225,95 @@ class GroupChatThroughOurRelayInteropTest {
     }
   }
 
+  /**
+   * A public group found through group announces on our node alone (docs/protocol.md 13.6): no
+   * tox-bootstrapd, the members are not friends, their only node (relay, DHT and onion) is our
+   * relay. alice creates a public group; bob joins it by chat id only ({@code tox_group_join}),
+   * which he can do only by finding alice's group announce: both announce to the onion nodes
+   * closest to the chat id (0x87 with a public announce, ours the only one) and our 0x88 answers
+   * hand each the other's announce with its TCP relay, ours. Then each sends 10 group messages.
+   */
+  @ParameterizedTest(name = "{0}", allowZeroInvocations = true)
+  @MethodSource("groupVersions")
+  void aPublicGroupIsFoundByChatIdThroughGroupAnnouncesOnOurNodeAlone(Toxcore toxcore) {
+    toxcore.require();
+    RunningRelay relay = RelayServer.create().host("127.0.0.1").port(0).udpPort(0).bindNow();
+    try {
+      String spec = "127.0.0.1:" + relay.port() + ":" + relay.publicKey().toHex();
+      List<String> common =
+          List.of(
+              "--bootstrap",
+              "127.0.0.1:" + relay.udpPort() + ":" + relay.publicKey().toHex(),
+              "--group-peers",
+              "1",
+              "--group-send",
+              "10",
+              "--spacing",
+              "100",
+              "--seconds",
+              "170");
+      List<String> aliceArgs = new ArrayList<>(common);
+      aliceArgs.addAll(List.of("--name", "alice", "--group-public", "--group-create", "pub"));
+      try (CToxcorePeer alice =
+          CToxcorePeer.tcpOnly(
+              toxcore,
+              "pub-alice",
+              KeyPair.generate(),
+              List.of(),
+              List.of(spec),
+              List.of(),
+              aliceArgs)) {
+        alice.await(
+            l -> l.startsWith("GROUP_CREATED 0 chat_id="),
+            Duration.ofSeconds(60),
+            "alice online (through our onion node) and her public group created");
+        String created =
+            alice.lines().stream()
+                .filter(l -> l.startsWith("GROUP_CREATED 0 chat_id="))
+                .findFirst()
+                .orElseThrow();
+        String chatId = created.substring(created.indexOf('=') + 1);
+        List<String> bobArgs = new ArrayList<>(common);
+        bobArgs.addAll(List.of("--name", "bob", "--group-join", chatId));
+        try (CToxcorePeer bob =
+            CToxcorePeer.tcpOnly(
+                toxcore,
+                "pub-bob",
+                KeyPair.generate(),
+                List.of(),
+                List.of(spec),
+                List.of(),
+                bobArgs)) {
+          Duration limit = Duration.ofSeconds(120);
+          bob.await(l -> l.startsWith("GROUP_PEER_JOIN 0 "), limit, "bob sees alice in the group");
+          alice.await(l -> l.startsWith("GROUP_PEER_JOIN 0 "), limit, "alice sees bob");
+          double chats = relay.metrics().get("tox.relay.onion.group_chats").gauge().value();
+          bob.awaitIndex(0, countAtLeast(bob, 10), Duration.ofSeconds(60), "alice's 10");
+          alice.awaitIndex(0, countAtLeast(alice, 10), Duration.ofSeconds(60), "bob's 10");
+          assertThat(groupReceived(bob.lines())).containsExactlyElementsOf(tenOf("alice"));
+          assertThat(groupReceived(alice.lines())).containsExactlyElementsOf(tenOf("bob"));
+          assertThat(chats).as("chats in our node's group-announce store").isEqualTo(1);
+          assertThat(relay.onionOutcomes(org.toxreactive.onion.OnionNode.Outcome.ANSWERED))
+              .as("announces answered by our node")
+              .isPositive();
+          System.out.printf(
+              "%s public group through our node alone: bob joined by chat id %s%n",
+              toxcore, chatId.substring(0, 8));
+        }
+      }
+    } finally {
+      relay.disposeNow(Duration.ofSeconds(5));
+    }
+  }
+
+  private static List<String> tenOf(String sender) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      out.add(sender + "-" + i);
+    }
+    return out;
+  }
+
   private static Predicate<String> countAtLeast(CToxcorePeer peer, int n) {
     return l -> l.startsWith("GROUP_RECV ") && groupReceived(peer.lines()).size() >= n;
   }
@@ -252,6 +368,21 @@ class GroupChatThroughOurRelayInteropTest {
         ToxBootstrapd dht,
         int spacingMs,
         int inviteDelayMs) {
+      return start(toxcore, count, relays, List.of(dht), List.of(), spacingMs, inviteDelayMs);
+    }
+
+    /**
+     * As above with any DHT nodes: tox-bootstrapd processes in {@code dht} and {@code --bootstrap}
+     * arguments in {@code bootstrap} (e.g. our relay's UDP port).
+     */
+    static Members start(
+        Toxcore toxcore,
+        int count,
+        List<String> relays,
+        List<ToxBootstrapd> dht,
+        List<String> bootstrap,
+        int spacingMs,
+        int inviteDelayMs) {
       KeyPair[] keys = new KeyPair[count];
       List<PublicKey> invitees = new ArrayList<>();
       for (int i = 0; i < count; i++) {
@@ -275,6 +406,7 @@ class GroupChatThroughOurRelayInteropTest {
                 "170");
         for (int i = 0; i < count; i++) {
           List<String> extra = new ArrayList<>(List.of("--name", NAMES.get(i)));
+          extra.addAll(bootstrap);
           extra.addAll(common);
           List<PublicKey> friends;
           if (i == 0) {
@@ -291,8 +423,7 @@ class GroupChatThroughOurRelayInteropTest {
             extra.add("--group-accept");
           }
           m.peers.add(
-              CToxcorePeer.tcpOnly(
-                  toxcore, NAMES.get(i), keys[i], friends, relays, List.of(dht), extra));
+              CToxcorePeer.tcpOnly(toxcore, NAMES.get(i), keys[i], friends, relays, dht, extra));
         }
         ok = true;
         return m;

@@ -34,9 +34,10 @@ import org.toxreactive.onion.packet.OnionSizes;
 
 /**
  * A sans-I/O onion node (docs/protocol.md 13): what c-toxcore's {@code onion.c}, {@code
- * onion_announce.c}, {@code group_onion_announce.c} and {@code forwarding.c} do for a DHT node,
- * checked against v0.2.18 and v0.2.20. Inputs are (datagram, source, time); outputs go to {@link
- * Out}. No threads, no locks, no timers: time is the caller's millisecond clock, passed in.
+ * onion_announce.c}, {@code group_onion_announce.c}, {@code forwarding.c} and {@code announce.c} do
+ * for a DHT node, checked against v0.2.18 and v0.2.20. Inputs are (datagram, source, time); outputs
+ * go to {@link Out}. No threads, no locks, no timers: time is the caller's millisecond clock,
+ * passed in.
  *
  * <pre>
  * in                                   out
@@ -50,6 +51,8 @@ import org.toxreactive.onion.packet.OnionSizes;
  * 0x90 (key in the close list)         0x91 ‖ sendback ‖ data                  to that node
  * 0x91 whose data starts with 0x90     the next link of the forward chain
  * 0x92 (our sendback)                  0x91 or 0x92 to the hop it names, or the TCP client
+ * 0x93 / 0x95 / 0x97 from D            0x94 / 0x96 / 0x98 to D (announce.c)
+ * 0x91 ‖ sendback ‖ 0x93/0x95/0x97     0x92 ‖ sendback ‖ 0x94/0x96/0x98 to the forwarder
  * </pre>
  *
  * <p>Return blocks are sealed with one random symmetric secret, replaced when a packet is handled
@@ -95,8 +98,10 @@ public final class OnionNode {
     UNKNOWN_DESTINATION,
     /** The source used up its rate. */
     RATE_LIMITED,
-    /** Valid but unsupported here (group extra data switched off, announce.c requests). */
-    UNSUPPORTED
+    /** Valid but unsupported here (group extra data switched off, forwarded responses). */
+    UNSUPPORTED,
+    /** A valid announce.c store the store has no room for (docs/protocol.md 13.8). */
+    REFUSED
   }
 
   /**
@@ -131,6 +136,7 @@ public final class OnionNode {
 
   static final long PING_WINDOW_MILLIS = 300_000;
   static final long SENDBACK_WINDOW_MILLIS = 3_600_000;
+  static final long DATA_SEARCH_WINDOW_MILLIS = 60_000;
   static final byte TCP_CLIENT_FAMILY = 11;
   static final int SENDBACK_IPPORT = 0;
   static final int SENDBACK_FORWARD = 1;
@@ -152,6 +158,8 @@ public final class OnionNode {
   private final Mac sendbackMac;
   private final AnnounceStore store;
   private final GroupAnnounceStore groups;
+  private final DhtAnnounceStore dhtStore;
+  private final Mac searchMac;
   private final SourceLimiter limiter;
   private final Map<Outcome, long[]> counts = new EnumMap<>(Outcome.class);
   private SharedKey secret = SharedKey.random();
@@ -175,6 +183,8 @@ public final class OnionNode {
         };
     this.pingMac = hmac();
     this.sendbackMac = hmac();
+    this.searchMac = hmac();
+    this.dhtStore = new DhtAnnounceStore(identity.publicKey(), now);
     this.store =
         new AnnounceStore(
             identity.publicKey(), limits.announceEntries(), limits.announceTimeoutMillis());
@@ -211,10 +221,22 @@ public final class OnionNode {
     return store.size(now);
   }
 
-  /** True for the first bytes this node handles from UDP: 0x80..0x8E and 0x90..0x92. */
+  /**
+   * True for the first bytes this node takes from UDP: 0x80..0x8E and 0x90..0x98 (responses meant
+   * for clients are taken and counted {@link Outcome#UNHANDLED}).
+   */
   public static boolean handles(int id) {
-    OnionPacketKind k = OnionPacketKind.ofId(id);
-    return k != null && (id < 0x93 || id > 0x98);
+    return OnionPacketKind.ofId(id) != null;
+  }
+
+  /** Group chats with announces in the group-announce store (docs/protocol.md 13.6). */
+  public int groupChats() {
+    return groups == null ? 0 : groups.chats();
+  }
+
+  /** Live entries in the announce.c store (docs/protocol.md 13.8). */
+  public int dhtAnnouncements(long now) {
+    return dhtStore.size(now);
   }
 
   /** A UDP datagram from {@code from}; borrows {@code packet} (reader index unchanged). */
@@ -270,12 +292,10 @@ public final class OnionNode {
           case FORWARD_REPLY -> forwardReply(p, now);
           // responses are for onion clients, not for a node
           case ANNOUNCE_RESPONSE_OLD, ANNOUNCE_RESPONSE, DATA_RESPONSE -> Outcome.UNHANDLED;
-          case DATA_SEARCH_REQUEST,
-              DATA_SEARCH_RESPONSE,
-              DATA_RETRIEVE_REQUEST,
-              DATA_RETRIEVE_RESPONSE,
-              STORE_ANNOUNCE_REQUEST,
-              STORE_ANNOUNCE_RESPONSE ->
+          case DATA_SEARCH_REQUEST, DATA_RETRIEVE_REQUEST, STORE_ANNOUNCE_REQUEST ->
+              dhtAnnounce(p, 0, p.length, from, null, now);
+          // answers to announce.c requests this node never sends (it is no announce client)
+          case DATA_SEARCH_RESPONSE, DATA_RETRIEVE_RESPONSE, STORE_ANNOUNCE_RESPONSE ->
               Outcome.UNHANDLED;
         };
     return record(o);
@@ -734,8 +754,14 @@ public final class OnionNode {
       return forwardRequest(
           p, dataAt, p.length - dataAt, sendbackIpPort(SENDBACK_FORWARD, from, previous), now);
     }
-    // A forwarded request for us (announce.c's 0x93..0x98) or a forwarded response for one of our
-    // own requests: this node runs neither.
+    if (n > 0) {
+      // a forwarded request for us: announce.c's 0x93 / 0x95 / 0x97, answered with a 0x92
+      if (p.length == dataAt) {
+        return Outcome.MALFORMED;
+      }
+      return dhtAnnounce(p, dataAt, p.length - dataAt, from, Arrays.copyOfRange(p, 2, 2 + n), now);
+    }
+    // a forwarded response to a request of ours: this node sends none
     return Outcome.UNSUPPORTED;
   }
 
@@ -797,5 +823,252 @@ public final class OnionNode {
     System.arraycopy(data, 0, d, 2 + inner.length, data.length);
     out.udp(d, to);
     return Outcome.FORWARDED;
+  }
+
+  // ---------------------------------------------------------------- announce.c (0x93 / 0x95 /
+  // 0x97)
+
+  /** 1 + key + nonce + MAC: the DHT envelope around an announce.c plaintext. */
+  private static final int ENVELOPE = 1 + PublicKey.SIZE + Nonce.SIZE + CryptoBox.MAC_SIZE;
+
+  private static final int SHA256 = 32;
+
+  /** A reply plaintext (without the echoed 8 bytes), or why there is none. */
+  private record Reply(byte[] plain, Outcome refused) {
+    static Reply of(byte[] plain) {
+      return new Reply(plain, null);
+    }
+
+    static Reply no(Outcome why) {
+      return new Reply(null, why);
+    }
+  }
+
+  /**
+   * c-toxcore 0.2.20's {@code create_reply}: an announce.c request at {@code p[off..off+len)},
+   * direct from {@code source} ({@code sendback} null: answered to it over UDP) or forwarded by
+   * {@code source} with {@code sendback} (answered as {@code 0x92 ‖ sendback ‖ response} to the
+   * forwarder). docs/protocol.md 13.8.
+   */
+  private Outcome dhtAnnounce(
+      byte[] p, int off, int len, IpPort source, byte[] sendback, long now) {
+    int type = p[off] & 0xFF;
+    if (type != 0x93 && type != 0x95 && type != 0x97) {
+      return Outcome.BAD_INNER_ID;
+    }
+    int plainLen = len - ENVELOPE;
+    if (plainLen < Long.BYTES + PublicKey.SIZE || len > ForwardRequest.MAX_DATA) {
+      return Outcome.MALFORMED;
+    }
+    if (sendback != null && sendback.length > MAX_SENDBACK) {
+      return Outcome.MALFORMED;
+    }
+    SharedKey k = sharedKey(p, off + 1);
+    if (k == null) {
+      return Outcome.UNAUTHENTIC;
+    }
+    int nonceAt = off + 1 + PublicKey.SIZE;
+    byte[] nonce = Arrays.copyOfRange(p, nonceAt, nonceAt + Nonce.SIZE);
+    byte[] buf = Arrays.copyOfRange(p, nonceAt + Nonce.SIZE, off + len);
+    if (!box.openInPlace(k, nonce, buf, 0, buf.length)) {
+      return Outcome.UNAUTHENTIC;
+    }
+    byte[] plain = Arrays.copyOfRange(buf, CryptoBox.MAC_SIZE, buf.length);
+    int dataLen = plain.length - Long.BYTES;
+    byte[] requester = Arrays.copyOfRange(p, off + 1, off + 1 + PublicKey.SIZE);
+    byte[] dataKey = Arrays.copyOf(plain, PublicKey.SIZE);
+    byte[] toAuth = searchAuthInput(dataKey, requester, source, sendback);
+    Reply r =
+        switch (type) {
+          case 0x93 -> dataSearch(plain, dataLen, source, toAuth, now);
+          case 0x95 -> dataRetrieve(plain, dataLen, toAuth, now);
+          default -> storeAnnounce(plain, dataLen, toAuth, now);
+        };
+    if (r.plain() == null) {
+      return r.refused();
+    }
+    byte[] replyPlain = Arrays.copyOf(r.plain(), r.plain().length + Long.BYTES);
+    System.arraycopy(plain, dataLen, replyPlain, r.plain().length, Long.BYTES);
+    byte[] respNonce = Nonce.random().toArray();
+    byte[] resp = new byte[ENVELOPE + replyPlain.length];
+    if (resp.length > ForwardRequest.MAX_DATA) {
+      return Outcome.MALFORMED;
+    }
+    resp[0] = (byte) (type + 1);
+    identity.publicKey().copyTo(resp, 1);
+    System.arraycopy(respNonce, 0, resp, 1 + PublicKey.SIZE, Nonce.SIZE);
+    int tagAt = 1 + PublicKey.SIZE + Nonce.SIZE;
+    System.arraycopy(replyPlain, 0, resp, tagAt + CryptoBox.MAC_SIZE, replyPlain.length);
+    box.sealInPlace(k, respNonce, resp, tagAt, replyPlain.length);
+    if (sendback == null) {
+      out.udp(resp, source);
+    } else {
+      byte[] d = new byte[2 + sendback.length + resp.length];
+      d[0] = (byte) 0x92;
+      d[1] = (byte) sendback.length;
+      System.arraycopy(sendback, 0, d, 2, sendback.length);
+      System.arraycopy(resp, 0, d, 2 + sendback.length, resp.length);
+      out.udp(d, source);
+    }
+    return Outcome.ANSWERED;
+  }
+
+  /** What the search token authenticates: data key ‖ requester ‖ packed source ‖ sendback. */
+  private static byte[] searchAuthInput(
+      byte[] dataKey, byte[] requester, IpPort source, byte[] sendback) {
+    int sb = sendback == null ? 0 : sendback.length;
+    ByteBuf b = Unpooled.buffer(2 * PublicKey.SIZE + source.packedLength() + sb);
+    try {
+      b.writeBytes(dataKey).writeBytes(requester);
+      source.writePacked(b);
+      if (sendback != null) {
+        b.writeBytes(sendback);
+      }
+      byte[] a = new byte[b.readableBytes()];
+      b.readBytes(a);
+      return a;
+    } finally {
+      b.release();
+    }
+  }
+
+  private byte[] searchToken(byte[] toAuth, long window) {
+    byte[] t = new byte[8];
+    ByteBuffer.wrap(t).order(ByteOrder.LITTLE_ENDIAN).putLong(window);
+    searchMac.update(t);
+    searchMac.update(toAuth);
+    return searchMac.doFinal();
+  }
+
+  private boolean validToken(byte[] toAuth, byte[] given, long now) {
+    long window = now / DATA_SEARCH_WINDOW_MILLIS;
+    return MessageDigest.isEqual(given, searchToken(toAuth, window))
+        || MessageDigest.isEqual(given, searchToken(toAuth, window - 1));
+  }
+
+  private static byte[] sha256(byte[] data) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(data);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("SHA-256 unavailable", e);
+    }
+  }
+
+  /**
+   * 0x93: data key [‖ hash of the reply the requester already has]. Reply: data key ‖ stored (1) [‖
+   * SHA-256 of the stored announcement] ‖ token (32) ‖ would accept a store (1) ‖ node count (1) ‖
+   * up to 4 packed nodes; or the data key alone if the hash matches that reply.
+   */
+  private Reply dataSearch(byte[] plain, int dataLen, IpPort source, byte[] toAuth, long now) {
+    if (dataLen != PublicKey.SIZE && dataLen != PublicKey.SIZE + SHA256) {
+      return Reply.no(Outcome.MALFORMED);
+    }
+    byte[] dataKey = Arrays.copyOf(plain, PublicKey.SIZE);
+    DhtAnnounceStore.Entry stored = dhtStore.get(dataKey, now);
+    List<PackedNode> nodes =
+        dht.closest(PublicKey.of(dataKey.clone()), OnionSizes.MAX_SENT_NODES).stream()
+            .filter(n -> !n.tcp())
+            .limit(OnionSizes.MAX_SENT_NODES)
+            .toList();
+    ByteBuf b = Unpooled.buffer(PublicKey.SIZE + 1 + SHA256 + TIMED_AUTH + 2 + 4 * 51);
+    try {
+      b.writeBytes(dataKey);
+      if (stored == null) {
+        b.writeByte(0);
+      } else {
+        b.writeByte(1).writeBytes(sha256(stored.data));
+      }
+      b.writeBytes(searchToken(toAuth, now / DATA_SEARCH_WINDOW_MILLIS));
+      b.writeByte(dhtStore.wouldAccept(dataKey, now) ? 1 : 0);
+      b.writeByte(nodes.size());
+      PackedNode.writeAll(b, nodes);
+      byte[] reply = new byte[b.readableBytes()];
+      b.readBytes(reply);
+      if (dataLen == PublicKey.SIZE + SHA256
+          && MessageDigest.isEqual(
+              sha256(reply), Arrays.copyOfRange(plain, PublicKey.SIZE, PublicKey.SIZE + SHA256))) {
+        return Reply.of(dataKey); // nothing changed since the requester's last search
+      }
+      return Reply.of(reply);
+    } finally {
+      b.release();
+    }
+  }
+
+  /** 0x95: data key ‖ 0 ‖ token. Reply: data key ‖ 1 ‖ the stored announcement. */
+  private Reply dataRetrieve(byte[] plain, int dataLen, byte[] toAuth, long now) {
+    if (dataLen != PublicKey.SIZE + 1 + TIMED_AUTH || plain[PublicKey.SIZE] != 0) {
+      return Reply.no(Outcome.MALFORMED);
+    }
+    byte[] token = Arrays.copyOfRange(plain, PublicKey.SIZE + 1, dataLen);
+    if (!validToken(toAuth, token, now)) {
+      return Reply.no(Outcome.UNAUTHENTIC);
+    }
+    DhtAnnounceStore.Entry e = dhtStore.get(Arrays.copyOf(plain, PublicKey.SIZE), now);
+    if (e == null) {
+      return Reply.no(Outcome.UNKNOWN_DESTINATION);
+    }
+    byte[] reply = new byte[PublicKey.SIZE + 1 + e.data.length];
+    System.arraycopy(plain, 0, reply, 0, PublicKey.SIZE);
+    reply[PublicKey.SIZE] = 1;
+    System.arraycopy(e.data, 0, reply, PublicKey.SIZE + 1, e.data.length);
+    return Reply.of(reply);
+  }
+
+  /**
+   * 0x97: data key ‖ nonce ‖ box(beforenm(data key, our key), token ‖ timeout (u32 BE) ‖ type ‖
+   * announcement), type 0 = store the announcement, 1 = renew, the announcement being the SHA-256
+   * of the stored one (a mismatch deletes it). Reply: data key ‖ granted timeout (u32 BE) ‖ our
+   * clock in seconds (u64 BE).
+   */
+  private Reply storeAnnounce(byte[] plain, int dataLen, byte[] toAuth, long now) {
+    int innerLen = dataLen - (PublicKey.SIZE + Nonce.SIZE + CryptoBox.MAC_SIZE);
+    int announcementLen = innerLen - (TIMED_AUTH + Integer.BYTES + 1);
+    if (announcementLen < 0) {
+      return Reply.no(Outcome.MALFORMED);
+    }
+    SharedKey dk = sharedKey(plain, 0);
+    if (dk == null) {
+      return Reply.no(Outcome.UNAUTHENTIC);
+    }
+    byte[] nonce = Arrays.copyOfRange(plain, PublicKey.SIZE, PublicKey.SIZE + Nonce.SIZE);
+    byte[] buf = Arrays.copyOfRange(plain, PublicKey.SIZE + Nonce.SIZE, dataLen);
+    if (!box.openInPlace(dk, nonce, buf, 0, buf.length)) {
+      return Reply.no(Outcome.UNAUTHENTIC);
+    }
+    int at = CryptoBox.MAC_SIZE;
+    byte[] token = Arrays.copyOfRange(buf, at, at + TIMED_AUTH);
+    long requested = ByteBuffer.wrap(buf, at + TIMED_AUTH, 4).getInt() & 0xFFFF_FFFFL;
+    int kind = buf[at + TIMED_AUTH + 4] & 0xFF;
+    int annAt = at + TIMED_AUTH + 5;
+    if (!validToken(toAuth, token, now)) {
+      return Reply.no(Outcome.UNAUTHENTIC);
+    }
+    byte[] dataKey = Arrays.copyOf(plain, PublicKey.SIZE);
+    long granted = dhtStore.grantedSeconds(requested, now);
+    if (kind > 1) {
+      return Reply.no(Outcome.MALFORMED);
+    }
+    if (kind == 1) {
+      if (announcementLen != SHA256) {
+        return Reply.no(Outcome.MALFORMED);
+      }
+      DhtAnnounceStore.Entry e = dhtStore.get(dataKey, now);
+      if (e == null) {
+        return Reply.no(Outcome.UNKNOWN_DESTINATION);
+      }
+      if (!MessageDigest.isEqual(sha256(e.data), Arrays.copyOfRange(buf, annAt, annAt + SHA256))) {
+        e.storeUntil = Long.MIN_VALUE; // c-toxcore deletes an entry renewed with a wrong hash
+        return Reply.no(Outcome.UNAUTHENTIC);
+      }
+      e.storeUntil = now + granted * 1000;
+    } else if (!dhtStore.store(
+        dataKey, Arrays.copyOfRange(buf, annAt, annAt + announcementLen), granted, now)) {
+      return Reply.no(Outcome.REFUSED);
+    }
+    byte[] reply = new byte[PublicKey.SIZE + Integer.BYTES + Long.BYTES];
+    System.arraycopy(dataKey, 0, reply, 0, PublicKey.SIZE);
+    ByteBuffer.wrap(reply, PublicKey.SIZE, 12).putInt((int) granted).putLong(now / 1000);
+    return Reply.of(reply);
   }
 }

@@ -24,8 +24,9 @@ import org.toxreactive.test.FuzzSeeds;
  * which of two sources; bits 1..7: seconds to move the clock), a u16 length and that many bytes.
  * The node's key is fixed so seeds can carry valid layers. Contract: every datagram ends in one
  * {@link OnionNode.Outcome}, never an exception; at most one datagram goes out per input, never
- * larger than 2048 bytes; the announce store never exceeds its capacity. Also fuzzes the
- * group-announce parser ({@code groupAnnounce}).
+ * larger than 2048 bytes, and an announce.c search (0x93, from an unverified source) is answered
+ * with at most 3.2 times its size; the announce store and the announce.c store (256 entries) never
+ * exceed their capacity. Also fuzzes the group-announce parser ({@code groupAnnounce}).
  */
 class OnionNodeFuzzTest {
   static final KeyPair NODE = KeyPair.fromSecretKey(SecretKey.of(fill(32, 7)));
@@ -44,6 +45,7 @@ class OnionNodeFuzzTest {
   void datagrams(byte[] data) {
     FuzzInput in = new FuzzInput(data);
     int[] sent = new int[1];
+    int[] largest = new int[1];
     long[] now = {1_000_000};
     OnionNode node =
         new OnionNode(
@@ -53,6 +55,7 @@ class OnionNodeFuzzTest {
               @Override
               public void udp(byte[] datagram, IpPort to) {
                 assertThat(datagram.length).isBetween(1, 2048);
+                largest[0] = Math.max(largest[0], datagram.length);
                 sent[0]++;
               }
 
@@ -73,10 +76,15 @@ class OnionNodeFuzzTest {
       now[0] += 1000L * (op >> 1);
       byte[] p = in.upTo(in.u16());
       int before = sent[0];
+      largest[0] = 0;
       OnionNode.Outcome o = node.onUdp(p, SOURCES[op & 1], now[0]);
       assertThat(o).isNotNull();
       assertThat(sent[0] - before).as("outputs per input").isLessThanOrEqualTo(1);
+      if (p.length > 0 && (p[0] & 0xFF) == 0x93) {
+        assertThat((double) largest[0]).as("search answer").isLessThanOrEqualTo(3.2 * p.length);
+      }
       assertThat(node.announced(now[0])).isLessThanOrEqualTo(4);
+      assertThat(node.dhtAnnouncements(now[0])).isLessThanOrEqualTo(256);
     }
   }
 
@@ -121,7 +129,38 @@ class OnionNodeFuzzTest {
     fwd[0] = (byte) 0x90;
     NODE.publicKey().copyTo(fwd, 1);
     s.put("forward-request", step(2, fwd));
+    // announce.c: a search for the client's key, direct and as a forwarded request, then a store
+    byte[] search = dhtRequest(0x93, CLIENT.publicKey().toArray());
+    s.put("data-search", step(0, search));
+    byte[] forwarded = new byte[2 + 40 + search.length];
+    forwarded[0] = (byte) 0x91;
+    forwarded[1] = 40;
+    System.arraycopy(search, 0, forwarded, 42, search.length);
+    s.put("forwarded-search", step(1, forwarded));
+    byte[] store = new byte[32 + 24 + 16 + 32 + 4 + 1 + 16];
+    CLIENT.publicKey().copyTo(store, 0);
+    s.put(
+        "search-then-store",
+        concat(step(0, search), step(0, dhtRequest(0x97, store)), step(2, search)));
     return s;
+  }
+
+  /** An announce.c request from CLIENT to NODE with a fixed nonce, echo 0. */
+  static byte[] dhtRequest(int type, byte[] plain) {
+    org.toxreactive.core.SharedKey k =
+        org.toxreactive.core.CryptoBox.beforenm(NODE.publicKey(), CLIENT.secretKey());
+    byte[] sealed =
+        new org.toxreactive.core.CryptoBox()
+            .seal(k, Nonce.of(fill(24, 3)), java.util.Arrays.copyOf(plain, plain.length + 8));
+    return concat(new byte[] {(byte) type}, CLIENT.publicKey().toArray(), fill(24, 3), sealed);
+  }
+
+  static byte[] concat(byte[]... parts) {
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      b.writeBytes(p);
+    }
+    return b.toByteArray();
   }
 
   static Map<String, byte[]> groupSeeds() {

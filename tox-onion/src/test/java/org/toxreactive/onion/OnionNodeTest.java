@@ -443,7 +443,9 @@ class OnionNodeTest {
     assertThat(OnionNode.handles(0x80)).isTrue();
     assertThat(OnionNode.handles(0x8E)).isTrue();
     assertThat(OnionNode.handles(0x92)).isTrue();
-    assertThat(OnionNode.handles(0x93)).isFalse();
+    assertThat(OnionNode.handles(0x93)).isTrue();
+    assertThat(OnionNode.handles(0x98)).isTrue();
+    assertThat(OnionNode.handles(0x99)).isFalse();
     assertThat(OnionNode.handles(0x89)).isFalse();
     assertThat(OnionPacketKind.ofId(0x89)).isNull();
   }

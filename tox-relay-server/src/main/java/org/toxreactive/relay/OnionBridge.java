@@ -21,9 +21,10 @@ import org.toxreactive.transport.tcp.packet.OnionResponse;
 /**
  * Connects the relay to its onion node ({@link OnionNode}, docs/protocol.md 5 and 12): TCP clients'
  * onion and forward requests go to the node, which acts as their onion node 1, and every onion or
- * forwarding datagram on the relay's UDP port (ids 0x80..0x8E, 0x90..0x92) is handled by the node,
+ * forwarding datagram on the relay's UDP port (ids 0x80..0x8E, 0x90..0x98) is handled by the node,
  * so the relay is a full onion node for UDP peers too (hops, announce store, data route,
- * forwarding). The relay's key is the node's key, as in tox-bootstrapd.
+ * forwarding, and announce.c's data search / retrieve / store of 0.2.18+). The relay's key is the
+ * node's key, as in tox-bootstrapd.
  *
  * <pre>
  * TCP 8  (nonce ‖ IP_Port(19) ‖ rest)  -> UDP 0x81 ‖ nonce ‖ rest ‖ RETURN_1
@@ -137,8 +138,9 @@ final class OnionBridge {
   }
 
   /**
-   * An onion or forwarding datagram from {@code from} on the relay's UDP port (ids 0x80..0x8E and
-   * 0x90..0x92; anything else is ignored). Borrows {@code packet}.
+   * An onion, forwarding or announce.c datagram from {@code from} on the relay's UDP port (ids
+   * 0x80..0x8E and 0x90..0x98, the last two ranges only with forwarding on, as c-toxcore's
+   * announce.c needs its forwarding; anything else is ignored). Borrows {@code packet}.
    *
    * @return true if the node passed it on, answered it or delivered it
    */

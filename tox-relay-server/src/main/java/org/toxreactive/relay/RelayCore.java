@@ -203,6 +203,10 @@ final class RelayCore implements RelayRouter.Output<Channel> {
           .tag("outcome", o.name().toLowerCase(java.util.Locale.ROOT))
           .register(registry);
     }
+    // chats in the group-announce store (docs/protocol.md 13.6)
+    io.micrometer.core.instrument.Gauge.builder(
+            "tox.relay.onion.group_chats", b.node(), n -> n.groupChats())
+        .register(registry);
     udp.addHandlerLast("tox.relay.udp", new UdpInbound());
     udp.channel().config().setAutoRead(true);
     dht.start();

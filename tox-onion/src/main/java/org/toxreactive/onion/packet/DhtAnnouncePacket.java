@@ -11,7 +11,7 @@ import org.toxreactive.core.PublicKey;
  * The announce.c packets 0x93..0x98 (data search, data retrieve, store announce; requests and
  * responses; 0.2.18+, checked in 0.2.20; docs/protocol.md 13.8). All use the DHT envelope; the
  * plaintext always ends with an 8-byte value echoed from request to response. The plaintext is left
- * opaque here: tox-reactive does not run the announcement store yet.
+ * opaque here; {@code OnionNode} opens and answers the requests (its announce.c store).
  *
  * <pre>
  * Length   | Content
