@@ -10,19 +10,26 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.KeyPair;
+import org.toxreactive.core.NetCryptoPacketKind;
 import org.toxreactive.core.Nonce;
 import org.toxreactive.core.PublicKey;
 import org.toxreactive.core.SharedKey;
+import org.toxreactive.netcrypto.packet.Cookie;
+import org.toxreactive.netcrypto.packet.CookieRequest;
+import org.toxreactive.netcrypto.packet.CookieResponse;
+import org.toxreactive.netcrypto.packet.DataPacket;
+import org.toxreactive.netcrypto.packet.Handshake;
 
 /**
  * Opens one net_crypto session with fresh keys against a node, the cheap way an attacker would:
  * cookie request, cookie response, handshake, the node's handshake, one data packet (a lossless
  * message, which confirms the session), all over one blocking UDP socket and then forgotten. For
- * the abuse suite's session flood; it uses the package's {@link Wire} codecs, hence this package.
+ * the abuse suite's session flood; built from the packet codecs of {@code
+ * org.toxreactive.netcrypto.packet}.
  */
 public final class SessionOpener {
   private final CryptoBox box = new CryptoBox();
-  private final Wire wire = new Wire(SharedKey.random());
+  private final SharedKey cookieKey = SharedKey.random();
   private final byte[] buf = new byte[2048];
 
   /** What became of one attempt. */
@@ -50,14 +57,20 @@ public final class SessionOpener {
     KeyPair dht = KeyPair.generate();
     SharedKey dhtShared = CryptoBox.beforenm(nodeDht, dht.secretKey());
     long echo = ThreadLocalRandom.current().nextLong();
-    send(socket, node, wire.cookieRequest(dhtShared, dht.publicKey(), real.publicKey(), echo, box));
-    Wire.CookieReply cookie = null;
+    send(
+        socket,
+        node,
+        new CookieRequest(dht.publicKey(), real.publicKey(), echo)
+            .encode(dhtShared, Nonce.random(), box));
+    CookieResponse cookie = null;
     while (cookie == null) {
-      byte[] p = receive(socket, deadline, Wire.COOKIE_RESPONSE, 0x19);
+      byte[] p =
+          receive(
+              socket, deadline, CookieResponse.LENGTH, NetCryptoPacketKind.COOKIE_RESPONSE.id());
       if (p == null) {
         return Result.NO_COOKIE;
       }
-      Wire.CookieReply r = wire.openCookieResponse(dhtShared, p, box);
+      CookieResponse r = CookieResponse.open(dhtShared, p, box);
       if (r != null && r.echoId() == echo) {
         cookie = r;
       }
@@ -66,22 +79,24 @@ public final class SessionOpener {
     KeyPair session = KeyPair.generate();
     Nonce base = Nonce.random();
     long now = System.currentTimeMillis() / 1000;
-    byte[] other = wire.mintCookie(now, nodeReal, nodeDht, box);
+    byte[] other = new Cookie(now, nodeReal, nodeDht).seal(cookieKey, Nonce.random(), box);
     send(
         socket,
         node,
-        wire.handshake(realShared, cookie.cookie(), base, session.publicKey(), other, box));
-    Wire.HandshakeOpened theirs = null;
+        new Handshake(base, session.publicKey(), other)
+            .encode(realShared, cookie.cookie(), Nonce.random(), box));
+    Handshake theirs = null;
     while (theirs == null) {
-      byte[] p = receive(socket, deadline, Wire.HANDSHAKE, 0x1A);
+      byte[] p = receive(socket, deadline, Handshake.LENGTH, NetCryptoPacketKind.HANDSHAKE.id());
       if (p == null) {
         return Result.NO_HANDSHAKE;
       }
-      theirs = wire.openHandshake(realShared, p, box);
+      theirs = Handshake.open(realShared, p, box);
     }
     SharedKey key = CryptoBox.beforenm(theirs.sessionKey(), session.secretKey());
     byte[] payload = {0, 0, 0, 0};
-    send(socket, node, wire.data(key, base.toArray(), 0, 0, 160, Bytes.adopt(payload), box));
+    send(
+        socket, node, DataPacket.encode(key, base.toArray(), 0, 0, 160, Bytes.adopt(payload), box));
     return Result.OPENED;
   }
 

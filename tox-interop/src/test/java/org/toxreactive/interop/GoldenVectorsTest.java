@@ -47,8 +47,8 @@ import org.toxreactive.transport.tcp.packet.RoutingResponse;
  *       SecureSession#sealFrame}) must produce its bytes exactly, and our decoders must accept its
  *       output and yield the packets it encoded;
  *   <li>net_crypto: its output must equal {@code tox-netcrypto}'s {@code wire-golden.txt} line for
- *       line, the file that {@code WireTest} compares our net_crypto encoders with and feeds to our
- *       decoders.
+ *       line, the file that {@code PacketCodecTest} compares our net_crypto encoders with and feeds
+ *       to our decoders.
  * </ul>
  *
  * <p>Missing gcc, pkg-config or libsodium-dev skips the class locally and fails it with {@code

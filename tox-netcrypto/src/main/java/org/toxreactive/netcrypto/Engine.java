@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.KeyPair;
+import org.toxreactive.core.NetCryptoPacketKind;
+import org.toxreactive.core.Nonce;
 import org.toxreactive.core.PublicKey;
 import org.toxreactive.core.SharedKey;
 import org.toxreactive.core.TokenBucket;
@@ -25,6 +27,11 @@ import org.toxreactive.core.transport.Datagram;
 import org.toxreactive.core.transport.PacketTransport;
 import org.toxreactive.core.transport.Path;
 import org.toxreactive.core.transport.PathEvent;
+import org.toxreactive.netcrypto.packet.Cookie;
+import org.toxreactive.netcrypto.packet.CookieRequest;
+import org.toxreactive.netcrypto.packet.CookieResponse;
+import org.toxreactive.netcrypto.packet.DataPacket;
+import org.toxreactive.netcrypto.packet.Handshake;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.MonoSink;
@@ -37,12 +44,12 @@ import reactor.core.scheduler.Scheduler;
  * here by packet kind (one handling routine per kind, whatever the transport).
  *
  * <p>Inbound packets wait in two bounded lanes, classified by their first byte on the transport's
- * thread: data packets (0x1B) of established sessions, and control packets (cookie request and
- * response, handshake). Each drain of the worker takes the application's tasks first, then up to
- * {@link #DATA_BUDGET} data packets, then at most {@link #CONTROL_BUDGET} control packets, so a
- * flood of handshakes or cookie requests waits behind the data of live sessions and cannot make it
- * wait long. A full lane drops (and counts) what arrives: nothing piles up without bound when the
- * worker falls behind.
+ * thread: data packets of established sessions, and control packets (cookie request and response,
+ * handshake). Each drain of the worker takes the application's tasks first, then up to {@link
+ * #DATA_BUDGET} data packets, then at most {@link #CONTROL_BUDGET} control packets, so a flood of
+ * handshakes or cookie requests waits behind the data of live sessions and cannot make it wait
+ * long. A full lane drops (and counts) what arrives: nothing piles up without bound when the worker
+ * falls behind.
  *
  * <p>Work an unknown party can make us do costs an X25519 at most after cheap checks, and every
  * such computation takes a token from one budget ({@link Limits#keysPerSecond}): a cookie request
@@ -123,7 +130,13 @@ final class Engine {
   private final Limits limits;
   private final Scheduler scheduler;
   private final Scheduler.Worker worker;
-  private final Wire wire;
+
+  /** Seals and opens our cookies (docs/protocol.md 4.4): random, never leaves this node. */
+  private final SharedKey cookieKey = SharedKey.random();
+
+  /** Where data packets are opened, one at a time on the worker. */
+  private final byte[] scratch = new byte[NetCryptoPacketKind.MAX_PACKET_SIZE];
+
   private final CryptoBox box = new CryptoBox();
   private final Map<PublicKey, Session> byReal = new HashMap<>();
   private final Map<Path, Session> byPath = new HashMap<>();
@@ -199,7 +212,6 @@ final class Engine {
     this.limits = limits;
     this.scheduler = scheduler;
     this.worker = scheduler.createWorker();
-    this.wire = new Wire(SharedKey.random());
     this.dataLane = new ArrayBlockingQueue<>(limits.dataQueue());
     this.controlLane = new ArrayBlockingQueue<>(limits.controlQueue());
     this.keyBudget = new TokenBucket(limits.keyBurst(), limits.keysPerSecond(), now());
@@ -313,19 +325,15 @@ final class Engine {
    * allocation: the lanes are arrays and hold the datagram itself.
    */
   private void receive(Datagram d) {
-    Bytes data = d.data();
-    if (data.isEmpty()) {
-      return;
+    NetCryptoPacketKind kind = NetCryptoPacketKind.of(d.data());
+    if (kind == null) {
+      return; // not net_crypto
     }
-    byte kind = data.get(0);
-    Queue<Datagram> lane;
-    if (kind == 0x1B) {
-      lane = dataLane;
-    } else if (kind >= 0x18 && kind <= 0x1A) {
-      lane = controlLane;
-    } else {
-      return;
-    }
+    Queue<Datagram> lane =
+        switch (kind) {
+          case DATA -> dataLane;
+          case COOKIE_REQUEST, COOKIE_RESPONSE, HANDSHAKE -> controlLane;
+        };
     if (!lane.offer(d)) {
       receiveDropped.increment();
       return;
@@ -405,8 +413,14 @@ final class Engine {
     return scheduler.now(TimeUnit.SECONDS);
   }
 
-  Wire wire() {
-    return wire;
+  /** The worker's scratch array for opening a data packet. */
+  byte[] scratch() {
+    return scratch;
+  }
+
+  /** A cookie for a peer, sealed with our cookie key, for the other-cookie of our handshake. */
+  byte[] mintCookie(PublicKey real, PublicKey dht, CryptoBox box) {
+    return new Cookie(nowSeconds(), real, dht).seal(cookieKey, Nonce.random(), box);
   }
 
   KeyPair realKeys() {
@@ -667,41 +681,55 @@ final class Engine {
     }
   }
 
+  /**
+   * One packet from a lane (its kind was checked by {@link #receive}). A switch expression: a new
+   * packet kind fails to compile here until it is handled.
+   */
   private void onDatagram(Datagram d) {
     Bytes data = d.data();
     Path from = d.path();
-    if (data.get(0) == 0x1B) { // the hot path: opened straight from the immutable bytes
-      Session s = byPath.get(from);
-      if (s == null && from instanceof Path.Relay r) {
-        // A relay the peer shares with us that we had not used yet: the relay authenticated the
-        // peer's DHT key on its own link, so data that decrypts there is the peer's and the path
-        // is added. A UDP source that is no session's path proves nothing (anyone can replay a
-        // packet from anywhere): its data is dropped without a reply.
-        s = byDht.get(r.peer());
-      }
-      if (s == null) {
-        replaysDropped++;
-        return;
-      }
-      if (Wire.isDataLength(data.length())) {
-        s.onData(data, from);
-      }
-      return;
+    NetCryptoPacketKind kind = NetCryptoPacketKind.of(data);
+    boolean taken =
+        switch (kind) {
+          case DATA -> onDataPacket(data, from); // opened straight from the immutable bytes
+          case COOKIE_REQUEST -> onCookieRequest(data.toArray(), from);
+          case COOKIE_RESPONSE -> onCookieResponse(data.toArray(), from);
+          case HANDSHAKE -> onHandshake(data.toArray(), from);
+        };
+    if (!taken && log.isTraceEnabled()) {
+      log.trace("net_crypto: {} of {} bytes from {} dropped", kind.label(), data.length(), from);
     }
-    byte[] b = data.toArray();
-    switch (b[0]) {
-      case 0x18 -> onCookieRequest(b, from);
-      case 0x19 -> {
-        Session s = byPath.get(from);
-        if (s != null) {
-          s.onCookieResponse(b, from);
-        }
-      }
-      case 0x1A -> onHandshake(b, from);
-      default -> {
-        // not net_crypto
-      }
+  }
+
+  /** Returns whether a session took the packet (it may still fail to decrypt there). */
+  private boolean onDataPacket(Bytes data, Path from) {
+    Session s = byPath.get(from);
+    if (s == null && from instanceof Path.Relay r) {
+      // A relay the peer shares with us that we had not used yet: the relay authenticated the
+      // peer's DHT key on its own link, so data that decrypts there is the peer's and the path
+      // is added. A UDP source that is no session's path proves nothing (anyone can replay a
+      // packet from anywhere): its data is dropped without a reply.
+      s = byDht.get(r.peer());
     }
+    if (s == null) {
+      replaysDropped++;
+      return false;
+    }
+    if (!DataPacket.isLength(data.length())) {
+      return false;
+    }
+    s.onData(data, from);
+    return true;
+  }
+
+  /** A cookie response is taken only from a path of the session that asked (docs 4.3). */
+  private boolean onCookieResponse(byte[] b, Path from) {
+    Session s = byPath.get(from);
+    if (s == null) {
+      return false;
+    }
+    s.onCookieResponse(b, from);
+    return true;
   }
 
   /**
@@ -721,9 +749,9 @@ final class Engine {
    * Stateless: the cookie carries everything; answered on the path it came from. The source's
    * bucket and the key budget are checked before the X25519 that opening it may cost.
    */
-  private void onCookieRequest(byte[] b, Path from) {
-    if (b.length != Wire.COOKIE_REQUEST) {
-      return;
+  private boolean onCookieRequest(byte[] b, Path from) {
+    if (b.length != CookieRequest.LENGTH) {
+      return false;
     }
     long now = now();
     Object source = sourceOf(from);
@@ -734,22 +762,26 @@ final class Engine {
     }
     if (!bucket.tryTake(1, now)) {
       cookieRequestsRateLimited++;
-      return;
+      return false;
     }
-    PublicKey senderDht = PublicKey.of(java.util.Arrays.copyOfRange(b, 1, 33));
+    PublicKey senderDht = CookieRequest.senderDht(b);
     if (from instanceof Path.Relay r && !r.peer().equals(senderDht)) {
-      return; // an OOB cookie request must come from the DHT key inside it
+      return false; // an OOB cookie request must come from the DHT key inside it
     }
     if (!dhtShared.containsKey(senderDht) && !keyBudget.tryTake(1, now)) {
       cookieRequestsRateLimited++;
-      return;
+      return false;
     }
-    Wire.CookieAsk ask = wire.openCookieRequest(this::sharedDht, b, box);
+    CookieRequest ask = CookieRequest.open(b, this::sharedDht, box);
     if (ask == null) {
-      return;
+      return false;
     }
-    byte[] cookie = wire.mintCookie(nowSeconds(), ask.senderReal(), ask.senderDht(), box);
-    send(from, wire.cookieResponse(sharedDht(ask.senderDht()), cookie, ask.echoId(), box));
+    byte[] cookie = mintCookie(ask.senderReal(), ask.senderDht(), box);
+    send(
+        from,
+        new CookieResponse(cookie, ask.echoId())
+            .encode(sharedDht(ask.senderDht()), Nonce.random(), box));
+    return true;
   }
 
   /**
@@ -760,33 +792,33 @@ final class Engine {
    * Under a different DHT key (the peer restarted) it ends the old session and opens a new one.
    * From an unknown real key it passes the session caps and the key budget before any X25519.
    */
-  private void onHandshake(byte[] b, Path from) {
-    Wire.CookieContents c = wire.openHandshakeCookie(b, nowSeconds(), box);
+  private boolean onHandshake(byte[] b, Path from) {
+    Cookie c = Handshake.openCookie(cookieKey, b, nowSeconds(), box);
     if (c == null) {
-      return;
+      return false;
     }
     Session s = byReal.get(c.realKey());
     if (s != null && s.peerDht.equals(c.dhtKey()) && s.hasSessionKey()) {
       replaysDropped++; // a late resend of the peer's handshake, or a replay
-      return;
+      return false;
     }
     // The cookie's real key is only a claim (anyone may ask for a cookie naming any real key):
     // nothing changes before the handshake box opens with that key's shared secret.
     if (s != null) {
-      Wire.HandshakeOpened h = wire.openHandshake(s.realShared(), b, box);
+      Handshake h = Handshake.open(s.realShared(), b, box);
       if (h == null) {
-        return;
+        return false;
       }
       if (s.peerDht.equals(c.dhtKey())) {
         s.onHandshake(h, from);
-        return;
+        return true;
       }
       if (!s.hasSessionKey()) {
         byDht.remove(s.peerDht, s);
         s.peerDht = c.dhtKey();
         byDht.put(s.peerDht, s);
         s.onHandshake(h, from);
-        return;
+        return true;
       }
       closed(s, new NetCryptoException("peer restarted with a new DHT key"), false);
     }
@@ -794,27 +826,27 @@ final class Engine {
     // again asks for a new cookie first, so a second session from one cookie is a replay (of a
     // captured handshake, within the cookie's lifetime) that would otherwise draw our handshake
     // and keepalives to whatever address sent it. c-toxcore does not check this.
-    Bytes cookie = Bytes.of(b, 1, Wire.COOKIE);
+    Bytes cookie = Handshake.cookieBytes(b);
     Long usedUntil = usedCookies.get(cookie);
     if (usedUntil != null && usedUntil >= nowSeconds()) {
       replaysDropped++;
-      return;
+      return false;
     }
     Object source = sourceOf(from);
     if (pendingIncoming >= limits.maxPendingSessions()
         || establishedCount + pendingIncoming >= limits.maxSessions()
         || sessionsBySource.getOrDefault(source, 0) >= limits.maxSessionsPerSource()) {
       sessionsRefused++;
-      return;
+      return false;
     }
     int cost = NEW_SESSION_KEYS + (realShared.containsKey(c.realKey()) ? 0 : 1);
     if (!keyBudget.tryTake(cost, now())) {
       handshakesRateLimited++;
-      return;
+      return false;
     }
-    Wire.HandshakeOpened h = wire.openHandshake(sharedReal(c.realKey()), b, box);
+    Handshake h = Handshake.open(sharedReal(c.realKey()), b, box);
     if (h == null) {
-      return;
+      return false;
     }
     PeerInfo peer = new PeerInfo(c.realKey(), c.dhtKey(), from);
     boolean accepted;
@@ -825,9 +857,9 @@ final class Engine {
       accepted = false;
     }
     if (!accepted) {
-      return;
+      return false;
     }
-    usedCookies.put(cookie, nowSeconds() + Wire.COOKIE_TIMEOUT + 1);
+    usedCookies.put(cookie, nowSeconds() + Cookie.TIMEOUT_SECONDS + 1);
     Session n = new Session(this, c.realKey(), c.dhtKey());
     n.source = source;
     pendingIncoming++;
@@ -836,6 +868,7 @@ final class Engine {
     byDht.put(c.dhtKey(), n);
     n.addPath(from);
     n.onHandshake(h, from);
+    return true;
   }
 
   private void tick() {

@@ -2,6 +2,7 @@ package org.toxreactive.netcrypto;
 
 import java.util.Objects;
 import org.toxreactive.core.Bytes;
+import org.toxreactive.core.NetCryptoPacketKind;
 
 /**
  * One net_crypto message: a data id and its payload. Lossless ids are 16..191 (delivered in order,
@@ -14,7 +15,7 @@ import org.toxreactive.core.Bytes;
  */
 public record Message(int id, Bytes payload) {
   /** Largest data id plus payload in one packet (1400 - 1 - 2 - 16 - 8). */
-  public static final int MAX_SIZE = 1373;
+  public static final int MAX_SIZE = NetCryptoPacketKind.MAX_DATA_SIZE;
 
   /**
    * Checks the id and the size.

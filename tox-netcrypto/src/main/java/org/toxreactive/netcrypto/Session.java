@@ -17,6 +17,10 @@ import org.toxreactive.netcrypto.SessionState.Handshaking;
 import org.toxreactive.netcrypto.SessionState.NotConfirmed;
 import org.toxreactive.netcrypto.SessionState.OwnKeys;
 import org.toxreactive.netcrypto.SessionState.Temp;
+import org.toxreactive.netcrypto.packet.CookieRequest;
+import org.toxreactive.netcrypto.packet.CookieResponse;
+import org.toxreactive.netcrypto.packet.DataPacket;
+import org.toxreactive.netcrypto.packet.Handshake;
 import org.toxreactive.netcrypto.packet.PacketRequest;
 import org.toxreactive.netcrypto.packet.PacketRing;
 
@@ -194,14 +198,8 @@ final class Session {
     long echoId = ThreadLocalRandom.current().nextLong();
     dhtShared = engine.sharedDht(peerDht);
     byte[] request =
-        engine
-            .wire()
-            .cookieRequest(
-                dhtShared,
-                engine.dhtKeys().publicKey(),
-                engine.realKeys().publicKey(),
-                echoId,
-                box);
+        new CookieRequest(engine.dhtKeys().publicKey(), engine.realKeys().publicKey(), echoId)
+            .encode(dhtShared, Nonce.random(), box);
     state = new CookieRequesting(echoId, Temp.first(request));
     sendTemp();
   }
@@ -218,7 +216,7 @@ final class Session {
     if (!(state instanceof CookieRequesting c) || dhtShared == null) {
       return;
     }
-    Wire.CookieReply r = engine.wire().openCookieResponse(dhtShared, packet, box);
+    CookieResponse r = CookieResponse.open(dhtShared, packet, box);
     if (r == null || r.echoId() != c.echoId()) {
       return;
     }
@@ -229,11 +227,9 @@ final class Session {
   }
 
   private byte[] handshakePacket(OwnKeys own, byte[] peerCookie) {
-    byte[] otherCookie = engine.wire().mintCookie(engine.nowSeconds(), peerReal, peerDht, box);
-    return engine
-        .wire()
-        .handshake(
-            realShared, peerCookie, own.baseNonce(), own.session().publicKey(), otherCookie, box);
+    byte[] otherCookie = engine.mintCookie(peerReal, peerDht, box);
+    return new Handshake(own.baseNonce(), own.session().publicKey(), otherCookie)
+        .encode(realShared, peerCookie, Nonce.random(), box);
   }
 
   /**
@@ -242,7 +238,7 @@ final class Session {
    * from the peer's other cookie; in HANDSHAKE_SENT ours is already out. Ignored once a session key
    * exists: a late or replayed handshake cannot reset a live connection.
    */
-  void onHandshake(Wire.HandshakeOpened h, Path from) {
+  void onHandshake(Handshake h, Path from) {
     if (isClosed()) {
       return;
     }
@@ -278,9 +274,9 @@ final class Session {
     if (ch == null) {
       return;
     }
-    int fragment = (packet.getUnsigned(1) << 8) | packet.getUnsigned(2);
+    int fragment = DataPacket.nonceFragment(packet);
     byte[] nonce = ch.recvNonce.candidate(fragment, nonceScratch);
-    Wire.DataOpened d = engine.wire().openData(ch.key, nonce, packet, box);
+    DataPacket d = DataPacket.open(ch.key, nonce, packet, engine.scratch(), box);
     if (d == null) {
       engine.decryptFailed(this, from);
       if (paths.decryptFailed(from, now())) {
@@ -514,7 +510,7 @@ final class Session {
       return;
     }
     byte[] packet =
-        engine.wire().data(ch.key, ch.sendNonce, recvRing.start(), num, id, payload, box);
+        DataPacket.encode(ch.key, ch.sendNonce, recvRing.start(), num, id, payload, box);
     Nonce.incrementInPlace(ch.sendNonce);
     engine.send(p, packet);
     if (id == PacketRequest.ID) {

@@ -17,6 +17,7 @@ import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.transport.Datagram;
 import org.toxreactive.core.transport.PacketTransport;
 import org.toxreactive.core.transport.Path;
+import org.toxreactive.netcrypto.packet.CookieRequest;
 import org.toxreactive.test.sim.SimNetwork;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -97,7 +98,7 @@ class CookieRequestPacingTest {
           .filter(
               d ->
                   limiter == null
-                      || d.data().length() != Wire.COOKIE_REQUEST
+                      || d.data().length() != CookieRequest.LENGTH
                       || d.data().getUnsigned(0) != 0x18
                       || limiter.take(now()));
     }
@@ -130,7 +131,7 @@ class CookieRequestPacingTest {
 
     List<Sent> cookieRequests() {
       return sent.stream()
-          .filter(s -> (s.bytes()[0] & 0xFF) == 0x18 && s.bytes().length == Wire.COOKIE_REQUEST)
+          .filter(s -> (s.bytes()[0] & 0xFF) == 0x18 && s.bytes().length == CookieRequest.LENGTH)
           .toList();
     }
   }

@@ -19,6 +19,8 @@ import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.Nonce;
 import org.toxreactive.core.SharedKey;
 import org.toxreactive.core.transport.Path;
+import org.toxreactive.netcrypto.packet.CookieRequest;
+import org.toxreactive.netcrypto.packet.CookieResponse;
 import org.toxreactive.test.sim.SimNetwork;
 import reactor.core.publisher.Sinks;
 import reactor.test.scheduler.VirtualTimeScheduler;
@@ -121,7 +123,7 @@ class NetCryptoAbuseTest {
       if ((now() - floodStart) % 100 == 0) {
         bursts++;
         for (int i = 0; i < 5_000; i++) {
-          byte[] request = new byte[Wire.COOKIE_REQUEST];
+          byte[] request = new byte[CookieRequest.LENGTH];
           random.nextBytes(request);
           request[0] = 0x18;
           forged.get(next++ % sources).inject("b", request);
@@ -179,12 +181,12 @@ class NetCryptoAbuseTest {
     List<byte[]> got = new ArrayList<>();
     reactor.core.Disposable listening =
         m.receive().map(d -> d.data().toArray()).subscribe(got::add);
-    Wire w = new Wire(SharedKey.random());
+    CodecNode w = new CodecNode(SharedKey.random());
     SharedKey toB = CryptoBox.beforenm(bDht.publicKey(), dht.secretKey());
     m.inject("b", w.cookieRequest(toB, dht.publicKey(), real.publicKey(), 7, box));
     clock.advanceTimeBy(Duration.ofMillis(20));
     listening.dispose();
-    Wire.CookieReply r =
+    CookieResponse r =
         got.stream()
             .filter(p -> p[0] == 0x19)
             .map(p -> w.openCookieResponse(toB, p, box))

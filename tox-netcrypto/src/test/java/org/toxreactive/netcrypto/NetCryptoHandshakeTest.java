@@ -11,6 +11,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.toxreactive.core.KeyPair;
+import org.toxreactive.netcrypto.packet.Cookie;
+import org.toxreactive.netcrypto.packet.CookieRequest;
+import org.toxreactive.netcrypto.packet.CookieResponse;
+import org.toxreactive.netcrypto.packet.Handshake;
 import org.toxreactive.test.sim.SimNetwork;
 import reactor.test.StepVerifier;
 
@@ -56,7 +60,7 @@ class NetCryptoHandshakeTest {
     assertThat(initiator).containsSubsequence("CookieRequesting", "HandshakeSent", "Established");
     assertThat(acceptor).containsExactly("NotConfirmed", "Established");
     // the acceptor never requested a cookie: the peer's handshake brought everything
-    assertThat(count(p.bWire, 0x18, Wire.COOKIE_REQUEST)).isZero();
+    assertThat(count(p.bWire, 0x18, CookieRequest.LENGTH)).isZero();
   }
 
   @Test
@@ -65,7 +69,7 @@ class NetCryptoHandshakeTest {
     StepVerifier.create(
             p.a.connect(p.bReal.publicKey(), p.bDht.publicKey(), List.of(SimTransport.pathOf("b"))))
         .then(() -> p.clock.advanceTimeBy(Duration.ofMillis(7_999)))
-        .then(() -> assertThat(count(p.aWire, 0x18, Wire.COOKIE_REQUEST)).isEqualTo(8))
+        .then(() -> assertThat(count(p.aWire, 0x18, CookieRequest.LENGTH)).isEqualTo(8))
         .expectNoEvent(Duration.ofMillis(1))
         .then(() -> p.clock.advanceTimeBy(Duration.ofMillis(1_001)))
         .expectErrorSatisfies(
@@ -75,7 +79,7 @@ class NetCryptoHandshakeTest {
                     .hasMessageContaining("no cookie response")
                     .hasMessageContaining("8 tries"))
         .verify(Duration.ofSeconds(5));
-    assertThat(count(p.aWire, 0x18, Wire.COOKIE_REQUEST)).isEqualTo(8);
+    assertThat(count(p.aWire, 0x18, CookieRequest.LENGTH)).isEqualTo(8);
   }
 
   @Test
@@ -94,8 +98,8 @@ class NetCryptoHandshakeTest {
           .then(() -> p.clock.advanceTimeBy(Duration.ofSeconds(10)))
           .expectErrorSatisfies(e -> assertThat(e).hasMessageContaining("no handshake"))
           .verify(Duration.ofSeconds(5));
-      assertThat(count(wire, 0x18, Wire.COOKIE_REQUEST)).isEqualTo(1);
-      assertThat(count(wire, 0x1A, Wire.HANDSHAKE)).isEqualTo(8);
+      assertThat(count(wire, 0x18, CookieRequest.LENGTH)).isEqualTo(1);
+      assertThat(count(wire, 0x1A, Handshake.LENGTH)).isEqualTo(8);
       assertThat(p.accepted).isEmpty();
     } finally {
       stranger.dispose();
@@ -138,7 +142,7 @@ class NetCryptoHandshakeTest {
     CryptoConnection cb = p.accepted.get(0);
     byte[] handshake =
         p.aWire.sent.stream()
-            .filter(b -> (b[0] & 0xFF) == 0x1A && b.length == Wire.HANDSHAKE)
+            .filter(b -> (b[0] & 0xFF) == 0x1A && b.length == Handshake.LENGTH)
             .findFirst()
             .orElseThrow();
     List<String> got = new ArrayList<>();
@@ -186,20 +190,20 @@ class NetCryptoHandshakeTest {
     List<byte[]> got = new ArrayList<>();
     m.receive().map(d -> d.data().toArray()).subscribe(got::add);
     org.toxreactive.core.CryptoBox box = new org.toxreactive.core.CryptoBox();
-    Wire w = new Wire(org.toxreactive.core.SharedKey.random());
+    CodecNode w = new CodecNode(org.toxreactive.core.SharedKey.random());
     org.toxreactive.core.SharedKey mb =
         org.toxreactive.core.CryptoBox.beforenm(p.bDht.publicKey(), mDht.secretKey());
     m.inject("b", w.cookieRequest(mb, mDht.publicKey(), p.aReal.publicKey(), 42, box));
     p.clock.advanceTimeBy(Duration.ofMillis(200));
-    Wire.CookieReply r =
+    CookieResponse r =
         got.stream()
             .filter(b -> b[0] == 0x19)
             .map(b -> w.openCookieResponse(mb, b, box))
             .findFirst()
             .orElseThrow();
-    byte[] forged = new byte[Wire.HANDSHAKE];
+    byte[] forged = new byte[Handshake.LENGTH];
     forged[0] = 0x1A;
-    System.arraycopy(r.cookie(), 0, forged, 1, Wire.COOKIE);
+    System.arraycopy(r.cookie(), 0, forged, 1, Cookie.LENGTH);
     m.inject("b", forged);
     p.clock.advanceTimeBy(Duration.ofMillis(200));
     assertThat(closed.get()).as("b's connection to a survives").isFalse();

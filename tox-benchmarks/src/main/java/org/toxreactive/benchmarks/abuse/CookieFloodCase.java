@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.SplittableRandom;
 import java.util.concurrent.locks.LockSupport;
+import org.toxreactive.core.NetCryptoPacketKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -87,7 +88,7 @@ final class CookieFloodCase extends NodeCase {
         }
         for (int k = 0; k < 1000 && sent < due; k++) {
           r.nextBytes(p);
-          p[0] = 0x18;
+          p[0] = NetCryptoPacketKind.COOKIE_REQUEST.idByte();
           b.clear();
           DatagramChannel ch = socks[next];
           next = (next + 1) % sources;

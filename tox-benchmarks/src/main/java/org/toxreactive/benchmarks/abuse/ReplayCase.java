@@ -16,6 +16,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.KeyPair;
+import org.toxreactive.core.NetCryptoPacketKind;
 import org.toxreactive.core.transport.Path;
 import org.toxreactive.netcrypto.CryptoConnection;
 import org.toxreactive.netcrypto.Message;
@@ -161,8 +162,10 @@ final class ReplayCase extends NodeCase {
       // has closed, a replayed handshake is a stranger's valid handshake within the cookie's
       // lifetime (the node accepts anyone): its handshake reply is allowed, data is not (the
       // replayed data packets belong to the old session key and must not open).
-      int liveReplies = live.getOrDefault(0x1A, 0) + live.getOrDefault(0x1B, 0);
-      int closedData = closed.getOrDefault(0x1B, 0);
+      int liveReplies =
+          live.getOrDefault(NetCryptoPacketKind.HANDSHAKE.id(), 0)
+              + live.getOrDefault(NetCryptoPacketKind.DATA.id(), 0);
+      int closedData = closed.getOrDefault(NetCryptoPacketKind.DATA.id(), 0);
       o.put("replay_live_got", describe(live)).put("replay_closed_got", describe(closed));
       o.check("session_captured", echoed && !captured.isEmpty(), "captured_" + captured.size());
       o.check("live_replay_ignored", liveReplies == 0, "handshake+data_" + liveReplies + "==0");
@@ -215,12 +218,7 @@ final class ReplayCase extends NodeCase {
   }
 
   static String kind(int id) {
-    return switch (id) {
-      case 0x18 -> "cookie_request";
-      case 0x19 -> "cookie_response";
-      case 0x1A -> "handshake";
-      case 0x1B -> "data";
-      default -> "id" + id;
-    };
+    NetCryptoPacketKind kind = NetCryptoPacketKind.ofId(id);
+    return kind == null ? "id" + id : kind.label().replace(' ', '_');
   }
 }

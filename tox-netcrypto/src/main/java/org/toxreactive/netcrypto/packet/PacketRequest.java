@@ -1,6 +1,7 @@
 package org.toxreactive.netcrypto.packet;
 
 import java.util.Arrays;
+import org.toxreactive.core.NetCryptoPacketKind;
 
 /**
  * The packet request (data id 1, docs/protocol.md 4.10): the receiver's list of holes, run-length
@@ -12,8 +13,8 @@ public final class PacketRequest {
   /** The data id of a packet request. */
   public static final byte ID = 1;
 
-  /** MAX_CRYPTO_DATA_SIZE. */
-  public static final int MAX_DATA = 1373;
+  /** MAX_CRYPTO_DATA_SIZE: 1373. */
+  public static final int MAX_DATA = NetCryptoPacketKind.MAX_DATA_SIZE;
 
   private PacketRequest() {}
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.KeyPair;
+import org.toxreactive.core.NetCryptoPacketKind;
 import org.toxreactive.core.PublicKey;
 import org.toxreactive.core.transport.Datagram;
 import org.toxreactive.core.transport.PacketTransport;
@@ -45,11 +46,12 @@ import reactor.core.publisher.Sinks;
  *   <li>Errors with {@link IllegalStateException} if a verdict gave up this path (see below).
  *   <li>Otherwise makes sure a route to the peer is wanted on that relay (requested now, and again
  *       after every reconnect) unless the peer already has {@link #MAX_RELAYS_PER_PEER} relays or
- *       the packet is a net_crypto cookie response (first byte 0x19): answering a stranger's cookie
- *       request must not cost one of our 240 route slots. Then sends the data out of band to the
- *       peer's DHT key if it is at most {@value RelayProtocol#MAX_OOB_DATA} bytes (cookie request
- *       145, response 161 and handshake 385 all fit), else errors with {@link
- *       IllegalStateException}. A sleeping peer is not woken by a send.
+ *       the packet is a net_crypto cookie response ({@link NetCryptoPacketKind#COOKIE_RESPONSE}):
+ *       answering a stranger's cookie request must not cost one of our 240 route slots. Then sends
+ *       the data out of band to the peer's DHT key if it is at most {@value
+ *       RelayProtocol#MAX_OOB_DATA} bytes (cookie request 145, response 161 and handshake 385 all
+ *       fit), else errors with {@link IllegalStateException}. A sleeping peer is not woken by a
+ *       send.
  * </ol>
  *
  * Completion is not delivery: the relay drops OOB to absent peers silently. When our link is backed
@@ -97,8 +99,22 @@ public final class RelayPool implements PacketTransport {
   /** Peers whose failed paths on one relay make the pool drop that relay. */
   public static final int BLAME_THRESHOLD = 2;
 
-  /** First byte of a net_crypto cookie response: sent to strangers, so it makes no route. */
-  static final int COOKIE_RESPONSE = 0x19;
+  /**
+   * Whether sending {@code data} to a peer not routed yet asks the relay for a route to it: not for
+   * a net_crypto cookie response, the answer to a stranger's cookie request (which must not cost
+   * one of our 240 route slots); for every other net_crypto packet and for anything else. A switch
+   * without a default: a new packet kind must be decided on here.
+   */
+  static boolean makesRoute(Bytes data) {
+    NetCryptoPacketKind kind = NetCryptoPacketKind.of(data);
+    if (kind == null) {
+      return true;
+    }
+    return switch (kind) {
+      case COOKIE_RESPONSE -> false;
+      case COOKIE_REQUEST, HANDSHAKE, DATA -> true;
+    };
+  }
 
   private final RelayPoolBuilder.Config config;
   private final PoolOutlets outlets;
@@ -244,7 +260,7 @@ public final class RelayPool implements PacketTransport {
           new IllegalStateException(
               "path to " + peer + " via relay " + link.key() + " was given up: " + verdict));
     }
-    if (link.route(peer) == null && data.getUnsigned(0) != COOKIE_RESPONSE) {
+    if (link.route(peer) == null && makesRoute(data)) {
       roster.autoRoute(link, peer);
     }
     if (data.length() > RelayProtocol.MAX_OOB_DATA) {

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.toxreactive.core.Bytes;
+import org.toxreactive.core.NetCryptoPacketKind;
 import org.toxreactive.core.transport.Datagram;
 import org.toxreactive.core.transport.DatagramQueue;
 import org.toxreactive.core.transport.Path;
@@ -28,7 +29,7 @@ final class UdpInbound extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(UdpInbound.class);
 
   /** First byte of a net_crypto cookie request, the only packet kind that is rate-limited. */
-  static final byte COOKIE_REQUEST = 0x18;
+  static final byte COOKIE_REQUEST = NetCryptoPacketKind.COOKIE_REQUEST.idByte();
 
   private final int maxDatagramSize;
   private final RateLimiter<InetAddress> cookieLimiter;
@@ -87,13 +88,29 @@ final class UdpInbound extends ChannelInboundHandlerAdapter {
       oversize.incrementAndGet();
       return null;
     }
-    if (length > 0
-        && content.getByte(content.readerIndex()) == COOKIE_REQUEST
+    NetCryptoPacketKind kind =
+        length > 0
+            ? NetCryptoPacketKind.ofId(content.getUnsignedByte(content.readerIndex()))
+            : null;
+    if (kind != null
+        && rateLimited(kind)
         && !cookieLimiter.tryAcquire(packet.sender().getAddress())) {
       rateLimited.incrementAndGet();
       return null;
     }
     return new Datagram(Path.udp(packet.sender()), Bytes.copyOf(content));
+  }
+
+  /**
+   * Whether packets of {@code kind} pass the per-source bucket: only cookie requests, the one kind
+   * a stranger sends that costs the receiver an X25519 (docs/protocol.md 4.2). A switch without a
+   * default: a new kind must be decided on here.
+   */
+  static boolean rateLimited(NetCryptoPacketKind kind) {
+    return switch (kind) {
+      case COOKIE_REQUEST -> true;
+      case COOKIE_RESPONSE, HANDSHAKE, DATA -> false;
+    };
   }
 
   @Override

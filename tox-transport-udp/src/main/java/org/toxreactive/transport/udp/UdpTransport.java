@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import org.toxreactive.core.Bytes;
+import org.toxreactive.core.NetCryptoPacketKind;
 import org.toxreactive.core.transport.Datagram;
 import org.toxreactive.core.transport.PacketTransport;
 import org.toxreactive.core.transport.Path;
@@ -43,16 +44,17 @@ import reactor.netty.udp.UdpServer;
  * }</pre>
  *
  * <p>Inbound, in this order: a datagram longer than {@link Builder#maxDatagramSize(int)} (default
- * 2048) is dropped and counted in {@link #oversizeInbound()}; a cookie request (first byte 0x18)
- * beyond the per-source-IP token bucket (10, one more every 100 ms, as c-toxcore HEAD) is dropped
- * and counted in {@link #rateLimited()}; anything else is copied into {@link Bytes}, its buffer
- * released at once, and queued for the subscriber of {@link #receive()}. A full queue, or no
- * subscriber, drops it and counts it in {@link #droppedInbound()}. Datagrams are emitted on the
- * socket's event loop: subscribers that do real work should {@code publishOn} elsewhere.
+ * 2048) is dropped and counted in {@link #oversizeInbound()}; a cookie request ({@link
+ * NetCryptoPacketKind#COOKIE_REQUEST}) beyond the per-source-IP token bucket (10, one more every
+ * 100 ms, as c-toxcore HEAD) is dropped and counted in {@link #rateLimited()}; anything else is
+ * copied into {@link Bytes}, its buffer released at once, and queued for the subscriber of {@link
+ * #receive()}. A full queue, or no subscriber, drops it and counts it in {@link #droppedInbound()}.
+ * Datagrams are emitted on the socket's event loop: subscribers that do real work should {@code
+ * publishOn} elsewhere.
  */
 public final class UdpTransport implements PacketTransport {
   /** Largest packet {@link #send} accepts: c-toxcore's MAX_CRYPTO_PACKET_SIZE. */
-  public static final int MAX_PACKET_SIZE = 1400;
+  public static final int MAX_PACKET_SIZE = NetCryptoPacketKind.MAX_PACKET_SIZE;
 
   /** Rate-limit buckets kept at most (one per source IP that sent a cookie request lately). */
   static final int MAX_RATE_LIMITED_SOURCES = 65_536;

@@ -24,12 +24,12 @@ import org.toxreactive.core.SecretKey;
 import org.toxreactive.core.SharedKey;
 
 /**
- * Fixed keys, nonces and golden packets of {@link WireTest}, and its byte helpers. The golden hex
- * is in {@code wire-golden.txt} (test resources, next to this class), written by {@code
+ * Fixed keys, nonces and golden packets of {@link PacketCodecTest}, and its byte helpers. The
+ * golden hex is in {@code wire-golden.txt} (test resources, next to this class), written by {@code
  * tox-interop/src/test/c/golden_vectors.c} (libsodium, not our code) from the same keys and nonces:
  * node A initiates, node B answers and mints cookies with {@link #B_COOKIE_KEY}.
  */
-final class WireTesting {
+final class PacketTesting {
   static final KeyPair A_REAL = keys(0x10);
   static final KeyPair A_DHT = keys(0x30);
   static final KeyPair B_REAL = keys(0x50);
@@ -96,7 +96,7 @@ final class WireTesting {
     "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
   };
 
-  private WireTesting() {}
+  private PacketTesting() {}
 
   static void assertEveryTruncationAndOneMoreRefused(byte[] packet, Function<byte[], Object> open) {
     for (int n = 0; n < packet.length; n++) {
@@ -169,7 +169,7 @@ final class WireTesting {
 
   private static Map<String, String> readGolden() {
     Map<String, String> golden = new LinkedHashMap<>();
-    try (InputStream in = WireTesting.class.getResourceAsStream("wire-golden.txt")) {
+    try (InputStream in = PacketTesting.class.getResourceAsStream("wire-golden.txt")) {
       if (in == null) {
         throw new IllegalStateException("wire-golden.txt is not on the test class path");
       }

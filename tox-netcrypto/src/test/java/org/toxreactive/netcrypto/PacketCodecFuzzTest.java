@@ -1,20 +1,20 @@
 package org.toxreactive.netcrypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.toxreactive.netcrypto.WireTesting.A_DHT;
-import static org.toxreactive.netcrypto.WireTesting.A_REAL;
-import static org.toxreactive.netcrypto.WireTesting.B_COOKIE_KEY;
-import static org.toxreactive.netcrypto.WireTesting.B_DHT;
-import static org.toxreactive.netcrypto.WireTesting.DHT_AB;
-import static org.toxreactive.netcrypto.WireTesting.OTHER_COOKIE;
-import static org.toxreactive.netcrypto.WireTesting.REAL_AB;
-import static org.toxreactive.netcrypto.WireTesting.REAL_BA;
-import static org.toxreactive.netcrypto.WireTesting.SEND_NONCE;
-import static org.toxreactive.netcrypto.WireTesting.SESSION_AB;
-import static org.toxreactive.netcrypto.WireTesting.SESSION_BA;
-import static org.toxreactive.netcrypto.WireTesting.concat;
-import static org.toxreactive.netcrypto.WireTesting.seq;
-import static org.toxreactive.netcrypto.WireTesting.sha512;
+import static org.toxreactive.netcrypto.PacketTesting.A_DHT;
+import static org.toxreactive.netcrypto.PacketTesting.A_REAL;
+import static org.toxreactive.netcrypto.PacketTesting.B_COOKIE_KEY;
+import static org.toxreactive.netcrypto.PacketTesting.B_DHT;
+import static org.toxreactive.netcrypto.PacketTesting.DHT_AB;
+import static org.toxreactive.netcrypto.PacketTesting.OTHER_COOKIE;
+import static org.toxreactive.netcrypto.PacketTesting.REAL_AB;
+import static org.toxreactive.netcrypto.PacketTesting.REAL_BA;
+import static org.toxreactive.netcrypto.PacketTesting.SEND_NONCE;
+import static org.toxreactive.netcrypto.PacketTesting.SESSION_AB;
+import static org.toxreactive.netcrypto.PacketTesting.SESSION_BA;
+import static org.toxreactive.netcrypto.PacketTesting.concat;
+import static org.toxreactive.netcrypto.PacketTesting.seq;
+import static org.toxreactive.netcrypto.PacketTesting.sha512;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.ByteBuffer;
@@ -27,9 +27,15 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.CryptoBox;
+import org.toxreactive.core.NetCryptoPacketKind;
 import org.toxreactive.core.Nonce;
 import org.toxreactive.core.PublicKey;
 import org.toxreactive.core.SharedKey;
+import org.toxreactive.netcrypto.packet.Cookie;
+import org.toxreactive.netcrypto.packet.CookieRequest;
+import org.toxreactive.netcrypto.packet.CookieResponse;
+import org.toxreactive.netcrypto.packet.DataPacket;
+import org.toxreactive.netcrypto.packet.Handshake;
 import org.toxreactive.netcrypto.packet.PacketRequest;
 import org.toxreactive.test.FuzzInput;
 import org.toxreactive.test.FuzzSeeds;
@@ -40,14 +46,14 @@ import org.toxreactive.test.FuzzSeeds;
  * Message} of a lossless or lossy id and the packet request of id 1.
  *
  * <p>Each input starts with a mode byte. Even: the rest is the packet as it arrived. Odd: the next
- * bytes are the fields and the plaintext, which the test seals with the keys of {@link WireTesting}
- * as the peer would, so the fuzzer reaches past the MAC (for data, mode 3 builds the packet with
- * {@link Wire}'s own encoder). The expected result comes from an oracle that opens the packet with
- * {@link CryptoBox} and the layout alone; the opener must agree with it: a value with exactly those
- * fields, or null, and never an exception.
+ * bytes are the fields and the plaintext, which the test seals with the keys of {@link
+ * PacketTesting} as the peer would, so the fuzzer reaches past the MAC (for data, mode 3 builds the
+ * packet with {@link Wire}'s own encoder). The expected result comes from an oracle that opens the
+ * packet with {@link CryptoBox} and the layout alone; the opener must agree with it: a value with
+ * exactly those fields, or null, and never an exception.
  */
-class WireFuzzTest {
-  private final Wire b = new Wire(B_COOKIE_KEY);
+class PacketCodecFuzzTest {
+  private final CodecNode b = new CodecNode(B_COOKIE_KEY);
   private final CryptoBox box = new CryptoBox();
 
   @FuzzTest
@@ -66,16 +72,16 @@ class WireFuzzTest {
       byte[] plain = in.bytes(72);
       p = concat(new byte[] {0x18}, A_DHT.publicKey().toArray(), nonce, seal(DHT_AB, nonce, plain));
     }
-    Wire.CookieAsk ask =
+    CookieRequest ask =
         b.openCookieRequest(pk -> CryptoBox.beforenm(pk, B_DHT.secretKey()), p, box);
 
-    Wire.CookieAsk expected = null;
-    if (p.length == Wire.COOKIE_REQUEST) {
+    CookieRequest expected = null;
+    if (p.length == CookieRequest.LENGTH) {
       PublicKey sender = PublicKey.of(Arrays.copyOfRange(p, 1, 33));
       byte[] plain = open(dhtKey(sender), p, 33, 57);
       if (plain != null) {
         expected =
-            new Wire.CookieAsk(sender, PublicKey.of(Arrays.copyOf(plain, 32)), le64(plain, 64));
+            new CookieRequest(sender, PublicKey.of(Arrays.copyOf(plain, 32)), le64(plain, 64));
       }
     }
     assertThat(ask).isEqualTo(expected);
@@ -95,17 +101,17 @@ class WireFuzzTest {
       p = in.rest();
     } else {
       byte[] nonce = in.bytes(Nonce.SIZE);
-      p = concat(new byte[] {0x19}, nonce, seal(DHT_AB, nonce, in.bytes(Wire.COOKIE + 8)));
+      p = concat(new byte[] {0x19}, nonce, seal(DHT_AB, nonce, in.bytes(Cookie.LENGTH + 8)));
     }
-    Wire.CookieReply reply = b.openCookieResponse(DHT_AB, p, box);
+    CookieResponse reply = b.openCookieResponse(DHT_AB, p, box);
 
-    byte[] plain = p.length == Wire.COOKIE_RESPONSE ? open(DHT_AB, p, 1, 25) : null;
+    byte[] plain = p.length == CookieResponse.LENGTH ? open(DHT_AB, p, 1, 25) : null;
     if (plain == null) {
       assertThat(reply).isNull();
     } else {
       assertThat(reply).isNotNull();
-      assertThat(reply.cookie()).isEqualTo(Arrays.copyOf(plain, Wire.COOKIE));
-      assertThat(reply.echoId()).isEqualTo(le64(plain, Wire.COOKIE));
+      assertThat(reply.cookie()).isEqualTo(Arrays.copyOf(plain, Cookie.LENGTH));
+      assertThat(reply.echoId()).isEqualTo(le64(plain, Cookie.LENGTH));
     }
     return reply != null;
   }
@@ -135,31 +141,32 @@ class WireFuzzTest {
       byte[] cookie =
           (flags & 1) == 1
               ? b.mintCookie(time, A_REAL.publicKey(), A_DHT.publicKey(), Nonce.of(seq(3, 24)), box)
-              : in.bytes(Wire.COOKIE);
+              : in.bytes(Cookie.LENGTH);
       byte[] nonce = in.bytes(Nonce.SIZE);
       byte[] fields = in.bytes(Nonce.SIZE + PublicKey.SIZE);
       byte[] hash = (flags & 2) == 2 ? sha512(cookie) : in.bytes(64);
-      byte[] plain = concat(fields, hash, in.bytes(Wire.COOKIE));
+      byte[] plain = concat(fields, hash, in.bytes(Cookie.LENGTH));
       p = concat(new byte[] {0x1A}, cookie, nonce, seal(REAL_AB, nonce, plain));
     }
-    Wire.CookieContents cookie = b.openHandshakeCookie(p, now, box);
-    Wire.HandshakeOpened opened = b.openHandshake(REAL_BA, p, box);
+    Cookie cookie = b.openHandshakeCookie(p, now, box);
+    Handshake opened = b.openHandshake(REAL_BA, p, box);
 
-    Wire.CookieContents expectedCookie = null;
+    Cookie expectedCookie = null;
     byte[] plain = null;
-    if (p.length == Wire.HANDSHAKE) {
-      byte[] c = open(B_COOKIE_KEY, p, 1, 1 + 24, 1 + Wire.COOKIE);
-      if (c != null && le64(c, 0) <= now && now <= le64(c, 0) + Wire.COOKIE_TIMEOUT) {
+    if (p.length == Handshake.LENGTH) {
+      byte[] c = open(B_COOKIE_KEY, p, 1, 1 + 24, 1 + Cookie.LENGTH);
+      if (c != null && le64(c, 0) <= now && now <= le64(c, 0) + Cookie.TIMEOUT_SECONDS) {
         expectedCookie =
-            new Wire.CookieContents(
+            new Cookie(
+                le64(c, 0),
                 PublicKey.of(Arrays.copyOfRange(c, 8, 40)),
                 PublicKey.of(Arrays.copyOfRange(c, 40, 72)));
       }
-      plain = open(REAL_BA, p, 1 + Wire.COOKIE, 1 + Wire.COOKIE + 24);
+      plain = open(REAL_BA, p, 1 + Cookie.LENGTH, 1 + Cookie.LENGTH + 24);
       if (plain != null
           && !MessageDigest.isEqual(
               Arrays.copyOfRange(plain, 56, 120),
-              sha512(Arrays.copyOfRange(p, 1, 1 + Wire.COOKIE)))) {
+              sha512(Arrays.copyOfRange(p, 1, 1 + Cookie.LENGTH)))) {
         plain = null;
       }
     }
@@ -191,18 +198,19 @@ class WireFuzzTest {
     FuzzInput in = new FuzzInput(data);
     int mode = in.u8() & 3;
     byte[] p;
-    Wire.DataOpened built = null;
+    DataPacket built = null;
     if (mode == 3) {
       int start = in.i32();
       int num = in.i32();
-      byte[] d = in.upTo(1 + in.u16() % Wire.MAX_DATA);
+      byte[] d = in.upTo(1 + in.u16() % DataPacket.MAX_DATA);
       if (d.length == 0) {
         d = new byte[] {16};
       }
       p = b.data(SESSION_AB, SEND_NONCE, start, num, d, box);
-      built = d[0] == 0 ? null : new Wire.DataOpened(start, num, d);
+      built = d[0] == 0 ? null : new DataPacket(start, num, d);
     } else if (mode == 1) {
-      byte[] plain = in.upTo(in.u16() % (Wire.MAX_PACKET - 3 - CryptoBox.MAC_SIZE + 1));
+      byte[] plain =
+          in.upTo(in.u16() % (NetCryptoPacketKind.MAX_PACKET_SIZE - 3 - CryptoBox.MAC_SIZE + 1));
       p =
           concat(
               new byte[] {0x1B, SEND_NONCE[22], SEND_NONCE[23]},
@@ -210,10 +218,10 @@ class WireFuzzTest {
     } else {
       p = in.rest();
     }
-    Wire.DataOpened opened = b.openData(SESSION_BA, SEND_NONCE, Bytes.of(p), box);
+    DataPacket opened = b.openData(SESSION_BA, SEND_NONCE, p, box);
 
-    Wire.DataOpened expected = null;
-    if (p.length > 27 && p.length <= Wire.MAX_PACKET) {
+    DataPacket expected = null;
+    if (p.length > 27 && p.length <= NetCryptoPacketKind.MAX_PACKET_SIZE) {
       byte[] plain = box.open(SESSION_BA, Nonce.of(SEND_NONCE), Arrays.copyOfRange(p, 3, p.length));
       if (plain != null) {
         int i = 8;
@@ -223,7 +231,7 @@ class WireFuzzTest {
         if (i < plain.length) {
           ByteBuffer header = ByteBuffer.wrap(plain);
           expected =
-              new Wire.DataOpened(
+              new DataPacket(
                   header.getInt(0), header.getInt(4), Arrays.copyOfRange(plain, i, plain.length));
         }
       }
@@ -242,7 +250,7 @@ class WireFuzzTest {
   }
 
   /** What the session does with the data of an opened packet. */
-  private static void carried(Wire.DataOpened d) {
+  private static void carried(DataPacket d) {
     byte[] data = d.data();
     int id = data[0] & 0xFF;
     if (Message.isLossless(id) || Message.isLossy(id)) {
@@ -257,7 +265,7 @@ class WireFuzzTest {
     }
   }
 
-  private static void assertEqual(Wire.DataOpened actual, Wire.DataOpened expected) {
+  private static void assertEqual(DataPacket actual, DataPacket expected) {
     assertThat(actual).isNotNull();
     assertThat(actual.bufferStart()).isEqualTo(expected.bufferStart());
     assertThat(actual.num()).isEqualTo(expected.num());
@@ -278,7 +286,7 @@ class WireFuzzTest {
     request.put("raw-short", w(0).bytes(seq(0x18, 40)).toByteArray());
     assertThat(checkCookieRequest(request.get("sealed"))).isTrue();
     assertThat(checkCookieRequest(request.get("raw-from-encoder"))).isTrue();
-    FuzzSeeds.check(WireFuzzTest.class, "cookieRequest", request);
+    FuzzSeeds.check(PacketCodecFuzzTest.class, "cookieRequest", request);
 
     Map<String, byte[]> response = new LinkedHashMap<>();
     response.put(
@@ -289,10 +297,10 @@ class WireFuzzTest {
             .toByteArray());
     assertThat(checkCookieResponse(response.get("sealed"))).isTrue();
     assertThat(checkCookieResponse(response.get("raw-from-encoder"))).isTrue();
-    FuzzSeeds.check(WireFuzzTest.class, "cookieResponse", response);
+    FuzzSeeds.check(PacketCodecFuzzTest.class, "cookieResponse", response);
 
     Map<String, byte[]> handshake = new LinkedHashMap<>();
-    byte[] fields = concat(seq(0x40, 24), WireTesting.A_SESSION.publicKey().toArray());
+    byte[] fields = concat(seq(0x40, 24), PacketTesting.A_SESSION.publicKey().toArray());
     handshake.put(
         "sealed-minted-right-hash",
         w(1).u8(3)
@@ -332,7 +340,7 @@ class WireFuzzTest {
                     REAL_AB,
                     minted,
                     Nonce.of(seq(0x40, 24)),
-                    WireTesting.A_SESSION.publicKey(),
+                    PacketTesting.A_SESSION.publicKey(),
                     OTHER_COOKIE,
                     Nonce.of(seq(1, 24)),
                     box))
@@ -340,7 +348,7 @@ class WireFuzzTest {
     assertThat(checkHandshake(handshake.get("sealed-minted-right-hash"))).isTrue();
     assertThat(checkHandshake(handshake.get("sealed-minted-expired"))).isFalse();
     assertThat(checkHandshake(handshake.get("raw-from-encoder"))).isTrue();
-    FuzzSeeds.check(WireFuzzTest.class, "handshake", handshake);
+    FuzzSeeds.check(PacketCodecFuzzTest.class, "handshake", handshake);
 
     Map<String, byte[]> dataSeeds = new LinkedHashMap<>();
     dataSeeds.put(
@@ -366,7 +374,7 @@ class WireFuzzTest {
       assertThat(checkData(dataSeeds.get(opens))).as(opens).isTrue();
     }
     assertThat(checkData(dataSeeds.get("sealed-all-padding"))).isFalse();
-    FuzzSeeds.check(WireFuzzTest.class, "data", dataSeeds);
+    FuzzSeeds.check(PacketCodecFuzzTest.class, "data", dataSeeds);
   }
 
   // ------------------------------------------------------------------------------------- oracle

@@ -3,49 +3,49 @@ package org.toxreactive.netcrypto;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.toxreactive.netcrypto.WireTesting.A_COOKIE_KEY;
-import static org.toxreactive.netcrypto.WireTesting.A_DHT;
-import static org.toxreactive.netcrypto.WireTesting.A_DHT_PK_HEX;
-import static org.toxreactive.netcrypto.WireTesting.A_REAL;
-import static org.toxreactive.netcrypto.WireTesting.A_REAL_PK_HEX;
-import static org.toxreactive.netcrypto.WireTesting.A_SESSION;
-import static org.toxreactive.netcrypto.WireTesting.BASE_NONCE;
-import static org.toxreactive.netcrypto.WireTesting.B_COOKIE_KEY;
-import static org.toxreactive.netcrypto.WireTesting.B_DHT;
-import static org.toxreactive.netcrypto.WireTesting.B_REAL;
-import static org.toxreactive.netcrypto.WireTesting.B_SESSION;
-import static org.toxreactive.netcrypto.WireTesting.COOKIE_HEX;
-import static org.toxreactive.netcrypto.WireTesting.COOKIE_REQUEST_HEX;
-import static org.toxreactive.netcrypto.WireTesting.COOKIE_RESPONSE_HEX;
-import static org.toxreactive.netcrypto.WireTesting.DATA_ALIVE_HEX;
-import static org.toxreactive.netcrypto.WireTesting.DATA_HI_HEX;
-import static org.toxreactive.netcrypto.WireTesting.DHT_AB;
-import static org.toxreactive.netcrypto.WireTesting.DHT_BA;
-import static org.toxreactive.netcrypto.WireTesting.ECHO;
-import static org.toxreactive.netcrypto.WireTesting.ECHO_LE;
-import static org.toxreactive.netcrypto.WireTesting.HANDSHAKE_HEX;
-import static org.toxreactive.netcrypto.WireTesting.LOW_ORDER_KEYS;
-import static org.toxreactive.netcrypto.WireTesting.N1;
-import static org.toxreactive.netcrypto.WireTesting.N2;
-import static org.toxreactive.netcrypto.WireTesting.N3;
-import static org.toxreactive.netcrypto.WireTesting.N4;
-import static org.toxreactive.netcrypto.WireTesting.OTHER_COOKIE;
-import static org.toxreactive.netcrypto.WireTesting.REAL_AB;
-import static org.toxreactive.netcrypto.WireTesting.REAL_BA;
-import static org.toxreactive.netcrypto.WireTesting.SEND_NONCE;
-import static org.toxreactive.netcrypto.WireTesting.SESSION_AB;
-import static org.toxreactive.netcrypto.WireTesting.SESSION_BA;
-import static org.toxreactive.netcrypto.WireTesting.TIME;
-import static org.toxreactive.netcrypto.WireTesting.assertEveryBitFlipRefused;
-import static org.toxreactive.netcrypto.WireTesting.assertEveryTruncationAndOneMoreRefused;
-import static org.toxreactive.netcrypto.WireTesting.concat;
-import static org.toxreactive.netcrypto.WireTesting.flip;
-import static org.toxreactive.netcrypto.WireTesting.hex;
-import static org.toxreactive.netcrypto.WireTesting.keys;
-import static org.toxreactive.netcrypto.WireTesting.le64;
-import static org.toxreactive.netcrypto.WireTesting.seq;
-import static org.toxreactive.netcrypto.WireTesting.sha512;
-import static org.toxreactive.netcrypto.WireTesting.unhex;
+import static org.toxreactive.netcrypto.PacketTesting.A_COOKIE_KEY;
+import static org.toxreactive.netcrypto.PacketTesting.A_DHT;
+import static org.toxreactive.netcrypto.PacketTesting.A_DHT_PK_HEX;
+import static org.toxreactive.netcrypto.PacketTesting.A_REAL;
+import static org.toxreactive.netcrypto.PacketTesting.A_REAL_PK_HEX;
+import static org.toxreactive.netcrypto.PacketTesting.A_SESSION;
+import static org.toxreactive.netcrypto.PacketTesting.BASE_NONCE;
+import static org.toxreactive.netcrypto.PacketTesting.B_COOKIE_KEY;
+import static org.toxreactive.netcrypto.PacketTesting.B_DHT;
+import static org.toxreactive.netcrypto.PacketTesting.B_REAL;
+import static org.toxreactive.netcrypto.PacketTesting.B_SESSION;
+import static org.toxreactive.netcrypto.PacketTesting.COOKIE_HEX;
+import static org.toxreactive.netcrypto.PacketTesting.COOKIE_REQUEST_HEX;
+import static org.toxreactive.netcrypto.PacketTesting.COOKIE_RESPONSE_HEX;
+import static org.toxreactive.netcrypto.PacketTesting.DATA_ALIVE_HEX;
+import static org.toxreactive.netcrypto.PacketTesting.DATA_HI_HEX;
+import static org.toxreactive.netcrypto.PacketTesting.DHT_AB;
+import static org.toxreactive.netcrypto.PacketTesting.DHT_BA;
+import static org.toxreactive.netcrypto.PacketTesting.ECHO;
+import static org.toxreactive.netcrypto.PacketTesting.ECHO_LE;
+import static org.toxreactive.netcrypto.PacketTesting.HANDSHAKE_HEX;
+import static org.toxreactive.netcrypto.PacketTesting.LOW_ORDER_KEYS;
+import static org.toxreactive.netcrypto.PacketTesting.N1;
+import static org.toxreactive.netcrypto.PacketTesting.N2;
+import static org.toxreactive.netcrypto.PacketTesting.N3;
+import static org.toxreactive.netcrypto.PacketTesting.N4;
+import static org.toxreactive.netcrypto.PacketTesting.OTHER_COOKIE;
+import static org.toxreactive.netcrypto.PacketTesting.REAL_AB;
+import static org.toxreactive.netcrypto.PacketTesting.REAL_BA;
+import static org.toxreactive.netcrypto.PacketTesting.SEND_NONCE;
+import static org.toxreactive.netcrypto.PacketTesting.SESSION_AB;
+import static org.toxreactive.netcrypto.PacketTesting.SESSION_BA;
+import static org.toxreactive.netcrypto.PacketTesting.TIME;
+import static org.toxreactive.netcrypto.PacketTesting.assertEveryBitFlipRefused;
+import static org.toxreactive.netcrypto.PacketTesting.assertEveryTruncationAndOneMoreRefused;
+import static org.toxreactive.netcrypto.PacketTesting.concat;
+import static org.toxreactive.netcrypto.PacketTesting.flip;
+import static org.toxreactive.netcrypto.PacketTesting.hex;
+import static org.toxreactive.netcrypto.PacketTesting.keys;
+import static org.toxreactive.netcrypto.PacketTesting.le64;
+import static org.toxreactive.netcrypto.PacketTesting.seq;
+import static org.toxreactive.netcrypto.PacketTesting.sha512;
+import static org.toxreactive.netcrypto.PacketTesting.unhex;
 
 import java.util.Arrays;
 import java.util.function.Function;
@@ -55,9 +55,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.KeyPair;
+import org.toxreactive.core.NetCryptoPacketKind;
 import org.toxreactive.core.Nonce;
 import org.toxreactive.core.PublicKey;
 import org.toxreactive.core.SharedKey;
+import org.toxreactive.netcrypto.packet.Cookie;
+import org.toxreactive.netcrypto.packet.CookieRequest;
+import org.toxreactive.netcrypto.packet.CookieResponse;
+import org.toxreactive.netcrypto.packet.DataPacket;
+import org.toxreactive.netcrypto.packet.Handshake;
 import org.toxreactive.netcrypto.packet.NonceWindow;
 
 /**
@@ -68,12 +74,12 @@ import org.toxreactive.netcrypto.packet.NonceWindow;
  * <p>The golden hex was derived without our code: {@code tox-interop/src/test/c/golden_vectors.c}
  * writes every packet field by field with libsodium from the same fixed keys and nonces, and
  * tox-interop's {@code GoldenVectorsTest} runs it against {@code wire-golden.txt} (see {@link
- * WireTesting}).
+ * PacketTesting}).
  */
-class WireTest {
+class PacketCodecTest {
   private final CryptoBox box = new CryptoBox();
-  private final Wire a = new Wire(A_COOKIE_KEY);
-  private final Wire b = new Wire(B_COOKIE_KEY);
+  private final CodecNode a = new CodecNode(A_COOKIE_KEY);
+  private final CodecNode b = new CodecNode(B_COOKIE_KEY);
 
   @Test
   void fixturesHaveThePublicKeysLibsodiumDerived() {
@@ -86,7 +92,7 @@ class WireTest {
   @Test
   void cookieRequestMatchesTheGoldenBytes() {
     byte[] p = a.cookieRequest(DHT_AB, A_DHT.publicKey(), A_REAL.publicKey(), ECHO, N1, box);
-    assertThat(p).hasSize(Wire.COOKIE_REQUEST);
+    assertThat(p).hasSize(CookieRequest.LENGTH);
     assertThat(hex(p)).isEqualTo(COOKIE_REQUEST_HEX);
   }
 
@@ -107,8 +113,8 @@ class WireTest {
   @ValueSource(longs = {0, 1, -1, Long.MIN_VALUE, Long.MAX_VALUE, ECHO})
   void cookieRequestRoundTripsKeysAndEcho(long echo) {
     byte[] p = a.cookieRequest(DHT_AB, A_DHT.publicKey(), A_REAL.publicKey(), echo, box);
-    Wire.CookieAsk ask = b.openCookieRequest(bDhtShared(), p, box);
-    assertThat(ask).isEqualTo(new Wire.CookieAsk(A_DHT.publicKey(), A_REAL.publicKey(), echo));
+    CookieRequest ask = b.openCookieRequest(bDhtShared(), p, box);
+    assertThat(ask).isEqualTo(new CookieRequest(A_DHT.publicKey(), A_REAL.publicKey(), echo));
   }
 
   @Test
@@ -140,7 +146,7 @@ class WireTest {
     for (int bit = 0; bit < 7; bit++) {
       assertThat(b.openCookieRequest(bDhtShared(), flip(p, 32, bit), box)).isNull();
     }
-    Wire.CookieAsk ask = b.openCookieRequest(bDhtShared(), flip(p, 32, 7), box);
+    CookieRequest ask = b.openCookieRequest(bDhtShared(), flip(p, 32, 7), box);
     assertThat(ask).isNotNull();
     assertThat(ask.senderDht().toArray()[31])
         .isEqualTo((byte) (A_DHT.publicKey().toArray()[31] ^ 0x80));
@@ -187,7 +193,7 @@ class WireTest {
   @Test
   void cookieMatchesTheGoldenBytes() {
     byte[] c = b.mintCookie(TIME, A_REAL.publicKey(), A_DHT.publicKey(), N2, box);
-    assertThat(c).hasSize(Wire.COOKIE);
+    assertThat(c).hasSize(Cookie.LENGTH);
     assertThat(hex(c)).isEqualTo(COOKIE_HEX);
   }
 
@@ -206,7 +212,7 @@ class WireTest {
   void cookieRoundTripsBothKeys() {
     byte[] c = b.mintCookie(TIME, A_REAL.publicKey(), A_DHT.publicKey(), box);
     assertThat(openCookie(b, c, TIME))
-        .isEqualTo(new Wire.CookieContents(A_REAL.publicKey(), A_DHT.publicKey()));
+        .isEqualTo(new Cookie(TIME, A_REAL.publicKey(), A_DHT.publicKey()));
   }
 
   @ParameterizedTest
@@ -248,7 +254,7 @@ class WireTest {
   @Test
   void cookieResponseMatchesTheGoldenBytes() {
     byte[] p = b.cookieResponse(DHT_BA, unhex(COOKIE_HEX), ECHO, N3, box);
-    assertThat(p).hasSize(Wire.COOKIE_RESPONSE);
+    assertThat(p).hasSize(CookieResponse.LENGTH);
     assertThat(hex(p)).isEqualTo(COOKIE_RESPONSE_HEX);
   }
 
@@ -267,7 +273,7 @@ class WireTest {
   @ValueSource(longs = {0, -1, Long.MIN_VALUE, ECHO})
   void cookieResponseRoundTripsCookieAndEcho(long echo) {
     byte[] cookie = b.mintCookie(TIME, A_REAL.publicKey(), A_DHT.publicKey(), box);
-    Wire.CookieReply r =
+    CookieResponse r =
         a.openCookieResponse(DHT_AB, b.cookieResponse(DHT_BA, cookie, echo, box), box);
     assertThat(r).isNotNull();
     assertThat(r.cookie()).isEqualTo(cookie);
@@ -303,7 +309,7 @@ class WireTest {
     byte[] p =
         a.handshake(
             REAL_AB, unhex(COOKIE_HEX), BASE_NONCE, A_SESSION.publicKey(), OTHER_COOKIE, N4, box);
-    assertThat(p).hasSize(Wire.HANDSHAKE);
+    assertThat(p).hasSize(Handshake.LENGTH);
     assertThat(hex(p)).isEqualTo(HANDSHAKE_HEX);
   }
 
@@ -324,21 +330,21 @@ class WireTest {
   /** The whole exchange: request, response, A's handshake, and B's answer with the other cookie. */
   @Test
   void handshakeRoundTripsEveryFieldBothWays() {
-    Wire.CookieAsk ask =
+    CookieRequest ask =
         b.openCookieRequest(
             bDhtShared(),
             a.cookieRequest(DHT_AB, A_DHT.publicKey(), A_REAL.publicKey(), ECHO, box),
             box);
     byte[] cookieForA = b.mintCookie(TIME, ask.senderReal(), ask.senderDht(), box);
-    Wire.CookieReply reply =
+    CookieResponse reply =
         a.openCookieResponse(DHT_AB, b.cookieResponse(DHT_BA, cookieForA, ask.echoId(), box), box);
     byte[] otherCookie = a.mintCookie(TIME + 1, B_REAL.publicKey(), B_DHT.publicKey(), box);
     byte[] fromA =
         a.handshake(REAL_AB, reply.cookie(), BASE_NONCE, A_SESSION.publicKey(), otherCookie, box);
 
-    Wire.CookieContents atB = b.openHandshakeCookie(fromA, TIME + 2, box);
-    assertThat(atB).isEqualTo(new Wire.CookieContents(A_REAL.publicKey(), A_DHT.publicKey()));
-    Wire.HandshakeOpened h = b.openHandshake(REAL_BA, fromA, box);
+    Cookie atB = b.openHandshakeCookie(fromA, TIME + 2, box);
+    assertThat(atB).isEqualTo(new Cookie(TIME, A_REAL.publicKey(), A_DHT.publicKey()));
+    Handshake h = b.openHandshake(REAL_BA, fromA, box);
     assertThat(h).isNotNull();
     assertThat(h.baseNonce()).isEqualTo(BASE_NONCE);
     assertThat(h.sessionKey()).isEqualTo(A_SESSION.publicKey());
@@ -348,8 +354,8 @@ class WireTest {
     byte[] fromB =
         b.handshake(REAL_BA, h.otherCookie(), bBase, B_SESSION.publicKey(), new byte[112], box);
     assertThat(a.openHandshakeCookie(fromB, TIME + 3, box))
-        .isEqualTo(new Wire.CookieContents(B_REAL.publicKey(), B_DHT.publicKey()));
-    Wire.HandshakeOpened back = a.openHandshake(REAL_AB, fromB, box);
+        .isEqualTo(new Cookie(TIME + 1, B_REAL.publicKey(), B_DHT.publicKey()));
+    Handshake back = a.openHandshake(REAL_AB, fromB, box);
     assertThat(back.baseNonce()).isEqualTo(bBase);
     assertThat(back.sessionKey()).isEqualTo(B_SESSION.publicKey());
     assertThat(SESSION_AB).isEqualTo(SESSION_BA);
@@ -434,23 +440,23 @@ class WireTest {
   /** docs/protocol.md 4.7: p = (1373 - L) mod 8, so the plaintext is always 5 mod 8. */
   @Test
   void dataOfEveryLengthIsPaddedAsC_toxcoreDoesAndRoundTrips() {
-    for (int len = 1; len <= Wire.MAX_DATA; len++) {
+    for (int len = 1; len <= DataPacket.MAX_DATA; len++) {
       byte[] data = seq(len, len);
       data[0] = (byte) 160;
       byte[] p = a.data(SESSION_AB, SEND_NONCE, len, ~len, data, box);
-      int pad = (Wire.MAX_DATA - len) % 8;
+      int pad = (DataPacket.MAX_DATA - len) % 8;
       assertThat(p.length).as("length for L=%d", len).isEqualTo(1 + 2 + 16 + 8 + pad + len);
       byte[] plain = box.open(SESSION_BA, Nonce.of(SEND_NONCE), Arrays.copyOfRange(p, 3, p.length));
       assertThat(plain.length % 8).isEqualTo(5);
       assertThat(Arrays.copyOfRange(plain, 8, 8 + pad)).isEqualTo(new byte[pad]);
       assertThat(Arrays.copyOfRange(plain, 8 + pad, plain.length)).isEqualTo(data);
-      Wire.DataOpened d = b.openData(SESSION_BA, SEND_NONCE, p, box);
+      DataPacket d = b.openData(SESSION_BA, SEND_NONCE, p, box);
       assertThat(d.bufferStart()).isEqualTo(len);
       assertThat(d.num()).isEqualTo(~len);
       assertThat(d.data()).isEqualTo(data);
     }
-    assertThat(a.data(SESSION_AB, SEND_NONCE, 0, 0, seq(1, Wire.MAX_DATA), box))
-        .hasSize(Wire.MAX_PACKET);
+    assertThat(a.data(SESSION_AB, SEND_NONCE, 0, 0, seq(1, DataPacket.MAX_DATA), box))
+        .hasSize(NetCryptoPacketKind.MAX_PACKET_SIZE);
   }
 
   /** The message overload (id and payload written into the packet) is the same packet. */
@@ -467,7 +473,7 @@ class WireTest {
                     Bytes.ofHex("6869"),
                     box)))
         .isEqualTo(DATA_HI_HEX);
-    for (int len = 1; len <= Wire.MAX_DATA; len++) {
+    for (int len = 1; len <= DataPacket.MAX_DATA; len++) {
       byte[] data = seq(len, len);
       data[0] = (byte) 160;
       // the payload as a view behind a header, as a received message's payload is
@@ -479,7 +485,15 @@ class WireTest {
           .isEqualTo(a.data(SESSION_AB, SEND_NONCE, len, ~len, data, box));
     }
     assertThatThrownBy(
-            () -> a.data(SESSION_AB, SEND_NONCE, 0, 0, 160, Bytes.of(new byte[Wire.MAX_DATA]), box))
+            () ->
+                a.data(
+                    SESSION_AB,
+                    SEND_NONCE,
+                    0,
+                    0,
+                    160,
+                    Bytes.of(new byte[DataPacket.MAX_DATA]),
+                    box))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -489,13 +503,13 @@ class WireTest {
     byte[] p = a.data(SESSION_AB, SEND_NONCE, n, n ^ 0x80000000, new byte[] {16}, box);
     byte[] plain = box.open(SESSION_BA, Nonce.of(SEND_NONCE), Arrays.copyOfRange(p, 3, p.length));
     assertThat(hex(plain, 0, 8)).isEqualTo(String.format("%08x%08x", n, n ^ 0x80000000));
-    Wire.DataOpened d = b.openData(SESSION_BA, SEND_NONCE, p, box);
+    DataPacket d = b.openData(SESSION_BA, SEND_NONCE, p, box);
     assertThat(d.bufferStart()).isEqualTo(n);
     assertThat(d.num()).isEqualTo(n ^ 0x80000000);
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, Wire.MAX_DATA + 1})
+  @ValueSource(ints = {0, DataPacket.MAX_DATA + 1})
   void dataOfNoneOrMoreThan1373BytesCannotBeBuilt(int len) {
     assertThatThrownBy(() -> a.data(SESSION_AB, SEND_NONCE, 0, 0, new byte[len], box))
         .isInstanceOf(IllegalArgumentException.class);
@@ -585,7 +599,7 @@ class WireTest {
       assertThat(hex(p, 1, 3)).isEqualTo(hex(send, 22, 24));
       int fragment = ((p[1] & 0xFF) << 8) | (p[2] & 0xFF);
       assertThat(receiver.candidate(fragment)).isEqualTo(send);
-      Wire.DataOpened d = b.openData(SESSION_BA, receiver.candidate(fragment), p, box);
+      DataPacket d = b.openData(SESSION_BA, receiver.candidate(fragment), p, box);
       assertThat(d.num()).isEqualTo(i);
       receiver.accept(fragment);
       Nonce.incrementInPlace(send);
@@ -601,8 +615,8 @@ class WireTest {
   }
 
   /** A cookie can only be opened as the outer cookie of a handshake-sized packet. */
-  private Wire.CookieContents openCookie(Wire w, byte[] cookie, long now) {
-    byte[] p = new byte[Wire.HANDSHAKE];
+  private Cookie openCookie(CodecNode w, byte[] cookie, long now) {
+    byte[] p = new byte[Handshake.LENGTH];
     p[0] = 0x1A;
     System.arraycopy(cookie, 0, p, 1, cookie.length);
     return w.openHandshakeCookie(p, now, box);
