@@ -79,7 +79,7 @@ public final class Friend {
   private Disposable retry = Disposables.disposed();
   private Disposable requests = Disposables.disposed();
   private Disposable tracking = Disposables.disposed();
-  private final Disposable lookup;
+  private Disposable lookup = Disposables.disposed();
   private boolean removed;
 
   // ---- the friend request we send until the friend is online (saved with the node's state)
@@ -93,7 +93,14 @@ public final class Friend {
     this.realKey = realKey;
     this.request = request;
     status.tryEmitNext(FriendStatus.OFFLINE);
-    this.lookup = node.onionLookup(realKey);
+  }
+
+  /** Starts looking the friend up and sending our request (node's thread, once added). */
+  void start() {
+    if (removed) {
+      return;
+    }
+    lookup = node.onionLookup(realKey);
     if (request != null) {
       requests = node.every(Duration.ZERO, REQUEST_EVERY, this::sendRequest);
     }

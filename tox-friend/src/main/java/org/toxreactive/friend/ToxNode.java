@@ -186,7 +186,9 @@ public final class ToxNode implements Disposable {
           f.requestNospam() == null
               ? null
               : new Friend.Request(f.requestNospam(), Objects.requireNonNull(f.requestMessage()));
-      friends.put(f.publicKey(), new Friend(this, f.publicKey(), r));
+      Friend friend = new Friend(this, f.publicKey(), r);
+      friends.put(f.publicKey(), friend);
+      run(friend::start);
     }
   }
 
@@ -441,7 +443,13 @@ public final class ToxNode implements Disposable {
     if (disposed) {
       throw new IllegalStateException("node disposed");
     }
-    return friends.computeIfAbsent(key, k -> new Friend(this, k, request));
+    Friend created = new Friend(this, key, request);
+    Friend existing = friends.putIfAbsent(key, created);
+    if (existing != null) {
+      return existing;
+    }
+    run(created::start);
+    return created;
   }
 
   /**
