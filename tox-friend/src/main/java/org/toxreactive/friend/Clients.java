@@ -9,6 +9,6 @@ final class Clients {
 
   /** The layers a {@link ToxNode} gets unless a test gives its own. */
   static ToxNode.Layers layers() {
-    return new ToxNode.Layers(ctx -> null, ctx -> null);
+    return new ToxNode.Layers(ctx -> null, (ctx, dht) -> new OnionAdapter(ctx, dht, ctx.nospam()));
   }
 }

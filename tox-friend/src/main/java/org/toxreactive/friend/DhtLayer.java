@@ -35,6 +35,12 @@ interface DhtLayer extends Disposable {
   /** Up to n random good nodes (onion paths). */
   List<PackedNode> randomNodes(int n);
 
+  /** Up to n nodes closest to us (our DHT-PK announcement names them). */
+  List<PackedNode> closeNodes(int n);
+
+  /** Sends a DHT-PK payload (crypto request kind 156) to a friend's DHT key; false if no route. */
+  boolean sendDhtPk(PublicKey friendDhtKey, Bytes payload);
+
   /** Whether a node was heard recently (c-toxcore's DHT_isconnected). */
   boolean connected();
 }

@@ -49,9 +49,6 @@ public final class Friend {
   /** c-toxcore's SHARE_RELAYS_INTERVAL. */
   static final Duration SHARE_RELAYS_EVERY = Duration.ofMinutes(2);
 
-  /** c-toxcore's FRIENDREQUEST_TIMEOUT: a friend request is sent again this often until online. */
-  static final Duration REQUEST_EVERY = Duration.ofSeconds(5);
-
   /** Wait before connecting again after a connection ended or failed. */
   static final Duration RETRY_AFTER = Duration.ofSeconds(2);
 
@@ -74,7 +71,6 @@ public final class Friend {
   private boolean established;
   private boolean online;
   private FriendStatus current = FriendStatus.OFFLINE;
-  private boolean everOnline;
   private Disposable timers = Disposables.disposed();
   private Disposable retry = Disposables.disposed();
   private Disposable requests = Disposables.disposed();
@@ -101,8 +97,10 @@ public final class Friend {
       return;
     }
     lookup = node.onionLookup(realKey);
-    if (request != null) {
-      requests = node.every(Duration.ZERO, REQUEST_EVERY, this::sendRequest);
+    Request r = request;
+    if (r != null) {
+      // the onion client resends it on c-toxcore's timing until the friend is online
+      requests = node.sendFriendRequest(realKey, r.nospam(), Bytes.ofUtf8(r.message()));
     }
   }
 
@@ -201,15 +199,6 @@ public final class Friend {
   }
 
   // ------------------------------------------------------------ events (node's thread)
-
-  private void sendRequest() {
-    Request r = request;
-    if (r == null || everOnline || removed) {
-      requests.dispose();
-      return;
-    }
-    node.sendFriendRequest(realKey, r.nospam(), Bytes.ofUtf8(r.message()));
-  }
 
   /** A DHT-PK announcement of the friend: its DHT key and the nodes it named. */
   void onDhtPk(PublicKey key, List<PackedNode> nodes) {
@@ -407,8 +396,10 @@ public final class Friend {
     }
     switch (m.id()) {
       case FriendPackets.ONLINE -> {
+        if (!online) {
+          node.onionFriendOnline(realKey, true);
+        }
         online = true;
-        everOnline = true;
         request = null;
         requests.dispose();
         publish();
@@ -461,6 +452,9 @@ public final class Friend {
       out.tryEmitComplete();
     }
     timers.dispose();
+    if (online) {
+      node.onionFriendOnline(realKey, false);
+    }
     online = false;
     established = false;
     link = null;

@@ -30,8 +30,19 @@ interface OnionLayer extends Disposable {
   /** Friends' DHT-PK announcements, hot. */
   Flux<DhtPk> dhtPks();
 
-  /** Sends one friend request through the onion; false if it could not go out now. */
-  boolean sendFriendRequest(PublicKey friend, int nospam, Bytes message);
+  /**
+   * Sends a friend request through the onion, again and again (the client's timing) until disposed.
+   */
+  Disposable sendFriendRequest(PublicKey friend, int nospam, Bytes message);
+
+  /** A friend's connection came up or went down (no lookups while it is up; its request ends). */
+  void friendOnline(PublicKey friend, boolean online);
+
+  /** Lets a new request from {@code from} through (after ours was refused). */
+  void forgetFriendRequest(PublicKey from);
+
+  /** A node to build paths through and announce to (bootstrap nodes). */
+  void addBootstrapNode(PackedNode node);
 
   /** Friend requests to us, hot. */
   Flux<Request> friendRequests();

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -134,9 +135,9 @@ public final class ToxNode implements Disposable {
       config = config.scheduler(b.scheduler);
     }
     this.netCrypto = config.start();
-    Context ctx = new Context(realKeys, dhtKeys, demux, pool, scheduler);
+    Context ctx = new Context(realKeys, dhtKeys, demux, pool, scheduler, nospam);
     this.dht = layers.dht.apply(ctx);
-    this.onion = layers.onion.apply(ctx);
+    this.onion = layers.onion.apply(ctx, dht);
     running.add(
         netCrypto
             .incoming()
@@ -198,11 +199,13 @@ public final class ToxNode implements Disposable {
       KeyPair dhtKeys,
       @Nullable UdpDemux demux,
       @Nullable RelayPool pool,
-      Scheduler scheduler) {}
+      Scheduler scheduler,
+      int nospam) {}
 
   /** How the DHT and onion layers are made (adapters over the clients, or fakes in tests). */
   record Layers(
-      Function<Context, @Nullable DhtLayer> dht, Function<Context, @Nullable OnionLayer> onion) {}
+      Function<Context, @Nullable DhtLayer> dht,
+      BiFunction<Context, @Nullable DhtLayer, @Nullable OnionLayer> onion) {}
 
   /**
    * A node with this long-term key pair, a random nospam and no friends.
@@ -381,23 +384,28 @@ public final class ToxNode implements Disposable {
   }
 
   /**
-   * Joins the network through these DHT nodes (UDP). Hosts are resolved here; one that does not
-   * resolve is skipped and logged. Without UDP the nodes are not used (the relays are the way in).
+   * Joins the network through these DHT nodes (UDP): the DHT bootstraps from them and the onion
+   * builds its first paths through them (without UDP too: then a path starts at one of our relays
+   * and goes on to these nodes). Hosts are resolved here; one that does not resolve is skipped and
+   * logged.
    *
    * @param nodes the bootstrap nodes
    */
   public void bootstrap(List<BootstrapNode> nodes) {
     DhtLayer d = dht;
-    if (d == null) {
-      return;
-    }
+    OnionLayer o = onion;
     for (BootstrapNode n : nodes) {
       InetSocketAddress a = new InetSocketAddress(n.address().host(), n.address().port());
       if (a.isUnresolved()) {
         LOG.warn("bootstrap node {}: unknown host", n);
         continue;
       }
-      d.bootstrap(a, n.publicKey());
+      if (d != null) {
+        d.bootstrap(a, n.publicKey());
+      }
+      if (o != null) {
+        o.addBootstrapNode(PackedNode.udp(new IpPort(a.getAddress(), a.getPort()), n.publicKey()));
+      }
     }
   }
 
@@ -647,10 +655,15 @@ public final class ToxNode implements Disposable {
     return d == null ? Disposables.disposed() : d.track(friendDhtKey);
   }
 
-  void sendFriendRequest(PublicKey friend, int nospam, Bytes message) {
+  Disposable sendFriendRequest(PublicKey friend, int nospam, Bytes message) {
     OnionLayer o = onion;
-    if (o != null && !o.sendFriendRequest(friend, nospam, message)) {
-      LOG.debug("friend request to {}: no onion path yet", friend);
+    return o == null ? Disposables.disposed() : o.sendFriendRequest(friend, nospam, message);
+  }
+
+  void onionFriendOnline(PublicKey friend, boolean online) {
+    OnionLayer o = onion;
+    if (o != null) {
+      o.friendOnline(friend, online);
     }
   }
 
@@ -720,5 +733,9 @@ public final class ToxNode implements Disposable {
 
   void requestAnswered(PublicKey from) {
     requestsShown.remove(from);
+    OnionLayer o = onion;
+    if (o != null) {
+      o.forgetFriendRequest(from);
+    }
   }
 }

@@ -45,7 +45,7 @@ final class FakeTox {
           addresses.put(ctx.dhtKeys().publicKey(), SimTransport.addressOf(name));
           return new Dht();
         },
-        ctx -> {
+        (ctx, dht) -> {
           Onion o = new Onion(ctx.realKeys().publicKey(), ctx.dhtKeys().publicKey());
           onions.put(o.real, o);
           return o;
@@ -100,6 +100,16 @@ final class FakeTox {
     }
 
     @Override
+    public List<PackedNode> closeNodes(int n) {
+      return List.of();
+    }
+
+    @Override
+    public boolean sendDhtPk(PublicKey friendDhtKey, Bytes payload) {
+      return false;
+    }
+
+    @Override
     public boolean connected() {
       return true;
     }
@@ -145,15 +155,29 @@ final class FakeTox {
     }
 
     @Override
-    public boolean sendFriendRequest(PublicKey friend, int nospam, Bytes message) {
-      Onion other = onions.get(friend);
-      if (other == null) {
-        return false;
-      }
-      requestsSent.incrementAndGet();
-      later(() -> other.requests.tryEmitNext(new Request(real, nospam, message)));
-      return true;
+    public Disposable sendFriendRequest(PublicKey friend, int nospam, Bytes message) {
+      // resent every 5 s until disposed, as the onion client does (FRIENDREQUEST_TIMEOUT)
+      return scheduler.schedulePeriodically(
+          () -> {
+            Onion other = onions.get(friend);
+            if (other != null) {
+              requestsSent.incrementAndGet();
+              later(() -> other.requests.tryEmitNext(new Request(real, nospam, message)));
+            }
+          },
+          0,
+          5,
+          TimeUnit.SECONDS);
     }
+
+    @Override
+    public void friendOnline(PublicKey friend, boolean online) {}
+
+    @Override
+    public void forgetFriendRequest(PublicKey from) {}
+
+    @Override
+    public void addBootstrapNode(PackedNode node) {}
 
     @Override
     public Flux<Request> friendRequests() {
