@@ -67,6 +67,7 @@ public final class Friend {
   private final Map<PublicKey, PackedNode> friendRelays = new LinkedHashMap<>();
   private @Nullable CryptoConnection conn;
   private Sinks.@Nullable Many<Message> outbound;
+  private Mono<Void> sending = Mono.empty();
   private @Nullable LinkStatus link;
   private boolean established;
   private boolean online;
@@ -177,6 +178,30 @@ public final class Friend {
                   emit(Message.of(FriendPackets.MESSAGE, Bytes.of(utf8)));
                   sink.success();
                 }));
+  }
+
+  /**
+   * Ends sending on the current connection (before disposing the node, so the last messages are not
+   * cut off by the kill packet): nothing more goes out on it, not even ALIVE.
+   *
+   * @return completes once the friend has acknowledged everything sent on the connection (at once
+   *     when offline); errors if the connection ends first
+   */
+  public Mono<Void> finish() {
+    return Mono.<Mono<Void>>create(
+            sink ->
+                node.run(
+                    () -> {
+                      timers.dispose();
+                      Sinks.Many<Message> out = outbound;
+                      if (out == null) {
+                        sink.success(Mono.empty());
+                        return;
+                      }
+                      out.tryEmitComplete();
+                      sink.success(sending);
+                    }))
+        .flatMap(m -> m);
   }
 
   /**
@@ -344,7 +369,9 @@ public final class Friend {
     link = null;
     Sinks.Many<Message> out = Sinks.many().unicast().onBackpressureBuffer();
     outbound = out;
-    c.send(out.asFlux()).subscribe(null, e -> {});
+    Mono<Void> sent = c.send(out.asFlux()).cache();
+    sent.subscribe(null, e -> {});
+    sending = sent;
     for (Path p : paths(c.peerDhtKey())) {
       c.addPath(p);
     }

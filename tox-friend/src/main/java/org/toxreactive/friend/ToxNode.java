@@ -92,6 +92,7 @@ public final class ToxNode implements Disposable {
   private final Disposable.Composite running = Disposables.composite();
   private volatile List<PackedNode> announcedRelays = List.of();
   private volatile boolean disposed;
+  private final Sinks.Empty<Void> terminated = Sinks.empty();
 
   private ToxNode(Builder b, Layers layers) {
     this.realKeys = b.realKeys;
@@ -598,8 +599,29 @@ public final class ToxNode implements Disposable {
               if (ownedScheduler != null) {
                 ownedScheduler.dispose();
               }
+              terminated.tryEmitEmpty();
             })
         .subscribe();
+  }
+
+  /**
+   * Completes once {@link #dispose()} has finished: kill packets sent, sockets closed.
+   *
+   * @return the end of the node
+   */
+  public Mono<Void> onDispose() {
+    return terminated.asMono();
+  }
+
+  /**
+   * Disposes the node and waits (bounded) until that has finished. Never call it on the node's
+   * thread.
+   *
+   * @param timeout how long to wait at most
+   */
+  public void disposeNow(Duration timeout) {
+    dispose();
+    terminated.asMono().timeout(timeout).onErrorResume(e -> Mono.empty()).block();
   }
 
   /**
