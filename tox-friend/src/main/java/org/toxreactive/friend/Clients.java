@@ -9,6 +9,8 @@ final class Clients {
 
   /** The layers a {@link ToxNode} gets unless a test gives its own. */
   static ToxNode.Layers layers() {
-    return new ToxNode.Layers(ctx -> null, (ctx, dht) -> new OnionAdapter(ctx, dht, ctx.nospam()));
+    return new ToxNode.Layers(
+        ctx -> ctx.demux() == null ? null : new DhtAdapter(ctx),
+        (ctx, dht) -> new OnionAdapter(ctx, dht, ctx.nospam()));
   }
 }
