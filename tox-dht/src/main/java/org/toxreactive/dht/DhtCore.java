@@ -14,6 +14,7 @@ import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.Nonce;
 import org.toxreactive.core.PackedNode;
 import org.toxreactive.core.PublicKey;
+import org.toxreactive.core.SecretKey;
 import org.toxreactive.core.SharedKey;
 import org.toxreactive.core.ToxProtocolException;
 import org.toxreactive.dht.packet.BootstrapInfo;
@@ -58,7 +59,39 @@ import org.toxreactive.dht.packet.PingResponse;
 public final class DhtCore {
   /** Where the core's datagrams go. The output owns each buffer passed to it. */
   public interface Output {
+    /**
+     * Sends one datagram.
+     *
+     * @param packet the datagram; the output releases it
+     * @param to where it goes
+     */
     void send(ByteBuf packet, IpPort to);
+  }
+
+  /**
+   * What a DHT client learns (docs/protocol.md section 12.10). Called on the core's thread, inside
+   * {@link #receive} or {@link #tick}: a listener must not call back into the core.
+   */
+  public interface Listener {
+    /**
+     * A tracked key's own node answered us from {@code address} (c-toxcore's {@code ip_callback} of
+     * {@code dht_addfriend}): first, when the address changes, and again at most once a minute
+     * while it keeps answering.
+     *
+     * @param friend the tracked DHT key
+     * @param address its direct address
+     */
+    void friendAddress(PublicKey friend, IpPort address);
+
+    /**
+     * A 0x20 request addressed to us, opened, other than a NAT ping (those the core answers).
+     *
+     * @param sender the sender's DHT key (from the packet, authenticated by the box)
+     * @param requestId the first plaintext byte (156 = DHT-PK announcement)
+     * @param data the plaintext after it
+     * @param source where the packet came from (usually a node routing it)
+     */
+    void request(PublicKey sender, int requestId, byte[] data, IpPort source);
   }
 
   /** What a response must match: the key and address a request of ours went to. */
@@ -78,6 +111,9 @@ public final class DhtCore {
   private final List<DhtFriend> friends = new ArrayList<>();
   private final List<PackedNode> toBootstrap = new ArrayList<>();
   private final List<PackedNode> toPing = new ArrayList<>();
+  private final List<PackedNode> bootstrapNodes = new ArrayList<>();
+  private Listener listener;
+  private boolean holePunching = true;
   private final DhtStats stats = new DhtStats();
   private long closeLastGetNodes = Assoc.NEVER;
   private int closeBootstrapTimes;
@@ -103,14 +139,50 @@ public final class DhtCore {
             now);
     this.close = new CloseList(self);
     for (int i = 0; i < config.trackedRandomKeys(); i++) {
-      friends.add(new DhtFriend(KeyPair.generate().publicKey()));
+      byte[] secret = new byte[SecretKey.SIZE];
+      random.nextBytes(secret);
+      PublicKey randomKey = KeyPair.fromSecretKey(SecretKey.of(secret)).publicKey();
+      friends.add(new DhtFriend(randomKey, random.nextLong()));
+    }
+    for (DhtConfig.BootstrapNode n : config.bootstrapNodes()) {
+      bootstrapNodes.add(PackedNode.udp(normalize(n.address()), n.key()));
     }
   }
 
+  /**
+   * Makes this core a DHT client: tracked keys' addresses and 0x20 requests for us go to {@code
+   * listener} (null: none, as a plain node, which drops those requests).
+   *
+   * @param listener the listener, or null
+   */
+  public void listener(Listener listener) {
+    this.listener = listener;
+  }
+
+  /**
+   * Turns the hole-punching pings on or off (c-toxcore's {@code hole_punching_enabled}, on by
+   * default). NAT pings are exchanged either way.
+   *
+   * @param on whether punching rounds send pings
+   */
+  public void holePunching(boolean on) {
+    this.holePunching = on;
+  }
+
+  /**
+   * Our DHT public key.
+   *
+   * @return the key
+   */
   public PublicKey publicKey() {
     return self;
   }
 
+  /**
+   * The close list (read it on the core's thread).
+   *
+   * @return the list
+   */
   public CloseList closeList() {
     return close;
   }
@@ -120,18 +192,67 @@ public final class DhtCore {
     return Collections.unmodifiableList(friends);
   }
 
-  /** Tracks {@code key}: keeps the 8 closest nodes to it (a DHT client's friend search). */
+  /**
+   * Tracks {@code key} as of the last tick; see {@link #track(PublicKey, long)}.
+   *
+   * @param key the key to search for
+   * @return its list
+   */
   public DhtFriend track(PublicKey key) {
-    for (DhtFriend f : friends) {
-      if (f.key().equals(key)) {
-        return f;
-      }
+    return track(key, lastTick);
+  }
+
+  /**
+   * Tracks {@code key} ({@code dht_addfriend}): keeps the 8 nodes closest to it, asks them for
+   * nodes near it as for our own key, and hole-punches towards it. The nodes we know closest to it
+   * are asked at the next tick. Tracking a key already tracked adds a lock; {@link #untrack}
+   * removes one.
+   *
+   * @param key the key to search for (not ours)
+   * @param now the clock
+   * @return its list
+   * @throws IllegalArgumentException if {@code key} is our own key
+   */
+  public DhtFriend track(PublicKey key, long now) {
+    if (key.equals(self)) {
+      throw new IllegalArgumentException("cannot track our own DHT key");
     }
-    DhtFriend f = new DhtFriend(key);
+    DhtFriend f = friend(key);
+    if (f != null) {
+      f.locks++;
+      return f;
+    }
+    f = new DhtFriend(key, random.nextLong());
+    f.locks = 1;
+    f.toBootstrap.addAll(closestNodes(key, true, now));
     friends.add(f);
     return f;
   }
 
+  /**
+   * Removes one lock from {@code key} ({@code dht_delfriend}); the last one stops the search. The
+   * core's own random keys cannot be untracked.
+   *
+   * @param key a key tracked with {@link #track}
+   * @return whether the key is no longer tracked
+   */
+  public boolean untrack(PublicKey key) {
+    DhtFriend f = friend(key);
+    if (f == null || f.locks == 0) {
+      return f == null;
+    }
+    if (--f.locks > 0) {
+      return false;
+    }
+    friends.remove(f);
+    return true;
+  }
+
+  /**
+   * The counters.
+   *
+   * @return the stats
+   */
   public DhtStats stats() {
     return stats;
   }
@@ -144,15 +265,44 @@ public final class DhtCore {
 
   private void bootstrapAll(long now) {
     lastBootstrap = now;
-    for (DhtConfig.BootstrapNode n : config.bootstrapNodes()) {
-      bootstrap(n.address(), n.key(), now);
+    for (PackedNode n : bootstrapNodes) {
+      bootstrap(n.ipPort(), n.key(), now);
     }
   }
 
-  /** Asks {@code key} at {@code address} for the nodes closest to us ({@code dht_bootstrap}). */
+  /**
+   * Asks {@code key} at {@code address} for the nodes closest to us ({@code dht_bootstrap}).
+   *
+   * @param address the node's address
+   * @param key the node's DHT key
+   * @param now the clock
+   */
   public void bootstrap(IpPort address, PublicKey key, long now) {
     sendNodesRequest(normalize(address), key, self, now);
   }
+
+  /**
+   * Bootstraps from {@code key} at {@code address} now and remembers it, so it is asked again every
+   * {@link DhtConfig#REBOOTSTRAP_INTERVAL} ms while no node is good (as a Tox application calls
+   * {@code tox_bootstrap} again while offline). At most {@link #MAX_BOOTSTRAP_NODES} are kept, the
+   * oldest forgotten first.
+   *
+   * @param address the node's address
+   * @param key the node's DHT key
+   * @param now the clock
+   */
+  public void addBootstrapNode(IpPort address, PublicKey key, long now) {
+    PackedNode n = PackedNode.udp(normalize(address), key);
+    bootstrapNodes.remove(n);
+    bootstrapNodes.add(n);
+    while (bootstrapNodes.size() > MAX_BOOTSTRAP_NODES) {
+      bootstrapNodes.remove(0);
+    }
+    bootstrap(address, key, now);
+  }
+
+  /** Bootstrap nodes remembered by {@link #addBootstrapNode} (and the configured ones). */
+  public static final int MAX_BOOTSTRAP_NODES = 64;
 
   // ------------------------------------------------------------------ inbound
 
@@ -282,54 +432,199 @@ public final class DhtCore {
       return;
     }
     int requestId = plain[0] & 0xFF;
-    DhtFriend friend = friend(req.sender());
-    if (requestId != CryptoRequest.NAT_PING || friend == null) {
+    byte[] data = java.util.Arrays.copyOfRange(plain, 1, plain.length);
+    if (requestId == CryptoRequest.NAT_PING) {
+      natPing(req.sender(), data, now);
+      return;
+    }
+    if (listener == null) {
       stats.drop(DhtDrop.NOT_HANDLED);
       return;
     }
+    listener.request(req.sender(), requestId, data, source);
+  }
+
+  /** A NAT ping for us ({@code handle_NATping}); only tracked keys are answered. */
+  private void natPing(PublicKey sender, byte[] data, long now) {
     NatPing ping;
     try {
-      ping = NatPing.decode(java.util.Arrays.copyOfRange(plain, 1, plain.length));
+      ping = NatPing.decode(data);
     } catch (ToxProtocolException e) {
       stats.drop(DhtDrop.MALFORMED);
       return;
     }
-    if (ping.response()) {
-      stats.drop(DhtDrop.NOT_HANDLED); // we never send NAT ping requests (no hole punching)
+    DhtFriend friend = friend(sender);
+    if (friend == null) {
+      stats.drop(DhtDrop.NOT_HANDLED);
       return;
     }
-    // Answer through one node that knows the friend's address (c-toxcore routeone_to_friend).
-    List<NodeEntry> via = new ArrayList<>();
-    for (NodeEntry e : friend.clients) {
-      if (e.key != null && returnedRecently(e, now)) {
-        via.add(e);
-      }
-    }
-    if (via.isEmpty()) {
-      stats.drop(DhtDrop.NOT_ROUTABLE);
+    if (!ping.response()) {
+      sendNatPing(friend, ping.pingId(), true, now);
+      friend.nat.receivedPingTimestamp = now;
       return;
     }
-    NodeEntry e = via.get(random.nextInt(via.size()));
-    Assoc a = e.ipv4.returnedTimestamp + DhtTimers.BAD_NODE_TIMEOUT > now ? e.ipv4 : e.ipv6;
-    ByteBuf reply =
-        CryptoRequest.seal(
-            crypto,
-            req.sender(),
-            self,
-            key,
-            Nonce.random(),
-            CryptoRequest.NAT_PING,
-            new NatPing(true, ping.pingId()).encode());
-    emit(DhtPacketKind.CRYPTO, reply, a.address);
+    if (ping.pingId() != friend.nat.pingId) {
+      stats.drop(DhtDrop.UNSOLICITED);
+      return;
+    }
+    friend.nat.pingId = random.nextLong();
+    friend.nat.punching = true;
   }
 
-  private static boolean returnedRecently(NodeEntry e, long now) {
-    return (e.ipv4.returnedAddress != null
-            && e.ipv4.returnedTimestamp + DhtTimers.BAD_NODE_TIMEOUT > now
-            && e.ipv4.address != null)
-        || (e.ipv6.returnedAddress != null
-            && e.ipv6.returnedTimestamp + DhtTimers.BAD_NODE_TIMEOUT > now
-            && e.ipv6.address != null);
+  /**
+   * A NAT ping to a tracked key ({@code send_NATping}): a request through every node of its list
+   * ({@link #routeToFriend}), a response through one random node.
+   */
+  private void sendNatPing(DhtFriend f, long pingId, boolean response, long now) {
+    SharedKey k = sharedKeys.get(f.key());
+    if (k == null) {
+      return;
+    }
+    ByteBuf p =
+        CryptoRequest.seal(
+            crypto,
+            f.key(),
+            self,
+            k,
+            Nonce.random(),
+            CryptoRequest.NAT_PING,
+            new NatPing(response, pingId).encode());
+    try {
+      if (response) {
+        routeOne(f, p);
+      } else {
+        routeToFriend(f, p, now);
+      }
+    } finally {
+      p.release();
+    }
+  }
+
+  // ------------------------------------------------------------------ client: routes to a friend
+
+  /**
+   * Sends a 0x20 request {@code requestId ‖ data} to the tracked key {@code friend} through the
+   * nodes of its list ({@code route_to_friend}; docs/protocol.md section 12.10): nothing unless at
+   * least 2 of them reported an address for it within 122 s and it does not answer us itself (then
+   * it is reached directly); else one copy to each node of its list that has an address (IPv4
+   * first).
+   *
+   * @param friend a tracked key
+   * @param requestId the request id (156 = DHT-PK announcement)
+   * @param data what follows the request id, at most {@link #MAX_REQUEST_DATA} bytes
+   * @param now the clock
+   * @return the number of copies sent
+   * @throws IllegalArgumentException if the id is not 0..255 or the data is too long
+   */
+  public int routeToFriend(PublicKey friend, int requestId, byte[] data, long now) {
+    if (requestId < 0 || requestId > 255) {
+      throw new IllegalArgumentException("request id must be 0..255, got " + requestId);
+    }
+    if (data.length > MAX_REQUEST_DATA) {
+      throw new IllegalArgumentException(
+          "request data of " + data.length + " bytes, at most " + MAX_REQUEST_DATA);
+    }
+    DhtFriend f = friend(friend);
+    SharedKey k = sharedKeys.get(friend);
+    if (f == null || k == null) {
+      return 0;
+    }
+    ByteBuf p = CryptoRequest.seal(crypto, friend, self, k, Nonce.random(), requestId, data);
+    try {
+      return routeToFriend(f, p, now);
+    } finally {
+      p.release();
+    }
+  }
+
+  /** Longest data of a 0x20 request we build: 1024 - 89 - 16 - 1 = 918 bytes. */
+  public static final int MAX_REQUEST_DATA =
+      CryptoRequest.MAX_SIZE - CryptoRequest.BOX_OFFSET - CryptoBox.MAC_SIZE - 1;
+
+  private int routeToFriend(DhtFriend f, ByteBuf packet, long now) {
+    if (friendIpList(f, now).size() < DhtTimers.BUCKET_SIZE / 4) {
+      return 0;
+    }
+    int n = 0;
+    for (NodeEntry e : f.clients) {
+      if (e.key == null) {
+        continue;
+      }
+      IpPort to = sendable(e.ipv4.address) ? e.ipv4.address : e.ipv6.address;
+      if (sendable(to)) {
+        emit(DhtPacketKind.CRYPTO, packet.retainedDuplicate(), to);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** One copy through one random address of the friend's list ({@code routeone_to_friend}). */
+  private boolean routeOne(DhtFriend f, ByteBuf packet) {
+    List<IpPort> all = new ArrayList<>();
+    for (NodeEntry e : f.clients) {
+      if (e.key != null) {
+        for (Assoc a : new Assoc[] {e.ipv4, e.ipv6}) {
+          if (sendable(a.address)) {
+            all.add(a.address);
+          }
+        }
+      }
+    }
+    if (all.isEmpty()) {
+      stats.drop(DhtDrop.NOT_ROUTABLE);
+      return false;
+    }
+    emit(DhtPacketKind.CRYPTO, packet.retainedDuplicate(), all.get(random.nextInt(all.size())));
+    return true;
+  }
+
+  private boolean sendable(IpPort a) {
+    return a != null && (a.isIpv4() || config.ipv6());
+  }
+
+  /**
+   * The addresses the nodes of {@code f}'s list reported for it within 122 s, IPv6 ones if at least
+   * as many, else IPv4 ones; empty if the friend itself is in its list with a good address ({@code
+   * friend_iplist}: "connected directly").
+   */
+  List<IpPort> friendIpList(DhtFriend f, long now) {
+    List<IpPort> v4 = new ArrayList<>();
+    List<IpPort> v6 = new ArrayList<>();
+    for (NodeEntry e : f.clients) {
+      if (e.ipv4.returnedAddress != null
+          && e.ipv4.returnedTimestamp + DhtTimers.BAD_NODE_TIMEOUT > now) {
+        v4.add(e.ipv4.returnedAddress);
+      }
+      if (e.ipv6.returnedAddress != null
+          && e.ipv6.returnedTimestamp + DhtTimers.BAD_NODE_TIMEOUT > now) {
+        v6.add(e.ipv6.returnedAddress);
+      }
+      if (f.key().equals(e.key) && (!e.ipv4.isBad(now) || !e.ipv6.isBad(now))) {
+        return List.of();
+      }
+    }
+    return v6.size() >= v4.size() ? v6 : v4;
+  }
+
+  /**
+   * The tracked key's direct address ({@code dht_getfriendip}): its own node's IPv6 address if it
+   * answered within 122 s, else its IPv4 one if so, else null.
+   *
+   * @param friend a tracked key
+   * @param now the clock
+   * @return the address, or null
+   */
+  public IpPort friendAddress(PublicKey friend, long now) {
+    DhtFriend f = friend(friend);
+    NodeEntry e = f == null ? null : f.find(friend);
+    if (e == null) {
+      return null;
+    }
+    if (!e.ipv6.isBad(now)) {
+      return e.ipv6.address;
+    }
+    return e.ipv4.isBad(now) ? null : e.ipv4.address;
   }
 
   /**
@@ -370,10 +665,34 @@ public final class DhtCore {
   /** A verified answer from {@code key} at {@code address} ({@code addto_lists}). */
   private void addToLists(PublicKey key, IpPort address, long now) {
     close.update(key, address, now);
+    DhtFriend found = null;
     for (DhtFriend f : friends) {
-      f.update(key, address, now);
+      if (f.update(key, address, now) && f.key().equals(key)) {
+        found = f;
+      }
     }
     publishSize(now);
+    if (found != null && found.locks > 0 && listener != null) {
+      reportAddress(found, address, now);
+    }
+  }
+
+  /** Tells the listener a friend's address when new, changed, or last told a minute ago. */
+  private void reportAddress(DhtFriend f, IpPort address, long now) {
+    boolean v4 = address.isIpv4();
+    IpPort last = v4 ? f.reported4 : f.reported6;
+    long at = v4 ? f.reported4At : f.reported6At;
+    if (address.equals(last) && at + DhtTimers.PING_INTERVAL > now) {
+      return;
+    }
+    if (v4) {
+      f.reported4 = address;
+      f.reported4At = now;
+    } else {
+      f.reported6 = address;
+      f.reported6At = now;
+    }
+    listener.friendAddress(f.key(), address);
   }
 
   private void publishSize(long now) {
@@ -385,9 +704,27 @@ public final class DhtCore {
    * lists, each once; LAN addresses only if {@code lan} ({@code get_close_nodes}).
    */
   public List<PackedNode> closestNodes(PublicKey target, boolean lan, long now) {
+    return closestNodes(target, lan, now, DhtTimers.MAX_SENT_NODES);
+  }
+
+  /**
+   * As {@link #closestNodes(PublicKey, boolean, long)}, for up to {@code k} nodes (a client's
+   * {@code closest(key, k)}).
+   *
+   * @param target the key searched for
+   * @param lan whether LAN addresses may be returned
+   * @param now the clock
+   * @param k how many at most (1..1024)
+   * @return the nodes, closest first
+   */
+  public List<PackedNode> closestNodes(PublicKey target, boolean lan, long now, int k) {
+    if (k < 1 || k > DhtTimers.CLOSE_LIST_SIZE) {
+      throw new IllegalArgumentException(
+          "k must be 1.." + DhtTimers.CLOSE_LIST_SIZE + ", got " + k);
+    }
     byte[] t = target.toArray();
-    NodeEntry[] best = new NodeEntry[DhtTimers.MAX_SENT_NODES];
-    Assoc[] bestAssoc = new Assoc[DhtTimers.MAX_SENT_NODES];
+    NodeEntry[] best = new NodeEntry[k];
+    Assoc[] bestAssoc = new Assoc[k];
     int[] n = {0};
     for (NodeEntry e : close.slots()) {
       consider(e, t, lan, now, best, bestAssoc, n);
@@ -402,6 +739,67 @@ public final class DhtCore {
       nodes.add(PackedNode.udp(bestAssoc[i].address, best[i].key));
     }
     return nodes;
+  }
+
+  /**
+   * Up to {@code n} good nodes, in random order, for onion paths ({@code randfriends_nodes}): from
+   * the lists of the core's random tracked keys (never a real friend's: that would tell path nodes
+   * whom we look for), then, if they hold fewer, from the close list (ours).
+   *
+   * @param n how many at most
+   * @param now the clock
+   * @return the nodes
+   */
+  public List<PackedNode> randomNodes(int n, long now) {
+    List<PackedNode> nodes = new ArrayList<>();
+    int fake = Math.min(config.trackedRandomKeys(), friends.size());
+    int r = fake == 0 ? 0 : random.nextInt(fake);
+    for (int i = 0; i < fake && nodes.size() < n; i++) {
+      listNodes(friends.get((i + r) % fake).clients, nodes, n, now);
+    }
+    if (nodes.size() < n) {
+      listNodes(close.slots().toArray(new NodeEntry[0]), nodes, n, now);
+    }
+    Collections.shuffle(nodes, new java.util.Random(random.nextLong()));
+    return nodes;
+  }
+
+  /** Good nodes of {@code list}, last slot first, each key once ({@code list_nodes}). */
+  private void listNodes(NodeEntry[] list, List<PackedNode> nodes, int n, long now) {
+    for (int i = list.length - 1; i >= 0 && nodes.size() < n; i--) {
+      NodeEntry e = list[i];
+      if (e.key == null) {
+        continue;
+      }
+      Assoc a = null;
+      if (!e.ipv4.isBad(now)) {
+        a = e.ipv4;
+      }
+      if (!e.ipv6.isBad(now) && config.ipv6() && (a == null || random.nextBoolean())) {
+        a = e.ipv6;
+      }
+      if (a == null) {
+        continue;
+      }
+      PackedNode p = PackedNode.udp(a.address, e.key);
+      boolean dup = false;
+      for (PackedNode q : nodes) {
+        dup |= q.key().equals(e.key);
+      }
+      if (!dup) {
+        nodes.add(p);
+      }
+    }
+  }
+
+  /**
+   * Whether any close-list node answered within 122 s ({@code dht_isconnected}).
+   *
+   * @param now the clock
+   * @return whether we are connected to the DHT
+   */
+  public boolean connected(long now) {
+    return close.connected(now);
   }
 
   private static void consider(
@@ -559,12 +957,67 @@ public final class DhtCore {
       toPing.clear();
       lastToPing = now;
     }
-    if (!config.bootstrapNodes().isEmpty()
+    doNat(now);
+    if (!bootstrapNodes.isEmpty()
         && !close.connected(now)
         && now - lastBootstrap >= DhtConfig.REBOOTSTRAP_INTERVAL) {
       bootstrapAll(now);
     }
     publishSize(now);
+  }
+
+  /** NAT pings and hole punching for every tracked key ({@code do_NAT}). */
+  private void doNat(long now) {
+    for (DhtFriend f : friends) {
+      List<IpPort> ips = friendIpList(f, now);
+      if (ips.size() < DhtTimers.BUCKET_SIZE / 2) {
+        continue; // reached directly, or not online (too few nodes know it)
+      }
+      HolePunch nat = f.nat;
+      if (nat.pingTimestamp + HolePunch.INTERVAL < now) {
+        sendNatPing(f, nat.pingId, false, now);
+        nat.pingTimestamp = now;
+      }
+      if (nat.punching
+          && nat.punchingTimestamp + HolePunch.INTERVAL < now
+          && nat.receivedPingTimestamp + 2 * HolePunch.INTERVAL >= now) {
+        InetAddress ip = commonIp(ips, DhtTimers.BUCKET_SIZE / 2);
+        if (ip == null) {
+          continue;
+        }
+        if (nat.punchingTimestamp + HolePunch.RESET_TIME < now) {
+          nat.reset();
+        }
+        int[] ports =
+            ips.stream().filter(a -> a.address().equals(ip)).mapToInt(IpPort::port).toArray();
+        List<IpPort> targets = nat.round(ip, ports);
+        if (holePunching) {
+          for (IpPort t : targets) {
+            sendPing(t, f.key(), now);
+          }
+        }
+        nat.punchingTimestamp = now;
+        nat.punching = false;
+      }
+    }
+  }
+
+  /**
+   * The first address whose IP appears at least {@code min} times, or null ({@code nat_commonip}).
+   */
+  static InetAddress commonIp(List<IpPort> list, int min) {
+    for (IpPort a : list) {
+      int n = 0;
+      for (IpPort b : list) {
+        if (a.address().equals(b.address())) {
+          n++;
+        }
+      }
+      if (n >= min) {
+        return a.address();
+      }
+    }
+    return null;
   }
 
   private void doClose(long now) {

@@ -29,17 +29,52 @@ public final class DhtFriend {
   long lastGetNodes = Assoc.NEVER;
   int bootstrapTimes;
 
+  /** Callers tracking this key ({@code lock_count}); 0 for the core's own random keys. */
+  int locks;
+
+  /** NAT ping and hole-punching state (docs/protocol.md section 12.10). */
+  final HolePunch nat;
+
+  /** The friend's own addresses last reported to the listener (IPv4, IPv6), or null. */
+  IpPort reported4;
+
+  IpPort reported6;
+
+  long reported4At = Assoc.NEVER;
+
+  long reported6At = Assoc.NEVER;
+
+  /**
+   * An empty list for {@code key}.
+   *
+   * @param key the tracked key
+   */
   public DhtFriend(PublicKey key) {
+    this(key, 0);
+  }
+
+  DhtFriend(PublicKey key, long natPingId) {
     this.key = key;
+    this.nat = new HolePunch(natPingId);
     for (int i = 0; i < clients.length; i++) {
       clients[i] = new NodeEntry();
     }
   }
 
+  /**
+   * The tracked key.
+   *
+   * @return the key
+   */
   public PublicKey key() {
     return key;
   }
 
+  /**
+   * The 8 slots, empty ones included.
+   *
+   * @return the slots, read-only
+   */
   public List<NodeEntry> clients() {
     return Collections.unmodifiableList(Arrays.asList(clients));
   }

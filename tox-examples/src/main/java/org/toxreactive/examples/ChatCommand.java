@@ -224,8 +224,64 @@ final class ChatCommand implements Callable<Integer> {
       description = "Give up after this long, >= 1 (exit 4; default ${DEFAULT-VALUE}).")
   int seconds;
 
+  @Option(
+      names = "--bootstrap",
+      paramLabel = "HOST:PORT:KEY",
+      converter = Cli.Bootstrap.class,
+      description =
+          "Tox ID mode: a DHT node to join the network through (repeatable): its host, UDP port"
+              + " and DHT key, e.g. a tox-bootstrapd or our relay's DHT port.")
+  List<org.toxreactive.friend.BootstrapNode> bootstrap = new ArrayList<>();
+
+  @Option(
+      names = "--friend",
+      paramLabel = "TOXID",
+      converter = Cli.ToxIdValue.class,
+      description =
+          "Tox ID mode: the friend to add by its Tox ID (76 hex digits) and send a friend request"
+              + " to; once it is online --send messages go out. Without it we echo each message to"
+              + " its sender.")
+  org.toxreactive.friend.ToxId friendId;
+
+  @Option(
+      names = "--request-message",
+      paramLabel = "TEXT",
+      defaultValue = "tox-reactive chat",
+      description = "Tox ID mode: the friend request's message (default '${DEFAULT-VALUE}').")
+  String requestMessage;
+
+  @Option(
+      names = "--accept-requests",
+      description =
+          "Tox ID mode: accept every friend request (otherwise they are printed, refused).")
+  boolean acceptRequests;
+
+  /** Whether a Tox ID mode option was given (and the direct mode's --peer must not be). */
+  boolean toxIdMode() {
+    return !bootstrap.isEmpty() || friendId != null || acceptRequests;
+  }
+
   @Override
   public Integer call() throws Exception {
+    if (toxIdMode()) {
+      if (peerKey != null || peerDhtKey != null || udp != null) {
+        throw usage(
+            "--peer/--peer-dht/--udp (direct mode) and --bootstrap/--friend/--accept-requests"
+                + " (Tox ID mode) exclude each other");
+      }
+      if (noUdp && relays.isEmpty()) {
+        throw usage("--no-udp needs at least one --relay");
+      }
+      if (requestMessage.isEmpty()
+          || requestMessage.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+              > org.toxreactive.friend.ToxNode.MAX_REQUEST_MESSAGE) {
+        throw usage(
+            "--request-message must be 1.."
+                + org.toxreactive.friend.ToxNode.MAX_REQUEST_MESSAGE
+                + " bytes of UTF-8");
+      }
+      return new ToxIdChat(this).run();
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     KeyPair real = realKeys != null ? realKeys : KeyPair.generate();
@@ -485,7 +541,7 @@ final class ChatCommand implements Callable<Integer> {
     done.countDown();
   }
 
-  private ParameterException usage(String message) {
+  ParameterException usage(String message) {
     return new ParameterException(spec.commandLine(), message);
   }
 

@@ -209,6 +209,39 @@ final class Cli {
     }
   }
 
+  /** {@code HOST:PORT:KEY} of a DHT node (UDP port 1..65535), IPv6 in brackets. */
+  static final class Bootstrap implements ITypeConverter<org.toxreactive.friend.BootstrapNode> {
+    @Override
+    public org.toxreactive.friend.BootstrapNode convert(String value) {
+      org.toxreactive.friend.BootstrapNode node;
+      try {
+        node = org.toxreactive.friend.BootstrapNode.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException("'" + value + "': " + e.getMessage());
+      }
+      if (node.address().port() == 0) {
+        throw new TypeConversionException("'" + value + "': port must be 1..65535");
+      }
+      usable(node.publicKey(), value);
+      return node;
+    }
+  }
+
+  /** A Tox ID: 76 hex digits whose checksum matches. */
+  static final class ToxIdValue implements ITypeConverter<org.toxreactive.friend.ToxId> {
+    @Override
+    public org.toxreactive.friend.ToxId convert(String value) {
+      org.toxreactive.friend.ToxId id;
+      try {
+        id = org.toxreactive.friend.ToxId.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+      usable(id.publicKey(), value);
+      return id;
+    }
+  }
+
   /** A whole number in {@code [min, max]}. */
   abstract static class Range implements ITypeConverter<Integer> {
     private final int min;

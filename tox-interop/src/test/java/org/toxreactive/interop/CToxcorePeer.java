@@ -36,9 +36,14 @@ final class CToxcorePeer implements AutoCloseable {
   private static final Pattern VERSION = Pattern.compile(" version=(\\d+\\.\\d+\\.\\d+)");
 
   private CToxcorePeer(Toxcore toxcore, List<String> args, String name) throws IOException {
+    this(toxcore, toxcore.peerBinary(), args, name);
+  }
+
+  private CToxcorePeer(Toxcore toxcore, Path binary, List<String> args, String name)
+      throws IOException {
     this.toxcore = toxcore;
     List<String> cmd = new ArrayList<>();
-    cmd.add(toxcore.peerBinary().toString());
+    cmd.add(binary.toString());
     cmd.addAll(args);
     log =
         Interop.logDir()
@@ -154,6 +159,18 @@ final class CToxcorePeer implements AutoCloseable {
     args.addAll(extra);
     try {
       return new CToxcorePeer(toxcore, args, name);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * {@code src/test/c/tox_friend_peer.c} (the Tox ID peer: tox_friend_add, accepting requests,
+   * echo) with these arguments; its READY line also names its Tox ID ({@code address=}).
+   */
+  static CToxcorePeer friendPeer(Toxcore toxcore, String name, List<String> args) {
+    try {
+      return new CToxcorePeer(toxcore, toxcore.binary("tox_friend_peer"), args, name);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -213,13 +213,22 @@ record Toxcore(String version, Path prefix) {
 
   /** {@code src/test/c/tox_peer.c} compiled against this version (once per JVM and version). */
   Path peerBinary() {
+    return binary("tox_peer");
+  }
+
+  /**
+   * {@code src/test/c/<program>.c} compiled against this version (once per JVM, version and
+   * program).
+   */
+  Path binary(String program) {
     require();
-    Path cached = PEERS.get(version);
+    String cacheKey = program.equals("tox_peer") ? version : version + "/" + program;
+    Path cached = PEERS.get(cacheKey);
     if (cached != null) {
       return cached;
     }
     synchronized (PEERS) {
-      cached = PEERS.get(version);
+      cached = PEERS.get(cacheKey);
       if (cached != null) {
         return cached;
       }
@@ -239,7 +248,7 @@ record Toxcore(String version, Path prefix) {
       }
       Path out;
       try {
-        out = Files.createTempDirectory("tox_peer-" + version).resolve("tox_peer");
+        out = Files.createTempDirectory(program + "-" + version).resolve(program);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -251,19 +260,21 @@ record Toxcore(String version, Path prefix) {
                   "-Wall",
                   "-o",
                   out.toString(),
-                  Path.of("src/test/c/tox_peer.c").toAbsolutePath().toString()));
+                  Path.of("src/test/c/" + program + ".c").toAbsolutePath().toString()));
       cmd.addAll(flags);
       String log = run(cmd);
       if (log == null) {
         throw new IllegalStateException(
-            "gcc failed to build tox_peer.c for c-toxcore "
+            "gcc failed to build "
+                + program
+                + ".c for c-toxcore "
                 + version
                 + ": "
                 + String.join(" ", cmd)
                 + "\n"
                 + lastOutput);
       }
-      PEERS.put(version, out);
+      PEERS.put(cacheKey, out);
       return out;
     }
   }

@@ -151,8 +151,23 @@ public final class OnionPath {
    * data key {@code recipientDataKey} from a one-time key.
    */
   public static byte[] dataRequest(PublicKey destination, PublicKey recipientDataKey, byte[] data) {
+    return dataRequest(Nonce.random(), destination, recipientDataKey, data);
+  }
+
+  /**
+   * As {@link #dataRequest(PublicKey, PublicKey, byte[])} with a given nonce: c-toxcore's {@code
+   * send_onion_data} seals the inner box (real key to real key) with the same nonce as this outer
+   * one (docs/protocol.md 13.10).
+   *
+   * @param nonce the nonce of the outer box
+   * @param destination the announced real key
+   * @param recipientDataKey its data key
+   * @param data the box content
+   * @return the 0x85 packet
+   */
+  public static byte[] dataRequest(
+      Nonce nonce, PublicKey destination, PublicKey recipientDataKey, byte[] data) {
     KeyPair oneTime = KeyPair.generate();
-    Nonce nonce = Nonce.random();
     SharedKey k = CryptoBox.beforenm(recipientDataKey, oneTime.secretKey());
     byte[] sealed = new CryptoBox().seal(k, nonce, data);
     return encode(

@@ -20,6 +20,9 @@ final class PoolOutlets {
   private final DatagramQueue inbound;
   private final Sinks.Many<PathEvent> events = Sinks.many().multicast().directBestEffort();
   private final Object eventLock = new Object();
+  private final Sinks.Many<RelayOnionResponse> onion = Sinks.many().multicast().directBestEffort();
+  private final Object onionLock = new Object();
+  private final AtomicLong droppedOnion = new AtomicLong();
   private final AtomicLong unroutedData = new AtomicLong();
   private final AtomicLong droppedEvents = new AtomicLong();
 
@@ -58,6 +61,23 @@ final class PoolOutlets {
     }
   }
 
+  Flux<RelayOnionResponse> onionResponses() {
+    return onion.asFlux();
+  }
+
+  void onionResponse(RelayOnionResponse r) {
+    synchronized (onionLock) {
+      Sinks.EmitResult result = onion.tryEmitNext(r);
+      if (result.isFailure()) {
+        droppedOnion.incrementAndGet();
+      }
+    }
+  }
+
+  long droppedOnionResponses() {
+    return droppedOnion.get();
+  }
+
   long droppedInbound() {
     return inbound.dropped();
   }
@@ -74,6 +94,9 @@ final class PoolOutlets {
     inbound.close();
     synchronized (eventLock) {
       events.tryEmitComplete();
+    }
+    synchronized (onionLock) {
+      onion.tryEmitComplete();
     }
   }
 }

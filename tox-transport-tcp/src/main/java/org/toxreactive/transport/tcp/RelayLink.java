@@ -44,6 +44,9 @@ final class RelayLink {
 
     /** A link to the relay is up (handshake done), the first time or again. */
     default void connected(RelayLink link) {}
+
+    /** An onion response (packet 9) on the link's current connection. */
+    default void onionResponse(RelayLink link, Bytes packet) {}
   }
 
   /**
@@ -191,6 +194,12 @@ final class RelayLink {
     }
     if (e instanceof RelayEvent.OobReceived o) {
       listener.datagram(new Datagram(path(o.sender()), o.data()));
+      return;
+    }
+    if (e instanceof RelayEvent.OnionResponseReceived o) {
+      if (c == current) {
+        listener.onionResponse(this, o.packet());
+      }
       return;
     }
     PathEvent event = null;

@@ -6,12 +6,14 @@ import java.util.Objects;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.NetCryptoPacketKind;
+import org.toxreactive.core.Nonce;
 import org.toxreactive.core.PublicKey;
 import org.toxreactive.core.transport.Datagram;
 import org.toxreactive.core.transport.PacketTransport;
 import org.toxreactive.core.transport.Path;
 import org.toxreactive.core.transport.PathEvent;
 import org.toxreactive.transport.tcp.packet.Data;
+import org.toxreactive.transport.tcp.packet.OnionRequest;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -456,6 +458,72 @@ public final class RelayPool implements PacketTransport {
     return outlets.droppedEvents();
   }
 
+  // ---------------------------------------------------------------- onion (relay packets 8 and 9)
+
+  /**
+   * The relays whose link is up now, in relay order: those an onion request can go through.
+   *
+   * @return their keys
+   */
+  public List<PublicKey> connectedRelays() {
+    List<PublicKey> out = new ArrayList<>();
+    for (RelayLink link : roster.links()) {
+      if (link.connection() != null) {
+        out.add(link.key());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Sends an onion request (relay packet 8) through {@code relay}, which acts as onion node 1
+   * (docs/protocol.md 5): {@code payload} is the hop-1 plaintext (node 2's address, the key for
+   * node 2 and node 2's box). The answer comes on {@link #onionResponses()}. Never throws.
+   *
+   * @param relay an active relay's key
+   * @param nonce the onion nonce
+   * @param payload the hop-1 plaintext, {@link OnionRequest#MIN_PAYLOAD}..{@link
+   *     OnionRequest#MAX_PAYLOAD} bytes
+   * @return false if refused at once: not a connected relay of this pool, a bad length, or disposed
+   */
+  public boolean sendOnionRequest(PublicKey relay, Nonce nonce, Bytes payload) {
+    if (disposed || relay == null || nonce == null || payload == null) {
+      return false;
+    }
+    if (payload.length() < OnionRequest.MIN_PAYLOAD
+        || payload.length() > OnionRequest.MAX_PAYLOAD) {
+      return false;
+    }
+    RelayLink link = roster.active(relay);
+    RelayConnection c = link == null ? null : link.connection();
+    if (c == null) {
+      return false;
+    }
+    c.sendOnionRequest(nonce, payload).subscribe(null, e -> {});
+    return true;
+  }
+
+  /**
+   * Onion responses (relay packet 9) from every relay of the pool, with the relay each came from.
+   * Hot: any number of subscribers; responses that arrive with none, or that a slow one cannot
+   * take, are dropped and counted in {@link #droppedOnionResponses()}. Completes when the pool is
+   * disposed. Emitted on relay event loops.
+   *
+   * @return the responses
+   */
+  public Flux<RelayOnionResponse> onionResponses() {
+    return outlets.onionResponses();
+  }
+
+  /**
+   * Onion responses nobody took.
+   *
+   * @return the count so far
+   */
+  public long droppedOnionResponses() {
+    return outlets.droppedOnionResponses();
+  }
+
   // ---------------------------------------------------------------- lifecycle
 
   /** Closes every link; {@link #receive()} and {@link #pathEvents()} complete. */
@@ -550,6 +618,11 @@ public final class RelayPool implements PacketTransport {
     @Override
     public void connected(RelayLink link) {
       ready.tryEmitEmpty();
+    }
+
+    @Override
+    public void onionResponse(RelayLink link, Bytes packet) {
+      outlets.onionResponse(new RelayOnionResponse(link.key(), packet));
     }
   }
 }

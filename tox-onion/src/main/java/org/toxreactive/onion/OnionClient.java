@@ -1,0 +1,628 @@
+package org.toxreactive.onion;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.toxreactive.core.Bytes;
+import org.toxreactive.core.IpPort;
+import org.toxreactive.core.KeyPair;
+import org.toxreactive.core.Nonce;
+import org.toxreactive.core.PackedNode;
+import org.toxreactive.core.PublicKey;
+import org.toxreactive.core.transport.Datagram;
+import org.toxreactive.core.transport.Path;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The onion client (docs/protocol.md 13.10): announces our real key on the onion, looks friends up,
+ * exchanges DHT-PK announcements and friend requests with them, as c-toxcore 0.2.18's {@code
+ * onion_client.c}. A thin reactive shell over {@link OnionClientCore}: every input and the
+ * once-a-second run go through one lock, timers run on the given {@link Scheduler} (a {@code
+ * VirtualTimeScheduler} in tests).
+ *
+ * <pre>{@code
+ * OnionClient onion = OnionClient.builder(realKeys, dht::keyPair, OnionIo.udp(onionView, udp))
+ *     .pathNodes(() -> dht.randomNodes(8))
+ *     .closeNodes(() -> dht.closest(dht.publicKey(), 4))
+ *     .dhtConnected(dht::connected)
+ *     .dhtRoute((friendDhtKey, payload) -> dht.sendToFriend(friendDhtKey, 156, payload))
+ *     .start();
+ * onion.friendRequests().subscribe(r -> System.out.println(r.from() + ": " + r.text()));
+ * onion.dhtPks().subscribe(a -> netCrypto.friendDhtKey(a.friendReal(), a.dhtKey()));
+ * Disposable search = onion.lookup(friendRealKey);           // until disposed
+ * Disposable request = onion.sendFriendRequest(friendRealKey, nospam, Bytes.ofUtf8("hi"));
+ * }</pre>
+ *
+ * <p>Paths go over UDP while the DHT is connected, through the relays of {@link OnionIo#relays()}
+ * otherwise. Hot streams ({@link #dhtPks()}, {@link #friendRequests()}) drop what arrives with no
+ * subscriber. Every method is thread-safe and never blocks on I/O.
+ */
+public final class OnionClient implements Disposable {
+  /** Sends a DHT request of kind 156 through the DHT (the DHT client's {@code sendToFriend}). */
+  @FunctionalInterface
+  public interface DhtRoute {
+    /**
+     * Sends {@code payload} to the node with DHT key {@code friendDhtKey} through nodes that know
+     * it.
+     *
+     * @param friendDhtKey the friend's DHT key
+     * @param payload the kind-156 payload ({@link org.toxreactive.onion.packet.DhtPkRoute})
+     * @return false if no node knows the friend
+     */
+    boolean send(PublicKey friendDhtKey, Bytes payload);
+  }
+
+  /** Configures and starts an {@link OnionClient}. */
+  public static final class Builder {
+    private final KeyPair realKeys;
+    private final Supplier<KeyPair> dhtKeys;
+    private final OnionIo io;
+    private Supplier<List<PackedNode>> pathNodes = List::of;
+    private Supplier<List<PackedNode>> closeNodes = List::of;
+    private BooleanSupplier dhtConnected;
+    private DhtRoute dhtRoute;
+    private Scheduler scheduler = Schedulers.parallel();
+    private long seed = new java.security.SecureRandom().nextLong();
+    private LongSupplier wallSeconds = () -> System.currentTimeMillis() / 1000;
+    private final List<PackedNode> bootstrap = new ArrayList<>();
+
+    private Builder(KeyPair realKeys, Supplier<KeyPair> dhtKeys, OnionIo io) {
+      this.realKeys = Objects.requireNonNull(realKeys, "realKeys");
+      this.dhtKeys = Objects.requireNonNull(dhtKeys, "dhtKeys");
+      this.io = Objects.requireNonNull(io, "io");
+    }
+
+    /**
+     * Random good DHT nodes for paths, asked once a second (the DHT client's {@code
+     * randomNodes(8)}). Default: none.
+     *
+     * @param nodes the supplier
+     * @return this
+     */
+    public Builder pathNodes(Supplier<List<PackedNode>> nodes) {
+      this.pathNodes = Objects.requireNonNull(nodes, "nodes");
+      return this;
+    }
+
+    /**
+     * DHT nodes close to us, put in our DHT-PK announcements (c-toxcore's {@code closelist_nodes}).
+     * Default: none.
+     *
+     * @param nodes the supplier
+     * @return this
+     */
+    public Builder closeNodes(Supplier<List<PackedNode>> nodes) {
+      this.closeNodes = Objects.requireNonNull(nodes, "nodes");
+      return this;
+    }
+
+    /**
+     * Whether the DHT is connected ({@code dht_isconnected}): UDP paths while true, relay paths
+     * while false. Default: true if the I/O has UDP.
+     *
+     * @param connected the supplier
+     * @return this
+     */
+    public Builder dhtConnected(BooleanSupplier connected) {
+      this.dhtConnected = Objects.requireNonNull(connected, "connected");
+      return this;
+    }
+
+    /**
+     * Where DHT-PK announcements go through the DHT (every 20 s per friend whose DHT key we know).
+     * Default: not sent that way.
+     *
+     * @param route the DHT's send
+     * @return this
+     */
+    public Builder dhtRoute(DhtRoute route) {
+      this.dhtRoute = Objects.requireNonNull(route, "route");
+      return this;
+    }
+
+    /**
+     * Bootstrap nodes for the first paths and announces (needed when UDP is off, as the DHT then
+     * knows nobody); {@link OnionClient#addBootstrapNode} adds more later.
+     *
+     * @param nodes UDP nodes
+     * @return this
+     */
+    public Builder bootstrap(List<PackedNode> nodes) {
+      bootstrap.addAll(nodes);
+      return this;
+    }
+
+    /**
+     * The timers' scheduler and clock. Default: {@link Schedulers#parallel()}.
+     *
+     * @param scheduler the scheduler
+     * @return this
+     */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /**
+     * Seeds the client's random choices (paths, nodes); keys stay random. Default: random.
+     *
+     * @param seed the seed
+     * @return this
+     */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /**
+     * The wall clock in seconds, read once, for DHT-PK replay counters. Default: the system clock.
+     *
+     * @param wallSeconds the clock
+     * @return this
+     */
+    public Builder wallSeconds(LongSupplier wallSeconds) {
+      this.wallSeconds = Objects.requireNonNull(wallSeconds, "wallSeconds");
+      return this;
+    }
+
+    /**
+     * Starts the client: subscribes to the I/O and runs once a second until disposed.
+     *
+     * @return the running client
+     */
+    public OnionClient start() {
+      return new OnionClient(this);
+    }
+  }
+
+  private final OnionIo io;
+  private final Scheduler scheduler;
+  private final OnionClientCore core;
+  private final Sinks.Many<DhtPkAnnouncement> dhtPks = Sinks.many().multicast().directBestEffort();
+  private final Sinks.Many<FriendRequest> friendRequests =
+      Sinks.many().multicast().directBestEffort();
+  private final Disposable.Composite subscriptions = Disposables.composite();
+  private volatile boolean disposed;
+
+  private OnionClient(Builder b) {
+    this.io = b.io;
+    this.scheduler = b.scheduler;
+    BooleanSupplier udp =
+        b.io.udpOut() == null
+            ? () -> false
+            : b.dhtConnected == null || b.io.relays() == null ? () -> true : b.dhtConnected;
+    Supplier<List<PackedNode>> pathNodes = b.pathNodes;
+    Supplier<List<PackedNode>> closeNodes = b.closeNodes;
+    Supplier<KeyPair> dhtKeys = b.dhtKeys;
+    DhtRoute route = b.dhtRoute;
+    OnionClientCore.Io coreIo =
+        new OnionClientCore.Io() {
+          @Override
+          public KeyPair dhtKeys() {
+            return dhtKeys.get();
+          }
+
+          @Override
+          public boolean udpUsable() {
+            return udp.getAsBoolean();
+          }
+
+          @Override
+          public List<PackedNode> randomDhtNodes(int n) {
+            return limit(pathNodes.get(), n);
+          }
+
+          @Override
+          public List<PackedNode> closeDhtNodes(int n) {
+            return limit(closeNodes.get(), n);
+          }
+
+          @Override
+          public List<PublicKey> connectedRelays() {
+            return io.relays() == null ? List.of() : io.relays().connected();
+          }
+
+          @Override
+          public boolean udp(IpPort to, byte[] packet) {
+            return io.udpOut() != null
+                && io.udpOut()
+                    .offer(
+                        Path.udp(new InetSocketAddress(to.address(), to.port())),
+                        Bytes.adopt(packet));
+          }
+
+          @Override
+          public boolean tcp(PublicKey relay, Nonce nonce, byte[] payload) {
+            return io.relays() != null
+                && io.relays().sendOnionRequest(relay, nonce, Bytes.adopt(payload));
+          }
+
+          @Override
+          public boolean dhtRoute(PublicKey friendDhtKey, byte[] payload) {
+            return route != null && route.send(friendDhtKey, Bytes.adopt(payload));
+          }
+
+          @Override
+          public void dhtPk(DhtPkAnnouncement announcement) {
+            dhtPks.tryEmitNext(announcement);
+          }
+
+          @Override
+          public void friendRequest(FriendRequest request) {
+            friendRequests.tryEmitNext(request);
+          }
+        };
+    this.core = new OnionClientCore(b.realKeys, coreIo, b.seed, b.wallSeconds.getAsLong(), now());
+    for (PackedNode n : b.bootstrap) {
+      core.addBootstrapNode(n);
+    }
+    if (io.udpInbound() != null) {
+      subscriptions.add(io.udpInbound().subscribe(this::onDatagram, e -> {}));
+    }
+    if (io.relays() != null) {
+      subscriptions.add(
+          io.relays()
+              .responses()
+              .subscribe(
+                  r -> {
+                    synchronized (core) {
+                      if (!disposed) {
+                        core.onRelayResponse(r.relay(), r.packet().toArray(), now());
+                      }
+                    }
+                  },
+                  e -> {}));
+    }
+    subscriptions.add(scheduler.schedulePeriodically(this::tick, 0, 1000, TimeUnit.MILLISECONDS));
+  }
+
+  private static List<PackedNode> limit(List<PackedNode> nodes, int n) {
+    return nodes.size() <= n ? nodes : nodes.subList(0, n);
+  }
+
+  /**
+   * A builder for a client with our real key pair, our DHT key pair as it is now (read whenever a
+   * path is built or a DHT-PK announcement sent), and its I/O.
+   *
+   * @param realKeys our long-term key pair
+   * @param dhtKeys our current DHT key pair
+   * @param io UDP, relays or both
+   * @return the builder
+   */
+  public static Builder builder(KeyPair realKeys, Supplier<KeyPair> dhtKeys, OnionIo io) {
+    return new Builder(realKeys, dhtKeys, io);
+  }
+
+  /**
+   * Starts a client with the common options.
+   *
+   * @param realKeys our long-term key pair
+   * @param dhtKeys our current DHT key pair
+   * @param io UDP, relays or both
+   * @param pathNodes random DHT nodes for paths
+   * @param scheduler timers and clock
+   * @return the running client
+   */
+  public static OnionClient start(
+      KeyPair realKeys,
+      Supplier<KeyPair> dhtKeys,
+      OnionIo io,
+      Supplier<List<PackedNode>> pathNodes,
+      Scheduler scheduler) {
+    return builder(realKeys, dhtKeys, io).pathNodes(pathNodes).scheduler(scheduler).start();
+  }
+
+  private long now() {
+    return scheduler.now(TimeUnit.MILLISECONDS);
+  }
+
+  private void onDatagram(Datagram d) {
+    if (!(d.path() instanceof Path.Udp u)) {
+      return;
+    }
+    InetSocketAddress a = u.address();
+    if (a.getAddress() == null) {
+      return;
+    }
+    synchronized (core) {
+      if (!disposed) {
+        core.onUdp(d.data().toArray(), new IpPort(a.getAddress(), a.getPort()), now());
+      }
+    }
+  }
+
+  private void tick() {
+    synchronized (core) {
+      if (!disposed) {
+        core.tick(now());
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- API
+
+  /**
+   * Our real key, the one we announce.
+   *
+   * @return the key
+   */
+  public PublicKey publicKey() {
+    return core.publicKey();
+  }
+
+  /**
+   * Sets the TCP relays (packed TCP nodes) put in our DHT-PK announcements; c-toxcore puts up to 2
+   * connected relays there.
+   *
+   * @param ourRelays our connected relays
+   */
+  public void announceRelays(List<PackedNode> ourRelays) {
+    synchronized (core) {
+      core.announceRelays(ourRelays);
+    }
+  }
+
+  /**
+   * Adds a bootstrap node for paths and first announces.
+   *
+   * @param node a UDP node
+   */
+  public void addBootstrapNode(PackedNode node) {
+    synchronized (core) {
+      core.addBootstrapNode(node);
+    }
+  }
+
+  /**
+   * Drops friend requests that do not carry our nospam. Default: every nospam accepted (the
+   * receiver checks {@link FriendRequest#nospam()}).
+   *
+   * @param nospam Tox ID bytes 32..35 read big-endian
+   */
+  public void nospam(int nospam) {
+    synchronized (core) {
+      core.nospam(nospam);
+    }
+  }
+
+  /**
+   * Looks {@code friendReal} up on the onion and sends it our DHT-PK announcement, as c-toxcore
+   * does for every friend, until the handle is disposed. Its announcements come on {@link
+   * #dhtPks()}.
+   *
+   * @param friendReal the friend's real key
+   * @return stops the lookup
+   * @throws IllegalStateException if too many friends are tracked
+   */
+  public Disposable lookup(PublicKey friendReal) {
+    Objects.requireNonNull(friendReal, "friendReal");
+    synchronized (core) {
+      if (!core.addFriend(friendReal)) {
+        throw new IllegalStateException(
+            "the onion client tracks " + OnionClientCore.MAX_FRIENDS + " friends already");
+      }
+    }
+    return once(
+        () -> {
+          synchronized (core) {
+            core.removeFriend(friendReal);
+          }
+        });
+  }
+
+  /**
+   * Sends a friend request with {@code tox_friend_add}'s rules: the friend is looked up, the
+   * request goes out once its data key is known, and again after 5, 10, 20... s until the friend is
+   * {@link #friendOnline online} or the handle is disposed.
+   *
+   * @param friendReal the friend's real key (its Tox ID's first 32 bytes)
+   * @param nospam the Tox ID's nospam, bytes 32..35 read big-endian
+   * @param message 1..1016 bytes
+   * @return stops resending
+   * @throws IllegalArgumentException for an empty or too long message, or our own key
+   */
+  public Disposable sendFriendRequest(PublicKey friendReal, int nospam, Bytes message) {
+    Objects.requireNonNull(friendReal, "friendReal");
+    Objects.requireNonNull(message, "message");
+    synchronized (core) {
+      if (!core.sendFriendRequest(friendReal, nospam, message)) {
+        throw new IllegalStateException(
+            "the onion client tracks " + OnionClientCore.MAX_FRIENDS + " friends already");
+      }
+    }
+    return once(
+        () -> {
+          synchronized (core) {
+            core.cancelFriendRequest(friendReal);
+          }
+        });
+  }
+
+  /**
+   * How many times the pending friend request to {@code friendReal} has gone out.
+   *
+   * @param friendReal the friend's real key
+   * @return the count, 0 if none is pending
+   */
+  public int friendRequestSends(PublicKey friendReal) {
+    synchronized (core) {
+      return core.friendRequestSends(friendReal);
+    }
+  }
+
+  /**
+   * Tells the client a friend's connection is up or down: no lookup while it is up (as c-toxcore),
+   * and a pending friend request to it ends.
+   *
+   * @param friendReal the friend's real key
+   * @param online whether it is online
+   */
+  public void friendOnline(PublicKey friendReal, boolean online) {
+    synchronized (core) {
+      core.friendOnline(friendReal, online);
+    }
+  }
+
+  /**
+   * Allows a new friend request from {@code from} to be emitted (requests from one key are emitted
+   * once, among the last 32 requesters, as c-toxcore).
+   *
+   * @param from the requester's real key
+   */
+  public void forgetFriendRequest(PublicKey from) {
+    synchronized (core) {
+      core.forgetFriendRequest(from);
+    }
+  }
+
+  /**
+   * DHT-PK announcements of looked-up friends, each newer than the last. Hot.
+   *
+   * @return the announcements
+   */
+  public Flux<DhtPkAnnouncement> dhtPks() {
+    return dhtPks.asFlux();
+  }
+
+  /**
+   * Friend requests to us. Hot.
+   *
+   * @return the requests
+   */
+  public Flux<FriendRequest> friendRequests() {
+    return friendRequests.asFlux();
+  }
+
+  /**
+   * Whether enough announce nodes store our announce (c-toxcore's onion connection status is not
+   * NONE); friends are looked up only then.
+   *
+   * @return whether we are announced
+   */
+  public boolean announced() {
+    synchronized (core) {
+      return core.announced();
+    }
+  }
+
+  /**
+   * Live announce nodes that store our announce now.
+   *
+   * @return how many (at most 12)
+   */
+  public int announcedNodes() {
+    synchronized (core) {
+      return core.announcedNodes(now());
+    }
+  }
+
+  /**
+   * The friend's DHT key as the last announcement told it, or null.
+   *
+   * @param friendReal the friend's real key
+   * @return the key, or null
+   */
+  public PublicKey friendDhtKey(PublicKey friendReal) {
+    synchronized (core) {
+      return core.friendDhtKey(friendReal);
+    }
+  }
+
+  /**
+   * A DHT request of kind 156 that reached us through the DHT (the DHT client's {@code
+   * cryptoRequests()}): decrypted and handled as an onion DHT-PK announcement.
+   *
+   * @param fromDhtKey the DHT request's sender key
+   * @param payload the bytes after the kind byte
+   */
+  public void onDhtPkPacket(PublicKey fromDhtKey, Bytes payload) {
+    synchronized (core) {
+      if (!disposed) {
+        core.onDhtPkPacket(fromDhtKey, payload.toArray(), now());
+      }
+    }
+  }
+
+  /**
+   * Our DHT-PK announcement for {@code friendReal} as a kind-156 DHT payload, for a host that sends
+   * it through the DHT itself (the client does so every 20 s when given a {@link DhtRoute}).
+   *
+   * @param friendReal the friend's real key
+   * @return the payload
+   */
+  public Bytes dhtPkPayload(PublicKey friendReal) {
+    synchronized (core) {
+      return Bytes.adopt(core.dhtPkRoutePayload(friendReal, now()));
+    }
+  }
+
+  /**
+   * Counts of what became of the inputs.
+   *
+   * @param outcome an outcome
+   * @return how many inputs ended so
+   */
+  public long count(OnionClientCore.Outcome outcome) {
+    synchronized (core) {
+      return core.count(outcome);
+    }
+  }
+
+  /** Stops the timers and unsubscribes; the hot streams complete. */
+  @Override
+  public void dispose() {
+    synchronized (core) {
+      if (disposed) {
+        return;
+      }
+      disposed = true;
+      dhtPks.tryEmitComplete();
+      friendRequests.tryEmitComplete();
+    }
+    subscriptions.dispose();
+  }
+
+  @Override
+  public boolean isDisposed() {
+    return disposed;
+  }
+
+  private static Disposable once(Runnable r) {
+    return new Disposable() {
+      private final java.util.concurrent.atomic.AtomicBoolean done =
+          new java.util.concurrent.atomic.AtomicBoolean();
+
+      @Override
+      public void dispose() {
+        if (done.compareAndSet(false, true)) {
+          r.run();
+        }
+      }
+
+      @Override
+      public boolean isDisposed() {
+        return done.get();
+      }
+    };
+  }
+
+  @Override
+  public String toString() {
+    return "OnionClient[" + core.publicKey() + "]";
+  }
+
+  /** How long a friend request waits before its first resend ({@code FRIENDREQUEST_TIMEOUT}). */
+  public static final Duration FRIEND_REQUEST_TIMEOUT =
+      Duration.ofSeconds(OnionClientCore.FRIENDREQUEST_TIMEOUT);
+}
