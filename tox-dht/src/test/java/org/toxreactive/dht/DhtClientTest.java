@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.IpPort;
+import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.PackedNode;
 import org.toxreactive.core.PublicKey;
 import org.toxreactive.core.transport.Datagram;
@@ -155,5 +156,104 @@ class DhtClientTest {
     assertThatThrownBy(() -> c.track(c.publicKey()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("own");
+  }
+
+  /** Two clients behind NATs (public 5.0.0.1 and 6.0.0.1) tracking each other, 8 public nodes. */
+  private DhtClient[] natPair(boolean symmetricB, boolean punch) {
+    List<DhtClient> nodes = publicNodes(8, DhtConfig.defaults());
+    LoopNet.Nat na = net.nat("5.0.0.1", false);
+    LoopNet.Nat nb = net.nat("6.0.0.1", symmetricB);
+    DhtClient a = client(net.host(LoopNet.ip("192.168.1.2", 33445), na), DhtConfig.defaults());
+    DhtClient b = client(net.host(LoopNet.ip("192.168.7.9", 33445), nb), DhtConfig.defaults());
+    a.holePunching(punch);
+    b.holePunching(punch);
+    a.bootstrap(LoopNet.ip("1.0.0.2", 33445), nodes.get(1).publicKey());
+    b.bootstrap(LoopNet.ip("1.0.0.5", 33445), nodes.get(4).publicKey());
+    a.track(b.publicKey());
+    b.track(a.publicKey());
+    return new DhtClient[] {a, b};
+  }
+
+  @Test
+  void twoClientsBehindConeNatsFindEachOtherByHolePunching() {
+    DhtClient[] ab = natPair(false, true);
+    DhtClient a = ab[0];
+    DhtClient b = ab[1];
+    StepVerifier.withVirtualTime(
+            () -> a.friendAddresses().take(1).map(f -> f.address().address()),
+            () -> vts,
+            Long.MAX_VALUE)
+        .thenAwait(Duration.ofSeconds(60))
+        .expectNext(LoopNet.ip("6.0.0.1", 0).address())
+        .thenCancel()
+        .verify(VERIFY);
+    advance(Duration.ofSeconds(5));
+    assertThat(b.friendAddress(a.publicKey()))
+        .hasValueSatisfying(
+            x -> assertThat(x.address()).isEqualTo(net.nat("5.0.0.1", false).publicIp));
+    assertThat(net.filtered).as("the NATs dropped the first tries").isPositive();
+  }
+
+  @Test
+  void behindASymmetricNatOnlyPortGuessingFindsTheFriend() {
+    DhtClient[] ab = natPair(true, true);
+    DhtClient a = ab[0];
+    DhtClient b = ab[1];
+    StepVerifier.withVirtualTime(
+            () -> a.friendAddresses().take(1).map(f -> f.address().address()),
+            () -> vts,
+            Long.MAX_VALUE)
+        .thenAwait(Duration.ofSeconds(90))
+        .expectNext(LoopNet.ip("6.0.0.1", 0).address())
+        .thenCancel()
+        .verify(VERIFY);
+    advance(Duration.ofSeconds(5));
+    assertThat(b.friendAddress(a.publicKey())).isPresent();
+    // a walked B's reported ports with 48-ping rounds, far more pings than the nodes alone get
+    assertThat(a.stats().sent(DhtPacketKind.PING_REQUEST)).isGreaterThan(48);
+  }
+
+  @Test
+  void withoutPunchingASymmetricNatHidesTheFriendButNatPingsAndTheDhtRouteStillWork() {
+    DhtClient[] ab = natPair(true, false);
+    DhtClient a = ab[0];
+    DhtClient b = ab[1];
+    advance(Duration.ofSeconds(90));
+    assertThat(a.friendAddress(b.publicKey())).isEmpty();
+    assertThat(b.friendAddress(a.publicKey())).isEmpty();
+    // NAT pings went both ways through the nodes (each answered with a response)
+    assertThat(a.stats().received(DhtPacketKind.CRYPTO)).isGreaterThanOrEqualTo(2);
+    assertThat(b.stats().received(DhtPacketKind.CRYPTO)).isGreaterThanOrEqualTo(2);
+    long heard = a.inspect(core -> core.tracked().get(2).nat.receivedPingTimestamp);
+    assertThat(heard).isGreaterThan(Assoc.NEVER);
+
+    Bytes payload = Bytes.ofUtf8("a DHT-PK announcement, as far as the DHT knows");
+    StepVerifier.withVirtualTime(() -> b.cryptoRequests().take(1), () -> vts, Long.MAX_VALUE)
+        .then(() -> assertThat(a.sendToFriend(b.publicKey(), DhtRequest.DHTPK, payload)).isTrue())
+        .thenAwait(Duration.ofSeconds(1))
+        .assertNext(
+            r -> {
+              assertThat(r.sender()).isEqualTo(a.publicKey());
+              assertThat(r.kind()).isEqualTo(156);
+              assertThat(r.payload()).isEqualTo(payload);
+              assertThat(r.source().address().getHostAddress()).startsWith("1.0.0."); // a node
+            })
+        .expectComplete()
+        .verify(VERIFY);
+    // an untracked key has no route
+    assertThat(a.sendToFriend(KeyPair.generate().publicKey(), 156, payload)).isFalse();
+  }
+
+  @Test
+  void aFriendReachedDirectlyIsNotRoutedThroughTheDht() {
+    List<DhtClient> nodes = publicNodes(8, DhtConfig.defaults());
+    DhtClient a = client(net.host(LoopNet.ip("2.0.0.1", 1)), DhtConfig.defaults());
+    DhtClient b = client(net.host(LoopNet.ip("2.0.0.2", 1)), DhtConfig.defaults());
+    a.bootstrap(LoopNet.ip("1.0.0.1", 33445), nodes.get(0).publicKey());
+    b.bootstrap(LoopNet.ip("1.0.0.1", 33445), nodes.get(0).publicKey());
+    a.track(b.publicKey());
+    advance(Duration.ofSeconds(30));
+    assertThat(a.friendAddress(b.publicKey())).contains(LoopNet.ip("2.0.0.2", 1));
+    assertThat(a.sendToFriend(b.publicKey(), 156, Bytes.of((byte) 1))).isFalse();
   }
 }
