@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.toxreactive.core.PublicKey;
@@ -30,6 +31,10 @@ public final class RunningRelay implements Disposable {
   private final MeterRegistry registry;
   private final Sinks.Empty<Void> disposed = Sinks.empty();
   private volatile boolean isDisposed;
+  private final AtomicBoolean shutdownStarted = new AtomicBoolean();
+
+  /** The bound on each shutdown step of {@link #dispose()}. */
+  private static final Duration DEFAULT_STEP_TIMEOUT = Duration.ofSeconds(5);
 
   RunningRelay(
       RelayServer.Config config,
@@ -168,33 +173,79 @@ public final class RunningRelay implements Disposable {
   }
 
   /**
-   * Stops accepting, ends every client link (peers are told), closes the UDP bridge and stops the
-   * router thread.
+   * Starts the shutdown and returns at once, as Reactor Netty's {@code dispose()} does: stops
+   * accepting, ends every client link (peers are told), closes the UDP bridge, stops the router
+   * thread and releases the event loops, in that order. {@link #isDisposed()} is true from the call
+   * on; {@link #onDispose()} completes when every step has finished (each step has 5 s). Safe to
+   * call from any thread, including the relay's own, and more than once (later calls do nothing).
+   * To wait for the end, use {@link #disposeNow(Duration)}.
    */
   @Override
   public void dispose() {
-    disposeNow(Duration.ofSeconds(5));
+    shutdown(DEFAULT_STEP_TIMEOUT);
   }
 
+  /**
+   * Disposes and blocks until {@link #onDispose()} completes: for a shutdown hook, a command-line
+   * tool's exit, or a test that checks a port is free afterwards. Must not be called on one of the
+   * relay's own threads (it would wait for itself).
+   *
+   * @param timeout how long to wait for the whole shutdown; each step gets this bound too
+   * @throws IllegalStateException if the relay has not stopped within {@code timeout}
+   */
   public void disposeNow(Duration timeout) {
-    if (isDisposed) {
+    shutdown(timeout);
+    try {
+      onDispose().block(timeout);
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException(
+          "relay " + this + " did not stop within " + timeout.toMillis() + " ms", e);
+    }
+  }
+
+  /** The shutdown chain, started once; every step is asynchronous, nothing here blocks. */
+  private void shutdown(Duration stepTimeout) {
+    if (!shutdownStarted.compareAndSet(false, true)) {
       return;
     }
     isDisposed = true;
     String tcp = String.join(",", addresses().stream().map(RelayServer::format).toList());
-    for (DisposableServer s : servers) {
-      s.disposeNow(timeout);
-    }
-    core.shutdown();
-    if (udp != null) {
-      udp.disposeNow(timeout);
-    }
-    routerLoop
-        .shutdownGracefully(0, timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .awaitUninterruptibly(timeout.toMillis());
-    loops.disposeLater(Duration.ZERO, timeout).block(timeout.plusSeconds(1));
-    log.info("stopped tcp={} peak_clients={}", tcp, peakClients());
-    disposed.tryEmitEmpty();
+    Mono<Void> servers =
+        Mono.when(
+            this.servers.stream()
+                .map(
+                    s -> {
+                      s.dispose();
+                      return s.onDispose();
+                    })
+                .toList());
+    Mono<Void> bridge =
+        udp == null
+            ? Mono.empty()
+            : Mono.defer(
+                () -> {
+                  udp.dispose();
+                  return udp.onDispose();
+                });
+    servers
+        .timeout(stepTimeout, Mono.empty())
+        .then(Mono.fromRunnable(core::shutdown))
+        .then(bridge.timeout(stepTimeout, Mono.empty()))
+        .then(
+            Mono.<Void>create(
+                    sink ->
+                        routerLoop
+                            .shutdownGracefully(0, stepTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                            .addListener(f -> sink.success()))
+                .timeout(stepTimeout.plusSeconds(1), Mono.empty()))
+        .then(loops.disposeLater(Duration.ZERO, stepTimeout))
+        .timeout(stepTimeout.plusSeconds(1), Mono.empty())
+        .doFinally(
+            signal -> {
+              log.info("stopped tcp={} peak_clients={}", tcp, peakClients());
+              disposed.tryEmitEmpty();
+            })
+        .subscribe(null, e -> log.warn("relay shutdown: {}", e.toString()));
   }
 
   @Override
@@ -202,7 +253,12 @@ public final class RunningRelay implements Disposable {
     return isDisposed;
   }
 
-  /** Completes once the relay has been disposed. */
+  /**
+   * Completes once a {@link #dispose()} has finished: ports closed, links ended, threads stopped.
+   * Never errors; never completes before {@code dispose()} is called.
+   *
+   * @return a {@code Mono} that completes when the relay has stopped
+   */
   public Mono<Void> onDispose() {
     return disposed.asMono();
   }
