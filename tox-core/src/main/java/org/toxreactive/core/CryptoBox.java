@@ -1,6 +1,7 @@
 package org.toxreactive.core;
 
 import io.netty.buffer.ByteBuf;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.crypto.BoxEngine;
 import org.toxreactive.core.crypto.CryptoProvider;
 import org.toxreactive.core.crypto.CryptoProviders;
@@ -88,7 +89,7 @@ public final class CryptoBox {
   }
 
   /** Opens tag ‖ ciphertext; returns the plaintext, or {@code null} if it does not authenticate. */
-  public byte[] open(SharedKey key, Nonce nonce, byte[] box) {
+  public byte @Nullable [] open(SharedKey key, Nonce nonce, byte[] box) {
     if (box.length < MAC_SIZE) {
       return null;
     }

@@ -1,5 +1,6 @@
 package org.toxreactive.dht;
 
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.IpPort;
 
 /**
@@ -19,7 +20,7 @@ public final class Assoc {
   long returnedTimestamp = NEVER;
 
   /** The address, or null. */
-  public IpPort address() {
+  public @Nullable IpPort address() {
     return address;
   }
 
@@ -34,7 +35,7 @@ public final class Assoc {
   }
 
   /** What this node said the list's key is at, or null. */
-  public IpPort returnedAddress() {
+  public @Nullable IpPort returnedAddress() {
     return returnedAddress;
   }
 

@@ -3,6 +3,7 @@ package org.toxreactive.dht;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.IpPort;
 import org.toxreactive.core.PublicKey;
 
@@ -43,7 +44,7 @@ public final class CloseList {
   }
 
   /** The slot holding {@code key}, or null. */
-  public NodeEntry find(PublicKey key) {
+  public @Nullable NodeEntry find(PublicKey key) {
     int base = bucketOf(key) * DhtTimers.BUCKET_SIZE;
     for (int i = 0; i < DhtTimers.BUCKET_SIZE; i++) {
       NodeEntry e = slots[base + i];

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.PublicKey;
 import reactor.core.Disposable;
@@ -46,7 +47,7 @@ public final class DhtNode implements Disposable {
    * @param registry where the {@code tox.dht.*} meters go, or null
    */
   public static DhtNode bind(
-      String host, int port, KeyPair keys, DhtConfig config, MeterRegistry registry) {
+      String host, int port, KeyPair keys, DhtConfig config, @Nullable MeterRegistry registry) {
     long origin = System.nanoTime();
     Connection c = UdpServer.create().host(host).port(port).bindNow(Duration.ofSeconds(10));
     DhtChannel dht =

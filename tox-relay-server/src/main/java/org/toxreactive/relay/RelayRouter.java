@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.PublicKey;
 import org.toxreactive.transport.tcp.RelayProtocol;
 import org.toxreactive.transport.tcp.packet.ConnectNotification;
@@ -182,12 +183,12 @@ public final class RelayRouter<C> {
   }
 
   /** The confirmed client with {@code key}, or null. */
-  public Client<C> client(PublicKey key) {
+  public @Nullable Client<C> client(PublicKey key) {
     return byKey.get(key);
   }
 
   /** The live client with router id {@code id} (see {@link Client#id()}), or null. */
-  public Client<C> client(long id) {
+  public @Nullable Client<C> client(long id) {
     return byId.get(id);
   }
 

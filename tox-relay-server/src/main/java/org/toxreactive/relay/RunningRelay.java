@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.toxreactive.core.PublicKey;
@@ -73,7 +74,7 @@ public final class RunningRelay implements Disposable {
    *
    * @return the live statistics of the DHT node on the UDP port
    */
-  public DhtStats dht() {
+  public @Nullable DhtStats dht() {
     DhtChannel d = core.dht();
     return d == null ? null : d.stats();
   }

@@ -3,6 +3,7 @@ package org.toxreactive.dht.packet;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.Nonce;
 import org.toxreactive.core.PublicKey;
@@ -87,7 +88,7 @@ public record CryptoRequest(PublicKey receiver, PublicKey sender, Nonce nonce, b
    * plaintext (request id first), or null if it is too long for us, does not authenticate or is
    * empty.
    */
-  public byte[] open(CryptoBox crypto, SharedKey key) {
+  public byte @Nullable [] open(CryptoBox crypto, SharedKey key) {
     if (length() > MAX_SIZE) {
       return null;
     }

@@ -2,6 +2,7 @@ package org.toxreactive.dht.packet;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.Nonce;
 import org.toxreactive.core.PublicKey;
@@ -79,7 +80,7 @@ public record DhtEnvelope(DhtPacketKind kind, PublicKey sender, Nonce nonce, byt
   }
 
   /** Opens the box; null if it does not authenticate. */
-  public byte[] open(CryptoBox crypto, SharedKey key) {
+  public byte @Nullable [] open(CryptoBox crypto, SharedKey key) {
     return crypto.open(key, nonce, box);
   }
 

@@ -1,5 +1,7 @@
 package org.toxreactive.dht.packet;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The UDP packet ids the DHT node answers (docs/protocol.md, DHT section; c-toxcore 0.2.18
  * network.h). Onion (0x80-0x8e) and forwarding/announce (0x90-0x9f) ids are not DHT packets: the
@@ -36,7 +38,7 @@ public enum DhtPacketKind {
   }
 
   /** The kind for a first byte, or null if it is not a DHT packet. */
-  public static DhtPacketKind ofId(int id) {
+  public static @Nullable DhtPacketKind ofId(int id) {
     return id >= 0 && id < 256 ? BY_ID[id] : null;
   }
 
