@@ -54,17 +54,29 @@ public final class RunningRelay implements Disposable {
     this.registry = registry;
   }
 
-  /** The relay's public key: what clients put next to its address. */
+  /**
+   * The relay's public key: what clients put next to its address.
+   *
+   * @return the relay's public key
+   */
   public PublicKey publicKey() {
     return config.keys().publicKey();
   }
 
-  /** The TCP ports actually bound. */
+  /**
+   * The TCP ports actually bound.
+   *
+   * @return the bound ports, in the configured order (free ports resolved)
+   */
   public List<Integer> ports() {
     return servers.stream().map(DisposableServer::port).toList();
   }
 
-  /** The first bound TCP port. */
+  /**
+   * The first bound TCP port.
+   *
+   * @return the port; with {@code port(0)} the one the OS chose
+   */
   public int port() {
     return servers.get(0).port();
   }
@@ -72,14 +84,18 @@ public final class RunningRelay implements Disposable {
   /**
    * The DHT node's counters (packets by kind, drops, close-list size), or null if UDP is off.
    *
-   * @return the live statistics of the DHT node on the UDP port
+   * @return the live statistics of the DHT node, or null if UDP is off
    */
   public @Nullable DhtStats dht() {
     DhtChannel d = core.dht();
     return d == null ? null : d.stats();
   }
 
-  /** The keys in the DHT close list now (read on the router loop; empty if UDP is off). */
+  /**
+   * The keys in the DHT close list now (read on the router loop; empty if UDP is off).
+   *
+   * @return a snapshot of the close list's keys
+   */
   public List<PublicKey> dhtCloseList() {
     DhtChannel d = core.dht();
     if (d == null) {
@@ -91,7 +107,13 @@ public final class RunningRelay implements Disposable {
     return f.orTimeout(10, TimeUnit.SECONDS).join();
   }
 
-  /** Asks the DHT node at {@code address} with {@code key} for nodes (bootstraps from it). */
+  /**
+   * Asks the DHT node at {@code address} with {@code key} for nodes (bootstraps from it).
+   *
+   * @param address the node's UDP address
+   * @param key the node's DHT public key
+   * @throws IllegalStateException if UDP is off
+   */
   public void dhtBootstrap(org.toxreactive.core.IpPort address, PublicKey key) {
     DhtChannel d = core.dht();
     if (d == null) {
@@ -103,23 +125,39 @@ public final class RunningRelay implements Disposable {
   /**
    * How many inputs the onion node (docs/protocol.md 13) ended with {@code outcome}: 0 without a
    * UDP port. Read from another thread, the figure may lag slightly.
+   *
+   * @param outcome the outcome to count
+   * @return how many inputs ended so since start
    */
   public long onionOutcomes(org.toxreactive.onion.OnionNode.Outcome outcome) {
     return core.onionOutcomes(outcome);
   }
 
-  /** The bound UDP port of the DHT node and onion/forwarding bridge, or -1 if it is off. */
+  /**
+   * The bound UDP port of the DHT node and onion/forwarding bridge, or -1 if it is off.
+   *
+   * @return the UDP port, or -1
+   */
   public int udpPort() {
     // the bound socket itself: the core learns of it in a bind callback that may run a little
     // after bindNow returned
     return udp == null ? -1 : ((InetSocketAddress) udp.address()).getPort();
   }
 
+  /**
+   * The bound TCP addresses, one per port.
+   *
+   * @return the local addresses of the TCP listeners
+   */
   public List<InetSocketAddress> addresses() {
     return servers.stream().map(s -> (InetSocketAddress) s.address()).toList();
   }
 
-  /** Confirmed clients now. */
+  /**
+   * Confirmed clients now.
+   *
+   * @return the number of confirmed clients
+   */
   public int clients() {
     return core.metrics.clients.get();
   }
@@ -134,22 +172,39 @@ public final class RunningRelay implements Disposable {
     return core.maxConnections();
   }
 
-  /** Open TCP connections now (confirmed or not). */
+  /**
+   * Open TCP connections now (confirmed or not).
+   *
+   * @return the number of open connections
+   */
   public int connections() {
     return core.metrics.open.get();
   }
 
-  /** Connections admitted since start. */
+  /**
+   * Connections admitted since start.
+   *
+   * @return how many connections were admitted
+   */
   public long acceptedConnections() {
     return (long) core.metrics.accepted.count();
   }
 
-  /** The most confirmed clients at once since start. */
+  /**
+   * The most confirmed clients at once since start.
+   *
+   * @return the peak number of confirmed clients
+   */
   public int peakClients() {
     return core.metrics.peakClients.get();
   }
 
-  /** Kills recorded with {@code reason} so far. */
+  /**
+   * Kills recorded with {@code reason} so far.
+   *
+   * @param reason a kill reason
+   * @return how many kills had that reason
+   */
   public long kills(KillReason reason) {
     return (long) core.metrics.kills(reason);
   }
@@ -169,6 +224,12 @@ public final class RunningRelay implements Disposable {
     return loops;
   }
 
+  /**
+   * The registry of the {@code tox.relay.*} meters: the one given to {@link RelayServer#metrics},
+   * or the relay's private one.
+   *
+   * @return the registry
+   */
   public MeterRegistry metrics() {
     return registry;
   }
@@ -249,6 +310,11 @@ public final class RunningRelay implements Disposable {
         .subscribe(null, e -> log.warn("relay shutdown: {}", e.toString()));
   }
 
+  /**
+   * Whether {@link #dispose()} has been called (the shutdown may still be running).
+   *
+   * @return true from the first dispose on
+   */
   @Override
   public boolean isDisposed() {
     return isDisposed;
