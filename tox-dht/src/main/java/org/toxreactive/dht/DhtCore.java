@@ -58,6 +58,12 @@ import org.toxreactive.dht.packet.PingResponse;
 public final class DhtCore {
   /** Where the core's datagrams go. The output owns each buffer passed to it. */
   public interface Output {
+    /**
+     * Sends {@code packet} to {@code to}; called synchronously from the core's methods.
+     *
+     * @param packet the datagram; the output owns it (writes or releases it)
+     * @param to the destination
+     */
     void send(ByteBuf packet, IpPort to);
   }
 
@@ -85,6 +91,15 @@ public final class DhtCore {
   private long lastTick = Assoc.NEVER;
   private long lastBootstrap = Assoc.NEVER;
 
+  /**
+   * A node with an empty close list; call {@link #start} to bootstrap.
+   *
+   * @param keys the node's DHT key pair
+   * @param config its settings
+   * @param out where its datagrams go
+   * @param random the source of ping ids and random keys (seeded in tests)
+   * @param now the caller's clock, in milliseconds
+   */
   public DhtCore(KeyPair keys, DhtConfig config, Output out, RandomGenerator random, long now) {
     this.keys = keys;
     this.self = keys.publicKey();
@@ -107,20 +122,39 @@ public final class DhtCore {
     }
   }
 
+  /**
+   * Our DHT public key.
+   *
+   * @return the key
+   */
   public PublicKey publicKey() {
     return self;
   }
 
+  /**
+   * The close list (read it on the core's thread).
+   *
+   * @return the live list
+   */
   public CloseList closeList() {
     return close;
   }
 
-  /** The tracked keys (the random ones, and any added with {@link #track}). */
+  /**
+   * The tracked keys (the random ones, and any added with {@link #track}).
+   *
+   * @return a read-only view
+   */
   public List<DhtFriend> tracked() {
     return Collections.unmodifiableList(friends);
   }
 
-  /** Tracks {@code key}: keeps the 8 closest nodes to it (a DHT client's friend search). */
+  /**
+   * Tracks {@code key}: keeps the 8 closest nodes to it (a DHT client's friend search).
+   *
+   * @param key the key to search for
+   * @return the tracked entry (the existing one if already tracked)
+   */
   public DhtFriend track(PublicKey key) {
     for (DhtFriend f : friends) {
       if (f.key().equals(key)) {
@@ -132,11 +166,20 @@ public final class DhtCore {
     return f;
   }
 
+  /**
+   * The counters, readable from any thread.
+   *
+   * @return the live counters
+   */
   public DhtStats stats() {
     return stats;
   }
 
-  /** Asks every configured bootstrap node for nodes (at start; again while not connected). */
+  /**
+   * Asks every configured bootstrap node for nodes (at start; again while not connected).
+   *
+   * @param now the caller's clock, in milliseconds
+   */
   public void start(long now) {
     bootstrapAll(now);
     publishSize(now);
@@ -149,14 +192,26 @@ public final class DhtCore {
     }
   }
 
-  /** Asks {@code key} at {@code address} for the nodes closest to us ({@code dht_bootstrap}). */
+  /**
+   * Asks {@code key} at {@code address} for the nodes closest to us ({@code dht_bootstrap}).
+   *
+   * @param address the node's UDP address
+   * @param key its DHT key
+   * @param now the caller's clock, in milliseconds
+   */
   public void bootstrap(IpPort address, PublicKey key, long now) {
     sendNodesRequest(normalize(address), key, self, now);
   }
 
   // ------------------------------------------------------------------ inbound
 
-  /** Handles one datagram from {@code source}. Borrows {@code packet}. */
+  /**
+   * Handles one datagram from {@code source}. Borrows {@code packet}.
+   *
+   * @param packet the datagram (borrowed: the caller releases it)
+   * @param source where it came from
+   * @param now the caller's clock, in milliseconds
+   */
   public void receive(ByteBuf packet, IpPort source, long now) {
     if (!packet.isReadable()) {
       stats.drop(DhtDrop.MALFORMED);
@@ -383,6 +438,11 @@ public final class DhtCore {
   /**
    * The up-to-4 good nodes closest to {@code target} from the close list and the tracked keys'
    * lists, each once; LAN addresses only if {@code lan} ({@code get_close_nodes}).
+   *
+   * @param target the key searched
+   * @param lan whether LAN addresses may be returned
+   * @param now the caller's clock, in milliseconds
+   * @return up to 4 nodes, closest first
    */
   public List<PackedNode> closestNodes(PublicKey target, boolean lan, long now) {
     byte[] t = target.toArray();
@@ -531,7 +591,11 @@ public final class DhtCore {
 
   // ------------------------------------------------------------------ periodic
 
-  /** Runs the periodic work; does nothing until a second has passed since the last run. */
+  /**
+   * Runs the periodic work; does nothing until a second has passed since the last run.
+   *
+   * @param now the caller's clock, in milliseconds
+   */
   public void tick(long now) {
     if (now - lastTick < DhtTimers.TICK) {
       return;
@@ -666,7 +730,12 @@ public final class DhtCore {
     out.send(packet, to);
   }
 
-  /** IPv4-mapped IPv6 addresses become IPv4 ({@code ip_port_normalize}). */
+  /**
+   * IPv4-mapped IPv6 addresses become IPv4 ({@code ip_port_normalize}).
+   *
+   * @param a an address
+   * @return the IPv4 form of an IPv4-mapped address, else {@code a}
+   */
   public static IpPort normalize(IpPort a) {
     InetAddress ip = a.address();
     if (ip instanceof Inet6Address) {

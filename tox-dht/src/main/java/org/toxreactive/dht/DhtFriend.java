@@ -29,6 +29,11 @@ public final class DhtFriend {
   long lastGetNodes = Assoc.NEVER;
   int bootstrapTimes;
 
+  /**
+   * A tracked key with an empty list of the nodes closest to it.
+   *
+   * @param key the friend's DHT key
+   */
   public DhtFriend(PublicKey key) {
     this.key = key;
     for (int i = 0; i < clients.length; i++) {
@@ -36,10 +41,20 @@ public final class DhtFriend {
     }
   }
 
+  /**
+   * The tracked key.
+   *
+   * @return the key
+   */
   public PublicKey key() {
     return key;
   }
 
+  /**
+   * The nodes closest to the key found so far (empty slots included).
+   *
+   * @return a read-only view
+   */
   public List<NodeEntry> clients() {
     return Collections.unmodifiableList(Arrays.asList(clients));
   }

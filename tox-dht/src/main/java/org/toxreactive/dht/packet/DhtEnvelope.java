@@ -38,6 +38,8 @@ public record DhtEnvelope(DhtPacketKind kind, PublicKey sender, Nonce nonce, byt
    *
    * @throws ToxProtocolException (one line) if the id is not an enveloped DHT packet or the length
    *     is not one that id allows
+   * @param in the whole datagram (borrowed; not released)
+   * @return the envelope, box copied out
    */
   public static DhtEnvelope parse(ByteBuf in) {
     int length = in.readableBytes();
@@ -79,12 +81,28 @@ public record DhtEnvelope(DhtPacketKind kind, PublicKey sender, Nonce nonce, byt
     return new DhtEnvelope(kind, PublicKey.of(pk), Nonce.of(nonce), box);
   }
 
-  /** Opens the box; null if it does not authenticate. */
+  /**
+   * Opens the box; null if it does not authenticate.
+   *
+   * @param crypto the box of the calling thread
+   * @param key the shared key of us and {@link #sender()}
+   * @return the plaintext, or null
+   */
   public byte @Nullable [] open(CryptoBox crypto, SharedKey key) {
     return crypto.open(key, nonce, box);
   }
 
-  /** Seals {@code plaintext} into a new packet buffer (the caller owns it). */
+  /**
+   * Seals {@code plaintext} into a new packet buffer (the caller owns it).
+   *
+   * @param crypto the box of the calling thread
+   * @param kind the envelope kind (first byte)
+   * @param sender our DHT key
+   * @param key the shared key of us and the receiver
+   * @param nonce a fresh nonce
+   * @param plaintext the message's plaintext
+   * @return a new heap buffer holding the packet
+   */
   public static ByteBuf seal(
       CryptoBox crypto,
       DhtPacketKind kind,
