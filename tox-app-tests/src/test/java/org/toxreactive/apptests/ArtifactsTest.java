@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.Extension;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.netcrypto.NetCrypto;
 import org.toxreactive.test.sim.SimNetwork;
+import org.toxreactive.testkit.SimTransport;
 import org.toxreactive.transport.tcp.RelayPool;
 import org.toxreactive.transport.udp.UdpTransport;
 
@@ -55,7 +56,8 @@ class ArtifactsTest {
             NetCrypto.class, "org.toxreactive.netcrypto",
             RelayPool.class, "org.toxreactive.transport.tcp",
             UdpTransport.class, "org.toxreactive.transport.udp",
-            SimNetwork.class, "org.toxreactive.test");
+            SimNetwork.class, "org.toxreactive.test",
+            SimTransport.class, "org.toxreactive.testkit");
     for (Map.Entry<Class<?>, String> m : modules.entrySet()) {
       Path where = Path.of(m.getKey().getProtectionDomain().getCodeSource().getLocation().toURI());
       // "mvn test" puts the reactor's class directories on the class path, "mvn verify" the jars

@@ -15,6 +15,7 @@ import org.toxreactive.netcrypto.ConnectFailedException.Reason;
 import org.toxreactive.netcrypto.CryptoConnection;
 import org.toxreactive.netcrypto.NetCrypto;
 import org.toxreactive.netcrypto.NetCryptoNode;
+import org.toxreactive.testkit.SimTransport;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
@@ -76,12 +77,12 @@ class ConnectErrorsTest {
     // b's acceptor refuses whoever is not a: a stranger is refused, and so when the acceptor throws
     NetCryptoNode stranger =
         NetCrypto.create(KeyPair.generate(), KeyPair.generate())
-            .transport(new SimTransport(p.net.node("s")))
+            .transport(SimTransport.of(p.net.node("s")))
             .scheduler(p.clock)
             .start();
     NetCryptoNode throwing =
         NetCrypto.create(KeyPair.generate(), KeyPair.generate())
-            .transport(new SimTransport(p.net.node("t")))
+            .transport(SimTransport.of(p.net.node("t")))
             .scheduler(p.clock)
             .acceptor(
                 peer -> {

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.toxreactive.netcrypto.ConnectFailedException;
 import org.toxreactive.netcrypto.CryptoConnection;
 import org.toxreactive.netcrypto.LinkStatus;
+import org.toxreactive.testkit.SimTransport;
 import reactor.test.StepVerifier;
 
 /**

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.PublicKey;
@@ -12,11 +13,15 @@ import org.toxreactive.netcrypto.CryptoConnection;
 import org.toxreactive.netcrypto.Message;
 import org.toxreactive.netcrypto.NetCrypto;
 import org.toxreactive.netcrypto.NetCryptoNode;
+import org.toxreactive.test.sim.SimNetwork;
+import org.toxreactive.testkit.SimTransport;
 import org.toxreactive.transport.tcp.RelayAddress;
 import org.toxreactive.transport.tcp.RelayPool;
 import org.toxreactive.transport.udp.UdpTransport;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
 
 /**
  * The README's code snippets, compiled and run by {@link ReadmeSnippetsTest}. The lines between a
@@ -77,6 +82,52 @@ final class ReadmeSnippets {
     pool.route(friendDhtKey);
     pool.send(Path.relay(relayA.publicKey(), friendDhtKey), packet).block(Duration.ofSeconds(5));
     pool.disposeNow(Duration.ofSeconds(5));
+    // README:end
+  }
+
+  static void simulatedNetworkTest(
+      KeyPair aliceReal, KeyPair aliceDht, KeyPair bobReal, KeyPair bobDht) {
+    // README:simnet
+    VirtualTimeScheduler clock = VirtualTimeScheduler.create();
+    SimNetwork net = SimNetwork.create(42, clock); // seeded: the same losses on every run
+    net.defaults().loss(0.1).delay(20, 80); // every link: 10 % loss, 20..80 ms
+    NetCryptoNode alice =
+        NetCrypto.create(aliceReal, aliceDht)
+            .transport(SimTransport.on(net, "alice"))
+            .scheduler(clock)
+            .start();
+    NetCryptoNode bob =
+        NetCrypto.create(bobReal, bobDht)
+            .transport(SimTransport.on(net, "bob"))
+            .scheduler(clock)
+            .acceptor(peer -> peer.realKey().equals(aliceReal.publicKey()))
+            .start();
+    Flux<String> received =
+        bob.incoming()
+            .take(1)
+            .flatMap(CryptoConnection::lossless)
+            .map(m -> m.payload().toUtf8())
+            .take(100);
+    StepVerifier.withVirtualTime(() -> received, () -> clock, Long.MAX_VALUE)
+        .then(
+            () ->
+                alice
+                    .connect(
+                        bobReal.publicKey(),
+                        bobDht.publicKey(),
+                        List.of(SimTransport.pathOf("bob"))) // "bob" is bob's address
+                    .flatMap(
+                        c ->
+                            c.send(
+                                Flux.range(0, 100)
+                                    .map(i -> Message.of(64, Bytes.ofUtf8("msg " + i)))))
+                    .subscribe())
+        .thenAwait(Duration.ofMinutes(1)) // a minute of protocol time, in milliseconds
+        .expectNextSequence(IntStream.range(0, 100).mapToObj(i -> "msg " + i).toList())
+        .expectComplete()
+        .verify(Duration.ofSeconds(10)); // wall clock: the minute above takes milliseconds
+    alice.dispose();
+    bob.dispose();
     // README:end
   }
 }

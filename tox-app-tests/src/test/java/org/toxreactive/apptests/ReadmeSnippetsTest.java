@@ -111,13 +111,20 @@ class ReadmeSnippetsTest {
   }
 
   @Test
+  void theSimulatedNetworkSnippetDeliversEveryMessageInVirtualTime() {
+    // the snippet's StepVerifier is the assertion: it throws unless all 100 arrive in order
+    ReadmeSnippets.simulatedNetworkTest(
+        KeyPair.generate(), KeyPair.generate(), KeyPair.generate(), KeyPair.generate());
+  }
+
+  @Test
   void theReadmeShowsExactlyTheCompiledSnippets() throws IOException {
     String readme = Files.readString(Path.of(System.getProperty("tox.readme")));
     String source =
         Files.readString(
             Path.of("src/test/java/org/toxreactive/apptests/ReadmeSnippets.java"),
             StandardCharsets.UTF_8);
-    for (String name : List.of("netcrypto", "relaypool")) {
+    for (String name : List.of("netcrypto", "relaypool", "simnet")) {
       String snippet = snippet(source, name);
       assertThat(readme).as("README block for " + name).contains("```java\n" + snippet + "```\n");
     }

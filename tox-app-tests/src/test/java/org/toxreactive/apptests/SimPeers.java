@@ -13,6 +13,7 @@ import org.toxreactive.netcrypto.Message;
 import org.toxreactive.netcrypto.NetCrypto;
 import org.toxreactive.netcrypto.NetCryptoNode;
 import org.toxreactive.test.sim.SimNetwork;
+import org.toxreactive.testkit.SimTransport;
 import reactor.core.publisher.Flux;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
@@ -24,8 +25,8 @@ final class SimPeers implements AutoCloseable {
   final KeyPair aDht = KeyPair.generate();
   final KeyPair bReal = KeyPair.generate();
   final KeyPair bDht = KeyPair.generate();
-  final SimTransport aWire = new SimTransport(net.node("a"));
-  final SimTransport bWire = new SimTransport(net.node("b"));
+  final SimTransport aWire = SimTransport.of(net.node("a"));
+  final SimTransport bWire = SimTransport.of(net.node("b"));
   final NetCryptoNode a;
   final NetCryptoNode b;
 

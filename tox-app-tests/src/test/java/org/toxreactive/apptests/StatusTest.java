@@ -12,6 +12,7 @@ import org.toxreactive.netcrypto.ConnectFailedException;
 import org.toxreactive.netcrypto.CryptoConnection;
 import org.toxreactive.netcrypto.LinkStatus;
 import org.toxreactive.netcrypto.LinkStatus.Kind;
+import org.toxreactive.testkit.SimTransport;
 import reactor.test.StepVerifier;
 
 /**

@@ -1,6 +1,7 @@
 package org.toxreactive.core;
 
 import io.netty.buffer.ByteBuf;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.crypto.BoxEngine;
 import org.toxreactive.core.crypto.CryptoProvider;
 import org.toxreactive.core.crypto.CryptoProviders;
@@ -36,13 +37,21 @@ public final class CryptoBox {
     this(CryptoProviders.current());
   }
 
-  /** A box on {@code provider} (equivalence tests, benchmarks). */
+  /**
+   * A box on {@code provider} (equivalence tests, benchmarks).
+   *
+   * @param provider the provider to run on; the box makes one engine of it
+   */
   public CryptoBox(CryptoProvider provider) {
     this.provider = provider;
     this.engine = provider.newEngine();
   }
 
-  /** The provider this box runs on. */
+  /**
+   * The provider this box runs on.
+   *
+   * @return the provider this box was made on
+   */
   public CryptoProvider provider() {
     return provider;
   }
@@ -50,6 +59,8 @@ public final class CryptoBox {
   /**
    * True when this box is fastest on direct {@link ByteBuf}s (libsodium), false when heap arrays
    * avoid a copy (pure Java): callers that own a scratch buffer pick its kind by this.
+   *
+   * @return true for native providers (direct buffers), false for the Java one (heap arrays)
    */
   public boolean prefersDirectBuffers() {
     return provider.prefersDirectBuffers();
@@ -61,12 +72,23 @@ public final class CryptoBox {
    * like libsodium we refuse it.
    *
    * @throws IllegalArgumentException if {@code pk} is a low-order point
+   * @param pk the peer's public key
+   * @param sk our secret key
+   * @return the 32-byte shared key, the same on both sides
    */
   public static SharedKey beforenm(PublicKey pk, SecretKey sk) {
     return beforenm(CryptoProviders.current(), pk, sk);
   }
 
-  /** {@link #beforenm(PublicKey, SecretKey)} on {@code provider}. */
+  /**
+   * {@link #beforenm(PublicKey, SecretKey)} on {@code provider}.
+   *
+   * @param provider the provider to compute it with
+   * @param pk the peer's public key
+   * @param sk our secret key
+   * @return the 32-byte shared key
+   * @throws IllegalArgumentException if {@code pk} is a low-order point
+   */
   public static SharedKey beforenm(CryptoProvider provider, PublicKey pk, SecretKey sk) {
     byte[] k = new byte[SharedKey.SIZE];
     if (!provider.beforenm(k, pk.raw(), sk.raw())) {
@@ -80,15 +102,30 @@ public final class CryptoBox {
     return JavaCryptoProvider.hsalsa20(key, in16);
   }
 
-  /** Seals {@code plaintext}; returns tag ‖ ciphertext ({@code plaintext.length + 16} bytes). */
+  /**
+   * Seals {@code plaintext}; returns tag ‖ ciphertext ({@code plaintext.length + 16} bytes).
+   *
+   * @param key the precomputed shared key of the two peers ({@link #beforenm})
+   * @param nonce the nonce; never reuse one with the same key
+   * @param plaintext the bytes to seal (not modified)
+   * @return a new array: the 16-byte tag then the ciphertext
+   */
   public byte[] seal(SharedKey key, Nonce nonce, byte[] plaintext) {
     byte[] out = new byte[plaintext.length + MAC_SIZE];
     engine.seal(key.raw(), nonce.raw(), plaintext, 0, plaintext.length, out, 0);
     return out;
   }
 
-  /** Opens tag ‖ ciphertext; returns the plaintext, or {@code null} if it does not authenticate. */
-  public byte[] open(SharedKey key, Nonce nonce, byte[] box) {
+  /**
+   * Opens tag ‖ ciphertext; returns the plaintext, or {@code null} if it does not authenticate.
+   *
+   * @param key the precomputed shared key of the two peers ({@link #beforenm})
+   * @param nonce the nonce the box was sealed with
+   * @param box tag ‖ ciphertext (not modified)
+   * @return a new array with the plaintext, or null if the box is shorter than the tag or does not
+   *     authenticate
+   */
+  public byte @Nullable [] open(SharedKey key, Nonce nonce, byte[] box) {
     if (box.length < MAC_SIZE) {
       return null;
     }
@@ -101,6 +138,12 @@ public final class CryptoBox {
    * tag ‖ ciphertext to {@code out}. Borrows both buffers: neither is released, and {@code
    * plaintext}'s indices are not moved. Direct buffers are sealed where they lie with libsodium;
    * heap buffers where they lie with pure Java; a mix goes through the engine's scratch.
+   *
+   * @param key the precomputed shared key of the two peers ({@link #beforenm})
+   * @param nonce the 24-byte nonce; never reuse one with the same key
+   * @param plaintext the plaintext at its reader index (borrowed)
+   * @param len plaintext length in bytes
+   * @param out receives tag ‖ ciphertext at its writer index (borrowed)
    */
   public void seal(SharedKey key, byte[] nonce, ByteBuf plaintext, int len, ByteBuf out) {
     engine.seal(key.raw(), nonce, plaintext, len, out);
@@ -110,6 +153,13 @@ public final class CryptoBox {
    * Opens {@code len} bytes of tag ‖ ciphertext at {@code box}'s reader index and writes the
    * plaintext to {@code out}; returns false (writing nothing) if it does not authenticate. Borrows
    * both buffers; {@code box}'s indices are not moved.
+   *
+   * @param key the precomputed shared key of the two peers ({@link #beforenm})
+   * @param nonce the 24-byte nonce the box was sealed with
+   * @param box tag ‖ ciphertext at its reader index (borrowed)
+   * @param len tag plus ciphertext length in bytes
+   * @param out receives the plaintext at its writer index (borrowed)
+   * @return true if the box authenticated and the plaintext was written
    */
   public boolean open(SharedKey key, byte[] nonce, ByteBuf box, int len, ByteBuf out) {
     return engine.open(key.raw(), nonce, box, len, out);
@@ -120,6 +170,13 @@ public final class CryptoBox {
    * ciphertext and the tag is written at {@code buf[tagOffset]}. For packet encoders that build the
    * plaintext behind a reserved tag slot in the packet array itself (no copies with pure Java; two
    * native copies with libsodium).
+   *
+   * @param key the precomputed shared key of the two peers ({@link #beforenm})
+   * @param nonce the 24-byte nonce; never reuse one with the same key
+   * @param buf the packet array: a 16-byte tag slot at {@code tagOffset}, the plaintext right
+   *     behind it
+   * @param tagOffset where the tag goes
+   * @param len plaintext length in bytes
    */
   public void sealInPlace(SharedKey key, byte[] nonce, byte[] buf, int tagOffset, int len) {
     engine.seal(key.raw(), nonce, buf, tagOffset + MAC_SIZE, len, buf, tagOffset);
@@ -129,6 +186,14 @@ public final class CryptoBox {
    * Opens in place the {@code len} bytes of tag ‖ ciphertext at {@code buf[offset]}: on success the
    * plaintext ({@code len - 16} bytes) is at {@code buf[offset + 16]}; on failure returns false and
    * leaves the bytes unchanged.
+   *
+   * @param key the precomputed shared key of the two peers ({@link #beforenm})
+   * @param nonce the 24-byte nonce the box was sealed with
+   * @param buf the packet array holding tag ‖ ciphertext
+   * @param offset where the tag starts
+   * @param len tag plus ciphertext length in bytes
+   * @return true if it authenticated (plaintext now at {@code offset + 16}), false if not (bytes
+   *     unchanged)
    */
   public boolean openInPlace(SharedKey key, byte[] nonce, byte[] buf, int offset, int len) {
     return len >= MAC_SIZE

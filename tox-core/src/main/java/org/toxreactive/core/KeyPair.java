@@ -11,20 +11,36 @@ import org.toxreactive.core.crypto.CryptoProviders;
  * }</pre>
  */
 public record KeyPair(PublicKey publicKey, SecretKey secretKey) {
+  /**
+   * A fresh key pair: a secret key from the provider's secure random source and its public key.
+   *
+   * @return the new key pair
+   */
   public static KeyPair generate() {
     byte[] sk = new byte[SecretKey.SIZE];
     CryptoProviders.current().randomBytes(sk);
     return fromSecretKey(SecretKey.of(sk));
   }
 
-  /** Derives the public key (X25519 base-point multiplication, on the process's provider). */
+  /**
+   * Derives the public key (X25519 base-point multiplication, on the process's provider).
+   *
+   * @param sk the secret key
+   * @return the pair of {@code sk} and its public key
+   */
   public static KeyPair fromSecretKey(SecretKey sk) {
     byte[] pk = new byte[PublicKey.SIZE];
     CryptoProviders.current().scalarMultBase(pk, sk.raw());
     return new KeyPair(PublicKey.of(pk), sk);
   }
 
-  /** Parses a secret key in hex and derives its public key. */
+  /**
+   * Parses a secret key in hex and derives its public key.
+   *
+   * @param secretHex 64 hex digits, either case
+   * @return the key pair
+   * @throws IllegalArgumentException if it is not 64 hex digits
+   */
   public static KeyPair fromSecretHex(String secretHex) {
     return fromSecretKey(SecretKey.fromHex(secretHex));
   }
@@ -32,6 +48,11 @@ public record KeyPair(PublicKey publicKey, SecretKey secretKey) {
   /**
    * Parses the 64-byte tox-bootstrapd keys-file layout: public key (32) then secret key (32). The
    * public key must match the secret key.
+   *
+   * @param content the file's bytes, exactly 64
+   * @return the key pair
+   * @throws IllegalArgumentException if the length is wrong or the public key does not match the
+   *     secret key (one-line message)
    */
   public static KeyPair fromKeysFile(byte[] content) {
     if (content.length != 64) {
@@ -49,7 +70,11 @@ public record KeyPair(PublicKey publicKey, SecretKey secretKey) {
     return kp;
   }
 
-  /** The 64-byte tox-bootstrapd keys-file layout: public key then secret key. */
+  /**
+   * The 64-byte tox-bootstrapd keys-file layout: public key then secret key.
+   *
+   * @return a new 64-byte array holding the secret key: write it with owner-only permissions
+   */
   public byte[] toKeysFile() {
     byte[] out = new byte[64];
     publicKey.copyTo(out, 0);

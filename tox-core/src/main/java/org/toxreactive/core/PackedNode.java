@@ -28,17 +28,34 @@ public record PackedNode(IpPort ipPort, boolean tcp, PublicKey key) {
   /** Packed IPv6 node: 19 + 32 = 51. */
   public static final int IPV6_SIZE = IpPort.PACKED_IPV6_SIZE + PublicKey.SIZE;
 
+  /**
+   * A node; both references must be non-null.
+   *
+   * @param ipPort the node's address and port
+   * @param tcp true for a TCP relay address (families 130/138), false for UDP
+   * @param key the node's DHT public key
+   */
   public PackedNode {
     Objects.requireNonNull(ipPort, "ipPort");
     Objects.requireNonNull(key, "key");
   }
 
-  /** A UDP node. */
+  /**
+   * A UDP node.
+   *
+   * @param ipPort the node's UDP address and port
+   * @param key the node's DHT public key
+   * @return the node, with {@code tcp} false
+   */
   public static PackedNode udp(IpPort ipPort, PublicKey key) {
     return new PackedNode(ipPort, false, key);
   }
 
-  /** The wire family byte: 2, 10, 130 or 138. */
+  /**
+   * The wire family byte: 2, 10, 130 or 138.
+   *
+   * @return the family byte for this node's transport and address kind
+   */
   public int family() {
     if (tcp) {
       return ipPort.isIpv4() ? IpPort.FAMILY_TCP_IPV4 : IpPort.FAMILY_TCP_IPV6;
@@ -46,12 +63,20 @@ public record PackedNode(IpPort ipPort, boolean tcp, PublicKey key) {
     return ipPort.family();
   }
 
-  /** Length of the packed form: 39 or 51. */
+  /**
+   * Length of the packed form: 39 or 51.
+   *
+   * @return {@link #IPV4_SIZE} or {@link #IPV6_SIZE}
+   */
   public int packedLength() {
     return ipPort.isIpv4() ? IPV4_SIZE : IPV6_SIZE;
   }
 
-  /** Writes the packed form ({@link #packedLength()} bytes). */
+  /**
+   * Writes the packed form ({@link #packedLength()} bytes).
+   *
+   * @param out receives the packed node at its writer index (borrowed, not released)
+   */
   public void write(ByteBuf out) {
     out.writeByte(family());
     out.writeBytes(ipPort.address().getAddress());
@@ -62,6 +87,9 @@ public record PackedNode(IpPort ipPort, boolean tcp, PublicKey key) {
   /**
    * Reads one packed node. On failure (truncated, unknown family) throws {@link
    * ToxProtocolException} and leaves the reader index unchanged.
+   *
+   * @param in read from its reader index, which moves past the node on success (borrowed)
+   * @return the node
    */
   public static PackedNode read(ByteBuf in) {
     int start = in.readerIndex();
@@ -102,6 +130,10 @@ public record PackedNode(IpPort ipPort, boolean tcp, PublicKey key) {
   /**
    * Reads {@code count} packed nodes. On failure throws {@link ToxProtocolException} and leaves the
    * reader index unchanged.
+   *
+   * @param in read from its reader index (borrowed)
+   * @param count how many nodes to read
+   * @return the nodes, in wire order
    */
   public static List<PackedNode> readAll(ByteBuf in, int count) {
     int start = in.readerIndex();
@@ -117,7 +149,13 @@ public record PackedNode(IpPort ipPort, boolean tcp, PublicKey key) {
     return nodes;
   }
 
-  /** Writes every node; returns the bytes written. */
+  /**
+   * Writes every node; returns the bytes written.
+   *
+   * @param out receives the packed nodes at its writer index (borrowed)
+   * @param nodes the nodes, written in order
+   * @return how many bytes were written
+   */
   public static int writeAll(ByteBuf out, List<PackedNode> nodes) {
     int start = out.writerIndex();
     for (PackedNode node : nodes) {

@@ -1,5 +1,6 @@
 package org.toxreactive.dht;
 
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.IpPort;
 
 /**
@@ -18,31 +19,57 @@ public final class Assoc {
   IpPort returnedAddress;
   long returnedTimestamp = NEVER;
 
-  /** The address, or null. */
-  public IpPort address() {
+  /**
+   * The address, or null.
+   *
+   * @return the address it answered from, or null if this family is empty
+   */
+  public @Nullable IpPort address() {
     return address;
   }
 
-  /** When it last answered (ms), or {@link #NEVER}. */
+  /**
+   * When it last answered (ms), or {@link #NEVER}.
+   *
+   * @return the time in milliseconds of the caller's clock
+   */
   public long timestamp() {
     return timestamp;
   }
 
-  /** When we last sent it a nodes request (ms), or {@link #NEVER}. */
+  /**
+   * When we last sent it a nodes request (ms), or {@link #NEVER}.
+   *
+   * @return the time in milliseconds of the caller's clock
+   */
   public long lastPinged() {
     return lastPinged;
   }
 
-  /** What this node said the list's key is at, or null. */
-  public IpPort returnedAddress() {
+  /**
+   * What this node said the list's key is at, or null.
+   *
+   * @return the address another node reported, or null
+   */
+  public @Nullable IpPort returnedAddress() {
     return returnedAddress;
   }
 
+  /**
+   * When another node last reported {@link #returnedAddress()} (ms), or {@link #NEVER}.
+   *
+   * @return the time in milliseconds of the caller's clock
+   */
   public long returnedTimestamp() {
     return returnedTimestamp;
   }
 
-  /** Bad: no answer for {@link DhtTimers#BAD_NODE_TIMEOUT} (or never). */
+  /**
+   * Bad: no answer for {@link DhtTimers#BAD_NODE_TIMEOUT} (or never).
+   *
+   * @param now the caller's clock, in milliseconds
+   * @return true if bad
+   */
   public boolean isBad(long now) {
     return timestamp + DhtTimers.BAD_NODE_TIMEOUT <= now;
   }

@@ -3,6 +3,7 @@ package org.toxreactive.dht;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.IpPort;
 import org.toxreactive.core.PublicKey;
 
@@ -26,6 +27,11 @@ public final class CloseList {
   private final PublicKey self;
   private final NodeEntry[] slots = new NodeEntry[DhtTimers.CLOSE_LIST_SIZE];
 
+  /**
+   * An empty close list around our own key.
+   *
+   * @param self our DHT public key
+   */
   public CloseList(PublicKey self) {
     this.self = self;
     for (int i = 0; i < slots.length; i++) {
@@ -33,17 +39,32 @@ public final class CloseList {
     }
   }
 
+  /**
+   * Our own key, the list's centre.
+   *
+   * @return the key
+   */
   public PublicKey self() {
     return self;
   }
 
-  /** The bucket of {@code key}: its common prefix with our key, capped at 127. */
+  /**
+   * The bucket of {@code key}: its common prefix with our key, capped at 127.
+   *
+   * @param key a DHT public key
+   * @return 0 to 127
+   */
   public int bucketOf(PublicKey key) {
     return Math.min(Distance.commonPrefix(self, key), DhtTimers.BUCKETS - 1);
   }
 
-  /** The slot holding {@code key}, or null. */
-  public NodeEntry find(PublicKey key) {
+  /**
+   * The slot holding {@code key}, or null.
+   *
+   * @param key a DHT public key
+   * @return the entry, or null if the key is not held
+   */
+  public @Nullable NodeEntry find(PublicKey key) {
     int base = bucketOf(key) * DhtTimers.BUCKET_SIZE;
     for (int i = 0; i < DhtTimers.BUCKET_SIZE; i++) {
       NodeEntry e = slots[base + i];
@@ -57,12 +78,23 @@ public final class CloseList {
   /**
    * True if a new key could be stored: its bucket has a bad or empty slot ({@code add_to_close}
    * simulated).
+   *
+   * @param key a DHT public key
+   * @param now the caller's clock, in milliseconds
+   * @return whether {@link #update} would store it
    */
   public boolean addable(PublicKey key, long now) {
     return freeSlot(key, now) != null;
   }
 
-  /** True if {@code key} is in the list with a good address of {@code address}'s family. */
+  /**
+   * True if {@code key} is in the list with a good address of {@code address}'s family.
+   *
+   * @param key a DHT public key
+   * @param address the address whose family is checked
+   * @param now the caller's clock, in milliseconds
+   * @return whether the key has a good address of that family
+   */
   public boolean containsGood(PublicKey key, IpPort address, long now) {
     NodeEntry e = find(key);
     return e != null && !e.assoc(address).isBad(now);
@@ -91,7 +123,14 @@ public final class CloseList {
     SELF
   }
 
-  /** Records that {@code key} answered from {@code address} now (after a verified answer). */
+  /**
+   * Records that {@code key} answered from {@code address} now (after a verified answer).
+   *
+   * @param key the node's key
+   * @param address where the answer came from
+   * @param now the caller's clock, in milliseconds
+   * @return what happened
+   */
   public Update update(PublicKey key, IpPort address, long now) {
     if (key.equals(self)) {
       return Update.SELF;
@@ -115,12 +154,20 @@ public final class CloseList {
     return Update.ADDED;
   }
 
-  /** Every slot (empty ones included), bucket by bucket. */
+  /**
+   * Every slot (empty ones included), bucket by bucket.
+   *
+   * @return a read-only view, in bucket order
+   */
   public List<NodeEntry> slots() {
     return Collections.unmodifiableList(java.util.Arrays.asList(slots));
   }
 
-  /** Slots holding a key. */
+  /**
+   * Slots holding a key.
+   *
+   * @return the number of keys held
+   */
   public int size() {
     int n = 0;
     for (NodeEntry e : slots) {
@@ -131,7 +178,12 @@ public final class CloseList {
     return n;
   }
 
-  /** Slots holding a key with at least one good address. */
+  /**
+   * Slots holding a key with at least one good address.
+   *
+   * @param now the caller's clock, in milliseconds
+   * @return the number of good keys
+   */
   public int goodCount(long now) {
     int n = 0;
     for (NodeEntry e : slots) {
@@ -142,7 +194,12 @@ public final class CloseList {
     return n;
   }
 
-  /** True if any node is good ({@code dht_isconnected}). */
+  /**
+   * True if any node is good ({@code dht_isconnected}).
+   *
+   * @param now the caller's clock, in milliseconds
+   * @return whether at least one node is good
+   */
   public boolean connected(long now) {
     for (NodeEntry e : slots) {
       if (!e.isBad(now)) {
@@ -152,7 +209,11 @@ public final class CloseList {
     return false;
   }
 
-  /** The keys held now, for tests and diagnostics. */
+  /**
+   * The keys held now, for tests and diagnostics.
+   *
+   * @return a new list of the keys
+   */
   public List<PublicKey> keys() {
     List<PublicKey> keys = new ArrayList<>();
     for (NodeEntry e : slots) {

@@ -25,6 +25,11 @@ public final class DhtChannel {
   private ScheduledFuture<?> ticker;
 
   /**
+   * A core on {@code channel}; call {@link #start} to begin ticking.
+   *
+   * @param channel the bound UDP channel; the core's output is written to it
+   * @param keys the node's DHT key pair
+   * @param config the node's settings
    * @param clock milliseconds, monotonic
    */
   public DhtChannel(Channel channel, KeyPair keys, DhtConfig config, LongSupplier clock) {
@@ -66,7 +71,11 @@ public final class DhtChannel {
             });
   }
 
-  /** Hands one datagram to the core (on the channel's loop). Borrows it: the caller releases it. */
+  /**
+   * Hands one datagram to the core (on the channel's loop). Borrows it: the caller releases it.
+   *
+   * @param p the datagram (borrowed)
+   */
   public void onDatagram(DatagramPacket p) {
     InetSocketAddress from = p.sender();
     if (from == null || from.getAddress() == null) {
@@ -75,15 +84,29 @@ public final class DhtChannel {
     core.receive(p.content(), new IpPort(from.getAddress(), from.getPort()), clock.getAsLong());
   }
 
-  /** The core, for work on the channel's loop (bootstrap, lists). */
+  /**
+   * The core, for work on the channel's loop (bootstrap, lists).
+   *
+   * @return the core; touch it on the channel's loop only
+   */
   public DhtCore core() {
     return core;
   }
 
+  /**
+   * The node's counters, readable from any thread.
+   *
+   * @return the live counters
+   */
   public DhtStats stats() {
     return core.stats();
   }
 
+  /**
+   * The UDP channel the node runs on.
+   *
+   * @return the channel
+   */
   public Channel channel() {
     return channel;
   }

@@ -3,6 +3,7 @@ package org.toxreactive.dht;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.IpPort;
 import org.toxreactive.core.PublicKey;
 import org.toxreactive.dht.packet.BootstrapInfo;
@@ -26,7 +27,7 @@ import org.toxreactive.dht.packet.BootstrapInfo;
  */
 public record DhtConfig(
     boolean ipv6,
-    BootstrapInfo info,
+    @Nullable BootstrapInfo info,
     List<BootstrapNode> bootstrapNodes,
     int trackedRandomKeys,
     int answersPerSecond,
@@ -41,14 +42,39 @@ public record DhtConfig(
   /** The version tox-bootstrapd 0.2.18 sends: 1000002018. */
   public static final long VERSION = BootstrapInfo.daemonVersion(0, 2, 18);
 
-  /** A node to bootstrap from. */
+  /**
+   * A node to bootstrap from.
+   *
+   * @param address its UDP address
+   * @param key its DHT public key
+   */
   public record BootstrapNode(IpPort address, PublicKey key) {
+    /**
+     * Both must be non-null.
+     *
+     * @param address its UDP address
+     * @param key its DHT public key
+     */
     public BootstrapNode {
       Objects.requireNonNull(address, "address");
       Objects.requireNonNull(key, "key");
     }
   }
 
+  /**
+   * Checks the values; the exception says which is wrong.
+   *
+   * @param ipv6 whether IPv6 is served
+   * @param info the 0xF0 answer, or null
+   * @param bootstrapNodes nodes to bootstrap from (copied)
+   * @param trackedRandomKeys 0 to 16
+   * @param answersPerSecond per-source rate, at least 1
+   * @param answerBurst per-source burst, at least 1
+   * @param maxSources sources tracked, at least 1
+   * @param answersPerSecondTotal total rate, at least 1
+   * @param sharedKeys shared keys cached, at least 1
+   * @throws IllegalArgumentException for a value out of range
+   */
   public DhtConfig {
     bootstrapNodes = List.copyOf(bootstrapNodes);
     if (trackedRandomKeys < 0 || trackedRandomKeys > 16) {
@@ -66,6 +92,8 @@ public record DhtConfig(
   /**
    * IPv4 only, no MOTD, no bootstrap nodes, 2 random tracked keys, 50 packets/s per source IP
    * (burst 100), 4,000/s in all, 4,096 shared keys cached.
+   *
+   * @return the defaults
    */
   public static DhtConfig defaults() {
     return new DhtConfig(false, null, List.of(), 2, 50, 100, 65_536, 4_000, 4096);
@@ -76,6 +104,8 @@ public record DhtConfig(
    * MOTD with its terminating NUL.
    *
    * @throws IllegalArgumentException if the MOTD is longer than 255 UTF-8 bytes
+   * @param motd the text, UTF-8, at most 255 bytes
+   * @return the 0xF0 answer with that MOTD and {@link #VERSION}
    */
   public static BootstrapInfo motd(String motd) {
     byte[] text = motd.getBytes(StandardCharsets.UTF_8);
@@ -87,6 +117,12 @@ public record DhtConfig(
     return new BootstrapInfo(VERSION, withNul);
   }
 
+  /**
+   * Whether IPv6 sources are served and IPv6 nodes contacted.
+   *
+   * @param on true to serve IPv6
+   * @return a copy with this setting
+   */
   public DhtConfig withIpv6(boolean on) {
     return new DhtConfig(
         on,
@@ -100,7 +136,13 @@ public record DhtConfig(
         sharedKeys);
   }
 
-  public DhtConfig withInfo(BootstrapInfo i) {
+  /**
+   * The bootstrap-info (0xF0) answer.
+   *
+   * @param i the answer, or null to leave 0xF0 unanswered
+   * @return a copy with this answer
+   */
+  public DhtConfig withInfo(@Nullable BootstrapInfo i) {
     return new DhtConfig(
         ipv6,
         i,
@@ -113,6 +155,12 @@ public record DhtConfig(
         sharedKeys);
   }
 
+  /**
+   * The nodes to bootstrap from.
+   *
+   * @param nodes the nodes, asked in order
+   * @return a copy with these nodes
+   */
   public DhtConfig withBootstrapNodes(List<BootstrapNode> nodes) {
     return new DhtConfig(
         ipv6,
@@ -126,6 +174,12 @@ public record DhtConfig(
         sharedKeys);
   }
 
+  /**
+   * How many random keys are tracked as DHT friends to learn nodes across the key space.
+   *
+   * @param n 0 to 16
+   * @return a copy with this number
+   */
   public DhtConfig withTrackedRandomKeys(int n) {
     return new DhtConfig(
         ipv6,
@@ -139,7 +193,14 @@ public record DhtConfig(
         sharedKeys);
   }
 
-  /** Per-source and total answer budgets. */
+  /**
+   * Per-source and total answer budgets.
+   *
+   * @param perSecond packets per second handled for one source IP
+   * @param burst burst for one source IP
+   * @param totalPerSecond packets per second handled over all sources
+   * @return a copy with these limits
+   */
   public DhtConfig withAnswerLimits(int perSecond, int burst, int totalPerSecond) {
     return new DhtConfig(
         ipv6,

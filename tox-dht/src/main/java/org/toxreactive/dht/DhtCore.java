@@ -121,6 +121,15 @@ public final class DhtCore {
   private long lastTick = Assoc.NEVER;
   private long lastBootstrap = Assoc.NEVER;
 
+  /**
+   * A node with an empty close list; call {@link #start} to bootstrap.
+   *
+   * @param keys the node's DHT key pair
+   * @param config its settings
+   * @param out where its datagrams go
+   * @param random the source of ping ids and random keys (seeded in tests)
+   * @param now the caller's clock, in milliseconds
+   */
   public DhtCore(KeyPair keys, DhtConfig config, Output out, RandomGenerator random, long now) {
     this.keys = keys;
     this.self = keys.publicKey();
@@ -187,7 +196,11 @@ public final class DhtCore {
     return close;
   }
 
-  /** The tracked keys (the random ones, and any added with {@link #track}). */
+  /**
+   * The tracked keys (the random ones, and any added with {@link #track}).
+   *
+   * @return a read-only view
+   */
   public List<DhtFriend> tracked() {
     return Collections.unmodifiableList(friends);
   }
@@ -257,7 +270,11 @@ public final class DhtCore {
     return stats;
   }
 
-  /** Asks every configured bootstrap node for nodes (at start; again while not connected). */
+  /**
+   * Asks every configured bootstrap node for nodes (at start; again while not connected).
+   *
+   * @param now the caller's clock, in milliseconds
+   */
   public void start(long now) {
     bootstrapAll(now);
     publishSize(now);
@@ -306,7 +323,13 @@ public final class DhtCore {
 
   // ------------------------------------------------------------------ inbound
 
-  /** Handles one datagram from {@code source}. Borrows {@code packet}. */
+  /**
+   * Handles one datagram from {@code source}. Borrows {@code packet}.
+   *
+   * @param packet the datagram (borrowed: the caller releases it)
+   * @param source where it came from
+   * @param now the caller's clock, in milliseconds
+   */
   public void receive(ByteBuf packet, IpPort source, long now) {
     if (!packet.isReadable()) {
       stats.drop(DhtDrop.MALFORMED);
@@ -702,6 +725,11 @@ public final class DhtCore {
   /**
    * The up-to-4 good nodes closest to {@code target} from the close list and the tracked keys'
    * lists, each once; LAN addresses only if {@code lan} ({@code get_close_nodes}).
+   *
+   * @param target the key searched
+   * @param lan whether LAN addresses may be returned
+   * @param now the caller's clock, in milliseconds
+   * @return up to 4 nodes, closest first
    */
   public List<PackedNode> closestNodes(PublicKey target, boolean lan, long now) {
     return closestNodes(target, lan, now, DhtTimers.MAX_SENT_NODES);
@@ -929,7 +957,11 @@ public final class DhtCore {
 
   // ------------------------------------------------------------------ periodic
 
-  /** Runs the periodic work; does nothing until a second has passed since the last run. */
+  /**
+   * Runs the periodic work; does nothing until a second has passed since the last run.
+   *
+   * @param now the caller's clock, in milliseconds
+   */
   public void tick(long now) {
     if (now - lastTick < DhtTimers.TICK) {
       return;
@@ -1119,7 +1151,12 @@ public final class DhtCore {
     out.send(packet, to);
   }
 
-  /** IPv4-mapped IPv6 addresses become IPv4 ({@code ip_port_normalize}). */
+  /**
+   * IPv4-mapped IPv6 addresses become IPv4 ({@code ip_port_normalize}).
+   *
+   * @param a an address
+   * @return the IPv4 form of an IPv4-mapped address, else {@code a}
+   */
   public static IpPort normalize(IpPort a) {
     InetAddress ip = a.address();
     if (ip instanceof Inet6Address) {

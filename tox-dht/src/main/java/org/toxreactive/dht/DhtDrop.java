@@ -25,6 +25,11 @@ public enum DhtDrop {
   /** Bootstrap info requested while no MOTD is configured. */
   INFO_OFF;
 
+  /**
+   * The metric tag: the name in lower case.
+   *
+   * @return e.g. {@code rate_limited}
+   */
   public String tag() {
     return name().toLowerCase(java.util.Locale.ROOT);
   }

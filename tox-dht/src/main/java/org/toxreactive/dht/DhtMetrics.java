@@ -13,6 +13,12 @@ import org.toxreactive.dht.packet.DhtPacketKind;
 public final class DhtMetrics {
   private DhtMetrics() {}
 
+  /**
+   * Registers the meters above on {@code registry}, reading {@code stats} when scraped.
+   *
+   * @param registry the registry
+   * @param stats the node's live counters
+   */
   public static void bind(MeterRegistry registry, DhtStats stats) {
     for (DhtPacketKind k : DhtPacketKind.values()) {
       FunctionCounter.builder("tox.dht.packets", stats, s -> s.received(k))

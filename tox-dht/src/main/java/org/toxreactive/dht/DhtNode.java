@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.PublicKey;
 import reactor.core.Disposable;
@@ -44,9 +45,14 @@ public final class DhtNode implements Disposable {
    * Binds {@code host:port} (0 = any free port), bootstraps from the configured nodes and starts.
    *
    * @param registry where the {@code tox.dht.*} meters go, or null
+   * @param host the address to bind
+   * @param port the UDP port, 0 for a free one
+   * @param keys the node's DHT key pair
+   * @param config its settings
+   * @return the running node, owned by the caller (dispose it)
    */
   public static DhtNode bind(
-      String host, int port, KeyPair keys, DhtConfig config, MeterRegistry registry) {
+      String host, int port, KeyPair keys, DhtConfig config, @Nullable MeterRegistry registry) {
     long origin = System.nanoTime();
     Connection c = UdpServer.create().host(host).port(port).bindNow(Duration.ofSeconds(10));
     DhtChannel dht =
@@ -79,24 +85,49 @@ public final class DhtNode implements Disposable {
     return new DhtNode(c, dht, keys.publicKey());
   }
 
+  /**
+   * The node's DHT public key.
+   *
+   * @return the key
+   */
   public PublicKey publicKey() {
     return publicKey;
   }
 
+  /**
+   * The bound UDP port.
+   *
+   * @return the port
+   */
   public int port() {
     return ((InetSocketAddress) connection.channel().localAddress()).getPort();
   }
 
+  /**
+   * The node's counters, readable from any thread.
+   *
+   * @return the live counters
+   */
   public DhtStats stats() {
     return dht.stats();
   }
 
-  /** The keys in the close list, read on the node's loop. */
+  /**
+   * The keys in the close list, read on the node's loop.
+   *
+   * @return a snapshot of the keys
+   */
   public List<PublicKey> closeListKeys() {
     return onLoop(() -> dht.core().closeList().keys());
   }
 
-  /** Runs {@code task} on the node's loop and waits (at most 10 s) for its result. */
+  /**
+   * Runs {@code task} on the node's loop and waits (at most 10 s) for its result.
+   *
+   * @param <T> the result type
+   * @param task work on the core
+   * @return the task's result
+   */
   public <T> T onLoop(java.util.function.Supplier<T> task) {
     CompletableFuture<T> f = new CompletableFuture<>();
     connection
@@ -120,7 +151,11 @@ public final class DhtNode implements Disposable {
     }
   }
 
-  /** The core (touch it only through {@link #onLoop}). */
+  /**
+   * The core (touch it only through {@link #onLoop}).
+   *
+   * @return the core
+   */
   public DhtCore core() {
     return dht.core();
   }

@@ -31,21 +31,41 @@ public final class DhtStats {
     goodNodes = good;
   }
 
-  /** Packets of {@code kind} received. */
+  /**
+   * Packets of {@code kind} received.
+   *
+   * @param kind a packet kind
+   * @return the count since start
+   */
   public long received(DhtPacketKind kind) {
     return in.get(kind.ordinal());
   }
 
-  /** Packets of {@code kind} sent (forwarded crypto requests included). */
+  /**
+   * Packets of {@code kind} sent (forwarded crypto requests included).
+   *
+   * @param kind a packet kind
+   * @return the count since start
+   */
   public long sent(DhtPacketKind kind) {
     return out.get(kind.ordinal());
   }
 
+  /**
+   * Inbound packets dropped for {@code reason}.
+   *
+   * @param reason a drop reason
+   * @return the count since start
+   */
   public long dropped(DhtDrop reason) {
     return drops.get(reason.ordinal());
   }
 
-  /** All drops. */
+  /**
+   * All drops.
+   *
+   * @return the count since start
+   */
   public long dropped() {
     long n = 0;
     for (int i = 0; i < drops.length(); i++) {
@@ -54,12 +74,20 @@ public final class DhtStats {
     return n;
   }
 
-  /** Keys in the close list, as of the last update. */
+  /**
+   * Keys in the close list, as of the last update.
+   *
+   * @return the number of keys
+   */
   public int closeListSize() {
     return closeListSize;
   }
 
-  /** Close-list keys with a good address, as of the last update. */
+  /**
+   * Close-list keys with a good address, as of the last update.
+   *
+   * @return the number of good keys
+   */
   public int goodNodes() {
     return goodNodes;
   }

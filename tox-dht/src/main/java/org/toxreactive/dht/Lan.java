@@ -12,10 +12,22 @@ import org.toxreactive.core.IpPort;
 public final class Lan {
   private Lan() {}
 
+  /**
+   * Whether the address is loopback, link-local or private (c-toxcore {@code ip_is_lan}).
+   *
+   * @param ipPort an address
+   * @return true for a LAN address
+   */
   public static boolean isLan(IpPort ipPort) {
     return isLan(ipPort.address());
   }
 
+  /**
+   * {@link #isLan(IpPort)} for a bare address.
+   *
+   * @param address an IPv4 or IPv6 address
+   * @return true for a LAN address
+   */
   public static boolean isLan(InetAddress address) {
     byte[] b = address.getAddress();
     if (address instanceof Inet4Address) {

@@ -17,14 +17,29 @@ public final class NodeEntry {
   final Assoc ipv4 = new Assoc();
   final Assoc ipv6 = new Assoc();
 
+  /**
+   * The key held in this slot.
+   *
+   * @return the key (meaningless while the slot is empty)
+   */
   public PublicKey key() {
     return key;
   }
 
+  /**
+   * The IPv4 address and its timers.
+   *
+   * @return the IPv4 assoc
+   */
   public Assoc ipv4() {
     return ipv4;
   }
 
+  /**
+   * The IPv6 address and its timers.
+   *
+   * @return the IPv6 assoc
+   */
   public Assoc ipv6() {
     return ipv6;
   }
@@ -34,7 +49,12 @@ public final class NodeEntry {
     return address.isIpv4() ? ipv4 : ipv6;
   }
 
-  /** Both addresses bad (or the slot empty): the slot may be reused. */
+  /**
+   * Both addresses bad (or the slot empty): the slot may be reused.
+   *
+   * @param now the caller's clock, in milliseconds
+   * @return true if the slot may be reused
+   */
   public boolean isBad(long now) {
     return key == null || (ipv4.isBad(now) && ipv6.isBad(now));
   }

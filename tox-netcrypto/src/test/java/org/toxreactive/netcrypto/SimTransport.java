@@ -1,6 +1,7 @@
 package org.toxreactive.netcrypto;
 
-import java.net.InetSocketAddress;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.transport.Datagram;
 import org.toxreactive.core.transport.PacketTransport;
@@ -10,79 +11,78 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Adapts a simulated-network node to the transport SPI: node names map to unresolved UDP addresses
- * {@code name:1}, so net_crypto sees ordinary UDP paths.
+ * tox-test-kit's {@link org.toxreactive.testkit.SimTransport} (node names map to unresolved UDP
+ * addresses {@code name:1}, so net_crypto sees ordinary UDP paths), plus what these tests need on
+ * top: a record of every packet sent, and raw injection that bypasses net_crypto.
  */
 final class SimTransport implements PacketTransport {
-  private final SimNode node;
+  private final org.toxreactive.testkit.SimTransport kit;
 
   /** Every packet this transport sent, for tests that replay or inspect them. */
-  final java.util.Queue<byte[]> sent = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  final Queue<byte[]> sent = new ConcurrentLinkedQueue<>();
 
   SimTransport(SimNode node) {
-    this.node = node;
+    this.kit = org.toxreactive.testkit.SimTransport.of(node);
   }
 
   SimNode node() {
-    return node;
+    return kit.node();
   }
 
   /** Sends raw bytes as this node, bypassing net_crypto (replays, forgeries). */
   void inject(String to, byte[] bytes) {
-    node.send(to, bytes);
+    kit.node().send(to, bytes);
   }
 
   static Path pathOf(String name) {
-    return Path.udp(InetSocketAddress.createUnresolved(name, 1));
+    return org.toxreactive.testkit.SimTransport.pathOf(name);
   }
 
   @Override
   public Flux<Datagram> receive() {
-    return node.receive().map(p -> new Datagram(pathOf(p.from()), Bytes.of(p.data())));
+    return kit.receive();
   }
 
   @Override
   public Mono<Void> send(Path path, Bytes data) {
-    if (!serves(path)) {
-      return Mono.error(new IllegalArgumentException("not a simulated path: " + path));
-    }
-    if (data.length() > maxPacketSize()) {
-      return Mono.error(
-          new IllegalArgumentException(
-              "packet of " + data.length() + " bytes exceeds " + maxPacketSize()));
-    }
-    byte[] bytes = data.toArray();
-    sent.add(bytes);
-    node.send(((Path.Udp) path).address().getHostString(), bytes);
-    return Mono.empty();
+    return Mono.defer(
+        () -> {
+          if (accepts(path, data)) {
+            sent.add(data.toArray());
+          }
+          return kit.send(path, data);
+        });
   }
 
   @Override
   public boolean offer(Path path, Bytes data) {
-    if (!serves(path) || data.length() > maxPacketSize()) {
-      return false; // refused at once, as the contract asks (the default would say true)
+    if (accepts(path, data)) {
+      sent.add(data.toArray());
     }
-    send(path, data).subscribe(null, e -> {});
-    return true;
+    return kit.offer(path, data);
+  }
+
+  private boolean accepts(Path path, Bytes data) {
+    return kit.serves(path) && data.length() <= kit.maxPacketSize();
   }
 
   @Override
   public boolean serves(Path path) {
-    return path instanceof Path.Udp;
+    return kit.serves(path);
   }
 
   @Override
   public int maxPacketSize() {
-    return 1400;
+    return kit.maxPacketSize();
   }
 
   @Override
   public void dispose() {
-    node.dispose();
+    kit.dispose();
   }
 
   @Override
   public boolean isDisposed() {
-    return node.isDisposed();
+    return kit.isDisposed();
   }
 }

@@ -3,10 +3,10 @@ package org.toxreactive.netcrypto;
 import org.junit.jupiter.api.AfterEach;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.transport.PacketTransport;
-import org.toxreactive.core.transport.PacketTransportContract;
 import org.toxreactive.core.transport.Path;
 import org.toxreactive.test.sim.SimNetwork;
 import org.toxreactive.test.sim.SimNode;
+import org.toxreactive.testkit.PacketTransportContract;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 

@@ -3,6 +3,7 @@ package org.toxreactive.onion;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.IpPort;
@@ -136,7 +137,7 @@ public final class OnionPath {
    * Opens an announce response (0x84 or 0x88) to a request {@code sender} sent to {@code
    * destination}; null if it does not open.
    */
-  public static AnnounceReply openAnnounceResponse(
+  public static @Nullable AnnounceReply openAnnounceResponse(
       KeyPair sender, PublicKey destination, AnnounceResponse response) {
     SharedKey k = CryptoBox.beforenm(destination, sender.secretKey());
     byte[] plain = new CryptoBox().open(k, response.nonce(), response.encrypted().toArray());

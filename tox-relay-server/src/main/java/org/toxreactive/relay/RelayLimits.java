@@ -67,6 +67,18 @@ public record RelayLimits(
    * Checks every limit; a bad one is an {@link IllegalArgumentException} whose message starts with
    * the limit's name, then what is allowed and the value given, e.g. {@code maxConnections must be
    * at least 1, got 0}.
+   *
+   * @param maxConnections open TCP connections in total, at least 1
+   * @param maxConnectionsPerIp open connections from one source address, at least 1
+   * @param maxUnconfirmed connections without a valid first frame yet, at least 1
+   * @param handshakeTimeout from accept until the first valid frame
+   * @param maxQueuedBytes per-client unread outbound bytes above which non-control packets are
+   *     dropped, at least one frame (2050)
+   * @param maxBacklogBytes per-client unread outbound bytes above which the client is disconnected;
+   *     more than {@code maxQueuedBytes} plus one frame
+   * @param maxUnconfirmedPerPrefix unconfirmed connections one /24 (IPv4) or /64 (IPv6) may hold,
+   *     at least 1
+   * @throws IllegalArgumentException naming the first limit that is out of range
    */
   public RelayLimits {
     atLeast("maxConnections", maxConnections, 1, "");

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.PublicKey;
 import org.toxreactive.transport.tcp.RelayProtocol;
 import org.toxreactive.transport.tcp.packet.ConnectNotification;
@@ -51,25 +52,45 @@ public final class RelayRouter<C> {
   public interface Output<C> {
     /**
      * Send {@code packet} to {@code client} (priority by packet kind: control is never dropped).
+     *
+     * @param client the receiving client's handle
+     * @param packet the packet to encode and write
      */
     void send(C client, RelayPacket packet);
 
-    /** Close {@code client}'s link; the router has already forgotten it and told its peers. */
+    /**
+     * Close {@code client}'s link; the router has already forgotten it and told its peers.
+     *
+     * @param client the client's handle
+     * @param reason why, for the kill counters and the log
+     */
     void kill(C client, KillReason reason);
 
     /**
      * A packet from {@code from} that the router discarded because its destination is not online:
      * data on a route whose peer has not connected (or has left), or an OOB send to a key that is
      * not connected. Such packets are silently dropped, as c-toxcore does; this is for counting.
+     *
+     * @param from the sending client's handle
+     * @param packet the packet dropped
      */
     default void discarded(C from, RelayPacket packet) {}
 
-    /** An onion request (id 8) from a confirmed client, for the UDP bridge. */
+    /**
+     * An onion request (id 8) from a confirmed client, for the UDP bridge.
+     *
+     * @param client the sender
+     * @param request the onion request, to go out on UDP
+     */
     default void onionRequest(Client<C> client, OnionRequest request) {}
 
     /**
      * A forward request (id 10) from a confirmed client. Return false if forwarding is disabled:
      * the client is then killed, as c-toxcore does.
+     *
+     * @param client the sender
+     * @param request the forward request, to go out on UDP
+     * @return true if it was taken (forwarding enabled), false to kill the client
      */
     default boolean forwardRequest(Client<C> client, ForwardRequest request) {
       return false;
@@ -106,19 +127,38 @@ public final class RelayRouter<C> {
       this.lastPingAt = now;
     }
 
+    /**
+     * The I/O layer's handle of this client (its channel).
+     *
+     * @return the handle given to {@link RelayRouter#confirm}
+     */
     public C handle() {
       return handle;
     }
 
+    /**
+     * The client's public key, as proven by its handshake.
+     *
+     * @return the key
+     */
     public PublicKey key() {
       return key;
     }
 
-    /** A number unique to this confirmed link for the router's lifetime (never reused). */
+    /**
+     * A number unique to this confirmed link for the router's lifetime (never reused).
+     *
+     * @return the id, 1 or more
+     */
     public long id() {
       return id;
     }
 
+    /**
+     * Whether the router still holds this client (false once it disconnected or was killed).
+     *
+     * @return true until then
+     */
     public boolean isAlive() {
       return alive;
     }
@@ -139,7 +179,11 @@ public final class RelayRouter<C> {
       peerSlot = java.util.Arrays.copyOf(peerSlot, n);
     }
 
-    /** Number of slots in use (requested or online). */
+    /**
+     * Number of slots in use (requested or online).
+     *
+     * @return 0 to 240
+     */
     public int routes() {
       int n = 0;
       for (byte s : state) {
@@ -162,38 +206,73 @@ public final class RelayRouter<C> {
   private final Timers timers;
   private long nextId = 1;
 
-  /** Keepalive timing in milliseconds. */
+  /**
+   * Keepalive timing in milliseconds.
+   *
+   * @param pingIntervalMillis from confirmation or the last pong to the next ping
+   * @param pingTimeoutMillis how long a ping may go without its pong before the client is killed
+   */
   public record Timers(long pingIntervalMillis, long pingTimeoutMillis) {}
 
+  /**
+   * A router with c-toxcore's keepalive timing (ping every 30 s, 10 s for the pong).
+   *
+   * @param out where the router's decisions go; called on the router's thread
+   */
   public RelayRouter(Output<C> out) {
     this(
         out,
         new Timers(RelayProtocol.PING_INTERVAL.toMillis(), RelayProtocol.PING_TIMEOUT.toMillis()));
   }
 
+  /**
+   * A router with the given keepalive timing (tests shorten it).
+   *
+   * @param out where the router's decisions go; called on the router's thread
+   * @param timers keepalive timing
+   */
   public RelayRouter(Output<C> out, Timers timers) {
     this.out = out;
     this.timers = timers;
   }
 
-  /** Confirmed clients. */
+  /**
+   * Confirmed clients.
+   *
+   * @return how many clients are confirmed now
+   */
   public int clientCount() {
     return byKey.size();
   }
 
-  /** The confirmed client with {@code key}, or null. */
-  public Client<C> client(PublicKey key) {
+  /**
+   * The confirmed client with {@code key}, or null.
+   *
+   * @param key a client's public key
+   * @return the client, or null if no confirmed client has that key
+   */
+  public @Nullable Client<C> client(PublicKey key) {
     return byKey.get(key);
   }
 
-  /** The live client with router id {@code id} (see {@link Client#id()}), or null. */
-  public Client<C> client(long id) {
+  /**
+   * The live client with router id {@code id} (see {@link Client#id()}), or null.
+   *
+   * @param id a router id
+   * @return the client, or null if none is live with that id
+   */
+  public @Nullable Client<C> client(long id) {
     return byId.get(id);
   }
 
   /**
    * A link's first valid frame arrived: the client becomes confirmed (and routable). An older
    * confirmed link with the same key is killed first ({@link KillReason#DUPLICATE_KEY}).
+   *
+   * @param handle the I/O layer's handle of the link
+   * @param key the public key the handshake proved
+   * @param now the router clock, in milliseconds
+   * @return the confirmed client, to pass to the router's other methods
    */
   public Client<C> confirm(C handle, PublicKey key, long now) {
     Client<C> old = byKey.get(key);
@@ -206,14 +285,23 @@ public final class RelayRouter<C> {
     return c;
   }
 
-  /** The client's link closed (for any reason). Idempotent. */
+  /**
+   * The client's link closed (for any reason). Idempotent.
+   *
+   * @param c the client whose link closed
+   */
   public void disconnected(Client<C> c) {
     if (c.alive) {
       forget(c);
     }
   }
 
-  /** Ends a client's link: its online peers get disconnect notifications. */
+  /**
+   * Ends a client's link: its online peers get disconnect notifications.
+   *
+   * @param c the client to end
+   * @param reason why, passed on to {@link Output#kill}
+   */
   public void kill(Client<C> c, KillReason reason) {
     if (!c.alive) {
       return;
@@ -222,7 +310,11 @@ public final class RelayRouter<C> {
     out.kill(c.handle, reason);
   }
 
-  /** Kills every client (shutdown). */
+  /**
+   * Kills every client (shutdown).
+   *
+   * @param reason the reason every kill is recorded with
+   */
   public void killAll(KillReason reason) {
     for (Client<C> c : new ArrayList<>(byKey.values())) {
       kill(c, reason);
@@ -249,7 +341,13 @@ public final class RelayRouter<C> {
     }
   }
 
-  /** One packet from a confirmed client. */
+  /**
+   * One packet from a confirmed client.
+   *
+   * @param c the sender
+   * @param packet the decoded packet
+   * @param now the router clock, in milliseconds
+   */
   public void handle(Client<C> c, RelayPacket packet, long now) {
     if (!c.alive) {
       return;
@@ -422,6 +520,8 @@ public final class RelayRouter<C> {
   /**
    * Keepalive, to be called about once a second: pings each client 30 s after its confirmation or
    * its last ping, and kills it if a ping has gone 10 s without its pong.
+   *
+   * @param now the router clock, in milliseconds
    */
   public void tick(long now) {
     List<Client<C>> timedOut = null;

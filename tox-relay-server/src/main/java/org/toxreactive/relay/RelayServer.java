@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.toxreactive.core.HostPort;
@@ -45,8 +46,19 @@ public final class RelayServer {
   /**
    * Read-only configuration.
    *
+   * @param keys the relay's long-term key pair
+   * @param host the address listened on (TCP and UDP)
+   * @param ports the TCP ports (0: a free one)
+   * @param udpPort the DHT/onion UDP port, 0 for a free one, -1 for none
+   * @param forwarding whether forward requests (TCP id 10) are served
+   * @param limits the resource limits
+   * @param registry where the meters go, or null for a private registry
+   * @param scheduler timers: keepalive ticks, handshake deadlines
+   * @param timers keepalive timing
    * @param openFileLimit the open-file limit to size the connection cap under, or -1 to read the
    *     process's own at bind
+   * @param eventLoops threads serving the TCP connections
+   * @param dht the DHT node's settings
    */
   public record Config(
       KeyPair keys,
@@ -55,7 +67,7 @@ public final class RelayServer {
       int udpPort,
       boolean forwarding,
       RelayLimits limits,
-      MeterRegistry registry,
+      @Nullable MeterRegistry registry,
       Scheduler scheduler,
       RelayRouter.Timers timers,
       long openFileLimit,
@@ -103,11 +115,20 @@ public final class RelayServer {
     return r;
   }
 
-  /** A relay with a fresh key pair on 0.0.0.0, ports 33445, 3389 and 443, UDP 33445. */
+  /**
+   * A relay with a fresh key pair on 0.0.0.0, ports 33445, 3389 and 443, UDP 33445.
+   *
+   * @return the builder with its defaults; every setter returns a changed copy
+   */
   public static RelayServer create() {
     return new RelayServer();
   }
 
+  /**
+   * The configuration as it stands, read-only.
+   *
+   * @return a snapshot of every setting
+   */
   public Config configuration() {
     return new Config(
         keys,
@@ -124,21 +145,37 @@ public final class RelayServer {
         dht);
   }
 
-  /** The relay's long-term key pair; its public key is what clients are given. */
+  /**
+   * The relay's long-term key pair; its public key is what clients are given.
+   *
+   * @param keys the key pair (default: a fresh one per builder)
+   * @return a copy with these keys
+   */
   public RelayServer keys(KeyPair keys) {
     RelayServer r = copy();
     r.keys = Objects.requireNonNull(keys);
     return r;
   }
 
-  /** Address to listen on (TCP and UDP), e.g. {@code 127.0.0.1} or {@code 0.0.0.0}. */
+  /**
+   * Address to listen on (TCP and UDP), e.g. {@code 127.0.0.1} or {@code 0.0.0.0}.
+   *
+   * @param host an IP address or host name
+   * @return a copy with this address
+   */
   public RelayServer host(String host) {
     RelayServer r = copy();
     r.host = Objects.requireNonNull(host);
     return r;
   }
 
-  /** TCP ports; 0 picks a free one. */
+  /**
+   * TCP ports; 0 picks a free one.
+   *
+   * @param ports one or more ports, 0 to 65535
+   * @return a copy with these ports
+   * @throws IllegalArgumentException if the list is empty
+   */
   public RelayServer ports(List<Integer> ports) {
     if (ports.isEmpty()) {
       throw new IllegalArgumentException("at least one TCP port is needed");
@@ -148,6 +185,12 @@ public final class RelayServer {
     return r;
   }
 
+  /**
+   * One TCP port; 0 picks a free one (see {@link RunningRelay#port()}).
+   *
+   * @param port 0 to 65535
+   * @return a copy listening on this port only
+   */
   public RelayServer port(int port) {
     return ports(List.of(port));
   }
@@ -155,6 +198,9 @@ public final class RelayServer {
   /**
    * UDP port of the DHT node and the onion/forwarding bridge (one socket, as tox-bootstrapd); 0
    * picks a free one; -1 disables both.
+   *
+   * @param udpPort 0 to 65535, or -1 for no UDP at all
+   * @return a copy with this UDP port
    */
   public RelayServer udpPort(int udpPort) {
     RelayServer r = copy();
@@ -165,6 +211,9 @@ public final class RelayServer {
   /**
    * The DHT node on the UDP port (docs/protocol.md, DHT section): MOTD, bootstrap nodes, IPv6, rate
    * limits. Its key is the relay's. Default: IPv4, MOTD {@value #DEFAULT_MOTD}, no bootstrap nodes.
+   *
+   * @param dht the DHT settings
+   * @return a copy with these settings
    */
   public RelayServer dht(DhtConfig dht) {
     RelayServer r = copy();
@@ -172,13 +221,24 @@ public final class RelayServer {
     return r;
   }
 
-  /** Whether TCP id 10 (forward request) is served; when off it kills the sender, as c-toxcore. */
+  /**
+   * Whether TCP id 10 (forward request) is served; when off it kills the sender, as c-toxcore.
+   *
+   * @param enabled true (the default) to serve forward requests
+   * @return a copy with forwarding on or off
+   */
   public RelayServer forwarding(boolean enabled) {
     RelayServer r = copy();
     r.forwarding = enabled;
     return r;
   }
 
+  /**
+   * The resource limits (default: {@link RelayLimits#defaults()}).
+   *
+   * @param limits the limits
+   * @return a copy with these limits
+   */
   public RelayServer limits(RelayLimits limits) {
     RelayServer r = copy();
     r.limits = Objects.requireNonNull(limits);
@@ -187,8 +247,11 @@ public final class RelayServer {
 
   /**
    * Where meters go (default: a private SimpleMeterRegistry, see {@link RunningRelay#metrics()}).
+   *
+   * @param registry the registry for the {@code tox.relay.*} meters, or null for a private one
+   * @return a copy with this registry
    */
-  public RelayServer metrics(MeterRegistry registry) {
+  public RelayServer metrics(@Nullable MeterRegistry registry) {
     RelayServer r = copy();
     r.registry = registry;
     return r;
@@ -197,6 +260,9 @@ public final class RelayServer {
   /**
    * Clock and timers: keepalive ticks, handshake deadlines. By default they run on the router's own
    * thread (no extra pool).
+   *
+   * @param scheduler the scheduler (a virtual-time one in tests)
+   * @return a copy with this scheduler
    */
   public RelayServer scheduler(Scheduler scheduler) {
     RelayServer r = copy();
@@ -220,7 +286,13 @@ public final class RelayServer {
     return r;
   }
 
-  /** Keepalive ping interval and pong deadline (defaults 30 s, 10 s). */
+  /**
+   * Keepalive ping interval and pong deadline (defaults 30 s, 10 s).
+   *
+   * @param interval from confirmation or the last pong to the next ping
+   * @param timeout how long a ping may go unanswered before the client is killed
+   * @return a copy with this keepalive timing
+   */
   public RelayServer keepalive(Duration interval, Duration timeout) {
     RelayServer r = copy();
     r.timers = new RelayRouter.Timers(interval.toMillis(), timeout.toMillis());
@@ -248,11 +320,20 @@ public final class RelayServer {
    * Binds every configured TCP port it can (a port that fails is skipped with a warning) and the
    * UDP bridge. Fails with {@link BindFailure} if no TCP port binds, or if the UDP port (unless -1)
    * does not.
+   *
+   * @return a {@code Mono} of the running relay, bound on subscription (on a bounded-elastic
+   *     thread)
    */
   public Mono<RunningRelay> bind() {
     return Mono.fromCallable(this::bindBlocking).subscribeOn(Schedulers.boundedElastic());
   }
 
+  /**
+   * {@link #bind()}, blocking the calling thread until the sockets are bound.
+   *
+   * @return the running relay, owned by the caller (dispose it)
+   * @throws BindFailure if no TCP port binds, or the UDP port (unless -1) does not
+   */
   public RunningRelay bindNow() {
     return bindBlocking();
   }

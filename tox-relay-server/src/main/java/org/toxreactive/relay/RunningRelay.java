@@ -6,6 +6,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.toxreactive.core.PublicKey;
@@ -30,6 +32,10 @@ public final class RunningRelay implements Disposable {
   private final MeterRegistry registry;
   private final Sinks.Empty<Void> disposed = Sinks.empty();
   private volatile boolean isDisposed;
+  private final AtomicBoolean shutdownStarted = new AtomicBoolean();
+
+  /** The bound on each shutdown step of {@link #dispose()}. */
+  private static final Duration DEFAULT_STEP_TIMEOUT = Duration.ofSeconds(5);
 
   RunningRelay(
       RelayServer.Config config,
@@ -48,17 +54,29 @@ public final class RunningRelay implements Disposable {
     this.registry = registry;
   }
 
-  /** The relay's public key: what clients put next to its address. */
+  /**
+   * The relay's public key: what clients put next to its address.
+   *
+   * @return the relay's public key
+   */
   public PublicKey publicKey() {
     return config.keys().publicKey();
   }
 
-  /** The TCP ports actually bound. */
+  /**
+   * The TCP ports actually bound.
+   *
+   * @return the bound ports, in the configured order (free ports resolved)
+   */
   public List<Integer> ports() {
     return servers.stream().map(DisposableServer::port).toList();
   }
 
-  /** The first bound TCP port. */
+  /**
+   * The first bound TCP port.
+   *
+   * @return the port; with {@code port(0)} the one the OS chose
+   */
   public int port() {
     return servers.get(0).port();
   }
@@ -66,14 +84,18 @@ public final class RunningRelay implements Disposable {
   /**
    * The DHT node's counters (packets by kind, drops, close-list size), or null if UDP is off.
    *
-   * @return the live statistics of the DHT node on the UDP port
+   * @return the live statistics of the DHT node, or null if UDP is off
    */
-  public DhtStats dht() {
+  public @Nullable DhtStats dht() {
     DhtChannel d = core.dht();
     return d == null ? null : d.stats();
   }
 
-  /** The keys in the DHT close list now (read on the router loop; empty if UDP is off). */
+  /**
+   * The keys in the DHT close list now (read on the router loop; empty if UDP is off).
+   *
+   * @return a snapshot of the close list's keys
+   */
   public List<PublicKey> dhtCloseList() {
     DhtChannel d = core.dht();
     if (d == null) {
@@ -85,7 +107,13 @@ public final class RunningRelay implements Disposable {
     return f.orTimeout(10, TimeUnit.SECONDS).join();
   }
 
-  /** Asks the DHT node at {@code address} with {@code key} for nodes (bootstraps from it). */
+  /**
+   * Asks the DHT node at {@code address} with {@code key} for nodes (bootstraps from it).
+   *
+   * @param address the node's UDP address
+   * @param key the node's DHT public key
+   * @throws IllegalStateException if UDP is off
+   */
   public void dhtBootstrap(org.toxreactive.core.IpPort address, PublicKey key) {
     DhtChannel d = core.dht();
     if (d == null) {
@@ -97,23 +125,39 @@ public final class RunningRelay implements Disposable {
   /**
    * How many inputs the onion node (docs/protocol.md 13) ended with {@code outcome}: 0 without a
    * UDP port. Read from another thread, the figure may lag slightly.
+   *
+   * @param outcome the outcome to count
+   * @return how many inputs ended so since start
    */
   public long onionOutcomes(org.toxreactive.onion.OnionNode.Outcome outcome) {
     return core.onionOutcomes(outcome);
   }
 
-  /** The bound UDP port of the DHT node and onion/forwarding bridge, or -1 if it is off. */
+  /**
+   * The bound UDP port of the DHT node and onion/forwarding bridge, or -1 if it is off.
+   *
+   * @return the UDP port, or -1
+   */
   public int udpPort() {
     // the bound socket itself: the core learns of it in a bind callback that may run a little
     // after bindNow returned
     return udp == null ? -1 : ((InetSocketAddress) udp.address()).getPort();
   }
 
+  /**
+   * The bound TCP addresses, one per port.
+   *
+   * @return the local addresses of the TCP listeners
+   */
   public List<InetSocketAddress> addresses() {
     return servers.stream().map(s -> (InetSocketAddress) s.address()).toList();
   }
 
-  /** Confirmed clients now. */
+  /**
+   * Confirmed clients now.
+   *
+   * @return the number of confirmed clients
+   */
   public int clients() {
     return core.metrics.clients.get();
   }
@@ -128,22 +172,39 @@ public final class RunningRelay implements Disposable {
     return core.maxConnections();
   }
 
-  /** Open TCP connections now (confirmed or not). */
+  /**
+   * Open TCP connections now (confirmed or not).
+   *
+   * @return the number of open connections
+   */
   public int connections() {
     return core.metrics.open.get();
   }
 
-  /** Connections admitted since start. */
+  /**
+   * Connections admitted since start.
+   *
+   * @return how many connections were admitted
+   */
   public long acceptedConnections() {
     return (long) core.metrics.accepted.count();
   }
 
-  /** The most confirmed clients at once since start. */
+  /**
+   * The most confirmed clients at once since start.
+   *
+   * @return the peak number of confirmed clients
+   */
   public int peakClients() {
     return core.metrics.peakClients.get();
   }
 
-  /** Kills recorded with {@code reason} so far. */
+  /**
+   * Kills recorded with {@code reason} so far.
+   *
+   * @param reason a kill reason
+   * @return how many kills had that reason
+   */
   public long kills(KillReason reason) {
     return (long) core.metrics.kills(reason);
   }
@@ -163,46 +224,108 @@ public final class RunningRelay implements Disposable {
     return loops;
   }
 
+  /**
+   * The registry of the {@code tox.relay.*} meters: the one given to {@link RelayServer#metrics},
+   * or the relay's private one.
+   *
+   * @return the registry
+   */
   public MeterRegistry metrics() {
     return registry;
   }
 
   /**
-   * Stops accepting, ends every client link (peers are told), closes the UDP bridge and stops the
-   * router thread.
+   * Starts the shutdown and returns at once, as Reactor Netty's {@code dispose()} does: stops
+   * accepting, ends every client link (peers are told), closes the UDP bridge, stops the router
+   * thread and releases the event loops, in that order. {@link #isDisposed()} is true from the call
+   * on; {@link #onDispose()} completes when every step has finished (each step has 5 s). Safe to
+   * call from any thread, including the relay's own, and more than once (later calls do nothing).
+   * To wait for the end, use {@link #disposeNow(Duration)}.
    */
   @Override
   public void dispose() {
-    disposeNow(Duration.ofSeconds(5));
+    shutdown(DEFAULT_STEP_TIMEOUT);
   }
 
+  /**
+   * Disposes and blocks until {@link #onDispose()} completes: for a shutdown hook, a command-line
+   * tool's exit, or a test that checks a port is free afterwards. Must not be called on one of the
+   * relay's own threads (it would wait for itself).
+   *
+   * @param timeout how long to wait for the whole shutdown; each step gets this bound too
+   * @throws IllegalStateException if the relay has not stopped within {@code timeout}
+   */
   public void disposeNow(Duration timeout) {
-    if (isDisposed) {
+    shutdown(timeout);
+    try {
+      onDispose().block(timeout);
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException(
+          "relay " + this + " did not stop within " + timeout.toMillis() + " ms", e);
+    }
+  }
+
+  /** The shutdown chain, started once; every step is asynchronous, nothing here blocks. */
+  private void shutdown(Duration stepTimeout) {
+    if (!shutdownStarted.compareAndSet(false, true)) {
       return;
     }
     isDisposed = true;
     String tcp = String.join(",", addresses().stream().map(RelayServer::format).toList());
-    for (DisposableServer s : servers) {
-      s.disposeNow(timeout);
-    }
-    core.shutdown();
-    if (udp != null) {
-      udp.disposeNow(timeout);
-    }
-    routerLoop
-        .shutdownGracefully(0, timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .awaitUninterruptibly(timeout.toMillis());
-    loops.disposeLater(Duration.ZERO, timeout).block(timeout.plusSeconds(1));
-    log.info("stopped tcp={} peak_clients={}", tcp, peakClients());
-    disposed.tryEmitEmpty();
+    Mono<Void> servers =
+        Mono.when(
+            this.servers.stream()
+                .map(
+                    s -> {
+                      s.dispose();
+                      return s.onDispose();
+                    })
+                .toList());
+    Mono<Void> bridge =
+        udp == null
+            ? Mono.empty()
+            : Mono.defer(
+                () -> {
+                  udp.dispose();
+                  return udp.onDispose();
+                });
+    servers
+        .timeout(stepTimeout, Mono.empty())
+        .then(Mono.fromRunnable(core::shutdown))
+        .then(bridge.timeout(stepTimeout, Mono.empty()))
+        .then(
+            Mono.<Void>create(
+                    sink ->
+                        routerLoop
+                            .shutdownGracefully(0, stepTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                            .addListener(f -> sink.success()))
+                .timeout(stepTimeout.plusSeconds(1), Mono.empty()))
+        .then(loops.disposeLater(Duration.ZERO, stepTimeout))
+        .timeout(stepTimeout.plusSeconds(1), Mono.empty())
+        .doFinally(
+            signal -> {
+              log.info("stopped tcp={} peak_clients={}", tcp, peakClients());
+              disposed.tryEmitEmpty();
+            })
+        .subscribe(null, e -> log.warn("relay shutdown: {}", e.toString()));
   }
 
+  /**
+   * Whether {@link #dispose()} has been called (the shutdown may still be running).
+   *
+   * @return true from the first dispose on
+   */
   @Override
   public boolean isDisposed() {
     return isDisposed;
   }
 
-  /** Completes once the relay has been disposed. */
+  /**
+   * Completes once a {@link #dispose()} has finished: ports closed, links ended, threads stopped.
+   * Never errors; never completes before {@code dispose()} is called.
+   *
+   * @return a {@code Mono} that completes when the relay has stopped
+   */
   public Mono<Void> onDispose() {
     return disposed.asMono();
   }

@@ -8,8 +8,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.transport.PacketTransport;
-import org.toxreactive.core.transport.PacketTransportContract;
 import org.toxreactive.core.transport.Path;
+import org.toxreactive.testkit.PacketTransportContract;
 import org.toxreactive.transport.tcp.RelayAddress;
 import org.toxreactive.transport.tcp.RelayPool;
 

@@ -11,10 +11,18 @@ package org.toxreactive.core.crypto;
  * {@link BoxEngine}s they make are not.
  */
 public interface CryptoProvider {
-  /** {@code "sodium"} or {@code "java"}: the value of {@code -Dtox.crypto} that selects it. */
+  /**
+   * {@code "sodium"} or {@code "java"}: the value of {@code -Dtox.crypto} that selects it.
+   *
+   * @return the provider's {@code tox.crypto} value
+   */
   String name();
 
-  /** One line for the start-up log: the provider and its implementation (library version). */
+  /**
+   * One line for the start-up log: the provider and its implementation (library version).
+   *
+   * @return a human-readable description, one line
+   */
   String description();
 
   /**
@@ -23,21 +31,39 @@ public interface CryptoProvider {
    *
    * @return false (and {@code out} unspecified) if {@code pk} is a low-order point (all-zero shared
    *     secret), which libsodium refuses
+   * @param out receives the 32-byte shared key
+   * @param pk the peer's 32-byte public key
+   * @param sk our 32-byte secret key
    */
   boolean beforenm(byte[] out, byte[] pk, byte[] sk);
 
-  /** {@code crypto_scalarmult_base}: the public key ({@code out}, 32 bytes) of {@code sk}. */
+  /**
+   * {@code crypto_scalarmult_base}: the public key ({@code out}, 32 bytes) of {@code sk}.
+   *
+   * @param out receives the 32-byte public key
+   * @param sk the 32-byte secret key
+   */
   void scalarMultBase(byte[] out, byte[] sk);
 
-  /** Fills {@code out} with cryptographically secure random bytes. */
+  /**
+   * Fills {@code out} with cryptographically secure random bytes.
+   *
+   * @param out filled entirely
+   */
   void randomBytes(byte[] out);
 
-  /** A new single-thread box engine (reusable per-thread state). */
+  /**
+   * A new single-thread box engine (reusable per-thread state).
+   *
+   * @return an engine for one thread
+   */
   BoxEngine newEngine();
 
   /**
    * True when the engine is fastest on direct (off-heap) {@code ByteBuf}s with memory addresses
    * (native providers); false when heap arrays avoid a copy (the Java provider).
+   *
+   * @return whether direct buffers are the fast path
    */
   boolean prefersDirectBuffers();
 }

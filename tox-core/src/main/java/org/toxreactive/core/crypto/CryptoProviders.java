@@ -33,6 +33,7 @@ public final class CryptoProviders {
    *
    * @throws CryptoConfigException if the property has a bad value, or asks for {@code sodium} and
    *     libsodium does not load
+   * @return the process-wide provider, the same object on every call
    */
   public static CryptoProvider current() {
     CryptoProvider p = current;
@@ -96,7 +97,11 @@ public final class CryptoProviders {
     }
   }
 
-  /** A pure-Java provider, whatever {@value #PROPERTY} says. */
+  /**
+   * A pure-Java provider, whatever {@value #PROPERTY} says.
+   *
+   * @return a new pure-Java provider
+   */
   public static JavaCryptoProvider java() {
     return new JavaCryptoProvider();
   }
@@ -105,6 +110,7 @@ public final class CryptoProviders {
    * A libsodium provider, whatever {@value #PROPERTY} says.
    *
    * @throws UnsatisfiedLinkError (one-line message) if libsodium does not load
+   * @return a libsodium provider
    */
   public static SodiumCryptoProvider sodium() {
     return SodiumCryptoProvider.load();
@@ -115,6 +121,8 @@ public final class CryptoProviders {
    * says; for benchmarks that run each.
    *
    * @throws IllegalArgumentException for another name
+   * @param name {@code java} or {@code sodium}
+   * @return the provider of that name
    */
   public static CryptoProvider named(String name) {
     return switch (name) {

@@ -45,7 +45,13 @@ public final class JavaCryptoProvider implements CryptoProvider {
     return new JavaBoxEngine();
   }
 
-  /** HSalsa20 (20 rounds, no final addition) of a 32-byte key and a 16-byte input: 32 bytes. */
+  /**
+   * HSalsa20 (20 rounds, no final addition) of a 32-byte key and a 16-byte input: 32 bytes.
+   *
+   * @param key the 32-byte key
+   * @param in16 the 16-byte input
+   * @return the 32-byte output
+   */
   public static byte[] hsalsa20(byte[] key, byte[] in16) {
     return JavaBoxEngine.hsalsa20(key, in16);
   }

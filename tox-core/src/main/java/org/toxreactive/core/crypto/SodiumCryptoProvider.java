@@ -25,7 +25,11 @@ public final class SodiumCryptoProvider implements CryptoProvider {
 
   private final SodiumBinding sodium;
 
-  /** A provider over {@code sodium}, already loaded and initialised. */
+  /**
+   * A provider over {@code sodium}, already loaded and initialised.
+   *
+   * @param sodium the binding to call; already initialised ({@code sodium_init})
+   */
   public SodiumCryptoProvider(SodiumBinding sodium) {
     this.sodium = sodium;
     this.small = ThreadLocal.withInitial(() -> new Small(sodium));
@@ -36,6 +40,7 @@ public final class SodiumCryptoProvider implements CryptoProvider {
    *
    * @throws UnsatisfiedLinkError if libsodium or jnr-ffi's native part does not load (one-line
    *     message)
+   * @return a provider on the system's libsodium
    */
   public static SodiumCryptoProvider load() {
     try {

@@ -3,6 +3,7 @@ package org.toxreactive.dht.packet;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.Nonce;
 import org.toxreactive.core.PublicKey;
@@ -52,6 +53,8 @@ public record CryptoRequest(PublicKey receiver, PublicKey sender, Nonce nonce, b
    * Reads and length-checks a 0x20 packet (106..1040 bytes); borrows {@code in}.
    *
    * @throws ToxProtocolException (one line) if the id or length is wrong
+   * @param in the whole datagram (borrowed; not released)
+   * @return the packet, box copied out
    */
   public static CryptoRequest parse(ByteBuf in) {
     int length = in.readableBytes();
@@ -77,7 +80,11 @@ public record CryptoRequest(PublicKey receiver, PublicKey sender, Nonce nonce, b
         Arrays.copyOfRange(all, BOX_OFFSET, length));
   }
 
-  /** Total length on the wire. */
+  /**
+   * Total length on the wire.
+   *
+   * @return 1 + 32 + 32 + 24 + the box
+   */
   public int length() {
     return BOX_OFFSET + box.length;
   }
@@ -86,8 +93,12 @@ public record CryptoRequest(PublicKey receiver, PublicKey sender, Nonce nonce, b
    * Opens the box with {@code key} (beforenm of the sender and our secret key). Returns the
    * plaintext (request id first), or null if it is too long for us, does not authenticate or is
    * empty.
+   *
+   * @param crypto the box of the calling thread
+   * @param key the shared key of us and {@link #sender()}
+   * @return request id ‖ data, or null if the box does not authenticate
    */
-  public byte[] open(CryptoBox crypto, SharedKey key) {
+  public byte @Nullable [] open(CryptoBox crypto, SharedKey key) {
     if (length() > MAX_SIZE) {
       return null;
     }
@@ -95,7 +106,19 @@ public record CryptoRequest(PublicKey receiver, PublicKey sender, Nonce nonce, b
     return plain == null || plain.length == 0 ? null : plain;
   }
 
-  /** Builds a packet carrying {@code requestId ‖ data}; the caller owns the buffer. */
+  /**
+   * Builds a packet carrying {@code requestId ‖ data}; the caller owns the buffer.
+   *
+   * @param crypto the box of the calling thread
+   * @param receiver the DHT key the packet is for
+   * @param sender our DHT key
+   * @param key the shared key of receiver and sender
+   * @param nonce a fresh nonce
+   * @param requestId the request id, e.g. {@link #NAT_PING}
+   * @param data the request's data
+   * @return a new heap buffer holding the packet; the caller owns it
+   * @throws IllegalArgumentException if the packet would exceed {@link #MAX_SIZE}
+   */
   public static ByteBuf seal(
       CryptoBox crypto,
       PublicKey receiver,

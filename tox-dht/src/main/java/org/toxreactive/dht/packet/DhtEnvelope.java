@@ -2,6 +2,7 @@ package org.toxreactive.dht.packet;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.Nonce;
 import org.toxreactive.core.PublicKey;
@@ -37,6 +38,8 @@ public record DhtEnvelope(DhtPacketKind kind, PublicKey sender, Nonce nonce, byt
    *
    * @throws ToxProtocolException (one line) if the id is not an enveloped DHT packet or the length
    *     is not one that id allows
+   * @param in the whole datagram (borrowed; not released)
+   * @return the envelope, box copied out
    */
   public static DhtEnvelope parse(ByteBuf in) {
     int length = in.readableBytes();
@@ -78,12 +81,28 @@ public record DhtEnvelope(DhtPacketKind kind, PublicKey sender, Nonce nonce, byt
     return new DhtEnvelope(kind, PublicKey.of(pk), Nonce.of(nonce), box);
   }
 
-  /** Opens the box; null if it does not authenticate. */
-  public byte[] open(CryptoBox crypto, SharedKey key) {
+  /**
+   * Opens the box; null if it does not authenticate.
+   *
+   * @param crypto the box of the calling thread
+   * @param key the shared key of us and {@link #sender()}
+   * @return the plaintext, or null
+   */
+  public byte @Nullable [] open(CryptoBox crypto, SharedKey key) {
     return crypto.open(key, nonce, box);
   }
 
-  /** Seals {@code plaintext} into a new packet buffer (the caller owns it). */
+  /**
+   * Seals {@code plaintext} into a new packet buffer (the caller owns it).
+   *
+   * @param crypto the box of the calling thread
+   * @param kind the envelope kind (first byte)
+   * @param sender our DHT key
+   * @param key the shared key of us and the receiver
+   * @param nonce a fresh nonce
+   * @param plaintext the message's plaintext
+   * @return a new heap buffer holding the packet
+   */
   public static ByteBuf seal(
       CryptoBox crypto,
       DhtPacketKind kind,

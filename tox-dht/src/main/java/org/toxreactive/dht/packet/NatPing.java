@@ -14,8 +14,14 @@ import org.toxreactive.core.ToxProtocolException;
  * </pre>
  */
 public record NatPing(boolean response, long pingId) {
+  /** Encoded length: the type byte and the 8-byte ping id. */
   public static final int SIZE = 1 + 8;
 
+  /**
+   * The 9-byte data to put in a {@link CryptoRequest} with request id 254.
+   *
+   * @return a new array
+   */
   public byte[] encode() {
     byte[] b = new byte[SIZE];
     b[0] = (byte) (response ? 1 : 0);
@@ -27,6 +33,8 @@ public record NatPing(boolean response, long pingId) {
    * Decodes the data after the request id.
    *
    * @throws ToxProtocolException (one line) if it is not 9 bytes or the type is not 0 or 1
+   * @param data the request's data, after the request id
+   * @return the ping
    */
   public static NatPing decode(byte[] data) {
     if (data.length != SIZE) {

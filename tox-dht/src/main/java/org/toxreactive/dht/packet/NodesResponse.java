@@ -32,6 +32,13 @@ public record NodesResponse(List<PackedNode> nodes, long pingId) implements DhtM
   /** Plaintext with 4 IPv6 nodes: 9 + 4 x 51 = 213. */
   public static final int MAX_PLAIN_SIZE = MIN_PLAIN_SIZE + MAX_NODES * PackedNode.IPV6_SIZE;
 
+  /**
+   * A response; the list is copied.
+   *
+   * @param nodes up to {@link #MAX_NODES} UDP nodes
+   * @param pingId the ping id of the request it answers
+   * @throws IllegalArgumentException for more than 4 nodes or a TCP node
+   */
   public NodesResponse {
     nodes = List.copyOf(nodes);
     if (nodes.size() > MAX_NODES) {

@@ -2,6 +2,7 @@ package org.toxreactive.netcrypto.packet;
 
 import java.util.Arrays;
 import org.toxreactive.core.NetCryptoPacketKind;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The packet request (data id 1, docs/protocol.md 4.10): the receiver's list of holes, run-length
@@ -95,7 +96,7 @@ public final class PacketRequest {
    * @param bufferEnd the end of our send ring
    * @return the requested numbers, or null for a malformed request
    */
-  public static Requested decode(byte[] data, int bufferStart, int bufferEnd) {
+  public static @Nullable Requested decode(byte[] data, int bufferStart, int bufferEnd) {
     int[] found = new int[Math.max(0, data.length - 1)];
     int count = decode(data, bufferStart, bufferEnd, found);
     if (count < 0) {

@@ -1,5 +1,7 @@
 package org.toxreactive.netcrypto.packet;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * net_crypto's send or receive array (docs/protocol.md 4.9): up to 32768 slots indexed by wrapping
  * u32 packet numbers between {@code start} (first not yet released) and {@code end} (one past the
@@ -115,7 +117,7 @@ public final class PacketRing<T> {
    * @return what is stored there, or null
    */
   @SuppressWarnings("unchecked")
-  public T get(int num) {
+  public @Nullable T get(int num) {
     return inWindow(num) ? (T) slots[num & mask] : null;
   }
 
@@ -126,7 +128,7 @@ public final class PacketRing<T> {
    * @return what was stored there, or null
    */
   @SuppressWarnings("unchecked")
-  public T remove(int num) {
+  public @Nullable T remove(int num) {
     if (!inWindow(num)) {
       return null;
     }

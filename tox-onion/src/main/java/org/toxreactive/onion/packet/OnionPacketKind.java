@@ -1,5 +1,7 @@
 package org.toxreactive.onion.packet;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Every UDP packet id of the onion, announce and forwarding layers (docs/protocol.md 13), with the
  * c-toxcore 0.2.20 {@code network.h} name and the version that introduced it.
@@ -75,7 +77,7 @@ public enum OnionPacketKind {
   }
 
   /** The kind with this id byte, or null. */
-  public static OnionPacketKind ofId(int id) {
+  public static @Nullable OnionPacketKind ofId(int id) {
     return id < 0 || id > 0xFF ? null : BY_ID[id];
   }
 }

@@ -33,6 +33,9 @@ public final class KeysFile {
   /**
    * Loads {@code file}, or creates it (mode 0600) with a new key pair if it is missing and its
    * directory exists.
+   *
+   * @param file the keys file (64 bytes, tox-bootstrapd layout)
+   * @return the key pair read or created
    */
   public static KeyPair loadOrCreate(Path file) {
     if (Files.exists(file)) {
@@ -71,6 +74,9 @@ public final class KeysFile {
 
   /**
    * Loads an existing keys file; a wrong size or mismatched halves is an error, never overwritten.
+   *
+   * @param file the keys file
+   * @return the key pair it holds
    */
   public static KeyPair load(Path file) {
     if (Files.isDirectory(file)) {

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.IpPort;
 import org.toxreactive.core.PublicKey;
 import org.toxreactive.dht.DhtConfig;
@@ -120,12 +121,20 @@ public record RelayConfig(
     }
   }
 
-  /** The embedded defaults. */
+  /**
+   * The embedded defaults.
+   *
+   * @return the embedded default configuration
+   */
   public static RelayConfig defaults() {
     return resolve(null, List.of());
   }
 
-  /** The embedded default config text (what {@code --print-default-config} shows). */
+  /**
+   * The embedded default config text (what {@code --print-default-config} shows).
+   *
+   * @return the JSON text
+   */
   public static String defaultText() {
     try (InputStream in = RelayConfig.class.getResourceAsStream(DEFAULT_RESOURCE)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -134,7 +143,12 @@ public record RelayConfig(
     }
   }
 
-  /** The defaults overlaid with the fields present in {@code file}. */
+  /**
+   * The defaults overlaid with the fields present in {@code file}.
+   *
+   * @param file a JSON config file
+   * @return the configuration
+   */
   public static RelayConfig load(Path file) {
     return resolve(file, List.of());
   }
@@ -154,8 +168,11 @@ public record RelayConfig(
    *
    * @throws IllegalArgumentException a one-line message naming the file or option, the field, the
    *     bad value and what is allowed
+   * @param file a JSON config file, or null for none
+   * @param overrides command-line settings, applied last
+   * @return the validated configuration
    */
-  public static RelayConfig resolve(Path file, List<Setting> overrides) {
+  public static RelayConfig resolve(@Nullable Path file, List<Setting> overrides) {
     Source source = file == null ? new Source("default config", "", null) : read(file);
     Map<String, Object> merged = object(JsonTree.copy(DEFAULT_TREE));
     if (source.tree != null) {
@@ -282,6 +299,7 @@ public record RelayConfig(
    * The DHT settings: MOTD, IPv6 and the bootstrap nodes, whose host names are resolved here.
    *
    * @throws IllegalArgumentException naming the node whose host does not resolve
+   * @return the DHT node's configuration
    */
   public DhtConfig toDhtConfig() {
     List<DhtConfig.BootstrapNode> nodes = new java.util.ArrayList<>();

@@ -192,6 +192,11 @@ public final class RelayMain implements Callable<Integer> {
     }
   }
 
+  /**
+   * Runs the relay until SIGTERM or SIGINT, then exits with {@link #run}'s code.
+   *
+   * @param args the command line
+   */
   public static void main(String[] args) {
     RelayMain main = new RelayMain();
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
@@ -229,6 +234,9 @@ public final class RelayMain implements Callable<Integer> {
    *
    * @return 0 when the relay runs (or --help and the like printed), else the exit code, after one
    *     line on {@code err}
+   * @param args the command line
+   * @param out where the start lines and the summary go
+   * @param err where errors go (one line each)
    */
   public int run(String[] args, PrintWriter out, PrintWriter err) {
     this.out = out;

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.KeyPair;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -100,7 +101,7 @@ public final class RelayClient {
    * @param proxy the proxy, or null
    * @return a new client with this change
    */
-  public RelayClient proxy(RelayProxy proxy) {
+  public RelayClient proxy(@Nullable RelayProxy proxy) {
     return with(d -> d.proxy = proxy);
   }
 
@@ -157,7 +158,7 @@ public final class RelayClient {
    * @param local the local address, or null
    * @return a new client with this change
    */
-  public RelayClient localAddress(InetSocketAddress local) {
+  public RelayClient localAddress(@Nullable InetSocketAddress local) {
     return with(d -> d.localAddress = local);
   }
 
@@ -175,7 +176,7 @@ public final class RelayClient {
    * @param loops the event loops, or null for Reactor Netty's global ones
    * @return the changed client
    */
-  public RelayClient loopResources(LoopResources loops) {
+  public RelayClient loopResources(@Nullable LoopResources loops) {
     return new RelayClient(config, loops);
   }
 

@@ -1,5 +1,6 @@
 package org.toxreactive.transport.tcp;
 
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.PublicKey;
 
@@ -24,7 +25,8 @@ public sealed interface RelayEvent {
    * Data relayed from {@code peer} on {@code connectionId}. {@code peer} is null if the id is not
    * one of our routes (c-toxcore passes such data up too).
    */
-  record DataReceived(int connectionId, PublicKey peer, Bytes payload) implements RelayEvent {}
+  record DataReceived(int connectionId, @Nullable PublicKey peer, Bytes payload)
+      implements RelayEvent {}
 
   /** An out-of-band packet from {@code sender} (no route needed). */
   record OobReceived(PublicKey sender, Bytes data) implements RelayEvent {}

@@ -4,6 +4,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.KeyPair;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -43,7 +44,7 @@ public final class RelayPoolBuilder {
       int active,
       Retry reconnect,
       Scheduler scheduler,
-      RelayProxy proxy,
+      @Nullable RelayProxy proxy,
       int receiveQueue) {
     /**
      * Checks the values; the exception names the one that is wrong.
@@ -96,7 +97,7 @@ public final class RelayPoolBuilder {
    * @param loops the event loops, or null for Reactor Netty's global ones
    * @return the changed builder
    */
-  public RelayPoolBuilder loopResources(LoopResources loops) {
+  public RelayPoolBuilder loopResources(@Nullable LoopResources loops) {
     return new RelayPoolBuilder(c, loops);
   }
 
@@ -173,7 +174,7 @@ public final class RelayPoolBuilder {
    * @param proxy the proxy, or null
    * @return a new builder with this change
    */
-  public RelayPoolBuilder proxy(RelayProxy proxy) {
+  public RelayPoolBuilder proxy(@Nullable RelayProxy proxy) {
     return with(
         new Config(c.keys, c.relays, c.active, c.reconnect, c.scheduler, proxy, c.receiveQueue));
   }

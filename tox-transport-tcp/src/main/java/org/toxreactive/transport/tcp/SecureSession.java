@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.ByteBuffer;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.Nonce;
 import org.toxreactive.core.SharedKey;
@@ -138,7 +139,7 @@ public final class SecureSession {
    *     then unchanged and the link must be closed)
    * @param frame the frame (the caller's)
    */
-  public ByteBuf openFrame(ByteBuf frame) {
+  public @Nullable ByteBuf openFrame(ByteBuf frame) {
     int len = frame.readableBytes();
     if (len < CryptoBox.MAC_SIZE || len > RelayProtocol.MAX_FRAME_LENGTH) {
       return null;

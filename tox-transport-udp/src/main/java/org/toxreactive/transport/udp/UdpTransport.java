@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.NetCryptoPacketKind;
 import org.toxreactive.core.transport.Datagram;
@@ -187,7 +188,7 @@ public final class UdpTransport implements PacketTransport {
      * @param loops the event loops, or null for Reactor Netty's global ones
      * @return the changed builder
      */
-    public Builder loopResources(LoopResources loops) {
+    public Builder loopResources(@Nullable LoopResources loops) {
       return new Builder(c, loops);
     }
 

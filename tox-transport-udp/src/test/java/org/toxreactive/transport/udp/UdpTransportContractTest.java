@@ -2,8 +2,8 @@ package org.toxreactive.transport.udp;
 
 import java.net.InetSocketAddress;
 import org.toxreactive.core.transport.PacketTransport;
-import org.toxreactive.core.transport.PacketTransportContract;
 import org.toxreactive.core.transport.Path;
+import org.toxreactive.testkit.PacketTransportContract;
 
 /** {@link UdpTransport} against the {@link PacketTransport} contract, on 127.0.0.1. */
 class UdpTransportContractTest extends PacketTransportContract {

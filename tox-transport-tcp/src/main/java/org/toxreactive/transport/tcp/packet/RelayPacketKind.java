@@ -1,5 +1,6 @@
 package org.toxreactive.transport.tcp.packet;
 
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.transport.tcp.RelayProtocol;
 
 /**
@@ -98,7 +99,7 @@ public enum RelayPacketKind {
    * @param unsignedId the id byte, 0..255
    * @return the kind, or null for a reserved id
    */
-  public static RelayPacketKind ofId(int unsignedId) {
+  public static @Nullable RelayPacketKind ofId(int unsignedId) {
     if (unsignedId < 0 || unsignedId >= ID_COUNT) {
       throw new IllegalArgumentException("packet id must be 0..255, got " + unsignedId);
     }

@@ -1,4 +1,4 @@
-package org.toxreactive.core.transport;
+package org.toxreactive.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -22,6 +22,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Subscription;
 import org.toxreactive.core.Bytes;
+import org.toxreactive.core.transport.Datagram;
+import org.toxreactive.core.transport.PacketTransport;
+import org.toxreactive.core.transport.Path;
 import reactor.core.Disposable;
 import reactor.core.publisher.BaseSubscriber;
 
@@ -32,34 +35,74 @@ import reactor.core.publisher.BaseSubscriber;
  * disposal completing {@code receive()}, oversize and unknown paths refused without throwing,
  * backpressure dropping and counting instead of buffering, concurrent senders).
  *
- * <p>Lives in tox-core's test jar: tox-test cannot hold it, since tox-core's own tests depend on
- * tox-test.
+ * <p>Run by this project against UDP, the relay pool and {@link SimTransport}; a transport of your
+ * own gets the same checks by extending it in a JUnit 5 test:
+ *
+ * <pre>{@code
+ * class MyTransportContractTest extends PacketTransportContract {
+ *   protected Pair connectedPair() { ... two MyTransports that reach each other ... }
+ *   protected Path unservedPath(PacketTransport t) { return Path.relay(someKey, otherKey); }
+ *   protected long droppedInbound(PacketTransport t) { return ((MyTransport) t).drops(); }
+ * }
+ * }</pre>
+ *
+ * <p>The waits are on the wall clock (bounded by {@link #timeout()}, never sleeps), since most
+ * transports do real I/O; a simulated network under test needs a real scheduler here, not a virtual
+ * one. Both transports of a {@link Pair} are disposed after each test.
  */
 public abstract class PacketTransportContract {
-  /** Two transports that can reach each other, and the path each one uses for the other. */
+  /** For subclasses. */
+  protected PacketTransportContract() {}
+
+  /**
+   * Two transports that can reach each other, and the path each one uses for the other.
+   *
+   * @param a the sending side of most tests
+   * @param aToB the path on which {@code a} reaches {@code b}
+   * @param b the receiving side of most tests (its inbound queue should be small)
+   * @param bToA the path {@code b} sees {@code a}'s packets come from
+   */
   public record Pair(PacketTransport a, Path aToB, PacketTransport b, Path bToA) {}
 
   /**
    * Two fresh transports that reach each other. {@code b}'s inbound queue should be small (a few
-   * dozen datagrams) so that the backpressure test fills it quickly.
+   * dozen datagrams) so that the backpressure test fills it quickly. Called once per test.
+   *
+   * @return the pair, owned by the suite from now on (disposed after the test)
    */
   protected abstract Pair connectedPair();
 
-  /** A path of a kind or to a place that {@code transport} cannot serve. */
+  /**
+   * A path of a kind or to a place that {@code transport} cannot serve.
+   *
+   * @param transport one of the pair's transports
+   * @return a path for which {@code transport.serves(path)} must be false
+   */
   protected abstract Path unservedPath(PacketTransport transport);
 
-  /** How many inbound datagrams {@code transport} dropped for a slow or absent subscriber. */
+  /**
+   * How many inbound datagrams {@code transport} dropped for a slow or absent subscriber.
+   *
+   * @param transport one of the pair's transports
+   * @return its drop counter now (any starting value; the suite compares differences)
+   */
   protected abstract long droppedInbound(PacketTransport transport);
 
   /**
    * How many packets the backpressure test sends to a subscriber that requests none: more than
    * {@code b}'s inbound queue holds.
+   *
+   * @return the number of packets, 300 unless overridden
    */
   protected int backpressureBurst() {
     return 300;
   }
 
-  /** The bound on every wait. */
+  /**
+   * The bound on every wait of the suite.
+   *
+   * @return 10 seconds unless overridden
+   */
   protected Duration timeout() {
     return Duration.ofSeconds(10);
   }

@@ -1,0 +1,129 @@
+package org.toxreactive.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+
+/**
+ * {@link RunningRelay}'s lifecycle as Reactor Netty's: {@code dispose()} starts the shutdown and
+ * returns, {@code onDispose()} completes when it has finished, {@code disposeNow(Duration)} blocks
+ * (issue 15, issue 18 problem 6). The router thread is held up on purpose so that "returned before
+ * the end" is a fact the test can see, not a race.
+ */
+class RunningRelayDisposeTest {
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  private final CountDownLatch release = new CountDownLatch(1);
+  private RunningRelay relay;
+
+  private RunningRelay start() {
+    relay = RelayServer.create().host("127.0.0.1").port(0).udpPort(0).bindNow();
+    return relay;
+  }
+
+  @AfterEach
+  void stop() {
+    release.countDown();
+    if (relay != null) {
+      relay.disposeNow(TIMEOUT);
+    }
+  }
+
+  /** Occupies the router thread until {@link #release} counts down; returns once it is held. */
+  private void holdRouterThread(RunningRelay r) throws InterruptedException {
+    CountDownLatch held = new CountDownLatch(1);
+    r.routerLoop()
+        .execute(
+            () -> {
+              held.countDown();
+              try {
+                release.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    assertThat(held.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+  }
+
+  private static boolean accepts(int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Test
+  void disposeReturnsWhileTheShutdownIsStillRunningAndOnDisposeCompletesAtTheEnd()
+      throws Exception {
+    RunningRelay r = start();
+    int port = r.port();
+    holdRouterThread(r);
+    CompletableFuture<Void> done = r.onDispose().toFuture();
+
+    r.dispose(); // the router thread cannot finish its part: a blocking dispose would hang here
+
+    assertThat(r.isDisposed()).isTrue();
+    assertThat(done).as("not finished while the router thread is held").isNotDone();
+    release.countDown();
+    StepVerifier.create(r.onDispose()).expectComplete().verify(TIMEOUT);
+    assertThat(accepts(port)).as("TCP port closed after onDispose").isFalse();
+  }
+
+  @Test
+  void disposeNowBlocksUntilTheRelayHasStopped() {
+    RunningRelay r = start();
+    int port = r.port();
+    assertThat(accepts(port)).isTrue();
+    r.disposeNow(TIMEOUT);
+    assertThat(r.onDispose().toFuture()).isCompleted();
+    assertThat(accepts(port)).isFalse();
+  }
+
+  @Test
+  void disposeNowThatRunsOutOfTimeSaysSoInOneLine() throws Exception {
+    RunningRelay r = start();
+    holdRouterThread(r);
+    assertThatThrownBy(() -> r.disposeNow(Duration.ofMillis(300)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("did not stop within 300 ms")
+        .message()
+        .doesNotContain("\n");
+    release.countDown();
+    StepVerifier.create(r.onDispose()).expectComplete().verify(TIMEOUT);
+  }
+
+  @Test
+  void disposeFromTheRelaysOwnThreadDoesNotWaitForItself() throws Exception {
+    RunningRelay r = start();
+    CountDownLatch returned = new CountDownLatch(1);
+    r.routerLoop()
+        .execute(
+            () -> {
+              r.dispose();
+              returned.countDown();
+            });
+    assertThat(returned.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+    StepVerifier.create(r.onDispose()).expectComplete().verify(TIMEOUT);
+  }
+
+  @Test
+  void aSecondDisposeDoesNothingAndOnDisposeCompletesOnce() {
+    RunningRelay r = start();
+    r.dispose();
+    r.dispose();
+    r.disposeNow(TIMEOUT);
+    StepVerifier.create(r.onDispose()).expectComplete().verify(TIMEOUT);
+    assertThat(r.isDisposed()).isTrue();
+  }
+}
