@@ -1,8 +1,8 @@
 package org.toxreactive.netcrypto.packet;
 
 import java.util.Arrays;
-import org.toxreactive.core.NetCryptoPacketKind;
 import org.jspecify.annotations.Nullable;
+import org.toxreactive.core.NetCryptoPacketKind;
 
 /**
  * The packet request (data id 1, docs/protocol.md 4.10): the receiver's list of holes, run-length
