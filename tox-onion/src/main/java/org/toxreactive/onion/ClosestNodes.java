@@ -2,6 +2,7 @@ package org.toxreactive.onion;
 
 import java.util.Comparator;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.IpPort;
 import org.toxreactive.core.PackedNode;
 import org.toxreactive.core.PublicKey;
@@ -16,21 +17,33 @@ public interface ClosestNodes {
   /**
    * Up to {@code max} UDP nodes closest to {@code target} by XOR distance, closest first. c-toxcore
    * returns at most {@code MAX_SENT_NODES} = 4 and only nodes it considers good.
+   *
+   * @param target the key searched
+   * @param max the most nodes wanted
+   * @return the nodes, closest first
    */
   List<PackedNode> closest(PublicKey target, int max);
 
   /**
    * The address of the close-list node with exactly this DHT key, or null if there is none
    * (c-toxcore's {@code route_packet} for forward requests).
+   *
+   * @param dhtKey a DHT key
+   * @return the address, or null (the default knows none)
    */
-  default IpPort addressOf(PublicKey dhtKey) {
+  default @Nullable IpPort addressOf(PublicKey dhtKey) {
     return null;
   }
 
   /** Knows no node: announce responses carry none and forward requests are dropped. */
   ClosestNodes NONE = (target, max) -> List.of();
 
-  /** A fixed node list, answered by XOR distance; {@link #addressOf} finds exact keys. */
+  /**
+   * A fixed node list, answered by XOR distance; {@link #addressOf} finds exact keys.
+   *
+   * @param nodes the nodes (copied)
+   * @return a lookup over them
+   */
   static ClosestNodes of(List<PackedNode> nodes) {
     List<PackedNode> copy = List.copyOf(nodes);
     return new ClosestNodes() {

@@ -66,13 +66,28 @@ public final class OnionNode {
 
   /** Where the node's packets go. Arrays passed here belong to the receiver. */
   public interface Out {
-    /** A UDP datagram. */
+    /**
+     * A UDP datagram.
+     *
+     * @param datagram the packet, the receiver's from now on
+     * @param to the destination
+     */
     void udp(byte[] datagram, IpPort to);
 
-    /** An onion response (0x84, 0x86 or 0x88 packet) for a relay client: TCP packet 9. */
+    /**
+     * An onion response (0x84, 0x86 or 0x88 packet) for a relay client: TCP packet 9.
+     *
+     * @param clientId the relay client's router id
+     * @param response the onion response, the receiver's from now on
+     */
     default void tcpOnionResponse(long clientId, byte[] response) {}
 
-    /** Forwarded data for a relay client: TCP packet 11. */
+    /**
+     * Forwarded data for a relay client: TCP packet 11.
+     *
+     * @param clientId the relay client's router id
+     * @param data the forwarded data, the receiver's from now on
+     */
     default void tcpForwarding(long clientId, byte[] data) {}
   }
 
@@ -117,9 +132,22 @@ public final class OnionNode {
       int perSourceBurst,
       int trackedSources,
       int groupChats) {
+    /** The defaults: sizes as c-toxcore, rate limits generous for honest clients. */
     public static final Limits DEFAULT =
         new Limits(160, 300_000, 7_200_000, 4096, 2000, 4000, 8192, 4096);
 
+    /**
+     * Checks the limits; a bad one is an {@link IllegalArgumentException}.
+     *
+     * @param announceEntries entries in the announce store (c-toxcore: 160)
+     * @param announceTimeoutMillis how long an announce is kept, ms (c-toxcore: 300 s)
+     * @param secretRefreshMillis how often the return-block and ping-id secret changes, ms
+     * @param sharedKeyCache shared keys cached
+     * @param perSourceRate inputs per second one source address may cause
+     * @param perSourceBurst burst of those for one source
+     * @param trackedSources source addresses whose rates are kept (least recently used forgotten)
+     * @param groupChats group-chat announces kept
+     */
     public Limits {
       if (announceEntries < 1
           || announceTimeoutMillis < 1
@@ -165,6 +193,15 @@ public final class OnionNode {
   private SharedKey secret = SharedKey.random();
   private long secretTime;
 
+  /**
+   * A node with an empty announce store.
+   *
+   * @param identity the node's DHT key pair
+   * @param dht where the close nodes for answers come from
+   * @param out where the node's packets go
+   * @param limits store sizes, timeouts and rate limits
+   * @param now the caller's clock, in milliseconds
+   */
   public OnionNode(KeyPair identity, ClosestNodes dht, Out out, Limits limits, long now) {
     this.identity = Objects.requireNonNull(identity, "identity");
     this.dht = Objects.requireNonNull(dht, "dht");
@@ -206,17 +243,31 @@ public final class OnionNode {
     }
   }
 
-  /** The node's DHT key: the identity clients build onion layers and announces for. */
+  /**
+   * The node's DHT key: the identity clients build onion layers and announces for.
+   *
+   * @return the key
+   */
   public PublicKey publicKey() {
     return identity.publicKey();
   }
 
-  /** How many inputs ended with {@code outcome} so far. */
+  /**
+   * How many inputs ended with {@code outcome} so far.
+   *
+   * @param outcome an outcome
+   * @return the count since start
+   */
   public long count(Outcome outcome) {
     return counts.get(outcome)[0];
   }
 
-  /** Live entries in the announce store. */
+  /**
+   * Live entries in the announce store.
+   *
+   * @param now the caller's clock, in milliseconds
+   * @return the number of entries not timed out
+   */
   public int announced(long now) {
     return store.size(now);
   }
@@ -239,7 +290,14 @@ public final class OnionNode {
     return dhtStore.size(now);
   }
 
-  /** A UDP datagram from {@code from}; borrows {@code packet} (reader index unchanged). */
+  /**
+   * A UDP datagram from {@code from}; borrows {@code packet} (reader index unchanged).
+   *
+   * @param packet the datagram (borrowed)
+   * @param from its source
+   * @param now the caller's clock, in milliseconds
+   * @return what became of it
+   */
   public Outcome onUdp(ByteBuf packet, IpPort from, long now) {
     int n = packet.readableBytes();
     if (n == 0 || n > MAX_UDP_PACKET) {
@@ -250,7 +308,14 @@ public final class OnionNode {
     return onUdp(p, from, now);
   }
 
-  /** A UDP datagram from {@code from}; the node does not keep {@code p}. */
+  /**
+   * A UDP datagram from {@code from}; the node does not keep {@code p}.
+   *
+   * @param p the datagram
+   * @param from its source
+   * @param now the caller's clock, in milliseconds
+   * @return what became of it
+   */
   public Outcome onUdp(byte[] p, IpPort from, long now) {
     return onUdp(p, from, now, false);
   }
@@ -258,6 +323,11 @@ public final class OnionNode {
   /**
    * A datagram this node sent to its own address {@code self} (a path through it twice), handed
    * back without the socket: as {@link #onUdp(byte[], IpPort, long)} but not rate-limited.
+   *
+   * @param p the datagram
+   * @param self our own address
+   * @param now the caller's clock, in milliseconds
+   * @return what became of it
    */
   public Outcome onUdpFromSelf(byte[] p, IpPort self, long now) {
     return onUdp(p, self, now, true);
@@ -304,6 +374,12 @@ public final class OnionNode {
   /**
    * TCP packet 8 from relay client {@code clientId}: the hop-1 plaintext (after the TCP id and the
    * nonce), for which the relay is node 1 (docs/protocol.md 5).
+   *
+   * @param clientId the relay client's router id
+   * @param nonce the packet's nonce
+   * @param plain the hop-1 plaintext
+   * @param now the caller's clock, in milliseconds
+   * @return what became of it
    */
   public Outcome onTcpOnionRequest(long clientId, Nonce nonce, byte[] plain, long now) {
     maybeRotate(now);
@@ -313,6 +389,12 @@ public final class OnionNode {
   /**
    * TCP packet 10 from relay client {@code clientId}: sends {@code 0x91} with a sendback naming the
    * client to {@code to} (docs/protocol.md 5).
+   *
+   * @param clientId the relay client's router id
+   * @param to where the 0x91 goes
+   * @param data the data to forward
+   * @param now the caller's clock, in milliseconds
+   * @return what became of it
    */
   public Outcome onTcpForwardRequest(long clientId, IpPort to, byte[] data, long now) {
     if (data.length > ForwardRequest.MAX_DATA) {

@@ -50,12 +50,30 @@ public final class OnionPath {
     }
   }
 
-  /** A path through three nodes; {@code self} is our DHT key pair (layer 1's sender). */
+  /**
+   * A path through three nodes; {@code self} is our DHT key pair (layer 1's sender).
+   *
+   * @param self our DHT key pair
+   * @param n1 node 1
+   * @param n2 node 2
+   * @param n3 node 3
+   * @return the path, with fresh keys for layers 2 and 3
+   */
   public static OnionPath create(KeyPair self, PackedNode n1, PackedNode n2, PackedNode n3) {
     return create(self, KeyPair.generate(), KeyPair.generate(), n1, n2, n3);
   }
 
-  /** As {@link #create(KeyPair, PackedNode, PackedNode, PackedNode)} with given layer keys. */
+  /**
+   * As {@link #create(KeyPair, PackedNode, PackedNode, PackedNode)} with given layer keys.
+   *
+   * @param self our DHT key pair
+   * @param layer2 the key pair of layer 2
+   * @param layer3 the key pair of layer 3
+   * @param n1 node 1
+   * @param n2 node 2
+   * @param n3 node 3
+   * @return the path
+   */
   public static OnionPath create(
       KeyPair self, KeyPair layer2, KeyPair layer3, PackedNode n1, PackedNode n2, PackedNode n3) {
     return new OnionPath(
@@ -67,12 +85,22 @@ public final class OnionPath {
         Objects.requireNonNull(n3));
   }
 
-  /** Node 1, where the wrapped packet goes. */
+  /**
+   * Node 1, where the wrapped packet goes.
+   *
+   * @return node 1
+   */
   public PackedNode first() {
     return nodes[0];
   }
 
-  /** {@link #wrap} with a random nonce. */
+  /**
+   * {@link #wrap} with a random nonce.
+   *
+   * @param destination where node 3 sends {@code inner}
+   * @param inner the request
+   * @return the 0x80 datagram for node 1
+   */
   public byte[] wrap(IpPort destination, byte[] inner) {
     return wrap(Nonce.random(), destination, inner);
   }
@@ -80,6 +108,11 @@ public final class OnionPath {
   /**
    * The 0x80 packet for node 1 carrying {@code inner} (at most {@link OnionSizes#MAX_DATA_SIZE}
    * bytes) to {@code destination}.
+   *
+   * @param nonce the nonce of all three layers
+   * @param destination where node 3 sends {@code inner}
+   * @param inner the request
+   * @return the 0x80 datagram for node 1
    */
   public byte[] wrap(Nonce nonce, IpPort destination, byte[] inner) {
     if (inner.length > OnionSizes.MAX_DATA_SIZE || inner.length == 0) {
@@ -98,6 +131,11 @@ public final class OnionPath {
   /**
    * The hop-1 plaintext of TCP packet 8 (docs/protocol.md 5): what node 1 would open from {@link
    * #wrap}, for a client whose node 1 is its relay ({@code nodes[0]} is then unused).
+   *
+   * @param nonce the nonce of the layers
+   * @param destination where node 3 sends {@code inner}
+   * @param inner the request
+   * @return the plaintext of TCP packet 8
    */
   public byte[] wrapForRelay(Nonce nonce, IpPort destination, byte[] inner) {
     byte[] layer3 = new OnionLayer(destination, Bytes.of(inner)).encode();
@@ -117,13 +155,28 @@ public final class OnionPath {
   /**
    * An announce request (0x83, or 0x87 when {@code extended}) from {@code sender} to the node with
    * DHT key {@code destination}.
+   *
+   * @param sender our real key pair (the request is sealed with it)
+   * @param destination the DHT key of the node asked
+   * @param plain the announce fields
+   * @param extended true for 0x87, false for 0x83
+   * @return the announce request, to be wrapped
    */
   public static byte[] announceRequest(
       KeyPair sender, PublicKey destination, AnnouncePlain plain, boolean extended) {
     return announceRequest(Nonce.random(), sender, destination, plain, extended);
   }
 
-  /** As {@link #announceRequest(KeyPair, PublicKey, AnnouncePlain, boolean)} with a nonce. */
+  /**
+   * As {@link #announceRequest(KeyPair, PublicKey, AnnouncePlain, boolean)} with a nonce.
+   *
+   * @param nonce the nonce
+   * @param sender our real key pair
+   * @param destination the DHT key of the node asked
+   * @param plain the announce fields
+   * @param extended true for 0x87, false for 0x83
+   * @return the announce request, to be wrapped
+   */
   public static byte[] announceRequest(
       Nonce nonce, KeyPair sender, PublicKey destination, AnnouncePlain plain, boolean extended) {
     SharedKey k = CryptoBox.beforenm(destination, sender.secretKey());
@@ -136,6 +189,11 @@ public final class OnionPath {
   /**
    * Opens an announce response (0x84 or 0x88) to a request {@code sender} sent to {@code
    * destination}; null if it does not open.
+   *
+   * @param sender the key pair the request was sealed with
+   * @param destination the DHT key of the node that answered
+   * @param response the response
+   * @return the reply, or null
    */
   public static @Nullable AnnounceReply openAnnounceResponse(
       KeyPair sender, PublicKey destination, AnnounceResponse response) {
@@ -150,6 +208,11 @@ public final class OnionPath {
   /**
    * An onion data request (0x85) for {@code destination} (an announced real key), sealed for its
    * data key {@code recipientDataKey} from a one-time key.
+   *
+   * @param destination the announced real key
+   * @param recipientDataKey its data public key
+   * @param data the payload
+   * @return the 0x85 request, to be wrapped
    */
   public static byte[] dataRequest(PublicKey destination, PublicKey recipientDataKey, byte[] data) {
     return dataRequest(Nonce.random(), destination, recipientDataKey, data);

@@ -23,6 +23,16 @@ public record AnnouncePlain(
   /** Without extra data: 104. */
   public static final int MIN_SIZE = OnionSizes.PING_ID + 2 * PublicKey.SIZE + OnionSizes.SENDBACK;
 
+  /**
+   * Checks every field against the layout above; a bad one is an {@link IllegalArgumentException}
+   * naming it, in one line.
+   *
+   * @param pingId the 32-byte ping id (zeros to ask for one)
+   * @param searchedKey the real key announced or searched for
+   * @param dataKey the announcer's data public key (zeros for a search)
+   * @param sendback the sendback: opaque to the receiver, echoed back in the reply
+   * @param extra bytes after the fixed fields (0x87 / 0x88 only; empty otherwise)
+   */
   public AnnouncePlain {
     Wire.checkSize("ping id", pingId, OnionSizes.PING_ID);
     Objects.requireNonNull(searchedKey, "searchedKey");
@@ -31,6 +41,11 @@ public record AnnouncePlain(
     Wire.checkRange("extra data length", extra.length(), 0, OnionSizes.MAX_EXTRA_DATA_SIZE);
   }
 
+  /**
+   * The plaintext as it goes into the box, in the layout above.
+   *
+   * @return a new array
+   */
   public byte[] encode() {
     byte[] out = new byte[MIN_SIZE + extra.length()];
     pingId.copyTo(0, out, 0, OnionSizes.PING_ID);
@@ -41,7 +56,12 @@ public record AnnouncePlain(
     return out;
   }
 
-  /** Decodes an opened box; throws {@link MalformedOnionPacketException} on a bad length. */
+  /**
+   * Decodes an opened box; throws {@link MalformedOnionPacketException} on a bad length.
+   *
+   * @param plain the opened box
+   * @return the fields
+   */
   public static AnnouncePlain decode(byte[] plain) {
     if (plain.length < MIN_SIZE || plain.length > MIN_SIZE + OnionSizes.MAX_EXTRA_DATA_SIZE) {
       throw new MalformedOnionPacketException(

@@ -26,10 +26,29 @@ import org.toxreactive.core.ToxProtocolException;
  * extra data can follow.
  */
 public record AnnounceReply(int isStored, Bytes pingIdOrKey, List<PackedNode> nodes, Bytes extra) {
+  /** {@code is_stored} 0: the announce was not stored and the key was not found. */
   public static final int NOT_STORED = 0;
+
+  /**
+   * {@code is_stored} 1: the searched key is announced here; {@code pingIdOrKey} is its data public
+   * key.
+   */
   public static final int FOUND = 1;
+
+  /**
+   * {@code is_stored} 2: our announce was stored; {@code pingIdOrKey} is the ping id to use next.
+   */
   public static final int STORED = 2;
 
+  /**
+   * Checks every field against the layout above; a bad one is an {@link IllegalArgumentException}
+   * naming it, in one line.
+   *
+   * @param isStored {@link #NOT_STORED}, {@link #FOUND} or {@link #STORED}
+   * @param pingIdOrKey the 32-byte ping id, or the data key when {@code isStored} is {@link #FOUND}
+   * @param nodes the closest nodes the answering node knows, at most 4
+   * @param extra bytes after the fixed fields (0x87 / 0x88 only; empty otherwise)
+   */
   public AnnounceReply {
     Wire.checkRange("is_stored", isStored, 0, 0xFF);
     Wire.checkSize("ping id", pingIdOrKey, OnionSizes.PING_ID);
@@ -43,7 +62,12 @@ public record AnnounceReply(int isStored, Bytes pingIdOrKey, List<PackedNode> no
     }
   }
 
-  /** Encodes for a 0x84 ({@code counted} false, no extra allowed) or a 0x88 ({@code counted}). */
+  /**
+   * Encodes for a 0x84 ({@code counted} false, no extra allowed) or a 0x88 ({@code counted}).
+   *
+   * @param counted true for 0x88 (a node count byte, extra data allowed), false for 0x84
+   * @return the plaintext to seal, a new array
+   */
   public byte[] encode(boolean counted) {
     if (!counted && !extra.isEmpty()) {
       throw new IllegalArgumentException("extra data needs the counted (0x88) form");
@@ -69,7 +93,13 @@ public record AnnounceReply(int isStored, Bytes pingIdOrKey, List<PackedNode> no
     }
   }
 
-  /** Decodes an opened box; throws {@link MalformedOnionPacketException} if malformed. */
+  /**
+   * Decodes an opened box; throws {@link MalformedOnionPacketException} if malformed.
+   *
+   * @param plain the opened box
+   * @param counted true for 0x88, false for 0x84
+   * @return the reply
+   */
   public static AnnounceReply decode(byte[] plain, boolean counted) {
     int fixed = 1 + OnionSizes.PING_ID + (counted ? 1 : 0);
     if (plain.length < fixed) {

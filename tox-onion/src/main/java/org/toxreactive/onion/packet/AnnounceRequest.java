@@ -26,6 +26,7 @@ import org.toxreactive.core.PublicKey;
  */
 public record AnnounceRequest(OnionPacketKind kind, Nonce nonce, PublicKey sender, Bytes encrypted)
     implements OnionPacket {
+  /** Bytes before the encrypted part: id, nonce and public key. */
   public static final int HEADER = 1 + Nonce.SIZE + PublicKey.SIZE;
 
   /** {@code ONION_ANNOUNCE_REQUEST_MIN_SIZE} = 177. */
@@ -34,6 +35,14 @@ public record AnnounceRequest(OnionPacketKind kind, Nonce nonce, PublicKey sende
   /** {@code ONION_ANNOUNCE_REQUEST_MAX_SIZE} = 313. */
   public static final int MAX_LENGTH = MIN_LENGTH + OnionSizes.MAX_EXTRA_DATA_SIZE;
 
+  /**
+   * Checks every field against the layout above.
+   *
+   * @param kind 0x83 or 0x87
+   * @param nonce the 24-byte nonce of the box
+   * @param sender the sender's public key (the box is opened with it)
+   * @param encrypted the box: tag and ciphertext
+   */
   public AnnounceRequest {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(nonce, "nonce");

@@ -23,9 +23,23 @@ import org.toxreactive.core.Nonce;
  */
 public record AnnounceResponse(OnionPacketKind kind, Bytes sendback, Nonce nonce, Bytes encrypted)
     implements OnionPacket {
+  /** Bytes before the encrypted part: id, sendback and nonce. */
   public static final int HEADER = 1 + OnionSizes.SENDBACK + Nonce.SIZE;
+
+  /**
+   * Shortest valid response: the header and a box holding {@code is_stored} and a 32-byte ping id.
+   */
   public static final int MIN_LENGTH = HEADER + 1 + OnionSizes.PING_ID + CryptoBox.MAC_SIZE;
 
+  /**
+   * Checks every field against the layout above; a bad one is an {@link IllegalArgumentException}
+   * naming it, in one line.
+   *
+   * @param kind the packet kind (its first byte)
+   * @param sendback the sendback: opaque to the receiver, echoed back in the reply
+   * @param nonce the 24-byte nonce of the box
+   * @param encrypted the box: tag and ciphertext
+   */
   public AnnounceResponse {
     Objects.requireNonNull(kind, "kind");
     if (kind != OnionPacketKind.ANNOUNCE_RESPONSE_OLD

@@ -26,10 +26,24 @@ import org.toxreactive.core.PublicKey;
  */
 public record DhtAnnouncePacket(
     OnionPacketKind kind, PublicKey sender, Nonce nonce, Bytes encrypted) implements OnionPacket {
+  /** Bytes before the encrypted part: id, public key and nonce. */
   public static final int HEADER = 1 + PublicKey.SIZE + Nonce.SIZE;
+
+  /** Shortest valid packet: the header and a box holding at least the 8-byte number. */
   public static final int MIN_LENGTH = HEADER + CryptoBox.MAC_SIZE + Long.BYTES;
+
+  /** Longest packet accepted, in bytes. */
   public static final int MAX_LENGTH = 2048;
 
+  /**
+   * Checks every field against the layout above; a bad one is an {@link IllegalArgumentException}
+   * naming it, in one line.
+   *
+   * @param kind the packet kind (its first byte)
+   * @param sender the sender's public key (the box is opened with it)
+   * @param nonce the 24-byte nonce of the box
+   * @param encrypted the box: tag and ciphertext
+   */
   public DhtAnnouncePacket {
     Objects.requireNonNull(kind, "kind");
     if (kind.id() < 0x93 || kind.id() > 0x98) {

@@ -24,6 +24,13 @@ public record ForwardReply(Bytes sendback, Bytes data) implements OnionPacket {
   /** {@code MAX_SENDBACK_SIZE} = 254. */
   public static final int MAX_SENDBACK = 254;
 
+  /**
+   * Checks every field against the layout above; a bad one is an {@link IllegalArgumentException}
+   * naming it, in one line.
+   *
+   * @param sendback the sendback: opaque to the receiver, echoed back in the reply
+   * @param data the payload carried
+   */
   public ForwardReply {
     Wire.checkRange("sendback length", sendback.length(), MIN_SENDBACK, MAX_SENDBACK);
     Wire.checkRange("data length", data.length(), 0, ForwardRequest.MAX_DATA);

@@ -20,9 +20,19 @@ import org.toxreactive.core.PublicKey;
  * </pre>
  */
 public record ForwardRequest(PublicKey destination, Bytes data) implements OnionPacket {
+  /** Largest forwarded data, in bytes (2048 less room for the sendback). */
   public static final int MAX_DATA = 2048 - 256;
+
+  /** Bytes before the data: id and destination key. */
   public static final int HEADER = 1 + PublicKey.SIZE;
 
+  /**
+   * Checks every field against the layout above; a bad one is an {@link IllegalArgumentException}
+   * naming it, in one line.
+   *
+   * @param destination the destination's public key
+   * @param data the payload carried
+   */
   public ForwardRequest {
     Objects.requireNonNull(destination, "destination");
     Wire.checkRange("data length", data.length(), 0, MAX_DATA);

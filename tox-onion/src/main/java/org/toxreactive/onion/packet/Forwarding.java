@@ -18,8 +18,16 @@ import org.toxreactive.core.Bytes;
  * </pre>
  */
 public record Forwarding(Bytes sendback, Bytes data) implements OnionPacket {
+  /** Longest sendback, in bytes (its length travels in one byte). */
   public static final int MAX_SENDBACK = 0xFF;
 
+  /**
+   * Checks every field against the layout above; a bad one is an {@link IllegalArgumentException}
+   * naming it, in one line.
+   *
+   * @param sendback the sendback: opaque to the receiver, echoed back in the reply
+   * @param data the payload carried
+   */
   public Forwarding {
     Wire.checkRange("sendback length", sendback.length(), 0, MAX_SENDBACK);
     Wire.checkRange("data length", data.length(), 0, ForwardRequest.MAX_DATA);

@@ -11,6 +11,11 @@ import org.toxreactive.core.ToxProtocolException;
 public final class MalformedOnionPacketException extends ToxProtocolException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An onion packet that does not decode.
+   *
+   * @param message what is wrong, one line
+   */
   public MalformedOnionPacketException(String message) {
     super(message);
   }

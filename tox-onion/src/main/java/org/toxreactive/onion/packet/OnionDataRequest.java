@@ -27,11 +27,21 @@ import org.toxreactive.core.PublicKey;
  */
 public record OnionDataRequest(
     PublicKey destination, Nonce nonce, PublicKey sender, Bytes encrypted) implements OnionPacket {
+  /** Bytes before the encrypted part: id, destination key, nonce and the temporary sender key. */
   public static final int HEADER = 1 + PublicKey.SIZE + Nonce.SIZE + PublicKey.SIZE;
 
   /** {@code ONION_DATA_REQUEST_MIN_SIZE} + 1: c-toxcore drops an empty data box. */
   public static final int MIN_LENGTH = HEADER + CryptoBox.MAC_SIZE + 1;
 
+  /**
+   * Checks every field against the layout above; a bad one is an {@link IllegalArgumentException}
+   * naming it, in one line.
+   *
+   * @param destination the destination's public key
+   * @param nonce the 24-byte nonce of the box
+   * @param sender the sender's public key (the box is opened with it)
+   * @param encrypted the box: tag and ciphertext
+   */
   public OnionDataRequest {
     Objects.requireNonNull(destination, "destination");
     Objects.requireNonNull(nonce, "nonce");

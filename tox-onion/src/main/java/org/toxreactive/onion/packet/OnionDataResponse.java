@@ -25,9 +25,20 @@ import org.toxreactive.core.PublicKey;
  */
 public record OnionDataResponse(Nonce nonce, PublicKey sender, Bytes encrypted)
     implements OnionPacket {
+  /** Bytes before the encrypted part: id, nonce and public key. */
   public static final int HEADER = 1 + Nonce.SIZE + PublicKey.SIZE;
+
+  /** Shortest valid response: the header and a box of at least one byte. */
   public static final int MIN_LENGTH = HEADER + CryptoBox.MAC_SIZE + 1;
 
+  /**
+   * Checks every field against the layout above; a bad one is an {@link IllegalArgumentException}
+   * naming it, in one line.
+   *
+   * @param nonce the 24-byte nonce of the box
+   * @param sender the sender's public key (the box is opened with it)
+   * @param encrypted the box: tag and ciphertext
+   */
   public OnionDataResponse {
     Objects.requireNonNull(nonce, "nonce");
     Objects.requireNonNull(sender, "sender");

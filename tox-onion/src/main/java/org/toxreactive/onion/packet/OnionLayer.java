@@ -20,11 +20,23 @@ import org.toxreactive.core.ToxProtocolException;
  * </pre>
  */
 public record OnionLayer(IpPort next, Bytes rest) {
+  /**
+   * Checks every field against the layout above; a bad one is an {@link IllegalArgumentException}
+   * naming it, in one line.
+   *
+   * @param next the next hop's address
+   * @param rest what the next hop receives
+   */
   public OnionLayer {
     Objects.requireNonNull(next, "next");
     Objects.requireNonNull(rest, "rest");
   }
 
+  /**
+   * The layer's plaintext: the next hop's packed address, then the rest.
+   *
+   * @return a new array
+   */
   public byte[] encode() {
     ByteBuf out = Unpooled.buffer(OnionSizes.IPPORT + rest.length());
     try {
@@ -38,7 +50,15 @@ public record OnionLayer(IpPort next, Bytes rest) {
     }
   }
 
-  /** Decodes an opened layer; {@link MalformedOnionPacketException} on a bad address. */
+  /**
+   * Decodes an opened layer; {@link MalformedOnionPacketException} on a bad address.
+   *
+   * @param plain the opened layer
+   * @param offset where it starts
+   * @param length its length in bytes
+   * @return the layer
+   * @throws MalformedOnionPacketException if the address does not decode
+   */
   public static OnionLayer decode(byte[] plain, int offset, int length) {
     if (length < OnionSizes.IPPORT) {
       throw new MalformedOnionPacketException(

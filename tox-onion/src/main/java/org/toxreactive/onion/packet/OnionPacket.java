@@ -29,17 +29,34 @@ public sealed interface OnionPacket
         ForwardReply,
         DhtAnnouncePacket {
 
+  /**
+   * The kind, which is the first byte.
+   *
+   * @return the kind
+   */
   OnionPacketKind kind();
 
+  /**
+   * Length of {@link #encode}'s output.
+   *
+   * @return bytes, first byte included
+   */
   int encodedLength();
 
-  /** Writes the packet, id byte first. */
+  /**
+   * Writes the packet, id byte first.
+   *
+   * @param out receives the packet at its writer index (borrowed)
+   */
   void encode(ByteBuf out);
 
   /**
    * Decodes the whole readable part of {@code in} (one datagram). On success the reader index is at
    * the end; on failure a {@link MalformedOnionPacketException} with a one-line message and the
    * reader index unchanged. Borrows {@code in}.
+   *
+   * @param in the whole datagram (borrowed; payloads copied out)
+   * @return the packet
    */
   static OnionPacket decode(ByteBuf in) {
     if (!in.isReadable()) {

@@ -66,17 +66,30 @@ public enum OnionPacketKind {
     this.label = label;
   }
 
-  /** The packet id byte. */
+  /**
+   * The packet id byte.
+   *
+   * @return the first byte, 0 to 255
+   */
   public int id() {
     return id;
   }
 
-  /** Human name for error messages. */
+  /**
+   * Human name for error messages.
+   *
+   * @return the label used in metrics and logs
+   */
   public String label() {
     return label;
   }
 
-  /** The kind with this id byte, or null. */
+  /**
+   * The kind with this id byte, or null.
+   *
+   * @param id the first byte, unsigned
+   * @return the kind, or null if it is not an onion packet
+   */
   public static @Nullable OnionPacketKind ofId(int id) {
     return id < 0 || id > 0xFF ? null : BY_ID[id];
   }

@@ -23,6 +23,14 @@ import org.toxreactive.core.Bytes;
 public record OnionRecv(OnionPacketKind kind, Bytes returnBlock, Bytes payload)
     implements OnionPacket {
 
+  /**
+   * Checks every field against the layout above; a bad one is an {@link IllegalArgumentException}
+   * naming it, in one line.
+   *
+   * @param kind the packet kind (its first byte)
+   * @param returnBlock the return block of the previous hops: opaque, echoed back in the response
+   * @param payload the packet inside, for the receiver
+   */
   public OnionRecv {
     Objects.requireNonNull(kind, "kind");
     Wire.checkSize("return block", returnBlock, returnSize(kind));
@@ -33,7 +41,12 @@ public record OnionRecv(OnionPacketKind kind, Bytes returnBlock, Bytes payload)
         OnionSizes.MAX_PACKET_SIZE - 1 - returnBlock.length());
   }
 
-  /** The return block size of a 0x8C, 0x8D or 0x8E. */
+  /**
+   * The return block size of a 0x8C, 0x8D or 0x8E.
+   *
+   * @param kind one of the three receive kinds
+   * @return the return block's size in bytes
+   */
   public static int returnSize(OnionPacketKind kind) {
     return switch (kind) {
       case RECV_3 -> OnionSizes.RETURN_3;

@@ -25,9 +25,21 @@ import org.toxreactive.core.PublicKey;
  */
 public record OnionSend1(Nonce nonce, PublicKey key, Bytes encrypted, Bytes returnBlock)
     implements OnionPacket {
+  /** Bytes before the encrypted part: id, nonce and public key. */
   public static final int HEADER = 1 + Nonce.SIZE + PublicKey.SIZE;
+
+  /** Shortest valid packet: one byte of onion layer beyond the return block and the header. */
   public static final int MIN_LENGTH = 1 + OnionSizes.SEND_2 + 1;
 
+  /**
+   * Checks every field against the layout above; a bad one is an {@link IllegalArgumentException}
+   * naming it, in one line.
+   *
+   * @param nonce the 24-byte nonce of the box
+   * @param key the public key of this layer's one-time key pair
+   * @param encrypted the box: tag and ciphertext
+   * @param returnBlock the return block of the previous hops: opaque, echoed back in the response
+   */
   public OnionSend1 {
     Objects.requireNonNull(nonce, "nonce");
     Objects.requireNonNull(key, "key");
