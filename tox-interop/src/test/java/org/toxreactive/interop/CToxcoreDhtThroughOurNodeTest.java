@@ -107,6 +107,56 @@ class CToxcoreDhtThroughOurNodeTest {
             });
   }
 
+  /**
+   * Two c-toxcore peers with UDP on and no TCP relay, whose only bootstrap node is our relay's UDP
+   * port (DHT and onion node; no tox-bootstrapd): they come online over UDP, find each other (the
+   * onion on our node and on each other, the DHT through ours), become friends over UDP and chat: 3
+   * messages sent and echoed. Our relay sees no TCP client, its onion node answers announces.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.MethodSource("org.toxreactive.interop.Toxcore#versions")
+  void twoUdpPeersWhoseOnlyBootstrapNodeIsOursBecomeFriendsAndChatOverUdp(Toxcore toxcore) {
+    toxcore.require();
+    relay =
+        RelayServer.create()
+            .keys(KeyPair.generate())
+            .host("127.0.0.1")
+            .port(0)
+            .udpPort(0)
+            .bindNow();
+    String bootstrap = "127.0.0.1:" + relay.udpPort() + ":" + relay.publicKey().toHex();
+    KeyPair ka = KeyPair.generate();
+    KeyPair kb = KeyPair.generate();
+    a =
+        CToxcorePeer.udp(
+            toxcore,
+            "udp-a",
+            ka,
+            kb.publicKey(),
+            Interop.freePort(),
+            List.of("--bootstrap", bootstrap, "--send", "3"));
+    b =
+        CToxcorePeer.udp(
+            toxcore,
+            "udp-b",
+            kb,
+            ka.publicKey(),
+            Interop.freePort(),
+            List.of("--bootstrap", bootstrap, "--echo"));
+    Duration limit = Duration.ofSeconds(90);
+    a.await(l -> l.startsWith("SELF_CONNECTION ") && !l.endsWith(" NONE"), limit, "a online");
+    b.await(l -> l.startsWith("SELF_CONNECTION ") && !l.endsWith(" NONE"), limit, "b online");
+    a.await(l -> l.equals("FRIEND_CONNECTION 0 UDP"), limit, "friend connection over UDP (a)");
+    b.await(l -> l.equals("FRIEND_CONNECTION 0 UDP"), limit, "friend connection over UDP (b)");
+    a.await(l -> l.equals("RECV 0 msg-2"), Duration.ofSeconds(20), "the third echo");
+    assertThat(b.received()).containsExactly("msg-0", "msg-1", "msg-2");
+    assertThat(a.lines()).noneMatch(l -> l.startsWith("FRIEND_CONNECTION 0 TCP"));
+    assertThat(relay.peakClients()).as("TCP clients of our relay").isZero();
+    assertThat(relay.onionOutcomes(org.toxreactive.onion.OnionNode.Outcome.ANSWERED))
+        .as("announce requests our node answered")
+        .isPositive();
+  }
+
   private static PublicKey dhtKey(CToxcorePeer peer) {
     String ready = peer.await(l -> l.startsWith("READY "), Duration.ofSeconds(10), "READY");
     Matcher m = READY.matcher(ready);
