@@ -67,14 +67,15 @@ public class PacketRingBenchmark {
    * limits.
    */
   static SendBuffer<byte[]> openSendBuffer() {
-    Congestion cc = new Congestion(10);
-    for (int i = 0; i < Congestion.MAX_WINDOW; i++) {
-      cc.acked(Congestion.MAX_WINDOW);
+    RttEstimator rtt = new RttEstimator();
+    WindowCongestion cc = new WindowCongestion(rtt, 10);
+    for (int i = 0; i < WindowCongestion.MAX_WINDOW; i++) {
+      cc.acked(WindowCongestion.MAX_WINDOW);
     }
-    if (cc.window() != Congestion.MAX_WINDOW) {
+    if (cc.window() != WindowCongestion.MAX_WINDOW) {
       throw new IllegalStateException("window " + cc.window());
     }
-    return new SendBuffer<>(cc);
+    return new SendBuffer<>(cc, rtt);
   }
 
   @Benchmark

@@ -1,200 +1,84 @@
 package org.toxreactive.netcrypto;
 
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.toxreactive.core.Bytes;
-import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.NetCryptoPacketKind;
-import org.toxreactive.core.Nonce;
 import org.toxreactive.core.PublicKey;
-import org.toxreactive.core.SharedKey;
-import org.toxreactive.core.TokenBucket;
 import org.toxreactive.core.transport.Datagram;
 import org.toxreactive.core.transport.PacketTransport;
 import org.toxreactive.core.transport.Path;
 import org.toxreactive.core.transport.PathEvent;
-import org.toxreactive.netcrypto.packet.Cookie;
-import org.toxreactive.netcrypto.packet.CookieRequest;
-import org.toxreactive.netcrypto.packet.CookieResponse;
 import org.toxreactive.netcrypto.packet.DataPacket;
-import org.toxreactive.netcrypto.packet.Handshake;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 
 /**
  * The net_crypto engine behind a {@link NetCryptoNode}: one single-threaded worker owns every
- * session, the cookie key and the path table; inbound packets from all transports are dispatched
- * here by packet kind (one handling routine per kind, whatever the transport).
+ * session and the indexes that find them (by real key, DHT key and path); inbound packets from all
+ * transports are dispatched here by {@link NetCryptoPacketKind} (one handling routine per kind,
+ * whatever the transport). Its parts:
  *
- * <p>Inbound packets wait in two bounded lanes, classified by their first byte on the transport's
- * thread: data packets of established sessions, and control packets (cookie request and response,
- * handshake). Each drain of the worker takes the application's tasks first, then up to {@link
- * #DATA_BUDGET} data packets, then at most {@link #CONTROL_BUDGET} control packets, so a flood of
- * handshakes or cookie requests waits behind the data of live sessions and cannot make it wait
- * long. A full lane drops (and counts) what arrives: nothing piles up without bound when the worker
- * falls behind.
- *
- * <p>Work an unknown party can make us do costs an X25519 at most after cheap checks, and every
- * such computation takes a token from one budget ({@link Limits#keysPerSecond}): a cookie request
- * first passes a per-source bucket (10 at once, one more each 100 ms, as c-toxcore does per IP),
- * then needs a token unless the shared key with its DHT key is cached; a handshake from an unknown
- * real key passes the session caps first, then needs tokens for its real key's shared key (if not
- * cached) and the two computations of a new session. A session holds its own shared keys, so a
- * flood of new keys through the cache cannot make a live session pay again.
+ * <ul>
+ *   <li>{@link EngineLoop}: the worker, the application's tasks and the two bounded inbound lanes;
+ *   <li>{@link ControlPlane}: cookie requests and handshakes from anyone, and the limits on what
+ *       they may make us do (the cookie key lives there);
+ *   <li>{@link Transports}: sending on a path and telling its transport about it;
+ *   <li>the sessions themselves ({@link Session}), which the engine creates, indexes, ticks and
+ *       ends, and never changes from outside: each session changes its own state.
+ * </ul>
  */
 final class Engine {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
   static final long TICK_MILLIS = 10;
-  private static final int KEY_CACHE = 1024;
-
-  /** Data packets one drain pass handles before it gives the worker's other tasks a turn. */
-  static final int DATA_BUDGET = 256;
-
-  /** Control packets (cookies, handshakes) one drain pass handles, after the data. */
-  static final int CONTROL_BUDGET = 8;
-
-  /** Cookie requests one source may send at once, and how many more it gets a second. */
-  static final int SOURCE_BURST = 10;
-
-  static final int SOURCE_PER_SECOND = 10;
-
-  /** Cookies remembered as used: more than the sessions a cookie's lifetime can open. */
-  static final int USED_COOKIES = 4096;
-
-  /** Sources whose cookie request buckets are remembered (the least recent one is forgotten). */
-  static final int SOURCES = 4096;
-
-  /** X25519 computations a handshake from an unknown real key may need: real key, session. */
-  private static final int NEW_SESSION_KEYS = 2;
-
-  /**
-   * The engine's limits: see the builder methods of {@link NetCrypto} that set them.
-   *
-   * @param keysPerSecond X25519 computations a second for cookie requests and handshakes from
-   *     unknown keys
-   * @param maxPendingSessions sessions peers opened to us that are not established yet
-   * @param maxSessions established sessions plus pending ones peers opened
-   * @param maxSessionsPerSource sessions peers opened from one source (UDP: the IP address; a relay
-   *     path: the peer's DHT key)
-   * @param dataQueue data packets waiting for the worker, at most
-   * @param controlQueue control packets waiting for the worker, at most
-   */
-  record Limits(
-      int keysPerSecond,
-      int maxPendingSessions,
-      int maxSessions,
-      int maxSessionsPerSource,
-      int dataQueue,
-      int controlQueue) {
-    static final Limits DEFAULTS = new Limits(500, 64, 1024, 8, 8192, 512);
-
-    Limits {
-      if (keysPerSecond < 1
-          || maxPendingSessions < 1
-          || maxSessions < 1
-          || maxSessionsPerSource < 1
-          || dataQueue < 1
-          || controlQueue < 1) {
-        throw new IllegalArgumentException("every limit must be at least 1: " + this);
-      }
-    }
-
-    /** The budget's bucket holds a quarter of a second's tokens (at least 10). */
-    int keyBurst() {
-      return Math.max(10, keysPerSecond / 4);
-    }
-  }
 
   private final KeyPair realKeys;
   private final KeyPair dhtKeys;
-  private final List<PacketTransport> transports;
-  private final Predicate<PeerInfo> acceptor;
+  private final Transports transports;
   private final long idleTimeoutMillis;
-  private final Limits limits;
   private final Scheduler scheduler;
   private final Scheduler.Worker worker;
-
-  /** Seals and opens our cookies (docs/protocol.md 4.4): random, never leaves this node. */
-  private final SharedKey cookieKey = SharedKey.random();
+  private final EngineLoop loop;
+  private final ControlPlane control;
+  final NodeCounters counters = new NodeCounters();
+  final SharedKeys keys;
 
   /** Where data packets are opened, one at a time on the worker. */
   private final byte[] scratch = new byte[NetCryptoPacketKind.MAX_PACKET_SIZE];
 
-  private final CryptoBox box = new CryptoBox();
   private final Map<PublicKey, Session> byReal = new HashMap<>();
   private final Map<Path, Session> byPath = new HashMap<>();
   private final Map<PublicKey, Session> byDht = new HashMap<>();
   private final Map<Session, MonoSink<CryptoConnection>> connecting = new HashMap<>();
-  private final Map<PublicKey, SharedKey> dhtShared = lru();
-  private final Map<PublicKey, SharedKey> realShared = lru();
   final Sinks.Many<CryptoConnection> incoming =
       Sinks.many().multicast().onBackpressureBuffer(256, false);
   private final Disposable.Composite resources = Disposables.composite();
-  private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-  private final Queue<Datagram> dataLane;
-  private final Queue<Datagram> controlLane;
-
-  /** Above zero while a drain is scheduled or running; each submission adds one. */
-  private final AtomicInteger wip = new AtomicInteger();
-
-  private final TokenBucket keyBudget;
-  private final Map<Object, TokenBucket> sourceBuckets = lru(SOURCES);
-  private final Map<Object, Integer> sessionsBySource = new HashMap<>();
-
-  /** Cookies that opened a session, until they expire (see onHandshake); the eldest go first. */
-  private final Map<Bytes, Long> usedCookies = lru(USED_COOKIES);
-
-  private int pendingIncoming;
-  private int establishedCount;
 
   /** Lossless messages a session stores ahead of its subscriber (see NetCrypto#receiveWindow). */
   int receiveWindow = NetCrypto.DEFAULT_RECEIVE_WINDOW;
 
+  /** Makes each session's congestion controller (see NetCrypto#congestionController). */
+  CongestionController.Factory congestion = CongestionController.DEFAULT;
+
   /** Where signals reach the application; null: on the worker (see NetCrypto#publishOn). */
-  reactor.core.scheduler.Scheduler publishOn;
+  Scheduler publishOn;
 
   /** Completes once the node is disposed and every session has ended. */
   final Sinks.Empty<Void> disposed = Sinks.empty();
 
   private boolean disposing;
-
-  <T> reactor.core.publisher.Flux<T> publish(reactor.core.publisher.Flux<T> f) {
-    return publishOn == null ? f : f.publishOn(publishOn);
-  }
-
-  <T> reactor.core.publisher.Mono<T> publish(reactor.core.publisher.Mono<T> m) {
-    return publishOn == null ? m : m.publishOn(publishOn);
-  }
-
-  // counters: receiveDropped is written on transport threads, the others on the worker only
-  private final LongAdder receiveDropped = new LongAdder();
-  volatile long decryptFailures;
-  private volatile long cookieRequestsRateLimited;
-  private volatile long handshakesRateLimited;
-  private volatile long sessionsRefused;
-  private volatile long replaysDropped;
-  private volatile long keysComputed;
-  private volatile long requestsSent;
-  private volatile long dataPacketsSent;
-  private volatile long requestsReceived;
-  private volatile long dataPacketsReceived;
 
   Engine(
       KeyPair realKeys,
@@ -206,39 +90,30 @@ final class Engine {
       Scheduler scheduler) {
     this.realKeys = realKeys;
     this.dhtKeys = dhtKeys;
-    this.transports = transports;
-    this.acceptor = acceptor;
+    this.transports = new Transports(transports);
+    this.keys = new SharedKeys(realKeys, dhtKeys, counters);
     this.idleTimeoutMillis = idleTimeoutMillis;
-    this.limits = limits;
     this.scheduler = scheduler;
     this.worker = scheduler.createWorker();
-    this.dataLane = new ArrayBlockingQueue<>(limits.dataQueue());
-    this.controlLane = new ArrayBlockingQueue<>(limits.controlQueue());
-    this.keyBudget = new TokenBucket(limits.keyBurst(), limits.keysPerSecond(), now());
+    this.loop = new EngineLoop(worker, limits, this::onDatagram);
+    this.control = new ControlPlane(this, limits, acceptor);
   }
 
-  private static <K, V> Map<K, V> lru() {
-    return lru(KEY_CACHE);
+  <T> Flux<T> publish(Flux<T> f) {
+    return publishOn == null ? f : f.publishOn(publishOn);
   }
 
-  private static <K, V> Map<K, V> lru(int max) {
-    return new LinkedHashMap<>(64, 0.75f, true) {
-      private static final long serialVersionUID = 1L;
-
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<K, V> e) {
-        return size() > max;
-      }
-    };
+  <T> Mono<T> publish(Mono<T> m) {
+    return publishOn == null ? m : m.publishOn(publishOn);
   }
 
   void start() {
     resources.add(worker);
-    for (PacketTransport t : transports) {
+    for (PacketTransport t : transports.all()) {
       resources.add(
           t.receive()
               .subscribe(
-                  this::receive,
+                  loop::receive,
                   e -> {
                     log.warn("transport {} failed: {}", t, e.toString());
                     run(() -> transportGone(t));
@@ -282,127 +157,27 @@ final class Engine {
       return;
     }
     log.info("net_crypto: transport {} is gone", t);
-    gone.add(t);
+    transports.gone(t);
     for (Session s : new ArrayList<>(byReal.values())) {
       if (s.isClosed()) {
         continue;
       }
-      for (Path p : s.paths.paths()) {
-        if (t.serves(p) && !servedByLive(p)) {
+      for (Path p : s.paths()) {
+        if (t.serves(p) && !transports.servedByLive(p)) {
           s.pathEvent(p, false);
         }
       }
     }
   }
 
-  private final java.util.Set<PacketTransport> gone =
-      java.util.Collections.newSetFromMap(new java.util.concurrent.ConcurrentHashMap<>());
-
   /** Whether a transport that is still receiving serves {@code p} (any thread). */
   boolean servedByLive(Path p) {
-    for (PacketTransport t : transports) {
-      if (!gone.contains(t) && !t.isDisposed() && t.serves(p)) {
-        return true;
-      }
-    }
-    return false;
+    return transports.servedByLive(p);
   }
 
-  /**
-   * Runs {@code task} on the engine's worker, serially with everything else and in submission
-   * order. Tasks go into one queue that a single drain on the worker empties, so a burst of packets
-   * costs one hand-off to the worker, not one scheduled task each (per-packet scheduling was a
-   * visible share of a loopback transfer's profile).
-   */
+  /** Runs {@code task} on the engine's worker, serially with everything else (see EngineLoop). */
   void run(Runnable task) {
-    tasks.offer(task);
-    signal();
-  }
-
-  /**
-   * A transport's packet, on the transport's thread: into the data or the control lane by its first
-   * byte (anything else is not net_crypto), or dropped and counted when that lane is full. No
-   * allocation: the lanes are arrays and hold the datagram itself.
-   */
-  private void receive(Datagram d) {
-    NetCryptoPacketKind kind = NetCryptoPacketKind.of(d.data());
-    if (kind == null) {
-      return; // not net_crypto
-    }
-    Queue<Datagram> lane =
-        switch (kind) {
-          case DATA -> dataLane;
-          case COOKIE_REQUEST, COOKIE_RESPONSE, HANDSHAKE -> controlLane;
-        };
-    if (!lane.offer(d)) {
-      receiveDropped.increment();
-      return;
-    }
-    signal();
-  }
-
-  private void signal() {
-    if (wip.getAndIncrement() == 0) {
-      schedule();
-    }
-  }
-
-  private void schedule() {
-    try {
-      worker.schedule(this::drain);
-    } catch (RuntimeException rejected) {
-      tasks.clear();
-      dataLane.clear();
-      controlLane.clear();
-      log.debug("net_crypto worker is gone: {}", rejected.toString());
-    }
-  }
-
-  /**
-   * Tasks, then a little control, then data, until all is done; with packets left over after a
-   * pass's budgets, the drain schedules itself again (staying counted as running) so timers and
-   * other work on the worker get their turn.
-   */
-  private void drain() {
-    for (; ; ) {
-      int missed = wip.get();
-      runTasks();
-      // control first, but only a few: a handshake and the data packet right behind it (the peer
-      // sends both at once) must be opened in that order, and a flood of control packets still
-      // costs the data of live sessions a wait of CONTROL_BUDGET packets at most per pass
-      for (int i = 0; i < CONTROL_BUDGET; i++) {
-        Datagram d = controlLane.poll();
-        if (d == null) {
-          break;
-        }
-        safely(d);
-      }
-      for (int i = 0; i < DATA_BUDGET; i++) {
-        Datagram d = dataLane.poll();
-        if (d == null) {
-          break;
-        }
-        safely(d);
-      }
-      if (!dataLane.isEmpty() || !controlLane.isEmpty()) {
-        schedule();
-        return;
-      }
-      if (wip.addAndGet(-missed) == 0) {
-        return;
-      }
-    }
-  }
-
-  private void runTasks() {
-    Runnable t;
-    while ((t = tasks.poll()) != null) {
-      try {
-        t.run();
-      } catch (RuntimeException e) {
-        log.error("net_crypto task failed", e);
-      }
-    }
+    loop.run(task);
   }
 
   long now() {
@@ -419,8 +194,8 @@ final class Engine {
   }
 
   /** A cookie for a peer, sealed with our cookie key, for the other-cookie of our handshake. */
-  byte[] mintCookie(PublicKey real, PublicKey dht, CryptoBox box) {
-    return new Cookie(nowSeconds(), real, dht).seal(cookieKey, Nonce.random(), box);
+  byte[] mintCookie(PublicKey real, PublicKey dht) {
+    return control.mintCookie(real, dht);
   }
 
   KeyPair realKeys() {
@@ -435,43 +210,14 @@ final class Engine {
     return idleTimeoutMillis;
   }
 
-  SharedKey sharedDht(PublicKey peerDht) {
-    return dhtShared.computeIfAbsent(peerDht, this::computeDht);
-  }
-
-  SharedKey sharedReal(PublicKey peerReal) {
-    return realShared.computeIfAbsent(peerReal, this::computeReal);
-  }
-
-  private SharedKey computeDht(PublicKey k) {
-    keysComputed++;
-    return CryptoBox.beforenm(k, dhtKeys.secretKey());
-  }
-
-  private SharedKey computeReal(PublicKey k) {
-    keysComputed++;
-    return CryptoBox.beforenm(k, realKeys.secretKey());
-  }
-
   /** What the node counts (see {@link NetCryptoStats}); safe to call from any thread. */
   NetCryptoStats stats() {
-    return new NetCryptoStats(
-        receiveDropped.sum(),
-        cookieRequestsRateLimited,
-        handshakesRateLimited,
-        sessionsRefused,
-        replaysDropped,
-        decryptFailures,
-        keysComputed,
-        requestsSent,
-        dataPacketsSent,
-        requestsReceived,
-        dataPacketsReceived);
+    return counters.snapshot(loop.dropped(), control);
   }
 
   /** For tests in this package: packets waiting in the data and control lanes. */
   int queued() {
-    return dataLane.size() + controlLane.size();
+    return loop.queued();
   }
 
   /** For tests in this package: sessions (all states, both directions). */
@@ -479,7 +225,7 @@ final class Engine {
     return byReal.size();
   }
 
-  // ------------------------------------------------------------------ connecting
+  // ------------------------------------------------------------------ sessions
 
   void connect(
       PublicKey peerReal, PublicKey peerDht, List<Path> hints, MonoSink<CryptoConnection> sink) {
@@ -515,8 +261,8 @@ final class Engine {
     }
     Session s;
     try {
-      sharedDht(peerDht); // a bad key fails here, before anything is registered
-      s = new Session(this, peerReal, peerDht);
+      keys.dht(peerDht); // a bad key fails here, before anything is registered
+      s = new Session(this, peerReal, peerDht, null);
     } catch (IllegalArgumentException badKey) {
       sink.error(
           new ConnectFailedException(
@@ -524,8 +270,7 @@ final class Engine {
               "not a usable public key: " + badKey.getMessage()));
       return;
     }
-    byReal.put(peerReal, s);
-    byDht.put(peerDht, s);
+    register(s);
     for (Path p : hints) {
       s.addPath(p);
     }
@@ -546,11 +291,21 @@ final class Engine {
     s.startCookieRequest();
   }
 
+  /** Indexes a new session by its keys (its paths are indexed as it adds them). */
+  void register(Session s) {
+    byReal.put(s.peerReal, s);
+    byDht.put(s.peerDht, s);
+  }
+
+  /** The peer of {@code s} restarted under {@code newDht} before the session had its key. */
+  void peerDhtChanged(Session s, PublicKey newDht) {
+    byDht.remove(s.peerDht, s);
+    s.peerDhtChanged(newDht);
+    byDht.put(newDht, s);
+  }
+
   void established(Session s) {
-    establishedCount++;
-    if (s.source != null) {
-      pendingIncoming--;
-    }
+    control.established(s);
     MonoSink<CryptoConnection> sink = connecting.remove(s);
     if (sink != null) {
       sink.success(s.connection);
@@ -564,22 +319,15 @@ final class Engine {
     if (s.isClosed()) {
       return;
     }
-    if (s.isEstablished()) {
-      establishedCount--;
-    } else if (s.source != null) {
-      pendingIncoming--;
-    }
-    if (s.source != null) {
-      sessionsBySource.computeIfPresent(s.source, (k, n) -> n == 1 ? null : n - 1);
-    }
-    s.state = new SessionState.Closed(error);
+    control.closed(s, s.isEstablished());
+    s.markClosed(error);
     if (byReal.get(s.peerReal) == s) {
       byReal.remove(s.peerReal);
     }
     if (byDht.get(s.peerDht) == s) {
       byDht.remove(s.peerDht);
     }
-    for (Path p : s.paths.paths()) {
+    for (Path p : s.paths()) {
       if (byPath.get(p) == s) {
         byPath.remove(p);
       }
@@ -599,12 +347,12 @@ final class Engine {
     s.connection.ended(error);
   }
 
-  // ------------------------------------------------------------------ paths and sending
-
-  /** For tests in this package: the session with this peer, if any. */
+  /** The session with this peer, if any (tests in this package use it too). */
   Session session(PublicKey peerReal) {
     return byReal.get(peerReal);
   }
+
+  // ------------------------------------------------------------------ paths and sending
 
   void pathAdded(Session s, Path p) {
     byPath.put(p, s);
@@ -614,20 +362,12 @@ final class Engine {
   void pathFailed(Session s, Path path, String reason) {
     log.info(
         "net_crypto {}: path {} failed: {}", s.peerReal.toHex().substring(0, 16), path, reason);
-    for (PacketTransport t : transports) {
-      if (t.serves(path)) {
-        t.pathFailed(path, reason);
-      }
-    }
+    transports.pathFailed(path, reason);
   }
 
   /** Tells the transports of {@code path} that it is (not) needed for now. */
   void standby(Path path, boolean standby) {
-    for (PacketTransport t : transports) {
-      if (t.serves(path)) {
-        t.standby(path, standby);
-      }
-    }
+    transports.standby(path, standby);
   }
 
   private void onPathEvent(PathEvent e) {
@@ -638,48 +378,10 @@ final class Engine {
   }
 
   void send(Path path, byte[] packet) {
-    for (PacketTransport t : transports) {
-      if (t.serves(path)) {
-        // packets are built fresh and never changed after
-        if (!t.offer(path, Bytes.adopt(packet))) {
-          log.debug("send on {} refused", path);
-        }
-        return;
-      }
-    }
-  }
-
-  void decryptFailed(Session s, Path from) {
-    decryptFailures++;
-  }
-
-  /** A session sent a data packet: a packet request or another one (worker thread only). */
-  void countSent(boolean request) {
-    if (request) {
-      requestsSent++;
-    } else {
-      dataPacketsSent++;
-    }
-  }
-
-  /** A session opened a peer's data packet: a packet request or another one (worker only). */
-  void countReceived(boolean request) {
-    if (request) {
-      requestsReceived++;
-    } else {
-      dataPacketsReceived++;
-    }
+    transports.send(path, packet);
   }
 
   // ------------------------------------------------------------------ inbound
-
-  private void safely(Datagram d) {
-    try {
-      onDatagram(d);
-    } catch (RuntimeException e) {
-      log.error("net_crypto failed on a packet from {}", d.path(), e);
-    }
-  }
 
   /**
    * One packet from a lane (its kind was checked by {@link #receive}). A switch expression: a new
@@ -692,9 +394,9 @@ final class Engine {
     boolean taken =
         switch (kind) {
           case DATA -> onDataPacket(data, from); // opened straight from the immutable bytes
-          case COOKIE_REQUEST -> onCookieRequest(data.toArray(), from);
+          case COOKIE_REQUEST -> control.onCookieRequest(data.toArray(), from);
           case COOKIE_RESPONSE -> onCookieResponse(data.toArray(), from);
-          case HANDSHAKE -> onHandshake(data.toArray(), from);
+          case HANDSHAKE -> control.onHandshake(data.toArray(), from);
         };
     if (!taken && log.isTraceEnabled()) {
       log.trace("net_crypto: {} of {} bytes from {} dropped", kind.label(), data.length(), from);
@@ -712,7 +414,7 @@ final class Engine {
       s = byDht.get(r.peer());
     }
     if (s == null) {
-      replaysDropped++;
+      counters.replaysDropped++;
       return false;
     }
     if (!DataPacket.isLength(data.length())) {
@@ -729,145 +431,6 @@ final class Engine {
       return false;
     }
     s.onCookieResponse(b, from);
-    return true;
-  }
-
-  /**
-   * Where a packet came from, for per-source limits: the IP address of a UDP source (its host name
-   * if unresolved, as on a simulated network), the peer's DHT key on a relay (the relay
-   * authenticated it).
-   */
-  static Object sourceOf(Path p) {
-    if (p instanceof Path.Udp u) {
-      InetSocketAddress a = u.address();
-      return a.getAddress() != null ? a.getAddress() : a.getHostString();
-    }
-    return ((Path.Relay) p).peer();
-  }
-
-  /**
-   * Stateless: the cookie carries everything; answered on the path it came from. The source's
-   * bucket and the key budget are checked before the X25519 that opening it may cost.
-   */
-  private boolean onCookieRequest(byte[] b, Path from) {
-    if (b.length != CookieRequest.LENGTH) {
-      return false;
-    }
-    long now = now();
-    Object source = sourceOf(from);
-    TokenBucket bucket = sourceBuckets.get(source);
-    if (bucket == null) {
-      bucket = new TokenBucket(SOURCE_BURST, SOURCE_PER_SECOND, now);
-      sourceBuckets.put(source, bucket);
-    }
-    if (!bucket.tryTake(1, now)) {
-      cookieRequestsRateLimited++;
-      return false;
-    }
-    PublicKey senderDht = CookieRequest.senderDht(b);
-    if (from instanceof Path.Relay r && !r.peer().equals(senderDht)) {
-      return false; // an OOB cookie request must come from the DHT key inside it
-    }
-    if (!dhtShared.containsKey(senderDht) && !keyBudget.tryTake(1, now)) {
-      cookieRequestsRateLimited++;
-      return false;
-    }
-    CookieRequest ask = CookieRequest.open(b, this::sharedDht, box);
-    if (ask == null) {
-      return false;
-    }
-    byte[] cookie = mintCookie(ask.senderReal(), ask.senderDht(), box);
-    send(
-        from,
-        new CookieResponse(cookie, ask.echoId())
-            .encode(sharedDht(ask.senderDht()), Nonce.random(), box));
-    return true;
-  }
-
-  /**
-   * A handshake (its outer cookie, ours, opened first: symmetric and cheap). For a peer we have a
-   * session with, under the same DHT key, it is taken only while we are still requesting a cookie
-   * or have sent our handshake (then its source is a fresh path); once the session has its key it
-   * is dropped, whatever its source: a replayed handshake neither adds a path nor draws a reply.
-   * Under a different DHT key (the peer restarted) it ends the old session and opens a new one.
-   * From an unknown real key it passes the session caps and the key budget before any X25519.
-   */
-  private boolean onHandshake(byte[] b, Path from) {
-    Cookie c = Handshake.openCookie(cookieKey, b, nowSeconds(), box);
-    if (c == null) {
-      return false;
-    }
-    Session s = byReal.get(c.realKey());
-    if (s != null && s.peerDht.equals(c.dhtKey()) && s.hasSessionKey()) {
-      replaysDropped++; // a late resend of the peer's handshake, or a replay
-      return false;
-    }
-    // The cookie's real key is only a claim (anyone may ask for a cookie naming any real key):
-    // nothing changes before the handshake box opens with that key's shared secret.
-    if (s != null) {
-      Handshake h = Handshake.open(s.realShared(), b, box);
-      if (h == null) {
-        return false;
-      }
-      if (s.peerDht.equals(c.dhtKey())) {
-        s.onHandshake(h, from);
-        return true;
-      }
-      if (!s.hasSessionKey()) {
-        byDht.remove(s.peerDht, s);
-        s.peerDht = c.dhtKey();
-        byDht.put(s.peerDht, s);
-        s.onHandshake(h, from);
-        return true;
-      }
-      closed(s, new NetCryptoException("peer restarted with a new DHT key"), false);
-    }
-    // A cookie that already opened a session here cannot open another: a peer that connects
-    // again asks for a new cookie first, so a second session from one cookie is a replay (of a
-    // captured handshake, within the cookie's lifetime) that would otherwise draw our handshake
-    // and keepalives to whatever address sent it. c-toxcore does not check this.
-    Bytes cookie = Handshake.cookieBytes(b);
-    Long usedUntil = usedCookies.get(cookie);
-    if (usedUntil != null && usedUntil >= nowSeconds()) {
-      replaysDropped++;
-      return false;
-    }
-    Object source = sourceOf(from);
-    if (pendingIncoming >= limits.maxPendingSessions()
-        || establishedCount + pendingIncoming >= limits.maxSessions()
-        || sessionsBySource.getOrDefault(source, 0) >= limits.maxSessionsPerSource()) {
-      sessionsRefused++;
-      return false;
-    }
-    int cost = NEW_SESSION_KEYS + (realShared.containsKey(c.realKey()) ? 0 : 1);
-    if (!keyBudget.tryTake(cost, now())) {
-      handshakesRateLimited++;
-      return false;
-    }
-    Handshake h = Handshake.open(sharedReal(c.realKey()), b, box);
-    if (h == null) {
-      return false;
-    }
-    PeerInfo peer = new PeerInfo(c.realKey(), c.dhtKey(), from);
-    boolean accepted;
-    try {
-      accepted = acceptor.test(peer);
-    } catch (RuntimeException e) {
-      log.warn("acceptor threw for {}: {}", peer, e.toString());
-      accepted = false;
-    }
-    if (!accepted) {
-      return false;
-    }
-    usedCookies.put(cookie, nowSeconds() + Cookie.TIMEOUT_SECONDS + 1);
-    Session n = new Session(this, c.realKey(), c.dhtKey());
-    n.source = source;
-    pendingIncoming++;
-    sessionsBySource.merge(source, 1, Integer::sum);
-    byReal.put(c.realKey(), n);
-    byDht.put(c.dhtKey(), n);
-    n.addPath(from);
-    n.onHandshake(h, from);
     return true;
   }
 

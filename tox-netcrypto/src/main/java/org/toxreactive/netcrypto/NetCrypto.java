@@ -38,10 +38,11 @@ public final class NetCrypto {
   private final List<PacketTransport> transports;
   private final Predicate<PeerInfo> acceptor;
   private final Duration idleTimeout;
-  private final Engine.Limits limits;
+  private final Limits limits;
   private final Scheduler scheduler;
   private int receiveWindow = DEFAULT_RECEIVE_WINDOW;
   private Scheduler publishOn;
+  private CongestionController.Factory congestion = CongestionController.DEFAULT;
 
   /**
    * Lossless messages received ahead of the subscriber's demand, at most, unless told otherwise.
@@ -54,7 +55,7 @@ public final class NetCrypto {
       List<PacketTransport> transports,
       Predicate<PeerInfo> acceptor,
       Duration idleTimeout,
-      Engine.Limits limits,
+      Limits limits,
       Scheduler scheduler) {
     this.realKeys = realKeys;
     this.dhtKeys = dhtKeys;
@@ -69,12 +70,13 @@ public final class NetCrypto {
       List<PacketTransport> transports,
       Predicate<PeerInfo> acceptor,
       Duration idleTimeout,
-      Engine.Limits limits,
+      Limits limits,
       Scheduler scheduler) {
     NetCrypto n =
         new NetCrypto(realKeys, dhtKeys, transports, acceptor, idleTimeout, limits, scheduler);
     n.receiveWindow = receiveWindow;
     n.publishOn = publishOn;
+    n.congestion = congestion;
     return n;
   }
 
@@ -91,11 +93,11 @@ public final class NetCrypto {
         List.of(),
         peer -> false,
         Duration.ofSeconds(32),
-        Engine.Limits.DEFAULTS,
+        Limits.DEFAULTS,
         null);
   }
 
-  private NetCrypto with(Engine.Limits l) {
+  private NetCrypto with(Limits l) {
     return copy(transports, acceptor, idleTimeout, l, scheduler);
   }
 
@@ -154,7 +156,7 @@ public final class NetCrypto {
    */
   public NetCrypto keyBudget(int perSecond) {
     return with(
-        new Engine.Limits(
+        new Limits(
             perSecond,
             limits.maxPendingSessions(),
             limits.maxSessions(),
@@ -172,7 +174,7 @@ public final class NetCrypto {
    */
   public NetCrypto maxPendingSessions(int max) {
     return with(
-        new Engine.Limits(
+        new Limits(
             limits.keysPerSecond(),
             max,
             limits.maxSessions(),
@@ -190,7 +192,7 @@ public final class NetCrypto {
    */
   public NetCrypto maxSessions(int max) {
     return with(
-        new Engine.Limits(
+        new Limits(
             limits.keysPerSecond(),
             limits.maxPendingSessions(),
             max,
@@ -208,7 +210,7 @@ public final class NetCrypto {
    */
   public NetCrypto maxSessionsPerSource(int max) {
     return with(
-        new Engine.Limits(
+        new Limits(
             limits.keysPerSecond(),
             limits.maxPendingSessions(),
             limits.maxSessions(),
@@ -228,7 +230,7 @@ public final class NetCrypto {
    */
   public NetCrypto receiveQueue(int dataPackets, int controlPackets) {
     return with(
-        new Engine.Limits(
+        new Limits(
             limits.keysPerSecond(),
             limits.maxPendingSessions(),
             limits.maxSessions(),
@@ -293,6 +295,17 @@ public final class NetCrypto {
   }
 
   /**
+   * The congestion controller each session gets (default {@link WindowCongestion}): the seam for
+   * benchmarking another algorithm against it without touching the rest. Package-private: not an
+   * API promise.
+   */
+  NetCrypto congestionController(CongestionController.Factory factory) {
+    NetCrypto n = copy(transports, acceptor, idleTimeout, limits, scheduler);
+    n.congestion = Objects.requireNonNull(factory, "congestion controller factory is null");
+    return n;
+  }
+
+  /**
    * Starts receiving on every transport.
    *
    * @return the running node
@@ -307,6 +320,7 @@ public final class NetCrypto {
         new Engine(realKeys, dhtKeys, transports, acceptor, idleTimeout.toMillis(), limits, s);
     engine.receiveWindow = receiveWindow;
     engine.publishOn = publishOn;
+    engine.congestion = congestion;
     engine.start();
     return new NetCryptoNode(engine, realKeys, dhtKeys, scheduler == null ? s : null);
   }

@@ -156,7 +156,7 @@ public final class NetCryptoNode implements Disposable {
    * @return packets that failed to decrypt so far (all paths)
    */
   public long decryptFailures() {
-    return engine.decryptFailures;
+    return engine.counters.decryptFailures;
   }
 
   /**

@@ -5,9 +5,9 @@ import org.toxreactive.netcrypto.packet.PacketRing;
 
 /**
  * Our side of the lossless stream (docs/protocol.md 4.9-4.10): numbers messages into the 32768-slot
- * send ring, sends them as {@link Congestion} allows, releases them on the peer's cumulative ack
- * ({@code buffer_start}) or when a packet request shows they arrived, and resends what a request
- * reports missing. Not thread-safe: runs on the engine's worker.
+ * send ring, sends them as its {@link CongestionController} allows, releases them on the peer's
+ * cumulative ack ({@code buffer_start}) or when a packet request shows they arrived, and resends
+ * what a request reports missing. Not thread-safe: runs on the engine's worker.
  *
  * <p>{@code T} is what a packet's data is kept as until it is acknowledged: the {@link Message}
  * itself in a session (its payload is immutable, so it is not copied), whatever a test likes.
@@ -41,15 +41,18 @@ final class SendBuffer<T> {
   private Outgoing<T> free; // recycled records, linked through nextFree
   private int freeCount;
   private int[] requested = new int[16]; // onRequest's decoded numbers, grown on demand
-  private final Congestion cc;
+  private final CongestionController cc;
+  private final RttEstimator rtt;
   private int inFlight;
   private long retransmissions;
   private long sentNew;
   private long reportedLost;
   private long lastProgressAt;
 
-  SendBuffer(Congestion cc) {
+  /** {@code cc} decides when to send; {@code rtt} is fed one sample per ack and times resends. */
+  SendBuffer(CongestionController cc, RttEstimator rtt) {
     this.cc = cc;
+    this.rtt = rtt;
   }
 
   /** The number the next message gets; also what our packets carry as {@code num}. */
@@ -159,7 +162,8 @@ final class SendBuffer<T> {
    */
   private void sample(long sentAt, long now) {
     if (sentAt != 0) {
-      cc.rttSample(now - sentAt);
+      rtt.sample(now - sentAt);
+      cc.rttSampled();
     }
   }
 
@@ -182,7 +186,7 @@ final class SendBuffer<T> {
     for (int i = 0; i < count; i++) {
       int n = requested[i];
       Outgoing<T> o = ring.get(n);
-      if (o != null && o.sentAt != 0 && now - o.sentAt > cc.resendAfter()) {
+      if (o != null && o.sentAt != 0 && now - o.sentAt > rtt.resendAfter()) {
         o.sentAt = 0;
         o.retransmitted = true;
         inFlight--;

@@ -5,8 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 class CongestionTest {
+  private final RttEstimator rtt = new RttEstimator();
+
+  /** A controller reading {@link #rtt}, as a session's does. */
+  private WindowCongestion controller() {
+    return new WindowCongestion(rtt, 1);
+  }
+
+  /** One RTT sample, as the send buffer feeds it: the estimator first, then the controller. */
+  private void sample(WindowCongestion cc, long millis) {
+    rtt.sample(millis);
+    cc.rttSampled();
+  }
+
   /** Acks a full window's worth of packets (the window only grows while it is used). */
-  private static void ackWindow(Congestion cc) {
+  private static void ackWindow(WindowCongestion cc) {
     int w = cc.window();
     for (int i = 0; i < w; i++) {
       cc.acked(w);
@@ -15,18 +28,18 @@ class CongestionTest {
 
   @Test
   void slowStartDoublesPerWindowOfAcks() {
-    Congestion cc = new Congestion(1);
+    WindowCongestion cc = controller();
     ackWindow(cc);
-    assertThat(cc.window()).isEqualTo(2 * Congestion.INITIAL_WINDOW);
+    assertThat(cc.window()).isEqualTo(2 * WindowCongestion.INITIAL_WINDOW);
     assertThat(cc.inSlowStart()).isTrue();
   }
 
   @Test
   void lossesReportedWithinTheSmoothedRoundTripAreOneBackoff() {
-    Congestion cc = new Congestion(1);
-    cc.rttSample(40); // min 40 ms
+    WindowCongestion cc = controller();
+    sample(cc, 40); // min 40 ms
     for (int i = 0; i < 20; i++) {
-      cc.rttSample(200); // a queue: the smoothed RTT climbs towards 200 ms
+      sample(cc, 200); // a queue: the smoothed RTT climbs towards 200 ms
     }
     for (int i = 0; i < 5; i++) {
       ackWindow(cc);
@@ -35,7 +48,7 @@ class CongestionTest {
     long t = 10_000;
     cc.lost(t);
     int after = cc.window();
-    assertThat(after).isBetween((int) (before * Congestion.BACKOFF), before * 3 / 4);
+    assertThat(after).isBetween((int) (before * WindowCongestion.BACKOFF), before * 3 / 4);
     // the rest of the overshoot's losses arrive over the next ~150 ms: the same event
     cc.lost(t + 50);
     cc.lost(t + 100);
@@ -50,8 +63,8 @@ class CongestionTest {
 
   @Test
   void afterALossTheWindowGrowsByAtMostMaxStepPerWindowOfAcks() {
-    Congestion cc = new Congestion(1);
-    cc.rttSample(5);
+    WindowCongestion cc = controller();
+    sample(cc, 5);
     for (int i = 0; i < 4; i++) {
       ackWindow(cc);
     }
@@ -59,37 +72,37 @@ class CongestionTest {
     assertThat(cc.inSlowStart()).isFalse();
     int w = cc.window();
     ackWindow(cc);
-    assertThat(cc.window()).isBetween(w + 1, w + Congestion.MAX_STEP);
+    assertThat(cc.window()).isBetween(w + 1, w + WindowCongestion.MAX_STEP);
   }
 
   @Test
   void aStandingQueueEndsSlowStartOnceTheWindowIsLarge() {
-    Congestion cc = new Congestion(1);
-    cc.rttSample(2);
+    WindowCongestion cc = controller();
+    sample(cc, 2);
     for (int i = 0; i < 50; i++) {
-      cc.rttSample(100); // a 100 ms queue on a 2 ms path, while the window is still small
+      sample(cc, 100); // a 100 ms queue on a 2 ms path, while the window is still small
     }
     assertThat(cc.inSlowStart()).as("below DELAY_EXIT_WINDOW delay is ignored").isTrue();
     ackWindow(cc);
     ackWindow(cc);
-    assertThat(cc.window()).isEqualTo(Congestion.DELAY_EXIT_WINDOW);
-    cc.rttSample(100);
+    assertThat(cc.window()).isEqualTo(WindowCongestion.DELAY_EXIT_WINDOW);
+    sample(cc, 100);
     assertThat(cc.inSlowStart()).isFalse();
     assertThat(cc.lossEvents()).isZero();
     int w = cc.window();
     ackWindow(cc);
-    assertThat(cc.window()).isBetween(w + 1, w + Congestion.MAX_STEP);
+    assertThat(cc.window()).isBetween(w + 1, w + WindowCongestion.MAX_STEP);
   }
 
   @Test
   void slowStartIgnoresDelayWhileTheWindowIsSmall() {
-    Congestion cc = new Congestion(1);
+    WindowCongestion cc = controller();
     for (int i = 0; i < 100; i++) {
-      cc.rttSample(5 + (i % 40)); // queueing delay below the window floor is not a reason
+      sample(cc, 5 + (i % 40)); // queueing delay below the window floor is not a reason
     }
     ackWindow(cc);
     ackWindow(cc);
     assertThat(cc.inSlowStart()).isTrue();
-    assertThat(cc.window()).isEqualTo(4 * Congestion.INITIAL_WINDOW);
+    assertThat(cc.window()).isEqualTo(4 * WindowCongestion.INITIAL_WINDOW);
   }
 }

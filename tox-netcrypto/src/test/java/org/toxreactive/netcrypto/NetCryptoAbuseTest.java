@@ -149,7 +149,7 @@ class NetCryptoAbuseTest {
     assertThat(flood.receiveDropped() - before.receiveDropped())
         .isGreaterThanOrEqualTo(bursts * (5_000L - 512));
     assertThat(flood.cookieRequestsRateLimited() - before.cookieRequestsRateLimited()).isPositive();
-    long budget = Engine.Limits.DEFAULTS.keyBurst() + 500 * (floodMillis / 1000 + 1);
+    long budget = Limits.DEFAULTS.keyBurst() + 500 * (floodMillis / 1000 + 1);
     assertThat(flood.keysComputed() - before.keysComputed()).isLessThanOrEqualTo(budget);
     assertThat(b.engine().sessions()).isEqualTo(1);
 

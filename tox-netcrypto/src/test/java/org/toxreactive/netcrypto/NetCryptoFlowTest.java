@@ -105,7 +105,7 @@ class NetCryptoFlowTest {
     p.net.link("a", "b").bandwidth(LINK_BYTES_PER_SECOND, 16 * 1024);
     CryptoConnection ca = p.connect();
     CryptoConnection cb = p.accepted.get(0);
-    Congestion cc = ((Connection) ca).session().congestion();
+    CongestionController cc = ((Connection) ca).session().congestion();
     List<Integer> windows = new ArrayList<>();
     AtomicLong samples = new AtomicLong();
     reactor.core.Disposable sampler =
@@ -151,7 +151,7 @@ class NetCryptoFlowTest {
     p.clock.advanceTimeBy(Duration.ofSeconds(5));
     assertThat(requested.get())
         .as("asked no further than the window")
-        .isLessThanOrEqualTo(Congestion.INITIAL_WINDOW);
+        .isLessThanOrEqualTo(WindowCongestion.INITIAL_WINDOW);
     assertThat(done).isFalse();
 
     p.net.link("b", "a").loss(0.0);
@@ -200,6 +200,6 @@ class NetCryptoFlowTest {
     cb.lossless().subscribe();
     ca.send(SimPair.numbered(200)).subscribe();
     p.clock.advanceTimeBy(Duration.ofSeconds(3));
-    assertThat(((Connection) ca).session().congestion().rtt()).isBetween(100L, 125L);
+    assertThat(((Connection) ca).session().rtt().rtt()).isBetween(100L, 125L);
   }
 }

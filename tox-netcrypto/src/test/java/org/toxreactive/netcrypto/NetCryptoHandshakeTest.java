@@ -47,11 +47,11 @@ class NetCryptoHandshakeTest {
       p.clock.advanceTimeBy(Duration.ofMillis(5));
       Session s = p.a.engine().session(p.bReal.publicKey());
       if (s != null) {
-        initiator.add(s.state.getClass().getSimpleName());
+        initiator.add(s.state().getClass().getSimpleName());
       }
       Session t = p.b.engine().session(p.aReal.publicKey());
       if (t != null) {
-        acceptor.add(t.state.getClass().getSimpleName());
+        acceptor.add(t.state().getClass().getSimpleName());
       }
     }
     assertThat(out.get()).isNotNull();

@@ -34,9 +34,14 @@ class SendBufferTest {
     sb.pump(now, out);
   }
 
+  private static SendBuffer<byte[]> newBuffer() {
+    RttEstimator rtt = new RttEstimator();
+    return new SendBuffer<>(new WindowCongestion(rtt, 10), rtt);
+  }
+
   @Test
   void aRequestReleasesWhatArrivedAndResendsTheOldHolesAheadOfNewData() {
-    SendBuffer<byte[]> sb = new SendBuffer<>(new Congestion(10));
+    SendBuffer<byte[]> sb = newBuffer();
     queueAndPump(sb, 10, 1000);
     assertThat(sent).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
     sent.clear();
@@ -55,7 +60,7 @@ class SendBufferTest {
 
   @Test
   void resendInFlightQueuesEverythingInFlightOldestFirstAheadOfNewData() {
-    SendBuffer<byte[]> sb = new SendBuffer<>(new Congestion(10));
+    SendBuffer<byte[]> sb = newBuffer();
     queueAndPump(sb, 6, 1000);
     sb.ack(2, 1001);
     sb.queue(new byte[] {6}); // queued, not sent: it follows the resends
@@ -67,7 +72,7 @@ class SendBufferTest {
 
   @Test
   void recycledRecordsStartClean() {
-    SendBuffer<byte[]> sb = new SendBuffer<>(new Congestion(10));
+    SendBuffer<byte[]> sb = newBuffer();
     long now = 1000;
     for (int round = 0; round < 50; round++) {
       queueAndPump(sb, 8, now);

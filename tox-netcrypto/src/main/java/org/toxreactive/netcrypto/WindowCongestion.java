@@ -1,10 +1,10 @@
 package org.toxreactive.netcrypto;
 
 /**
- * Congestion control of one connection's lossless stream: a window of packets in flight (slow start
- * doubling per round trip, then binary increase back towards the last loss), multiplicative
- * decrease at most once per round trip when the peer's packet requests report losses, and a pacer
- * that spreads each window over the round trip instead of bursting it.
+ * The congestion controller in use ({@link CongestionController}): a window of packets in flight
+ * (slow start doubling per round trip, then binary increase back towards the last loss),
+ * multiplicative decrease at most once per round trip when the peer's packet requests report
+ * losses, and a pacer that spreads each window over the round trip instead of bursting it.
  *
  * <p>Why not c-toxcore's rate controller (docs/protocol.md 4.14): it starts at 64 packets and grows
  * by 1.2x per 50 ms sample only after measuring what got through, so a transfer takes seconds to
@@ -24,7 +24,7 @@ package org.toxreactive.netcrypto;
  * JIT and other processes delay acks in the first second) from ending slow start early; a
  * sample-based test (HyStart) fired at windows of 40-80 on a loaded machine.
  */
-final class Congestion {
+final class WindowCongestion implements CongestionController {
   static final int INITIAL_WINDOW = 64;
 
   /**
@@ -45,13 +45,12 @@ final class Congestion {
   /** Smallest burst the pacer allows (and what a fresh connection may send at once). */
   static final int MIN_BURST = 16;
 
+  private final RttEstimator rtt;
   private final long tickMillis;
   private double window = INITIAL_WINDOW;
   private double ssthresh = MAX_WINDOW;
   private double lossWindow = MAX_WINDOW;
   private long lastLossAt = Long.MIN_VALUE / 2;
-  private long minRtt = -1;
-  private long srtt = -1;
   private double tokens = INITIAL_WINDOW;
   private long lastRefill = Long.MIN_VALUE;
   private long lossEvents;
@@ -59,40 +58,31 @@ final class Congestion {
   /** Slow start may end on rising delay only from this window on. */
   static final int DELAY_EXIT_WINDOW = 256;
 
-  Congestion(long tickMillis) {
+  WindowCongestion(RttEstimator rtt, long tickMillis) {
+    this.rtt = rtt;
     this.tickMillis = tickMillis;
   }
 
-  int window() {
+  @Override
+  public int window() {
     return (int) window;
   }
 
-  long lossEvents() {
+  @Override
+  public long lossEvents() {
     return lossEvents;
   }
 
-  /**
-   * The round trip to plan with: the minimum measured (as c-toxcore: acks of packets that waited
-   * behind a hole come late, so an average would grow with loss and slow every repair down), 200 ms
-   * before the first sample, never below 5 ms (the ack clock of the receiver is 20 ms anyway).
-   */
-  long rtt() {
-    return minRtt < 0 ? 200 : Math.max(minRtt, 5);
-  }
-
-  void rttSample(long millis) {
-    if (millis >= 0) {
-      minRtt = minRtt < 0 ? millis : Math.min(minRtt, millis);
-      srtt = srtt < 0 ? millis : (7 * srtt + millis) / 8;
-      if (window < ssthresh && window >= DELAY_EXIT_WINDOW && srtt > queueingThreshold()) {
-        ssthresh = window; // a queue is building: probe on from here, by binary increase
-      }
+  @Override
+  public void rttSampled() {
+    if (window < ssthresh && window >= DELAY_EXIT_WINDOW && rtt.smoothed() > queueingThreshold()) {
+      ssthresh = window; // a queue is building: probe on from here, by binary increase
     }
   }
 
   /** A smoothed RTT above this means a standing queue: twice the minimum plus 20 ms. */
   private long queueingThreshold() {
-    return 2 * rtt() + 20;
+    return 2 * rtt.rtt() + 20;
   }
 
   /** Whether slow start is still on (no loss yet). */
@@ -101,19 +91,11 @@ final class Congestion {
   }
 
   /**
-   * How old a packet the peer reports missing must be before it is resent: the smoothed RTT (with
-   * queueing, unlike {@link #rtt()}) plus an eighth, so a repair still on its way is not sent
-   * again, which under a full queue would only feed it duplicates.
-   */
-  long resendAfter() {
-    return Math.max(rtt(), srtt < 0 ? 0 : srtt + srtt / 8);
-  }
-
-  /**
    * One packet was acknowledged. The window grows only while it is being used: an application that
    * sends little must not build up a window it never tested.
    */
-  void acked(int inFlight) {
+  @Override
+  public void acked(int inFlight) {
     if (inFlight + 1 < window / 2) {
       return;
     }
@@ -135,8 +117,9 @@ final class Congestion {
   }
 
   /** The peer reported losses of packets sent more than a round trip ago. */
-  void lost(long now) {
-    if (now - lastLossAt <= Math.max(rtt(), srtt)) {
+  @Override
+  public void lost(long now) {
+    if (now - lastLossAt <= Math.max(rtt.rtt(), rtt.smoothed())) {
       return; // one reaction per round trip: the losses of one window are one event
     }
     lastLossAt = now;
@@ -148,11 +131,12 @@ final class Congestion {
 
   /** Packets per millisecond the pacer lets through. */
   double pacingRate() {
-    return PACING_GAIN * window / rtt();
+    return PACING_GAIN * window / rtt.rtt();
   }
 
   /** Adds the tokens earned since the last call; the bucket holds about two ticks' worth. */
-  void refill(long now) {
+  @Override
+  public void refill(long now) {
     if (lastRefill == Long.MIN_VALUE) {
       lastRefill = now;
       return;
@@ -168,21 +152,24 @@ final class Congestion {
   }
 
   /** Whether a new packet may go out now, with {@code inFlight} unacknowledged. */
-  boolean maySend(int inFlight) {
+  @Override
+  public boolean maySend(int inFlight) {
     return inFlight < (int) window && tokens >= 1;
   }
 
   /** Whether a repair may go out now: paced, but not bounded by the window. */
-  boolean mayResend() {
+  @Override
+  public boolean mayResend() {
     return tokens >= 1;
   }
 
-  void spent() {
+  @Override
+  public void spent() {
     tokens -= 1;
   }
 
   @Override
   public String toString() {
-    return "window=" + (int) window + " ssthresh=" + (int) ssthresh + " rtt=" + rtt();
+    return "window=" + (int) window + " ssthresh=" + (int) ssthresh + " " + rtt;
   }
 }

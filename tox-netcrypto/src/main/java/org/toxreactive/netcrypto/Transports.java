@@ -1,0 +1,77 @@
+package org.toxreactive.netcrypto;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.toxreactive.core.Bytes;
+import org.toxreactive.core.transport.PacketTransport;
+import org.toxreactive.core.transport.Path;
+
+/**
+ * The transports of one node, as the engine talks to them about a path: which one serves it, send
+ * on it, tell it a path failed or may sleep, and which transports have gone (their receive ended).
+ */
+final class Transports {
+  private static final Logger log = LoggerFactory.getLogger(Transports.class);
+
+  private final List<PacketTransport> all;
+  private final Set<PacketTransport> gone = Collections.newSetFromMap(new ConcurrentHashMap<>());
+
+  Transports(List<PacketTransport> all) {
+    this.all = List.copyOf(all);
+  }
+
+  List<PacketTransport> all() {
+    return all;
+  }
+
+  /** {@code t}'s receive() ended: it serves no path any more. */
+  void gone(PacketTransport t) {
+    gone.add(t);
+  }
+
+  /** Whether a transport that is still receiving serves {@code p} (any thread). */
+  boolean servedByLive(Path p) {
+    for (PacketTransport t : all) {
+      if (!gone.contains(t) && !t.isDisposed() && t.serves(p)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Sends a packet built fresh (never changed after) on the first transport serving the path. */
+  void send(Path path, byte[] packet) {
+    for (PacketTransport t : all) {
+      if (t.serves(path)) {
+        if (!t.offer(path, Bytes.adopt(packet))) {
+          log.debug("send on {} refused", path);
+        }
+        return;
+      }
+    }
+  }
+
+  /**
+   * A session gave up on {@code path}: the transports serving it may act (a pool drops a relay).
+   */
+  void pathFailed(Path path, String reason) {
+    for (PacketTransport t : all) {
+      if (t.serves(path)) {
+        t.pathFailed(path, reason);
+      }
+    }
+  }
+
+  /** Tells the transports of {@code path} that it is (not) needed for now. */
+  void standby(Path path, boolean standby) {
+    for (PacketTransport t : all) {
+      if (t.serves(path)) {
+        t.standby(path, standby);
+      }
+    }
+  }
+}
