@@ -332,22 +332,30 @@ EOF
   echo "## Crypto providers"
   echo
   echo "The same figures on each crypto provider (\`-Dtox.crypto=java\`: Bouncy Castle; \`sodium\`:"
-  echo "libsodium $(pkg-config --modversion libsodium 2>/dev/null || echo '?') through jnr-ffi, the default where it loads), from"
-  echo "\`tox-benchmarks/providers.sh ${quick[*]:-}\`: rounds that run each provider and the C ceiling relay in a rotating"
-  echo "order, so that the load of other work on this shared machine falls on each alike; read the"
-  echo "ratios. Load average when it started: $(sed -n 's/.*load average \(.*\)$/\1/p' "$work/providers.err" | head -1)."
+  echo "libsodium $(pkg-config --modversion libsodium 2>/dev/null || echo '?') through jnr-ffi, the default where it loads), on the C"
+  echo "ceilings and on c-toxcore, from \`tox-benchmarks/providers.sh ${quick[*]:-}\`: rounds that run every side in a"
+  echo "rotating order, so that the load of other work on this shared machine falls on each alike;"
+  echo "read the ratios (medians of the per-round ratios). Load average when it started: $(sed -n 's/.*load average \(.*\)$/\1/p' "$work/providers.err" | head -1)."
   echo
-  echo "| figure | java | sodium | C ceiling | unit | sodium/java | sodium/ceiling | java/ceiling | rounds |"
-  echo "|---|---|---|---|---|---|---|---|---|"
-  grep -h '^PROVIDERS ' "$work/providers.out" 2>/dev/null | while read -r _ name j so ce unit sj sc jc n; do
-    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "${name#name=}" "${j#java=}" "${so#sodium=}" \
-      "${ce#ceiling=}" "${unit#unit=}" "${sj#sodium_java=}" "${sc#sodium_ceiling=}" "${jc#java_ceiling=}" "${n#rounds=}"
+  echo "| figure | java | sodium | C ceiling | c-toxcore | unit | sodium/java | sodium/ceiling | java/ceiling | sodium/c-toxcore | java/c-toxcore | rounds |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+  grep -h '^PROVIDERS ' "$work/providers.out" 2>/dev/null | while read -r _ name j so ce ct unit sj sc jc sct jct n; do
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "${name#name=}" "${j#java=}" "${so#sodium=}" \
+      "${ce#ceiling=}" "${ct#ctoxcore=}" "${unit#unit=}" "${sj#sodium_java=}" "${sc#sodium_ceiling=}" "${jc#java_ceiling=}" \
+      "${sct#sodium_ctoxcore=}" "${jct#java_ctoxcore=}" "${n#rounds=}"
   done
   echo
-  echo "C ceiling: \`tox-benchmarks/c/relay_ceiling.c\`, a minimal relay on libsodium (one thread, epoll,"
+  echo "C ceilings: \`tox-benchmarks/c/relay_ceiling.c\`, a minimal relay on libsodium (one thread, epoll,"
   echo "every frame opened and re-sealed, writes flushed once per epoll round), driven by the same"
-  echo "\`relay_load\` as our relay. Ratios are medians of the per-round ratios. There is no C ceiling"
-  echo "for the net_crypto transfers yet (NA)."
+  echo "\`relay_load\` as the other relays; \`tox-benchmarks/c/udp_ceiling.c\`, a net_crypto-shaped UDP"
+  echo "transfer on libsodium (1,400-byte datagrams sealed, sent with \`sendmmsg\` in batches of 32,"
+  echo "received with \`recvmmsg\` and opened, an acknowledgement sealed back per batch, sender and"
+  echo "receiver on one thread each: both cores). For \`transfer_relay\` the ceiling column is the"
+  echo "relay ceiling's throughput of the same round (the target: a relayed transfer >= 50% of it)."
+  echo "c-toxcore: tox-bootstrapd $(dpkg-query -W -f '${Version}' toxcore-utils 2>/dev/null || echo '?') for the relay figures (the same \`relay_load\`), \`tox_transfer\`"
+  echo "(c-toxcore's file transfer, two instances in one process; relayed: TCP only, through that"
+  echo "round's tox-bootstrapd) for the transfers. Relay CPU figures are costs (lower is better):"
+  echo "their ratios read the other way. NA: that side has no such figure, or its run failed."
   echo
   echo "JMH, 1,400-byte box, one thread (ops/s; B/op; \`sodium-jna\` is libsodium through JNA direct"
   echo "mapping, the binding jnr-ffi was chosen over; \`*Direct\`: pooled direct ByteBuf to pooled direct"
