@@ -11,7 +11,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code auto} (or unset): libsodium if it loads, otherwise the pure-Java provider;
  *   <li>{@code sodium}: libsodium or an error (for operators who want the fast path or nothing);
- *   <li>{@code java}: the pure-Java provider, even when libsodium is installed.
+ *   <li>{@code java}: the pure-Java provider, even when libsodium is installed;
+ *   <li>{@code sodium-ffm}: libsodium through the FFM API (Java 22+, multi-release jar) or an
+ *       error.
  * </ul>
  *
  * Any other value, or {@code sodium} without libsodium, makes every {@link #current()} call throw a
@@ -83,6 +85,13 @@ public final class CryptoProviders {
           throw new CryptoConfigException(
               PROPERTY + "=sodium but libsodium did not load: " + e.getMessage());
         }
+      case "sodium-ffm":
+        try {
+          return new Choice(SodiumCryptoProvider.loadFfm(), " (" + PROPERTY + "=sodium-ffm)");
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+          throw new CryptoConfigException(
+              PROPERTY + "=sodium-ffm but libsodium via FFM did not load: " + e.getMessage());
+        }
       case "auto":
       case "":
         try {
@@ -93,7 +102,7 @@ public final class CryptoProviders {
         }
       default:
         throw new CryptoConfigException(
-            PROPERTY + " must be one of auto, sodium, java; got '" + value + "'");
+            PROPERTY + " must be one of auto, sodium, sodium-ffm, java; got '" + value + "'");
     }
   }
 
@@ -117,20 +126,22 @@ public final class CryptoProviders {
   }
 
   /**
-   * The provider named {@code name} ({@code java} or {@code sodium}), whatever {@value #PROPERTY}
-   * says; for benchmarks that run each.
+   * The provider named {@code name} ({@code java}, {@code sodium} or {@code sodium-ffm}), whatever
+   * {@value #PROPERTY} says; for benchmarks and tests that run each.
    *
    * @throws IllegalArgumentException for another name
-   * @param name {@code java} or {@code sodium}
+   * @throws UnsatisfiedLinkError (one line) if a libsodium provider does not load
+   * @param name {@code java}, {@code sodium} or {@code sodium-ffm}
    * @return the provider of that name
    */
   public static CryptoProvider named(String name) {
     return switch (name) {
       case "java" -> java();
       case "sodium" -> sodium();
+      case "sodium-ffm" -> SodiumCryptoProvider.loadFfm();
       default ->
           throw new IllegalArgumentException(
-              "crypto provider must be java or sodium, got '" + name + "'");
+              "crypto provider must be java, sodium or sodium-ffm, got '" + name + "'");
     };
   }
 }

@@ -24,15 +24,58 @@ public final class SodiumCryptoProvider implements CryptoProvider {
   private final ThreadLocal<Small> small;
 
   private final SodiumBinding sodium;
+  private final String name;
+
+  /**
+   * A provider over {@code sodium}, already loaded and initialised, named {@code sodium}.
+   *
+   * @param sodium the binding to call; already initialised ({@code sodium_init})
+   */
+  public SodiumCryptoProvider(SodiumBinding sodium) {
+    this(sodium, "sodium");
+  }
 
   /**
    * A provider over {@code sodium}, already loaded and initialised.
    *
    * @param sodium the binding to call; already initialised ({@code sodium_init})
+   * @param name its {@code tox.crypto} value ({@code sodium}, {@code sodium-ffm})
    */
-  public SodiumCryptoProvider(SodiumBinding sodium) {
+  public SodiumCryptoProvider(SodiumBinding sodium, String name) {
     this.sodium = sodium;
+    this.name = name;
     this.small = ThreadLocal.withInitial(() -> new Small(sodium));
+  }
+
+  /**
+   * Loads libsodium through the FFM API ({@code FfmSodium}, in tox-core's multi-release jar for
+   * Java 22+; see docs/architecture.md "Crypto providers").
+   *
+   * @throws UnsatisfiedLinkError (one line) on Java 17-21, where the binding is absent, or if
+   *     libsodium does not load
+   * @return a provider named {@code sodium-ffm}
+   */
+  public static SodiumCryptoProvider loadFfm() {
+    Class<?> c;
+    try {
+      c = Class.forName("org.toxreactive.core.crypto.FfmSodium");
+    } catch (ClassNotFoundException e) {
+      throw new UnsatisfiedLinkError(
+          "the FFM binding needs Java 22+ and tox-core's multi-release jar (running Java "
+              + Runtime.version().feature()
+              + ")");
+    }
+    try {
+      return new SodiumCryptoProvider(
+          (SodiumBinding) c.getDeclaredMethod("load").invoke(null), "sodium-ffm");
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      if (e.getCause() instanceof UnsatisfiedLinkError u) {
+        throw u;
+      }
+      throw new UnsatisfiedLinkError("libsodium via FFM did not load: " + e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new UnsatisfiedLinkError("libsodium via FFM did not load: " + e);
+    }
   }
 
   /**
@@ -52,12 +95,12 @@ public final class SodiumCryptoProvider implements CryptoProvider {
 
   @Override
   public String name() {
-    return "sodium";
+    return name;
   }
 
   @Override
   public String description() {
-    return "sodium (libsodium " + sodium.version() + " via " + sodium.name() + ")";
+    return name + " (libsodium " + sodium.version() + " via " + sodium.name() + ")";
   }
 
   SodiumBinding binding() {

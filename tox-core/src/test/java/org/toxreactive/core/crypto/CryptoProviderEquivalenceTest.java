@@ -56,10 +56,14 @@ class CryptoProviderEquivalenceTest {
     sodium = requireSodium();
   }
 
-  /** The libsodium provider, or a skip (a failure with {@code tox.interop.required=true}). */
+  /**
+   * The libsodium provider ({@code -Dtox.crypto.native}: {@code sodium}, the default, or {@code
+   * sodium-ffm} in the FFM run on Java 22+), or a skip (a failure with {@code
+   * tox.interop.required=true}).
+   */
   static CryptoProvider requireSodium() {
     try {
-      return CryptoProviders.sodium();
+      return CryptoProviders.named(System.getProperty("tox.crypto.native", "sodium"));
     } catch (UnsatisfiedLinkError e) {
       String what =
           "libsodium provider did not load: "
@@ -241,7 +245,7 @@ class CryptoProviderEquivalenceTest {
     assertThat(CryptoProviders.select("auto").provider().name()).isEqualTo("sodium");
     assertThatThrownBy(() -> CryptoProviders.select("openssl"))
         .isInstanceOf(CryptoConfigException.class)
-        .hasMessage("tox.crypto must be one of auto, sodium, java; got 'openssl'");
+        .hasMessage("tox.crypto must be one of auto, sodium, sodium-ffm, java; got 'openssl'");
     assertThatThrownBy(() -> CryptoProviders.named("openssl"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("openssl");
@@ -250,7 +254,7 @@ class CryptoProviderEquivalenceTest {
   @Test
   void thisJvmRunsTheProviderItsPropertyAsksFor() {
     String asked = System.getProperty(CryptoProviders.PROPERTY, "auto");
-    String expected = asked.equals("java") ? "java" : "sodium";
+    String expected = asked.equals("java") || asked.equals("sodium-ffm") ? asked : "sodium";
     assertThat(CryptoProviders.current().name()).isEqualTo(expected);
     assertThat(CryptoProviders.current().description()).startsWith(expected + " (");
   }

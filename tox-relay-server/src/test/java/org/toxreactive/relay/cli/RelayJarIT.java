@@ -94,7 +94,8 @@ class RelayJarIT {
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(p.exitValue()).isEqualTo(2);
       assertThat(out)
-          .isEqualTo("tox-relay: tox.crypto must be one of auto, sodium, java; got 'openssl'\n");
+          .isEqualTo(
+              "tox-relay: tox.crypto must be one of auto, sodium, sodium-ffm, java; got 'openssl'\n");
       assertThat(dir.resolve("tox-relay.keys")).doesNotExist();
     } finally {
       p.destroyForcibly();
