@@ -104,6 +104,14 @@ field() { grep -h '^RESULT ' "$1" 2>/dev/null | tail -1 | tr ' ' '\n' | sed -n "
 # reached on loopback; sets BS_PID, BS_RELAY (H:P:KEY of its TCP relay) and BS_DHT (its UDP side)
 BS_PID="" BS_RELAY="" BS_DHT=""
 start_bootstrapd() {
+  local attempt
+  for attempt in 1 2 3 4; do # a free port can still be refused (TIME_WAIT on another address)
+    start_bootstrapd_once "$1-$attempt" && return 0
+    stop "$BS_PID"
+  done
+  return 1
+}
+start_bootstrapd_once() {
   local dir=$1 udp tcp key
   mkdir -p "$dir"
   read -r udp tcp < <(python3 -c 'import socket
