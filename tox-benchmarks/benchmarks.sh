@@ -245,8 +245,10 @@ throughput and handshake load and of `TransferLoad`, aggregated by top frame.
   - Tried and dropped: a hand-unrolled Salsa20 core (5-10% faster than BC's, within noise) and a
     radix-2^44 Poly1305 on `Math.multiplyHigh` (bit-exact against BC, 10-20% faster, within
     noise): not worth owning hand-written crypto for.
-  - Not possible on Java 17: libsodium through the FFM API (final in Java 22); through jnr-ffi
-    it is (kept; JNA direct mapping costs about 0.5 us more per call).
+  - libsodium through the FFM API (final in Java 22) is a third provider, `sodium-ffm`, for
+    Java 22+ only (tox-core's multi-release jar; not measured in this file's rounds, which run
+    on Java 17); on Java 17 jnr-ffi is kept (JNA direct mapping costs about 0.5 us more per
+    call).
 - **Relay throughput**: besides crypto, the hand-offs between event loops. Each packet used to
   cost a task, a wake-up and a `write` system call at each of two thread hops (link loop, router
   loop, destination loop); packets now cross in per-read batches and leave the router in one
@@ -267,10 +269,26 @@ throughput and handshake load and of `TransferLoad`, aggregated by top frame.
     packets/s, against 8-9 ms for the default (4). The relay pinned to one core and the
     generator to the other (`taskset`): p50 4 ms, p99 25 ms at 16k packets/s, against 0.24 and
     5 ms unpinned; the relay needs more than one core's worth of crypto in bursts.
-- **Handshakes**: X25519. A relay handshake is two X25519 agreements and one key generation;
-  Bouncy Castle needs about 100-190 us per agreement here (`CryptoBoxBenchmark.beforenm`),
-  libsodium about 30 us. About 70% of our relay's samples under handshake load are X25519:
-  8,000 handshakes/s would take about 2.5 cores of BC X25519 alone.
+- **Handshakes**: on pure Java, X25519. A relay handshake is two X25519 agreements and one key
+  generation; Bouncy Castle needs about 100-190 us per agreement here
+  (`CryptoBoxBenchmark.beforenm`), libsodium about 30 us. About 70% of our relay's samples under
+  handshake load are X25519 on pure Java. On libsodium crypto is no longer most of it: `perf
+  record` of our relay (`RelayLoad serve`, sodium) under `relay_load handshakes` at concurrency
+  32, after 10 s of warm-up, load average 16: libsodium 21% of the relay's CPU, the kernel
+  (accept, TCP set-up and tear-down, epoll) 21%, C2 compiling 26%, JIT-compiled Java 26%; in
+  JFR's event-loop samples our handshake handler (`ServerHandshakeHandler.decode`, crypto
+  included) is 20%, channel registration 14% and the close path (our `channelInactive`, Reactor
+  Netty's `ChannelOperations` disposal) 16%. The JIT is still compiling the connection set-up
+  and tear-down after 10 s: relay CPU per handshake was 910 us after 8 s of warm-up, 638 us after
+  12 s, 425 us after 25 s (the same relay and load generator, load average 16-17). The C
+  ceiling relay needs 207 us per handshake and `relay_load` itself about 208 us (its own
+  `time`), so on 2 shared cores the rate is bounded by the generator and the machine's other
+  load, not by either relay: in the same minute the C ceiling relay did 1,237/s. Handshakes at
+  3x today (about 4,700/s) would need the generator and the relay together under about 420 us
+  of CPU per handshake on an otherwise idle 2-core machine: not reachable with our relay's
+  steady-state 425 us alone. Not tried yet: Netty's native epoll transport (cheaper accept and
+  registration), a plain Netty server bootstrap instead of Reactor Netty's `TcpServer` for
+  the relay port (its per-connection `ChannelOperations` and disposal).
 - **Idle clients**: the file-descriptor hard limit. This sandbox's root lacks CAP_SYS_RESOURCE,
   so `ulimit -Hn` (20,000) cannot be raised; compare.sh raises the soft limit as far as the hard
   limit allows and holds that many (full mode asks for 50,000). Memory is not the limit: our
@@ -286,7 +304,10 @@ throughput and handshake load and of `TransferLoad`, aggregated by top frame.
   nothing for 500 ms (c-toxcore then needed 19-21 s to recover the lost data). Our relay's RSS
   (about 220 MB: a JVM with default heap sizing) against tox-bootstrapd's 2 MB is the JVM's.
 - **Transfers**: crypto on the two engine threads plus a system call per datagram, on 2 cores
-  shared by both nodes (and the relay). c-toxcore's slow start (0.3 MB/s doubling every 2 s)
+  shared by both nodes (and the relay). The C UDP ceiling (`c/udp_ceiling.c`, section "Crypto
+  providers") does the same crypto with a `sendmmsg`/`recvmmsg` per 32 datagrams and nothing
+  else (no packet buffers, no congestion control, no JVM); our `transfer_udp` against it is
+  the `sodium/ceiling` column there. c-toxcore's slow start (0.3 MB/s doubling every 2 s)
   dominates its short transfers, and its relayed transfers stall when a reader that takes only
   whole frames (a c-toxcore client, or tox-bootstrapd reading a client) is left with part of a
   frame and a receive buffer charged full (docs/protocol.md 8.14; 8.13's FIONREAD theory was
