@@ -175,6 +175,12 @@ table() {
   row "every c-toxcore run through our relay finishes (two processes)" "${ct_split_ok:-?} of $( [ "${quick[*]:-}" = --quick ] && echo 1 || echo 3) (tox-bootstrapd: $(fig ctoxcore_relay_split_runs_ok reference "$work/transfer.out"); longest gap $(fig ctoxcore_relay_split_max_gap ours "$work/transfer.out") vs $(fig ctoxcore_relay_split_max_gap reference "$work/transfer.out") ms)" "$(awk -v r="$ct_split_ok" -v n="$( [ "${quick[*]:-}" = --quick ] && echo 1 || echo 3)" 'BEGIN { if (r ~ /^[0-9]+$/) print (r >= n) ? 1 : 0 }')" ge 1
   rtt=$(fig rtt_relay ours "$work/transfer.out")
   row "message round trip through our relay < 5 ms" "p50 ${rtt:-?} ms (c-toxcore: $(fig rtt_relay reference "$work/transfer.out") ms)" "$rtt" lt 5
+  # issue 14's ceilings, from providers.sh (sodium, medians of the per-round ratios)
+  pv() { grep -h "^PROVIDERS name=$1 " "$work/providers.out" 2>/dev/null | tail -1 | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+  row "our relay >= 85% of the C relay ceiling (sodium, same rounds)" "$(pv relay_throughput sodium_ceiling) ($(pv relay_throughput sodium) vs $(pv relay_throughput ceiling) MB/s)" "$(pv relay_throughput sodium_ceiling)" ge 0.85
+  row "net_crypto over UDP >= 70% of the C UDP ceiling (sodium, same rounds)" "$(pv transfer_udp sodium_ceiling) ($(pv transfer_udp sodium) vs $(pv transfer_udp ceiling) MB/s)" "$(pv transfer_udp sodium_ceiling)" ge 0.70
+  row "relayed transfer >= 50% of the C relay ceiling (sodium, same rounds)" "$(pv transfer_relay sodium_ceiling) ($(pv transfer_relay sodium) vs $(pv transfer_relay ceiling) MB/s)" "$(pv transfer_relay sodium_ceiling)" ge 0.50
+  row "relay handshakes >= 3x issue 14's 1,560/s (sodium, same rounds)" "$(pv handshakes sodium)/s (C ceiling relay $(pv handshakes ceiling)/s, tox-bootstrapd $(pv handshakes ctoxcore)/s; CPU per handshake $(pv relay_cpu_per_handshake sodium) vs $(pv relay_cpu_per_handshake ceiling) us)" "$(pv handshakes sodium)" ge 4680
   alloc_max=0
   for b in 'RelayRouterBenchmark.forwardData' 'PacketRingBenchmark.sendBuffer' 'PacketRequestBenchmark.apply' \
     'CryptoBoxBenchmark.sealInPlace' 'CryptoBoxBenchmark.openInPlace'; do
