@@ -105,7 +105,7 @@ field() { grep -h '^RESULT ' "$1" 2>/dev/null | tail -1 | tr ' ' '\n' | sed -n "
 BS_PID="" BS_RELAY="" BS_DHT=""
 start_bootstrapd() {
   local attempt
-  for attempt in 1 2 3 4; do # a free port can still be refused (TIME_WAIT on another address)
+  for attempt in 1 2 3 4 5 6 7 8; do # tox-bootstrapd sometimes fails its TCP server set-up: again
     start_bootstrapd_once "$1-$attempt" && return 0
     stop "$BS_PID"
   done
@@ -114,9 +114,18 @@ start_bootstrapd() {
 start_bootstrapd_once() {
   local dir=$1 udp tcp key
   mkdir -p "$dir"
-  read -r udp tcp < <(python3 -c 'import socket
-u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("0.0.0.0", 0))
-t = socket.socket(); t.bind(("0.0.0.0", 0))
+  # ports below the ephemeral range: after the handshake runs thousands of loopback connections
+  # sit in TIME_WAIT on ephemeral ports, which tox-bootstrapd (no SO_REUSEADDR) cannot bind
+  read -r udp tcp < <(python3 -c 'import random, socket
+def free(kind):
+    while True:
+        s = socket.socket(socket.AF_INET, kind)
+        try:
+            s.bind(("0.0.0.0", random.randrange(20000, 32000)))
+            return s
+        except OSError:
+            s.close()
+u = free(socket.SOCK_DGRAM); t = free(socket.SOCK_STREAM)
 print(u.getsockname()[1], t.getsockname()[1])')
   printf '%s\n' "port = $udp;" "keys_file_path = \"$dir/keys\";" "pid_file_path = \"$dir/tox-bootstrapd.pid\";" \
     "enable_ipv6 = false;" "enable_ipv4_fallback = true;" "enable_lan_discovery = false;" \

@@ -36,6 +36,8 @@ class RelayLoadCTest {
   private static final Path BINARY = Path.of("target", "relay_load");
   private static final Path CEILING_SOURCE = Path.of("c", "relay_ceiling.c");
   private static final Path CEILING_BINARY = Path.of("target", "relay_ceiling");
+  private static final Path UDP_CEILING_SOURCE = Path.of("c", "udp_ceiling.c");
+  private static final Path UDP_CEILING_BINARY = Path.of("target", "udp_ceiling");
 
   private static Path binary;
   private static RunningRelay relay;
@@ -158,6 +160,34 @@ class RelayLoadCTest {
     }
   }
 
+  /**
+   * The C UDP ceiling ({@code c/udp_ceiling.c}, providers.sh's net_crypto yardstick) moves every
+   * byte it was asked to, in order, and prints the RESULT keys providers.sh reads; bad arguments
+   * are one line and exit 2.
+   */
+  @Test
+  void theUdpCeilingTransfersEveryByteAndRefusesBadArguments() throws Exception {
+    Path ceiling = buildBinary(UDP_CEILING_SOURCE, UDP_CEILING_BINARY, "-pthread");
+    for (List<String> badArgs :
+        List.of(List.of("--mb", "x"), List.of("--size", "10"), List.of("--bogus", "1"))) {
+      List<String> cmd = new ArrayList<>(List.of(ceiling.toString()));
+      cmd.addAll(badArgs);
+      Run bad = runProcess(cmd);
+      assertThat(bad.exitCode()).as(bad.output()).isEqualTo(2);
+      assertThat(bad.output()).hasLineCount(1).contains(badArgs.get(0));
+    }
+    Run r = runProcess(List.of(ceiling.toString(), "--mb", "5", "--seconds", "15"));
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    Map<String, String> m = r.result();
+    assertThat(m)
+        .as(r.output())
+        .containsKeys("mbps", "seconds", "resent", "peak_mbps", "first_second_mbps")
+        // 5 MB in 1,373-byte payloads (1,400-byte datagrams), every one delivered in order
+        .containsEntry("packets", String.valueOf((5_000_000 + 1372) / 1373))
+        .containsEntry("bytes", String.valueOf((5_000_000 + 1372) / 1373 * 1373L));
+    assertThat(Double.parseDouble(m.get("mbps"))).as(r.output()).isPositive();
+  }
+
   @Test
   void helpAndUsageErrors() throws Exception {
     Run help = run("--help");
@@ -173,10 +203,15 @@ class RelayLoadCTest {
     List<String> cmd = new ArrayList<>();
     cmd.add(binary.toString());
     cmd.addAll(List.of(args));
+    return runProcess(cmd);
+  }
+
+  /** Runs a command (bounded: 20 s) and returns its exit code and output. */
+  private static Run runProcess(List<String> cmd) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     try {
       if (!p.waitFor(20, TimeUnit.SECONDS)) {
-        throw new AssertionError("relay_load " + String.join(" ", args) + " did not finish");
+        throw new AssertionError(String.join(" ", cmd) + " did not finish");
       }
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       return new Run(p.exitValue(), out);
@@ -185,8 +220,11 @@ class RelayLoadCTest {
     }
   }
 
-  /** {@code binary} (target/...), built when missing or older than {@code source} (c/...). */
-  private static Path buildBinary(Path source, Path binary)
+  /**
+   * {@code binary} (target/...), built when missing or older than {@code source} (c/...), with
+   * {@code extraFlags} for gcc.
+   */
+  private static Path buildBinary(Path source, Path binary, String... extraFlags)
       throws IOException, InterruptedException {
     if (!Files.isRegularFile(source)) {
       Assertions.fail("source not found: " + source.toAbsolutePath());
@@ -202,7 +240,9 @@ class RelayLoadCTest {
     Files.createDirectories(binary.getParent());
     // build next to the target and rename, so that a concurrent compare.sh never runs half a file
     Path tmp = Files.createTempFile(binary.getParent(), binary.getFileName().toString(), ".tmp");
-    List<String> cmd = new ArrayList<>(List.of("gcc", "-std=c11", "-O2", "-Wall", "-o"));
+    List<String> cmd = new ArrayList<>(List.of("gcc", "-std=c11", "-O2", "-Wall"));
+    cmd.addAll(List.of(extraFlags));
+    cmd.add("-o");
     cmd.add(tmp.toString());
     cmd.add(source.toString());
     cmd.addAll(Arrays.asList(flags.trim().split("\\s+")));
