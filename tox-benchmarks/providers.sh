@@ -105,7 +105,7 @@ field() { grep -h '^RESULT ' "$1" 2>/dev/null | tail -1 | tr ' ' '\n' | sed -n "
 BS_PID="" BS_RELAY="" BS_DHT=""
 start_bootstrapd() {
   local attempt
-  for attempt in 1 2 3 4 5 6 7 8; do # tox-bootstrapd sometimes fails its TCP server set-up: again
+  for attempt in 1 2 3 4; do # a port taken in between: again
     start_bootstrapd_once "$1-$attempt" && return 0
     stop "$BS_PID"
   done
@@ -126,7 +126,9 @@ def free(kind):
         except OSError:
             s.close()
 u = free(socket.SOCK_DGRAM); t = free(socket.SOCK_STREAM)
-print(u.getsockname()[1], t.getsockname()[1])')
+ports = (u.getsockname()[1], t.getsockname()[1])
+u.close(); t.close()  # before the line: the shell starts tox-bootstrapd as soon as it reads it
+print(*ports, flush=True)')
   printf '%s\n' "port = $udp;" "keys_file_path = \"$dir/keys\";" "pid_file_path = \"$dir/tox-bootstrapd.pid\";" \
     "enable_ipv6 = false;" "enable_ipv4_fallback = true;" "enable_lan_discovery = false;" \
     "enable_tcp_relay = true;" "tcp_relay_ports = [$tcp];" "enable_motd = false;" >"$dir/tox-bootstrapd.conf"
