@@ -168,7 +168,7 @@ relay() {
   PIDS+=("$pid")
   for _ in $(seq 1 300); do
     kill -0 "$pid" 2>/dev/null || break
-    addr=$(grep -m1 '^RELAY ' "$log" | cut -d' ' -f2 || true)
+    addr=$(grep -m1 '^RELAY ' "$log" 2>/dev/null | cut -d' ' -f2 || true)
     [[ -n "$addr" ]] && break
     sleep 0.1
   done
