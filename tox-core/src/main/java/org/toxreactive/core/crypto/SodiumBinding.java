@@ -5,7 +5,8 @@ import java.nio.ByteBuffer;
 /**
  * The libsodium functions {@link SodiumCryptoProvider} calls, with every pointer passed as a raw
  * native address ({@code long}): no argument marshalling, no copies, no allocation per call. The
- * implementations are thin bindings ({@link JnrSodium}: jnr-ffi).
+ * implementations are thin bindings ({@link JffiSodium}: jffi called directly, the default; {@link
+ * JnrSodium}: jnr-ffi).
  */
 public interface SodiumBinding {
   /**

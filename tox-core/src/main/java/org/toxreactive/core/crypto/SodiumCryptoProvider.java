@@ -79,18 +79,39 @@ public final class SodiumCryptoProvider implements CryptoProvider {
   }
 
   /**
-   * Loads libsodium through jnr-ffi.
+   * Loads libsodium through jffi ({@link JffiSodium}: a few native calls, no generated classes), or
+   * through jnr-ffi's interface binding ({@link JnrSodium}) where that fails.
    *
-   * @throws UnsatisfiedLinkError if libsodium or jnr-ffi's native part does not load (one-line
+   * @throws UnsatisfiedLinkError if libsodium or jffi's native part does not load (one-line
    *     message)
    * @return a provider on the system's libsodium
    */
   public static SodiumCryptoProvider load() {
+    String jffi;
+    try {
+      return new SodiumCryptoProvider(JffiSodium.load());
+    } catch (UnsatisfiedLinkError e) {
+      jffi = e.getMessage();
+    } catch (NoClassDefFoundError | ExceptionInInitializerError e) {
+      jffi = e.toString();
+    }
     try {
       return new SodiumCryptoProvider(JnrSodium.load());
+    } catch (UnsatisfiedLinkError e) {
+      throw new UnsatisfiedLinkError(jffi + "; jnr-ffi: " + e.getMessage());
     } catch (NoClassDefFoundError | ExceptionInInitializerError e) {
-      throw new UnsatisfiedLinkError("jnr-ffi did not load: " + e);
+      throw new UnsatisfiedLinkError(jffi + "; jnr-ffi did not load: " + e);
     }
+  }
+
+  /**
+   * libsodium through jnr-ffi's interface binding, whatever jffi does; for the test that checks the
+   * two bindings agree.
+   *
+   * @return a provider on the system's libsodium
+   */
+  static SodiumCryptoProvider loadJnr() {
+    return new SodiumCryptoProvider(JnrSodium.load());
   }
 
   @Override

@@ -78,7 +78,46 @@ class CryptoProviderEquivalenceTest {
   }
 
   private static List<CryptoProvider> both() {
-    return List.of(java, sodium);
+    return List.of(java, sodium, SodiumCryptoProvider.loadJnr());
+  }
+
+  @Test
+  void theDefaultBindingIsJffiAndAgreesWithJnrFfi() {
+    assertThat(sodium.description()).contains("via jffi");
+    CryptoProvider jnr = SodiumCryptoProvider.loadJnr();
+    assertThat(jnr.description()).contains("via jnr-ffi");
+    Random rnd = new Random(SEED + 7);
+    BoxEngine a = sodium.newEngine();
+    BoxEngine b = jnr.newEngine();
+    for (int i = 0; i < 50; i++) {
+      byte[] sk = bytes(rnd, 32);
+      byte[] peer = bytes(rnd, 32);
+      byte[] x = new byte[32];
+      byte[] y = new byte[32];
+      sodium.scalarMultBase(x, sk);
+      jnr.scalarMultBase(y, sk);
+      assertThat(x).as("scalarmult_base case %d", i).isEqualTo(y);
+      assertThat(sodium.beforenm(x, peer, sk)).isEqualTo(jnr.beforenm(y, peer, sk));
+      assertThat(x).as("beforenm case %d", i).isEqualTo(y);
+      int len = rnd.nextInt(2000);
+      byte[] nonce = bytes(rnd, 24);
+      byte[] m = bytes(rnd, len);
+      byte[] ca = new byte[len + 16];
+      byte[] cb = new byte[len + 16];
+      a.seal(x, nonce, m, 0, len, ca, 0);
+      b.seal(x, nonce, m, 0, len, cb, 0);
+      assertThat(ca).as("seal case %d len %d", i, len).isEqualTo(cb);
+      byte[] back = new byte[len];
+      assertThat(a.open(x, nonce, cb, 0, cb.length, back, 0)).isTrue();
+      assertThat(back).isEqualTo(m);
+      ca[rnd.nextInt(ca.length)] ^= 1;
+      assertThat(a.open(x, nonce, ca, 0, ca.length, back, 0)).as("forged case %d", i).isFalse();
+    }
+    byte[] r1 = new byte[300];
+    byte[] r2 = new byte[300];
+    sodium.randomBytes(r1);
+    sodium.randomBytes(r2);
+    assertThat(r1).isNotEqualTo(new byte[300]).isNotEqualTo(r2);
   }
 
   @Test
