@@ -125,6 +125,7 @@ final class DhtSim implements Callable<Integer> {
     Result before = lookups(random);
     out.printf("t=%d s: %s%n", settle, before.diagnosis());
     out.printf("t=%d s: %s%n", settle, neighbourhoods());
+    out.printf("t=%d s: drops %s%n", settle, drops());
     out.printf(
         "nodes=%d after %d s: close lists %.0f keys on average, %d nodes known by another;"
             + " lookups %d: found the closest %d, hops mean %.2f max %d (log2 n = %.1f); %d"
@@ -269,6 +270,21 @@ final class DhtSim implements Callable<Integer> {
         "neighbourhoods: %.1f%% of each node's 8 nearest are in its close list; %d of %d nodes"
             + " have their nearest; %d of %d are in their nearest's",
         100.0 * knows / total, nearestKnown, live.size(), knownBy, live.size());
+  }
+
+  /** Inbound drops of all nodes, by reason. */
+  private String drops() {
+    StringBuilder b = new StringBuilder();
+    for (org.toxreactive.dht.DhtDrop d : org.toxreactive.dht.DhtDrop.values()) {
+      long n = 0;
+      for (IpPort a : addresses) {
+        n += net.get(a).stats().dropped(d);
+      }
+      if (n > 0) {
+        b.append(d.tag()).append('=').append(n).append(' ');
+      }
+    }
+    return b.length() == 0 ? "none" : b.toString().trim();
   }
 
   private static final class Result {
