@@ -1,13 +1,14 @@
 /*
  * tox_peer: a tiny libtoxcore client driven by command-line flags, for interop tests
  * (CToxcorePeer.java). Builds against c-toxcore 0.2.18 and later; the group (NGC) options exist
- * only when built against 0.2.19 or later. Loopback only: LAN discovery, IPv6 and hole punching are
- * always off.
+ * only when built against 0.2.19 or later. Loopback only: LAN discovery and hole punching are
+ * always off, IPv6 is off unless --ipv6 on (then the socket is dual-stack; give ::1 nodes).
  *
  *   --secret-key HEX       64 hex digits; the identity (so the caller knows our public key)
  *   --friend PK_HEX        add a friend without a request (repeatable; friend numbers 0, 1, ...)
  *   --tcp-relay H:P:KEY    tox_add_tcp_relay (repeatable)
- *   --bootstrap H:P:KEY    tox_bootstrap (repeatable)
+ *   --bootstrap H:P:KEY    tox_bootstrap (repeatable); an IPv6 host in brackets: [::1]:P:KEY
+ *   --ipv6 on|off          IPv6 enabled (default off)
  *   --udp on|off           UDP enabled (default on); --udp-port N binds exactly port N
  *   --send N               once friend 0 is connected, send "msg-0" .. "msg-<N-1>" to it
  *   --send-on-connection K start --send the K-th time friend 0 comes online (default 1), e.g. 2 =
@@ -137,6 +138,19 @@ static int parse_hex(const char *hex, uint8_t *out, size_t n)
 /* Parses HOST:PORT:KEY (IPv4 host or name; no colons in HOST). */
 static void parse_node(const char *spec, char *host, size_t host_size, uint16_t *port, uint8_t *key)
 {
+    if (spec[0] == '[') { /* [IPv6]:PORT:KEY */
+        const char *end = strchr(spec, ']');
+        if (!end || end[1] != ':' || (size_t)(end - spec - 1) >= host_size) {
+            die("expected [IPV6]:PORT:KEY", spec);
+        }
+        memcpy(host, spec + 1, end - spec - 1);
+        host[end - spec - 1] = '\0';
+        char rest[256];
+        snprintf(rest, sizeof rest, "x%s", end + 1);
+        char ignored[8];
+        parse_node(rest, ignored, sizeof ignored, port, key);
+        return;
+    }
     const char *c1 = strchr(spec, ':');
     const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
     if (!c1 || !c2 || (size_t)(c1 - spec) >= host_size) {
@@ -409,6 +423,9 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--udp")) {
             if (strcmp(v, "on") && strcmp(v, "off")) { die("--udp takes on|off", v); }
             tox_options_set_udp_enabled(opts, !strcmp(v, "on"));
+        } else if (!strcmp(a, "--ipv6")) {
+            if (strcmp(v, "on") && strcmp(v, "off")) { die("--ipv6 takes on|off", v); }
+            tox_options_set_ipv6_enabled(opts, !strcmp(v, "on"));
         } else if (!strcmp(a, "--udp-port")) {
             long p = strtol(v, NULL, 10);
             if (p <= 0 || p > 65535) { die("bad --udp-port", v); }

@@ -17,6 +17,8 @@ import org.toxreactive.core.PublicKey;
 import org.toxreactive.core.SecretKey;
 import org.toxreactive.core.SharedKey;
 import org.toxreactive.core.ToxProtocolException;
+import org.toxreactive.dht.packet.AnnouncePing;
+import org.toxreactive.dht.packet.AnnouncePong;
 import org.toxreactive.dht.packet.BootstrapInfo;
 import org.toxreactive.dht.packet.CryptoRequest;
 import org.toxreactive.dht.packet.DhtEnvelope;
@@ -106,6 +108,7 @@ public final class DhtCore {
   private final SharedKeyCache sharedKeys;
   private final PingArray<Sent> nodesPings;
   private final PingArray<Sent> pings;
+  private final PingArray<Sent> announcePings;
   private final SourceLimiter limiter;
   private final CloseList close;
   private final List<DhtFriend> friends = new ArrayList<>();
@@ -139,6 +142,7 @@ public final class DhtCore {
     this.sharedKeys = new SharedKeyCache(keys.secretKey(), config.sharedKeys());
     this.nodesPings = new PingArray<>(DhtTimers.PING_ARRAY_SIZE, DhtTimers.PING_TIMEOUT, random);
     this.pings = new PingArray<>(DhtTimers.PING_ARRAY_SIZE, DhtTimers.PING_TIMEOUT, random);
+    this.announcePings = new PingArray<>(DhtTimers.PING_ARRAY_SIZE, DhtTimers.PING_TIMEOUT, random);
     this.limiter =
         new SourceLimiter(
             config.answersPerSecond(),
@@ -347,7 +351,7 @@ public final class DhtCore {
       return;
     }
     switch (kind) {
-      case PING_REQUEST, PING_RESPONSE, NODES_REQUEST, NODES_RESPONSE ->
+      case PING_REQUEST, PING_RESPONSE, NODES_REQUEST, NODES_RESPONSE, DATA_SEARCH_RESPONSE ->
           enveloped(kind, packet, source, now);
       case CRYPTO -> crypto(packet, source, now);
       case LAN_DISCOVERY -> stats.drop(DhtDrop.LAN_DISCOVERY_OFF);
@@ -420,6 +424,29 @@ public final class DhtCore {
         }
         pingNodeFromGetNodesOk(n.key(), a, now);
         returnedAddress(n.key(), a, sender, now);
+      }
+    } else if (message instanceof AnnouncePong p) {
+      // c-toxcore 0.2.20 handle_data_search_response: the ping id must be ours, for this key
+      Sent s = announcePings.take(p.pingId(), now);
+      if (s == null || !s.key().equals(sender)) {
+        stats.drop(DhtDrop.UNSOLICITED);
+        return;
+      }
+      setAnnounceNode(sender);
+    }
+  }
+
+  /** Marks {@code key} in every list as a node that answers 0x93 ({@code set_announce_node}). */
+  private void setAnnounceNode(PublicKey key) {
+    NodeEntry e = close.find(key);
+    if (e != null) {
+      e.announceNode = true;
+    }
+    for (DhtFriend f : friends) {
+      for (NodeEntry c : f.clients) {
+        if (key.equals(c.key)) {
+          c.announceNode = true;
+        }
       }
     }
   }
@@ -687,7 +714,9 @@ public final class DhtCore {
 
   /** A verified answer from {@code key} at {@code address} ({@code addto_lists}). */
   private void addToLists(PublicKey key, IpPort address, long now) {
-    close.update(key, address, now);
+    if (close.update(key, address, now) == CloseList.Update.ADDED) {
+      sendAnnouncePing(address, key, now); // c-toxcore 0.2.20 add_to_close
+    }
     DhtFriend found = null;
     for (DhtFriend f : friends) {
       if (f.update(key, address, now) && f.key().equals(key)) {
@@ -746,6 +775,25 @@ public final class DhtCore {
    * @return the nodes, closest first
    */
   public List<PackedNode> closestNodes(PublicKey target, boolean lan, long now, int k) {
+    return closestNodes(target, lan, now, k, false);
+  }
+
+  /**
+   * As {@link #closestNodes(PublicKey, boolean, long)}, only nodes that answered our announce ping
+   * (0x93) with a valid 0x94: the node list of a data search answer (c-toxcore 0.2.20 {@code
+   * get_close_nodes(..., want_announce = true)} in announce.c; docs/protocol.md 13.8).
+   *
+   * @param target the key searched
+   * @param lan whether LAN addresses may be returned
+   * @param now the caller's clock, in milliseconds
+   * @return up to 4 announce nodes, closest first
+   */
+  public List<PackedNode> closestAnnounceNodes(PublicKey target, boolean lan, long now) {
+    return closestNodes(target, lan, now, DhtTimers.MAX_SENT_NODES, true);
+  }
+
+  private List<PackedNode> closestNodes(
+      PublicKey target, boolean lan, long now, int k, boolean announce) {
     if (k < 1 || k > DhtTimers.CLOSE_LIST_SIZE) {
       throw new IllegalArgumentException(
           "k must be 1.." + DhtTimers.CLOSE_LIST_SIZE + ", got " + k);
@@ -755,11 +803,15 @@ public final class DhtCore {
     Assoc[] bestAssoc = new Assoc[k];
     int[] n = {0};
     for (NodeEntry e : close.slots()) {
-      consider(e, t, lan, now, best, bestAssoc, n);
+      if (!announce || e.announceNode) {
+        consider(e, t, lan, now, best, bestAssoc, n);
+      }
     }
     for (DhtFriend f : friends) {
       for (NodeEntry e : f.clients) {
-        consider(e, t, lan, now, best, bestAssoc, n);
+        if (!announce || e.announceNode) {
+          consider(e, t, lan, now, best, bestAssoc, n);
+        }
       }
     }
     List<PackedNode> nodes = new ArrayList<>(n[0]);
@@ -1125,6 +1177,26 @@ public final class DhtCore {
     }
     long id = nodesPings.add(new Sent(key, to), now);
     send(new NodesRequest(target, id), key, k, to);
+  }
+
+  /**
+   * The announce ping (0x93 for a random key) to a node just added to the close list; its valid
+   * 0x94 makes it an announce node ({@code send_announce_ping}).
+   */
+  private void sendAnnouncePing(IpPort to, PublicKey key, long now) {
+    if (!to.isIpv4() && !config.ipv6()) {
+      return;
+    }
+    SharedKey k = sharedKeys.get(key);
+    if (k == null) {
+      return;
+    }
+    byte[] randomKey = new byte[PublicKey.SIZE];
+    random.nextBytes(randomKey);
+    long id = announcePings.add(new Sent(key, to), now);
+    byte[] plain = new AnnouncePing(PublicKey.of(randomKey), id).plaintext();
+    stats.announcePingSent();
+    out.send(DhtEnvelope.seal(crypto, AnnouncePing.ID, self, k, Nonce.random(), plain), to);
   }
 
   private void sendPing(IpPort to, PublicKey key, long now) {

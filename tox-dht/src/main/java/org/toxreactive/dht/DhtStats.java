@@ -11,6 +11,8 @@ public final class DhtStats {
   private final AtomicLongArray in = new AtomicLongArray(DhtPacketKind.values().length);
   private final AtomicLongArray out = new AtomicLongArray(DhtPacketKind.values().length);
   private final AtomicLongArray drops = new AtomicLongArray(DhtDrop.values().length);
+  private final java.util.concurrent.atomic.AtomicLong announcePings =
+      new java.util.concurrent.atomic.AtomicLong();
   private volatile int closeListSize;
   private volatile int goodNodes;
 
@@ -20,6 +22,20 @@ public final class DhtStats {
 
   void out(DhtPacketKind kind) {
     out.incrementAndGet(kind.ordinal());
+  }
+
+  void announcePingSent() {
+    announcePings.incrementAndGet();
+  }
+
+  /**
+   * Announce pings (0x93, no {@link DhtPacketKind}) sent to nodes added to the close list; their
+   * answers count as {@link DhtPacketKind#DATA_SEARCH_RESPONSE} received.
+   *
+   * @return the count since start
+   */
+  public long announcePingsSent() {
+    return announcePings.get();
   }
 
   void drop(DhtDrop reason) {

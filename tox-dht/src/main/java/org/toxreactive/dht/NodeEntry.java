@@ -17,6 +17,19 @@ public final class NodeEntry {
   final Assoc ipv4 = new Assoc();
   final Assoc ipv6 = new Assoc();
 
+  /** Answered our announce ping (0x93) with a valid 0x94; cleared when the slot changes hands. */
+  boolean announceNode;
+
+  /**
+   * Whether this node answered our announce ping (c-toxcore 0.2.20 {@code announce_node}): only
+   * such nodes are listed in data search answers.
+   *
+   * @return true once a valid 0x94 came from it
+   */
+  public boolean announceNode() {
+    return announceNode;
+  }
+
   /**
    * The key held in this slot.
    *
@@ -71,6 +84,7 @@ public final class NodeEntry {
   void fill(PublicKey key, IpPort address, long now) {
     this.key = key;
     this.keyBytes = key.toArray();
+    this.announceNode = false;
     Assoc write = assoc(address);
     Assoc clear = address.isIpv4() ? ipv6 : ipv4;
     write.reset();
@@ -91,6 +105,7 @@ public final class NodeEntry {
   }
 
   void clear() {
+    announceNode = false;
     key = null;
     keyBytes = null;
     ipv4.reset();

@@ -133,6 +133,89 @@ class DhtCoreTest {
     assertThat(nodesTo(local)).isEmpty();
   }
 
+  /** The 0x93 the core sent {@code p} (its plaintext: random key ‖ ping id), or null. */
+  private byte[] announcePingTo(TestPeer p) {
+    for (SimNet.Packet s : sent) {
+      if (s.to().equals(p.address) && s.data().getUnsignedByte(0) == 0x93) {
+        byte[] all = ByteBufUtil.getBytes(s.data());
+        assertThat(all).hasSize(1 + 32 + 24 + 40 + 16); // 113, as c-toxcore's
+        PublicKey from = PublicKey.of(java.util.Arrays.copyOfRange(all, 1, 33));
+        byte[] plain =
+            p.box.open(
+                CryptoBox.beforenm(from, p.keys.secretKey()),
+                Nonce.of(java.util.Arrays.copyOfRange(all, 33, 57)),
+                java.util.Arrays.copyOfRange(all, 57, all.length));
+        assertThat(plain).as("the announce ping authenticates").hasSize(40);
+        return plain;
+      }
+    }
+    return null;
+  }
+
+  /** A 0x94 from {@code p}: a search reply of {@code replyLen} bytes ending with {@code echo}. */
+  private static ByteBuf announcePong(TestPeer p, PublicKey to, int replyLen, byte[] echo) {
+    byte[] plain = new byte[replyLen + 8];
+    System.arraycopy(echo, 0, plain, replyLen, 8);
+    return org.toxreactive.dht.packet.DhtEnvelope.seal(
+        p.box,
+        DhtPacketKind.DATA_SEARCH_RESPONSE,
+        p.key(),
+        CryptoBox.beforenm(to, p.keys.secretKey()),
+        Nonce.random(),
+        plain);
+  }
+
+  @Test
+  void onlyNodesThatAnsweredOurAnnouncePingAreAnnounceNodes() {
+    KeyPair self = KeyPair.generate();
+    DhtCore core = recording(self, PLAIN);
+    TestPeer answers = new TestPeer(SimNet.address(1, 0, 0, 1, 33445));
+    TestPeer silent = new TestPeer(SimNet.address(1, 0, 0, 2, 33445));
+    TestPeer liar = new TestPeer(SimNet.address(1, 0, 0, 3, 33445));
+    byte[][] pings = new byte[3][];
+    TestPeer[] peers = {answers, silent, liar};
+    for (int i = 0; i < 3; i++) {
+      assertThat(admit(core, peers[i])).isTrue();
+      pings[i] = announcePingTo(peers[i]);
+      assertThat(pings[i]).as("a 0x93 to each node added to the close list").isNotNull();
+    }
+    assertThat(core.stats().announcePingsSent()).isEqualTo(3);
+    PublicKey target = KeyPair.generate().publicKey();
+    assertThat(core.closestNodes(target, false, net.now)).hasSize(3);
+    assertThat(core.closestAnnounceNodes(target, false, net.now)).isEmpty();
+
+    // a real answer: a search reply (data key, flags, token, nodes: 100 bytes here) + our echo
+    byte[] echo = java.util.Arrays.copyOfRange(pings[0], 32, 40);
+    ByteBuf ok = announcePong(answers, self.publicKey(), 100, echo);
+    core.receive(ok, answers.address, net.now);
+    ok.release();
+    // the liar echoes the first peer's ping id (not its own): refused, as c-toxcore checks the key
+    ByteBuf stolen = announcePong(liar, self.publicKey(), 32, echo);
+    core.receive(stolen, liar.address, net.now);
+    stolen.release();
+    // and a reused id is refused too (each id is taken once)
+    ByteBuf again = announcePong(answers, self.publicKey(), 32, echo);
+    core.receive(again, answers.address, net.now);
+    again.release();
+    assertThat(core.stats().dropped(DhtDrop.UNSOLICITED)).isEqualTo(2);
+    assertThat(core.closestAnnounceNodes(target, false, net.now))
+        .extracting(PackedNode::key)
+        .containsExactly(answers.key());
+    assertThat(core.closeList().find(answers.key()).announceNode()).isTrue();
+    assertThat(core.closeList().find(silent.key()).announceNode()).isFalse();
+    assertThat(core.stats().received(DhtPacketKind.DATA_SEARCH_RESPONSE)).isEqualTo(3);
+
+    // a too-short 0x94 (no room for an echo) is malformed
+    ByteBuf shortOne = announcePong(silent, self.publicKey(), 31, new byte[8]);
+    core.receive(shortOne, silent.address, net.now);
+    shortOne.release();
+    assertThat(core.stats().dropped(DhtDrop.MALFORMED)).isEqualTo(1);
+
+    // gone bad: no longer listed (an announce node must be a good node)
+    net.now += DhtTimers.BAD_NODE_TIMEOUT;
+    assertThat(core.closestAnnounceNodes(target, false, net.now)).isEmpty();
+  }
+
   private void ask(DhtCore core, TestPeer p, PublicKey to, PublicKey target) {
     ByteBuf req = p.nodesRequest(to, target, 1);
     core.receive(req, p.address, net.now);

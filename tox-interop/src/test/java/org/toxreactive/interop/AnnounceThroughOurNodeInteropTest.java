@@ -105,6 +105,67 @@ class AnnounceThroughOurNodeInteropTest {
     }
   }
 
+  /**
+   * The other direction: our node's own 0x94 answers list only nodes that answered its 0x93 (as
+   * c-toxcore 0.2.20's {@code get_close_nodes(..., want_announce)}). Our hub relay knows
+   * tox-bootstrapd and two of our relays, one with forwarding (announce.c) on, one off; its nodes
+   * responses name all three, its data search answers only tox-bootstrapd and the first relay.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("org.toxreactive.interop.Toxcore#versions")
+  void ourNodeListsAsAnnounceNodesOnlyNodesThatAnswerItsDataSearches(Toxcore toxcore)
+      throws Exception {
+    toxcore.require();
+    RunningRelay hub = relay(true);
+    RunningRelay on = relay(true);
+    RunningRelay off = relay(false);
+    IpPort h = new IpPort(InetAddress.getLoopbackAddress(), hub.udpPort());
+    on.dhtBootstrap(h, hub.publicKey());
+    off.dhtBootstrap(h, hub.publicKey());
+    try (ToxBootstrapd daemon =
+            ToxBootstrapd.startFrom(
+                toxcore,
+                List.of(
+                    new ToxBootstrapd.Node("127.0.0.1", hub.udpPort(), hub.publicKey().toHex())));
+        DatagramSocket probe = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      probe.setSoTimeout(500);
+      KeyPair me = KeyPair.generate();
+      SharedKey k = CryptoBox.beforenm(hub.publicKey(), me.secretKey());
+      List<PublicKey> all = List.of(daemon.publicKey(), on.publicKey(), off.publicKey());
+
+      long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+      List<PublicKey> known = List.of();
+      while (System.nanoTime() < deadline && !known.containsAll(all)) {
+        // a target near each in turn, so all three get into the 4 answered
+        for (PublicKey t : all) {
+          List<PublicKey> got = keysOf(exchange(probe, h, me, k, 0x02, t, 1));
+          known = new ArrayList<>(known);
+          known.addAll(got);
+        }
+      }
+      assertThat(known).as("our hub's nodes responses").containsAll(all);
+
+      List<PublicKey> announceNodes = new ArrayList<>();
+      deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (System.nanoTime() < deadline
+          && !announceNodes.containsAll(List.of(daemon.publicKey(), on.publicKey()))) {
+        for (PublicKey t : all) {
+          announceNodes.addAll(keysOf(exchange(probe, h, me, k, 0x93, t, 2)));
+        }
+      }
+      assertThat(announceNodes)
+          .as("announce nodes in our hub's 0x94")
+          .contains(daemon.publicKey(), on.publicKey())
+          .doesNotContain(off.publicKey());
+      assertThat(hub.dht().announcePingsSent()).as("0x93 our hub sent").isGreaterThanOrEqualTo(3);
+      assertThat(daemon.isAlive()).isTrue();
+    } finally {
+      hub.disposeNow(Duration.ofSeconds(5));
+      on.disposeNow(Duration.ofSeconds(5));
+      off.disposeNow(Duration.ofSeconds(5));
+    }
+  }
+
   private static List<PublicKey> keys(RunningRelay... relays) {
     return Arrays.stream(relays).map(RunningRelay::publicKey).toList();
   }

@@ -157,7 +157,7 @@ class CToxcoreDhtThroughOurNodeTest {
         .isPositive();
   }
 
-  private static PublicKey dhtKey(CToxcorePeer peer) {
+  static PublicKey dhtKey(CToxcorePeer peer) {
     String ready = peer.await(l -> l.startsWith("READY "), Duration.ofSeconds(10), "READY");
     Matcher m = READY.matcher(ready);
     assertThat(m.find()).as(ready).isTrue();
@@ -168,8 +168,7 @@ class CToxcoreDhtThroughOurNodeTest {
    * Asks the peer at 127.0.0.1:{@code port} (DHT key {@code peer}) for the nodes closest to {@code
    * target}; the keys it answers with (none if it does not answer within a second).
    */
-  private static List<PublicKey> closestTo(int port, PublicKey peer, PublicKey target)
-      throws Exception {
+  static List<PublicKey> closestTo(int port, PublicKey peer, PublicKey target) throws Exception {
     KeyPair me = KeyPair.generate();
     SharedKey k = CryptoBox.beforenm(peer, me.secretKey());
     CryptoBox box = new CryptoBox();

@@ -25,6 +25,19 @@ public interface ClosestNodes {
   List<PackedNode> closest(PublicKey target, int max);
 
   /**
+   * As {@link #closest}, only nodes known to answer data searches (0x93) themselves: the node list
+   * of a 0x94 answer (c-toxcore 0.2.20 announce.c asks {@code get_close_nodes} for announce nodes;
+   * docs/protocol.md 13.8). The default is {@link #closest} (a fixed list, tests).
+   *
+   * @param target the key searched
+   * @param max the most nodes wanted
+   * @return the nodes, closest first
+   */
+  default List<PackedNode> closestAnnounceNodes(PublicKey target, int max) {
+    return closest(target, max);
+  }
+
+  /**
    * The address of the close-list node with exactly this DHT key, or null if there is none
    * (c-toxcore's {@code route_packet} for forward requests).
    *

@@ -1048,7 +1048,7 @@ public final class OnionNode {
     byte[] dataKey = Arrays.copyOf(plain, PublicKey.SIZE);
     DhtAnnounceStore.Entry stored = dhtStore.get(dataKey, now);
     List<PackedNode> nodes =
-        dht.closest(PublicKey.of(dataKey.clone()), OnionSizes.MAX_SENT_NODES).stream()
+        dht.closestAnnounceNodes(PublicKey.of(dataKey.clone()), OnionSizes.MAX_SENT_NODES).stream()
             .filter(n -> !n.tcp())
             .limit(OnionSizes.MAX_SENT_NODES)
             .toList();

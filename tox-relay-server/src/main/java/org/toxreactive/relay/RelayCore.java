@@ -288,6 +288,14 @@ final class RelayCore implements RelayRouter.Output<Channel> {
       }
 
       @Override
+      public java.util.List<org.toxreactive.core.PackedNode> closestAnnounceNodes(
+          org.toxreactive.core.PublicKey target, int max) {
+        java.util.List<org.toxreactive.core.PackedNode> n =
+            d.core().closestAnnounceNodes(target, lan, now());
+        return n.size() <= max ? n : n.subList(0, max);
+      }
+
+      @Override
       public org.toxreactive.core.IpPort addressOf(org.toxreactive.core.PublicKey dhtKey) {
         org.toxreactive.dht.NodeEntry e = d.core().closeList().find(dhtKey);
         if (e == null) {

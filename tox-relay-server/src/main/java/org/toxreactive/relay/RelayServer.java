@@ -34,7 +34,8 @@ import reactor.netty.udp.UdpServer;
  * RunningRelay relay = RelayServer.create()
  *     .keys(KeyPair.fromKeysFile(Files.readAllBytes(keysFile)))
  *     .ports(List.of(33445, 3389, 443))   // binds what it can, fails only if none binds
- *     .udpPort(33445)                      // DHT, onion, forwarding; -1 off (0: any port)
+ *     .udpPort(33445)                      // DHT, onion, forwarding; -1 off (0: any port);
+ *                                          // left out: the first TCP port
  *     .bindNow();
  * System.out.println(relay.publicKey() + " on " + relay.ports());
  * relay.disposeNow(Duration.ofSeconds(5));
@@ -83,7 +84,7 @@ public final class RelayServer {
   private KeyPair keys = KeyPair.generate();
   private String host = "0.0.0.0";
   private List<Integer> ports = List.of(33445, 3389, 443);
-  private int udpPort = 33445;
+  private @Nullable Integer udpPort; // null: the first TCP port, as the CLI's udpPort
   private boolean forwarding = true;
   private RelayLimits limits = RelayLimits.defaults();
   private MeterRegistry registry;
@@ -116,7 +117,8 @@ public final class RelayServer {
   }
 
   /**
-   * A relay with a fresh key pair on 0.0.0.0, ports 33445, 3389 and 443, UDP 33445.
+   * A relay with a fresh key pair on 0.0.0.0, ports 33445, 3389 and 443, UDP on the first TCP port
+   * (33445) until {@link #udpPort} sets another.
    *
    * @return the builder with its defaults; every setter returns a changed copy
    */
@@ -134,7 +136,7 @@ public final class RelayServer {
         keys,
         host,
         ports,
-        udpPort,
+        udpPort != null ? udpPort : ports.get(0),
         forwarding,
         limits,
         registry,
@@ -197,7 +199,8 @@ public final class RelayServer {
 
   /**
    * UDP port of the DHT node and the onion/forwarding bridge (one socket, as tox-bootstrapd); 0
-   * picks a free one; -1 disables both.
+   * picks a free one; -1 disables both. Not set, it is the first of {@link #ports} (so {@code
+   * port(40000)} alone gives UDP 40000).
    *
    * @param udpPort 0 to 65535, or -1 for no UDP at all
    * @return a copy with this UDP port

@@ -15,6 +15,20 @@ import org.junit.jupiter.api.Test;
  */
 class PortBindingTest {
   @Test
+  void theUdpPortIsTheFirstTcpPortUntilSet() {
+    assertThat(RelayServer.create().configuration().udpPort()).isEqualTo(33445);
+    assertThat(RelayServer.create().port(40000).configuration().udpPort()).isEqualTo(40000);
+    assertThat(RelayServer.create().ports(List.of(40002, 40000)).configuration().udpPort())
+        .isEqualTo(40002);
+    assertThat(RelayServer.create().udpPort(5000).port(40000).configuration().udpPort())
+        .as("an explicit UDP port wins, whatever the order")
+        .isEqualTo(5000);
+    assertThat(RelayServer.create().port(40000).udpPort(-1).configuration().udpPort())
+        .isEqualTo(-1);
+    assertThat(RelayServer.create().port(0).configuration().udpPort()).isZero();
+  }
+
+  @Test
   void skipsAPortThatIsTakenAndServesOnTheOthers() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       RunningRelay relay =

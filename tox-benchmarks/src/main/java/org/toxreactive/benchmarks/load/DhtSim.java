@@ -58,6 +58,14 @@ final class DhtSim implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1")
   long seed;
 
+  @Option(
+      names = "--every",
+      defaultValue = "0",
+      description =
+          "Also look up (and print the diagnosis) every this many virtual seconds while settling"
+              + " (0: only at the end).")
+  int every;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   private record Packet(ByteBuf data, IpPort from, IpPort to) {}
@@ -103,8 +111,21 @@ final class DhtSim implements Callable<Integer> {
     for (IpPort a : addresses) {
       net.get(a).start(now);
     }
-    advance(settle);
+    int settled = 0;
+    while (every > 0 && settled + every < settle) {
+      advance(every);
+      settled += every;
+      Result r = lookups(random);
+      out.printf(
+          "t=%d s: found the closest %d of %d, hops mean %.2f; %s%n",
+          settled, r.found, lookups, r.meanHops(), r.diagnosis());
+      out.flush();
+    }
+    advance(settle - settled);
     Result before = lookups(random);
+    out.printf("t=%d s: %s%n", settle, before.diagnosis());
+    out.printf("t=%d s: %s%n", settle, neighbourhoods());
+    out.printf("t=%d s: drops %s%n", settle, drops());
     out.printf(
         "nodes=%d after %d s: close lists %.0f keys on average, %d nodes known by another;"
             + " lookups %d: found the closest %d, hops mean %.2f max %d (log2 n = %.1f); %d"
@@ -199,11 +220,99 @@ final class DhtSim implements Callable<Integer> {
     }
   }
 
+  /**
+   * How well the nodes know their own neighbourhood: for each live node, which of its 8 nearest
+   * live nodes (by XOR distance to its key) are in its close list, and whether it is in theirs.
+   */
+  private String neighbourhoods() {
+    List<IpPort> live = addresses.stream().filter(a -> !down.contains(a)).toList();
+    List<PublicKey> keys = live.stream().map(a -> net.get(a).publicKey()).toList();
+    long knows = 0;
+    long knownBy = 0;
+    long nearestKnown = 0;
+    long total = 0;
+    for (IpPort a : live) {
+      DhtCore n = net.get(a);
+      PublicKey self = n.publicKey();
+      List<PublicKey> near =
+          keys.stream()
+              .filter(k -> !k.equals(self))
+              .sorted((x, y) -> Distance.compare(self, x, y))
+              .limit(8)
+              .toList();
+      Set<PublicKey> mine = new HashSet<>(n.closeList().keys());
+      for (PublicKey k : near) {
+        total++;
+        if (mine.contains(k)) {
+          knows++;
+        }
+      }
+      if (mine.contains(near.get(0))) {
+        nearestKnown++;
+      }
+    }
+    Map<PublicKey, DhtCore> byKey = new HashMap<>();
+    for (IpPort a : live) {
+      byKey.put(net.get(a).publicKey(), net.get(a));
+    }
+    for (IpPort a : live) {
+      PublicKey self = net.get(a).publicKey();
+      PublicKey nearest =
+          keys.stream()
+              .filter(k -> !k.equals(self))
+              .min((x, y) -> Distance.compare(self, x, y))
+              .orElseThrow();
+      if (byKey.get(nearest).closeList().find(self) != null) {
+        knownBy++;
+      }
+    }
+    return String.format(
+        "neighbourhoods: %.1f%% of each node's 8 nearest are in its close list; %d of %d nodes"
+            + " have their nearest; %d of %d are in their nearest's",
+        100.0 * knows / total, nearestKnown, live.size(), knownBy, live.size());
+  }
+
+  /** Inbound drops of all nodes, by reason. */
+  private String drops() {
+    StringBuilder b = new StringBuilder();
+    for (org.toxreactive.dht.DhtDrop d : org.toxreactive.dht.DhtDrop.values()) {
+      long n = 0;
+      for (IpPort a : addresses) {
+        n += net.get(a).stats().dropped(d);
+      }
+      if (n > 0) {
+        b.append(d.tag()).append('=').append(n).append(' ');
+      }
+    }
+    return b.length() == 0 ? "none" : b.toString().trim();
+  }
+
   private static final class Result {
     int found;
     long hops;
     int maxHops;
     int count;
+
+    /** Misses where the closest node is in the close list of a node the walk asked. */
+    int missKnownByAsked;
+
+    /** Misses where the closest node is in the close list of one of the 8 closest to the key. */
+    int missKnownByNear;
+
+    /** Misses where none of the 8 nodes closest to the key (after it) stores it. */
+    int missUnknownNear;
+
+    /** ... and of those, how many times its bucket in such a node was full of good nodes. */
+    int missBucketFull;
+
+    String diagnosis() {
+      int miss = count - found;
+      return String.format(
+          "misses %d: the closest was in the close list of a node asked %d, of one of the 8"
+              + " nodes next closest to the key %d, of none of them %d (bucket full of good nodes"
+              + " in %d of those 8-node checks)",
+          miss, missKnownByAsked, missKnownByNear, missUnknownNear, missBucketFull);
+    }
 
     double meanHops() {
       return count == 0 ? 0 : hops / (double) count;
@@ -257,6 +366,32 @@ final class DhtSim implements Callable<Integer> {
       r.maxHops = Math.max(r.maxHops, hops);
       if (best.equals(closest)) {
         r.found++;
+      } else {
+        PublicKey t0 = best;
+        boolean byAsked =
+            asked.stream().anyMatch(k -> net.get(byKey.get(k)).closeList().find(t0) != null);
+        List<PublicKey> near =
+            byKey.keySet().stream()
+                .filter(k -> !k.equals(t0))
+                .sorted((x, y) -> Distance.compare(target, x, y))
+                .limit(8)
+                .toList();
+        boolean byNear = false;
+        for (PublicKey k : near) {
+          DhtCore n = net.get(byKey.get(k));
+          if (n.closeList().find(t0) != null) {
+            byNear = true;
+          } else if (!n.closeList().addable(t0, now)) {
+            r.missBucketFull++;
+          }
+        }
+        if (byAsked) {
+          r.missKnownByAsked++;
+        } else if (byNear) {
+          r.missKnownByNear++;
+        } else {
+          r.missUnknownNear++;
+        }
       }
     }
     return r;

@@ -60,6 +60,10 @@ public record DhtEnvelope(DhtPacketKind kind, PublicKey sender, Nonce nonce, byt
         min = OVERHEAD + NodesResponse.MIN_PLAIN_SIZE + 1;
         max = OVERHEAD + NodesResponse.MAX_PLAIN_SIZE;
       }
+      case DATA_SEARCH_RESPONSE -> {
+        min = OVERHEAD + AnnouncePong.MIN_PLAIN_SIZE;
+        max = OVERHEAD + AnnouncePong.MAX_PLAIN_SIZE;
+      }
       case CRYPTO, LAN_DISCOVERY, BOOTSTRAP_INFO ->
           throw new ToxProtocolException(kind.tag() + " is not an enveloped DHT packet");
       default -> throw new IllegalStateException(kind.toString());
@@ -110,9 +114,26 @@ public record DhtEnvelope(DhtPacketKind kind, PublicKey sender, Nonce nonce, byt
       SharedKey key,
       Nonce nonce,
       byte[] plaintext) {
+    return seal(crypto, kind.id(), sender, key, nonce, plaintext);
+  }
+
+  /**
+   * As {@link #seal(CryptoBox, DhtPacketKind, PublicKey, SharedKey, Nonce, byte[])} for an id that
+   * is no {@link DhtPacketKind} (the announce ping 0x93, which the onion node answers).
+   *
+   * @param crypto the box of the calling thread
+   * @param id the first byte
+   * @param sender our DHT key
+   * @param key the shared key of us and the receiver
+   * @param nonce a fresh nonce
+   * @param plaintext the message's plaintext
+   * @return a new heap buffer holding the packet
+   */
+  public static ByteBuf seal(
+      CryptoBox crypto, int id, PublicKey sender, SharedKey key, Nonce nonce, byte[] plaintext) {
     byte[] sealed = crypto.seal(key, nonce, plaintext);
     ByteBuf out = Unpooled.buffer(BOX_OFFSET + sealed.length);
-    out.writeByte(kind.id());
+    out.writeByte(id);
     sender.writeTo(out);
     nonce.writeTo(out);
     out.writeBytes(sealed);

@@ -7,11 +7,12 @@ import org.toxreactive.core.ToxProtocolException;
  * 8-byte values the peer echoes (c-toxcore copies a host-order {@code uint64_t}); they are held as
  * a {@code long} read little-endian, so the bytes round-trip unchanged.
  */
-public sealed interface DhtMessage permits PingRequest, PingResponse, NodesRequest, NodesResponse {
+public sealed interface DhtMessage
+    permits PingRequest, PingResponse, NodesRequest, NodesResponse, AnnouncePong {
   /**
    * The packet kind this message travels as (its envelope's first byte).
    *
-   * @return one of the four envelope kinds
+   * @return one of the five envelope kinds
    */
   DhtPacketKind kind();
 
@@ -43,6 +44,7 @@ public sealed interface DhtMessage permits PingRequest, PingResponse, NodesReque
       case PING_RESPONSE -> PingResponse.decode(plain);
       case NODES_REQUEST -> NodesRequest.decode(plain);
       case NODES_RESPONSE -> NodesResponse.decode(plain);
+      case DATA_SEARCH_RESPONSE -> AnnouncePong.decode(plain);
       case CRYPTO, LAN_DISCOVERY, BOOTSTRAP_INFO ->
           throw new ToxProtocolException(kind.tag() + " has no enveloped plaintext");
     };

@@ -20,6 +20,12 @@ public enum DhtPacketKind {
   CRYPTO(0x20),
   /** LAN discovery: never sent, ignored when received (off, as a public node). */
   LAN_DISCOVERY(0x21),
+  /**
+   * 0x94: answer to the announce ping (0x93, {@link AnnouncePing}) this node sends a node it adds
+   * to its close list, in an envelope (docs/protocol.md 13.8). The 0x93 requests other nodes send
+   * go to the onion node, not here.
+   */
+  DATA_SEARCH_RESPONSE(0x94),
   /** 0xF0: bootstrap info request and response (MOTD and version), not encrypted. */
   BOOTSTRAP_INFO(0xF0);
 

@@ -49,6 +49,11 @@ import org.toxreactive.relay.RelayLimits;
  * <p>Structure: one record per section (the top level, {@link Limits}, {@link Metrics}, {@link
  * Logging}); a new field is a record component, a default in {@code tox-relay-default.json} and, if
  * its values are restricted, a line in {@link #validate}.
+ *
+ * <p>{@code udpPort} is the one field the embedded defaults leave out ({@link #FOLLOWING}): left
+ * out, the UDP port is the first TCP port, as tox-bootstrapd's single {@code port} serves both
+ * (e.g. {@code --port 40000} gives UDP 40000, the defaults give UDP 33445); an explicit value wins
+ * and -1 turns UDP off. A resolved config always has a {@code udpPort}.
  */
 public record RelayConfig(
     String stateDir,
@@ -56,7 +61,7 @@ public record RelayConfig(
     String pidFile,
     String host,
     List<Integer> ports,
-    int udpPort,
+    Integer udpPort,
     boolean forwarding,
     Limits limits,
     Metrics metrics,
@@ -109,6 +114,12 @@ public record RelayConfig(
   public static final List<String> FORMATS = List.of("text", "json");
 
   static final String DEFAULT_RESOURCE = "/tox-relay-default.json";
+
+  /**
+   * The field the embedded defaults leave out because its default follows another field: {@code
+   * udpPort} follows {@code ports[0]}.
+   */
+  static final Set<String> FOLLOWING = Set.of("udpPort");
 
   private static final Map<String, Object> DEFAULT_TREE = defaultTree();
 
@@ -219,6 +230,13 @@ public record RelayConfig(
    * @param name how to name a field in a message (the option that set it, or the file and line)
    */
   RelayConfig validate(UnaryOperator<String> name) {
+    if (udpPort == null) {
+      if (ports.isEmpty()) {
+        throw new IllegalArgumentException(
+            name.apply("ports") + " must list at least one TCP port, got []");
+      }
+      return withUdpPort(ports.get(0)).validate(name);
+    }
     nonEmpty(name, "stateDir", stateDir);
     nonEmpty(name, "keysFile", keysFile);
     if (ports.isEmpty()) {
@@ -293,6 +311,25 @@ public record RelayConfig(
       }
     }
     return this;
+  }
+
+  /** This config with {@code udpPort} set (the other fields unchanged). */
+  private RelayConfig withUdpPort(int udp) {
+    return new RelayConfig(
+        stateDir,
+        keysFile,
+        pidFile,
+        host,
+        ports,
+        udp,
+        forwarding,
+        limits,
+        metrics,
+        logging,
+        motd,
+        bootstrapNodes,
+        ipv6,
+        lanDiscovery);
   }
 
   /**
@@ -436,6 +473,9 @@ public record RelayConfig(
       String field = prefix + e.getKey();
       Object def = into.get(e.getKey());
       Object value = e.getValue();
+      if (def == null && prefix.isEmpty() && FOLLOWING.contains(e.getKey())) {
+        def = JsonTree.MISSING; // known, no embedded default: any value replaces "unset"
+      }
       if (def == null) {
         throw new IllegalArgumentException(
             source.at(field)
@@ -444,7 +484,7 @@ public record RelayConfig(
                 + "\" (known"
                 + (prefix.isEmpty() ? "" : " in " + prefix.substring(0, prefix.length() - 1))
                 + ": "
-                + String.join(", ", into.keySet())
+                + String.join(", ", known(into.keySet(), prefix))
                 + ")");
       }
       if (value == JsonTree.NULL) {
@@ -477,6 +517,15 @@ public record RelayConfig(
         into.put(e.getKey(), value);
       }
     }
+  }
+
+  /** The fields known at {@code prefix}: the defaults' and, at the top, {@link #FOLLOWING}. */
+  private static List<String> known(Set<String> defaults, String prefix) {
+    List<String> known = new ArrayList<>(defaults);
+    if (prefix.isEmpty()) {
+      known.add(known.indexOf("ports") + 1, "udpPort"); // where a reader looks for it
+    }
+    return known;
   }
 
   @SuppressWarnings("unchecked")

@@ -51,8 +51,9 @@ import picocli.CommandLine.ParseResult;
     description = {
       "A Tox TCP relay that c-toxcore clients can use (like tox-bootstrapd's TCP relay).",
       "With no options it uses the embedded defaults (see --print-default-config): TCP ports",
-      "33445, 3389, 443 (skipping those it cannot bind), UDP 33445 for the DHT node and onion/forwarding, keys in",
-      "STATE_DIR/tox-relay.keys (created if missing; STATE_DIR defaults to the current directory).",
+      "33445, 3389, 443 (skipping those it cannot bind), UDP on the first TCP port (33445) for",
+      "the DHT node and onion/forwarding, keys in STATE_DIR/tox-relay.keys (created if missing;",
+      "STATE_DIR defaults to the current directory).",
       "Options override the config file's fields and are checked by the same rules."
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -122,7 +123,8 @@ public final class RelayMain implements Callable<Integer> {
       names = "--udp-port",
       paramLabel = "N",
       description =
-          "UDP port of the DHT node and onion/forwarding bridge (config udpPort; -1 = off, 0 = any).")
+          "UDP port of the DHT node and onion/forwarding bridge (config udpPort; default: the first"
+              + " TCP port, e.g. --port 40000 gives UDP 40000; -1 = off, 0 = any).")
   Integer udpPort;
 
   @Option(

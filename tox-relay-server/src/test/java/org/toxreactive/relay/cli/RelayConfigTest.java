@@ -53,7 +53,90 @@ class RelayConfigTest {
     assertThat(c.ports()).isEqualTo(List.of(4000));
     assertThat(c.limits().maxConnectionsPerIp()).isEqualTo(8);
     assertThat(c.limits().maxConnections()).isEqualTo(100_000);
-    assertThat(c.udpPort()).isEqualTo(33445);
+    assertThat(c.udpPort()).as("UDP follows the first TCP port").isEqualTo(4000);
+  }
+
+  private RelayConfig resolve(String json, RelayConfig.Setting... cli) throws Exception {
+    Path f = null;
+    if (json != null) {
+      f = dir.resolve("udp.json");
+      Files.writeString(f, json);
+    }
+    return RelayConfig.resolve(f, List.of(cli));
+  }
+
+  private static RelayConfig.Setting cliPorts(Integer... ports) {
+    return new RelayConfig.Setting("ports", "--port", List.of(ports));
+  }
+
+  private static RelayConfig.Setting cliUdp(int udp) {
+    return new RelayConfig.Setting("udpPort", "--udp-port", udp);
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource(
+      delimiter = '|',
+      nullValues = "-",
+      value = {
+        "defaults: UDP on the first default TCP port|-|-|-|33445",
+        "file ports: UDP on the first|{\"ports\": [40000, 3389]}|-|-|40000",
+        "file ports and udpPort: udpPort wins|{\"ports\": [40000], \"udpPort\": 40001}|-|-|40001",
+        "file udpPort -1: off|{\"ports\": [40000], \"udpPort\": -1}|-|-|-1",
+        "file udpPort 0: any|{\"udpPort\": 0}|-|-|0",
+        "file udpPort only: TCP defaults kept|{\"udpPort\": 5000}|-|-|5000",
+        "file first port 0: UDP any|{\"ports\": [0, 4000]}|-|-|0",
+        "CLI --port: UDP follows it|-|40000|-|40000",
+        "CLI --port list: the first|-|40000,40002|-|40000",
+        "CLI --port and --udp-port: --udp-port wins|-|40000|40005|40005",
+        "CLI --udp-port -1: off|-|40000|-1|-1",
+        "CLI --udp-port only|-|-|7000|7000",
+        "file udpPort beats CLI --port|{\"udpPort\": 5000}|40000|-|5000",
+        "CLI --port beats file ports|{\"ports\": [4000]}|40000|-|40000",
+        "CLI --udp-port beats file udpPort|{\"udpPort\": 5000}|40000|-1|-1",
+      })
+  void theUdpPortFollowsTheFirstTcpPortUnlessSet(
+      String what, String json, String cliPorts, Integer cliUdp, int udp) throws Exception {
+    List<RelayConfig.Setting> cli = new java.util.ArrayList<>();
+    if (cliPorts != null) {
+      cli.add(
+          cliPorts(
+              java.util.Arrays.stream(cliPorts.split(","))
+                  .map(Integer::valueOf)
+                  .toArray(Integer[]::new)));
+    }
+    if (cliUdp != null) {
+      cli.add(cliUdp(cliUdp));
+    }
+    RelayConfig c = resolve(json, cli.toArray(RelayConfig.Setting[]::new));
+    assertThat(c.udpPort()).as(what).isEqualTo(udp);
+  }
+
+  @Test
+  void theDefaultConfigTextLeavesUdpPortOutAndANamedOneIsKnown() throws Exception {
+    assertThat(RelayConfig.defaultText()).doesNotContain("udpPort");
+    // the printed defaults are a valid config: UDP then follows ports[0] as documented
+    Path printed = dir.resolve("printed.json");
+    Files.writeString(printed, RelayConfig.defaultText());
+    assertThat(RelayConfig.load(printed).udpPort()).isEqualTo(33445);
+    Path typo = dir.resolve("udp-typo.json");
+    Files.writeString(typo, "{\"udpport\": 1}");
+    assertThatThrownBy(() -> RelayConfig.load(typo))
+        .hasMessageContaining(
+            "unknown field \"udpport\" (known: stateDir, keysFile, pidFile,"
+                + " host, ports, udpPort, forwarding,");
+    Path nul = dir.resolve("udp-null.json");
+    Files.writeString(nul, "{\"udpPort\": null}");
+    assertThatThrownBy(() -> RelayConfig.load(nul))
+        .hasMessageEndingWith(
+            "udpPort must be a whole number, got null (leave the field out to keep its default)");
+    Path nested = dir.resolve("udp-nested.json");
+    Files.writeString(nested, "{\"limits\": {\"udpPort\": 1}}");
+    assertThatThrownBy(() -> RelayConfig.load(nested))
+        .hasMessageContaining("unknown field \"limits.udpPort\"");
+    Path none = dir.resolve("udp-no-ports.json");
+    Files.writeString(none, "{\"ports\": []}");
+    assertThatThrownBy(() -> RelayConfig.load(none))
+        .hasMessageContaining("ports must list at least one TCP port, got []");
   }
 
   @Test

@@ -75,6 +75,55 @@ class RelayMainDhtTest {
     }
   }
 
+  /** A port free for both TCP and UDP on 127.0.0.1 when asked (another process may take it). */
+  private static int freePort() throws Exception {
+    try (DatagramSocket u = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        java.net.ServerSocket t = new java.net.ServerSocket()) {
+      t.bind(new InetSocketAddress("127.0.0.1", u.getLocalPort()));
+      return u.getLocalPort();
+    } catch (java.net.BindException e) {
+      return freePort();
+    }
+  }
+
+  @Test
+  void withoutUdpPortTheDhtNodeListensOnTheFirstTcpPort() throws Exception {
+    for (int attempt = 0; ; attempt++) {
+      int port = freePort();
+      RelayMain main = new RelayMain();
+      try {
+        int code =
+            run(
+                main,
+                "--keys",
+                dir.resolve("k").toString(),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                port + ",0");
+        if (code == RelayMain.BIND && attempt < 3) {
+          continue; // the port was taken between freePort() and the bind
+        }
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(main.relay().udpPort()).isEqualTo(port);
+        assertThat(out.toString()).contains("tox-relay listening tcp=127.0.0.1:" + port + ",");
+        assertThat(out.toString()).contains(" udp=" + port);
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+          s.setSoTimeout(5000);
+          byte[] req = new byte[78];
+          req[0] = (byte) 0xF0; // bootstrap info: answered by the DHT node on that port
+          s.send(new DatagramPacket(req, 78, new InetSocketAddress("127.0.0.1", port)));
+          DatagramPacket p = new DatagramPacket(new byte[512], 512);
+          s.receive(p);
+          assertThat(p.getData()[0]).isEqualTo((byte) 0xF0);
+        }
+        return;
+      } finally {
+        main.stop(new PrintWriter(out, true));
+      }
+    }
+  }
+
   @Test
   void aMalformedBootstrapNodeIsAOneLineError() {
     RelayMain main = new RelayMain();
