@@ -6,7 +6,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.util.NetUtil;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,6 +61,8 @@ public final class RelayServer {
    *     process's own at bind
    * @param eventLoops threads serving the TCP connections
    * @param dht the DHT node's settings
+   * @param tcpMaxSegment the MSS clamp (TCP_MAXSEG) of the listening sockets, 0 for the kernel's
+   * @param nativeTransport whether Netty's epoll transport is used when its native library loads
    */
   public record Config(
       KeyPair keys,
@@ -72,7 +76,20 @@ public final class RelayServer {
       RelayRouter.Timers timers,
       long openFileLimit,
       int eventLoops,
-      DhtConfig dht) {}
+      DhtConfig dht,
+      int tcpMaxSegment,
+      boolean nativeTransport) {}
+
+  /**
+   * The default MSS clamp: Ethernet's MSS, so that it costs nothing on real links and only bounds
+   * loopback's 64 KB segments (docs/protocol.md 8.14).
+   */
+  public static final int DEFAULT_TCP_MAX_SEGMENT = 1460;
+
+  /** Linux's {@code IPPROTO_TCP} and {@code TCP_MAXSEG}. */
+  private static final int IPPROTO_TCP = 6;
+
+  private static final int TCP_MAXSEG = 2;
 
   /** One TCP event loop per available processor, at most 4; the router has its own thread. */
   static int defaultEventLoops() {
@@ -92,6 +109,8 @@ public final class RelayServer {
   private RelayRouter.Timers timers = new RelayRouter.Timers(30_000, 10_000);
   private long openFileLimit = -1;
   private DhtConfig dht = DhtConfig.defaults().withInfo(DhtConfig.motd(DEFAULT_MOTD));
+  private int tcpMaxSegment = DEFAULT_TCP_MAX_SEGMENT;
+  private boolean nativeTransport = true;
 
   /** The bootstrap-info MOTD when none is configured. */
   public static final String DEFAULT_MOTD = "tox-reactive";
@@ -112,6 +131,8 @@ public final class RelayServer {
     r.openFileLimit = openFileLimit;
     r.eventLoops = eventLoops;
     r.dht = dht;
+    r.tcpMaxSegment = tcpMaxSegment;
+    r.nativeTransport = nativeTransport;
     return r;
   }
 
@@ -142,7 +163,9 @@ public final class RelayServer {
         timers,
         openFileLimit,
         eventLoops,
-        dht);
+        dht,
+        tcpMaxSegment,
+        nativeTransport);
   }
 
   /**
@@ -287,6 +310,42 @@ public final class RelayServer {
   }
 
   /**
+   * The largest TCP segment the relay's connections carry (TCP_MAXSEG on the listening sockets,
+   * inherited by every accepted connection and announced in its SYN-ACK, so both directions use
+   * it). Default {@value #DEFAULT_TCP_MAX_SEGMENT}: on loopback (MTU 65536) a c-toxcore client's
+   * link from the relay otherwise deadlocks under a transfer (docs/protocol.md 8.14); on a real
+   * link the MSS is about this anyway. Needs the epoll transport ({@link
+   * #nativeTransport(boolean)}); on NIO it is not applied and a WARN at bind says so.
+   *
+   * @param mss 88 to 65535 bytes (the kernel's lower bound is 88), or 0 for the kernel's own
+   * @return a copy with this clamp
+   * @throws IllegalArgumentException if {@code mss} is outside those ranges
+   */
+  public RelayServer tcpMaxSegment(int mss) {
+    if (mss != 0 && (mss < 88 || mss > 65535)) {
+      throw new IllegalArgumentException(
+          "tcpMaxSegment must be 0 (kernel default) or 88..65535 bytes, got " + mss);
+    }
+    RelayServer r = copy();
+    r.tcpMaxSegment = mss;
+    return r;
+  }
+
+  /**
+   * Whether the TCP connections run on Netty's native epoll transport when its library loads (Linux
+   * x86-64; default true) rather than NIO. One INFO line at bind names the transport used and, for
+   * NIO, why.
+   *
+   * @param prefer true to use epoll where available, false for NIO always
+   * @return a copy with this preference
+   */
+  public RelayServer nativeTransport(boolean prefer) {
+    RelayServer r = copy();
+    r.nativeTransport = prefer;
+    return r;
+  }
+
+  /**
    * Keepalive ping interval and pong deadline (defaults 30 s, 10 s).
    *
    * @param interval from confirmation or the last pong to the next ping
@@ -360,10 +419,14 @@ public final class RelayServer {
               c.timers(),
               c.openFileLimit(),
               c.eventLoops(),
-              c.dht());
+              c.dht(),
+              c.tcpMaxSegment(),
+              c.nativeTransport());
     }
     Config config = c;
     LoopResources loops = LoopResources.create("tox-relay-tcp", 1, c.eventLoops(), true, false);
+    boolean epoll = c.nativeTransport() && Epoll.isAvailable();
+    logTransport(c, epoll);
     RelayCore core = new RelayCore(c, meters, routerLoop.next(), connectionCap(c));
 
     Connection udp = null;
@@ -390,10 +453,9 @@ public final class RelayServer {
       for (int port : c.ports()) {
         try {
           servers.add(
-              TcpServer.create()
-                  .host(c.host())
-                  .port(port)
-                  .runOn(loops, false)
+              withMaxSegment(
+                      TcpServer.create().host(c.host()).port(port).runOn(loops, epoll),
+                      epoll ? c.tcpMaxSegment() : 0)
                   .option(ChannelOption.SO_BACKLOG, 1024)
                   .childOption(ChannelOption.TCP_NODELAY, true)
                   .childOption(
@@ -428,6 +490,45 @@ public final class RelayServer {
         relay.udpPort(),
         relay.publicKey().toHex());
     return relay;
+  }
+
+  /** TCP_MAXSEG on the listening socket (epoll only), unless {@code mss} is 0. */
+  private static TcpServer withMaxSegment(TcpServer server, int mss) {
+    if (mss == 0) {
+      return server;
+    }
+    return server.option(new IntegerUnixChannelOption("TCP_MAXSEG", IPPROTO_TCP, TCP_MAXSEG), mss);
+  }
+
+  /** The one INFO line naming the TCP transport (and the WARN if the MSS clamp cannot apply). */
+  private static void logTransport(Config c, boolean epoll) {
+    String mss = c.tcpMaxSegment() == 0 ? "kernel default" : Integer.toString(c.tcpMaxSegment());
+    if (epoll) {
+      log.info("TCP transport: epoll (native), max segment {}", mss);
+      return;
+    }
+    String why =
+        !c.nativeTransport()
+            ? "native transport turned off"
+            : "epoll unavailable: " + reason(Epoll.unavailabilityCause());
+    log.info("TCP transport: nio ({})", why);
+    if (c.tcpMaxSegment() != 0) {
+      log.warn(
+          "TCP max segment {} not applied (needs the epoll transport): c-toxcore clients on"
+              + " loopback may stall under transfers (docs/protocol.md 8.14)",
+          c.tcpMaxSegment());
+    }
+  }
+
+  private static String reason(@Nullable Throwable t) {
+    if (t == null) {
+      return "unknown";
+    }
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
   }
 
   /**

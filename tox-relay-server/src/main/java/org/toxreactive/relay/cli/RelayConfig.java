@@ -64,7 +64,9 @@ public record RelayConfig(
     String motd,
     List<BootstrapNode> bootstrapNodes,
     boolean ipv6,
-    boolean lanDiscovery) {
+    boolean lanDiscovery,
+    int tcpMaxSegment,
+    boolean nativeTransport) {
 
   /**
    * A DHT node to bootstrap from (tox-bootstrapd's {@code bootstrap_nodes} entry).
@@ -265,6 +267,15 @@ public record RelayConfig(
       int sp = msg.indexOf(' ');
       throw new IllegalArgumentException(
           name.apply("limits." + msg.substring(0, sp)) + msg.substring(sp));
+    }
+    if (tcpMaxSegment != 0) {
+      range(
+          name,
+          "tcpMaxSegment",
+          tcpMaxSegment,
+          88,
+          65535,
+          "0 (the kernel's) or a TCP maximum segment size 88..65535 bytes");
     }
     oneOf(name, "logging.level", logging.level(), LEVELS);
     oneOf(name, "logging.format", logging.format(), FORMATS);

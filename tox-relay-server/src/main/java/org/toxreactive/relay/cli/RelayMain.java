@@ -138,6 +138,24 @@ public final class RelayMain implements Callable<Integer> {
   List<String> bootstrap;
 
   @Option(
+      names = "--tcp-max-segment",
+      paramLabel = "BYTES",
+      description =
+          "MSS clamp of the TCP connections (config tcpMaxSegment, default 1460; 0 = the kernel's;"
+              + " needs the epoll transport). Keeps c-toxcore clients on loopback from stalling"
+              + " (docs/protocol.md 8.14).")
+  Integer tcpMaxSegment;
+
+  @Option(
+      names = "--native-transport",
+      paramLabel = "BOOL",
+      arity = "1",
+      description =
+          "Use Netty's epoll transport where its library loads (config nativeTransport, default"
+              + " true); false = NIO.")
+  Boolean nativeTransport;
+
+  @Option(
       names = "--prometheus-port",
       paramLabel = "N",
       description =
@@ -299,6 +317,12 @@ public final class RelayMain implements Callable<Integer> {
     if (udpPort != null) {
       o.add(new RelayConfig.Setting("udpPort", "--udp-port", udpPort));
     }
+    if (tcpMaxSegment != null) {
+      o.add(new RelayConfig.Setting("tcpMaxSegment", "--tcp-max-segment", tcpMaxSegment));
+    }
+    if (nativeTransport != null) {
+      o.add(new RelayConfig.Setting("nativeTransport", "--native-transport", nativeTransport));
+    }
     if (prometheusPort != null) {
       o.add(new RelayConfig.Setting("metrics.prometheusPort", "--prometheus-port", prometheusPort));
     }
@@ -407,6 +431,8 @@ public final class RelayMain implements Callable<Integer> {
                 .ports(c.ports())
                 .udpPort(c.udpPort())
                 .forwarding(c.forwarding())
+                .tcpMaxSegment(c.tcpMaxSegment())
+                .nativeTransport(c.nativeTransport())
                 .dht(dht)
                 .limits(c.limits().toRelayLimits())
                 .metrics(registry)
