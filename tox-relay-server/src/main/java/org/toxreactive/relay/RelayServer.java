@@ -8,7 +8,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.util.NetUtil;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,7 +60,8 @@ public final class RelayServer {
    *     process's own at bind
    * @param eventLoops threads serving the TCP connections
    * @param dht the DHT node's settings
-   * @param tcpMaxSegment the MSS clamp (TCP_MAXSEG) of the listening sockets, 0 for the kernel's
+   * @param windowGate whether whole frames only are written within a client's receive window (epoll
+   *     only, see {@link #windowGate(boolean)})
    * @param nativeTransport whether Netty's epoll transport is used when its native library loads
    */
   public record Config(
@@ -77,19 +77,8 @@ public final class RelayServer {
       long openFileLimit,
       int eventLoops,
       DhtConfig dht,
-      int tcpMaxSegment,
+      boolean windowGate,
       boolean nativeTransport) {}
-
-  /**
-   * The default MSS clamp: Ethernet's MSS, so that it costs nothing on real links and only bounds
-   * loopback's 64 KB segments (docs/protocol.md 8.14).
-   */
-  public static final int DEFAULT_TCP_MAX_SEGMENT = 1460;
-
-  /** Linux's {@code IPPROTO_TCP} and {@code TCP_MAXSEG}. */
-  private static final int IPPROTO_TCP = 6;
-
-  private static final int TCP_MAXSEG = 2;
 
   /** One TCP event loop per available processor, at most 4; the router has its own thread. */
   static int defaultEventLoops() {
@@ -109,7 +98,7 @@ public final class RelayServer {
   private RelayRouter.Timers timers = new RelayRouter.Timers(30_000, 10_000);
   private long openFileLimit = -1;
   private DhtConfig dht = DhtConfig.defaults().withInfo(DhtConfig.motd(DEFAULT_MOTD));
-  private int tcpMaxSegment = DEFAULT_TCP_MAX_SEGMENT;
+  private boolean windowGate = true;
   private boolean nativeTransport = true;
 
   /** The bootstrap-info MOTD when none is configured. */
@@ -131,7 +120,7 @@ public final class RelayServer {
     r.openFileLimit = openFileLimit;
     r.eventLoops = eventLoops;
     r.dht = dht;
-    r.tcpMaxSegment = tcpMaxSegment;
+    r.windowGate = windowGate;
     r.nativeTransport = nativeTransport;
     return r;
   }
@@ -164,7 +153,7 @@ public final class RelayServer {
         openFileLimit,
         eventLoops,
         dht,
-        tcpMaxSegment,
+        windowGate,
         nativeTransport);
   }
 
@@ -310,24 +299,19 @@ public final class RelayServer {
   }
 
   /**
-   * The largest TCP segment the relay's connections carry (TCP_MAXSEG on the listening sockets,
-   * inherited by every accepted connection and announced in its SYN-ACK, so both directions use
-   * it). Default {@value #DEFAULT_TCP_MAX_SEGMENT}: on loopback (MTU 65536) a c-toxcore client's
-   * link from the relay otherwise deadlocks under a transfer (docs/protocol.md 8.14); on a real
-   * link the MSS is about this anyway. Needs the epoll transport ({@link
-   * #nativeTransport(boolean)}); on NIO it is not applied and a WARN at bind says so.
+   * Whether a client's socket is handed only whole frames that fit in the receive window the client
+   * advertises (read from the socket's {@code TCP_INFO}); frames that do not fit wait in the relay,
+   * counted against its queue limits. Default true: a c-toxcore client reads a frame only once all
+   * of it is in its socket, and a receive buffer filled up to a partial frame can leave its window
+   * shut for good, which stalls relayed transfers (docs/protocol.md 8.14). Needs the epoll
+   * transport ({@link #nativeTransport(boolean)}); on NIO a WARN at bind says it is not applied.
    *
-   * @param mss 88 to 65535 bytes (the kernel's lower bound is 88), or 0 for the kernel's own
-   * @return a copy with this clamp
-   * @throws IllegalArgumentException if {@code mss} is outside those ranges
+   * @param on true to gate writes by the client's window
+   * @return a copy with the gate on or off
    */
-  public RelayServer tcpMaxSegment(int mss) {
-    if (mss != 0 && (mss < 88 || mss > 65535)) {
-      throw new IllegalArgumentException(
-          "tcpMaxSegment must be 0 (kernel default) or 88..65535 bytes, got " + mss);
-    }
+  public RelayServer windowGate(boolean on) {
     RelayServer r = copy();
-    r.tcpMaxSegment = mss;
+    r.windowGate = on;
     return r;
   }
 
@@ -420,7 +404,7 @@ public final class RelayServer {
               c.openFileLimit(),
               c.eventLoops(),
               c.dht(),
-              c.tcpMaxSegment(),
+              c.windowGate(),
               c.nativeTransport());
     }
     Config config = c;
@@ -453,9 +437,10 @@ public final class RelayServer {
       for (int port : c.ports()) {
         try {
           servers.add(
-              withMaxSegment(
-                      TcpServer.create().host(c.host()).port(port).runOn(loops, epoll),
-                      epoll ? c.tcpMaxSegment() : 0)
+              TcpServer.create()
+                  .host(c.host())
+                  .port(port)
+                  .runOn(loops, epoll)
                   .option(ChannelOption.SO_BACKLOG, 1024)
                   .childOption(ChannelOption.TCP_NODELAY, true)
                   .childOption(
@@ -492,19 +477,10 @@ public final class RelayServer {
     return relay;
   }
 
-  /** TCP_MAXSEG on the listening socket (epoll only), unless {@code mss} is 0. */
-  private static TcpServer withMaxSegment(TcpServer server, int mss) {
-    if (mss == 0) {
-      return server;
-    }
-    return server.option(new IntegerUnixChannelOption("TCP_MAXSEG", IPPROTO_TCP, TCP_MAXSEG), mss);
-  }
-
-  /** The one INFO line naming the TCP transport (and the WARN if the MSS clamp cannot apply). */
+  /** The one INFO line naming the TCP transport (and the WARN if the window gate cannot apply). */
   private static void logTransport(Config c, boolean epoll) {
-    String mss = c.tcpMaxSegment() == 0 ? "kernel default" : Integer.toString(c.tcpMaxSegment());
     if (epoll) {
-      log.info("TCP transport: epoll (native), max segment {}", mss);
+      log.info("TCP transport: epoll (native), window gate {}", c.windowGate() ? "on" : "off");
       return;
     }
     String why =
@@ -512,11 +488,10 @@ public final class RelayServer {
             ? "native transport turned off"
             : "epoll unavailable: " + reason(Epoll.unavailabilityCause());
     log.info("TCP transport: nio ({})", why);
-    if (c.tcpMaxSegment() != 0) {
+    if (c.windowGate()) {
       log.warn(
-          "TCP max segment {} not applied (needs the epoll transport): c-toxcore clients on"
-              + " loopback may stall under transfers (docs/protocol.md 8.14)",
-          c.tcpMaxSegment());
+          "window gate not applied (needs the epoll transport): relayed c-toxcore transfers may"
+              + " stall (docs/protocol.md 8.14)");
     }
   }
 

@@ -65,7 +65,7 @@ public record RelayConfig(
     List<BootstrapNode> bootstrapNodes,
     boolean ipv6,
     boolean lanDiscovery,
-    int tcpMaxSegment,
+    boolean windowGate,
     boolean nativeTransport) {
 
   /**
@@ -267,15 +267,6 @@ public record RelayConfig(
       int sp = msg.indexOf(' ');
       throw new IllegalArgumentException(
           name.apply("limits." + msg.substring(0, sp)) + msg.substring(sp));
-    }
-    if (tcpMaxSegment != 0) {
-      range(
-          name,
-          "tcpMaxSegment",
-          tcpMaxSegment,
-          88,
-          65535,
-          "0 (the kernel's) or a TCP maximum segment size 88..65535 bytes");
     }
     oneOf(name, "logging.level", logging.level(), LEVELS);
     oneOf(name, "logging.format", logging.format(), FORMATS);

@@ -138,13 +138,14 @@ public final class RelayMain implements Callable<Integer> {
   List<String> bootstrap;
 
   @Option(
-      names = "--tcp-max-segment",
-      paramLabel = "BYTES",
+      names = "--window-gate",
+      paramLabel = "BOOL",
+      arity = "1",
       description =
-          "MSS clamp of the TCP connections (config tcpMaxSegment, default 1460; 0 = the kernel's;"
-              + " needs the epoll transport). Keeps c-toxcore clients on loopback from stalling"
-              + " (docs/protocol.md 8.14).")
-  Integer tcpMaxSegment;
+          "Write only whole frames that fit in a client's receive window (config windowGate,"
+              + " default true; needs the epoll transport). Keeps relayed c-toxcore transfers from"
+              + " stalling (docs/protocol.md 8.14).")
+  Boolean windowGate;
 
   @Option(
       names = "--native-transport",
@@ -317,8 +318,8 @@ public final class RelayMain implements Callable<Integer> {
     if (udpPort != null) {
       o.add(new RelayConfig.Setting("udpPort", "--udp-port", udpPort));
     }
-    if (tcpMaxSegment != null) {
-      o.add(new RelayConfig.Setting("tcpMaxSegment", "--tcp-max-segment", tcpMaxSegment));
+    if (windowGate != null) {
+      o.add(new RelayConfig.Setting("windowGate", "--window-gate", windowGate));
     }
     if (nativeTransport != null) {
       o.add(new RelayConfig.Setting("nativeTransport", "--native-transport", nativeTransport));
@@ -431,7 +432,7 @@ public final class RelayMain implements Callable<Integer> {
                 .ports(c.ports())
                 .udpPort(c.udpPort())
                 .forwarding(c.forwarding())
-                .tcpMaxSegment(c.tcpMaxSegment())
+                .windowGate(c.windowGate())
                 .nativeTransport(c.nativeTransport())
                 .dht(dht)
                 .limits(c.limits().toRelayLimits())
