@@ -454,10 +454,13 @@ ctoxcore_relays() {
     [ "$mode" = split ] && name=ctoxcore_relay_split
     for side in ours bd; do
       rates[$side]=""; gaps[$side]=""; ok[$side]=0; cpus[$side]=""; rss[$side]=0
-      for i in $(seq 1 "$runs"); do
+    done
+    # paired: ours and tox-bootstrapd alternate, so both see the same load
+    for i in $(seq 1 "$runs"); do
+      for side in ours bd; do
         ct_transfer "${spec[$side]}" "${pid[$side]}" "$dht" "$mode" "$work/ct-$side-$mode-$i"
         pct="$(awk -v c="$ct_cpu" -v s="$ct_secs" 'BEGIN { if (s > 0) printf "%.1f", 100 * c / s; else print "NA" }')"
-        echo "NOTE run=${name}_${side}_$i mb=$ct_mb mbps=$ct_mbps finished=$([ "$ct_mbps" = FAIL ] && echo no || echo yes) max_gap_ms=$ct_gap seconds=$ct_secs relay_cpu_s=$ct_cpu relay_cpu_pct=$pct relay_rss_mb=$ct_rss $(grep -h FAIL "$work/ct-$side-$mode-$i" | head -1)" >&2
+        echo "NOTE run=${name}_${side}_$i mb=$ct_mb mbps=$ct_mbps finished=$([ "$ct_mbps" = FAIL ] && echo no || echo yes) max_gap_ms=$ct_gap seconds=$ct_secs relay_cpu_s=$ct_cpu relay_cpu_pct=$pct relay_rss_mb=$ct_rss load=$(cut -d" " -f1 /proc/loadavg) $(grep -h FAIL "$work/ct-$side-$mode-$i" | head -1)" >&2
         rates[$side]="${rates[$side]} $ct_mbps"
         gaps[$side]="${gaps[$side]} $ct_gap"
         if [ "$ct_mbps" != FAIL ]; then
