@@ -4,12 +4,14 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.PendingWriteQueue;
 import io.netty.channel.unix.RawUnixChannelOption;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
@@ -18,12 +20,16 @@ import java.util.function.ToLongFunction;
  * Hands the socket only whole frames that fit in the client's advertised receive window
  * (docs/protocol.md 8.14): a c-toxcore client reads a frame only once all of it is in its socket,
  * and a receive buffer filled up to a partial frame can stay charged full with the window shut for
- * good. Frames that do not fit wait here, counted in the channel's pending bytes (so writability
- * and the relay's backlog limits see them, as if they were in Netty's outbound buffer), and go out
- * as the window opens: checked again when credit runs out and every {@value #POLL_MILLIS} ms while
- * a frame waits. A frame that has waited {@value #FORCE_MILLIS} ms goes out anyway, one at a time,
- * so that a lost window update cannot stop a link for ever (the kernel then probes the window
- * itself).
+ * good. Frames that do not fit wait here and go out as the window opens: checked again when credit
+ * runs out and every {@value #POLL_MILLIS} ms while a frame waits. A frame that has waited {@value
+ * #FORCE_MILLIS} ms goes out anyway, one at a time, so that a lost window update cannot stop a link
+ * for ever (the kernel then probes the window itself).
+ *
+ * <p>Up to {@value #HIGH_WATER} bytes wait before the channel turns unwritable (a user-defined
+ * writability flag: the relay then drops data packets as it does when a socket is full; writable
+ * again below {@value #LOW_WATER}). That is about what the kernel's send buffer held for such a
+ * client before the gate; with the gate's bytes counted in the 256 KiB outbound limit instead, the
+ * relay dropped several times more data and c-toxcore's transfers paused over 1 s to recover.
  *
  * <p>The first handler of the pipeline (it sees the sealed frames, one {@link ByteBuf} each, and
  * the handshake response). Runs on the channel's event loop only.
@@ -35,15 +41,26 @@ final class WindowGate extends ChannelDuplexHandler {
   /** After this long without room, the head frame is released regardless. */
   static final long FORCE_MILLIS = 200;
 
+  /** Held bytes at which the channel turns unwritable. */
+  static final int HIGH_WATER = 1 << 20;
+
+  /** Held bytes below which it is writable again. */
+  static final int LOW_WATER = HIGH_WATER / 2;
+
   /** Linux {@code struct tcp_info} up to and including {@code tcpi_snd_wnd} (kernel 5.4+). */
   static final int TCP_INFO_LENGTH = 232;
+
+  /** The user-defined writability index this gate owns. */
+  private static final int WRITABILITY_INDEX = 1;
 
   private static final RawUnixChannelOption TCP_INFO =
       new RawUnixChannelOption("TCP_INFO", 6, 11, TCP_INFO_LENGTH);
 
   private final ToLongFunction<Channel> room;
   private final LongSupplier nanoClock;
-  private PendingWriteQueue queue;
+  private final ArrayDeque<ByteBuf> frames = new ArrayDeque<>();
+  private final ArrayDeque<ChannelPromise> promises = new ArrayDeque<>();
+  private long held;
   private long credit;
   private long waitingSince = -1;
   private ScheduledFuture<?> poll;
@@ -68,9 +85,9 @@ final class WindowGate extends ChannelDuplexHandler {
     return forced;
   }
 
-  @Override
-  public void handlerAdded(ChannelHandlerContext ctx) {
-    queue = new PendingWriteQueue(ctx);
+  /** Bytes waiting here. */
+  long held() {
+    return held;
   }
 
   @Override
@@ -79,7 +96,13 @@ final class WindowGate extends ChannelDuplexHandler {
       ctx.write(msg, promise);
       return;
     }
-    queue.add(msg, promise);
+    ByteBuf frame = (ByteBuf) msg;
+    frames.add(frame);
+    promises.add(promise);
+    held += frame.readableBytes();
+    if (held >= HIGH_WATER) {
+      writable(ctx, false);
+    }
   }
 
   @Override
@@ -103,19 +126,42 @@ final class WindowGate extends ChannelDuplexHandler {
       poll.cancel(false);
       poll = null;
     }
-    if (queue != null && !queue.isEmpty()) {
-      queue.removeAndFailAll(new java.nio.channels.ClosedChannelException());
+    ClosedChannelException closed = null;
+    for (ByteBuf frame; (frame = frames.poll()) != null; ) {
+      ChannelPromise promise = promises.poll();
+      frame.release();
+      if (!promise.isVoid()) {
+        if (closed == null) {
+          closed = new ClosedChannelException();
+        }
+        promise.tryFailure(closed);
+      }
     }
+    held = 0;
+  }
+
+  private static void writable(ChannelHandlerContext ctx, boolean on) {
+    ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
+    if (out != null) {
+      out.setUserDefinedWritability(WRITABILITY_INDEX, on);
+    }
+  }
+
+  private void release(ChannelHandlerContext ctx) {
+    ByteBuf frame = frames.poll();
+    ChannelPromise promise = promises.poll();
+    held -= frame.readableBytes();
+    ctx.write(frame, promise);
   }
 
   private void drain(ChannelHandlerContext ctx) {
     boolean wrote = false;
-    while (!queue.isEmpty()) {
-      int len = ((ByteBuf) queue.current()).readableBytes();
+    while (!frames.isEmpty()) {
+      int len = frames.peek().readableBytes();
       if (len > credit) {
         // released frames still in Netty's outbound buffer are not in the socket's count yet
-        long held = Backlog.outboundBytes(ctx.channel()) - queue.bytes();
-        credit = Math.max(0, room.applyAsLong(ctx.channel()) - Math.max(0, held));
+        credit =
+            Math.max(0, room.applyAsLong(ctx.channel()) - Backlog.outboundBytes(ctx.channel()));
       }
       if (len > credit) {
         if (waitingSince < 0) {
@@ -123,7 +169,7 @@ final class WindowGate extends ChannelDuplexHandler {
         } else if (nanoClock.getAsLong() - waitingSince
             >= TimeUnit.MILLISECONDS.toNanos(FORCE_MILLIS)) {
           forced++;
-          queue.removeAndWrite();
+          release(ctx);
           wrote = true;
           waitingSince = nanoClock.getAsLong();
         }
@@ -131,13 +177,16 @@ final class WindowGate extends ChannelDuplexHandler {
       }
       credit -= len;
       waitingSince = -1;
-      queue.removeAndWrite();
+      release(ctx);
       wrote = true;
+    }
+    if (held < LOW_WATER) {
+      writable(ctx, true);
     }
     if (wrote) {
       ctx.flush();
     }
-    if (!queue.isEmpty() && poll == null && ctx.channel().isActive()) {
+    if (!frames.isEmpty() && poll == null && ctx.channel().isActive()) {
       poll =
           ctx.executor()
               .schedule(

@@ -31,7 +31,7 @@ class WindowGateTest {
   private final EmbeddedChannel ch = new EmbeddedChannel();
 
   WindowGateTest() {
-    ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(4_000, 8_000));
+    ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(4_000_000, 8_000_000));
     ch.pipeline().addFirst(gate);
     ch.pipeline()
         .addFirst(
@@ -89,20 +89,24 @@ class WindowGateTest {
   }
 
   @Test
-  void heldFramesCountInTheChannelsPendingBytesSoWritabilityAndTheBacklogSeeThem() {
-    for (int i = 0; i < 9; i++) {
+  void heldFramesTurnTheChannelUnwritableAtTheHighWaterMarkAndWritableBelowTheLow() {
+    int frames = WindowGate.HIGH_WATER / 1_000 + 1;
+    for (int i = 0; i < frames; i++) {
       ch.write(frame(1_000, i));
+      assertThat(ch.isWritable())
+          .as("after %d frames", i + 1)
+          .isEqualTo(gate.held() < WindowGate.HIGH_WATER);
     }
     ch.flush();
     assertThat(written()).isEmpty();
-    assertThat(Backlog.outboundBytes(ch)).isGreaterThanOrEqualTo(9_000);
     assertThat(ch.isWritable()).isFalse();
 
-    edge.set(100_000);
+    edge.set(WindowGate.HIGH_WATER - WindowGate.LOW_WATER + 1_000); // leaves under LOW_WATER held
     ch.advanceTimeBy(WindowGate.POLL_MILLIS, TimeUnit.MILLISECONDS);
     ch.runScheduledPendingTasks();
-    assertThat(written()).hasSize(9);
+    assertThat(gate.held()).isLessThan(WindowGate.LOW_WATER);
     assertThat(ch.isWritable()).isTrue();
+    assertThat(written()).hasSize((WindowGate.HIGH_WATER - WindowGate.LOW_WATER + 1_000) / 1_000);
   }
 
   @Test
