@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.toxreactive.core.KeyPair;
@@ -56,8 +57,10 @@ class RelayedTransferStallInteropTest {
     return Toxcore.versions().limit(1);
   }
 
+  // each run is bounded (60 s + 1 s per 2 MB, then killed): 5 of them, not the suite's 2 minutes
   @ParameterizedTest(name = "{0}")
   @MethodSource("firstVersion")
+  @Timeout(value = 11, unit = TimeUnit.MINUTES)
   void fiveConsecutive100MbTransfersThroughOurRelayNeverPauseOverOneSecond(Toxcore toxcore)
       throws Exception {
     Path transfer =
