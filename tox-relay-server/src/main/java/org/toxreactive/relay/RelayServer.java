@@ -301,10 +301,11 @@ public final class RelayServer {
   /**
    * Whether a client's socket is handed only whole frames that fit in the receive window the client
    * advertises (read from the socket's {@code TCP_INFO}); frames that do not fit wait in the relay,
-   * counted against its queue limits. Default true: a c-toxcore client reads a frame only once all
-   * of it is in its socket, and a receive buffer filled up to a partial frame can leave its window
-   * shut for good, which stalls relayed transfers (docs/protocol.md 8.14). Needs the epoll
-   * transport ({@link #nativeTransport(boolean)}); on NIO a WARN at bind says it is not applied.
+   * up to 1 MiB per client before data packets to it are dropped. Default true: a c-toxcore client
+   * reads a frame only once all of it is in its socket, and a receive buffer filled up to a partial
+   * frame can leave its window shut for good, which stalls relayed transfers (docs/protocol.md
+   * 8.14). Needs the epoll transport ({@link #nativeTransport(boolean)}); on NIO a WARN at bind
+   * says it is not applied.
    *
    * @param on true to gate writes by the client's window
    * @return a copy with the gate on or off
