@@ -27,6 +27,8 @@
 # the relay to one tox-bootstrapd's DHT) move --ct-mb MB (default 100) through OUR relay (the shaded
 # tox-relay-server jar in its own JVM, UDP bridge on, warmed by one unreported 20 MB transfer) and
 # through tox-bootstrapd's relay, 3 runs each (1 with --quick), each bounded (60 s + 1 s per 2 MB).
+# Our relay runs with the launcher's JVM flags (packaging/tox-relay) and its window gate on
+# (docs/protocol.md 8.14).
 # ctoxcore_relay: both peers in one process (as the reference above); _split: each peer in its own
 # process (tox_transfer --side send / recv), as two users would be. MB/s: the mean over the runs
 # that finished; runs_ok: how many finished; max_gap: the longest time without a received chunk
@@ -320,8 +322,9 @@ CONF
   return 1
 }
 
-# Starts our relay (the shaded jar, its own JVM, UDP bridge on) in $1; sets ours_port, ours_key,
-# ours_pid.
+# Starts our relay (the shaded jar, its own JVM with the launcher's flags, UDP bridge on) in $1;
+# sets ours_port, ours_key, ours_pid. TOX_TRANSFER_RELAY_OPTS adds relay options (e.g.
+# "--window-gate false" to see docs/protocol.md 8.14's stall).
 start_our_relay() {
   local d="$1" attempt
   mkdir -p "$d"
@@ -331,8 +334,9 @@ start_our_relay() {
   cp "$relay_jar" "$d/tox-relay-server.jar"
   for attempt in 1 2 3 4; do
     ours_port=$(( 20000 + RANDOM % 12000 ))
-    java -XX:+UseParallelGC -jar "$d/tox-relay-server.jar" --host 127.0.0.1 --port "$ours_port" \
-      --udp-port $(( ours_port + 1 )) --keys "$d/keys" >"$d/log" 2>&1 &
+    # shellcheck disable=SC2086
+    java $relay_jvm_flags -jar "$d/tox-relay-server.jar" --host 127.0.0.1 --port "$ours_port" \
+      --udp-port $(( ours_port + 1 )) --keys "$d/keys" ${TOX_TRANSFER_RELAY_OPTS:-} >"$d/log" 2>&1 &
     ours_pid=$!
     pids+=("$ours_pid")
     for _ in $(seq 1 100); do
@@ -350,6 +354,11 @@ start_our_relay() {
   done
   return 1
 }
+
+# The relay JVM's flags as packaging/tox-relay sets them (what an operator runs)
+relay_jvm_flags="-XX:+UseSerialGC -Xms8m -Xmx96m -XX:MaxMetaspaceSize=48m -XX:ReservedCodeCacheSize=24m"
+relay_jvm_flags="$relay_jvm_flags -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1"
+relay_jvm_flags="$relay_jvm_flags -XX:MaxDirectMemorySize=256m -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError"
 
 # utime+stime of process $1 in clock ticks (fields 14 and 15 of /proc/PID/stat, after the name)
 cpu_ticks() {
@@ -430,6 +439,7 @@ ctoxcore_relays() {
     echo "NOTE ctoxcore_relay: our relay did not start: $(tail -1 "$work/ct-ours/log")" >&2
     return 1
   fi
+  echo "NOTE ctoxcore_relay: our relay: $(sed -n 's/.*\(TCP transport: .*\)/\1/p' "$work/ct-ours/log" | head -1)" >&2
   local dht="127.0.0.1:$bd_udp:$bd_key"
   local -A spec=([ours]="127.0.0.1:$ours_port:$ours_key" [bd]="127.0.0.1:$bd_tcp:$bd_key")
   local -A pid=([ours]="$ours_pid" [bd]="$bd_pid")
@@ -444,10 +454,13 @@ ctoxcore_relays() {
     [ "$mode" = split ] && name=ctoxcore_relay_split
     for side in ours bd; do
       rates[$side]=""; gaps[$side]=""; ok[$side]=0; cpus[$side]=""; rss[$side]=0
-      for i in $(seq 1 "$runs"); do
+    done
+    # paired: ours and tox-bootstrapd alternate, so both see the same load
+    for i in $(seq 1 "$runs"); do
+      for side in ours bd; do
         ct_transfer "${spec[$side]}" "${pid[$side]}" "$dht" "$mode" "$work/ct-$side-$mode-$i"
         pct="$(awk -v c="$ct_cpu" -v s="$ct_secs" 'BEGIN { if (s > 0) printf "%.1f", 100 * c / s; else print "NA" }')"
-        echo "NOTE run=${name}_${side}_$i mb=$ct_mb mbps=$ct_mbps finished=$([ "$ct_mbps" = FAIL ] && echo no || echo yes) max_gap_ms=$ct_gap seconds=$ct_secs relay_cpu_s=$ct_cpu relay_cpu_pct=$pct relay_rss_mb=$ct_rss $(grep -h FAIL "$work/ct-$side-$mode-$i" | head -1)" >&2
+        echo "NOTE run=${name}_${side}_$i mb=$ct_mb mbps=$ct_mbps finished=$([ "$ct_mbps" = FAIL ] && echo no || echo yes) max_gap_ms=$ct_gap seconds=$ct_secs relay_cpu_s=$ct_cpu relay_cpu_pct=$pct relay_rss_mb=$ct_rss load=$(cut -d" " -f1 /proc/loadavg) $(grep -h FAIL "$work/ct-$side-$mode-$i" | head -1)" >&2
         rates[$side]="${rates[$side]} $ct_mbps"
         gaps[$side]="${gaps[$side]} $ct_gap"
         if [ "$ct_mbps" != FAIL ]; then

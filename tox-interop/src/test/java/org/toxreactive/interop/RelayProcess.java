@@ -79,7 +79,24 @@ final class RelayProcess implements AutoCloseable {
     return start(name, keys, 0, true);
   }
 
+  /** {@link #startBridged}, with more command-line options for the relay (e.g. its JVM's). */
+  static RelayProcess startBridged(
+      String name, KeyPair keys, List<String> jvmOptions, List<String> options) {
+    return start(name, keys, 0, true, jvmOptions, options);
+  }
+
   private static RelayProcess start(String name, KeyPair keys, int port, boolean bridge) {
+    return start(
+        name, keys, port, bridge, List.of("-Xmx64m", "-XX:TieredStopAtLevel=1"), List.of());
+  }
+
+  private static RelayProcess start(
+      String name,
+      KeyPair keys,
+      int port,
+      boolean bridge,
+      List<String> jvmOptions,
+      List<String> options) {
     Path dir;
     try {
       dir = Files.createTempDirectory("tox-relay-" + name + "-");
@@ -89,26 +106,25 @@ final class RelayProcess implements AutoCloseable {
     }
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path log = Interop.logDir().resolve("tox-relay-" + name + "-" + System.nanoTime() + ".log");
+    List<String> cmd = new java.util.ArrayList<>();
+    cmd.add(java);
+    cmd.addAll(jvmOptions);
+    cmd.addAll(
+        List.of(
+            "-jar",
+            jar().toString(),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            String.valueOf(port),
+            "--udp-port",
+            bridge ? "0" : "-1",
+            "--keys",
+            dir.resolve("keys").toString()));
+    cmd.addAll(options);
     Process p;
     try {
-      p =
-          new ProcessBuilder(
-                  java,
-                  "-Xmx64m",
-                  "-XX:TieredStopAtLevel=1",
-                  "-jar",
-                  jar().toString(),
-                  "--host",
-                  "127.0.0.1",
-                  "--port",
-                  String.valueOf(port),
-                  "--udp-port",
-                  bridge ? "0" : "-1",
-                  "--keys",
-                  dir.resolve("keys").toString())
-              .directory(dir.toFile())
-              .redirectErrorStream(true)
-              .start();
+      p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
     } catch (IOException e) {
       Interop.deleteRecursively(dir);
       throw new UncheckedIOException(e);

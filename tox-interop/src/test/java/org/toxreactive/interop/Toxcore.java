@@ -221,6 +221,14 @@ record Toxcore(String version, Path prefix) {
    * program).
    */
   Path binary(String program) {
+    return binary(program, Path.of("src/test/c/" + program + ".c"));
+  }
+
+  /**
+   * {@code source} (relative to this module) compiled as {@code program} against this version (once
+   * per JVM, version and program), e.g. {@code ../tox-benchmarks/c/tox_transfer.c}.
+   */
+  Path binary(String program, Path source) {
     require();
     String cacheKey = program.equals("tox_peer") ? version : version + "/" + program;
     Path cached = PEERS.get(cacheKey);
@@ -255,12 +263,7 @@ record Toxcore(String version, Path prefix) {
       List<String> cmd =
           new ArrayList<>(
               List.of(
-                  "gcc",
-                  "-O2",
-                  "-Wall",
-                  "-o",
-                  out.toString(),
-                  Path.of("src/test/c/" + program + ".c").toAbsolutePath().toString()));
+                  "gcc", "-O2", "-Wall", "-o", out.toString(), source.toAbsolutePath().toString()));
       cmd.addAll(flags);
       String log = run(cmd);
       if (log == null) {

@@ -28,8 +28,8 @@ public final class BindFailure extends IllegalStateException {
         message = t.getMessage();
       }
     }
-    // "bind(..) failed: Address already in use" -> the reason only
-    int colon = message.lastIndexOf("failed: ");
-    return (colon >= 0 ? message.substring(colon + 8) : message).strip();
+    // "bind(..) failed: Address already in use" (NIO) and "bind(..) failed with error(-98):
+    // Address already in use" (epoll) -> the reason only
+    return message.replaceFirst("^.*failed(?: with error\\(-?\\d+\\))?: ", "").strip();
   }
 }

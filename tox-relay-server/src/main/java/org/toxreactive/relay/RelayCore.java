@@ -478,6 +478,10 @@ final class RelayCore implements RelayRouter.Output<Channel> {
     }
     // Straight into the pipeline, before reactor-netty's bridge: Connection.addHandlerLast would
     // also register an on-dispose hook per handler (~240 B each, held for the link's lifetime).
+    if (config.windowGate() && ch instanceof io.netty.channel.epoll.EpollSocketChannel) {
+      // closest to the socket: sees the sealed frames (docs/protocol.md 8.14)
+      ch.pipeline().addFirst("tox.relay.window", WindowGate.forSocket());
+    }
     addBeforeBridge(ch, "tox.relay.handshake", new ServerHandshakeHandler(config.keys()));
     addBeforeBridge(ch, "tox.relay.client", link);
     ch.config().setAutoRead(true);

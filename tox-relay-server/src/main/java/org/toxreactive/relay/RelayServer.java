@@ -6,6 +6,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.NetUtil;
 import java.time.Duration;
@@ -60,6 +61,9 @@ public final class RelayServer {
    *     process's own at bind
    * @param eventLoops threads serving the TCP connections
    * @param dht the DHT node's settings
+   * @param windowGate whether whole frames only are written within a client's receive window (epoll
+   *     only, see {@link #windowGate(boolean)})
+   * @param nativeTransport whether Netty's epoll transport is used when its native library loads
    */
   public record Config(
       KeyPair keys,
@@ -73,7 +77,9 @@ public final class RelayServer {
       RelayRouter.Timers timers,
       long openFileLimit,
       int eventLoops,
-      DhtConfig dht) {}
+      DhtConfig dht,
+      boolean windowGate,
+      boolean nativeTransport) {}
 
   /** One TCP event loop per available processor, at most 4; the router has its own thread. */
   static int defaultEventLoops() {
@@ -93,6 +99,8 @@ public final class RelayServer {
   private RelayRouter.Timers timers = new RelayRouter.Timers(30_000, 10_000);
   private long openFileLimit = -1;
   private DhtConfig dht = DhtConfig.defaults().withInfo(DhtConfig.motd(DEFAULT_MOTD));
+  private boolean windowGate = true;
+  private boolean nativeTransport = true;
 
   /** The bootstrap-info MOTD when none is configured. */
   public static final String DEFAULT_MOTD = "tox-reactive";
@@ -113,6 +121,8 @@ public final class RelayServer {
     r.openFileLimit = openFileLimit;
     r.eventLoops = eventLoops;
     r.dht = dht;
+    r.windowGate = windowGate;
+    r.nativeTransport = nativeTransport;
     return r;
   }
 
@@ -144,7 +154,9 @@ public final class RelayServer {
         timers,
         openFileLimit,
         eventLoops,
-        dht);
+        dht,
+        windowGate,
+        nativeTransport);
   }
 
   /**
@@ -290,6 +302,38 @@ public final class RelayServer {
   }
 
   /**
+   * Whether a client's socket is handed only whole frames that fit in the receive window the client
+   * advertises (read from the socket's {@code TCP_INFO}); frames that do not fit wait in the relay,
+   * up to 1 MiB per client before data packets to it are dropped. Default true: a c-toxcore client
+   * reads a frame only once all of it is in its socket, and a receive buffer filled up to a partial
+   * frame can leave its window shut for good, which stalls relayed transfers (docs/protocol.md
+   * 8.14). Needs the epoll transport ({@link #nativeTransport(boolean)}); on NIO a WARN at bind
+   * says it is not applied.
+   *
+   * @param on true to gate writes by the client's window
+   * @return a copy with the gate on or off
+   */
+  public RelayServer windowGate(boolean on) {
+    RelayServer r = copy();
+    r.windowGate = on;
+    return r;
+  }
+
+  /**
+   * Whether the TCP connections run on Netty's native epoll transport when its library loads (Linux
+   * x86-64; default true) rather than NIO. One INFO line at bind names the transport used and, for
+   * NIO, why.
+   *
+   * @param prefer true to use epoll where available, false for NIO always
+   * @return a copy with this preference
+   */
+  public RelayServer nativeTransport(boolean prefer) {
+    RelayServer r = copy();
+    r.nativeTransport = prefer;
+    return r;
+  }
+
+  /**
    * Keepalive ping interval and pong deadline (defaults 30 s, 10 s).
    *
    * @param interval from confirmation or the last pong to the next ping
@@ -363,10 +407,14 @@ public final class RelayServer {
               c.timers(),
               c.openFileLimit(),
               c.eventLoops(),
-              c.dht());
+              c.dht(),
+              c.windowGate(),
+              c.nativeTransport());
     }
     Config config = c;
     LoopResources loops = LoopResources.create("tox-relay-tcp", 1, c.eventLoops(), true, false);
+    boolean epoll = c.nativeTransport() && Epoll.isAvailable();
+    logTransport(c, epoll);
     RelayCore core = new RelayCore(c, meters, routerLoop.next(), connectionCap(c));
 
     Connection udp = null;
@@ -396,7 +444,7 @@ public final class RelayServer {
               TcpServer.create()
                   .host(c.host())
                   .port(port)
-                  .runOn(loops, false)
+                  .runOn(loops, epoll)
                   .option(ChannelOption.SO_BACKLOG, 1024)
                   .childOption(ChannelOption.TCP_NODELAY, true)
                   .childOption(
@@ -431,6 +479,35 @@ public final class RelayServer {
         relay.udpPort(),
         relay.publicKey().toHex());
     return relay;
+  }
+
+  /** The one INFO line naming the TCP transport (and the WARN if the window gate cannot apply). */
+  private static void logTransport(Config c, boolean epoll) {
+    if (epoll) {
+      log.info("TCP transport: epoll (native), window gate {}", c.windowGate() ? "on" : "off");
+      return;
+    }
+    String why =
+        !c.nativeTransport()
+            ? "native transport turned off"
+            : "epoll unavailable: " + reason(Epoll.unavailabilityCause());
+    log.info("TCP transport: nio ({})", why);
+    if (c.windowGate()) {
+      log.warn(
+          "window gate not applied (needs the epoll transport): relayed c-toxcore transfers may"
+              + " stall (docs/protocol.md 8.14)");
+    }
+  }
+
+  private static String reason(@Nullable Throwable t) {
+    if (t == null) {
+      return "unknown";
+    }
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
   }
 
   /**

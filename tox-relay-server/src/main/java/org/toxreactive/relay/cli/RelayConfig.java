@@ -69,7 +69,9 @@ public record RelayConfig(
     String motd,
     List<BootstrapNode> bootstrapNodes,
     boolean ipv6,
-    boolean lanDiscovery) {
+    boolean lanDiscovery,
+    boolean windowGate,
+    boolean nativeTransport) {
 
   /**
    * A DHT node to bootstrap from (tox-bootstrapd's {@code bootstrap_nodes} entry).

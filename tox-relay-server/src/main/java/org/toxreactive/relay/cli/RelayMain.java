@@ -140,6 +140,25 @@ public final class RelayMain implements Callable<Integer> {
   List<String> bootstrap;
 
   @Option(
+      names = "--window-gate",
+      paramLabel = "BOOL",
+      arity = "1",
+      description =
+          "Write only whole frames that fit in a client's receive window (config windowGate,"
+              + " default true; needs the epoll transport). Keeps relayed c-toxcore transfers from"
+              + " stalling (docs/protocol.md 8.14).")
+  Boolean windowGate;
+
+  @Option(
+      names = "--native-transport",
+      paramLabel = "BOOL",
+      arity = "1",
+      description =
+          "Use Netty's epoll transport where its library loads (config nativeTransport, default"
+              + " true); false = NIO.")
+  Boolean nativeTransport;
+
+  @Option(
       names = "--prometheus-port",
       paramLabel = "N",
       description =
@@ -301,6 +320,12 @@ public final class RelayMain implements Callable<Integer> {
     if (udpPort != null) {
       o.add(new RelayConfig.Setting("udpPort", "--udp-port", udpPort));
     }
+    if (windowGate != null) {
+      o.add(new RelayConfig.Setting("windowGate", "--window-gate", windowGate));
+    }
+    if (nativeTransport != null) {
+      o.add(new RelayConfig.Setting("nativeTransport", "--native-transport", nativeTransport));
+    }
     if (prometheusPort != null) {
       o.add(new RelayConfig.Setting("metrics.prometheusPort", "--prometheus-port", prometheusPort));
     }
@@ -409,6 +434,8 @@ public final class RelayMain implements Callable<Integer> {
                 .ports(c.ports())
                 .udpPort(c.udpPort())
                 .forwarding(c.forwarding())
+                .windowGate(c.windowGate())
+                .nativeTransport(c.nativeTransport())
                 .dht(dht)
                 .limits(c.limits().toRelayLimits())
                 .metrics(registry)
