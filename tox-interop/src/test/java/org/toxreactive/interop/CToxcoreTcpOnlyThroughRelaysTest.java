@@ -605,6 +605,19 @@ class CToxcoreTcpOnlyThroughRelaysTest {
       return longest;
     }
 
+    /**
+     * When the first line matching {@code p} was written at or after {@code t} ({@link
+     * System#nanoTime()}), or -1.
+     */
+    long nanosAfter(long t, java.util.function.Predicate<String> p) {
+      for (int i = 0; i < lines.size(); i++) {
+        if (nanos.get(i) >= t && p.test(lines.get(i))) {
+          return nanos.get(i);
+        }
+      }
+      return -1;
+    }
+
     /** When the first line matching {@code p} was written, or -1. */
     long nanosOf(java.util.function.Predicate<String> p) {
       for (int i = 0; i < lines.size(); i++) {

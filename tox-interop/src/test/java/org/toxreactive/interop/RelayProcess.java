@@ -29,7 +29,7 @@ import org.toxreactive.core.PublicKey;
 final class RelayProcess implements AutoCloseable {
   private static final Pattern LISTENING =
       Pattern.compile("tox-relay listening tcp=127\\.0\\.0\\.1:(\\d+)");
-  private static final Duration STARTUP = Duration.ofSeconds(20);
+  private static final Duration STARTUP = Duration.ofSeconds(60);
 
   /** Marks the end of the relay's output in the start-up queue (no output line holds a NUL). */
   private static final String END = "\0end of output";

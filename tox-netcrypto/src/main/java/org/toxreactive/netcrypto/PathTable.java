@@ -23,8 +23,8 @@ import org.toxreactive.core.transport.Path;
  * path stays while it is alive; otherwise the first alive relay in relay-key order, which is the
  * same order on both sides, so the two peers converge on the same relay. When nothing is alive, a
  * path with a sign of the peer (heard on it once, or reported up by its transport) goes before one
- * without. A path that is down is never chosen while another one is not (suspect or not). Not
- * thread-safe.
+ * without, suspect or not. A path that is down is never chosen while another one is not (suspect or
+ * not). Not thread-safe.
  */
 final class PathTable {
   /** A path is alive while the peer was heard on it this recently (three keepalives). */
@@ -304,6 +304,12 @@ final class PathTable {
       pick = best;
     }
     if (pick == null) {
+      // the same for another suspect path, the one heard last first: when the peer moved off a
+      // relay (which made it suspect) to one that then died, the relay it left still routes us
+      // to it (seen: 4.7 s on a relay c-toxcore was not on, until the suspicion ran out)
+      pick = lastHeard(ordered, e -> !e.down && !e.failed && e.vouched);
+    }
+    if (pick == null) {
       pick = first(ordered, e -> e.usable(now));
     }
     if (pick == null && best != null && !best.down && !best.failed) {
@@ -322,6 +328,17 @@ final class PathTable {
     }
     best = pick;
     return best();
+  }
+
+  /** Of the entries matching {@code p}, the one the peer was heard on last (ties: list order). */
+  private static Entry lastHeard(List<Entry> es, java.util.function.Predicate<Entry> p) {
+    Entry found = null;
+    for (Entry e : es) {
+      if (p.test(e) && (found == null || e.heardAt > found.heardAt)) {
+        found = e;
+      }
+    }
+    return found;
   }
 
   private static Entry first(List<Entry> es, java.util.function.Predicate<Entry> p) {

@@ -120,4 +120,37 @@ class PathTableTest {
     t.down(routed, true, 20_000);
     assertThat(t.choose(20_000)).as("the only path left that is not down").isEqualTo(unrouted);
   }
+
+  /**
+   * The peer moved off relay A to relay B (A is then suspect), and B died: A still routes us to the
+   * peer, which was heard there a moment ago, and goes before a relay with no sign of the peer at
+   * all (seen against c-toxcore: its first online relay for us came back after a restart, it moved
+   * there, that relay was killed, and our data went for 4.7 s to a relay c-toxcore was not on,
+   * until A's suspicion ran out).
+   */
+  @Test
+  void whenThePathThePeerMovedToDiesThePathItLeftGoesBeforeOneWithNoSignOfIt() {
+    Path noSign = Path.relay(KeyPair.generate().publicKey(), peer);
+    PathTable t = new PathTable();
+    t.add(relayA);
+    t.add(relayB);
+    t.add(noSign);
+    t.reportedUp(relayA);
+    t.reportedUp(relayB);
+    t.heard(relayA, 0);
+    assertThat(t.adopt(relayA, 0)).isTrue();
+    for (long now = 0; now < 1_000; now += 20) {
+      t.heard(relayA, now); // the stream, on A
+    }
+    boolean moved = false;
+    for (long now = 1_200; now < 1_260; now += 20) {
+      moved |= t.heard(relayB, now); // the peer's stream moved to B, nothing more on A
+    }
+    assertThat(moved).isTrue();
+    assertThat(t.choose(1_260)).isEqualTo(relayB);
+    t.down(relayB, true, 1_500); // B's relay link closed
+    for (long now = 1_500; now < 1_500 + PathTable.SUSPECT_MILLIS; now += 100) {
+      assertThat(t.choose(now)).as("at %d ms", now).isEqualTo(relayA);
+    }
+  }
 }

@@ -102,6 +102,14 @@ final class RelayLink {
     return current;
   }
 
+  /**
+   * Whether the link was up once and is down now (reconnecting); false while the first connect is
+   * still under way.
+   */
+  boolean linkLost() {
+    return current == null && connects > 0;
+  }
+
   Route route(PublicKey peer) {
     return routes.get(peer);
   }

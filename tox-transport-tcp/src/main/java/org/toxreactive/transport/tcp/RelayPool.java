@@ -47,13 +47,13 @@ import reactor.core.publisher.Sinks;
  *   <li>If the peer is online on that relay, sends routed data on its connection id.
  *   <li>Errors with {@link IllegalStateException} if a verdict gave up this path (see below).
  *   <li>Otherwise makes sure a route to the peer is wanted on that relay (requested now, and again
- *       after every reconnect) unless the peer already has {@link #MAX_RELAYS_PER_PEER} relays or
- *       the packet is a net_crypto cookie response ({@link NetCryptoPacketKind#COOKIE_RESPONSE}):
- *       answering a stranger's cookie request must not cost one of our 240 route slots. Then sends
- *       the data out of band to the peer's DHT key if it is at most {@value
- *       RelayProtocol#MAX_OOB_DATA} bytes (cookie request 145, response 161 and handshake 385 all
- *       fit), else errors with {@link IllegalStateException}. A sleeping peer is not woken by a
- *       send.
+ *       after every reconnect) unless the peer already has {@link #MAX_RELAYS_PER_PEER} relays
+ *       (relays whose link was lost not counted) or the packet is a net_crypto cookie response
+ *       ({@link NetCryptoPacketKind#COOKIE_RESPONSE}): answering a stranger's cookie request must
+ *       not cost one of our 240 route slots. Then sends the data out of band to the peer's DHT key
+ *       if it is at most {@value RelayProtocol#MAX_OOB_DATA} bytes (cookie request 145, response
+ *       161 and handshake 385 all fit), else errors with {@link IllegalStateException}. A sleeping
+ *       peer is not woken by a send.
  * </ol>
  *
  * Completion is not delivery: the relay drops OOB to absent peers silently. When our link is backed
@@ -332,8 +332,9 @@ public final class RelayPool implements PacketTransport {
 
   /**
    * Wants a route to {@code peer} (its DHT key) on every active relay, until it has {@value
-   * #MAX_RELAYS_PER_PEER}; relays that gave the path up are skipped. Returns how many relays now
-   * hold a route to it (sleeping ones included).
+   * #MAX_RELAYS_PER_PEER}; relays that gave the path up are skipped, and a relay whose link was
+   * lost (reconnecting) does not count towards the limit. Returns how many relays now hold a route
+   * to it (sleeping ones included, those whose link was lost not).
    *
    * @param peer the peer's DHT key
    * @return on how many relays a route is wanted

@@ -254,11 +254,17 @@ final class RelayRoster {
 
   // ---------------------------------------------------------------- helpers
 
-  /** Active relays holding a route to {@code peer}. Under the monitor. */
+  /**
+   * Active relays holding a route to {@code peer}, those whose link was lost left out: a relay that
+   * died must not hold one of the peer's {@value RelayPool#MAX_RELAYS_PER_PEER} places while it
+   * reconnects (perhaps for ever), or the peer is never routed on the relays still up (as
+   * c-toxcore, which frees a dead relay's place once its one reconnect failed, docs/protocol.md
+   * 8.12). Its route stays wanted and comes back with its link. Under the monitor.
+   */
   private int relaysOf(PublicKey peer) {
     int n = 0;
     for (RelayLink link : order) {
-      if (link.hasRoute(peer)) {
+      if (link.hasRoute(peer) && !link.linkLost()) {
         n++;
       }
     }
