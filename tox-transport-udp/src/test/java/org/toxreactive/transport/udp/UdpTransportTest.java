@@ -1,6 +1,7 @@
 package org.toxreactive.transport.udp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.toxreactive.core.NetCryptoPacketKind.COOKIE_REQUEST;
 import static org.toxreactive.core.NetCryptoPacketKind.DATA;
 
@@ -250,6 +251,27 @@ class UdpTransportTest {
     assertThat(base.configuration().cookieRefill()).isEqualTo(Duration.ofMillis(100));
     assertThat(changed.configuration().port()).isEqualTo(33445);
     assertThat(changed.configuration().receiveQueue()).isEqualTo(7);
+  }
+
+  @Test
+  void eachSetterChangesItsOwnValueOnly() {
+    reactor.test.scheduler.VirtualTimeScheduler clock =
+        reactor.test.scheduler.VirtualTimeScheduler.create();
+    UdpTransport.Config c =
+        UdpTransport.create()
+            .host("::1")
+            .port(1)
+            .receiveBuffer(2)
+            .receiveQueue(3)
+            .maxDatagramSize(4)
+            .cookieRequestLimit(5, Duration.ofMillis(6))
+            .scheduler(clock)
+            .configuration();
+    assertThat(c)
+        .isEqualTo(new UdpTransport.Config("::1", 1, 2, 3, 4, 5, Duration.ofMillis(6), clock));
+    assertThatThrownBy(() -> UdpTransport.create().receiveQueue(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("receiveQueue must be >= 1: 0");
   }
 
   @Test
