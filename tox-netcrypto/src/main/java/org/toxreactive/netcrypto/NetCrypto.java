@@ -51,21 +51,24 @@ public final class NetCrypto {
   public static final int DEFAULT_RECEIVE_WINDOW = 4096;
 
   /**
-   * Read-only configuration of a node ({@link #configuration()}).
+   * Read-only configuration of a node ({@link NetCrypto#configuration()}).
    *
    * @param realKeys our long-term key pair
    * @param dhtKeys our DHT key pair
    * @param transports the transports, in the order they were added
    * @param acceptor which peers may open a connection to us
    * @param idleTimeout how long a session lives without hearing from its peer
-   * @param keysPerSecond handshake key computations per second at most ({@link #keyBudget})
-   * @param maxPendingSessions sessions in the handshake at once ({@link #maxPendingSessions})
-   * @param maxSessions sessions at once ({@link #maxSessions})
-   * @param maxSessionsPerSource sessions per source ({@link #maxSessionsPerSource})
-   * @param dataQueue data packets queued for the engine ({@link #receiveQueue})
-   * @param controlQueue control packets queued for the engine ({@link #receiveQueue})
+   * @param keysPerSecond handshake key computations per second at most ({@link
+   *     NetCrypto#keyBudget})
+   * @param maxPendingSessions sessions in the handshake at once ({@link
+   *     NetCrypto#maxPendingSessions})
+   * @param maxSessions sessions at once ({@link NetCrypto#maxSessions})
+   * @param maxSessionsPerSource sessions per source ({@link NetCrypto#maxSessionsPerSource})
+   * @param dataQueue data packets queued for the engine ({@link NetCrypto#receiveQueue})
+   * @param controlQueue control packets queued for the engine ({@link NetCrypto#receiveQueue})
    * @param scheduler the engine's scheduler, or null for a thread of the node's own
-   * @param receiveWindow lossless messages stored ahead of the subscriber ({@link #receiveWindow})
+   * @param receiveWindow lossless messages stored ahead of the subscriber ({@link
+   *     NetCrypto#receiveWindow})
    * @param publishOn where signals reach the application, or null for the engine's worker
    */
   public record Config(
