@@ -53,7 +53,7 @@ final class ToxIdChat {
     b = c.noUdp ? b.noUdp() : b.udp(c.host, c.port);
     ToxNode node;
     try {
-      node = b.start();
+      node = b.bindNow();
     } catch (RuntimeException e) {
       if (c.noUdp) {
         throw e;

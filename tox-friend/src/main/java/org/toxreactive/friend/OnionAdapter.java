@@ -42,7 +42,7 @@ final class OnionAdapter implements OnionLayer {
                 ? OnionIo.udp(demux.inbound(CLIENT_PACKETS), demux.shared())
                 : OnionIo.both(demux.inbound(CLIENT_PACKETS), demux.shared(), relays);
     OnionClient.Builder b =
-        OnionClient.builder(ctx.realKeys(), ctx::dhtKeys, io)
+        OnionClient.create(ctx.realKeys(), ctx::dhtKeys, io)
             .pathNodes(() -> pathNodes(dht))
             .scheduler(ctx.scheduler());
     if (dht != null) {

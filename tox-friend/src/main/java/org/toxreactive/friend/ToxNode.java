@@ -51,7 +51,7 @@ import reactor.core.scheduler.Schedulers;
  * <pre>{@code
  * ToxNode node = ToxNode.create(KeyPair.generate())
  *     .relays(List.of(RelayAddress.parse("127.0.0.1:33445:" + relayKey)))
- *     .start();
+ *     .bindNow();
  * node.bootstrap(List.of(BootstrapNode.parse("127.0.0.1:33445:" + dhtKey)));
  * System.out.println("TOXID " + node.toxId());
  * node.friendRequests().subscribe(FriendRequest::accept);
@@ -94,23 +94,23 @@ public final class ToxNode implements Disposable {
   private volatile boolean disposed;
   private final Sinks.Empty<Void> terminated = Sinks.empty();
 
-  private ToxNode(Builder b, Layers layers) {
-    this.realKeys = b.realKeys;
+  private ToxNode(Config b, Layers layers) {
+    this.realKeys = b.realKeys();
     this.dhtKeys = KeyPair.generate(); // a new DHT key every start, as c-toxcore
-    this.nospam = b.nospam;
-    if (b.scheduler != null) {
-      this.scheduler = b.scheduler;
+    this.nospam = b.nospam();
+    if (b.scheduler() != null) {
+      this.scheduler = b.scheduler();
       this.ownedScheduler = null;
     } else {
       this.ownedScheduler = Schedulers.newSingle("tox-friend", true);
       this.scheduler = ownedScheduler;
     }
     this.worker = scheduler.createWorker();
-    if (b.transport != null) {
-      this.udp = b.transport;
+    if (b.transport() != null) {
+      this.udp = b.transport();
       this.ownsUdp = false;
-    } else if (b.udp) {
-      this.udp = UdpTransport.create().host(b.host).port(b.port).bindNow();
+    } else if (b.udp()) {
+      this.udp = UdpTransport.create().host(b.host()).port(b.port()).bindNow();
       this.ownsUdp = true;
     } else {
       this.udp = null;
@@ -118,11 +118,11 @@ public final class ToxNode implements Disposable {
     }
     this.demux = udp == null ? null : UdpDemux.over(udp);
     this.pool =
-        b.relays.isEmpty()
+        b.relays().isEmpty()
             ? null
             : RelayPool.create(dhtKeys)
-                .relays(b.relays)
-                .active(Math.min(b.relays.size(), RelayPool.MAX_RELAYS_PER_PEER))
+                .relays(b.relays())
+                .active(Math.min(b.relays().size(), RelayPool.MAX_RELAYS_PER_PEER))
                 .start();
     NetCrypto config =
         NetCrypto.create(realKeys, dhtKeys).acceptor(p -> friends.containsKey(p.realKey()));
@@ -132,8 +132,8 @@ public final class ToxNode implements Disposable {
     if (pool != null) {
       config = config.transport(pool);
     }
-    if (b.scheduler != null) {
-      config = config.scheduler(b.scheduler);
+    if (b.scheduler() != null) {
+      config = config.scheduler(b.scheduler());
     }
     this.netCrypto = config.start();
     Context ctx = new Context(realKeys, dhtKeys, demux, pool, scheduler, nospam);
@@ -183,7 +183,7 @@ public final class ToxNode implements Disposable {
       running.add(onion.friendRequests().subscribe(r -> run(() -> onRequest(r))));
     }
     running.add(every(Duration.ZERO, RELAY_CHECK_EVERY, this::announceRelays));
-    for (ToxState.SavedFriend f : b.friends) {
+    for (ToxState.SavedFriend f : b.friends()) {
       Friend.Request r =
           f.requestNospam() == null
               ? null
@@ -215,7 +215,19 @@ public final class ToxNode implements Disposable {
    * @return a builder
    */
   public static Builder create(KeyPair realKeys) {
-    return new Builder(Objects.requireNonNull(realKeys, "realKeys is null"));
+    Objects.requireNonNull(realKeys, "realKeys is null");
+    return new Builder(
+        new Config(
+            realKeys,
+            new SecureRandom().nextInt(),
+            true,
+            "0.0.0.0",
+            0,
+            null,
+            List.of(),
+            null,
+            List.of()),
+        null);
   }
 
   /**
@@ -237,36 +249,104 @@ public final class ToxNode implements Disposable {
   public static Builder create(ToxState state) {
     Objects.requireNonNull(state, "state is null");
     Builder b = create(state.secretKey()).nospam(state.nospam());
-    b.friends = state.friends();
-    return b;
+    return b.with(b.c.withFriends(state.friends()));
   }
 
-  /** How the node is set up. Mutable; {@link #start()} starts a node from it. */
-  public static final class Builder {
-    private final KeyPair realKeys;
-    private int nospam = new SecureRandom().nextInt();
-    private boolean udp = true;
-    private String host = "0.0.0.0";
-    private int port;
-    private @Nullable PacketTransport transport;
-    private List<RelayAddress> relays = List.of();
-    private @Nullable Scheduler scheduler;
-    private List<ToxState.SavedFriend> friends = List.of();
-    private @Nullable Layers layers;
+  /**
+   * Read-only configuration of a node ({@link Builder#configuration()}).
+   *
+   * @param realKeys our long-term key pair
+   * @param nospam the nospam friend requests must carry
+   * @param udp whether the node has a UDP socket (or {@code transport} instead)
+   * @param host the UDP socket's local address
+   * @param port the UDP socket's port, 0 for any free one
+   * @param transport a transport used instead of a UDP socket, or null
+   * @param relays our TCP relays
+   * @param scheduler the friend layer's and net_crypto's scheduler, or null for a thread of its own
+   * @param friends the friends restored from a saved state
+   */
+  public record Config(
+      KeyPair realKeys,
+      int nospam,
+      boolean udp,
+      String host,
+      int port,
+      @Nullable PacketTransport transport,
+      List<RelayAddress> relays,
+      @Nullable Scheduler scheduler,
+      List<ToxState.SavedFriend> friends) {
+    /**
+     * Checks the values; the exception names the one that is wrong.
+     *
+     * @param realKeys our long-term key pair
+     * @param nospam the nospam
+     * @param udp whether there is a UDP socket
+     * @param host the UDP address
+     * @param port the UDP port
+     * @param transport a transport instead of UDP, or null
+     * @param relays our relays
+     * @param scheduler the scheduler, or null
+     * @param friends restored friends
+     */
+    public Config {
+      Objects.requireNonNull(realKeys, "realKeys is null");
+      Objects.requireNonNull(host, "host is null");
+      if (port < 0 || port > IpPort.MAX_PORT) {
+        throw new IllegalArgumentException("port must be 0.." + IpPort.MAX_PORT + ", got " + port);
+      }
+      relays = List.copyOf(relays);
+      friends = List.copyOf(friends);
+    }
 
-    private Builder(KeyPair realKeys) {
-      this.realKeys = realKeys;
+    Config withFriends(List<ToxState.SavedFriend> f) {
+      return new Config(realKeys, nospam, udp, host, port, transport, relays, scheduler, f);
+    }
+  }
+
+  /**
+   * How the node is set up, from {@link ToxNode#create}. Immutable: every setter returns a new
+   * builder, so one can be shared and varied; {@link #bindNow()} starts a new node each time.
+   */
+  public static final class Builder {
+    private final Config c;
+    private final @Nullable Layers layers;
+
+    private Builder(Config c, @Nullable Layers layers) {
+      this.c = c;
+      this.layers = layers;
+    }
+
+    private Builder with(Config changed) {
+      return new Builder(changed, layers);
+    }
+
+    /**
+     * The configuration {@link #bind()} uses.
+     *
+     * @return the configuration
+     */
+    public Config configuration() {
+      return c;
     }
 
     /**
      * Our nospam (default random): friend requests must carry it.
      *
      * @param nospam any 32 bits
-     * @return this builder
+     * @return a new builder with this change
      */
     public Builder nospam(int nospam) {
-      this.nospam = nospam;
-      return this;
+      return with(
+          new Config(
+              c.realKeys,
+              nospam,
+              c.udp,
+              c.host,
+              c.port,
+              c.transport,
+              c.relays,
+              c.scheduler,
+              c.friends));
     }
 
     /**
@@ -274,40 +354,53 @@ public final class ToxNode implements Disposable {
      *
      * @param host the local address to bind
      * @param port the port, 0 for any free one
-     * @return this builder
+     * @return a new builder with this change
      */
     public Builder udp(String host, int port) {
-      this.host = Objects.requireNonNull(host, "host is null");
-      if (port < 0 || port > IpPort.MAX_PORT) {
-        throw new IllegalArgumentException("port must be 0.." + IpPort.MAX_PORT + ", got " + port);
-      }
-      this.port = port;
-      this.udp = true;
-      return this;
+      return with(
+          new Config(
+              c.realKeys,
+              c.nospam,
+              true,
+              host,
+              port,
+              c.transport,
+              c.relays,
+              c.scheduler,
+              c.friends));
     }
 
     /**
      * No UDP socket at all (c-toxcore's {@code udp_enabled = false}): friends are reached through
      * the {@link #relays} only, and the onion goes through them too.
      *
-     * @return this builder
+     * @return a new builder with this change
      */
     public Builder noUdp() {
-      this.udp = false;
-      this.transport = null;
-      return this;
+      return with(
+          new Config(
+              c.realKeys, c.nospam, false, c.host, c.port, null, c.relays, c.scheduler, c.friends));
     }
 
     /**
      * A transport to use instead of a UDP socket, e.g. a simulated network; the caller owns it.
      *
      * @param transport the transport the DHT, the onion and net_crypto share
-     * @return this builder
+     * @return a new builder with this change
      */
     public Builder transport(PacketTransport transport) {
-      this.transport = Objects.requireNonNull(transport, "transport is null");
-      this.udp = true;
-      return this;
+      Objects.requireNonNull(transport, "transport is null");
+      return with(
+          new Config(
+              c.realKeys,
+              c.nospam,
+              true,
+              c.host,
+              c.port,
+              transport,
+              c.relays,
+              c.scheduler,
+              c.friends));
     }
 
     /**
@@ -315,11 +408,20 @@ public final class ToxNode implements Disposable {
      * through them, and we name the connected ones in our DHT-PK announcements and SHARE_RELAYS.
      *
      * @param relays the relays
-     * @return this builder
+     * @return a new builder with this change
      */
     public Builder relays(List<RelayAddress> relays) {
-      this.relays = List.copyOf(relays);
-      return this;
+      return with(
+          new Config(
+              c.realKeys,
+              c.nospam,
+              c.udp,
+              c.host,
+              c.port,
+              c.transport,
+              relays,
+              c.scheduler,
+              c.friends));
     }
 
     /**
@@ -327,31 +429,52 @@ public final class ToxNode implements Disposable {
      * own). Tests pass a {@code VirtualTimeScheduler}; the caller owns it.
      *
      * @param scheduler the scheduler
-     * @return this builder
+     * @return a new builder with this change
      */
     public Builder scheduler(Scheduler scheduler) {
-      this.scheduler = Objects.requireNonNull(scheduler, "scheduler is null");
-      return this;
+      Objects.requireNonNull(scheduler, "scheduler is null");
+      return with(
+          new Config(
+              c.realKeys,
+              c.nospam,
+              c.udp,
+              c.host,
+              c.port,
+              c.transport,
+              c.relays,
+              scheduler,
+              c.friends));
     }
 
     /** The DHT and onion layers to use instead of the clients (tests). */
     Builder layers(Layers layers) {
-      this.layers = layers;
-      return this;
+      return new Builder(c, layers);
     }
 
     /**
-     * Starts the node: binds the UDP socket, connects the relays, starts net_crypto, the DHT and
-     * the onion clients. {@link ToxNode#bootstrap} then joins the network.
+     * Starts a node when subscribed: binds the UDP socket (unless {@link #noUdp} or a {@link
+     * #transport} was given), connects the relays, starts net_crypto, the DHT and the onion
+     * clients; {@link ToxNode#bootstrap} then joins the network. Errors with {@link
+     * IllegalStateException} if there is neither UDP nor a relay, or with the bind failure. The
+     * start blocks briefly (the socket bind), so it runs on {@code Schedulers.boundedElastic()}.
      *
      * @return the running node
-     * @throws IllegalStateException if there is neither UDP nor a relay
      */
-    public ToxNode start() {
-      if (!udp && relays.isEmpty()) {
+    public Mono<ToxNode> bind() {
+      return Mono.fromCallable(this::bindNow).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /**
+     * As {@link #bind()}, on the calling thread.
+     *
+     * @return the running node
+     * @throws IllegalStateException if there is neither UDP nor a relay, or the bind failed
+     */
+    public ToxNode bindNow() {
+      if (!c.udp && c.relays.isEmpty()) {
         throw new IllegalStateException("a node without UDP needs at least one TCP relay");
       }
-      return new ToxNode(this, layers != null ? layers : Clients.layers());
+      return new ToxNode(c, layers != null ? layers : Clients.layers());
     }
   }
 

@@ -36,7 +36,7 @@ class ToxNodeSimTest {
         b.transport(new SimTransport(net.node(name)))
             .scheduler(clock)
             .layers(tox.layers(name))
-            .start();
+            .bindNow();
     nodes.add(n);
     return n;
   }

@@ -110,7 +110,7 @@ class OnionClientInteropTest {
         io = OnionIo.udp(onionView, udp);
       }
       OnionClient onion =
-          OnionClient.builder(real, () -> dhtKeys, io)
+          OnionClient.create(real, () -> dhtKeys, io)
               .pathNodes(tcpOnly ? List::of : () -> List.of(boot))
               .bootstrap(List.of(boot))
               .start();

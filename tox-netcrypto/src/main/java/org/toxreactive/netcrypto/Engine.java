@@ -1,6 +1,5 @@
 package org.toxreactive.netcrypto;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,15 +7,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.toxreactive.core.Bytes;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.NetCryptoPacketKind;
 import org.toxreactive.core.PublicKey;
-import org.toxreactive.core.transport.Datagram;
 import org.toxreactive.core.transport.PacketTransport;
 import org.toxreactive.core.transport.Path;
 import org.toxreactive.core.transport.PathEvent;
-import org.toxreactive.netcrypto.packet.DataPacket;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
@@ -58,9 +54,7 @@ final class Engine {
   /** Where data packets are opened, one at a time on the worker. */
   private final byte[] scratch = new byte[NetCryptoPacketKind.MAX_PACKET_SIZE];
 
-  private final Map<PublicKey, Session> byReal = new HashMap<>();
-  private final Map<Path, Session> byPath = new HashMap<>();
-  private final Map<PublicKey, Session> byDht = new HashMap<>();
+  private final SessionIndex sessions = new SessionIndex();
   private final Map<Session, MonoSink<CryptoConnection>> connecting = new HashMap<>();
   final Sinks.Many<CryptoConnection> incoming =
       Sinks.many().multicast().onBackpressureBuffer(256, false);
@@ -95,8 +89,9 @@ final class Engine {
     this.idleTimeoutMillis = idleTimeoutMillis;
     this.scheduler = scheduler;
     this.worker = scheduler.createWorker();
-    this.loop = new EngineLoop(worker, limits, this::onDatagram);
     this.control = new ControlPlane(this, limits, acceptor);
+    Inbound inbound = new Inbound(sessions, control, counters);
+    this.loop = new EngineLoop(worker, limits, inbound::onDatagram);
   }
 
   <T> Flux<T> publish(Flux<T> f) {
@@ -109,22 +104,9 @@ final class Engine {
 
   void start() {
     resources.add(worker);
-    for (PacketTransport t : transports.all()) {
-      resources.add(
-          t.receive()
-              .subscribe(
-                  loop::receive,
-                  e -> {
-                    log.warn("transport {} failed: {}", t, e.toString());
-                    run(() -> transportGone(t));
-                  },
-                  () -> run(() -> transportGone(t))));
-      resources.add(
-          t.pathEvents()
-              .subscribe(
-                  e -> run(() -> onPathEvent(e)),
-                  e -> log.warn("path events of {} failed: {}", t, e.toString())));
-    }
+    resources.add(
+        transports.subscribe(
+            loop::receive, t -> run(() -> transportGone(t)), e -> run(() -> onPathEvent(e))));
     resources.add(
         worker.schedulePeriodically(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS));
   }
@@ -137,7 +119,7 @@ final class Engine {
     run(
         () -> {
           disposing = true;
-          for (Session s : new ArrayList<>(byReal.values())) {
+          for (Session s : sessions.snapshot()) {
             s.sendKill();
             closed(s, null, false);
           }
@@ -158,7 +140,7 @@ final class Engine {
     }
     log.info("net_crypto: transport {} is gone", t);
     transports.gone(t);
-    for (Session s : new ArrayList<>(byReal.values())) {
+    for (Session s : sessions.snapshot()) {
       if (s.isClosed()) {
         continue;
       }
@@ -222,7 +204,7 @@ final class Engine {
 
   /** For tests in this package: sessions (all states, both directions). */
   int sessions() {
-    return byReal.size();
+    return sessions.size();
   }
 
   // ------------------------------------------------------------------ sessions
@@ -247,7 +229,7 @@ final class Engine {
           new ConnectFailedException(ConnectFailedException.Reason.DISPOSED, "node disposed"));
       return;
     }
-    Session existing = byReal.get(peerReal);
+    Session existing = sessions.byReal(peerReal);
     if (existing != null) {
       if (existing.isEstablished() || early) {
         sink.success(existing.connection);
@@ -270,7 +252,7 @@ final class Engine {
               "not a usable public key: " + badKey.getMessage()));
       return;
     }
-    register(s);
+    sessions.add(s);
     for (Path p : hints) {
       s.addPath(p);
     }
@@ -293,15 +275,13 @@ final class Engine {
 
   /** Indexes a new session by its keys (its paths are indexed as it adds them). */
   void register(Session s) {
-    byReal.put(s.peerReal, s);
-    byDht.put(s.peerDht, s);
+    sessions.add(s);
   }
 
   /** The peer of {@code s} restarted under {@code newDht} before the session had its key. */
   void peerDhtChanged(Session s, PublicKey newDht) {
-    byDht.remove(s.peerDht, s);
+    sessions.dhtChanging(s, newDht);
     s.peerDhtChanged(newDht);
-    byDht.put(newDht, s);
   }
 
   void established(Session s) {
@@ -321,17 +301,7 @@ final class Engine {
     }
     control.closed(s, s.isEstablished());
     s.markClosed(error);
-    if (byReal.get(s.peerReal) == s) {
-      byReal.remove(s.peerReal);
-    }
-    if (byDht.get(s.peerDht) == s) {
-      byDht.remove(s.peerDht);
-    }
-    for (Path p : s.paths()) {
-      if (byPath.get(p) == s) {
-        byPath.remove(p);
-      }
-    }
+    sessions.remove(s);
     MonoSink<CryptoConnection> sink = connecting.remove(s);
     if (sink != null) {
       sink.error(
@@ -349,13 +319,13 @@ final class Engine {
 
   /** The session with this peer, if any (tests in this package use it too). */
   Session session(PublicKey peerReal) {
-    return byReal.get(peerReal);
+    return sessions.byReal(peerReal);
   }
 
   // ------------------------------------------------------------------ paths and sending
 
   void pathAdded(Session s, Path p) {
-    byPath.put(p, s);
+    sessions.addPath(s, p);
   }
 
   /** The session gave up on {@code path}: the transport may act on it (a pool drops a relay). */
@@ -371,7 +341,7 @@ final class Engine {
   }
 
   private void onPathEvent(PathEvent e) {
-    Session s = byPath.get(e.path());
+    Session s = sessions.byPath(e.path());
     if (s != null && !s.isClosed()) {
       s.pathEvent(e.path(), e.usable());
     }
@@ -381,64 +351,11 @@ final class Engine {
     transports.send(path, packet);
   }
 
-  // ------------------------------------------------------------------ inbound
-
-  /**
-   * One packet from a lane (its kind was checked by {@link #receive}). A switch expression: a new
-   * packet kind fails to compile here until it is handled.
-   */
-  private void onDatagram(Datagram d) {
-    Bytes data = d.data();
-    Path from = d.path();
-    NetCryptoPacketKind kind = NetCryptoPacketKind.of(data);
-    boolean taken =
-        switch (kind) {
-          case DATA -> onDataPacket(data, from); // opened straight from the immutable bytes
-          case COOKIE_REQUEST -> control.onCookieRequest(data.toArray(), from);
-          case COOKIE_RESPONSE -> onCookieResponse(data.toArray(), from);
-          case HANDSHAKE -> control.onHandshake(data.toArray(), from);
-        };
-    if (!taken && log.isTraceEnabled()) {
-      log.trace("net_crypto: {} of {} bytes from {} dropped", kind.label(), data.length(), from);
-    }
-  }
-
-  /** Returns whether a session took the packet (it may still fail to decrypt there). */
-  private boolean onDataPacket(Bytes data, Path from) {
-    Session s = byPath.get(from);
-    if (s == null && from instanceof Path.Relay r) {
-      // A relay the peer shares with us that we had not used yet: the relay authenticated the
-      // peer's DHT key on its own link, so data that decrypts there is the peer's and the path
-      // is added. A UDP source that is no session's path proves nothing (anyone can replay a
-      // packet from anywhere): its data is dropped without a reply.
-      s = byDht.get(r.peer());
-    }
-    if (s == null) {
-      counters.replaysDropped++;
-      return false;
-    }
-    if (!DataPacket.isLength(data.length())) {
-      return false;
-    }
-    s.onData(data, from);
-    return true;
-  }
-
-  /** A cookie response is taken only from a path of the session that asked (docs 4.3). */
-  private boolean onCookieResponse(byte[] b, Path from) {
-    Session s = byPath.get(from);
-    if (s == null) {
-      return false;
-    }
-    s.onCookieResponse(b, from);
-    return true;
-  }
-
   private void tick() {
-    if (byReal.isEmpty()) {
+    if (sessions.isEmpty()) {
       return;
     }
-    for (Session s : new ArrayList<>(byReal.values())) {
+    for (Session s : sessions.snapshot()) {
       if (!s.isClosed()) {
         try {
           s.tick();

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.transport.PacketTransport;
 import org.toxreactive.netcrypto.packet.PacketRing;
@@ -39,15 +40,97 @@ public final class NetCrypto {
   private final Predicate<PeerInfo> acceptor;
   private final Duration idleTimeout;
   private final Limits limits;
-  private final Scheduler scheduler;
+  private final @Nullable Scheduler scheduler;
   private int receiveWindow = DEFAULT_RECEIVE_WINDOW;
-  private Scheduler publishOn;
+  private @Nullable Scheduler publishOn;
   private CongestionController.Factory congestion = CongestionController.DEFAULT;
 
   /**
    * Lossless messages received ahead of the subscriber's demand, at most, unless told otherwise.
    */
   public static final int DEFAULT_RECEIVE_WINDOW = 4096;
+
+  /**
+   * Read-only configuration of a node ({@link NetCrypto#configuration()}).
+   *
+   * @param realKeys our long-term key pair
+   * @param dhtKeys our DHT key pair
+   * @param transports the transports, in the order they were added
+   * @param acceptor which peers may open a connection to us
+   * @param idleTimeout how long a session lives without hearing from its peer
+   * @param keysPerSecond handshake key computations per second at most ({@link
+   *     NetCrypto#keyBudget})
+   * @param maxPendingSessions sessions in the handshake at once ({@link
+   *     NetCrypto#maxPendingSessions})
+   * @param maxSessions sessions at once ({@link NetCrypto#maxSessions})
+   * @param maxSessionsPerSource sessions per source ({@link NetCrypto#maxSessionsPerSource})
+   * @param dataQueue data packets queued for the engine ({@link NetCrypto#receiveQueue})
+   * @param controlQueue control packets queued for the engine ({@link NetCrypto#receiveQueue})
+   * @param scheduler the engine's scheduler, or null for a thread of the node's own
+   * @param receiveWindow lossless messages stored ahead of the subscriber ({@link
+   *     NetCrypto#receiveWindow})
+   * @param publishOn where signals reach the application, or null for the engine's worker
+   */
+  public record Config(
+      KeyPair realKeys,
+      KeyPair dhtKeys,
+      List<PacketTransport> transports,
+      Predicate<PeerInfo> acceptor,
+      Duration idleTimeout,
+      int keysPerSecond,
+      int maxPendingSessions,
+      int maxSessions,
+      int maxSessionsPerSource,
+      int dataQueue,
+      int controlQueue,
+      @Nullable Scheduler scheduler,
+      int receiveWindow,
+      @Nullable Scheduler publishOn) {
+    /**
+     * Copies the transport list.
+     *
+     * @param realKeys our long-term key pair
+     * @param dhtKeys our DHT key pair
+     * @param transports the transports
+     * @param acceptor the acceptor
+     * @param idleTimeout the idle timeout
+     * @param keysPerSecond the key budget
+     * @param maxPendingSessions sessions in the handshake at once
+     * @param maxSessions sessions at once
+     * @param maxSessionsPerSource sessions per source
+     * @param dataQueue data packets queued
+     * @param controlQueue control packets queued
+     * @param scheduler the scheduler, or null
+     * @param receiveWindow the receive window
+     * @param publishOn the application's scheduler, or null
+     */
+    public Config {
+      transports = List.copyOf(transports);
+    }
+  }
+
+  /**
+   * This configuration as a read-only record; {@link #start()} starts a node from it.
+   *
+   * @return the configuration
+   */
+  public Config configuration() {
+    return new Config(
+        realKeys,
+        dhtKeys,
+        transports,
+        acceptor,
+        idleTimeout,
+        limits.keysPerSecond(),
+        limits.maxPendingSessions(),
+        limits.maxSessions(),
+        limits.maxSessionsPerSource(),
+        limits.dataQueue(),
+        limits.controlQueue(),
+        scheduler,
+        receiveWindow,
+        publishOn);
+  }
 
   private NetCrypto(
       KeyPair realKeys,

@@ -4,11 +4,16 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.toxreactive.core.Bytes;
+import org.toxreactive.core.transport.Datagram;
 import org.toxreactive.core.transport.PacketTransport;
 import org.toxreactive.core.transport.Path;
+import org.toxreactive.core.transport.PathEvent;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 
 /**
  * The transports of one node, as the engine talks to them about a path: which one serves it, send
@@ -26,6 +31,33 @@ final class Transports {
 
   List<PacketTransport> all() {
     return all;
+  }
+
+  /**
+   * Subscribes to every transport: each packet to {@code packets} (on the transport's thread), a
+   * transport whose receive() ended (completed or failed) to {@code ended}, each path event to
+   * {@code events}.
+   *
+   * @return what cancels all the subscriptions
+   */
+  Disposable subscribe(
+      Consumer<Datagram> packets, Consumer<PacketTransport> ended, Consumer<PathEvent> events) {
+    Disposable.Composite subs = Disposables.composite();
+    for (PacketTransport t : all) {
+      subs.add(
+          t.receive()
+              .subscribe(
+                  packets,
+                  e -> {
+                    log.warn("transport {} failed: {}", t, e.toString());
+                    ended.accept(t);
+                  },
+                  () -> ended.accept(t)));
+      subs.add(
+          t.pathEvents()
+              .subscribe(events, e -> log.warn("path events of {} failed: {}", t, e.toString())));
+    }
+    return subs;
   }
 
   /** {@code t}'s receive() ended: it serves no path any more. */

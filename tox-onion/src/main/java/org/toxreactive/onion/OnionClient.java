@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.IpPort;
 import org.toxreactive.core.KeyPair;
@@ -32,7 +34,7 @@ import reactor.core.scheduler.Schedulers;
  * VirtualTimeScheduler} in tests).
  *
  * <pre>{@code
- * OnionClient onion = OnionClient.builder(realKeys, dht::keyPair, OnionIo.udp(onionView, udp))
+ * OnionClient onion = OnionClient.create(realKeys, dht::keyPair, OnionIo.udp(onionView, udp))
  *     .pathNodes(() -> dht.randomNodes(8))
  *     .closeNodes(() -> dht.closest(dht.publicKey(), 4))
  *     .dhtConnected(dht::connected)
@@ -63,24 +65,79 @@ public final class OnionClient implements Disposable {
     boolean send(PublicKey friendDhtKey, Bytes payload);
   }
 
-  /** Configures and starts an {@link OnionClient}. */
-  public static final class Builder {
-    private final KeyPair realKeys;
-    private final Supplier<KeyPair> dhtKeys;
-    private final OnionIo io;
-    private Supplier<List<PackedNode>> pathNodes = List::of;
-    private Supplier<List<PackedNode>> closeNodes = List::of;
-    private BooleanSupplier dhtConnected;
-    private DhtRoute dhtRoute;
-    private Scheduler scheduler = Schedulers.parallel();
-    private long seed = new java.security.SecureRandom().nextLong();
-    private LongSupplier wallSeconds = () -> System.currentTimeMillis() / 1000;
-    private final List<PackedNode> bootstrap = new ArrayList<>();
+  /**
+   * Read-only configuration of a client ({@link Builder#configuration()}).
+   *
+   * @param realKeys our long-term key pair
+   * @param dhtKeys our current DHT key pair, read when a path is built or an announcement sent
+   * @param io UDP, relays or both
+   * @param pathNodes random good DHT nodes for paths
+   * @param closeNodes DHT nodes close to us, for DHT-PK announcements
+   * @param dhtConnected whether the DHT is connected, or null: true if the I/O has UDP
+   * @param dhtRoute where DHT-PK announcements go through the DHT, or null: not that way
+   * @param scheduler timers and clock
+   * @param seed the seed of the client's random choices
+   * @param wallSeconds the wall clock in seconds, for DHT-PK replay counters
+   * @param bootstrap bootstrap nodes for the first paths and announces
+   */
+  public record Config(
+      KeyPair realKeys,
+      Supplier<KeyPair> dhtKeys,
+      OnionIo io,
+      Supplier<List<PackedNode>> pathNodes,
+      Supplier<List<PackedNode>> closeNodes,
+      @Nullable BooleanSupplier dhtConnected,
+      @Nullable DhtRoute dhtRoute,
+      Scheduler scheduler,
+      long seed,
+      LongSupplier wallSeconds,
+      List<PackedNode> bootstrap) {
+    /**
+     * Checks the values; the exception names the one that is missing.
+     *
+     * @param realKeys our long-term key pair
+     * @param dhtKeys our current DHT key pair
+     * @param io the I/O
+     * @param pathNodes nodes for paths
+     * @param closeNodes nodes close to us
+     * @param dhtConnected DHT connectivity, or null
+     * @param dhtRoute DHT route, or null
+     * @param scheduler timers and clock
+     * @param seed the seed
+     * @param wallSeconds the wall clock
+     * @param bootstrap bootstrap nodes
+     */
+    public Config {
+      Objects.requireNonNull(realKeys, "realKeys");
+      Objects.requireNonNull(dhtKeys, "dhtKeys");
+      Objects.requireNonNull(io, "io");
+      Objects.requireNonNull(pathNodes, "pathNodes");
+      Objects.requireNonNull(closeNodes, "closeNodes");
+      Objects.requireNonNull(scheduler, "scheduler");
+      Objects.requireNonNull(wallSeconds, "wallSeconds");
+      bootstrap = List.copyOf(bootstrap);
+    }
+  }
 
-    private Builder(KeyPair realKeys, Supplier<KeyPair> dhtKeys, OnionIo io) {
-      this.realKeys = Objects.requireNonNull(realKeys, "realKeys");
-      this.dhtKeys = Objects.requireNonNull(dhtKeys, "dhtKeys");
-      this.io = Objects.requireNonNull(io, "io");
+  /**
+   * How to build an {@link OnionClient}, from {@link OnionClient#create}. Immutable: every setter
+   * returns a new builder, so one can be shared and varied; {@link #start()} starts a new client
+   * each time.
+   */
+  public static final class Builder {
+    private final Config config;
+
+    private Builder(Config config) {
+      this.config = config;
+    }
+
+    /**
+     * The configuration {@link #start()} uses.
+     *
+     * @return the configuration
+     */
+    public Config configuration() {
+      return config;
     }
 
     /**
@@ -88,11 +145,10 @@ public final class OnionClient implements Disposable {
      * randomNodes(8)}). Default: none.
      *
      * @param nodes the supplier
-     * @return this
+     * @return a new builder with this change
      */
     public Builder pathNodes(Supplier<List<PackedNode>> nodes) {
-      this.pathNodes = Objects.requireNonNull(nodes, "nodes");
-      return this;
+      return with(d -> d.pathNodes = Objects.requireNonNull(nodes, "nodes"));
     }
 
     /**
@@ -100,11 +156,10 @@ public final class OnionClient implements Disposable {
      * Default: none.
      *
      * @param nodes the supplier
-     * @return this
+     * @return a new builder with this change
      */
     public Builder closeNodes(Supplier<List<PackedNode>> nodes) {
-      this.closeNodes = Objects.requireNonNull(nodes, "nodes");
-      return this;
+      return with(d -> d.closeNodes = Objects.requireNonNull(nodes, "nodes"));
     }
 
     /**
@@ -112,11 +167,10 @@ public final class OnionClient implements Disposable {
      * while false. Default: true if the I/O has UDP.
      *
      * @param connected the supplier
-     * @return this
+     * @return a new builder with this change
      */
     public Builder dhtConnected(BooleanSupplier connected) {
-      this.dhtConnected = Objects.requireNonNull(connected, "connected");
-      return this;
+      return with(d -> d.dhtConnected = Objects.requireNonNull(connected, "connected"));
     }
 
     /**
@@ -124,11 +178,10 @@ public final class OnionClient implements Disposable {
      * Default: not sent that way.
      *
      * @param route the DHT's send
-     * @return this
+     * @return a new builder with this change
      */
     public Builder dhtRoute(DhtRoute route) {
-      this.dhtRoute = Objects.requireNonNull(route, "route");
-      return this;
+      return with(d -> d.dhtRoute = Objects.requireNonNull(route, "route"));
     }
 
     /**
@@ -136,53 +189,106 @@ public final class OnionClient implements Disposable {
      * knows nobody); {@link OnionClient#addBootstrapNode} adds more later.
      *
      * @param nodes UDP nodes
-     * @return this
+     * @return a new builder with this change
      */
     public Builder bootstrap(List<PackedNode> nodes) {
-      bootstrap.addAll(nodes);
-      return this;
+      return with(d -> d.bootstrap = concat(d.bootstrap, nodes));
     }
 
     /**
      * The timers' scheduler and clock. Default: {@link Schedulers#parallel()}.
      *
      * @param scheduler the scheduler
-     * @return this
+     * @return a new builder with this change
      */
     public Builder scheduler(Scheduler scheduler) {
-      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
-      return this;
+      return with(d -> d.scheduler = Objects.requireNonNull(scheduler, "scheduler"));
     }
 
     /**
      * Seeds the client's random choices (paths, nodes); keys stay random. Default: random.
      *
      * @param seed the seed
-     * @return this
+     * @return a new builder with this change
      */
     public Builder seed(long seed) {
-      this.seed = seed;
-      return this;
+      return with(d -> d.seed = seed);
     }
 
     /**
      * The wall clock in seconds, read once, for DHT-PK replay counters. Default: the system clock.
      *
      * @param wallSeconds the clock
-     * @return this
+     * @return a new builder with this change
      */
     public Builder wallSeconds(LongSupplier wallSeconds) {
-      this.wallSeconds = Objects.requireNonNull(wallSeconds, "wallSeconds");
-      return this;
+      return with(d -> d.wallSeconds = Objects.requireNonNull(wallSeconds, "wallSeconds"));
     }
 
     /**
-     * Starts the client: subscribes to the I/O and runs once a second until disposed.
+     * Starts the client: subscribes to the I/O and runs once a second until disposed. Opens no
+     * socket of its own (the I/O is the caller's), so it returns at once.
      *
      * @return the running client
      */
     public OnionClient start() {
-      return new OnionClient(this);
+      return new OnionClient(config);
+    }
+
+    private Builder with(Consumer<Draft> change) {
+      Draft d = new Draft(config);
+      change.accept(d);
+      return new Builder(d.build());
+    }
+
+    private static List<PackedNode> concat(List<PackedNode> a, List<PackedNode> b) {
+      List<PackedNode> all = new ArrayList<>(a);
+      all.addAll(b);
+      return all;
+    }
+  }
+
+  /** A configuration being changed by one setter. */
+  private static final class Draft {
+    final KeyPair realKeys;
+    final Supplier<KeyPair> dhtKeys;
+    final OnionIo io;
+    Supplier<List<PackedNode>> pathNodes;
+    Supplier<List<PackedNode>> closeNodes;
+    @Nullable BooleanSupplier dhtConnected;
+    @Nullable DhtRoute dhtRoute;
+    Scheduler scheduler;
+    long seed;
+    LongSupplier wallSeconds;
+    List<PackedNode> bootstrap;
+
+    Draft(Config c) {
+      realKeys = c.realKeys();
+      dhtKeys = c.dhtKeys();
+      io = c.io();
+      pathNodes = c.pathNodes();
+      closeNodes = c.closeNodes();
+      dhtConnected = c.dhtConnected();
+      dhtRoute = c.dhtRoute();
+      scheduler = c.scheduler();
+      seed = c.seed();
+      wallSeconds = c.wallSeconds();
+      bootstrap = c.bootstrap();
+    }
+
+    Config build() {
+      return new Config(
+          realKeys,
+          dhtKeys,
+          io,
+          pathNodes,
+          closeNodes,
+          dhtConnected,
+          dhtRoute,
+          scheduler,
+          seed,
+          wallSeconds,
+          bootstrap);
     }
   }
 
@@ -195,17 +301,18 @@ public final class OnionClient implements Disposable {
   private final Disposable.Composite subscriptions = Disposables.composite();
   private volatile boolean disposed;
 
-  private OnionClient(Builder b) {
-    this.io = b.io;
-    this.scheduler = b.scheduler;
+  private OnionClient(Config b) {
+    this.io = b.io();
+    this.scheduler = b.scheduler();
+    BooleanSupplier connected = b.dhtConnected();
     BooleanSupplier udp =
-        b.io.udpOut() == null
+        b.io().udpOut() == null
             ? () -> false
-            : b.dhtConnected == null || b.io.relays() == null ? () -> true : b.dhtConnected;
-    Supplier<List<PackedNode>> pathNodes = b.pathNodes;
-    Supplier<List<PackedNode>> closeNodes = b.closeNodes;
-    Supplier<KeyPair> dhtKeys = b.dhtKeys;
-    DhtRoute route = b.dhtRoute;
+            : connected == null || b.io().relays() == null ? () -> true : connected;
+    Supplier<List<PackedNode>> pathNodes = b.pathNodes();
+    Supplier<List<PackedNode>> closeNodes = b.closeNodes();
+    Supplier<KeyPair> dhtKeys = b.dhtKeys();
+    DhtRoute route = b.dhtRoute();
     OnionClientCore.Io coreIo =
         new OnionClientCore.Io() {
           @Override
@@ -263,8 +370,9 @@ public final class OnionClient implements Disposable {
             friendRequests.tryEmitNext(request);
           }
         };
-    this.core = new OnionClientCore(b.realKeys, coreIo, b.seed, b.wallSeconds.getAsLong(), now());
-    for (PackedNode n : b.bootstrap) {
+    this.core =
+        new OnionClientCore(b.realKeys(), coreIo, b.seed(), b.wallSeconds().getAsLong(), now());
+    for (PackedNode n : b.bootstrap()) {
       core.addBootstrapNode(n);
     }
     if (io.udpInbound() != null) {
@@ -300,8 +408,20 @@ public final class OnionClient implements Disposable {
    * @param io UDP, relays or both
    * @return the builder
    */
-  public static Builder builder(KeyPair realKeys, Supplier<KeyPair> dhtKeys, OnionIo io) {
-    return new Builder(realKeys, dhtKeys, io);
+  public static Builder create(KeyPair realKeys, Supplier<KeyPair> dhtKeys, OnionIo io) {
+    return new Builder(
+        new Config(
+            realKeys,
+            dhtKeys,
+            io,
+            List::of,
+            List::of,
+            null,
+            null,
+            Schedulers.parallel(),
+            new java.security.SecureRandom().nextLong(),
+            () -> System.currentTimeMillis() / 1000,
+            List.of()));
   }
 
   /**
@@ -320,7 +440,7 @@ public final class OnionClient implements Disposable {
       OnionIo io,
       Supplier<List<PackedNode>> pathNodes,
       Scheduler scheduler) {
-    return builder(realKeys, dhtKeys, io).pathNodes(pathNodes).scheduler(scheduler).start();
+    return create(realKeys, dhtKeys, io).pathNodes(pathNodes).scheduler(scheduler).start();
   }
 
   private long now() {

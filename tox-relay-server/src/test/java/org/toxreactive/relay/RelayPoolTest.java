@@ -2,6 +2,10 @@ package org.toxreactive.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.toxreactive.core.NetCryptoPacketKind.COOKIE_REQUEST;
+import static org.toxreactive.core.NetCryptoPacketKind.COOKIE_RESPONSE;
+import static org.toxreactive.core.NetCryptoPacketKind.DATA;
+import static org.toxreactive.core.NetCryptoPacketKind.HANDSHAKE;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -206,8 +210,8 @@ class RelayPoolTest {
         .containsOnly(PeerRoute.State.ONLINE);
 
     // Larger than any OOB packet: only routed data carries these.
-    Bytes big = bytes(0x1b, 1500);
-    Bytes biggest = bytes(0x1b, RelayPool.MAX_PACKET_SIZE);
+    Bytes big = bytes(DATA.id(), 1500);
+    Bytes biggest = bytes(DATA.id(), RelayPool.MAX_PACKET_SIZE);
     a.send(r(0), b, big);
     assertThat(b.next()).isEqualTo(from(r(0), a, big));
     b.send(r(1), a, biggest);
@@ -216,11 +220,11 @@ class RelayPoolTest {
     assertThat(b.next()).isEqualTo(from(r(2), a, Bytes.ofHex("1b01")));
     // offer (no Mono, net_crypto's per-packet path): routed data arrives in order
     for (int i = 0; i < 20; i++) {
-      assertThat(a.pool.offer(Path.relay(r(1).key(), b.dht()), Bytes.of((byte) 0x1b, (byte) i)))
+      assertThat(a.pool.offer(Path.relay(r(1).key(), b.dht()), Bytes.of(DATA.idByte(), (byte) i)))
           .isTrue();
     }
     for (int i = 0; i < 20; i++) {
-      assertThat(b.next()).isEqualTo(from(r(1), a, Bytes.of((byte) 0x1b, (byte) i)));
+      assertThat(b.next()).isEqualTo(from(r(1), a, Bytes.of(DATA.idByte(), (byte) i)));
     }
     assertThat(a.pool.unroutedData()).isZero();
     assertThat(a.pool.droppedInbound()).isZero();
@@ -237,7 +241,7 @@ class RelayPoolTest {
     // OOB to a client the relay has not confirmed yet is dropped: wait until it counts both.
     await().atMost(WAIT).until(() -> r(0).running.clients() == 2);
 
-    Bytes cookieRequest = bytes(0x18, 145);
+    Bytes cookieRequest = bytes(COOKIE_REQUEST.id(), 145);
     a.send(r(0), b, cookieRequest);
     assertThat(b.next()).isEqualTo(from(r(0), a, cookieRequest));
     // The send asked the relay for a route to b; b has not routed to a, so it is registered only.
@@ -247,7 +251,7 @@ class RelayPoolTest {
             () ->
                 assertThat(a.pool.routes(b.dht()))
                     .containsExactly(new PeerRoute(r(0).key(), PeerRoute.State.REGISTERED)));
-    StepVerifier.create(a.pool.send(Path.relay(r(0).key(), b.dht()), bytes(0x1b, 1025)))
+    StepVerifier.create(a.pool.send(Path.relay(r(0).key(), b.dht()), bytes(DATA.id(), 1025)))
         .expectErrorSatisfies(
             e ->
                 assertThat(e)
@@ -256,18 +260,18 @@ class RelayPoolTest {
         .verify(WAIT);
 
     // A cookie response answers a possible stranger: it goes OOB and costs no route.
-    Bytes cookieResponse = bytes(0x19, 161);
+    Bytes cookieResponse = bytes(COOKIE_RESPONSE.id(), 161);
     b.send(r(0), a, cookieResponse);
     assertThat(a.next()).isEqualTo(from(r(0), b, cookieResponse));
     assertThat(b.pool.routes(a.dht())).isEmpty();
 
     // A handshake back on the path the packet came by routes b to a: both sides are online.
-    Bytes handshake = bytes(0x1a, 385);
+    Bytes handshake = bytes(HANDSHAKE.id(), 385);
     b.send(r(0), a, handshake);
     assertThat(a.next()).isEqualTo(from(r(0), b, handshake));
     a.event(up(r(0), b));
     b.event(up(r(0), a));
-    Bytes data = bytes(0x1b, 1400);
+    Bytes data = bytes(DATA.id(), 1400);
     a.send(r(0), b, data);
     assertThat(b.next()).isEqualTo(from(r(0), a, data));
     assertThat(a.pool.onlineRelays(b.dht())).containsExactly(r(0).key());
@@ -289,7 +293,7 @@ class RelayPoolTest {
     StepVerifier.create(a.pool.send(Path.relay(r(0).key(), b.dht()), Bytes.ofHex("1b02")))
         .expectError(RelayLinkDownException.class)
         .verify(WAIT);
-    Bytes data = bytes(0x1b, 1200);
+    Bytes data = bytes(DATA.id(), 1200);
     a.send(r(1), b, data);
     assertThat(b.next()).isEqualTo(from(r(1), a, data));
 
@@ -317,7 +321,7 @@ class RelayPoolTest {
     assertThat(a.status(r(2))).extracting(RelayStatus::role).isEqualTo(RelayStatus.Role.ACTIVE);
     assertThat(a.status(r(0)).role()).isEqualTo(RelayStatus.Role.SPARE);
     assertThat(a.status(r(0)).note()).startsWith("relay unreachable: ");
-    Bytes data = bytes(0x1b, 1300);
+    Bytes data = bytes(DATA.id(), 1300);
     a.send(r(2), b, data);
     assertThat(b.next()).isEqualTo(from(r(2), a, data));
   }
@@ -349,7 +353,7 @@ class RelayPoolTest {
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("given up: bad MAC"))
         .verify(WAIT);
-    Bytes data = bytes(0x1b, 1100);
+    Bytes data = bytes(DATA.id(), 1100);
     a.send(r(0), c, data);
     assertThat(c.next()).isEqualTo(from(r(0), a, data));
     // Repeating the verdict about the same peer is not more evidence.
@@ -430,16 +434,17 @@ class RelayPoolTest {
     assertThat(pool.serves(unknown)).isFalse();
     expectError(pool.send(unknown, Bytes.ofHex("1b")), IllegalArgumentException.class, "not an");
     Path viaR0 = Path.relay(r(0).key(), someone);
-    expectError(pool.send(viaR0, bytes(0x1b, 2032)), IllegalArgumentException.class, "2031");
+    expectError(pool.send(viaR0, bytes(DATA.id(), 2032)), IllegalArgumentException.class, "2031");
     expectError(pool.send(viaR0, Bytes.EMPTY), IllegalArgumentException.class, "got 0");
-    expectError(pool.send(viaR0, bytes(0x1b, 1025)), IllegalStateException.class, "not online");
+    expectError(
+        pool.send(viaR0, bytes(DATA.id(), 1025)), IllegalStateException.class, "not online");
     Path viaSpare = Path.relay(r(1).key(), someone);
     assertThat(pool.serves(viaSpare)).isTrue();
     expectError(pool.send(viaSpare, Bytes.ofHex("1b")), RelayLinkDownException.class, "spare");
     // offer refuses at once what send fails at once
     assertThat(pool.offer(udp, Bytes.ofHex("1b"))).isFalse();
     assertThat(pool.offer(unknown, Bytes.ofHex("1b"))).isFalse();
-    assertThat(pool.offer(viaR0, bytes(0x1b, 2032))).isFalse();
+    assertThat(pool.offer(viaR0, bytes(DATA.id(), 2032))).isFalse();
     assertThat(pool.offer(viaR0, Bytes.EMPTY)).isFalse();
     assertThat(pool.offer(viaSpare, Bytes.ofHex("1b"))).isFalse();
     StepVerifier.create(pool.receive()).expectError(IllegalStateException.class).verify(WAIT);

@@ -331,7 +331,9 @@ public record RelayConfig(
         motd,
         bootstrapNodes,
         ipv6,
-        lanDiscovery);
+        lanDiscovery,
+        windowGate,
+        nativeTransport);
   }
 
   /**

@@ -14,7 +14,7 @@ import reactor.core.publisher.Sinks;
  *
  * <p>Every relay link emits from its own event loop, and Reactor sinks refuse concurrent producers,
  * so each sink is fed under its own monitor. Those monitors are the outermost locks: callers hold
- * no other lock of the pool when they emit (see {@link RelayLink}).
+ * no other lock of the pool when they emit (see {@link PoolLane}).
  */
 final class PoolOutlets {
   private final DatagramQueue inbound;

@@ -3,6 +3,7 @@ package org.toxreactive.transport.tcp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.NetCryptoPacketKind;
@@ -87,9 +88,13 @@ import reactor.core.publisher.Sinks;
  * UDP and {@link #wake} requests them again. Unlike c-toxcore the relay links themselves stay up,
  * so OOB keeps working for everyone.
  *
- * <p><b>Threading.</b> Every method is thread-safe. Datagrams and path events are emitted one at a
- * time on relay event loops: subscribers that do real work should {@code publishOn} elsewhere. No
- * reference-counted object crosses this API.
+ * <p><b>Threading.</b> Every method is thread-safe. The rules above are a pure state machine inside
+ * the pool ({@code RelayPoolRules}, tested without sockets) that changes one call at a time; what a
+ * change asks for is carried out in order after it. Datagrams are emitted one at a time on relay
+ * event loops; path events one at a time, in order, on a relay event loop or on the thread of the
+ * call that caused them ({@link #sleep}, {@link #pathFailed}, ...): subscribers that do real work
+ * should {@code publishOn} elsewhere. A subscriber may call the pool back; its calls take effect
+ * after the event it is handling. No reference-counted object crosses this API.
  */
 public final class RelayPool implements PacketTransport {
   /** Largest packet: the payload of a routed data packet, 2032 - 1 (connection id) = 2031. */
@@ -120,7 +125,8 @@ public final class RelayPool implements PacketTransport {
 
   private final RelayPoolBuilder.Config config;
   private final PoolOutlets outlets;
-  private final RelayRoster roster;
+  private final PoolLane lane;
+  private final RelayPoolRules rules;
   private final Sinks.Empty<Void> onDispose = Sinks.empty();
   private final Sinks.Empty<Void> ready = Sinks.empty();
   private volatile boolean disposed;
@@ -142,18 +148,13 @@ public final class RelayPool implements PacketTransport {
     this.config = config;
     this.loops = loops;
     this.outlets = new PoolOutlets(config.receiveQueue());
-    RelayLink.Listener listener = new LinkListener();
-    this.roster =
-        new RelayRoster(
-            config.relays(),
-            config.active(),
-            outlets,
-            address -> new RelayLink(address, client(address), listener));
+    this.lane = new PoolLane(config, outlets, this::client, ready::tryEmitEmpty);
+    this.rules = lane.rules();
   }
 
   /** Starts the links of a new pool; called once by the builder. */
   RelayPool startLinks() {
-    roster.startAll();
+    lane.run(RelayPoolRules::start);
     return this;
   }
 
@@ -197,11 +198,11 @@ public final class RelayPool implements PacketTransport {
           if (disposed) {
             return Mono.error(new RelayLinkDownException("the relay pool is disposed"));
           }
-          RelayLink link = roster.active(r.relay());
-          if (link != null) {
-            return send(link, r.peer(), data);
+          RelayPoolRules.Relay relay = rules.active(r.relay());
+          if (relay != null) {
+            return send(relay, r.peer(), data);
           }
-          if (roster.isSpare(r.relay())) {
+          if (rules.isSpare(r.relay())) {
             return Mono.error(
                 new RelayLinkDownException("relay " + r.relay() + " is a spare, not connected"));
           }
@@ -224,46 +225,46 @@ public final class RelayPool implements PacketTransport {
         || disposed) {
       return false;
     }
-    RelayLink link = roster.active(r.relay());
-    RelayConnection c = link == null ? null : link.connection();
-    if (c == null) {
+    RelayPoolRules.Relay relay = rules.active(r.relay());
+    PoolLane.Live live = relay == null ? null : lane.live(r.relay());
+    if (relay == null || live == null) {
       return false;
     }
-    RelayLink.Route route = onlineRoute(link, c, r.peer());
+    RelayPoolRules.Route route = onlineRoute(relay, live, r.peer());
     if (route != null) {
-      c.offer(route.connectionId(), data);
+      live.connection().offer(route.connectionId(), data);
     } else {
-      send(link, r.peer(), data).subscribe(null, e -> {});
+      send(relay, r.peer(), data).subscribe(null, e -> {});
     }
     return true;
   }
 
-  /**
-   * {@code peer}'s route on {@code link} if it is online and assigned on the live link {@code c}.
-   */
-  private static RelayLink.Route onlineRoute(RelayLink link, RelayConnection c, PublicKey peer) {
-    RelayLink.Route route = link.route(peer);
-    return route != null && route.online() && route.assignedOn(c) ? route : null;
+  /** {@code peer}'s route on {@code relay} if it is online and assigned on the live link. */
+  private static RelayPoolRules.@Nullable Route onlineRoute(
+      RelayPoolRules.Relay relay, PoolLane.Live live, PublicKey peer) {
+    RelayPoolRules.Route route = relay.route(peer);
+    return route != null && route.online() && route.assignedOn(live.id()) ? route : null;
   }
 
-  private Mono<Void> send(RelayLink link, PublicKey peer, Bytes data) {
-    RelayConnection c = link.connection();
-    if (c == null) {
+  private Mono<Void> send(RelayPoolRules.Relay relay, PublicKey peer, Bytes data) {
+    PoolLane.Live live = lane.live(relay.key());
+    if (live == null) {
       return Mono.error(
-          new RelayLinkDownException("the link to relay " + link.address() + " is down"));
+          new RelayLinkDownException("the link to relay " + relay.address + " is down"));
     }
-    RelayLink.Route route = onlineRoute(link, c, peer);
+    RelayConnection c = live.connection();
+    RelayPoolRules.Route route = onlineRoute(relay, live, peer);
     if (route != null) {
-      return link.sendRouted(route, data);
+      return c.send(route.connectionId(), data);
     }
-    String verdict = link.givenUpReason(peer);
+    String verdict = relay.givenUpReason(peer);
     if (verdict != null) {
       return Mono.error(
           new IllegalStateException(
-              "path to " + peer + " via relay " + link.key() + " was given up: " + verdict));
+              "path to " + peer + " via relay " + relay.key() + " was given up: " + verdict));
     }
-    if (link.route(peer) == null && makesRoute(data)) {
-      roster.autoRoute(link, peer);
+    if (relay.route(peer) == null && makesRoute(data)) {
+      lane.run(rr -> rr.autoRoute(relay.key(), peer));
     }
     if (data.length() > RelayProtocol.MAX_OOB_DATA) {
       return Mono.error(
@@ -271,7 +272,7 @@ public final class RelayPool implements PacketTransport {
               "peer "
                   + peer
                   + " is not online on relay "
-                  + link.key()
+                  + relay.key()
                   + " and "
                   + data.length()
                   + " bytes exceed the out-of-band limit of "
@@ -284,7 +285,7 @@ public final class RelayPool implements PacketTransport {
   @Override
   public boolean serves(Path path) {
     return path instanceof Path.Relay r
-        && (roster.active(r.relay()) != null || roster.isSpare(r.relay()));
+        && (rules.active(r.relay()) != null || rules.isSpare(r.relay()));
   }
 
   /** {@value #MAX_PACKET_SIZE}. */
@@ -310,9 +311,9 @@ public final class RelayPool implements PacketTransport {
     }
     String why = reason == null || reason.isBlank() ? "no reason given" : reason;
     if (r.peer().equals(r.relay())) {
-      roster.dropRelay(r.relay(), why);
+      lane.run(rr -> rr.dropRelay(r.relay(), why));
     } else {
-      roster.pathFailed(r.relay(), r.peer(), why);
+      lane.run(rr -> rr.pathFailed(r.relay(), r.peer(), why));
     }
   }
 
@@ -340,7 +341,8 @@ public final class RelayPool implements PacketTransport {
    * @return on how many relays a route is wanted
    */
   public int route(PublicKey peer) {
-    return roster.route(Objects.requireNonNull(peer, "peer"));
+    Objects.requireNonNull(peer, "peer");
+    return lane.call(r -> r.route(peer));
   }
 
   /**
@@ -350,7 +352,7 @@ public final class RelayPool implements PacketTransport {
    */
   public void unroute(PublicKey peer) {
     Objects.requireNonNull(peer, "peer");
-    roster.forEachLink(link -> link.unroute(peer, null));
+    lane.run(r -> r.unroute(peer));
   }
 
   /**
@@ -361,7 +363,7 @@ public final class RelayPool implements PacketTransport {
    */
   public void sleep(PublicKey peer) {
     Objects.requireNonNull(peer, "peer");
-    roster.forEachLink(link -> link.sleep(peer));
+    lane.run(r -> r.sleep(peer));
   }
 
   /**
@@ -386,11 +388,7 @@ public final class RelayPool implements PacketTransport {
    */
   public void wake(PublicKey peer) {
     Objects.requireNonNull(peer, "peer");
-    roster.forEachLink(
-        link -> {
-          link.wake(peer);
-          return List.of();
-        });
+    lane.run(r -> r.wake(peer));
   }
 
   /**
@@ -400,11 +398,12 @@ public final class RelayPool implements PacketTransport {
    * @return the routes
    */
   public List<PeerRoute> routes(PublicKey peer) {
+    Objects.requireNonNull(peer, "peer");
     List<PeerRoute> out = new ArrayList<>();
-    for (RelayLink link : roster.links()) {
-      RelayLink.Route r = link.route(peer);
+    for (RelayPoolRules.Relay relay : lane.call(RelayPoolRules::activeRelays)) {
+      RelayPoolRules.Route r = relay.route(peer);
       if (r != null) {
-        out.add(new PeerRoute(link.key(), r.state(link.connection())));
+        out.add(new PeerRoute(relay.key(), r.state(relay.link())));
       }
     }
     return out;
@@ -429,7 +428,7 @@ public final class RelayPool implements PacketTransport {
    * @return a snapshot of each relay
    */
   public List<RelayStatus> relays() {
-    return roster.statuses();
+    return lane.call(RelayPoolRules::statuses);
   }
 
   /**
@@ -468,9 +467,9 @@ public final class RelayPool implements PacketTransport {
    */
   public List<PublicKey> connectedRelays() {
     List<PublicKey> out = new ArrayList<>();
-    for (RelayLink link : roster.links()) {
-      if (link.connection() != null) {
-        out.add(link.key());
+    for (RelayPoolRules.Relay relay : lane.call(RelayPoolRules::activeRelays)) {
+      if (relay.link() != 0) {
+        out.add(relay.key());
       }
     }
     return out;
@@ -495,12 +494,11 @@ public final class RelayPool implements PacketTransport {
         || payload.length() > OnionRequest.MAX_PAYLOAD) {
       return false;
     }
-    RelayLink link = roster.active(relay);
-    RelayConnection c = link == null ? null : link.connection();
-    if (c == null) {
+    PoolLane.Live live = rules.active(relay) == null ? null : lane.live(relay);
+    if (live == null) {
       return false;
     }
-    c.sendOnionRequest(nonce, payload).subscribe(null, e -> {});
+    live.connection().sendOnionRequest(nonce, payload).subscribe(null, e -> {});
     return true;
   }
 
@@ -534,7 +532,8 @@ public final class RelayPool implements PacketTransport {
       return;
     }
     disposed = true;
-    roster.closeAll();
+    lane.run(RelayPoolRules::close);
+    lane.stopAll();
     outlets.close();
     ready.tryEmitError(
         new RelayLinkDownException("the relay pool was disposed before a relay link came up"));
@@ -583,7 +582,7 @@ public final class RelayPool implements PacketTransport {
 
   @Override
   public String toString() {
-    return "RelayPool[" + roster.activeCount() + " active, " + roster.spareCount() + " spare]";
+    return "RelayPool[" + rules.activeCount() + " active, " + rules.spareCount() + " spare]";
   }
 
   private RelayClient client(RelayAddress address) {
@@ -592,38 +591,5 @@ public final class RelayPool implements PacketTransport {
         .scheduler(config.scheduler())
         .proxy(config.proxy())
         .loopResources(loops);
-  }
-
-  /** What the links tell the pool; called without any lock held. */
-  private final class LinkListener implements RelayLink.Listener {
-    @Override
-    public void datagram(Datagram datagram) {
-      outlets.datagram(datagram);
-    }
-
-    @Override
-    public void unroutedData() {
-      outlets.unroutedData();
-    }
-
-    @Override
-    public void pathEvents(List<PathEvent> events) {
-      outlets.pathEvents(events);
-    }
-
-    @Override
-    public void exhausted(RelayLink link, Throwable error) {
-      roster.exhausted(link, error);
-    }
-
-    @Override
-    public void connected(RelayLink link) {
-      ready.tryEmitEmpty();
-    }
-
-    @Override
-    public void onionResponse(RelayLink link, Bytes packet) {
-      outlets.onionResponse(new RelayOnionResponse(link.key(), packet));
-    }
   }
 }

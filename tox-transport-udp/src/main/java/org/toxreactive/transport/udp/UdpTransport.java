@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.NetCryptoPacketKind;
@@ -119,6 +120,41 @@ public final class UdpTransport implements PacketTransport {
     }
   }
 
+  /** A configuration being changed by one setter of {@link Builder}. */
+  private static final class Draft {
+    String host;
+    int port;
+    int receiveBufferBytes;
+    int receiveQueue;
+    int maxDatagramSize;
+    int cookieBurst;
+    Duration cookieRefill;
+    Scheduler scheduler;
+
+    Draft(Config c) {
+      host = c.host;
+      port = c.port;
+      receiveBufferBytes = c.receiveBufferBytes;
+      receiveQueue = c.receiveQueue;
+      maxDatagramSize = c.maxDatagramSize;
+      cookieBurst = c.cookieBurst;
+      cookieRefill = c.cookieRefill;
+      scheduler = c.scheduler;
+    }
+
+    Config build() {
+      return new Config(
+          host,
+          port,
+          receiveBufferBytes,
+          receiveQueue,
+          maxDatagramSize,
+          cookieBurst,
+          cookieRefill,
+          scheduler);
+    }
+  }
+
   private final Connection connection;
   private final UdpInbound inbound;
   private final InetSocketAddress localAddress;
@@ -201,8 +237,11 @@ public final class UdpTransport implements PacketTransport {
       return c;
     }
 
-    private Builder with(Config changed) {
-      return new Builder(changed, loops);
+    /** A new builder with one change applied to a copy of the configuration (checked again). */
+    private Builder with(Consumer<Draft> change) {
+      Draft d = new Draft(c);
+      change.accept(d);
+      return new Builder(d.build(), loops);
     }
 
     /**
@@ -212,16 +251,7 @@ public final class UdpTransport implements PacketTransport {
      * @return a new builder with this change
      */
     public Builder host(String host) {
-      return with(
-          new Config(
-              host,
-              c.port,
-              c.receiveBufferBytes,
-              c.receiveQueue,
-              c.maxDatagramSize,
-              c.cookieBurst,
-              c.cookieRefill,
-              c.scheduler));
+      return with(d -> d.host = host);
     }
 
     /**
@@ -231,16 +261,7 @@ public final class UdpTransport implements PacketTransport {
      * @return a new builder with this change
      */
     public Builder port(int port) {
-      return with(
-          new Config(
-              c.host,
-              port,
-              c.receiveBufferBytes,
-              c.receiveQueue,
-              c.maxDatagramSize,
-              c.cookieBurst,
-              c.cookieRefill,
-              c.scheduler));
+      return with(d -> d.port = port);
     }
 
     /**
@@ -250,16 +271,7 @@ public final class UdpTransport implements PacketTransport {
      * @return a new builder with this change
      */
     public Builder receiveBuffer(int bytes) {
-      return with(
-          new Config(
-              c.host,
-              c.port,
-              bytes,
-              c.receiveQueue,
-              c.maxDatagramSize,
-              c.cookieBurst,
-              c.cookieRefill,
-              c.scheduler));
+      return with(d -> d.receiveBufferBytes = bytes);
     }
 
     /**
@@ -269,16 +281,7 @@ public final class UdpTransport implements PacketTransport {
      * @return a new builder with this change
      */
     public Builder receiveQueue(int datagrams) {
-      return with(
-          new Config(
-              c.host,
-              c.port,
-              c.receiveBufferBytes,
-              datagrams,
-              c.maxDatagramSize,
-              c.cookieBurst,
-              c.cookieRefill,
-              c.scheduler));
+      return with(d -> d.receiveQueue = datagrams);
     }
 
     /**
@@ -288,16 +291,7 @@ public final class UdpTransport implements PacketTransport {
      * @return a new builder with this change
      */
     public Builder maxDatagramSize(int bytes) {
-      return with(
-          new Config(
-              c.host,
-              c.port,
-              c.receiveBufferBytes,
-              c.receiveQueue,
-              bytes,
-              c.cookieBurst,
-              c.cookieRefill,
-              c.scheduler));
+      return with(d -> d.maxDatagramSize = bytes);
     }
 
     /**
@@ -309,15 +303,10 @@ public final class UdpTransport implements PacketTransport {
      */
     public Builder cookieRequestLimit(int burst, Duration refill) {
       return with(
-          new Config(
-              c.host,
-              c.port,
-              c.receiveBufferBytes,
-              c.receiveQueue,
-              c.maxDatagramSize,
-              burst,
-              refill,
-              c.scheduler));
+          d -> {
+            d.cookieBurst = burst;
+            d.cookieRefill = refill;
+          });
     }
 
     /**
@@ -327,16 +316,7 @@ public final class UdpTransport implements PacketTransport {
      * @return a new builder with this change
      */
     public Builder scheduler(Scheduler scheduler) {
-      return with(
-          new Config(
-              c.host,
-              c.port,
-              c.receiveBufferBytes,
-              c.receiveQueue,
-              c.maxDatagramSize,
-              c.cookieBurst,
-              c.cookieRefill,
-              scheduler));
+      return with(d -> d.scheduler = scheduler);
     }
 
     /**

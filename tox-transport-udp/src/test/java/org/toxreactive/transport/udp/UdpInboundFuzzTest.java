@@ -1,6 +1,8 @@
 package org.toxreactive.transport.udp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.toxreactive.core.NetCryptoPacketKind.COOKIE_REQUEST;
+import static org.toxreactive.core.NetCryptoPacketKind.DATA;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.netty.buffer.Unpooled;
@@ -156,7 +158,7 @@ class UdpInboundFuzzTest {
         new FuzzInput.Writer()
             .u8(4 | 1 << 3)
             .u8(3)
-            .bytes(new byte[] {0x1b, 1, 2})
+            .bytes(new byte[] {DATA.idByte(), 1, 2})
             .u8(2)
             .u8(0)
             .toByteArray());
@@ -186,13 +188,13 @@ class UdpInboundFuzzTest {
         new FuzzInput.Writer()
             .u8(0)
             .u8(1)
-            .u8(0x18)
+            .u8(COOKIE_REQUEST.id())
             .u8(2)
             .u8(1)
-            .u8(0x18)
+            .u8(COOKIE_REQUEST.id())
             .u8(3)
             .u8(1)
-            .u8(0x18)
+            .u8(COOKIE_REQUEST.id())
             .toByteArray());
     FuzzSeeds.check(UdpInboundFuzzTest.class, "datagrams", s);
   }

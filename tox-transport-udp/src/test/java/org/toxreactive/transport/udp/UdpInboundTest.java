@@ -1,6 +1,8 @@
 package org.toxreactive.transport.udp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.toxreactive.core.NetCryptoPacketKind.DATA;
+import static org.toxreactive.core.NetCryptoPacketKind.HANDSHAKE;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -48,10 +50,10 @@ class UdpInboundTest {
     UdpInbound inbound = inbound(16);
     EmbeddedChannel ch = new EmbeddedChannel(inbound);
     StepVerifier.create(inbound.receive())
-        .then(() -> write(ch, ALICE, 0x1b, 1, 2, 3))
+        .then(() -> write(ch, ALICE, DATA.id(), 1, 2, 3))
         .then(() -> write(ch, BOB, 0x1c))
         .expectNext(
-            new Datagram(Path.udp(ALICE), Bytes.of((byte) 0x1b, (byte) 1, (byte) 2, (byte) 3)))
+            new Datagram(Path.udp(ALICE), Bytes.of(DATA.idByte(), (byte) 1, (byte) 2, (byte) 3)))
         .expectNext(new Datagram(Path.udp(BOB), Bytes.of((byte) 0x1c)))
         .then(ch::close)
         .expectComplete()
@@ -102,7 +104,7 @@ class UdpInboundTest {
     for (int i = 0; i < 10; i++) {
       write(ch, BOB, UdpInbound.COOKIE_REQUEST, i);
     }
-    write(ch, ALICE, 0x1a, 0); // a handshake is not limited
+    write(ch, ALICE, HANDSHAKE.id(), 0); // a handshake is not limited
     assertThat(got).hasSize(21);
     assertThat(inbound.rateLimited()).isEqualTo(1);
 
@@ -129,7 +131,7 @@ class UdpInboundTest {
         .then(
             () -> {
               for (int i = 0; i < 10; i++) {
-                write(ch, ALICE, 0x1b, i);
+                write(ch, ALICE, DATA.id(), i);
               }
             })
         .then(() -> assertThat(inbound.dropped()).isEqualTo(6))
@@ -138,7 +140,7 @@ class UdpInboundTest {
         .assertNext(d -> assertThat(d.data().get(1)).isEqualTo((byte) 1))
         .assertNext(d -> assertThat(d.data().get(1)).isEqualTo((byte) 2))
         .assertNext(d -> assertThat(d.data().get(1)).isEqualTo((byte) 3))
-        .then(() -> write(ch, ALICE, 0x1b, 10))
+        .then(() -> write(ch, ALICE, DATA.id(), 10))
         .assertNext(d -> assertThat(d.data().get(1)).isEqualTo((byte) 10))
         .then(ch::close)
         .expectComplete()

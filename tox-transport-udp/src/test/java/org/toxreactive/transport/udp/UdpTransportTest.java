@@ -1,6 +1,9 @@
 package org.toxreactive.transport.udp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.toxreactive.core.NetCryptoPacketKind.COOKIE_REQUEST;
+import static org.toxreactive.core.NetCryptoPacketKind.DATA;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -134,7 +137,7 @@ class UdpTransportTest {
         .then(
             () -> {
               for (int i = 0; i < 20; i++) {
-                assertThat(b.offer(toA, Bytes.of((byte) 0x1b, (byte) i))).isTrue();
+                assertThat(b.offer(toA, Bytes.of(DATA.idByte(), (byte) i))).isTrue();
               }
             })
         .expectNextSequence(java.util.stream.IntStream.range(0, 20).boxed().toList())
@@ -156,7 +159,7 @@ class UdpTransportTest {
         .then(
             () ->
                 Flux.range(0, 50)
-                    .concatMap(i -> b.send(toA, Bytes.of((byte) 0x1b, i.byteValue())))
+                    .concatMap(i -> b.send(toA, Bytes.of(DATA.idByte(), i.byteValue())))
                     .blockLast(TIMEOUT))
         .then(() -> await(() -> a.droppedInbound() >= 42))
         .thenRequest(8)
@@ -206,7 +209,7 @@ class UdpTransportTest {
         .then(() -> clock.advanceTimeBy(Duration.ofMillis(100)))
         .then(() -> sendCookieRequests(b, toA, 2))
         .then(() -> b.send(toA, marker).block(TIMEOUT))
-        .assertNext(d -> assertThat(d.data().getUnsigned(0)).isEqualTo(0x18))
+        .assertNext(d -> assertThat(d.data().getUnsigned(0)).isEqualTo(COOKIE_REQUEST.id()))
         .expectNext(new Datagram(Path.udp(b.localAddress()), marker))
         .thenCancel()
         .verify(TIMEOUT);
@@ -251,6 +254,27 @@ class UdpTransportTest {
   }
 
   @Test
+  void eachSetterChangesItsOwnValueOnly() {
+    reactor.test.scheduler.VirtualTimeScheduler clock =
+        reactor.test.scheduler.VirtualTimeScheduler.create();
+    UdpTransport.Config c =
+        UdpTransport.create()
+            .host("::1")
+            .port(1)
+            .receiveBuffer(2)
+            .receiveQueue(3)
+            .maxDatagramSize(4)
+            .cookieRequestLimit(5, Duration.ofMillis(6))
+            .scheduler(clock)
+            .configuration();
+    assertThat(c)
+        .isEqualTo(new UdpTransport.Config("::1", 1, 2, 3, 4, 5, Duration.ofMillis(6), clock));
+    assertThatThrownBy(() -> UdpTransport.create().receiveQueue(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("receiveQueue must be >= 1: 0");
+  }
+
+  @Test
   void setsTheSocketReceiveBuffer() {
     UdpTransport a = bind(UdpTransport.create().host("127.0.0.1").receiveBuffer(64 * 1024));
     assertThat(a.localAddress().getPort()).isPositive();
@@ -258,7 +282,7 @@ class UdpTransportTest {
 
   private static void sendCookieRequests(UdpTransport from, Path to, int n) {
     Flux.range(0, n)
-        .concatMap(i -> from.send(to, Bytes.of((byte) 0x18, i.byteValue())))
+        .concatMap(i -> from.send(to, Bytes.of(COOKIE_REQUEST.idByte(), i.byteValue())))
         .blockLast(TIMEOUT);
   }
 
