@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.Writer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -65,7 +62,7 @@ class ChatRelayLinkClosedTest {
                       String.valueOf(MESSAGES),
                       "--seconds",
                       "60"));
-      Lines out = new Lines();
+      TimedLines out = new TimedLines();
       StringWriter err = new StringWriter();
       CompletableFuture<Integer> a =
           CompletableFuture.supplyAsync(
@@ -93,9 +90,9 @@ class ChatRelayLinkClosedTest {
                       "60"));
       Awaitility.await("200 echoes")
           .atMost(Duration.ofSeconds(30))
-          .until(() -> out.count("RECV ") >= 200);
+          .until(() -> out.count(l -> l.startsWith("RECV ")) >= 200);
       int atKill = out.size();
-      String carrier = out.last("PATH relay:").substring("PATH relay:".length());
+      String carrier = out.last(l -> l.startsWith("PATH relay:")).substring("PATH relay:".length());
       boolean first = k1.publicKey().toHex().startsWith(carrier);
       (first ? r1 : r2).disposeNow(Duration.ofSeconds(5));
 
@@ -106,7 +103,8 @@ class ChatRelayLinkClosedTest {
       for (int i = 0; i < MESSAGES; i++) {
         assertThat(recv.get(i)).isEqualTo("msg-" + i);
       }
-      int closed = out.indexOf("ROUTE relay:" + carrier + " down (relay link closed");
+      int closed =
+          out.indexOf(l -> l.startsWith("ROUTE relay:" + carrier + " down (relay link closed"));
       assertThat(closed).as("our chat saw the relay's link close:%n%s", out).isNotNegative();
       // the first PATH line after the shutdown (naming another relay), before or after the
       // link-closed line
@@ -132,88 +130,6 @@ class ChatRelayLinkClosedTest {
     } finally {
       r1.disposeNow(Duration.ofSeconds(5));
       r2.disposeNow(Duration.ofSeconds(5));
-    }
-  }
-
-  /** Complete lines with the time each was written; thread-safe. */
-  private static final class Lines extends Writer {
-    private final StringBuilder partial = new StringBuilder();
-    private final List<String> lines = new CopyOnWriteArrayList<>();
-    private final List<Long> nanos = new CopyOnWriteArrayList<>();
-
-    @Override
-    public synchronized void write(char[] buf, int off, int len) {
-      for (int i = off; i < off + len; i++) {
-        if (buf[i] == '\n') {
-          nanos.add(System.nanoTime());
-          lines.add(partial.toString().trim());
-          partial.setLength(0);
-        } else {
-          partial.append(buf[i]);
-        }
-      }
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-
-    synchronized int size() {
-      return lines.size();
-    }
-
-    synchronized String line(int i) {
-      return lines.get(i);
-    }
-
-    synchronized long nanos(int i) {
-      return nanos.get(i);
-    }
-
-    synchronized int count(String prefix) {
-      return (int) lines.stream().filter(l -> l.startsWith(prefix)).count();
-    }
-
-    synchronized String last(String prefix) {
-      String found = null;
-      for (String l : lines) {
-        if (l.startsWith(prefix)) {
-          found = l;
-        }
-      }
-      return found;
-    }
-
-    synchronized int indexOf(String prefix) {
-      for (int i = 0; i < lines.size(); i++) {
-        if (lines.get(i).startsWith(prefix)) {
-          return i;
-        }
-      }
-      return -1;
-    }
-
-    synchronized List<String> prefixed(String prefix) {
-      List<String> out = new ArrayList<>();
-      for (String l : lines) {
-        if (l.startsWith(prefix)) {
-          out.add(l.substring(prefix.length()));
-        }
-      }
-      return out;
-    }
-
-    @Override
-    public synchronized String toString() {
-      StringBuilder b = new StringBuilder();
-      for (String l : lines) {
-        if (!l.startsWith("RECV ")) {
-          b.append(l).append('\n');
-        }
-      }
-      return b.toString();
     }
   }
 }

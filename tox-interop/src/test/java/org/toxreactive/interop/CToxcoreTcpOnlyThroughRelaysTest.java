@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.Writer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,6 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.PublicKey;
 import org.toxreactive.examples.Examples;
+import org.toxreactive.examples.TimedLines;
 
 /**
  * Our chat example reaches an unmodified c-toxcore 0.2.18 peer that has UDP disabled, through TCP
@@ -510,149 +509,5 @@ class CToxcoreTcpOnlyThroughRelaysTest {
       }
     }
     return out;
-  }
-
-  /** A Writer that keeps complete lines with the time each was written; thread-safe. */
-  static final class TimedLines extends Writer {
-    private final StringBuilder partial = new StringBuilder();
-    private final List<String> lines = new CopyOnWriteArrayList<>();
-    private final List<Long> nanos = new CopyOnWriteArrayList<>();
-
-    @Override
-    public synchronized void write(char[] buf, int off, int len) {
-      for (int i = off; i < off + len; i++) {
-        char c = buf[i];
-        if (c == '\n') {
-          nanos.add(System.nanoTime());
-          lines.add(partial.toString().trim());
-          partial.setLength(0);
-        } else {
-          partial.append(c);
-        }
-      }
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-
-    void await(java.util.function.Predicate<String> p, Duration timeout, StringWriter err) {
-      try {
-        org.awaitility.Awaitility.await()
-            .atMost(timeout)
-            .pollInterval(Duration.ofMillis(5))
-            .until(() -> lines.stream().anyMatch(p));
-      } catch (org.awaitility.core.ConditionTimeoutException e) {
-        throw new AssertionError(
-            "our chat never printed the expected line within "
-                + timeout
-                + ":\n"
-                + summary()
-                + "\nstderr: "
-                + err,
-            e);
-      }
-    }
-
-    String last(java.util.function.Predicate<String> p) {
-      String found = null;
-      for (String l : lines) {
-        if (p.test(l)) {
-          found = l;
-        }
-      }
-      return found;
-    }
-
-    int count(java.util.function.Predicate<String> p) {
-      return (int) lines.stream().filter(p).count();
-    }
-
-    List<String> prefixed(String prefix) {
-      return CToxcoreTcpOnlyThroughRelaysTest.prefixed(lines, prefix);
-    }
-
-    /** The longest time between two RECV lines (or the kill and the next RECV) after {@code t}. */
-    long longestRecvGapAfter(long t) {
-      long prev = t;
-      long longest = 0;
-      for (int i = 0; i < lines.size(); i++) {
-        long at = nanos.get(i);
-        if (at >= t && lines.get(i).startsWith("RECV ")) {
-          longest = Math.max(longest, at - prev);
-          prev = at;
-        }
-      }
-      return longest;
-    }
-
-    /**
-     * The longest time between two RECV lines (or {@code from} and the next RECV) written from
-     * {@code from} to {@code to} ({@link System#nanoTime()}).
-     */
-    long longestRecvGapBetween(long from, long to) {
-      long prev = from;
-      long longest = 0;
-      for (int i = 0; i < lines.size(); i++) {
-        long at = nanos.get(i);
-        if (at >= from && at < to && lines.get(i).startsWith("RECV ")) {
-          longest = Math.max(longest, at - prev);
-          prev = at;
-        }
-      }
-      return longest;
-    }
-
-    /**
-     * When the first line matching {@code p} was written at or after {@code t} ({@link
-     * System#nanoTime()}), or -1.
-     */
-    long nanosAfter(long t, java.util.function.Predicate<String> p) {
-      for (int i = 0; i < lines.size(); i++) {
-        if (nanos.get(i) >= t && p.test(lines.get(i))) {
-          return nanos.get(i);
-        }
-      }
-      return -1;
-    }
-
-    /** When the first line matching {@code p} was written, or -1. */
-    long nanosOf(java.util.function.Predicate<String> p) {
-      for (int i = 0; i < lines.size(); i++) {
-        if (p.test(lines.get(i))) {
-          return nanos.get(i);
-        }
-      }
-      return -1;
-    }
-
-    String summary() {
-      return summary(nanos.isEmpty() ? 0 : nanos.get(0));
-    }
-
-    /**
-     * Every line except the RECV ones after the first, which are summarised with their count; times
-     * since {@code t0}.
-     */
-    String summary(long t0) {
-      StringBuilder b = new StringBuilder();
-      int recv = 0;
-      for (int i = 0; i < lines.size(); i++) {
-        String l = lines.get(i);
-        if (l.startsWith("RECV ")) {
-          recv++;
-          if (recv > 1) {
-            continue;
-          }
-        }
-        b.append(
-            String.format(
-                "+%5d ms  %s (after %d RECV)%n", (nanos.get(i) - t0) / 1_000_000, l, recv));
-      }
-      b.append(recv).append(" RECV lines");
-      return b.toString();
-    }
   }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.examples.Examples;
-import org.toxreactive.interop.CToxcoreTcpOnlyThroughRelaysTest.TimedLines;
+import org.toxreactive.examples.TimedLines;
 
 /**
  * The relay carrying a live stream between our chat and an unmodified TCP-only c-toxcore 0.2.18
