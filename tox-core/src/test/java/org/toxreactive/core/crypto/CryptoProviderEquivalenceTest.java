@@ -89,31 +89,24 @@ class CryptoProviderEquivalenceTest {
     CryptoProvider jnr = SodiumCryptoProvider.loadJnr();
     assertThat(jnr.description()).contains("via jnr-ffi");
     Random rnd = new Random(SEED + 7);
+    assertKeyAgreementEqual(jffi, jnr, rnd, 50);
     BoxEngine a = jffi.newEngine();
     BoxEngine b = jnr.newEngine();
     for (int i = 0; i < 50; i++) {
-      byte[] sk = bytes(rnd, 32);
-      byte[] peer = bytes(rnd, 32);
-      byte[] x = new byte[32];
-      byte[] y = new byte[32];
-      jffi.scalarMultBase(x, sk);
-      jnr.scalarMultBase(y, sk);
-      assertThat(x).as("scalarmult_base case %d", i).isEqualTo(y);
-      assertThat(jffi.beforenm(x, peer, sk)).isEqualTo(jnr.beforenm(y, peer, sk));
-      assertThat(x).as("beforenm case %d", i).isEqualTo(y);
+      byte[] key = bytes(rnd, 32);
       int len = rnd.nextInt(2000);
       byte[] nonce = bytes(rnd, 24);
       byte[] m = bytes(rnd, len);
       byte[] ca = new byte[len + 16];
       byte[] cb = new byte[len + 16];
-      a.seal(x, nonce, m, 0, len, ca, 0);
-      b.seal(x, nonce, m, 0, len, cb, 0);
+      a.seal(key, nonce, m, 0, len, ca, 0);
+      b.seal(key, nonce, m, 0, len, cb, 0);
       assertThat(ca).as("seal case %d len %d", i, len).isEqualTo(cb);
       byte[] back = new byte[len];
-      assertThat(a.open(x, nonce, cb, 0, cb.length, back, 0)).isTrue();
+      assertThat(a.open(key, nonce, cb, 0, cb.length, back, 0)).isTrue();
       assertThat(back).isEqualTo(m);
       ca[rnd.nextInt(ca.length)] ^= 1;
-      assertThat(a.open(x, nonce, ca, 0, ca.length, back, 0)).as("forged case %d", i).isFalse();
+      assertThat(a.open(key, nonce, ca, 0, ca.length, back, 0)).as("forged case %d", i).isFalse();
     }
     byte[] r1 = new byte[300];
     byte[] r2 = new byte[300];
@@ -143,19 +136,26 @@ class CryptoProviderEquivalenceTest {
 
   @Test
   void keyAgreementIsByteForByteEqual() {
-    Random rnd = new Random(SEED);
-    for (int i = 0; i < 100; i++) {
+    assertKeyAgreementEqual(java, sodium, new Random(SEED), 100);
+  }
+
+  /**
+   * {@code cases} random secret/peer keys: both providers derive the same public and shared keys.
+   */
+  private static void assertKeyAgreementEqual(
+      CryptoProvider x, CryptoProvider y, Random rnd, int cases) {
+    for (int i = 0; i < cases; i++) {
       byte[] sk = bytes(rnd, 32);
       byte[] peer = bytes(rnd, 32);
       byte[] a = new byte[32];
       byte[] b = new byte[32];
-      java.scalarMultBase(a, sk);
-      sodium.scalarMultBase(b, sk);
-      assertThat(b).as("scalarmult_base case %d seed %d", i, SEED).isEqualTo(a);
-      boolean okJava = java.beforenm(a, peer, sk);
-      boolean okSodium = sodium.beforenm(b, peer, sk);
-      assertThat(okSodium).isEqualTo(okJava);
-      assertThat(b).as("beforenm case %d seed %d", i, SEED).isEqualTo(a);
+      x.scalarMultBase(a, sk);
+      y.scalarMultBase(b, sk);
+      assertThat(b).as("scalarmult_base %s/%s case %d", x.name(), y.name(), i).isEqualTo(a);
+      boolean okX = x.beforenm(a, peer, sk);
+      boolean okY = y.beforenm(b, peer, sk);
+      assertThat(okY).isEqualTo(okX);
+      assertThat(b).as("beforenm %s/%s case %d", x.name(), y.name(), i).isEqualTo(a);
     }
   }
 
