@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -249,7 +250,7 @@ public final class ToxNode implements Disposable {
   public static Builder create(ToxState state) {
     Objects.requireNonNull(state, "state is null");
     Builder b = create(state.secretKey()).nospam(state.nospam());
-    return b.with(b.c.withFriends(state.friends()));
+    return b.with(d -> d.friends = state.friends());
   }
 
   /**
@@ -297,9 +298,34 @@ public final class ToxNode implements Disposable {
       relays = List.copyOf(relays);
       friends = List.copyOf(friends);
     }
+  }
 
-    Config withFriends(List<ToxState.SavedFriend> f) {
-      return new Config(realKeys, nospam, udp, host, port, transport, relays, scheduler, f);
+  /** A mutable copy of a {@link Config}, for one builder change. */
+  private static final class Draft {
+    KeyPair realKeys;
+    int nospam;
+    boolean udp;
+    String host;
+    int port;
+    @Nullable PacketTransport transport;
+    List<RelayAddress> relays;
+    @Nullable Scheduler scheduler;
+    List<ToxState.SavedFriend> friends;
+
+    Draft(Config c) {
+      realKeys = c.realKeys;
+      nospam = c.nospam;
+      udp = c.udp;
+      host = c.host;
+      port = c.port;
+      transport = c.transport;
+      relays = c.relays;
+      scheduler = c.scheduler;
+      friends = c.friends;
+    }
+
+    Config build() {
+      return new Config(realKeys, nospam, udp, host, port, transport, relays, scheduler, friends);
     }
   }
 
@@ -320,6 +346,13 @@ public final class ToxNode implements Disposable {
       return new Builder(changed, layers);
     }
 
+    /** A new builder with one change applied to a copy of the configuration (checked again). */
+    private Builder with(Consumer<Draft> change) {
+      Draft d = new Draft(c);
+      change.accept(d);
+      return with(d.build());
+    }
+
     /**
      * The configuration {@link #bind()} uses.
      *
@@ -336,17 +369,7 @@ public final class ToxNode implements Disposable {
      * @return a new builder with this change
      */
     public Builder nospam(int nospam) {
-      return with(
-          new Config(
-              c.realKeys,
-              nospam,
-              c.udp,
-              c.host,
-              c.port,
-              c.transport,
-              c.relays,
-              c.scheduler,
-              c.friends));
+      return with(d -> d.nospam = nospam);
     }
 
     /**
@@ -358,16 +381,11 @@ public final class ToxNode implements Disposable {
      */
     public Builder udp(String host, int port) {
       return with(
-          new Config(
-              c.realKeys,
-              c.nospam,
-              true,
-              host,
-              port,
-              c.transport,
-              c.relays,
-              c.scheduler,
-              c.friends));
+          d -> {
+            d.udp = true;
+            d.host = host;
+            d.port = port;
+          });
     }
 
     /**
@@ -378,8 +396,10 @@ public final class ToxNode implements Disposable {
      */
     public Builder noUdp() {
       return with(
-          new Config(
-              c.realKeys, c.nospam, false, c.host, c.port, null, c.relays, c.scheduler, c.friends));
+          d -> {
+            d.udp = false;
+            d.transport = null;
+          });
     }
 
     /**
@@ -391,16 +411,10 @@ public final class ToxNode implements Disposable {
     public Builder transport(PacketTransport transport) {
       Objects.requireNonNull(transport, "transport is null");
       return with(
-          new Config(
-              c.realKeys,
-              c.nospam,
-              true,
-              c.host,
-              c.port,
-              transport,
-              c.relays,
-              c.scheduler,
-              c.friends));
+          d -> {
+            d.udp = true;
+            d.transport = transport;
+          });
     }
 
     /**
@@ -411,17 +425,7 @@ public final class ToxNode implements Disposable {
      * @return a new builder with this change
      */
     public Builder relays(List<RelayAddress> relays) {
-      return with(
-          new Config(
-              c.realKeys,
-              c.nospam,
-              c.udp,
-              c.host,
-              c.port,
-              c.transport,
-              relays,
-              c.scheduler,
-              c.friends));
+      return with(d -> d.relays = relays);
     }
 
     /**
@@ -433,17 +437,7 @@ public final class ToxNode implements Disposable {
      */
     public Builder scheduler(Scheduler scheduler) {
       Objects.requireNonNull(scheduler, "scheduler is null");
-      return with(
-          new Config(
-              c.realKeys,
-              c.nospam,
-              c.udp,
-              c.host,
-              c.port,
-              c.transport,
-              c.relays,
-              scheduler,
-              c.friends));
+      return with(d -> d.scheduler = scheduler);
     }
 
     /** The DHT and onion layers to use instead of the clients (tests). */
