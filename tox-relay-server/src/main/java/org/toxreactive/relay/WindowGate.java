@@ -65,6 +65,7 @@ final class WindowGate extends ChannelDuplexHandler {
   private long waitingSince = -1;
   private ScheduledFuture<?> poll;
   private long forced;
+  private boolean unwritable; // the flag this gate last set
 
   /**
    * @param room bytes the client's window can take now ({@link #socketRoom}; a test injects one)
@@ -100,7 +101,7 @@ final class WindowGate extends ChannelDuplexHandler {
     frames.add(frame);
     promises.add(promise);
     held += frame.readableBytes();
-    if (held >= HIGH_WATER) {
+    if (held >= HIGH_WATER && !unwritable) {
       writable(ctx, false);
     }
   }
@@ -140,7 +141,9 @@ final class WindowGate extends ChannelDuplexHandler {
     held = 0;
   }
 
-  private static void writable(ChannelHandlerContext ctx, boolean on) {
+  /** Sets this gate's writability flag (only on a change: drain runs on every flush). */
+  private void writable(ChannelHandlerContext ctx, boolean on) {
+    unwritable = !on;
     ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
     if (out != null) {
       out.setUserDefinedWritability(WRITABILITY_INDEX, on);
@@ -180,7 +183,7 @@ final class WindowGate extends ChannelDuplexHandler {
       release(ctx);
       wrote = true;
     }
-    if (held < LOW_WATER) {
+    if (held < LOW_WATER && unwritable) {
       writable(ctx, true);
     }
     if (wrote) {
