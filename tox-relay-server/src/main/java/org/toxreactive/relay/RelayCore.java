@@ -22,9 +22,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.toxreactive.core.IpPort;
+import org.toxreactive.core.PackedNode;
 import org.toxreactive.core.PublicKey;
 import org.toxreactive.dht.DhtChannel;
 import org.toxreactive.dht.DhtMetrics;
+import org.toxreactive.dht.NodeEntry;
 import org.toxreactive.dht.packet.DhtPacketKind;
 import org.toxreactive.onion.ClosestNodes;
 import org.toxreactive.transport.tcp.HandshakeException;
@@ -280,24 +283,18 @@ final class RelayCore implements RelayRouter.Output<Channel> {
             && org.toxreactive.dht.Lan.isLan(a.getAddress());
     return new ClosestNodes() {
       @Override
-      public java.util.List<org.toxreactive.core.PackedNode> closest(
-          org.toxreactive.core.PublicKey target, int max) {
-        java.util.List<org.toxreactive.core.PackedNode> n =
-            d.core().closestNodes(target, lan, now());
-        return n.size() <= max ? n : n.subList(0, max);
+      public List<PackedNode> closest(PublicKey target, int max) {
+        return atMost(d.core().closestNodes(target, lan, now()), max);
       }
 
       @Override
-      public java.util.List<org.toxreactive.core.PackedNode> closestAnnounceNodes(
-          org.toxreactive.core.PublicKey target, int max) {
-        java.util.List<org.toxreactive.core.PackedNode> n =
-            d.core().closestAnnounceNodes(target, lan, now());
-        return n.size() <= max ? n : n.subList(0, max);
+      public List<PackedNode> closestAnnounceNodes(PublicKey target, int max) {
+        return atMost(d.core().closestAnnounceNodes(target, lan, now()), max);
       }
 
       @Override
-      public org.toxreactive.core.IpPort addressOf(org.toxreactive.core.PublicKey dhtKey) {
-        org.toxreactive.dht.NodeEntry e = d.core().closeList().find(dhtKey);
+      public IpPort addressOf(PublicKey dhtKey) {
+        NodeEntry e = d.core().closeList().find(dhtKey);
         if (e == null) {
           return null;
         }
@@ -308,6 +305,10 @@ final class RelayCore implements RelayRouter.Output<Channel> {
         return e.ipv6().address() != null && !e.ipv6().isBad(t) ? e.ipv6().address() : null;
       }
     };
+  }
+
+  private static List<PackedNode> atMost(List<PackedNode> nodes, int max) {
+    return nodes.size() <= max ? nodes : nodes.subList(0, max);
   }
 
   // ------------------------------------------------------------------ router output (router loop)
