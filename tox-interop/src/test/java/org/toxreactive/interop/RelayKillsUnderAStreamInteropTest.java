@@ -47,9 +47,6 @@ class RelayKillsUnderAStreamInteropTest {
   private static final int KILLS = 10;
   private static final long MAX_PAUSE_MS = 1_500;
 
-  /** How soon after its "relay link closed" line our data path must have left a killed relay. */
-  private static final long LEFT_WITHIN_MS = 1_000;
-
   /** c-toxcore's six places for us and one more, for SHARE_RELAYS to offer. */
   private static final int RELAYS = 7;
 
@@ -194,7 +191,6 @@ class RelayKillsUnderAStreamInteropTest {
           left[k] = leftAfterClose(out, killed.get(k), killedAt.get(k));
         }
         long longest = Arrays.stream(pauses).max().orElseThrow();
-        long latestLeave = Arrays.stream(left).max().orElseThrow();
         System.out.printf(
             "%d kills of the carrying relay (%s): pauses %s ms, longest %d ms; data path left the"
                 + " dead relay %s ms after its link-closed line; %d echoes in order%n",
@@ -205,9 +201,13 @@ class RelayKillsUnderAStreamInteropTest {
             .as("c-toxcore never lost the friend")
             .containsExactly("FRIEND_CONNECTION 0 TCP");
         assertThat(longest).as("the longest pause after a kill (ms)").isLessThan(MAX_PAUSE_MS);
-        assertThat(latestLeave)
-            .as("ms from a killed relay's link-closed line to our data path leaving it")
-            .isLessThan(LEFT_WITHIN_MS);
+        // how soon the PATH line left each dead relay is reported, not asserted: a PATH line is our
+        // published status, which names
+        // a path only once the peer is heard on it (UNREACHABLE in between, which chat does not
+        // print). Seen once: the echoes came back 522 ms after a kill, so our data had left the
+        // dead relay, yet the next PATH line came 2,286 ms after the link-closed line. The pause
+        // bound above is what proves the data left; ChatRelayLinkClosedTest checks the PATH line
+        // within 1 s where both ends are ours.
       }
     } finally {
       if (chat != null && chat.isAlive()) {
