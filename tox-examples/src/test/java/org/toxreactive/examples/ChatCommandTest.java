@@ -70,32 +70,30 @@ class ChatCommandTest {
     RunningRelay r1 = RelayServer.create().keys(k1).host("127.0.0.1").port(0).udpPort(-1).bindNow();
     RunningRelay r2 = RelayServer.create().keys(k2).host("127.0.0.1").port(0).udpPort(-1).bindNow();
     try {
-      String relay1 = "127.0.0.1:" + r1.port() + ":" + k1.publicKey().toHex();
-      String relay2 = "127.0.0.1:" + r2.port() + ":" + k2.publicKey().toHex();
+      String relay1 = Chats.relaySpec(r1, k1);
+      String relay2 = Chats.relaySpec(r2, k2);
       KeyPair bReal = KeyPair.generate();
       KeyPair bDht = KeyPair.generate();
       StringWriter bOut = new StringWriter();
       StringWriter bErr = new StringWriter();
       CompletableFuture<Integer> b =
-          CompletableFuture.supplyAsync(
-              () ->
-                  Examples.run(
-                      new PrintWriter(bOut, true),
-                      new PrintWriter(bErr, true),
-                      "chat",
-                      "--secret-key",
-                      bReal.secretKey().toHexUnsafe(),
-                      "--dht-secret-key",
-                      bDht.secretKey().toHexUnsafe(),
-                      "--no-udp",
-                      "--relay",
-                      relay1,
-                      "--relay",
-                      relay2,
-                      "--expect",
-                      "50",
-                      "--seconds",
-                      "30"));
+          Chats.start(
+              bOut,
+              bErr,
+              "chat",
+              "--secret-key",
+              bReal.secretKey().toHexUnsafe(),
+              "--dht-secret-key",
+              bDht.secretKey().toHexUnsafe(),
+              "--no-udp",
+              "--relay",
+              relay1,
+              "--relay",
+              relay2,
+              "--expect",
+              "50",
+              "--seconds",
+              "30");
       int code =
           run(
               "chat",
@@ -141,20 +139,18 @@ class ChatCommandTest {
     StringWriter lOut = new StringWriter();
     StringWriter lErr = new StringWriter();
     CompletableFuture<Integer> listener =
-        CompletableFuture.supplyAsync(
-            () ->
-                Examples.run(
-                    new PrintWriter(lOut, true),
-                    new PrintWriter(lErr, true),
-                    "chat",
-                    "--secret-key",
-                    lReal.secretKey().toHexUnsafe(),
-                    "--dht-secret-key",
-                    lDht.secretKey().toHexUnsafe(),
-                    "--expect",
-                    "15",
-                    "--seconds",
-                    "40"));
+        Chats.start(
+            lOut,
+            lErr,
+            "chat",
+            "--secret-key",
+            lReal.secretKey().toHexUnsafe(),
+            "--dht-secret-key",
+            lDht.secretKey().toHexUnsafe(),
+            "--expect",
+            "15",
+            "--seconds",
+            "40");
     Pattern keysLine = Pattern.compile("KEYS .* port=(\\d+)");
     Matcher port =
         Awaitility.await("the listener's KEYS line")
@@ -189,24 +185,22 @@ class ChatCommandTest {
     StringWriter e = new StringWriter();
     outs.add(o);
     errs.add(e);
-    return CompletableFuture.supplyAsync(
-        () ->
-            Examples.run(
-                new PrintWriter(o, true),
-                new PrintWriter(e, true),
-                "chat",
-                "--peer",
-                lReal.publicKey().toHex(),
-                "--peer-dht",
-                lDht.publicKey().toHex(),
-                "--udp",
-                udp,
-                "--send",
-                "5",
-                "--expect",
-                "5",
-                "--seconds",
-                "20"));
+    return Chats.start(
+        o,
+        e,
+        "chat",
+        "--peer",
+        lReal.publicKey().toHex(),
+        "--peer-dht",
+        lDht.publicKey().toHex(),
+        "--udp",
+        udp,
+        "--send",
+        "5",
+        "--expect",
+        "5",
+        "--seconds",
+        "20");
   }
 
   private static List<String> recv(String text) {

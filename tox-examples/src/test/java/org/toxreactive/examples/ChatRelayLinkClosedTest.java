@@ -2,7 +2,6 @@ package org.toxreactive.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
@@ -37,57 +36,53 @@ class ChatRelayLinkClosedTest {
     RunningRelay r1 = RelayServer.create().keys(k1).host("127.0.0.1").port(0).udpPort(-1).bindNow();
     RunningRelay r2 = RelayServer.create().keys(k2).host("127.0.0.1").port(0).udpPort(-1).bindNow();
     try {
-      String relay1 = "127.0.0.1:" + r1.port() + ":" + k1.publicKey().toHex();
-      String relay2 = "127.0.0.1:" + r2.port() + ":" + k2.publicKey().toHex();
+      String relay1 = Chats.relaySpec(r1, k1);
+      String relay2 = Chats.relaySpec(r2, k2);
       KeyPair bReal = KeyPair.generate();
       KeyPair bDht = KeyPair.generate();
       StringWriter bErr = new StringWriter();
       CompletableFuture<Integer> b =
-          CompletableFuture.supplyAsync(
-              () ->
-                  Examples.run(
-                      new PrintWriter(new StringWriter(), true),
-                      new PrintWriter(bErr, true),
-                      "chat",
-                      "--secret-key",
-                      bReal.secretKey().toHexUnsafe(),
-                      "--dht-secret-key",
-                      bDht.secretKey().toHexUnsafe(),
-                      "--no-udp",
-                      "--relay",
-                      relay1,
-                      "--relay",
-                      relay2,
-                      "--expect",
-                      String.valueOf(MESSAGES),
-                      "--seconds",
-                      "60"));
+          Chats.start(
+              new StringWriter(),
+              bErr,
+              "chat",
+              "--secret-key",
+              bReal.secretKey().toHexUnsafe(),
+              "--dht-secret-key",
+              bDht.secretKey().toHexUnsafe(),
+              "--no-udp",
+              "--relay",
+              relay1,
+              "--relay",
+              relay2,
+              "--expect",
+              String.valueOf(MESSAGES),
+              "--seconds",
+              "60");
       TimedLines out = new TimedLines();
       StringWriter err = new StringWriter();
       CompletableFuture<Integer> a =
-          CompletableFuture.supplyAsync(
-              () ->
-                  Examples.run(
-                      new PrintWriter(out, true),
-                      new PrintWriter(err, true),
-                      "chat",
-                      "--peer",
-                      bReal.publicKey().toHex(),
-                      "--peer-dht",
-                      bDht.publicKey().toHex(),
-                      "--no-udp",
-                      "--relay",
-                      relay1,
-                      "--relay",
-                      relay2,
-                      "--window",
-                      "8",
-                      "--send",
-                      String.valueOf(MESSAGES),
-                      "--expect",
-                      String.valueOf(MESSAGES),
-                      "--seconds",
-                      "60"));
+          Chats.start(
+              out,
+              err,
+              "chat",
+              "--peer",
+              bReal.publicKey().toHex(),
+              "--peer-dht",
+              bDht.publicKey().toHex(),
+              "--no-udp",
+              "--relay",
+              relay1,
+              "--relay",
+              relay2,
+              "--window",
+              "8",
+              "--send",
+              String.valueOf(MESSAGES),
+              "--expect",
+              String.valueOf(MESSAGES),
+              "--seconds",
+              "60");
       Awaitility.await("200 echoes")
           .atMost(Duration.ofSeconds(30))
           .until(() -> out.count(l -> l.startsWith("RECV ")) >= 200);
