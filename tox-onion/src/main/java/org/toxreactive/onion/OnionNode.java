@@ -275,17 +275,29 @@ public final class OnionNode {
   /**
    * True for the first bytes this node takes from UDP: 0x80..0x8E and 0x90..0x98 (responses meant
    * for clients are taken and counted {@link Outcome#UNHANDLED}).
+   *
+   * @param id a datagram's first byte
+   * @return whether this node takes datagrams starting with {@code id}
    */
   public static boolean handles(int id) {
     return OnionPacketKind.ofId(id) != null;
   }
 
-  /** Group chats with announces in the group-announce store (docs/protocol.md 13.6). */
+  /**
+   * Group chats with announces in the group-announce store (docs/protocol.md 13.6).
+   *
+   * @return the number of group chats stored, 0 without a group-announce store
+   */
   public int groupChats() {
     return groups == null ? 0 : groups.chats();
   }
 
-  /** Live entries in the announce.c store (docs/protocol.md 13.8). */
+  /**
+   * Live entries in the announce.c store (docs/protocol.md 13.8).
+   *
+   * @param now the caller's clock, in milliseconds
+   * @return the number of entries not timed out
+   */
   public int dhtAnnouncements(long now) {
     return dhtStore.size(now);
   }
