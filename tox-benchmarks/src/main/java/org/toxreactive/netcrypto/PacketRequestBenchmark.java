@@ -3,6 +3,7 @@ package org.toxreactive.netcrypto;
 import java.util.Random;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -91,7 +92,7 @@ public class PacketRequestBenchmark {
   }
 
   @Benchmark
-  public PacketRequest.Requested decode() {
+  public PacketRequest.@Nullable Requested decode() {
     return PacketRequest.decode(request, senderStart, senderStart + WINDOW);
   }
 

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.KeyPair;
@@ -107,7 +108,8 @@ public final class SessionOpener {
   /**
    * The next datagram of {@code length} bytes starting with {@code id}, or null at the deadline.
    */
-  private byte[] receive(DatagramSocket s, long deadline, int length, int id) throws IOException {
+  private byte @Nullable [] receive(DatagramSocket s, long deadline, int length, int id)
+      throws IOException {
     DatagramPacket d = new DatagramPacket(buf, buf.length);
     while (true) {
       long left = (deadline - System.nanoTime()) / 1_000_000;

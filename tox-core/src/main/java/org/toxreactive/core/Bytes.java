@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An immutable sequence of bytes: what crosses the public API instead of a reference-counted {@link
@@ -273,7 +274,7 @@ public final class Bytes {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof Bytes b
         && Arrays.equals(data, offset, offset + length, b.data, b.offset, b.offset + b.length);
   }

@@ -1,5 +1,7 @@
 package org.toxreactive.core;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The four outer packets of net_crypto, by their first byte (docs/protocol.md 4.1), and the size
  * limits every layer that carries them shares (docs/protocol.md 4.13). They travel as they are over
@@ -99,7 +101,7 @@ public enum NetCryptoPacketKind {
    * @return the kind, or null if no net_crypto packet starts with that byte
    * @throws IllegalArgumentException if {@code unsignedId} is not 0..255 (a sign-extended byte)
    */
-  public static NetCryptoPacketKind ofId(int unsignedId) {
+  public static @Nullable NetCryptoPacketKind ofId(int unsignedId) {
     if (unsignedId < 0 || unsignedId > 0xFF) {
       throw new IllegalArgumentException("packet id must be 0..255, got " + unsignedId);
     }
@@ -112,7 +114,7 @@ public enum NetCryptoPacketKind {
    * @param packet the packet
    * @return the kind, or null if {@code packet} is empty or not net_crypto
    */
-  public static NetCryptoPacketKind of(Bytes packet) {
+  public static @Nullable NetCryptoPacketKind of(Bytes packet) {
     return packet.isEmpty() ? null : BY_ID[packet.getUnsigned(0)];
   }
 }

@@ -3,6 +3,7 @@ package org.toxreactive.core;
 import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
 import java.util.HexFormat;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.crypto.CryptoProviders;
 
 /**
@@ -162,7 +163,7 @@ public final class Nonce {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof Nonce && Arrays.equals(value, ((Nonce) o).value);
   }
 

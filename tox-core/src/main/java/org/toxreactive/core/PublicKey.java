@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HexFormat;
+import org.jspecify.annotations.Nullable;
 
 /** A 32-byte Curve25519 public key. Immutable; equality by value; prints as upper-case hex. */
 public final class PublicKey {
@@ -124,7 +125,7 @@ public final class PublicKey {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof PublicKey && Arrays.equals(key, ((PublicKey) o).key);
   }
 

@@ -2,6 +2,7 @@ package org.toxreactive.core;
 
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A 32-byte Curve25519 secret key. Never printed: {@link #toString()} is redacted; equality is
@@ -63,7 +64,7 @@ public final class SecretKey {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof SecretKey && MessageDigest.isEqual(key, ((SecretKey) o).key);
   }
 

@@ -1,6 +1,7 @@
 package org.toxreactive.core;
 
 import java.security.MessageDigest;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.crypto.CryptoProviders;
 
 /**
@@ -55,7 +56,7 @@ public final class SharedKey {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof SharedKey && MessageDigest.isEqual(key, ((SharedKey) o).key);
   }
 

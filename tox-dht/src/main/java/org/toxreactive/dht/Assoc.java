@@ -13,10 +13,10 @@ public final class Assoc {
   /** A time far enough in the past to be timed out under every timeout. */
   public static final long NEVER = Long.MIN_VALUE / 4;
 
-  IpPort address;
+  @Nullable IpPort address;
   long timestamp = NEVER;
   long lastPinged = NEVER;
-  IpPort returnedAddress;
+  @Nullable IpPort returnedAddress;
   long returnedTimestamp = NEVER;
 
   /**

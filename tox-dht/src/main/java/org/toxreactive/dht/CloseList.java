@@ -100,7 +100,7 @@ public final class CloseList {
     return e != null && !e.assoc(address).isBad(now);
   }
 
-  private NodeEntry freeSlot(PublicKey key, long now) {
+  private @Nullable NodeEntry freeSlot(PublicKey key, long now) {
     int base = bucketOf(key) * DhtTimers.BUCKET_SIZE;
     for (int i = 0; i < DhtTimers.BUCKET_SIZE; i++) {
       NodeEntry e = slots[base + i];

@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.IpPort;
 import org.toxreactive.core.KeyPair;
 
@@ -22,7 +23,7 @@ public final class DhtChannel {
   private final Channel channel;
   private final DhtCore core;
   private final LongSupplier clock;
-  private ScheduledFuture<?> ticker;
+  private @Nullable ScheduledFuture<?> ticker;
 
   /**
    * A core on {@code channel}; call {@link #start} to begin ticking.

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.IpPort;
 import org.toxreactive.core.KeyPair;
@@ -115,7 +116,7 @@ public final class DhtCore {
   private final List<PackedNode> toBootstrap = new ArrayList<>();
   private final List<PackedNode> toPing = new ArrayList<>();
   private final List<PackedNode> bootstrapNodes = new ArrayList<>();
-  private Listener listener;
+  private @Nullable Listener listener;
   private boolean holePunching = true;
   private final DhtStats stats = new DhtStats();
   private long closeLastGetNodes = Assoc.NEVER;
@@ -665,7 +666,7 @@ public final class DhtCore {
    * @param now the clock
    * @return the address, or null
    */
-  public IpPort friendAddress(PublicKey friend, long now) {
+  public @Nullable IpPort friendAddress(PublicKey friend, long now) {
     DhtFriend f = friend(friend);
     NodeEntry e = f == null ? null : f.find(friend);
     if (e == null) {
@@ -998,7 +999,7 @@ public final class DhtCore {
     }
   }
 
-  private DhtFriend friend(PublicKey key) {
+  private @Nullable DhtFriend friend(PublicKey key) {
     for (DhtFriend f : friends) {
       if (f.key().equals(key)) {
         return f;
@@ -1089,7 +1090,7 @@ public final class DhtCore {
   /**
    * The first address whose IP appears at least {@code min} times, or null ({@code nat_commonip}).
    */
-  static InetAddress commonIp(List<IpPort> list, int min) {
+  static @Nullable InetAddress commonIp(List<IpPort> list, int min) {
     for (IpPort a : list) {
       int n = 0;
       for (IpPort b : list) {

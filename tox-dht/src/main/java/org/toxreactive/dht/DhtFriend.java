@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.IpPort;
 import org.toxreactive.core.PackedNode;
 import org.toxreactive.core.PublicKey;
@@ -36,9 +37,9 @@ public final class DhtFriend {
   final HolePunch nat;
 
   /** The friend's own addresses last reported to the listener (IPv4, IPv6), or null. */
-  IpPort reported4;
+  @Nullable IpPort reported4;
 
-  IpPort reported6;
+  @Nullable IpPort reported6;
 
   long reported4At = Assoc.NEVER;
 
@@ -79,7 +80,7 @@ public final class DhtFriend {
     return Collections.unmodifiableList(Arrays.asList(clients));
   }
 
-  NodeEntry find(PublicKey pk) {
+  @Nullable NodeEntry find(PublicKey pk) {
     for (NodeEntry e : clients) {
       if (pk.equals(e.key)) {
         return e;

@@ -1,5 +1,6 @@
 package org.toxreactive.dht;
 
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.IpPort;
 import org.toxreactive.core.PublicKey;
 
@@ -9,10 +10,10 @@ import org.toxreactive.core.PublicKey;
  * thread.
  */
 public final class NodeEntry {
-  PublicKey key;
+  @Nullable PublicKey key;
 
   /** {@link #key}'s bytes, kept for distance comparisons without copies. */
-  byte[] keyBytes;
+  byte @Nullable [] keyBytes;
 
   final Assoc ipv4 = new Assoc();
   final Assoc ipv6 = new Assoc();

@@ -1,6 +1,7 @@
 package org.toxreactive.dht;
 
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Ping ids as c-toxcore's {@code ping_array} hands them out (docs/protocol.md, DHT section "ping
@@ -60,7 +61,7 @@ final class PingArray<T> {
 
   /** The value of a live id, consumed (a second check of the same id returns null). */
   @SuppressWarnings("unchecked")
-  T take(long id, long now) {
+  @Nullable T take(long id, long now) {
     if (id == 0) {
       return null;
     }

@@ -2,6 +2,7 @@ package org.toxreactive.dht;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.PublicKey;
 import org.toxreactive.core.SecretKey;
@@ -31,7 +32,7 @@ final class SharedKeyCache {
   }
 
   /** The shared key with {@code peer}, or null if the peer key is a low-order point. */
-  SharedKey get(PublicKey peer) {
+  @Nullable SharedKey get(PublicKey peer) {
     SharedKey k = keys.get(peer);
     if (k == null) {
       try {

@@ -2,6 +2,7 @@ package org.toxreactive.friend;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.IntPredicate;
 import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.Bytes;
@@ -37,7 +38,7 @@ final class OnionAdapter implements OnionLayer {
                 pool.onionResponses().map(r -> new OnionIo.RelayResponse(r.relay(), r.packet())));
     OnionIo io =
         demux == null
-            ? OnionIo.tcp(relays)
+            ? OnionIo.tcp(Objects.requireNonNull(relays, "a node with UDP off needs TCP relays"))
             : relays == null
                 ? OnionIo.udp(demux.inbound(CLIENT_PACKETS), demux.shared())
                 : OnionIo.both(demux.inbound(CLIENT_PACKETS), demux.shared(), relays);

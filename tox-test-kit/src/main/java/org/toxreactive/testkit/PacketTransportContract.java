@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -246,7 +247,7 @@ public abstract class PacketTransportContract {
     }
     await().atMost(timeout()).until(() -> droppedInbound(pair.b()) > droppedBefore);
     assertThat(got).as("nothing delivered before it was requested").isEmpty();
-    upstream.get().request(Long.MAX_VALUE);
+    Objects.requireNonNull(upstream.get(), "receive() was not subscribed").request(Long.MAX_VALUE);
     // what was neither dropped nor delivered is still queued: wait for the queue to drain
     await()
         .atMost(timeout())
@@ -322,6 +323,6 @@ public abstract class PacketTransportContract {
       throw new AssertionError(e);
     }
     assertThat(error.get()).as("send of %d bytes on %s errored", data.length(), path).isNotNull();
-    return error.get();
+    return Objects.requireNonNull(error.get(), "send signalled no error");
   }
 }

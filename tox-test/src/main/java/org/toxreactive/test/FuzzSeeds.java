@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The seed corpus of a fuzz test, kept in Jazzer's layout: {@code src/test/resources/<package
@@ -78,7 +79,7 @@ public final class FuzzSeeds {
         + method;
   }
 
-  private static byte[] read(Class<?> testClass, String resource) {
+  private static byte @Nullable [] read(Class<?> testClass, String resource) {
     try (InputStream in = testClass.getClassLoader().getResourceAsStream(resource)) {
       return in == null ? null : in.readAllBytes();
     } catch (IOException e) {

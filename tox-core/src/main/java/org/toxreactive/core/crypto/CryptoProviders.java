@@ -1,6 +1,7 @@
 package org.toxreactive.core.crypto;
 
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +26,8 @@ public final class CryptoProviders {
 
   private static final Logger LOG = LoggerFactory.getLogger(CryptoProviders.class);
 
-  private static volatile CryptoProvider current;
-  private static volatile String failure;
+  private static volatile @Nullable CryptoProvider current;
+  private static volatile @Nullable String failure;
 
   private CryptoProviders() {}
 

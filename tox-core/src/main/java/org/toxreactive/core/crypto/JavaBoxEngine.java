@@ -8,6 +8,7 @@ import org.bouncycastle.crypto.engines.Salsa20Engine;
 import org.bouncycastle.crypto.macs.Poly1305;
 import org.bouncycastle.crypto.params.KeyParameter;
 import org.bouncycastle.util.Pack;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The pure-Java {@link BoxEngine}: XSalsa20-Poly1305 on Bouncy Castle's Salsa20 core ({@link
@@ -38,7 +39,7 @@ final class JavaBoxEngine implements BoxEngine {
   private final KeyParameter polyKey = new KeyParameter(new byte[32]);
 
   private final byte[] tag = new byte[MAC_SIZE];
-  private byte[] scratch;
+  private byte @Nullable [] scratch;
 
   /** HSalsa20 core (20 rounds, no final addition) of a 32-byte key and a 16-byte input. */
   static byte[] hsalsa20(byte[] key, byte[] in16) {

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * libsodium through jffi, the native-call layer under jnr-ffi, called directly: every function the
@@ -45,7 +46,7 @@ final class JffiSodium implements SodiumBinding {
   private final CallContext int5;
   private final CallContext void2;
 
-  private static JffiSodium loaded;
+  private static @Nullable JffiSodium loaded;
 
   private JffiSodium(Library lib) {
     boxBeforenm = symbol(lib, "crypto_box_beforenm");

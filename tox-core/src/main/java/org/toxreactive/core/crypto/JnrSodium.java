@@ -8,6 +8,7 @@ import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 import jnr.ffi.annotations.IgnoreError;
 import jnr.ffi.types.size_t;
+import org.jspecify.annotations.Nullable;
 
 /**
  * libsodium through jnr-ffi: an interface bound once, pointers as {@code long} addresses ({@code
@@ -55,7 +56,7 @@ final class JnrSodium implements SodiumBinding {
     this.runtime = Runtime.getRuntime(lib);
   }
 
-  private static JnrSodium loaded;
+  private static @Nullable JnrSodium loaded;
 
   /**
    * Loads libsodium (once per process) and runs {@code sodium_init}.

@@ -2,6 +2,7 @@ package org.toxreactive.core.crypto;
 
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * libsodium's {@code crypto_box_easy_afternm} / {@code crypto_box_open_easy_afternm} on native
@@ -16,7 +17,7 @@ final class SodiumBoxEngine implements BoxEngine {
   private static final int MESSAGE_AT = BOX_AT + MAC_SIZE;
 
   private final SodiumBinding sodium;
-  private ByteBuffer scratch; // null until first use
+  private @Nullable ByteBuffer scratch; // null until first use
   private long base;
 
   SodiumBoxEngine(SodiumBinding sodium) {
@@ -27,8 +28,10 @@ final class SodiumBoxEngine implements BoxEngine {
    * Key and nonce into the scratch; makes the scratch on first use (an engine made for one
    * handshake needs a few hundred bytes) and grows it, doubling, if a box of {@code boxLen} would
    * not fit.
+   *
+   * @return the scratch
    */
-  private void prepare(byte[] key, byte[] nonce, int boxLen) {
+  private ByteBuffer prepare(byte[] key, byte[] nonce, int boxLen) {
     ByteBuffer b = scratch;
     if (b == null || BOX_AT + boxLen > b.capacity()) {
       int room = b == null ? 192 : 2 * (b.capacity() - BOX_AT);
@@ -37,15 +40,16 @@ final class SodiumBoxEngine implements BoxEngine {
       base = sodium.address(b);
     }
     b.put(0, key, 0, 32).put(NONCE_AT, nonce, 0, 24);
+    return b;
   }
 
   @Override
   public void seal(
       byte[] key, byte[] nonce, byte[] in, int inOff, int len, byte[] out, int outOff) {
-    prepare(key, nonce, len + MAC_SIZE);
-    scratch.put(MESSAGE_AT, in, inOff, len);
+    ByteBuffer s = prepare(key, nonce, len + MAC_SIZE);
+    s.put(MESSAGE_AT, in, inOff, len);
     sodium.cryptoBoxEasyAfternm(base + BOX_AT, base + MESSAGE_AT, len, base + NONCE_AT, base);
-    scratch.get(BOX_AT, out, outOff, len + MAC_SIZE);
+    s.get(BOX_AT, out, outOff, len + MAC_SIZE);
   }
 
   @Override
@@ -54,14 +58,14 @@ final class SodiumBoxEngine implements BoxEngine {
     if (len < MAC_SIZE) {
       return false;
     }
-    prepare(key, nonce, len);
-    scratch.put(BOX_AT, in, inOff, len);
+    ByteBuffer s = prepare(key, nonce, len);
+    s.put(BOX_AT, in, inOff, len);
     if (sodium.cryptoBoxOpenEasyAfternm(
             base + MESSAGE_AT, base + BOX_AT, len, base + NONCE_AT, base)
         != 0) {
       return false;
     }
-    scratch.get(MESSAGE_AT, out, outOff, len - MAC_SIZE);
+    s.get(MESSAGE_AT, out, outOff, len - MAC_SIZE);
     return true;
   }
 
@@ -80,8 +84,7 @@ final class SodiumBoxEngine implements BoxEngine {
       out.writerIndex(w + len + MAC_SIZE);
       return;
     }
-    prepare(key, nonce, len + MAC_SIZE);
-    ByteBuffer s = scratch;
+    ByteBuffer s = prepare(key, nonce, len + MAC_SIZE);
     s.limit(MESSAGE_AT + len).position(MESSAGE_AT);
     plaintext.getBytes(plaintext.readerIndex(), s);
     sodium.cryptoBoxEasyAfternm(base + BOX_AT, base + MESSAGE_AT, len, base + NONCE_AT, base);
@@ -113,8 +116,7 @@ final class SodiumBoxEngine implements BoxEngine {
         return true;
       }
     }
-    prepare(key, nonce, len);
-    ByteBuffer s = scratch;
+    ByteBuffer s = prepare(key, nonce, len);
     s.limit(BOX_AT + len).position(BOX_AT);
     box.getBytes(box.readerIndex(), s);
     s.clear();

@@ -3,6 +3,7 @@ package org.toxreactive.dht.packet;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.ToxProtocolException;
 
 /**
@@ -128,7 +129,7 @@ public record BootstrapInfo(long version, byte[] motd) {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof BootstrapInfo b && b.version == version && Arrays.equals(b.motd, motd);
   }
 

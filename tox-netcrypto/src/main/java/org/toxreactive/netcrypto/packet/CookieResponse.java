@@ -2,6 +2,7 @@ package org.toxreactive.netcrypto.packet;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.NetCryptoPacketKind;
 import org.toxreactive.core.Nonce;
@@ -105,7 +106,7 @@ public record CookieResponse(byte[] cookie, long echoId) {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof CookieResponse r && echoId == r.echoId && Arrays.equals(cookie, r.cookie);
   }
 

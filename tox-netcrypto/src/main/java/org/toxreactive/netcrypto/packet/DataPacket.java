@@ -2,6 +2,7 @@ package org.toxreactive.netcrypto.packet;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.NetCryptoPacketKind;
@@ -212,7 +213,7 @@ public record DataPacket(int bufferStart, int num, byte[] data) {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof DataPacket d
         && bufferStart == d.bufferStart
         && num == d.num

@@ -3,6 +3,7 @@ package org.toxreactive.netcrypto.packet;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.NetCryptoPacketKind;
@@ -169,7 +170,7 @@ public record Handshake(Nonce baseNonce, PublicKey sessionKey, byte[] otherCooki
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof Handshake h
         && baseNonce.equals(h.baseNonce)
         && sessionKey.equals(h.sessionKey)

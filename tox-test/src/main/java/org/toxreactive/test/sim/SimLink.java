@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One direction between two nodes, or (from {@link SimNetwork#defaults()}) every link at once. A
@@ -40,7 +41,7 @@ public final class SimLink {
   private final Object lock;
   private final String from;
   private final String to;
-  private final SimLink defaults;
+  private final @Nullable SimLink defaults;
   private final SplittableRandom random;
   private final Map<Setting, UnaryOperator<LinkConditions>> settings = new EnumMap<>(Setting.class);
 
@@ -51,7 +52,8 @@ public final class SimLink {
   private long corrupted;
   private long busyUntilNanos = Long.MIN_VALUE;
 
-  SimLink(Object lock, String from, String to, SimLink defaults, SplittableRandom random) {
+  SimLink(
+      Object lock, String from, String to, @Nullable SimLink defaults, SplittableRandom random) {
     this.lock = lock;
     this.from = from;
     this.to = to;

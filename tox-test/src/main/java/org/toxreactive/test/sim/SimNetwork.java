@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -290,7 +291,7 @@ public final class SimNetwork {
   }
 
   /** The next due copy that reaches a node; counts the ones that do not. */
-  private Delivery nextDelivery() {
+  private @Nullable Delivery nextDelivery() {
     synchronized (lock) {
       // A real clock may read a little earlier than the timer that fired: trust the timer.
       long due = Math.max(now(), firedUpTo.get());

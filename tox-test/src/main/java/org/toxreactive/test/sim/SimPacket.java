@@ -3,6 +3,7 @@ package org.toxreactive.test.sim;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A packet on the simulated network: who sent it, to whom, and its bytes (copied in and out, so a
@@ -42,7 +43,7 @@ public record SimPacket(String from, String to, byte[] data) {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof SimPacket p
         && from.equals(p.from)
         && to.equals(p.to)

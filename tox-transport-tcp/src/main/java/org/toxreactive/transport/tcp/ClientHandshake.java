@@ -1,6 +1,7 @@
 package org.toxreactive.transport.tcp;
 
 import io.netty.buffer.ByteBuf;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.Nonce;
@@ -20,7 +21,7 @@ public final class ClientHandshake {
   private final SharedKey longTermKey;
   private final KeyPair temporary;
   private final Nonce baseNonce;
-  private final Nonce helloNonce;
+  private final @Nullable Nonce helloNonce;
   private final PublicKey clientKey;
   private final CryptoBox box = new CryptoBox();
 
@@ -33,7 +34,11 @@ public final class ClientHandshake {
   }
 
   private ClientHandshake(
-      KeyPair client, PublicKey relayKey, KeyPair temporary, Nonce baseNonce, Nonce helloNonce) {
+      KeyPair client,
+      PublicKey relayKey,
+      KeyPair temporary,
+      Nonce baseNonce,
+      @Nullable Nonce helloNonce) {
     this.clientKey = client.publicKey();
     this.longTermKey = CryptoBox.beforenm(relayKey, client.secretKey());
     this.temporary = temporary;

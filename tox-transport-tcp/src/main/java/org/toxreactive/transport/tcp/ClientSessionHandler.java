@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.toxreactive.core.PublicKey;
@@ -65,9 +66,9 @@ final class ClientSessionHandler extends ChannelDuplexHandler {
   private ChannelHandlerContext ctx;
   private boolean confirmed;
   private long keepalivePingId;
-  private Disposable nextPing;
-  private Disposable pongDeadline;
-  private Throwable failure;
+  private @Nullable Disposable nextPing;
+  private @Nullable Disposable pongDeadline;
+  private @Nullable Throwable failure;
 
   private record PendingPing(MonoSink<Duration> sink, long sentNanos) {}
 
@@ -225,7 +226,7 @@ final class ClientSessionHandler extends ChannelDuplexHandler {
     completeRoutes(r.peer(), r.connectionId());
   }
 
-  private void completeRoutes(PublicKey peer, Integer connectionId) {
+  private void completeRoutes(PublicKey peer, @Nullable Integer connectionId) {
     List<MonoSink<Integer>> waiting = pendingRoutes.remove(peer);
     if (waiting == null) {
       return;
@@ -297,7 +298,8 @@ final class ClientSessionHandler extends ChannelDuplexHandler {
    * Fails (without sending) for an id we hold no route on: the relay would kill us. {@code sink}
    * may be null (fire and forget): a packet that cannot go is then just dropped.
    */
-  void sendData(int connectionId, org.toxreactive.core.Bytes payload, MonoSink<Void> sink) {
+  void sendData(
+      int connectionId, org.toxreactive.core.Bytes payload, @Nullable MonoSink<Void> sink) {
     if (connectionId < RelayProtocol.NUM_RESERVED_IDS
         || connectionId > 255
         || states[slot(connectionId)] == NONE) {
@@ -338,7 +340,7 @@ final class ClientSessionHandler extends ChannelDuplexHandler {
     return states[slot(connectionId)] == ONLINE;
   }
 
-  void write(RelayPacket packet, MonoSink<Void> sink) {
+  void write(RelayPacket packet, @Nullable MonoSink<Void> sink) {
     if (!confirmed || !ctx.channel().isActive()) {
       if (sink != null) {
         sink.error(new RelayProtocolException("relay link is not open"));
@@ -399,7 +401,7 @@ final class ClientSessionHandler extends ChannelDuplexHandler {
   }
 
   /** Exposed so RelayConnection can fail its ready signal on a pre-handshake close. */
-  Throwable failure() {
+  @Nullable Throwable failure() {
     return failure;
   }
 

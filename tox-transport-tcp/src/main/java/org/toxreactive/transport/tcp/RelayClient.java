@@ -38,18 +38,18 @@ public final class RelayClient {
   public record Config(
       RelayAddress address,
       KeyPair keys,
-      RelayProxy proxy,
+      @Nullable RelayProxy proxy,
       Duration handshakeTimeout,
       Duration pingInterval,
       Duration pingTimeout,
       Retry reconnect,
       Scheduler scheduler,
-      InetSocketAddress localAddress) {}
+      @Nullable InetSocketAddress localAddress) {}
 
   private final Config config;
-  private final LoopResources loops;
+  private final @Nullable LoopResources loops;
 
-  private RelayClient(Config config, LoopResources loops) {
+  private RelayClient(Config config, @Nullable LoopResources loops) {
     this.config = config;
     this.loops = loops;
   }
@@ -184,13 +184,13 @@ public final class RelayClient {
   private static final class Draft {
     RelayAddress address;
     KeyPair keys;
-    RelayProxy proxy;
+    @Nullable RelayProxy proxy;
     Duration handshakeTimeout;
     Duration pingInterval;
     Duration pingTimeout;
     Retry reconnect;
     Scheduler scheduler;
-    InetSocketAddress localAddress;
+    @Nullable InetSocketAddress localAddress;
 
     Draft(Config c) {
       address = c.address();
@@ -255,7 +255,8 @@ public final class RelayClient {
    * @throws IllegalStateException if it is not up in time
    */
   public RelayConnection connectNow() {
-    return connect().block(config.handshakeTimeout.plusSeconds(5));
+    return Objects.requireNonNull(
+        connect().block(config.handshakeTimeout.plusSeconds(5)), "relay link completed empty");
   }
 
   /**

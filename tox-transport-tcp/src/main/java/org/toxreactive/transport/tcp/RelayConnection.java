@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.toxreactive.core.Bytes;
@@ -50,7 +51,7 @@ public final class RelayConnection implements Disposable {
       Sinks.many().multicast().onBackpressureBuffer(EVENT_BUFFER, false);
   private final Sinks.One<RelayConnection> ready = Sinks.one();
   private final Sinks.Empty<Void> closed = Sinks.empty();
-  private volatile SecureFrameHandler secure;
+  private volatile @Nullable SecureFrameHandler secure;
   private volatile boolean disposedLocally;
   private volatile long droppedEvents;
 
@@ -268,7 +269,7 @@ public final class RelayConnection implements Disposable {
     }
   }
 
-  void closed(Throwable failure, boolean wasConfirmed) {
+  void closed(@Nullable Throwable failure, boolean wasConfirmed) {
     Throwable reason =
         failure != null
             ? failure

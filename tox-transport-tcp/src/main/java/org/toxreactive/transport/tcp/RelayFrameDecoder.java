@@ -3,6 +3,7 @@ package org.toxreactive.transport.tcp;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Splits the stream after the handshake into frames: {@code u16 BE length L ‖ L bytes}. Emits the L
@@ -26,7 +27,7 @@ final class RelayFrameDecoder extends LengthFieldBasedFrameDecoder {
   }
 
   @Override
-  protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
+  protected @Nullable Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
     if (!ctx.channel().isOpen()) {
       in.skipBytes(in.readableBytes());
       return null;

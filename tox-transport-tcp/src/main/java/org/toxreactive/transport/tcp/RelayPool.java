@@ -142,9 +142,9 @@ public final class RelayPool implements PacketTransport {
     return RelayPoolBuilder.create(dhtKeys);
   }
 
-  private final reactor.netty.resources.LoopResources loops;
+  private final reactor.netty.resources.@Nullable LoopResources loops;
 
-  RelayPool(RelayPoolBuilder.Config config, reactor.netty.resources.LoopResources loops) {
+  RelayPool(RelayPoolBuilder.Config config, reactor.netty.resources.@Nullable LoopResources loops) {
     this.config = config;
     this.loops = loops;
     this.outlets = new PoolOutlets(config.receiveQueue());

@@ -78,9 +78,9 @@ public final class RelayPoolBuilder {
   }
 
   private final Config c;
-  private final LoopResources loops;
+  private final @Nullable LoopResources loops;
 
-  private RelayPoolBuilder(Config c, LoopResources loops) {
+  private RelayPoolBuilder(Config c, @Nullable LoopResources loops) {
     this.c = c;
     this.loops = loops;
   }

@@ -1,6 +1,7 @@
 package org.toxreactive.transport.tcp;
 
 import io.netty.buffer.ByteBuf;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.Nonce;
@@ -61,9 +62,9 @@ public final class ServerHandshake {
       KeyPair relay,
       ByteBuf hello,
       ByteBuf response,
-      KeyPair fixedTemporary,
-      Nonce fixedBase,
-      Nonce fixedN2) {
+      @Nullable KeyPair fixedTemporary,
+      @Nullable Nonce fixedBase,
+      @Nullable Nonce fixedN2) {
     CryptoBox box = new CryptoBox();
     PublicKey clientKey = PublicKey.read(hello);
     Nonce n1 = Nonce.read(hello);

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetAddress;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.toxreactive.core.Bytes;
@@ -79,7 +80,7 @@ final class UdpInbound extends ChannelInboundHandlerAdapter {
   }
 
   /** Borrows {@code packet}: a copy of it, or null if it is dropped. */
-  private Datagram accept(DatagramPacket packet) {
+  private @Nullable Datagram accept(DatagramPacket packet) {
     ByteBuf content = packet.content();
     int length = content.readableBytes();
     if (length > maxDatagramSize) {

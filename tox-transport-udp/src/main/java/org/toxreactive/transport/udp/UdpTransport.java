@@ -205,13 +205,13 @@ public final class UdpTransport implements PacketTransport {
    */
   public static final class Builder {
     private final Config c;
-    private final LoopResources loops;
+    private final @Nullable LoopResources loops;
 
     private Builder(Config c) {
       this(c, null);
     }
 
-    private Builder(Config c, LoopResources loops) {
+    private Builder(Config c, @Nullable LoopResources loops) {
       this.c = c;
       this.loops = loops;
     }
