@@ -169,7 +169,7 @@ public final class DhtCore {
    *
    * @param listener the listener, or null
    */
-  public void listener(Listener listener) {
+  public void listener(@Nullable Listener listener) {
     this.listener = listener;
   }
 
@@ -452,7 +452,7 @@ public final class DhtCore {
     }
   }
 
-  private static boolean matches(Sent s, PublicKey sender, IpPort source) {
+  private static boolean matches(@Nullable Sent s, PublicKey sender, IpPort source) {
     return s != null && s.key().equals(sender) && s.address().equals(source);
   }
 
@@ -630,7 +630,7 @@ public final class DhtCore {
     return true;
   }
 
-  private boolean sendable(IpPort a) {
+  private boolean sendable(@Nullable IpPort a) {
     return a != null && (a.isIpv4() || config.ipv6());
   }
 
@@ -745,7 +745,9 @@ public final class DhtCore {
       f.reported6 = address;
       f.reported6At = now;
     }
-    listener.friendAddress(f.key(), address);
+    if (listener != null) {
+      listener.friendAddress(f.key(), address);
+    }
   }
 
   private void publishSize(long now) {

@@ -1,5 +1,6 @@
 package org.toxreactive.netcrypto;
 
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import org.toxreactive.core.PublicKey;
@@ -17,14 +18,14 @@ import reactor.core.publisher.Sinks;
  */
 final class Connection implements CryptoConnection {
   private final Session s;
-  private FluxSink<Message> lossless;
+  private @Nullable FluxSink<Message> lossless;
   private final Flux<Message> losslessFlux;
   private final Sinks.Many<Message> lossy = Sinks.many().multicast().directBestEffort();
   private final Sinks.Many<LinkStatus> status = Sinks.many().replay().latest();
   private final Sinks.Empty<Void> closed = Sinks.empty();
-  private SendSubscriber sending;
+  private @Nullable SendSubscriber sending;
   private LinkStatus published = LinkStatus.CONNECTING;
-  private Throwable failure;
+  private @Nullable Throwable failure;
   private volatile boolean ended;
 
   Connection(Session s) {
@@ -228,7 +229,7 @@ final class Connection implements CryptoConnection {
   }
 
   /** The session ended: complete (kill, close) or error (timeout, failure). */
-  void ended(Throwable error) {
+  void ended(@Nullable Throwable error) {
     if (ended) {
       return;
     }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.toxreactive.core.KeyPair;
@@ -67,7 +68,7 @@ final class Engine {
   CongestionController.Factory congestion = CongestionController.DEFAULT;
 
   /** Where signals reach the application; null: on the worker (see NetCrypto#publishOn). */
-  Scheduler publishOn;
+  @Nullable Scheduler publishOn;
 
   /** Completes once the node is disposed and every session has ended. */
   final Sinks.Empty<Void> disposed = Sinks.empty();
@@ -295,7 +296,7 @@ final class Engine {
   }
 
   /** Ends a session: {@code error} null means a normal end (kill received or local close). */
-  void closed(Session s, Throwable error, boolean byPeer) {
+  void closed(Session s, @Nullable Throwable error, boolean byPeer) {
     if (s.isClosed()) {
       return;
     }
@@ -318,7 +319,7 @@ final class Engine {
   }
 
   /** The session with this peer, if any (tests in this package use it too). */
-  Session session(PublicKey peerReal) {
+  @Nullable Session session(PublicKey peerReal) {
     return sessions.byReal(peerReal);
   }
 

@@ -1,5 +1,6 @@
 package org.toxreactive.netcrypto;
 
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.toxreactive.core.Bytes;
@@ -33,7 +34,8 @@ final class Inbound {
   void onDatagram(Datagram d) {
     Bytes data = d.data();
     Path from = d.path();
-    NetCryptoPacketKind kind = NetCryptoPacketKind.of(data);
+    NetCryptoPacketKind kind =
+        Objects.requireNonNull(NetCryptoPacketKind.of(data), "not a net_crypto packet");
     boolean taken =
         switch (kind) {
           case DATA -> onDataPacket(data, from); // opened straight from the immutable bytes

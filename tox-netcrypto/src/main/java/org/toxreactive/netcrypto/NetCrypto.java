@@ -139,7 +139,7 @@ public final class NetCrypto {
       Predicate<PeerInfo> acceptor,
       Duration idleTimeout,
       Limits limits,
-      Scheduler scheduler) {
+      @Nullable Scheduler scheduler) {
     this.realKeys = realKeys;
     this.dhtKeys = dhtKeys;
     this.transports = transports;
@@ -154,7 +154,7 @@ public final class NetCrypto {
       Predicate<PeerInfo> acceptor,
       Duration idleTimeout,
       Limits limits,
-      Scheduler scheduler) {
+      @Nullable Scheduler scheduler) {
     NetCrypto n =
         new NetCrypto(realKeys, dhtKeys, transports, acceptor, idleTimeout, limits, scheduler);
     n.receiveWindow = receiveWindow;

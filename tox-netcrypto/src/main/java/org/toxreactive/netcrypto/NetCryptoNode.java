@@ -3,6 +3,7 @@ package org.toxreactive.netcrypto;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.PublicKey;
 import org.toxreactive.core.transport.Path;
@@ -33,10 +34,10 @@ public final class NetCryptoNode implements Disposable {
   private final Engine engine;
   private final KeyPair realKeys;
   private final KeyPair dhtKeys;
-  private final Scheduler owned;
+  private final @Nullable Scheduler owned;
   private volatile boolean disposed;
 
-  NetCryptoNode(Engine engine, KeyPair realKeys, KeyPair dhtKeys, Scheduler owned) {
+  NetCryptoNode(Engine engine, KeyPair realKeys, KeyPair dhtKeys, @Nullable Scheduler owned) {
     this.engine = engine;
     this.realKeys = realKeys;
     this.dhtKeys = dhtKeys;
@@ -120,7 +121,8 @@ public final class NetCryptoNode implements Disposable {
   }
 
   /** The failure of a connect that could never succeed, or null. */
-  private Mono<CryptoConnection> refusal(PublicKey peerReal, PublicKey peerDht, List<Path> hints) {
+  private @Nullable Mono<CryptoConnection> refusal(
+      PublicKey peerReal, PublicKey peerDht, List<Path> hints) {
     if (disposed) {
       return fail(ConnectFailedException.Reason.DISPOSED, "node disposed");
     }

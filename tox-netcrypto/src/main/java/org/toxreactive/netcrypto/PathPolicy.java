@@ -1,6 +1,7 @@
 package org.toxreactive.netcrypto;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.transport.Path;
 
 /**
@@ -73,7 +74,7 @@ final class PathPolicy {
   }
 
   /** The path data goes on now: the chosen one, or a first choice. */
-  Path sendPath() {
+  @Nullable Path sendPath() {
     Path p = paths.best();
     return p != null ? p : paths.choose(s.now());
   }

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.transport.Path;
 
 /**
@@ -94,7 +95,7 @@ final class PathTable {
                       : 0);
 
   private final Map<Path, Entry> entries = new LinkedHashMap<>();
-  private Entry best;
+  private @Nullable Entry best;
 
   /** Adds a path; false if it was known. */
   boolean add(Path p) {
@@ -113,7 +114,7 @@ final class PathTable {
     return List.copyOf(entries.keySet());
   }
 
-  Path best() {
+  @Nullable Path best() {
     return best == null ? null : best.path;
   }
 
@@ -276,7 +277,7 @@ final class PathTable {
    * Chooses the path for data (see the class javadoc) and returns it; {@code null} only if no path
    * is known.
    */
-  Path choose(long now) {
+  @Nullable Path choose(long now) {
     List<Entry> ordered = new ArrayList<>(entries.values());
     ordered.sort(PREFERENCE);
     Entry pick = null;
@@ -331,7 +332,7 @@ final class PathTable {
   }
 
   /** Of the entries matching {@code p}, the one the peer was heard on last (ties: list order). */
-  private static Entry lastHeard(List<Entry> es, java.util.function.Predicate<Entry> p) {
+  private static @Nullable Entry lastHeard(List<Entry> es, java.util.function.Predicate<Entry> p) {
     Entry found = null;
     for (Entry e : es) {
       if (p.test(e) && (found == null || e.heardAt > found.heardAt)) {
@@ -341,7 +342,7 @@ final class PathTable {
     return found;
   }
 
-  private static Entry first(List<Entry> es, java.util.function.Predicate<Entry> p) {
+  private static @Nullable Entry first(List<Entry> es, java.util.function.Predicate<Entry> p) {
     for (Entry e : es) {
       if (p.test(e)) {
         return e;

@@ -1,5 +1,6 @@
 package org.toxreactive.netcrypto;
 
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.netcrypto.packet.PacketRequest;
 import org.toxreactive.netcrypto.packet.PacketRing;
 
@@ -146,12 +147,12 @@ final class ReceiveSide {
   }
 
   /** The next in-order lossless message without taking it, or null if it has not arrived. */
-  byte[] peekInOrder() {
+  byte @Nullable [] peekInOrder() {
     return ring.get(ring.start());
   }
 
   /** Pops the next in-order lossless message, or null if it has not arrived. */
-  byte[] pollInOrder() {
+  byte @Nullable [] pollInOrder() {
     byte[] d = ring.get(ring.start());
     if (d != null) {
       ring.remove(ring.start());

@@ -1,5 +1,6 @@
 package org.toxreactive.netcrypto;
 
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.netcrypto.packet.PacketRequest;
 import org.toxreactive.netcrypto.packet.PacketRing;
 
@@ -29,16 +30,16 @@ final class SendBuffer<T> {
   static final int POOL = 1024;
 
   private static final class Outgoing<T> {
-    T data;
+    @Nullable T data;
     long sentAt; // 0 = waiting to be (re)sent
     boolean queued;
     boolean retransmitted;
-    Outgoing<T> nextFree;
+    @Nullable Outgoing<T> nextFree;
   }
 
   private final PacketRing<Outgoing<T>> ring = new PacketRing<>();
   private final IntDeque toSend = new IntDeque();
-  private Outgoing<T> free; // recycled records, linked through nextFree
+  private @Nullable Outgoing<T> free; // recycled records, linked through nextFree
   private int freeCount;
   private int[] requested = new int[16]; // onRequest's decoded numbers, grown on demand
   private final CongestionController cc;

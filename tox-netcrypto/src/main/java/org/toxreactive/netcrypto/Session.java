@@ -1,6 +1,7 @@
 package org.toxreactive.netcrypto;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.Nonce;
@@ -38,7 +39,7 @@ final class Session {
    * Where the peer's first handshake came from ({@link ControlPlane#sourceOf}) for a session a peer
    * opened to us; null for one we opened. Counted against the per-source cap while it lives.
    */
-  final Object source;
+  final @Nullable Object source;
 
   final PathTable paths = new PathTable();
   final SessionHandshake handshake;
@@ -60,7 +61,7 @@ final class Session {
    *
    * @throws IllegalArgumentException if the peer's real key is not usable (low order)
    */
-  Session(Engine engine, PublicKey peerReal, PublicKey peerDht, Object source) {
+  Session(Engine engine, PublicKey peerReal, PublicKey peerDht, @Nullable Object source) {
     this.engine = engine;
     this.peerReal = peerReal;
     this.peerDht = peerDht;
@@ -96,7 +97,7 @@ final class Session {
   }
 
   /** For tests in this package: where the session is in its life. */
-  SessionState state() {
+  @Nullable SessionState state() {
     return handshake.state();
   }
 
@@ -130,7 +131,7 @@ final class Session {
   }
 
   /** Ends the session's state (the engine does the rest: indexes, the connection's streams). */
-  void markClosed(Throwable reason) {
+  void markClosed(@Nullable Throwable reason) {
     handshake.close(reason);
   }
 
@@ -223,12 +224,12 @@ final class Session {
   }
 
   /** The next in-order lossless message without taking it, or null if it has not arrived. */
-  byte[] peekInOrder() {
+  byte @Nullable [] peekInOrder() {
     return receive.peekInOrder();
   }
 
   /** Pops the next in-order lossless message, or null if it has not arrived. */
-  byte[] pollInOrder() {
+  byte @Nullable [] pollInOrder() {
     return receive.pollInOrder();
   }
 

@@ -1,6 +1,7 @@
 package org.toxreactive.netcrypto;
 
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.Nonce;
 import org.toxreactive.core.SharedKey;
@@ -36,17 +37,17 @@ final class SessionHandshake {
   private final CryptoBox box;
 
   /** Null for a session an acceptor created, until the peer's handshake is taken. */
-  private SessionState state;
+  private @Nullable SessionState state;
 
   /** Ours with the peer's DHT key: only an initiator needs it (cookie request and response). */
-  private SharedKey dhtShared;
+  private @Nullable SharedKey dhtShared;
 
   SessionHandshake(Session s, CryptoBox box) {
     this.s = s;
     this.box = box;
   }
 
-  SessionState state() {
+  @Nullable SessionState state() {
     return state;
   }
 
@@ -64,7 +65,7 @@ final class SessionHandshake {
   }
 
   /** The keys and nonces of the data stream, or null before the session key exists. */
-  Channel channel() {
+  @Nullable Channel channel() {
     if (state instanceof Established e) {
       return e.channel();
     }
@@ -158,7 +159,7 @@ final class SessionHandshake {
   }
 
   /** The end: {@code reason} null for a normal one. */
-  void close(Throwable reason) {
+  void close(@Nullable Throwable reason) {
     state = new Closed(reason);
   }
 
@@ -166,7 +167,7 @@ final class SessionHandshake {
    * Every tick: the temp packet again when it is due. Returns the failure that ends the session
    * after the last try, else null.
    */
-  ConnectFailedException resendDue(long now) {
+  @Nullable ConnectFailedException resendDue(long now) {
     if (!(state instanceof Handshaking h) || now - h.temp().sentAt() < SEND_PACKET_INTERVAL) {
       return null;
     }

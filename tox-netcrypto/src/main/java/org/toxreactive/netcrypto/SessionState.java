@@ -1,6 +1,7 @@
 package org.toxreactive.netcrypto;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.Nonce;
 import org.toxreactive.core.SharedKey;
@@ -97,7 +98,7 @@ sealed interface SessionState {
   record Established(Channel channel) implements SessionState {}
 
   /** Ended; {@code reason} null means a normal end (kill received, local close). */
-  record Closed(Throwable reason) implements SessionState {}
+  record Closed(@Nullable Throwable reason) implements SessionState {}
 
   /** The encrypted data stream once keys are agreed (mutable nonces, so not a record). */
   final class Channel {

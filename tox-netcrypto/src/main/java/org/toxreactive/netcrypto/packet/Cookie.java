@@ -1,6 +1,7 @@
 package org.toxreactive.netcrypto.packet;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.Nonce;
 import org.toxreactive.core.PublicKey;
@@ -106,7 +107,8 @@ public record Cookie(long time, PublicKey realKey, PublicKey dhtKey) {
    * @param box the crypto to use
    * @return the cookie's contents, or null if it was not minted with {@code cookieKey}
    */
-  public static Cookie open(SharedKey cookieKey, byte[] packet, int offset, CryptoBox box) {
+  public static @Nullable Cookie open(
+      SharedKey cookieKey, byte[] packet, int offset, CryptoBox box) {
     byte[] plain =
         box.open(
             cookieKey,

@@ -2,6 +2,7 @@ package org.toxreactive.netcrypto.packet;
 
 import java.util.Objects;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.NetCryptoPacketKind;
 import org.toxreactive.core.Nonce;
@@ -110,7 +111,7 @@ public record CookieRequest(PublicKey senderDht, PublicKey senderReal, long echo
    * @return the request, or null if it is not {@link #LENGTH} bytes, names a refused key or does
    *     not open
    */
-  public static CookieRequest open(
+  public static @Nullable CookieRequest open(
       byte[] packet, Function<PublicKey, SharedKey> dhtShared, CryptoBox box) {
     if (packet.length != LENGTH) {
       return null;

@@ -89,7 +89,7 @@ public record CookieResponse(byte[] cookie, long echoId) {
    * @param box the crypto to use
    * @return the response, or null if it is not {@link #LENGTH} bytes or does not open
    */
-  public static CookieResponse open(SharedKey dhtShared, byte[] packet, CryptoBox box) {
+  public static @Nullable CookieResponse open(SharedKey dhtShared, byte[] packet, CryptoBox box) {
     if (packet.length != LENGTH) {
       return null;
     }

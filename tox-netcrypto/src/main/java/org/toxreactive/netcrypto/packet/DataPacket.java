@@ -179,7 +179,7 @@ public record DataPacket(int bufferStart, int num, byte[] data) {
    * @return the packet, or null if it is not {@link #isLength a data packet's length}, does not
    *     open or holds nothing but zeros after its header
    */
-  public static DataPacket open(
+  public static @Nullable DataPacket open(
       SharedKey sessionKey, byte[] nonce, Bytes packet, byte[] scratch, CryptoBox box) {
     if (!isLength(packet.length())) {
       return null;

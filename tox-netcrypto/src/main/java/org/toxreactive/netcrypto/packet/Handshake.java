@@ -130,7 +130,7 @@ public record Handshake(Nonce baseNonce, PublicKey sessionKey, byte[] otherCooki
    * @return the cookie's contents, or null if the packet is not {@link #LENGTH} bytes or the cookie
    *     is not ours or no longer (or not yet) valid
    */
-  public static Cookie openCookie(
+  public static @Nullable Cookie openCookie(
       SharedKey cookieKey, byte[] packet, long nowSeconds, CryptoBox box) {
     if (packet.length != LENGTH) {
       return null;
@@ -148,7 +148,7 @@ public record Handshake(Nonce baseNonce, PublicKey sessionKey, byte[] otherCooki
    * @return the sender's half, or null if the packet is not {@link #LENGTH} bytes, does not open or
    *     does not carry the outer cookie's hash
    */
-  public static Handshake open(SharedKey realShared, byte[] packet, CryptoBox box) {
+  public static @Nullable Handshake open(SharedKey realShared, byte[] packet, CryptoBox box) {
     if (packet.length != LENGTH) {
       return null;
     }
