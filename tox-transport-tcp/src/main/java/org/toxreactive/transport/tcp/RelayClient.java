@@ -112,6 +112,7 @@ public final class RelayClient {
    * @return a new client with this change
    */
   public RelayClient handshakeTimeout(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout is null");
     return with(d -> d.handshakeTimeout = positive(timeout));
   }
 
@@ -137,7 +138,8 @@ public final class RelayClient {
    * @return a new client with this change
    */
   public RelayClient reconnect(Retry policy) {
-    return with(d -> d.reconnect = Objects.requireNonNull(policy));
+    Objects.requireNonNull(policy, "policy is null");
+    return with(d -> d.reconnect = policy);
   }
 
   /**
@@ -147,7 +149,8 @@ public final class RelayClient {
    * @return a new client with this change
    */
   public RelayClient scheduler(Scheduler scheduler) {
-    return with(d -> d.scheduler = Objects.requireNonNull(scheduler));
+    Objects.requireNonNull(scheduler, "scheduler is null");
+    return with(d -> d.scheduler = scheduler);
   }
 
   /**

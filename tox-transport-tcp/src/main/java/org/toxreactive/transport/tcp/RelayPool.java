@@ -139,7 +139,7 @@ public final class RelayPool implements PacketTransport {
    * @return a builder
    */
   public static RelayPoolBuilder create(KeyPair dhtKeys) {
-    return RelayPoolBuilder.create(dhtKeys);
+    return RelayPoolBuilder.create(Objects.requireNonNull(dhtKeys, "dhtKeys is null"));
   }
 
   private final reactor.netty.resources.@Nullable LoopResources loops;

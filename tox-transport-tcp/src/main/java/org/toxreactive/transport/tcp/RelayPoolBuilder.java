@@ -130,6 +130,7 @@ public final class RelayPoolBuilder {
    * @return a new builder with this change
    */
   public RelayPoolBuilder relays(List<RelayAddress> relays) {
+    Objects.requireNonNull(relays, "relays is null");
     return with(
         new Config(c.keys, relays, c.active, c.reconnect, c.scheduler, c.proxy, c.receiveQueue));
   }

@@ -251,6 +251,7 @@ public final class UdpTransport implements PacketTransport {
      * @return a new builder with this change
      */
     public Builder host(String host) {
+      Objects.requireNonNull(host, "host is null");
       return with(d -> d.host = host);
     }
 
@@ -316,6 +317,7 @@ public final class UdpTransport implements PacketTransport {
      * @return a new builder with this change
      */
     public Builder scheduler(Scheduler scheduler) {
+      Objects.requireNonNull(scheduler, "scheduler is null");
       return with(d -> d.scheduler = scheduler);
     }
 
