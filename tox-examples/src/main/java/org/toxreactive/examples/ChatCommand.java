@@ -309,7 +309,7 @@ final class ChatCommand implements Callable<Integer> {
             : RelayPool.create(dht)
                 .relays(relayAddresses)
                 .active(relayAddresses.size()) // every relay the user named, no spares
-                .start();
+                .connectInBackground();
     relayPool = pool;
     NetCrypto config =
         NetCrypto.create(real, dht).acceptor(p -> peerKey == null || p.realKey().equals(peerKey));
@@ -318,7 +318,7 @@ final class ChatCommand implements Callable<Integer> {
         config = config.transport(t);
       }
     }
-    NetCryptoNode node = config.start();
+    NetCryptoNode node = config.bindNow();
     out.printf(
         "KEYS real=%s dht=%s port=%d%n",
         real.publicKey().toHex(),

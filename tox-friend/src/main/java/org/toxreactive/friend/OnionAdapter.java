@@ -50,7 +50,7 @@ final class OnionAdapter implements OnionLayer {
       b = b.dhtConnected(dht::connected).closeNodes(() -> dht.closeNodes(4));
       b = b.dhtRoute(dht::sendDhtPk);
     }
-    this.client = b.start();
+    this.client = b.bindNow();
     client.nospam(nospam);
   }
 

@@ -124,7 +124,7 @@ public final class ToxNode implements Disposable {
             : RelayPool.create(dhtKeys)
                 .relays(b.relays())
                 .active(Math.min(b.relays().size(), RelayPool.MAX_RELAYS_PER_PEER))
-                .start();
+                .connectInBackground();
     NetCrypto config =
         NetCrypto.create(realKeys, dhtKeys).acceptor(p -> friends.containsKey(p.realKey()));
     if (demux != null) {
@@ -136,7 +136,7 @@ public final class ToxNode implements Disposable {
     if (b.scheduler() != null) {
       config = config.scheduler(b.scheduler());
     }
-    this.netCrypto = config.start();
+    this.netCrypto = config.bindNow();
     Context ctx = new Context(realKeys, dhtKeys, demux, pool, scheduler, nospam);
     this.dht = layers.dht.apply(ctx);
     this.onion = layers.onion.apply(ctx, dht);

@@ -82,7 +82,7 @@ class RelayPoolTest {
               .relays(on.stream().map(Relay::address).toList())
               .active(active)
               .reconnect(reconnect)
-              .start();
+              .connectInBackground();
       pool.pathEvents().subscribe(events::add);
       receiving = pool.receive().subscribe(inbox::add);
       peers.add(this);

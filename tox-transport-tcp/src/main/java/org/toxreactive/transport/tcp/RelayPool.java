@@ -22,14 +22,15 @@ import reactor.core.publisher.Sinks;
 /**
  * A {@link PacketTransport} over several Tox TCP relays at once: how net_crypto reaches peers it
  * cannot reach directly (docs/protocol.md section 3). Serves {@link Path.Relay} paths whose relay
- * is one of the pool's. Configure with {@link #create}, then {@link RelayPoolBuilder#start()}
- * returns the running pool; links come up in the background.
+ * is one of the pool's. Configure with {@link #create}, then {@link RelayPoolBuilder#connectNow()}
+ * (or {@link RelayPoolBuilder#connect()}) returns the pool once one relay link is up, {@link
+ * RelayPoolBuilder#connectInBackground()} at once with its links coming up behind it.
  *
  * <pre>{@code
  * RelayPool pool = RelayPool.create(dhtKeys)
  *     .relays(List.of(relayA, relayB, relayC, spareD)) // the first active(3) connect, D waits
  *     .reconnect(Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1)))
- *     .start();
+ *     .connectNow();                              // waits for the first link, at most 10 s
  * pool.receive().subscribe(d -> netCrypto.handle(d.path(), d.data()));
  * pool.pathEvents().subscribe(e -> log.info("{}", e));
  * pool.route(friendDhtKey);                       // on every active relay, at most 6
@@ -123,7 +124,7 @@ public final class RelayPool implements PacketTransport {
     };
   }
 
-  private final RelayPoolBuilder.Config config;
+  private final RelayPoolConfig config;
   private final PoolOutlets outlets;
   private final PoolLane lane;
   private final RelayPoolRules rules;
@@ -144,11 +145,21 @@ public final class RelayPool implements PacketTransport {
 
   private final reactor.netty.resources.@Nullable LoopResources loops;
 
+<<<<<<< HEAD
   RelayPool(RelayPoolBuilder.Config config, reactor.netty.resources.@Nullable LoopResources loops) {
+=======
+  RelayPool(RelayPoolConfig config, reactor.netty.resources.LoopResources loops) {
+>>>>>>> s4-i15
     this.config = config;
     this.loops = loops;
     this.outlets = new PoolOutlets(config.receiveQueue());
-    this.lane = new PoolLane(config, outlets, this::client, ready::tryEmitEmpty);
+    this.lane =
+        new PoolLane(
+            config,
+            outlets,
+            this::client,
+            ready::tryEmitEmpty,
+            why -> ready.tryEmitError(new RelayLinkDownException(why)));
     this.rules = lane.rules();
   }
 
@@ -163,7 +174,7 @@ public final class RelayPool implements PacketTransport {
    *
    * @return the configuration
    */
-  public RelayPoolBuilder.Config configuration() {
+  public RelayPoolConfig configuration() {
     return config;
   }
 
@@ -555,11 +566,14 @@ public final class RelayPool implements PacketTransport {
   /**
    * Readiness: completes as soon as the link to one relay is up (at once if one is up already), so
    * {@link #send} and out-of-band cookie requests have a relay to go through; errors with {@link
-   * RelayLinkDownException} if the pool is disposed first. Bound it with {@code timeout}: relays
-   * that cannot be reached are retried for as long as the reconnect policy says.
+   * RelayLinkDownException} if the pool is disposed first, or if every relay's reconnect policy
+   * gave up before any link came up (the message names how many relays and the last cause; the pool
+   * goes on trying its spares). Bound it with {@code timeout}: with the default policy relays that
+   * cannot be reached are retried forever. {@link RelayPoolBuilder#connect()} is this Mono with the
+   * pool as its value.
    *
    * <pre>{@code
-   * RelayPool pool = RelayPool.create(dhtKeys).relays(relays).start();
+   * RelayPool pool = RelayPool.create(dhtKeys).relays(relays).connectInBackground();
    * pool.ready().block(Duration.ofSeconds(10));
    * }</pre>
    *

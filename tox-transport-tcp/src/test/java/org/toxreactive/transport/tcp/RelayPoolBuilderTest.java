@@ -48,7 +48,7 @@ class RelayPoolBuilderTest {
         .hasMessageContaining("listed twice");
     assertThatThrownBy(() -> base.active(0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> base.receiveQueue(0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(base::start)
+    assertThatThrownBy(base::connectInBackground)
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("at least one relay");
   }
