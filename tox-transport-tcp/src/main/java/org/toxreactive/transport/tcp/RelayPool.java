@@ -145,11 +145,7 @@ public final class RelayPool implements PacketTransport {
 
   private final reactor.netty.resources.@Nullable LoopResources loops;
 
-<<<<<<< HEAD
-  RelayPool(RelayPoolBuilder.Config config, reactor.netty.resources.@Nullable LoopResources loops) {
-=======
-  RelayPool(RelayPoolConfig config, reactor.netty.resources.LoopResources loops) {
->>>>>>> s4-i15
+  RelayPool(RelayPoolConfig config, reactor.netty.resources.@Nullable LoopResources loops) {
     this.config = config;
     this.loops = loops;
     this.outlets = new PoolOutlets(config.receiveQueue());
