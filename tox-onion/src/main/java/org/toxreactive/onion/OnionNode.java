@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -12,8 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.macs.HMac;
+import org.bouncycastle.crypto.params.KeyParameter;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.IpPort;
@@ -182,12 +182,12 @@ public final class OnionNode {
   private final Limits limits;
   private final CryptoBox box = new CryptoBox();
   private final Map<PublicKey, SharedKey> sharedKeys;
-  private final Mac pingMac;
-  private final Mac sendbackMac;
+  private final Hmac pingMac;
+  private final Hmac sendbackMac;
   private final AnnounceStore store;
   private final GroupAnnounceStore groups;
   private final DhtAnnounceStore dhtStore;
-  private final Mac searchMac;
+  private final Hmac searchMac;
   private final SourceLimiter limiter;
   private final Map<Outcome, long[]> counts = new EnumMap<>(Outcome.class);
   private SharedKey secret = SharedKey.random();
@@ -218,9 +218,9 @@ public final class OnionNode {
             return size() > cache;
           }
         };
-    this.pingMac = hmac();
-    this.sendbackMac = hmac();
-    this.searchMac = hmac();
+    this.pingMac = new Hmac();
+    this.sendbackMac = new Hmac();
+    this.searchMac = new Hmac();
     this.dhtStore = new DhtAnnounceStore(identity.publicKey(), now);
     this.store =
         new AnnounceStore(
@@ -233,13 +233,27 @@ public final class OnionNode {
     }
   }
 
-  private static Mac hmac() {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(SharedKey.random().toArray(), "HmacSHA256"));
-      return mac;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 unavailable", e);
+  /**
+   * HMAC-SHA-256 under a random key of this node, for its ping ids, sendback auth and search
+   * tokens. Bouncy Castle's lightweight classes rather than {@code javax.crypto.Mac}: the JCA's
+   * {@code Mac} loads every configured security provider and the JCE policy at start, ~80 classes
+   * that stay loaded (BENCHMARKS.md "Footprint"); the bytes are the same.
+   */
+  private static final class Hmac {
+    private final HMac mac = new HMac(new SHA256Digest());
+
+    Hmac() {
+      mac.init(new KeyParameter(SharedKey.random().toArray()));
+    }
+
+    void update(byte[] part) {
+      mac.update(part, 0, part.length);
+    }
+
+    byte[] doFinal() {
+      byte[] out = new byte[mac.getMacSize()];
+      mac.doFinal(out, 0);
+      return out;
     }
   }
 
@@ -1029,11 +1043,11 @@ public final class OnionNode {
   }
 
   private static byte[] sha256(byte[] data) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(data);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("SHA-256 unavailable", e);
-    }
+    SHA256Digest d = new SHA256Digest(); // not the JCA's MessageDigest: see Hmac
+    d.update(data, 0, data.length);
+    byte[] out = new byte[SHA256];
+    d.doFinal(out, 0);
+    return out;
   }
 
   /**
