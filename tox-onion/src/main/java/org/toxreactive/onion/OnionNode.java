@@ -11,9 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.macs.HMac;
-import org.bouncycastle.crypto.params.KeyParameter;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.IpPort;
@@ -182,12 +179,12 @@ public final class OnionNode {
   private final Limits limits;
   private final CryptoBox box = new CryptoBox();
   private final Map<PublicKey, SharedKey> sharedKeys;
-  private final Hmac pingMac;
-  private final Hmac sendbackMac;
+  private final HmacSha256 pingMac;
+  private final HmacSha256 sendbackMac;
   private final AnnounceStore store;
   private final GroupAnnounceStore groups;
   private final DhtAnnounceStore dhtStore;
-  private final Hmac searchMac;
+  private final HmacSha256 searchMac;
   private final SourceLimiter limiter;
   private final Map<Outcome, long[]> counts = new EnumMap<>(Outcome.class);
   private SharedKey secret = SharedKey.random();
@@ -218,9 +215,9 @@ public final class OnionNode {
             return size() > cache;
           }
         };
-    this.pingMac = new Hmac();
-    this.sendbackMac = new Hmac();
-    this.searchMac = new Hmac();
+    this.pingMac = new HmacSha256(SharedKey.random().toArray());
+    this.sendbackMac = new HmacSha256(SharedKey.random().toArray());
+    this.searchMac = new HmacSha256(SharedKey.random().toArray());
     this.dhtStore = new DhtAnnounceStore(identity.publicKey(), now);
     this.store =
         new AnnounceStore(
@@ -230,30 +227,6 @@ public final class OnionNode {
         new SourceLimiter(limits.perSourceRate(), limits.perSourceBurst(), limits.trackedSources());
     for (Outcome o : Outcome.values()) {
       counts.put(o, new long[1]);
-    }
-  }
-
-  /**
-   * HMAC-SHA-256 under a random key of this node, for its ping ids, sendback auth and search
-   * tokens. Bouncy Castle's lightweight classes rather than {@code javax.crypto.Mac}: the JCA's
-   * {@code Mac} loads every configured security provider and the JCE policy at start, ~80 classes
-   * that stay loaded (BENCHMARKS.md "Footprint"); the bytes are the same.
-   */
-  private static final class Hmac {
-    private final HMac mac = new HMac(new SHA256Digest());
-
-    Hmac() {
-      mac.init(new KeyParameter(SharedKey.random().toArray()));
-    }
-
-    void update(byte[] part) {
-      mac.update(part, 0, part.length);
-    }
-
-    byte[] doFinal() {
-      byte[] out = new byte[mac.getMacSize()];
-      mac.doFinal(out, 0);
-      return out;
     }
   }
 
@@ -1043,11 +1016,7 @@ public final class OnionNode {
   }
 
   private static byte[] sha256(byte[] data) {
-    SHA256Digest d = new SHA256Digest(); // not the JCA's MessageDigest: see Hmac
-    d.update(data, 0, data.length);
-    byte[] out = new byte[SHA256];
-    d.doFinal(out, 0);
-    return out;
+    return HmacSha256.sha256().digest(data);
   }
 
   /**
