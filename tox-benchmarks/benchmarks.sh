@@ -99,13 +99,13 @@ footprint_section() {
   rss=$(grep -m1 '^| tox-relay (packaging/tox-relay)' "$1" 2>/dev/null | awk -F'|' '{ print $4 }' | tr -dc '0-9.')
   echo
   echo "Target: idle RSS <= 60 MB with the launcher's defaults: $(verdict "$rss" lt 60.05)."
+  echo
   cat <<'EOF'
 What the idle relay's RSS is, from Native Memory Tracking and `pmap -x`: libjvm and other
-libraries ~13 MB; metaspace, class space and symbols for ~3,500 loaded classes (Reactor, Netty,
-Logback, picocli, Micrometer, jffi, ours) ~17 MB; the heap ~8 MB (~6 MB live, ~1.4 MB of it the
-shaded jar's zip index); malloc ~5 MB; JIT code ~1 MB; thread stacks ~1 MB; with AppCDS
-(`TOX_RELAY_CDS`) also the JDK's class-data archive (~12 MB, partly instead of metaspace: the
-default `--limit-modules` turns class-data sharing off on Java 17). What cut it, each measured
+libraries ~13 MB; metaspace, class space and symbols ~25 MB for ~3,300 loaded classes (Reactor,
+Netty, Logback, picocli, Micrometer, jffi, ours, and the JDK's: class-data sharing is off under the
+default `--limit-modules` on Java 17); the heap ~8 MB (~6 MB live, ~1.4 MB of it the shaded jar's
+zip index); malloc ~5 MB; JIT code ~1 MB; thread stacks ~1 MB. What cut it, each measured
 paired (packaging/tox-relay's comments say why each flag): Serial GC, C1 only with one compiler
 thread and 10x compile thresholds, a 96 MB heap ceiling, the boot layer limited to the JDK
 modules the relay uses, libsodium through jffi, the open-file limit from /proc, Logback without
