@@ -23,7 +23,7 @@
 #                     more DHT node the other pings, alike for both)
 #     -h, --help      print this and exit
 #
-# Every process is bounded by `timeout` (warmup + measure + 20 s); the nodes are stopped by PID at
+# Every process is bounded by `timeout` (warmup + measure + 60 s); the nodes are stopped by PID at
 # exit. Exit codes: 0 done, 1 a run failed (its NOTE says why), 2 bad arguments.
 set -euo pipefail
 
@@ -163,7 +163,7 @@ rate() {
     }' "$1"
 }
 
-limit=$(( warmup + measure + 20 ))
+limit=$(( warmup + measure + 60 )) # a JVM starting and stopping under load needs the margin
 failed=0
 declare -A total
 declare -A started

@@ -180,7 +180,11 @@ public final class Friend {
                         sink.error(new IllegalStateException("friend " + this + " is not online"));
                         return;
                       }
-                      emit(Message.of(FriendPackets.MESSAGE, Bytes.of(utf8)));
+                      if (!emit(Message.of(FriendPackets.MESSAGE, Bytes.of(utf8)))) {
+                        sink.error(
+                            new IllegalStateException("sending to friend " + this + " finished"));
+                        return;
+                      }
                       // every message on outbound is lossless, so this one is number `emitted`
                       sink.success(c.acknowledged(emitted));
                     }))
@@ -469,12 +473,17 @@ public final class Friend {
     }
   }
 
-  /** Puts a lossless message (only those: {@link #sendMessage} counts them) on the connection. */
-  private void emit(Message m) {
+  /**
+   * Puts a lossless message (only those: {@link #sendMessage} counts them) on the connection;
+   * returns false if there is none or sending on it {@link #finish finished}.
+   */
+  private boolean emit(Message m) {
     Sinks.Many<Message> out = outbound;
     if (out != null && out.tryEmitNext(m).isSuccess()) {
       emitted++;
+      return true;
     }
+    return false;
   }
 
   private void ended(CryptoConnection c) {

@@ -225,6 +225,19 @@ class ToxNodeSimTest {
   }
 
   @Test
+  void aMessageAfterFinishIsRefusedNotCountedAsSent() {
+    Friend[] pair = onlinePair();
+    var finished = watch(pair[0].finish());
+    advanceUntil(() -> "done".equals(finished.get()), Duration.ofSeconds(5));
+    assertThat(finished.get()).isEqualTo("done");
+    var sent = watch(pair[0].sendMessage("too late"));
+    advance(Duration.ofMillis(10));
+    assertThat(sent.get())
+        .isInstanceOfSatisfying(
+            IllegalStateException.class, e -> assertThat(e).hasMessageEndingWith("finished"));
+  }
+
+  @Test
   void aMessageErrorsWhenTheConnectionEndsBeforeTheAck() {
     Friend[] pair = onlinePair();
     net.partition("alice", "bob");
