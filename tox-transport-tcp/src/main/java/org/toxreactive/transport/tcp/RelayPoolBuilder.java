@@ -191,14 +191,12 @@ public final class RelayPoolBuilder {
 
   /**
    * Starts a pool: connects the first {@link Config#active()} relays in the background and returns
-   * at once. Fails with {@link IllegalStateException} if no relay is configured.
+   * at once. With no relays configured the pool starts empty and {@link RelayPool#addRelay} fills
+   * it (its {@link RelayPool#ready()} then waits for the first added relay's link).
    *
    * @return the started pool
    */
   public RelayPool start() {
-    if (c.relays.isEmpty()) {
-      throw new IllegalStateException("a relay pool needs at least one relay");
-    }
     return new RelayPool(c, loops).startLinks();
   }
 }
