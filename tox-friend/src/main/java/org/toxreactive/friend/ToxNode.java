@@ -123,10 +123,7 @@ public final class ToxNode implements Disposable {
     this.demux = udp == null ? null : UdpDemux.over(udp);
     // always a pool, perhaps empty: bootstrap nodes' TCP ports and friends' relays grow it
     this.pool =
-        RelayPool.create(dhtKeys)
-            .relays(b.relays())
-            .active(Math.max(RelayPool.MAX_RELAYS_PER_PEER, b.relays().size()))
-            .start();
+        RelayPool.create(dhtKeys).relays(b.relays()).active(RelayPool.MAX_RELAYS_PER_PEER).start();
     NetCrypto config =
         NetCrypto.create(realKeys, dhtKeys).acceptor(p -> friends.containsKey(p.realKey()));
     if (demux != null) {
