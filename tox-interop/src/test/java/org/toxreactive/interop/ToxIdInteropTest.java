@@ -400,10 +400,13 @@ class ToxIdInteropTest {
               .as("echoes received between RELAYED and DIRECT")
               .isGreaterThanOrEqualTo(20);
           System.out.printf(
-              "FIGURE relayed-then-direct %s: RELAYED at %d ms, DIRECT at %d ms%n",
+              "FIGURE relayed-then-direct %s: RELAYED at %d ms, echo 20 at %d ms, DIRECT at %d ms,"
+                  + " echo 200 at %d ms%n",
               toxcore,
               chat.millisTo("FRIEND [0-9A-F]{64} RELAYED"),
-              chat.millisTo("FRIEND [0-9A-F]{64} DIRECT"));
+              chat.millisTo("RECV msg-19"),
+              chat.millisTo("FRIEND [0-9A-F]{64} DIRECT"),
+              chat.millisTo("RECV msg-199"));
           assertThat(chat.received()).containsExactlyElementsOf(many);
           assertThat(peer.received()).containsExactlyElementsOf(many);
         }
