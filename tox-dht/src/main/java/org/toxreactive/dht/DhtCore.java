@@ -339,9 +339,10 @@ public final class DhtCore {
       stats.drop(DhtDrop.MALFORMED);
       return;
     }
-    DhtPacketKind kind = DhtPacketKind.ofId(packet.getUnsignedByte(packet.readerIndex()));
+    int id = packet.getUnsignedByte(packet.readerIndex());
+    DhtPacketKind kind = DhtPacketKind.ofId(id);
     if (kind == null) {
-      stats.drop(DhtDrop.MALFORMED);
+      stats.drop(isAnnounceRequest(id) ? DhtDrop.ANNOUNCE_OFF : DhtDrop.MALFORMED);
       return;
     }
     stats.in(kind);
@@ -358,6 +359,15 @@ public final class DhtCore {
       case BOOTSTRAP_INFO -> bootstrapInfo(packet, source, now);
       default -> throw new IllegalStateException(kind.toString());
     }
+  }
+
+  /**
+   * The announce module's requests (0x93, 0x95, 0x97; docs/protocol.md 13.8): the onion node
+   * answers them where one runs on the socket; a DHT node alone ignores them, as c-toxcore 0.2.20
+   * without its announce module does (no handler registered: the packet is dropped unanswered).
+   */
+  private static boolean isAnnounceRequest(int id) {
+    return id == 0x93 || id == 0x95 || id == 0x97;
   }
 
   private void enveloped(DhtPacketKind kind, ByteBuf packet, IpPort source, long now) {

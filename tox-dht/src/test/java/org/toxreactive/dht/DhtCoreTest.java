@@ -216,6 +216,58 @@ class DhtCoreTest {
     assertThat(core.closestAnnounceNodes(target, false, net.now)).isEmpty();
   }
 
+  @Test
+  void aDhtNodeWithoutAnOnionNodeIgnoresAnnounceRequestsAsAnnounceOffNotMalformed() {
+    // a real 0x93: the announce ping a node sends to each node it adds to its close list
+    KeyPair self = KeyPair.generate();
+    DhtCore pinger = recording(self, PLAIN);
+    TestPeer peer = new TestPeer(SimNet.address(1, 0, 0, 1, 33445));
+    assertThat(admit(pinger, peer)).isTrue();
+    ByteBuf ping = null;
+    for (SimNet.Packet s : sent) {
+      if (s.to().equals(peer.address) && s.data().getUnsignedByte(0) == 0x93) {
+        ping = s.data().retainedDuplicate();
+      }
+    }
+    assertThat(ping).as("the node announce-pinged the node it stored").isNotNull();
+
+    // the pinged node is one of ours with no onion node on its socket (DhtNode, the simulation)
+    List<SimNet.Packet> out = new ArrayList<>();
+    DhtCore alone =
+        new DhtCore(
+            peer.keys,
+            PLAIN,
+            (packet, to) -> out.add(new SimNet.Packet(packet, null, to)),
+            new java.util.SplittableRandom(3),
+            net.now);
+    IpPort from = SimNet.address(1, 0, 0, 9, 33445);
+    alone.receive(ping, from, net.now);
+    ping.release();
+    // retrieve (0x95) and store (0x97) requests: the same module, the same answer
+    for (int id : new int[] {0x95, 0x97}) {
+      ByteBuf other = Unpooled.buffer().writeByte(id).writeZero(112);
+      alone.receive(other, from, net.now);
+      other.release();
+    }
+    ByteBuf unknown = Unpooled.buffer().writeByte(0x55).writeZero(112);
+    alone.receive(unknown, from, net.now);
+    unknown.release();
+    try {
+      assertThat(out)
+          .as("nothing is answered (no 0x94), as c-toxcore without announce.c")
+          .isEmpty();
+      assertThat(alone.stats().dropped(DhtDrop.ANNOUNCE_OFF)).isEqualTo(3);
+      assertThat(alone.stats().dropped(DhtDrop.MALFORMED))
+          .as("only the id no module has is malformed")
+          .isEqualTo(1);
+      assertThat(DhtDrop.ANNOUNCE_OFF.tag()).isEqualTo("announce_off");
+    } finally {
+      for (SimNet.Packet p : out) {
+        p.data().release();
+      }
+    }
+  }
+
   private void ask(DhtCore core, TestPeer p, PublicKey to, PublicKey target) {
     ByteBuf req = p.nodesRequest(to, target, 1);
     core.receive(req, p.address, net.now);
