@@ -117,6 +117,7 @@ public final class DhtCore {
   private final List<PackedNode> bootstrapNodes = new ArrayList<>();
   private Listener listener;
   private boolean holePunching = true;
+  private boolean askUnstorable;
   private final DhtStats stats = new DhtStats();
   private long closeLastGetNodes = Assoc.NEVER;
   private int closeBootstrapTimes;
@@ -180,6 +181,19 @@ public final class DhtCore {
    */
   public void holePunching(boolean on) {
     this.holePunching = on;
+  }
+
+  /**
+   * An experiment, off by default and never on in a real node: when on, a node named in a nodes
+   * response is asked for nodes near our key even if its bucket is full of good nodes, i.e. without
+   * c-toxcore's {@code ping_node_from_getnodes_ok} check that it could be stored (docs/protocol.md
+   * 12.4). Storing is unchanged: such a node is still not stored. The DHT simulation turns it on to
+   * test whether that one rule makes close-list walks miss the closest node.
+   *
+   * @param on whether returned nodes are asked whether or not they could be stored
+   */
+  public void askUnstorable(boolean on) {
+    this.askUnstorable = on;
   }
 
   /**
@@ -976,7 +990,7 @@ public final class DhtCore {
     if (key.equals(self)) {
       return;
     }
-    if (close.addable(key, now) && !close.containsGood(key, address, now)) {
+    if ((askUnstorable || close.addable(key, now)) && !close.containsGood(key, address, now)) {
       addClosest(toBootstrap, DhtTimers.MAX_CLOSE_TO_BOOTSTRAP, key, address, self);
     }
     for (DhtFriend f : friends) {

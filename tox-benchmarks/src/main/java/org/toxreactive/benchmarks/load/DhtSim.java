@@ -66,6 +66,14 @@ final class DhtSim implements Callable<Integer> {
               + " (0: only at the end).")
   int every;
 
+  @Option(
+      names = "--ask-unstorable",
+      description =
+          "Counter-experiment: nodes ask every node a nodes response names, not only those their"
+              + " close list could store (c-toxcore's ping_node_from_getnodes_ok rule relaxed;"
+              + " storing unchanged).")
+  boolean askUnstorable;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   private record Packet(ByteBuf data, IpPort from, IpPort to) {}
@@ -106,6 +114,7 @@ final class DhtSim implements Callable<Integer> {
       DhtCore core =
           new DhtCore(
               keys.get(i), config, (p, to) -> queue.add(new Packet(p, a, to)), random.split(), now);
+      core.askUnstorable(askUnstorable);
       net.put(a, core);
     }
     for (IpPort a : addresses) {
@@ -151,10 +160,11 @@ final class DhtSim implements Callable<Integer> {
         "%d%% stopped, %d s later: lookups %d: found the closest live node %d, hops mean %.2f max %d%n",
         kill, after, lookups, afterKill.found, afterKill.meanHops(), afterKill.maxHops);
     out.printf(
-        "RESULT mode=dht-sim nodes=%d found_before=%d hops_mean_before=%.2f hops_max_before=%d"
+        "RESULT mode=dht-sim nodes=%d ask_unstorable=%b found_before=%d hops_mean_before=%.2f hops_max_before=%d"
             + " found_after_kill=%d hops_mean_after=%.2f hops_max_after=%d lookups=%d packets=%d"
             + " wall_s=%.1f%n",
         nodes,
+        askUnstorable,
         before.found,
         before.meanHops(),
         before.maxHops,
