@@ -1181,19 +1181,26 @@ public final class DhtCore {
     if (!good.isEmpty()
         && (last[0] + DhtTimers.GET_NODE_INTERVAL <= now
             || times[0] < DhtTimers.MAX_BOOTSTRAP_TIMES)) {
-      // c-toxcore's pick (do_ping_and_sendnode_requests): a uniform index, then moved up by a
-      // second uniform step towards the end of the list, so later slots (for the close list the
-      // high buckets, the nodes nearest us) are asked more often than a uniform pick would
-      int n = good.size();
-      int i = random.nextInt(n);
-      if (i != n - 1) {
-        i += random.nextInt(n - (i + 1));
-      }
+      int i = randomGoodIndex(random, good.size());
       sendNodesRequest(goodAssoc.get(i).address, good.get(i).key, target, now);
       last[0] = now;
       times[0]++;
     }
     return notKilled;
+  }
+
+  /**
+   * c-toxcore's pick of the random good node ({@code do_ping_and_sendnode_requests}): a uniform
+   * index, then moved a second uniform step towards the end of the list, so later slots (for the
+   * close list the high buckets, the nodes nearest us) are asked more often than a uniform pick
+   * would (docs/protocol.md 12.4).
+   */
+  static int randomGoodIndex(RandomGenerator random, int n) {
+    int i = random.nextInt(n);
+    if (i != n - 1) {
+      i += random.nextInt(n - (i + 1));
+    }
+    return i;
   }
 
   // ------------------------------------------------------------------ outbound

@@ -268,6 +268,33 @@ class DhtCoreTest {
     }
   }
 
+  @Test
+  void theRandomGoodNodeIsPickedAsCToxcorePicksItFavouringTheEndOfTheList() {
+    // c-toxcore: i = uniform(n); if (i != n - 1) i += uniform(n - (i + 1)). For n = 3 that gives
+    // index 0 with 1/6, 1 with 1/2, 2 with 1/3 (a uniform pick: 1/3 each)
+    java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+    int draws = 60_000;
+    int[] count = new int[3];
+    for (int d = 0; d < draws; d++) {
+      count[DhtCore.randomGoodIndex(random, 3)]++;
+    }
+    assertThat(count[0] / (double) draws)
+        .isCloseTo(1 / 6.0, org.assertj.core.data.Offset.offset(0.01));
+    assertThat(count[1] / (double) draws)
+        .isCloseTo(1 / 2.0, org.assertj.core.data.Offset.offset(0.01));
+    assertThat(count[2] / (double) draws)
+        .isCloseTo(1 / 3.0, org.assertj.core.data.Offset.offset(0.01));
+    // one node: always it; over 100 slots, the mean index is near three quarters of the list
+    assertThat(DhtCore.randomGoodIndex(random, 1)).isZero();
+    long sum = 0;
+    for (int d = 0; d < draws; d++) {
+      int i = DhtCore.randomGoodIndex(random, 100);
+      assertThat(i).isBetween(0, 99);
+      sum += i;
+    }
+    assertThat(sum / (double) draws).isBetween(72.0, 76.0);
+  }
+
   private void ask(DhtCore core, TestPeer p, PublicKey to, PublicKey target) {
     ByteBuf req = p.nodesRequest(to, target, 1);
     core.receive(req, p.address, net.now);
