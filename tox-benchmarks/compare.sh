@@ -366,7 +366,7 @@ start_reference || {
 start_ours || exit 1
 log "reference tox-bootstrapd pid $REF_PID at $REF_ADDR"
 log "ours (RelayLoad serve) pid $OURS_PID at $OURS_ADDR"
-log "mode $([[ $QUICK == 1 ]] && echo quick || echo full), generator $GENERATOR, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+log "mode $([[ $QUICK == 1 ]] && echo quick || echo full)$([[ $DHT_ONION == 1 ]] && echo ", DHT and onion only, $ROUNDS rounds" || echo ", generator $GENERATOR"), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 if ((DHT_ONION)); then
   # DHT and onion only, in rounds that alternate which side goes first (A/B, B/A, ...): on a
