@@ -406,7 +406,7 @@ if ((DHT_ONION)); then
   median() {
     printf '%s\n' "$@" | grep -E '^[0-9.]+$' | sort -g | awk '{ v[NR] = $1 }
       END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2];
-            else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+            else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
   }
   both() { # CASE KEY: "FIGURE"-ready medians and one DETAIL line per round
     local c=$1 key=$2 r o f ratios=() os=() fs=()
