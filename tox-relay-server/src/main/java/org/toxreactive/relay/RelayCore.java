@@ -90,6 +90,9 @@ final class RelayCore implements RelayRouter.Output<Channel> {
   private final ChannelGroup links =
       new DefaultChannelGroup("tox-relay-links", GlobalEventExecutor.INSTANCE, true);
 
+  /** Whether the window gate works on this kernel: -1 not known yet, 0 no, 1 yes. */
+  private final AtomicInteger gateOnThisKernel = new AtomicInteger(-1);
+
   private volatile OnionBridge bridge;
   private volatile DhtChannel dht;
   private volatile Channel udpChannel;
@@ -522,7 +525,9 @@ final class RelayCore implements RelayRouter.Output<Channel> {
     }
     // Straight into the pipeline, before reactor-netty's bridge: Connection.addHandlerLast would
     // also register an on-dispose hook per handler (~240 B each, held for the link's lifetime).
-    if (config.windowGate() && ch instanceof io.netty.channel.epoll.EpollSocketChannel) {
+    if (config.windowGate()
+        && ch instanceof io.netty.channel.epoll.EpollSocketChannel
+        && gateWorksHere(ch)) {
       // closest to the socket: sees the sealed frames (docs/protocol.md 8.14)
       ch.pipeline().addFirst("tox.relay.window", WindowGate.forSocket());
     }
@@ -534,6 +539,29 @@ final class RelayCore implements RelayRouter.Output<Channel> {
             .scheduler()
             .schedule(
                 link::checkConfirmed, limits.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Whether this kernel reports a client's window ({@link WindowGate#available}), found on the
+   * first connection: if not, one INFO line says the gate is not available and no link gets one.
+   */
+  private boolean gateWorksHere(Channel ch) {
+    int known = gateOnThisKernel.get();
+    if (known >= 0) {
+      return known == 1;
+    }
+    Boolean answer = WindowGate.available(ch);
+    if (answer == null) {
+      return false; // this connection cannot tell (it closed already): the next one will
+    }
+    boolean works = answer;
+    if (gateOnThisKernel.compareAndSet(-1, works ? 1 : 0) && !works) {
+      log.info(
+          "window gate not available: this kernel's TCP_INFO does not report the client's window"
+              + " (tcpi_snd_wnd, Linux 5.4+); frames go to clients unchecked (docs/protocol.md"
+              + " 8.14)");
+    }
+    return works;
   }
 
   private static void addBeforeBridge(Channel ch, String name, ChannelHandler handler) {
