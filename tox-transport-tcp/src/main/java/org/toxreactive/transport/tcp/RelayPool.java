@@ -348,7 +348,7 @@ public final class RelayPool implements PacketTransport {
   /**
    * Adds a relay to the running pool (a friend shared it, a bootstrap node has a TCP port;
    * docs/protocol.md 14.5). Idempotent: a relay already active, spare or dropped changes nothing.
-   * While fewer than {@link RelayPoolBuilder.Config#active()} relays are active it becomes active
+   * While fewer than {@link RelayPoolConfig#active()} relays are active it becomes active
    * at once, connects in the background and carries every peer {@link #route}d on fewer than
    * {@value #MAX_RELAYS_PER_PEER} relays. Otherwise it takes the place of the first active relay
    * whose link is down after a failure (that one becomes the last spare), or waits as the last
