@@ -2,7 +2,8 @@
 # packaging/verify.sh: checks the service files without installing anything (CI runs it after the
 # build, from .ci/run):
 #   1. the launcher is valid sh and runs --help from an installed layout (launcher and jar side by
-#      side, as in /opt/tox-relay and the Docker image) and from the source checkout;
+#      side, as in /opt/tox-relay and the Docker image) and from the source checkout, and with
+#      TOX_RELAY_CDS records an AppCDS archive and then maps it;
 #   2. systemd-analyze verify accepts packaging/systemd/tox-relay.service (its ExecStart pointed at
 #      this checkout's launcher, since /opt/tox-relay is not installed here), and the unit keeps
 #      the settings the README promises (dedicated user, CAP_NET_BIND_SERVICE, state directory,
@@ -55,6 +56,20 @@ elif ! grep -q "none.jar: not a readable file" <<<"$out"; then
   fail "launcher with a missing TOX_RELAY_JAR: $out"
 else
   ok "launcher names a missing jar"
+fi
+
+# the default flags (with --limit-modules) start the JVM: --version above; with TOX_RELAY_CDS the
+# launcher drops --limit-modules, records the AppCDS archive at exit, and maps it the next time
+# (-Xshare:on makes a run that cannot map it fail instead of running without it)
+cds="$work/cds/tox-relay.jsa"
+mkdir -p "$work/cds"
+if ! out=$(TOX_RELAY_CDS="$cds" "$launcher" --version 2>&1) || [ ! -s "$cds" ]; then
+  fail "launcher with TOX_RELAY_CDS recorded no archive: $out"
+elif out=$(TOX_RELAY_CDS="$cds" TOX_RELAY_EXTRA_OPTS=-Xshare:on "$launcher" --version 2>&1) &&
+  [ "$out" = "tox-relay 0.1.0" ]; then
+  ok "launcher records and maps the AppCDS archive (TOX_RELAY_CDS)"
+else
+  fail "launcher with TOX_RELAY_CDS does not map its archive: $out"
 fi
 
 # --- 2. the systemd unit

@@ -94,27 +94,26 @@ footprint_section() {
   echo "connection, then \`/proc/PID/status\` after the idle period with no client."
   echo
   if grep -q '^| ' "$1" 2>/dev/null; then sed '/./,$!d' "$1"; else echo "(footprint.sh failed)"; fi
+  # the verdict from the first relay row (the launcher's defaults)
+  local rss
+  rss=$(grep -m1 '^| tox-relay (packaging/tox-relay)' "$1" 2>/dev/null | awk -F'|' '{ print $4 }' | tr -dc '0-9.')
+  echo
+  echo "Target: idle RSS <= 60 MB with the launcher's defaults: $(verdict "$rss" lt 60.05)."
+  echo
   cat <<'EOF'
-
-Target: idle RSS <= 60 MB with the launcher's defaults: **not met** (about 70-74 MB). What
-limits it, from Native Memory Tracking and `/proc/PID/status` of the idle relay: the JVM itself
-before any of our code (a class that only sleeps, same flags: 34 MB, of which ~19 MB are mapped
-files, libjvm and the JDK's class-data archive); metaspace for ~4,500 loaded classes (~17 MB:
-Jackson ~580 classes for the strict config reading, Netty ~450, Logback ~220, Reactor,
-Micrometer, Bouncy Castle); the heap (~12-17 MB committed, ~7 MB live after start, a good part of
-it the shaded jar's zip index and strings); C1-compiled code (~3 MB). What was cut, from the
-100 MB and 25 threads of issue 16: Serial GC, C1 only with one compiler thread, a 96 MB heap
-ceiling, no Prometheus registry unless the endpoint is on, TCP event loops sized to the cores (at
-most 4, started on first use) instead of Reactor Netty's global ones (at least 4, and 4 more for
-HTTP), the keepalive and handshake timers and the metrics endpoint on the relay's own threads (no
-`Schedulers.parallel()` pool, no separate HTTP loops), two glibc malloc arenas. Tried without a
-worthwhile effect (under 3 MB each): a smaller young generation and heap free ratios,
-`TrimNativeHeapInterval`, C2 only, later tiered thresholds. The AppCDS archive (the launcher
-records it on a first run when `TOX_RELAY_CDS` is set) mainly cuts start to listening (by half
-to two thirds in these runs, on a machine shared with other builds, which stretches every start
-time); it saves about 1 MB of RSS. The threads left are the JVM's own (GC, compiler, sweeper, reference handling,
-signal dispatch, ...) plus main, the router/UDP/timer thread and the TCP accept loop;
-tox-bootstrapd is one thread of C.
+What the idle relay's RSS is, from Native Memory Tracking and `pmap -x`: libjvm and other
+libraries ~13 MB; metaspace, class space and symbols ~25 MB for ~3,300 loaded classes (Reactor,
+Netty, Logback, picocli, Micrometer, jffi, ours, and the JDK's: class-data sharing is off under the
+default `--limit-modules` on Java 17); the heap ~8 MB (~6 MB live, ~1.4 MB of it the shaded jar's
+zip index); malloc ~5 MB; JIT code ~1 MB; thread stacks ~1 MB. What cut it, each measured
+paired (packaging/tox-relay's comments say why each flag): Serial GC, C1 only with one compiler
+thread and 10x compile thresholds, a 96 MB heap ceiling, the boot layer limited to the JDK
+modules the relay uses, libsodium through jffi, the open-file limit from /proc, Logback without
+PatternLayout, the onion node's HMAC without the JCA's provider loading, a runnable jar without
+Bouncy Castle's unused packages, event loops sized to the cores and started on first use, one
+glibc malloc arena. The threads are the JVM's own (VM, compiler, sweeper, reference handling,
+signal dispatch, the native-heap trimmer, ...) plus main, the router/UDP/timer thread and the
+TCP accept and I/O loops; tox-bootstrapd is one thread of C.
 EOF
 }
 

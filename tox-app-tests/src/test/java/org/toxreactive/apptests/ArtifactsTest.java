@@ -15,7 +15,10 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.Extension;
 import org.toxreactive.core.KeyPair;
+import org.toxreactive.dht.DhtClient;
+import org.toxreactive.friend.ToxNode;
 import org.toxreactive.netcrypto.NetCrypto;
+import org.toxreactive.onion.OnionClient;
 import org.toxreactive.test.sim.SimNetwork;
 import org.toxreactive.testkit.SimTransport;
 import org.toxreactive.transport.tcp.RelayPool;
@@ -23,7 +26,8 @@ import org.toxreactive.transport.udp.UdpTransport;
 
 /**
  * Issue 18, problem 1, as a user's build sees the artifacts: one Netty release through the BOM,
- * Automatic-Module-Name in each library jar, tox-test without side effects on JUnit.
+ * Automatic-Module-Name in each library jar (tox-dht, tox-onion and tox-friend among them, taken
+ * through the BOM like the others), tox-test without side effects on JUnit.
  */
 class ArtifactsTest {
   @Test
@@ -56,6 +60,9 @@ class ArtifactsTest {
             NetCrypto.class, "org.toxreactive.netcrypto",
             RelayPool.class, "org.toxreactive.transport.tcp",
             UdpTransport.class, "org.toxreactive.transport.udp",
+            DhtClient.class, "org.toxreactive.dht",
+            OnionClient.class, "org.toxreactive.onion",
+            ToxNode.class, "org.toxreactive.friend",
             SimNetwork.class, "org.toxreactive.test",
             SimTransport.class, "org.toxreactive.testkit");
     for (Map.Entry<Class<?>, String> m : modules.entrySet()) {

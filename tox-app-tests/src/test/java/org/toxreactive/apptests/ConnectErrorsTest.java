@@ -79,7 +79,7 @@ class ConnectErrorsTest {
         NetCrypto.create(KeyPair.generate(), KeyPair.generate())
             .transport(SimTransport.of(p.net.node("s")))
             .scheduler(p.clock)
-            .start();
+            .bindNow();
     NetCryptoNode throwing =
         NetCrypto.create(KeyPair.generate(), KeyPair.generate())
             .transport(SimTransport.of(p.net.node("t")))
@@ -88,7 +88,7 @@ class ConnectErrorsTest {
                 peer -> {
                   throw new IllegalStateException("acceptor bug");
                 })
-            .start();
+            .bindNow();
     try {
       failsAfterTheTries(stranger.connect(real, dht, toB), Reason.REFUSED);
       failsAfterTheTries(

@@ -17,6 +17,7 @@ import org.toxreactive.netcrypto.NetCryptoNode;
 import org.toxreactive.netcrypto.PeerInfo;
 import org.toxreactive.transport.tcp.RelayPool;
 import org.toxreactive.transport.tcp.RelayPoolBuilder;
+import org.toxreactive.transport.tcp.RelayPoolConfig;
 import org.toxreactive.transport.udp.UdpTransport;
 
 /**
@@ -39,6 +40,7 @@ class DocsTest {
             ConnectFailedException.class,
             RelayPool.class,
             RelayPoolBuilder.class,
+            RelayPoolConfig.class,
             UdpTransport.class,
             UdpTransport.Builder.class)) {
       for (Method m : c.getMethods()) {

@@ -42,8 +42,10 @@ final class ReadmeSnippets {
       PublicKey friendDht,
       InetSocketAddress friendAddress) {
     // README:netcrypto
-    RelayPool relays = RelayPool.create(dhtKeys).relays(List.of(relayA, relayB)).start();
-    relays.ready().block(Duration.ofSeconds(10)); // a relay link is up: sending can start
+    RelayPool relays =
+        RelayPool.create(dhtKeys)
+            .relays(List.of(relayA, relayB))
+            .connectNow(Duration.ofSeconds(10)); // a relay link is up: sending can start
     UdpTransport udp = UdpTransport.create().host("127.0.0.1").port(0).bindNow();
     NetCryptoNode node =
         NetCrypto.create(realKeys, dhtKeys)
@@ -51,7 +53,7 @@ final class ReadmeSnippets {
             .transport(relays)
             .acceptor(peer -> friends.contains(peer.realKey()))
             .publishOn(Schedulers.boundedElastic()) // callbacks off the node's thread
-            .start();
+            .bindNow();
     CryptoConnection c =
         node.connect(
                 friendReal,
@@ -76,8 +78,10 @@ final class ReadmeSnippets {
       PublicKey friendDhtKey,
       Bytes packet) {
     // README:relaypool
-    RelayPool pool = RelayPool.create(dhtKeys).relays(List.of(relayA)).start();
-    pool.ready().block(Duration.ofSeconds(10)); // a link is up (with several relays: one of them)
+    RelayPool pool =
+        RelayPool.create(dhtKeys)
+            .relays(List.of(relayA))
+            .connectNow(Duration.ofSeconds(10)); // a link is up (with several: one of them)
     pool.receive().subscribe(d -> /* d.path() is Path.relay(relayKey, peerDhtKey) */ {});
     pool.route(friendDhtKey);
     pool.send(Path.relay(relayA.publicKey(), friendDhtKey), packet).block(Duration.ofSeconds(5));
@@ -95,13 +99,13 @@ final class ReadmeSnippets {
         NetCrypto.create(aliceReal, aliceDht)
             .transport(SimTransport.on(net, "alice"))
             .scheduler(clock)
-            .start();
+            .bindNow();
     NetCryptoNode bob =
         NetCrypto.create(bobReal, bobDht)
             .transport(SimTransport.on(net, "bob"))
             .scheduler(clock)
             .acceptor(peer -> peer.realKey().equals(aliceReal.publicKey()))
-            .start();
+            .bindNow();
     Flux<String> received =
         bob.incoming()
             .take(1)

@@ -57,14 +57,15 @@ class ReadmeSnippetsTest {
     KeyPair dhtKeys = KeyPair.generate();
     KeyPair friendReal = KeyPair.generate();
     KeyPair friendDht = KeyPair.generate();
-    RelayPool friendRelays = RelayPool.create(friendDht).relays(List.of(relayA, relayB)).start();
+    RelayPool friendRelays =
+        RelayPool.create(friendDht).relays(List.of(relayA, relayB)).connectInBackground();
     UdpTransport friendUdp = UdpTransport.create().host("127.0.0.1").port(0).bindNow();
     NetCryptoNode friend =
         NetCrypto.create(friendReal, friendDht)
             .transport(friendUdp)
             .transport(friendRelays)
             .acceptor(peer -> peer.realKey().equals(realKeys.publicKey()))
-            .start();
+            .bindNow();
     List<String> got = new CopyOnWriteArrayList<>();
     friend.incoming().subscribe(c -> c.lossless().subscribe(m -> got.add(m.payload().toUtf8())));
     try {
@@ -94,9 +95,9 @@ class ReadmeSnippetsTest {
     RelayAddress relayA = relay();
     RelayAddress relayB = relay();
     KeyPair friend = KeyPair.generate();
-    RelayPool friendPool = RelayPool.create(friend).relays(List.of(relayA)).start();
+    RelayPool friendPool =
+        RelayPool.create(friend).relays(List.of(relayA)).connectNow(Duration.ofSeconds(10));
     try {
-      friendPool.ready().block(Duration.ofSeconds(10));
       StepVerifier.create(friendPool.receive().take(1))
           .then(
               () ->

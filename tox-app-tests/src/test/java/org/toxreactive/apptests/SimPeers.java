@@ -39,12 +39,12 @@ final class SimPeers implements AutoCloseable {
         config
             .apply(NetCrypto.create(aReal, aDht).transport(aWire).scheduler(clock))
             .acceptor(peer -> false)
-            .start();
+            .bindNow();
     b =
         config
             .apply(NetCrypto.create(bReal, bDht).transport(bWire).scheduler(clock))
             .acceptor(peer -> peer.realKey().equals(aReal.publicKey()))
-            .start();
+            .bindNow();
   }
 
   long now() {

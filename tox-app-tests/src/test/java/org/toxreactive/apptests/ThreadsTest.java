@@ -50,7 +50,7 @@ class ThreadsTest {
   private NetCryptoNode node(KeyPair real, UdpTransport udp, Scheduler publishOn) {
     NetCrypto config =
         NetCrypto.create(real, KeyPair.generate()).transport(udp).acceptor(p -> true);
-    NetCryptoNode n = (publishOn == null ? config : config.publishOn(publishOn)).start();
+    NetCryptoNode n = (publishOn == null ? config : config.publishOn(publishOn)).bindNow();
     cleanup.add(() -> n.disposeNow(WAIT));
     return n;
   }
@@ -124,12 +124,12 @@ class ThreadsTest {
     UdpTransport bUdp =
         UdpTransport.create().host("127.0.0.1").port(0).loopResources(loops).bindNow();
     NetCryptoNode a =
-        NetCrypto.create(KeyPair.generate(), KeyPair.generate()).transport(aUdp).start();
+        NetCrypto.create(KeyPair.generate(), KeyPair.generate()).transport(aUdp).bindNow();
     NetCryptoNode b =
         NetCrypto.create(KeyPair.generate(), KeyPair.generate())
             .transport(bUdp)
             .acceptor(p -> true)
-            .start();
+            .bindNow();
     AtomicReference<Thread> nodeThread = new AtomicReference<>();
     StepVerifier.create(
             a.connect(b.realKey(), b.dhtKey(), List.of(at(bUdp)))

@@ -95,13 +95,13 @@ public class NetCryptoTransferBenchmark {
     KeyPair aReal = KeyPair.generate();
     KeyPair bReal = KeyPair.generate();
     KeyPair bDht = KeyPair.generate();
-    a = NetCrypto.create(aReal, KeyPair.generate()).transport(udpA).scheduler(schedulerA).start();
+    a = NetCrypto.create(aReal, KeyPair.generate()).transport(udpA).scheduler(schedulerA).bindNow();
     b =
         NetCrypto.create(bReal, bDht)
             .transport(udpB)
             .scheduler(schedulerB)
             .acceptor(peer -> peer.realKey().equals(aReal.publicKey()))
-            .start();
+            .bindNow();
     CompletableFuture<CryptoConnection> accepted = b.incoming().next().toFuture();
     sender =
         a.connect(bReal.publicKey(), bDht.publicKey(), List.of(Path.udp(udpB.localAddress())))

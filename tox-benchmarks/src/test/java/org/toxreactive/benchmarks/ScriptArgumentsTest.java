@@ -54,7 +54,8 @@ class ScriptArgumentsTest {
     "benchmarks.sh, -h, Exit codes:",
     "compare.sh, --help, Usage: tox-benchmarks/compare.sh [--quick]",
     "transfer.sh, --help, tox-benchmarks/transfer.sh [--quick] [--mb N] [--no-relay]",
-    "transfer.sh, -h, Exit codes:"
+    "transfer.sh, -h, Exit codes:",
+    "friend_idle.sh, --help, tox-benchmarks/friend_idle.sh [--quick] [--friends"
   })
   void helpPrintsUsageAndRunsNothing(String script, String flag, String usage) throws Exception {
     Path benchmarksMd = HERE.resolveSibling("BENCHMARKS.md");
@@ -75,12 +76,19 @@ class ScriptArgumentsTest {
         "benchmarks.sh|--bogus|benchmarks.sh: unknown argument '--bogus' (allowed: --quick, --help)",
         "benchmarks.sh|quick|benchmarks.sh: unknown argument 'quick'",
         "compare.sh|--bogus|compare.sh: unknown argument '--bogus' (try --help)",
+        "compare.sh|--dht-onion --rounds|compare.sh: --rounds needs a number",
+        "compare.sh|--dht-onion --rounds 0|compare.sh: --rounds must be a number from 1 to 10, not '0'",
+        "compare.sh|--rounds 11|compare.sh: --rounds must be a number from 1 to 10, not '11'",
         "transfer.sh|--bogus|transfer.sh: unknown argument '--bogus'",
         "transfer.sh|--mb|transfer.sh: --mb needs a value: MB per transfer, 1..100000",
         "transfer.sh|--mb abc|transfer.sh: --mb 'abc' is not a whole number 1..100000",
         "transfer.sh|--mb 0|transfer.sh: --mb '0' is not a whole number 1..100000",
         "transfer.sh|--mb -5|transfer.sh: --mb '-5' is not a whole number 1..100000",
-        "transfer.sh|--mb 100001|transfer.sh: --mb '100001' is not a whole number 1..100000"
+        "transfer.sh|--mb 100001|transfer.sh: --mb '100001' is not a whole number 1..100000",
+        "friend_idle.sh|--bogus|friend_idle.sh: unknown argument '--bogus' (see --help)",
+        "friend_idle.sh|--friends 1001|friend_idle.sh: --friends '1001' is not a whole number 0..1000",
+        "friend_idle.sh|--warmup 2|friend_idle.sh: --warmup '2' is not a whole number 5..600",
+        "friend_idle.sh|--nodes|friend_idle.sh: --nodes '' is not a whole number 1..8"
       })
   void aBadFlagIsOneLineAndExit2(String script, String args, String line) throws Exception {
     Run r = bash(script, args.split(" "));

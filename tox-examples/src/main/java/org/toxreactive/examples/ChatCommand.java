@@ -1,6 +1,5 @@
 package org.toxreactive.examples;
 
-import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -17,10 +16,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.HostPort;
+import org.toxreactive.core.IpPort;
 import org.toxreactive.core.KeyPair;
+import org.toxreactive.core.PackedNode;
 import org.toxreactive.core.PublicKey;
 import org.toxreactive.core.transport.PacketTransport;
 import org.toxreactive.core.transport.Path;
+import org.toxreactive.friend.FriendPackets;
 import org.toxreactive.netcrypto.CryptoConnection;
 import org.toxreactive.netcrypto.LinkStatus;
 import org.toxreactive.netcrypto.Message;
@@ -44,11 +46,13 @@ import reactor.core.publisher.Sinks;
 /**
  * Text chat over net_crypto, directly over UDP and/or through TCP relays (no DHT, no onion), with
  * the minimum of Tox's friend layer that c-toxcore needs to call us online: ONLINE (24) on connect,
- * ALIVE (16) every 8 s, a 32 s timeout, MESSAGE (64) for text. Without {@code --peer} it accepts
- * whoever connects (e.g. a c-toxcore friend reconnecting to the port and DHT key it knows us by)
- * and echoes each message to the connection it came on only; a peer that leaves (kill packet,
- * timeout) ends its own connection, and the listener goes on serving the others and new ones. On
- * exit it waits (bounded) until each peer has acknowledged everything, then sends a kill packet.
+ * ALIVE (16) every 8 s, a 32 s timeout, MESSAGE (64) for text, SHARE_RELAYS (17): the ids and codec
+ * of tox-friend's {@link FriendPackets}, the packets Tox ID mode's {@code ToxNode} speaks. Without
+ * {@code --peer} it accepts whoever connects (e.g. a c-toxcore friend reconnecting to the port and
+ * DHT key it knows us by) and echoes each message to the connection it came on only; a peer that
+ * leaves (kill packet, timeout) ends its own connection, and the listener goes on serving the
+ * others and new ones. On exit it waits (bounded) until each peer has acknowledged everything, then
+ * sends a kill packet.
  *
  * <p>With {@code --relay HOST:PORT:KEY} (repeatable) a {@link RelayPool} over those relays (with
  * our DHT key pair) is a second transport, and every relay is a path hint: the cookie request and
@@ -77,17 +81,15 @@ import reactor.core.publisher.Sinks;
       "70:internal error (--debug prints the stack trace)"
     })
 final class ChatCommand implements Callable<Integer> {
-  static final int ALIVE = 16;
-  static final int SHARE_RELAYS = 17;
-  static final int ONLINE = 24;
-  static final int MESSAGE = 64;
+  // the friend layer's ids and SHARE_RELAYS codec, the same as Tox ID mode's ToxNode speaks
+  static final int ALIVE = FriendPackets.ALIVE;
+  static final int SHARE_RELAYS = FriendPackets.SHARE_RELAYS;
+  static final int ONLINE = FriendPackets.ONLINE;
+  static final int MESSAGE = FriendPackets.MESSAGE;
 
   static final int CONNECT_FAILED = 1;
   static final int CANNOT_BIND = 3;
   static final int TIMEOUT = 4;
-
-  /** c-toxcore's MAX_SHARED_RELAYS: nodes one SHARE_RELAYS packet carries (it reads no more). */
-  static final int MAX_SHARED_RELAYS = 3;
 
   /** c-toxcore's FRIEND_PING_INTERVAL: how often an ALIVE goes out. */
   static final Duration ALIVE_EVERY = Duration.ofSeconds(8);
@@ -226,12 +228,25 @@ final class ChatCommand implements Callable<Integer> {
 
   @Option(
       names = "--bootstrap",
-      paramLabel = "HOST:PORT:KEY",
+      paramLabel = "HOST:PORT:KEY[:TCP_PORT,...]",
       converter = Cli.Bootstrap.class,
       description =
           "Tox ID mode: a DHT node to join the network through (repeatable): its host, UDP port"
-              + " and DHT key, e.g. a tox-bootstrapd or our relay's DHT port.")
+              + " and DHT key, e.g. a tox-bootstrapd or our relay's DHT port; a 4th field lists"
+              + " its TCP relay ports (tox-bootstrapd's tcp_ports, same key), and the first"
+              + " becomes one of our relays: 127.0.0.1:33445:KEY:33445.")
   List<org.toxreactive.friend.BootstrapNode> bootstrap = new ArrayList<>();
+
+  @Option(
+      names = "--udp-after",
+      paramLabel = "N",
+      defaultValue = "0",
+      converter = Cli.NonNegative.class,
+      description =
+          "Tox ID mode, for tests: hold direct UDP back from net_crypto until N messages have"
+              + " been received, so a connection starts RELAYED and goes DIRECT only then (the DHT"
+              + " and onion use UDP meanwhile; default 0: off).")
+  int udpAfter;
 
   @Option(
       names = "--friend",
@@ -269,8 +284,11 @@ final class ChatCommand implements Callable<Integer> {
             "--peer/--peer-dht/--udp (direct mode) and --bootstrap/--friend/--accept-requests"
                 + " (Tox ID mode) exclude each other");
       }
-      if (noUdp && relays.isEmpty()) {
-        throw usage("--no-udp needs at least one --relay");
+      if (noUdp && relays.isEmpty() && bootstrap.stream().allMatch(n -> n.tcpPorts().isEmpty())) {
+        throw usage("--no-udp needs at least one --relay or a --bootstrap node with TCP ports");
+      }
+      if (noUdp && udpAfter > 0) {
+        throw usage("--udp-after and --no-udp exclude each other");
       }
       if (requestMessage.isEmpty()
           || requestMessage.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
@@ -281,6 +299,10 @@ final class ChatCommand implements Callable<Integer> {
                 + " bytes of UTF-8");
       }
       return new ToxIdChat(this).run();
+    }
+    if (udpAfter > 0) {
+      throw usage(
+          "--udp-after is a Tox ID mode option (with --bootstrap, --friend or --accept-requests)");
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -309,7 +331,7 @@ final class ChatCommand implements Callable<Integer> {
             : RelayPool.create(dht)
                 .relays(relayAddresses)
                 .active(relayAddresses.size()) // every relay the user named, no spares
-                .start();
+                .connectInBackground();
     relayPool = pool;
     NetCrypto config =
         NetCrypto.create(real, dht).acceptor(p -> peerKey == null || p.realKey().equals(peerKey));
@@ -318,7 +340,7 @@ final class ChatCommand implements Callable<Integer> {
         config = config.transport(t);
       }
     }
-    NetCryptoNode node = config.start();
+    NetCryptoNode node = config.bindNow();
     out.printf(
         "KEYS real=%s dht=%s port=%d%n",
         real.publicKey().toHex(),
@@ -426,34 +448,26 @@ final class ChatCommand implements Callable<Integer> {
   }
 
   /**
-   * SHARE_RELAYS (17) payloads naming our relays, at most {@value #MAX_SHARED_RELAYS} per packet:
-   * packed nodes, each a family byte (130 = TCP over IPv4, 138 = TCP over IPv6), the address, the
-   * port (big-endian) and the relay key. A relay whose host does not resolve is left out.
+   * SHARE_RELAYS (17) payloads naming our relays, {@link FriendPackets#MAX_SHARED_RELAYS} per
+   * packet, each encoded by {@link FriendPackets#encodeShareRelays} (packed TCP nodes, as
+   * c-toxcore's unpack_nodes reads them). A relay whose host does not resolve is left out.
    */
   static List<Bytes> shareRelaysPayloads(List<RelayAddress> relays) {
-    List<Bytes> packets = new ArrayList<>();
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    int inPacket = 0;
+    List<PackedNode> nodes = new ArrayList<>();
     for (RelayAddress r : relays) {
-      byte[] ip;
       try {
-        ip = InetAddress.getByName(r.host()).getAddress();
+        nodes.add(
+            new PackedNode(
+                new IpPort(InetAddress.getByName(r.host()), r.port()), true, r.publicKey()));
       } catch (UnknownHostException e) {
-        continue;
-      }
-      b.write(ip.length == 4 ? 130 : 138);
-      b.writeBytes(ip);
-      b.write(r.port() >>> 8);
-      b.write(r.port() & 0xFF);
-      b.writeBytes(r.publicKey().toArray());
-      if (++inPacket == MAX_SHARED_RELAYS) {
-        packets.add(Bytes.of(b.toByteArray()));
-        b.reset();
-        inPacket = 0;
+        // left out
       }
     }
-    if (inPacket > 0) {
-      packets.add(Bytes.of(b.toByteArray()));
+    List<Bytes> packets = new ArrayList<>();
+    for (int i = 0; i < nodes.size(); i += FriendPackets.MAX_SHARED_RELAYS) {
+      List<PackedNode> some =
+          nodes.subList(i, Math.min(nodes.size(), i + FriendPackets.MAX_SHARED_RELAYS));
+      packets.add(FriendPackets.encodeShareRelays(some));
     }
     return List.copyOf(packets);
   }

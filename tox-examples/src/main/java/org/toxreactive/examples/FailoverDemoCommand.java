@@ -144,17 +144,19 @@ final class FailoverDemoCommand implements Callable<Integer> {
     KeyPair bReal = KeyPair.generate();
     KeyPair bDht = KeyPair.generate();
     Retry reconnect = Retry.fixedDelay(Long.MAX_VALUE, Duration.ofMillis(250));
-    RelayPool poolA = RelayPool.create(aDht).relays(addresses).reconnect(reconnect).start();
-    RelayPool poolB = RelayPool.create(bDht).relays(addresses).reconnect(reconnect).start();
+    RelayPool poolA =
+        RelayPool.create(aDht).relays(addresses).reconnect(reconnect).connectInBackground();
+    RelayPool poolB =
+        RelayPool.create(bDht).relays(addresses).reconnect(reconnect).connectInBackground();
     Scheduler sa = Schedulers.newSingle("node-a", true);
     Scheduler sb = Schedulers.newSingle("node-b", true);
-    NetCryptoNode a = NetCrypto.create(aReal, aDht).transport(poolA).scheduler(sa).start();
+    NetCryptoNode a = NetCrypto.create(aReal, aDht).transport(poolA).scheduler(sa).bindNow();
     NetCryptoNode b =
         NetCrypto.create(bReal, bDht)
             .transport(poolB)
             .scheduler(sb)
             .acceptor(p -> p.realKey().equals(aReal.publicKey()))
-            .start();
+            .bindNow();
     try {
       waitForLinks(poolA, poolB);
       Mono<CryptoConnection> accepted = b.incoming().next().cache();

@@ -67,6 +67,7 @@ public final class Friend {
   private final Map<PublicKey, PackedNode> friendRelays = new LinkedHashMap<>();
   private @Nullable CryptoConnection conn;
   private Sinks.@Nullable Many<Message> outbound;
+  private long emitted; // lossless messages put on outbound for the current connection
   private Mono<Void> sending = Mono.empty();
   private @Nullable LinkStatus link;
   private boolean established;
@@ -151,10 +152,13 @@ public final class Friend {
    * Sends a text message (Messenger's MESSAGE, 64) on the current connection.
    *
    * @param text 1..1372 bytes of UTF-8
-   * @return completes once the message is queued on the connection (net_crypto then delivers it in
-   *     order, exactly once, while the connection lasts); errors with {@link IllegalStateException}
-   *     if the friend is not online and {@link IllegalArgumentException} for an empty or too long
-   *     text
+   * @return completes once the friend has acknowledged the message (net_crypto's in-order ack of it
+   *     and of everything sent before it on the connection, {@link
+   *     CryptoConnection#acknowledged(long)}), on the node's thread; errors with {@link
+   *     org.toxreactive.netcrypto.NotAcknowledgedException} if the connection ends first (the
+   *     friend went offline: the message may or may not have arrived, and is not sent again on a
+   *     later connection), with {@link IllegalStateException} if the friend is not online and
+   *     {@link IllegalArgumentException} for an empty or too long text
    */
   public Mono<Void> sendMessage(String text) {
     Objects.requireNonNull(text, "text is null");
@@ -167,17 +171,24 @@ public final class Friend {
                   + " bytes, got "
                   + utf8.length));
     }
-    return Mono.create(
-        sink ->
-            node.run(
-                () -> {
-                  if (!online || outbound == null) {
-                    sink.error(new IllegalStateException("friend " + this + " is not online"));
-                    return;
-                  }
-                  emit(Message.of(FriendPackets.MESSAGE, Bytes.of(utf8)));
-                  sink.success();
-                }));
+    return Mono.<Mono<Void>>create(
+            sink ->
+                node.run(
+                    () -> {
+                      CryptoConnection c = conn;
+                      if (!online || outbound == null || c == null) {
+                        sink.error(new IllegalStateException("friend " + this + " is not online"));
+                        return;
+                      }
+                      if (!emit(Message.of(FriendPackets.MESSAGE, Bytes.of(utf8)))) {
+                        sink.error(
+                            new IllegalStateException("sending to friend " + this + " finished"));
+                        return;
+                      }
+                      // every message on outbound is lossless, so this one is number `emitted`
+                      sink.success(c.acknowledged(emitted));
+                    }))
+        .flatMap(acked -> acked);
   }
 
   /**
@@ -227,12 +238,8 @@ public final class Friend {
 
   /** A DHT-PK announcement of the friend: its DHT key and the nodes it named. */
   void onDhtPk(PublicKey key, List<PackedNode> nodes) {
-    for (PackedNode n : nodes) {
-      if (n.tcp()) {
-        rememberRelay(n);
-      }
-    }
     changeDhtKey(key, null);
+    rememberRelays(nodes.stream().filter(PackedNode::tcp).toList());
     tryConnect();
   }
 
@@ -243,10 +250,19 @@ public final class Friend {
     }
     direct = address;
     CryptoConnection c = conn;
-    if (c != null) {
-      c.addPath(Path.udp(address));
-    } else {
+    if (c == null) {
       tryConnect();
+    } else if (node.directAllowed()) {
+      c.addPath(Path.udp(address));
+    } // else held back until the node lets direct UDP through (onDirectAllowed)
+  }
+
+  /** The node now lets direct UDP through (docs/protocol.md 14.6): the address becomes a path. */
+  void onDirectAllowed() {
+    InetSocketAddress a = direct;
+    CryptoConnection c = conn;
+    if (a != null && c != null && node.serves(Path.udp(a))) {
+      c.addPath(Path.udp(a));
     }
   }
 
@@ -281,6 +297,18 @@ public final class Friend {
       retry.dispose(); // connect to the new key at once
       retry = Disposables.disposed();
     }
+  }
+
+  /**
+   * Remembers the friend's relays, lets our pool take some of them (docs/protocol.md 14.5), and
+   * makes each one our pool serves a path of the current connection.
+   */
+  private void rememberRelays(List<PackedNode> relays) {
+    PublicKey k = dhtKey;
+    if (k != null && !relays.isEmpty()) {
+      node.friendRelays(k, relays);
+    }
+    relays.forEach(this::rememberRelay);
   }
 
   private void rememberRelay(PackedNode relay) {
@@ -369,6 +397,7 @@ public final class Friend {
     link = null;
     Sinks.Many<Message> out = Sinks.many().unicast().onBackpressureBuffer();
     outbound = out;
+    emitted = 0;
     Mono<Void> sent = c.send(out.asFlux()).cache();
     sent.subscribe(null, e -> {});
     sending = sent;
@@ -438,11 +467,12 @@ public final class Friend {
       case FriendPackets.MESSAGE, FriendPackets.ACTION -> {
         if (m.payload().length() > 0) {
           messages.tryEmitNext(m.payload().toUtf8());
+          node.messageReceived();
         }
       }
       case FriendPackets.SHARE_RELAYS -> {
         try {
-          FriendPackets.decodeShareRelays(m.payload()).forEach(this::rememberRelay);
+          rememberRelays(FriendPackets.decodeShareRelays(m.payload()));
         } catch (ToxProtocolException e) {
           node.log().debug("friend {}: bad SHARE_RELAYS: {}", this, e.getMessage());
         }
@@ -461,11 +491,17 @@ public final class Friend {
     }
   }
 
-  private void emit(Message m) {
+  /**
+   * Puts a lossless message (only those: {@link #sendMessage} counts them) on the connection;
+   * returns false if there is none or sending on it {@link #finish finished}.
+   */
+  private boolean emit(Message m) {
     Sinks.Many<Message> out = outbound;
-    if (out != null) {
-      out.tryEmitNext(m);
+    if (out != null && out.tryEmitNext(m).isSuccess()) {
+      emitted++;
+      return true;
     }
+    return false;
   }
 
   private void ended(CryptoConnection c) {

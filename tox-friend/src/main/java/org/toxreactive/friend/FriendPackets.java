@@ -23,29 +23,50 @@ import org.toxreactive.core.ToxProtocolException;
  * 64 | MESSAGE         | the text, UTF-8, 1..1372 bytes
  * 65 | ACTION          | the text of a "/me" message
  * </pre>
+ *
+ * <p>Public for programs that speak this layer over a {@link
+ * org.toxreactive.netcrypto.CryptoConnection} of their own (the {@code chat} example's direct mode)
+ * with the same ids and codec as {@link ToxNode}.
  */
-final class FriendPackets {
+public final class FriendPackets {
   private FriendPackets() {}
 
-  static final int ALIVE = 16;
-  static final int SHARE_RELAYS = 17;
-  static final int FRIEND_REQUESTS = 18;
-  static final int ONLINE = 24;
-  static final int OFFLINE = 25;
-  static final int MESSAGE = 64;
-  static final int ACTION = 65;
+  /** ALIVE (16): no payload; the friend connection's keepalive. */
+  public static final int ALIVE = 16;
+
+  /** SHARE_RELAYS (17): packed TCP nodes, see {@link #encodeShareRelays}. */
+  public static final int SHARE_RELAYS = 17;
+
+  /** FRIEND_REQUESTS (18): nospam, then a friend request's message. */
+  public static final int FRIEND_REQUESTS = 18;
+
+  /** ONLINE (24): no payload; Messenger calls the friend online once it arrives. */
+  public static final int ONLINE = 24;
+
+  /** OFFLINE (25): no payload. */
+  public static final int OFFLINE = 25;
+
+  /** MESSAGE (64): a text message, UTF-8. */
+  public static final int MESSAGE = 64;
+
+  /** ACTION (65): a "/me" text message, UTF-8. */
+  public static final int ACTION = 65;
 
   /** c-toxcore's MAX_SHARED_RELAYS: nodes one SHARE_RELAYS packet carries (it reads no more). */
-  static final int MAX_SHARED_RELAYS = 3;
+  public static final int MAX_SHARED_RELAYS = 3;
 
   /** c-toxcore's TOX_MAX_MESSAGE_LENGTH. */
-  static final int MAX_MESSAGE_LENGTH = 1372;
+  public static final int MAX_MESSAGE_LENGTH = 1372;
 
   /**
-   * The SHARE_RELAYS payload naming {@code relays} (TCP nodes; the first {@value
-   * #MAX_SHARED_RELAYS}).
+   * The SHARE_RELAYS payload naming {@code relays}: each as a packed TCP node (family 130 for IPv4,
+   * 138 for IPv6, the address, the port big-endian, the relay's key), the first {@value
+   * #MAX_SHARED_RELAYS} only.
+   *
+   * @param relays the relays (their {@code tcp} flag is ignored: each is written as TCP)
+   * @return the payload
    */
-  static Bytes encodeShareRelays(List<PackedNode> relays) {
+  public static Bytes encodeShareRelays(List<PackedNode> relays) {
     ByteBuf out = Unpooled.buffer();
     try {
       int n = 0;
@@ -67,9 +88,11 @@ final class FriendPackets {
    * The relays a SHARE_RELAYS payload names: at most {@value #MAX_SHARED_RELAYS} (more are ignored,
    * as c-toxcore reads no more); UDP nodes among them are skipped.
    *
+   * @param payload a SHARE_RELAYS message's payload
+   * @return the relays
    * @throws ToxProtocolException if a node is truncated or of an unknown family
    */
-  static List<PackedNode> decodeShareRelays(Bytes payload) {
+  public static List<PackedNode> decodeShareRelays(Bytes payload) {
     ByteBuf in = Unpooled.wrappedBuffer(payload.toArray());
     try {
       List<PackedNode> out = new ArrayList<>();

@@ -2,7 +2,6 @@ package org.toxreactive.friend;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.IntPredicate;
 import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.Bytes;
@@ -29,19 +28,17 @@ final class OnionAdapter implements OnionLayer {
   OnionAdapter(ToxNode.Context ctx, @Nullable DhtLayer dht, int nospam) {
     UdpDemux demux = ctx.demux();
     RelayPool pool = ctx.pool();
+    // the node's pool always exists (it may be empty and grow): relay paths whenever UDP is not
+    // connected, as c-toxcore
     OnionIo.Relays relays =
-        pool == null
-            ? null
-            : OnionIo.relays(
-                pool::connectedRelays,
-                pool::sendOnionRequest,
-                pool.onionResponses().map(r -> new OnionIo.RelayResponse(r.relay(), r.packet())));
+        OnionIo.relays(
+            pool::connectedRelays,
+            pool::sendOnionRequest,
+            pool.onionResponses().map(r -> new OnionIo.RelayResponse(r.relay(), r.packet())));
     OnionIo io =
         demux == null
-            ? OnionIo.tcp(Objects.requireNonNull(relays, "a node with UDP off needs TCP relays"))
-            : relays == null
-                ? OnionIo.udp(demux.inbound(CLIENT_PACKETS), demux.shared())
-                : OnionIo.both(demux.inbound(CLIENT_PACKETS), demux.shared(), relays);
+            ? OnionIo.tcp(relays)
+            : OnionIo.both(demux.inbound(CLIENT_PACKETS), demux.shared(), relays);
     OnionClient.Builder b =
         OnionClient.create(ctx.realKeys(), ctx::dhtKeys, io)
             .pathNodes(() -> pathNodes(dht))
@@ -50,7 +47,7 @@ final class OnionAdapter implements OnionLayer {
       b = b.dhtConnected(dht::connected).closeNodes(() -> dht.closeNodes(4));
       b = b.dhtRoute(dht::sendDhtPk);
     }
-    this.client = b.start();
+    this.client = b.bindNow();
     client.nospam(nospam);
   }
 

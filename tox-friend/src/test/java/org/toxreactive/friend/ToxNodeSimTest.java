@@ -7,12 +7,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.netcrypto.CryptoConnection;
+import org.toxreactive.netcrypto.NotAcknowledgedException;
 import org.toxreactive.test.sim.SimNetwork;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
@@ -98,11 +101,15 @@ class ToxNodeSimTest {
     assertThat(aliceAtBob.status().blockFirst(Duration.ofSeconds(1)).kind())
         .isEqualTo(FriendStatus.Kind.DIRECT);
 
+    List<String> acked = new CopyOnWriteArrayList<>();
     for (int i = 0; i < 20; i++) {
-      bobAtAlice.sendMessage("a-" + i).block(Duration.ofSeconds(1));
-      aliceAtBob.sendMessage("b-" + i).block(Duration.ofSeconds(1));
+      String a = "a-" + i;
+      String b = "b-" + i;
+      bobAtAlice.sendMessage(a).subscribe(null, e -> {}, () -> acked.add(a));
+      aliceAtBob.sendMessage(b).subscribe(null, e -> {}, () -> acked.add(b));
     }
-    advanceUntil(() -> atBob.size() == 20 && atAlice.size() == 20, Duration.ofSeconds(10));
+    advanceUntil(() -> acked.size() == 40, Duration.ofSeconds(10));
+    assertThat(acked).as("every send completed (acknowledged)").hasSize(40);
     assertThat(atBob).containsExactlyElementsOf(numbered("a-", 20));
     assertThat(atAlice).containsExactlyElementsOf(numbered("b-", 20));
 
@@ -180,6 +187,67 @@ class ToxNodeSimTest {
         .verify(Duration.ofSeconds(10));
     assertThat(first.isDisposed()).isTrue();
     assertThat(bobAtAlice.dhtKey()).isEqualTo(bob2.dhtKey());
+  }
+
+  /** Alice and bob friends and online both ways (no request: each added the other). */
+  private Friend[] onlinePair() {
+    ToxNode alice = node("alice", KeyPair.generate());
+    ToxNode bob = node("bob", KeyPair.generate());
+    Friend bobAtAlice = alice.addFriendNoRequest(bob.toxId().publicKey());
+    Friend aliceAtBob = bob.addFriendNoRequest(alice.toxId().publicKey());
+    advanceUntil(() -> online(alice, bob) && online(bob, alice), Duration.ofSeconds(20));
+    assertThat(online(alice, bob) && online(bob, alice)).as("both online").isTrue();
+    return new Friend[] {bobAtAlice, aliceAtBob};
+  }
+
+  /** What a Mono did so far: "pending", "done" or the error. */
+  private static AtomicReference<Object> watch(Mono<Void> m) {
+    AtomicReference<Object> state = new AtomicReference<>("pending");
+    m.subscribe(null, state::set, () -> state.set("done"));
+    return state;
+  }
+
+  @Test
+  void aMessageIsSentWhenTheFriendAcknowledgedItNotWhenItArrived() {
+    Friend[] pair = onlinePair();
+    List<String> atBob = new CopyOnWriteArrayList<>();
+    pair[1].messages().subscribe(atBob::add);
+    net.link("bob", "alice").loss(1.0); // bob gets the message, alice hears no ack
+    var sent = watch(pair[0].sendMessage("hello bob"));
+    advance(Duration.ofSeconds(3));
+    assertThat(atBob).containsExactly("hello bob");
+    assertThat(sent.get()).as("no ack heard yet").isEqualTo("pending");
+
+    net.link("bob", "alice").loss(0.0);
+    advanceUntil(() -> "done".equals(sent.get()), Duration.ofSeconds(5));
+    assertThat(sent.get()).isEqualTo("done");
+    assertThat(atBob).containsExactly("hello bob"); // once
+  }
+
+  @Test
+  void aMessageAfterFinishIsRefusedNotCountedAsSent() {
+    Friend[] pair = onlinePair();
+    var finished = watch(pair[0].finish());
+    advanceUntil(() -> "done".equals(finished.get()), Duration.ofSeconds(5));
+    assertThat(finished.get()).isEqualTo("done");
+    var sent = watch(pair[0].sendMessage("too late"));
+    advance(Duration.ofMillis(10));
+    assertThat(sent.get())
+        .isInstanceOfSatisfying(
+            IllegalStateException.class, e -> assertThat(e).hasMessageEndingWith("finished"));
+  }
+
+  @Test
+  void aMessageErrorsWhenTheConnectionEndsBeforeTheAck() {
+    Friend[] pair = onlinePair();
+    net.partition("alice", "bob");
+    var sent = watch(pair[0].sendMessage("lost"));
+    advanceUntil(() -> !"pending".equals(sent.get()), Duration.ofSeconds(40)); // idle timeout
+    assertThat(sent.get())
+        .isInstanceOfSatisfying(
+            NotAcknowledgedException.class,
+            e -> assertThat(e.getMessage()).startsWith("connection ended before the peer"));
+    assertThat(pair[0].status().blockFirst(Duration.ofSeconds(1)).online()).isFalse();
   }
 
   @Test

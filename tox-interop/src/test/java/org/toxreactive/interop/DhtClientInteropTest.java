@@ -42,13 +42,15 @@ import reactor.test.StepVerifier;
  * Our {@link DhtClient} (on a {@link UdpTransport} of its own, loopback) against c-toxcore 0.2.18:
  * it bootstraps from tox-bootstrapd and from a libtoxcore peer with UDP on, finds that peer's
  * address by its DHT key (printed by the peer: {@code tox_self_get_dht_id}), and the peer's DHT
- * stores our node (it answers a nodes request for our key with us). docs/protocol.md section 12.10.
+ * stores our node (it answers a nodes request for our key with us); the same search over IPv6 only
+ * ({@code ::1}). docs/protocol.md section 12.10.
  */
 class DhtClientInteropTest {
   private static final Pattern READY = Pattern.compile("READY pk=\\S+ dht=([0-9A-Fa-f]{64})");
 
   private ToxBootstrapd daemon;
   private CToxcorePeer peer;
+  private CToxcorePeer node;
   private UdpTransport udp;
   private DhtClient client;
   private final Scheduler scheduler = Schedulers.newSingle("dht-client-interop");
@@ -65,6 +67,9 @@ class DhtClientInteropTest {
     if (peer != null) {
       peer.close();
     }
+    if (node != null) {
+      node.close();
+    }
     if (daemon != null) {
       daemon.close();
     }
@@ -75,11 +80,15 @@ class DhtClientInteropTest {
   }
 
   private DhtClient startClient() {
-    udp = UdpTransport.create().host("127.0.0.1").port(0).bindNow();
+    return startClient("127.0.0.1", DhtConfig.defaults());
+  }
+
+  private DhtClient startClient(String host, DhtConfig config) {
+    udp = UdpTransport.create().host(host).port(0).bindNow();
     client =
         DhtClient.start(
             KeyPair.generate(),
-            DhtConfig.defaults(),
+            config,
             udp.receive()
                 .filter(d -> !d.data().isEmpty() && DhtPacketKind.isDht(d.data().getUnsigned(0))),
             udp,
@@ -146,6 +155,55 @@ class DhtClientInteropTest {
         .pollInterval(Duration.ofSeconds(1))
         .untilAsserted(
             () -> assertThat(closestTo(peerPort, peerDht, c.publicKey())).contains(c.publicKey()));
+  }
+
+  /**
+   * Over IPv6 only: our client's socket is on {@code ::1} (no IPv4 at all) and its one bootstrap
+   * node is a c-toxcore node (libtoxcore, IPv6 on: a dual-stack socket) on {@code [::1]}; a second
+   * c-toxcore peer joined through that node on {@code [::1]} too. The node's nodes responses name
+   * the peer by an IPv6 packed node (family 10), and our client finds the peer's address by its DHT
+   * key: {@code [::1]:port}, the peer's own socket.
+   */
+  @Test
+  void bootstrapsFromACToxcoreNodeOnIpv6LoopbackAndFindsAPeersIpv6Address() throws Exception {
+    Toxcore toxcore = Toxcore.system();
+    toxcore.require();
+    InetAddress v6 = InetAddress.getByName("::1");
+    int nodePort = Interop.freePort();
+    node =
+        CToxcorePeer.udp(
+            toxcore,
+            "dht-client-v6-node",
+            KeyPair.generate(),
+            KeyPair.generate().publicKey(),
+            nodePort,
+            List.of("--ipv6", "on"));
+    PublicKey nodeDht = dhtKey(node);
+    int peerPort = Interop.freePort();
+    peer =
+        CToxcorePeer.udp(
+            toxcore,
+            "dht-client-v6-peer",
+            KeyPair.generate(),
+            KeyPair.generate().publicKey(),
+            peerPort,
+            List.of("--ipv6", "on", "--bootstrap", "[::1]:" + nodePort + ":" + nodeDht.toHex()));
+    PublicKey peerDht = dhtKey(peer);
+    DhtClient c = startClient("::1", DhtConfig.defaults().withIpv6(true));
+    c.bootstrap(new IpPort(v6, nodePort), nodeDht);
+    c.track(peerDht);
+    StepVerifier.create(c.friendAddresses().filter(a -> a.dhtKey().equals(peerDht)).take(1))
+        .expectNext(new FriendAddress(peerDht, new IpPort(v6, peerPort)))
+        .expectComplete()
+        .verify(Duration.ofSeconds(40));
+    assertThat(c.connected()).isTrue();
+    assertThat(c.closest(nodeDht, 1))
+        .singleElement()
+        .satisfies(
+            n -> {
+              assertThat(n.key()).isEqualTo(nodeDht);
+              assertThat(n.ipPort()).isEqualTo(new IpPort(v6, nodePort));
+            });
   }
 
   @Test

@@ -89,8 +89,7 @@ class OnionClientInteropTest {
         pool =
             RelayPool.create(dhtKeys)
                 .relays(List.of(RelayAddress.of("127.0.0.1", dht.tcpPort(), dht.publicKey())))
-                .start();
-        pool.ready().block(Duration.ofSeconds(10));
+                .connectNow(Duration.ofSeconds(10));
         RelayPool p = pool;
         io =
             OnionIo.tcp(
@@ -113,7 +112,7 @@ class OnionClientInteropTest {
           OnionClient.create(real, () -> dhtKeys, io)
               .pathNodes(tcpOnly ? List::of : () -> List.of(boot))
               .bootstrap(List.of(boot))
-              .start();
+              .bindNow();
       onion.nospam(OUR_NOSPAM);
       Mono<FriendRequest> request = onion.friendRequests().next().cache();
       Disposable r = request.subscribe();

@@ -1,5 +1,7 @@
 package org.toxreactive.netcrypto;
 
+import java.util.Comparator;
+import java.util.PriorityQueue;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
@@ -24,6 +26,8 @@ final class Connection implements CryptoConnection {
   private final Sinks.Many<LinkStatus> status = Sinks.many().replay().latest();
   private final Sinks.Empty<Void> closed = Sinks.empty();
   private @Nullable SendSubscriber sending;
+  private final PriorityQueue<AckWaiter> ackWaiters =
+      new PriorityQueue<>(Comparator.comparingLong(AckWaiter::count));
   private LinkStatus published = LinkStatus.CONNECTING;
   private @Nullable Throwable failure;
   private volatile boolean ended;
@@ -167,6 +171,32 @@ final class Connection implements CryptoConnection {
                     })));
   }
 
+  @Override
+  public Mono<Void> acknowledged(long count) {
+    if (count < 0) {
+      return Mono.error(new IllegalArgumentException("count must be >= 0, got " + count));
+    }
+    return s.engine.publish(
+        Mono.create(
+            sink ->
+                s.engine.run(
+                    () -> {
+                      long acked = s.acknowledged();
+                      if (acked >= count) {
+                        sink.success();
+                      } else if (ended) {
+                        sink.error(new NotAcknowledgedException(count, acked, failure));
+                      } else {
+                        AckWaiter w = new AckWaiter(count, sink);
+                        ackWaiters.add(w);
+                        sink.onCancel(() -> s.engine.run(() -> ackWaiters.remove(w)));
+                      }
+                    })));
+  }
+
+  /** Waits for the peer to acknowledge the first {@code count} lossless messages. */
+  private record AckWaiter(long count, MonoSink<Void> sink) {}
+
   private Throwable endedError() {
     return failure != null ? failure : new NetCryptoException("connection closed");
   }
@@ -228,6 +258,15 @@ final class Connection implements CryptoConnection {
     }
   }
 
+  /** The peer's {@code buffer_start} moved: {@code acknowledged} messages are acknowledged now. */
+  void acknowledgedUpTo(long acknowledged) {
+    for (AckWaiter w = ackWaiters.peek(); w != null && w.count() <= acknowledged; ) {
+      ackWaiters.poll();
+      w.sink().success();
+      w = ackWaiters.peek();
+    }
+  }
+
   /** The session ended: complete (kill, close) or error (timeout, failure). */
   void ended(@Nullable Throwable error) {
     if (ended) {
@@ -246,6 +285,10 @@ final class Connection implements CryptoConnection {
     status.tryEmitComplete();
     if (sending != null) {
       sending.fail(endedError());
+    }
+    long acked = s.acknowledged();
+    for (AckWaiter w; (w = ackWaiters.poll()) != null; ) {
+      w.sink().error(new NotAcknowledgedException(w.count(), acked, error));
     }
     closed.tryEmitEmpty();
   }

@@ -74,6 +74,29 @@ public interface CryptoConnection extends Disposable {
   Mono<Void> send(Publisher<Message> messages);
 
   /**
+   * Completes once the peer has acknowledged the first {@code count} lossless messages sent on this
+   * connection: lossless messages are numbered 1, 2, ... in the order {@link #send} takes them,
+   * over every send of the connection (lossy ones are not counted), and the peer acknowledges them
+   * in order (its {@code buffer_start}, docs/protocol.md 4.9): a message is acknowledged when the
+   * peer has taken it and every one before it (c-toxcore's Messenger at once on arrival; our node
+   * once its {@link #lossless()} subscriber took it, see Receiving above). A message queued but not
+   * yet acknowledged is not enough, nor one that arrived behind a hole. For example, after the peer
+   * acknowledged 5 messages, {@code acknowledged(5)} completes at once and {@code acknowledged(6)}
+   * waits; a count beyond what was sent so far waits for later sends.
+   *
+   * <p>Signals come on the node's thread (see the class description). Cancelling stops the wait and
+   * nothing else. Waiting costs one small entry per call until it ends.
+   *
+   * @param count how many lossless messages, from the first, must be acknowledged; 0 completes at
+   *     once
+   * @return completes when they are; errors with {@link NotAcknowledgedException} (a {@link
+   *     NetCryptoException}) if the connection ends first, for whatever reason (the peer's kill,
+   *     {@link #dispose()}, the node disposed, the idle timeout), or at once if it has ended
+   *     already; with {@link IllegalArgumentException} for a negative count
+   */
+  Mono<Void> acknowledged(long count);
+
+  /**
    * Sends one lossy message (ids 192..254) at once, outside the send window.
    *
    * @param message the message

@@ -4,24 +4,27 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.transport.PacketTransport;
 import org.toxreactive.netcrypto.packet.PacketRing;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
  * Configuration of a net_crypto node: our keys, the transports packets travel on, who may connect
  * to us, and the limits that keep it responsive when strangers flood it. Immutable: each setter
- * returns a new value; {@link #start()} runs it.
+ * returns a new value (a copy of its {@link Config} with one change); {@link #bindNow()} (or {@link
+ * #bind()}) starts a node on the transports.
  *
  * <pre>{@code
  * NetCryptoNode node = NetCrypto.create(realKeys, dhtKeys)
  *     .transport(UdpTransport.create().port(33445).bindNow())
  *     .acceptor(peer -> friends.contains(peer.realKey()))
- *     .start();
+ *     .bindNow();
  * node.incoming().subscribe(conn -> conn.lossless().subscribe(...));
  * CryptoConnection c = node.connect(friendReal, friendDht, List.of(Path.udp(addr))).block();
  * }</pre>
@@ -34,17 +37,6 @@ import reactor.core.scheduler.Schedulers;
  * counted in {@link NetCryptoNode#stats()}.
  */
 public final class NetCrypto {
-  private final KeyPair realKeys;
-  private final KeyPair dhtKeys;
-  private final List<PacketTransport> transports;
-  private final Predicate<PeerInfo> acceptor;
-  private final Duration idleTimeout;
-  private final Limits limits;
-  private final @Nullable Scheduler scheduler;
-  private int receiveWindow = DEFAULT_RECEIVE_WINDOW;
-  private @Nullable Scheduler publishOn;
-  private CongestionController.Factory congestion = CongestionController.DEFAULT;
-
   /**
    * Lossless messages received ahead of the subscriber's demand, at most, unless told otherwise.
    */
@@ -87,80 +79,130 @@ public final class NetCrypto {
       int receiveWindow,
       @Nullable Scheduler publishOn) {
     /**
-     * Copies the transport list.
+     * Checks the values (the exception names the one that is wrong) and copies the transport list.
      *
      * @param realKeys our long-term key pair
      * @param dhtKeys our DHT key pair
      * @param transports the transports
      * @param acceptor the acceptor
-     * @param idleTimeout the idle timeout
-     * @param keysPerSecond the key budget
-     * @param maxPendingSessions sessions in the handshake at once
-     * @param maxSessions sessions at once
-     * @param maxSessionsPerSource sessions per source
-     * @param dataQueue data packets queued
-     * @param controlQueue control packets queued
+     * @param idleTimeout the idle timeout, positive
+     * @param keysPerSecond the key budget, at least 1
+     * @param maxPendingSessions sessions in the handshake at once, at least 1
+     * @param maxSessions sessions at once, at least 1
+     * @param maxSessionsPerSource sessions per source, at least 1
+     * @param dataQueue data packets queued, at least 1
+     * @param controlQueue control packets queued, at least 1
      * @param scheduler the scheduler, or null
-     * @param receiveWindow the receive window
+     * @param receiveWindow the receive window, 16..32768
      * @param publishOn the application's scheduler, or null
      */
     public Config {
+      Objects.requireNonNull(realKeys, "realKeys is null");
+      Objects.requireNonNull(dhtKeys, "dhtKeys is null");
       transports = List.copyOf(transports);
+      Objects.requireNonNull(acceptor, "acceptor is null");
+      Objects.requireNonNull(idleTimeout, "idle timeout is null");
+      if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+        throw new IllegalArgumentException("idle timeout must be positive, got " + idleTimeout);
+      }
+      if (receiveWindow < 16 || receiveWindow > PacketRing.SIZE) {
+        throw new IllegalArgumentException(
+            "receive window must be 16.." + PacketRing.SIZE + " messages, got " + receiveWindow);
+      }
+      new Limits(
+          keysPerSecond,
+          maxPendingSessions,
+          maxSessions,
+          maxSessionsPerSource,
+          dataQueue,
+          controlQueue); // checks them
+    }
+
+    Limits limits() {
+      return new Limits(
+          keysPerSecond,
+          maxPendingSessions,
+          maxSessions,
+          maxSessionsPerSource,
+          dataQueue,
+          controlQueue);
     }
   }
 
+  /** A configuration being changed by one setter. */
+  private static final class Draft {
+    final KeyPair realKeys;
+    final KeyPair dhtKeys;
+    List<PacketTransport> transports;
+    Predicate<PeerInfo> acceptor;
+    Duration idleTimeout;
+    int keysPerSecond;
+    int maxPendingSessions;
+    int maxSessions;
+    int maxSessionsPerSource;
+    int dataQueue;
+    int controlQueue;
+    @Nullable Scheduler scheduler;
+    int receiveWindow;
+    @Nullable Scheduler publishOn;
+
+    Draft(Config c) {
+      realKeys = c.realKeys();
+      dhtKeys = c.dhtKeys();
+      transports = c.transports();
+      acceptor = c.acceptor();
+      idleTimeout = c.idleTimeout();
+      keysPerSecond = c.keysPerSecond();
+      maxPendingSessions = c.maxPendingSessions();
+      maxSessions = c.maxSessions();
+      maxSessionsPerSource = c.maxSessionsPerSource();
+      dataQueue = c.dataQueue();
+      controlQueue = c.controlQueue();
+      scheduler = c.scheduler();
+      receiveWindow = c.receiveWindow();
+      publishOn = c.publishOn();
+    }
+
+    Config build() {
+      return new Config(
+          realKeys,
+          dhtKeys,
+          transports,
+          acceptor,
+          idleTimeout,
+          keysPerSecond,
+          maxPendingSessions,
+          maxSessions,
+          maxSessionsPerSource,
+          dataQueue,
+          controlQueue,
+          scheduler,
+          receiveWindow,
+          publishOn);
+    }
+  }
+
+  private final Config c;
+  private final CongestionController.Factory congestion;
+
+  private NetCrypto(Config c, CongestionController.Factory congestion) {
+    this.c = c;
+    this.congestion = congestion;
+  }
+
+  private NetCrypto with(Consumer<Draft> change) {
+    Draft d = new Draft(c);
+    change.accept(d);
+    return new NetCrypto(d.build(), congestion);
+  }
+
   /**
-   * This configuration as a read-only record; {@link #start()} starts a node from it.
+   * This configuration as a read-only record; {@link #bindNow()} starts a node from it.
    *
    * @return the configuration
    */
   public Config configuration() {
-    return new Config(
-        realKeys,
-        dhtKeys,
-        transports,
-        acceptor,
-        idleTimeout,
-        limits.keysPerSecond(),
-        limits.maxPendingSessions(),
-        limits.maxSessions(),
-        limits.maxSessionsPerSource(),
-        limits.dataQueue(),
-        limits.controlQueue(),
-        scheduler,
-        receiveWindow,
-        publishOn);
-  }
-
-  private NetCrypto(
-      KeyPair realKeys,
-      KeyPair dhtKeys,
-      List<PacketTransport> transports,
-      Predicate<PeerInfo> acceptor,
-      Duration idleTimeout,
-      Limits limits,
-      @Nullable Scheduler scheduler) {
-    this.realKeys = realKeys;
-    this.dhtKeys = dhtKeys;
-    this.transports = transports;
-    this.acceptor = acceptor;
-    this.idleTimeout = idleTimeout;
-    this.limits = limits;
-    this.scheduler = scheduler;
-  }
-
-  private NetCrypto copy(
-      List<PacketTransport> transports,
-      Predicate<PeerInfo> acceptor,
-      Duration idleTimeout,
-      Limits limits,
-      @Nullable Scheduler scheduler) {
-    NetCrypto n =
-        new NetCrypto(realKeys, dhtKeys, transports, acceptor, idleTimeout, limits, scheduler);
-    n.receiveWindow = receiveWindow;
-    n.publishOn = publishOn;
-    n.congestion = congestion;
-    return n;
+    return c;
   }
 
   /**
@@ -170,18 +212,24 @@ public final class NetCrypto {
    *     limits
    */
   public static NetCrypto create(KeyPair realKeys, KeyPair dhtKeys) {
+    Limits l = Limits.DEFAULTS;
     return new NetCrypto(
-        Objects.requireNonNull(realKeys, "realKeys is null"),
-        Objects.requireNonNull(dhtKeys, "dhtKeys is null"),
-        List.of(),
-        peer -> false,
-        Duration.ofSeconds(32),
-        Limits.DEFAULTS,
-        null);
-  }
-
-  private NetCrypto with(Limits l) {
-    return copy(transports, acceptor, idleTimeout, l, scheduler);
+        new Config(
+            Objects.requireNonNull(realKeys, "realKeys is null"),
+            Objects.requireNonNull(dhtKeys, "dhtKeys is null"),
+            List.of(),
+            peer -> false,
+            Duration.ofSeconds(32),
+            l.keysPerSecond(),
+            l.maxPendingSessions(),
+            l.maxSessions(),
+            l.maxSessionsPerSource(),
+            l.dataQueue(),
+            l.controlQueue(),
+            null,
+            DEFAULT_RECEIVE_WINDOW,
+            null),
+        CongestionController.DEFAULT);
   }
 
   /**
@@ -191,9 +239,13 @@ public final class NetCrypto {
    * @return a new configuration with the transport added
    */
   public NetCrypto transport(PacketTransport transport) {
-    List<PacketTransport> t = new ArrayList<>(transports);
-    t.add(Objects.requireNonNull(transport, "transport is null"));
-    return copy(List.copyOf(t), acceptor, idleTimeout, limits, scheduler);
+    Objects.requireNonNull(transport, "transport is null");
+    return with(
+        d -> {
+          List<PacketTransport> t = new ArrayList<>(d.transports);
+          t.add(transport);
+          d.transports = t;
+        });
   }
 
   /**
@@ -205,12 +257,7 @@ public final class NetCrypto {
    * @return a new configuration with this acceptor
    */
   public NetCrypto acceptor(Predicate<PeerInfo> acceptor) {
-    return copy(
-        transports,
-        Objects.requireNonNull(acceptor, "acceptor is null"),
-        idleTimeout,
-        limits,
-        scheduler);
+    return with(d -> d.acceptor = acceptor);
   }
 
   /**
@@ -220,11 +267,7 @@ public final class NetCrypto {
    * @return a new configuration with this change
    */
   public NetCrypto idleTimeout(Duration timeout) {
-    Objects.requireNonNull(timeout, "idle timeout is null");
-    if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("idle timeout must be positive, got " + timeout);
-    }
-    return copy(transports, acceptor, timeout, limits, scheduler);
+    return with(d -> d.idleTimeout = timeout);
   }
 
   /**
@@ -238,14 +281,7 @@ public final class NetCrypto {
    * @return a new configuration with this change
    */
   public NetCrypto keyBudget(int perSecond) {
-    return with(
-        new Limits(
-            perSecond,
-            limits.maxPendingSessions(),
-            limits.maxSessions(),
-            limits.maxSessionsPerSource(),
-            limits.dataQueue(),
-            limits.controlQueue()));
+    return with(d -> d.keysPerSecond = perSecond);
   }
 
   /**
@@ -256,14 +292,7 @@ public final class NetCrypto {
    * @return a new configuration with this change
    */
   public NetCrypto maxPendingSessions(int max) {
-    return with(
-        new Limits(
-            limits.keysPerSecond(),
-            max,
-            limits.maxSessions(),
-            limits.maxSessionsPerSource(),
-            limits.dataQueue(),
-            limits.controlQueue()));
+    return with(d -> d.maxPendingSessions = max);
   }
 
   /**
@@ -274,14 +303,7 @@ public final class NetCrypto {
    * @return a new configuration with this change
    */
   public NetCrypto maxSessions(int max) {
-    return with(
-        new Limits(
-            limits.keysPerSecond(),
-            limits.maxPendingSessions(),
-            max,
-            limits.maxSessionsPerSource(),
-            limits.dataQueue(),
-            limits.controlQueue()));
+    return with(d -> d.maxSessions = max);
   }
 
   /**
@@ -292,14 +314,7 @@ public final class NetCrypto {
    * @return a new configuration with this change
    */
   public NetCrypto maxSessionsPerSource(int max) {
-    return with(
-        new Limits(
-            limits.keysPerSecond(),
-            limits.maxPendingSessions(),
-            limits.maxSessions(),
-            max,
-            limits.dataQueue(),
-            limits.controlQueue()));
+    return with(d -> d.maxSessionsPerSource = max);
   }
 
   /**
@@ -313,13 +328,10 @@ public final class NetCrypto {
    */
   public NetCrypto receiveQueue(int dataPackets, int controlPackets) {
     return with(
-        new Limits(
-            limits.keysPerSecond(),
-            limits.maxPendingSessions(),
-            limits.maxSessions(),
-            limits.maxSessionsPerSource(),
-            dataPackets,
-            controlPackets));
+        d -> {
+          d.dataQueue = dataPackets;
+          d.controlQueue = controlPackets;
+        });
   }
 
   /**
@@ -330,12 +342,8 @@ public final class NetCrypto {
    * @return a new configuration with this change
    */
   public NetCrypto scheduler(Scheduler scheduler) {
-    return copy(
-        transports,
-        acceptor,
-        idleTimeout,
-        limits,
-        Objects.requireNonNull(scheduler, "scheduler is null"));
+    Objects.requireNonNull(scheduler, "scheduler is null");
+    return with(d -> d.scheduler = scheduler);
   }
 
   /**
@@ -349,13 +357,7 @@ public final class NetCrypto {
    * @return the changed configuration
    */
   public NetCrypto receiveWindow(int messages) {
-    if (messages < 16 || messages > PacketRing.SIZE) {
-      throw new IllegalArgumentException(
-          "receive window must be 16.." + PacketRing.SIZE + " messages, got " + messages);
-    }
-    NetCrypto n = copy(transports, acceptor, idleTimeout, limits, scheduler);
-    n.receiveWindow = messages;
-    return n;
+    return with(d -> d.receiveWindow = messages);
   }
 
   /**
@@ -372,9 +374,7 @@ public final class NetCrypto {
    */
   public NetCrypto publishOn(Scheduler scheduler) {
     Objects.requireNonNull(scheduler, "publishOn scheduler is null");
-    NetCrypto n = copy(transports, acceptor, idleTimeout, limits, this.scheduler);
-    n.publishOn = scheduler;
-    return n;
+    return with(d -> d.publishOn = scheduler);
   }
 
   /**
@@ -383,28 +383,47 @@ public final class NetCrypto {
    * API promise.
    */
   NetCrypto congestionController(CongestionController.Factory factory) {
-    NetCrypto n = copy(transports, acceptor, idleTimeout, limits, scheduler);
-    n.congestion = Objects.requireNonNull(factory, "congestion controller factory is null");
-    return n;
+    return new NetCrypto(
+        c, Objects.requireNonNull(factory, "congestion controller factory is null"));
   }
 
   /**
-   * Starts receiving on every transport.
+   * Starts a node, lazily: on subscription it subscribes to every transport and emits the node,
+   * ready to connect and to accept. Opens no socket (the transports are the caller's), so it never
+   * waits; errors as {@link #bindNow()} throws.
+   *
+   * @return the node, on subscription
+   */
+  public Mono<NetCryptoNode> bind() {
+    return Mono.fromCallable(this::bindNow);
+  }
+
+  /**
+   * Starts a node now: subscribes to every transport and returns the node, ready to connect and to
+   * accept. Each call starts a new node.
    *
    * @return the running node
    * @throws IllegalStateException if no transport was added
    */
-  public NetCryptoNode start() {
-    if (transports.isEmpty()) {
+  public NetCryptoNode bindNow() {
+    if (c.transports().isEmpty()) {
       throw new IllegalStateException("a net_crypto node needs at least one transport");
     }
-    Scheduler s = scheduler != null ? scheduler : Schedulers.newSingle("tox-netcrypto", true);
+    Scheduler given = c.scheduler();
+    Scheduler s = given != null ? given : Schedulers.newSingle("tox-netcrypto", true);
     Engine engine =
-        new Engine(realKeys, dhtKeys, transports, acceptor, idleTimeout.toMillis(), limits, s);
-    engine.receiveWindow = receiveWindow;
-    engine.publishOn = publishOn;
+        new Engine(
+            c.realKeys(),
+            c.dhtKeys(),
+            c.transports(),
+            c.acceptor(),
+            c.idleTimeout().toMillis(),
+            c.limits(),
+            s);
+    engine.receiveWindow = c.receiveWindow();
+    engine.publishOn = c.publishOn();
     engine.congestion = congestion;
     engine.start();
-    return new NetCryptoNode(engine, realKeys, dhtKeys, scheduler == null ? s : null);
+    return new NetCryptoNode(engine, c.realKeys(), c.dhtKeys(), given == null ? s : null);
   }
 }

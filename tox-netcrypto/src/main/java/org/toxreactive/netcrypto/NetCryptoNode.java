@@ -13,9 +13,10 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * A running net_crypto node, as started by {@link NetCrypto#start()}. It is ready when {@code
- * start()} returns: its transports are bound already (a relay pool's own readiness is {@link
- * org.toxreactive.core.transport.PacketTransport}-specific, e.g. {@code RelayPool.ready()}).
+ * A running net_crypto node, as started by {@link NetCrypto#bindNow()} or {@link NetCrypto#bind()}.
+ * It is ready when {@code bindNow()} returns: its transports are bound already (a relay pool's own
+ * readiness is {@link org.toxreactive.core.transport.PacketTransport}-specific, e.g. {@code
+ * RelayPool.ready()}).
  *
  * <p><b>Threads.</b> All of the node's state runs on one thread: a worker of {@link
  * NetCrypto#scheduler} (default a daemon thread of its own, {@code tox-netcrypto-*}). Unless {@link

@@ -49,6 +49,7 @@ final class SendBuffer<T> {
   private long sentNew;
   private long reportedLost;
   private long lastProgressAt;
+  private long acknowledged;
 
   /** {@code cc} decides when to send; {@code rtt} is fed one sample per ack and times resends. */
   SendBuffer(CongestionController cc, RttEstimator rtt) {
@@ -78,6 +79,15 @@ final class SendBuffer<T> {
   /** New packets sent so far (first transmissions only). */
   long sentNew() {
     return sentNew;
+  }
+
+  /**
+   * Messages the peer has acknowledged in order so far: how far its {@code buffer_start} moved,
+   * counted from the first message numbered (a packet request that shows a later one arrived does
+   * not count it until the holes before it are filled).
+   */
+  long acknowledged() {
+    return acknowledged;
   }
 
   /** Packets the peer reported missing (and we marked for resending) so far. */
@@ -116,6 +126,7 @@ final class SendBuffer<T> {
     while (ring.start() != bufferStart) {
       Outgoing<T> o = ring.remove(ring.start());
       ring.moveStart(ring.start() + 1);
+      acknowledged++;
       if (o != null) {
         released++;
         lastProgressAt = now;

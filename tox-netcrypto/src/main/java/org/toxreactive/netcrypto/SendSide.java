@@ -62,6 +62,11 @@ final class SendSide {
     return out.unacked();
   }
 
+  /** Lossless messages the peer has acknowledged in order (see {@link SendBuffer#acknowledged}). */
+  long acknowledged() {
+    return out.acknowledged();
+  }
+
   /** Whether the peer's {@code buffer_start} acknowledges only what we sent. */
   boolean validAck(int bufferStart) {
     return out.validAck(bufferStart);

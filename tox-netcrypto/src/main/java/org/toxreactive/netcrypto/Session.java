@@ -173,7 +173,11 @@ final class Session {
     ch.recvNonce.accept(fragment);
     heard(from);
     long now = now();
+    long acknowledgedBefore = send.acknowledged();
     int released = send.ack(d.bufferStart(), now);
+    if (send.acknowledged() != acknowledgedBefore) {
+      connection.acknowledgedUpTo(send.acknowledged()); // before a kill ends the session below
+    }
     DataKind kind = d.kind();
     receive.counted(kind == DataKind.REQUEST);
     engine.counters.received(kind == DataKind.REQUEST);
@@ -243,6 +247,11 @@ final class Session {
   /** Lossless messages not yet acknowledged. */
   int unacked() {
     return send.unacked();
+  }
+
+  /** Lossless messages the peer has acknowledged in order since the session began. */
+  long acknowledged() {
+    return send.acknowledged();
   }
 
   /** Numbers a lossless message and sends it when congestion control allows. */

@@ -147,7 +147,7 @@ class CookieRequestPacingTest {
             .transport(wire)
             .scheduler(clock)
             .acceptor(peer -> friend != null && peer.realKey().equals(friend.publicKey()))
-            .start();
+            .bindNow();
     nodes.add(n);
     return n;
   }

@@ -75,13 +75,13 @@ class MultipathScenarioTest {
     net.defaults().delay(5, 10);
     aHost = relays.host("a", aDht.publicKey(), udp);
     bHost = relays.host("b", bDht.publicKey(), udp);
-    a = NetCrypto.create(aReal, aDht).transport(aHost).scheduler(clock).start();
+    a = NetCrypto.create(aReal, aDht).transport(aHost).scheduler(clock).bindNow();
     b =
         NetCrypto.create(bReal, bDht)
             .transport(bHost)
             .scheduler(clock)
             .acceptor(p -> p.realKey().equals(aReal.publicKey()))
-            .start();
+            .bindNow();
     List<CryptoConnection> accepted = new ArrayList<>();
     b.incoming().subscribe(accepted::add);
     List<Path> hints = new ArrayList<>();

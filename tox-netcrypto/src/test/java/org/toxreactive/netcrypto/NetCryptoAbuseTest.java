@@ -47,7 +47,7 @@ class NetCryptoAbuseTest {
 
   /** Starts a (accepts nobody) and b (accepts anyone, with {@code limits} applied). */
   private void start(UnaryOperator<NetCrypto> limits) {
-    a = NetCrypto.create(aReal, aDht).transport(aWire).scheduler(clock).start();
+    a = NetCrypto.create(aReal, aDht).transport(aWire).scheduler(clock).bindNow();
     b =
         limits
             .apply(
@@ -55,7 +55,7 @@ class NetCryptoAbuseTest {
                     .transport(bWire)
                     .scheduler(clock)
                     .acceptor(peer -> true))
-            .start();
+            .bindNow();
     b.incoming().subscribe(accepted::add);
   }
 

@@ -67,7 +67,7 @@ class NetCryptoConfigTest {
     assertThatThrownBy(() -> NetCrypto.create(real, dht).receiveWindow(3))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("receive window must be 16..");
-    assertThatThrownBy(() -> NetCrypto.create(real, dht).start())
+    assertThatThrownBy(() -> NetCrypto.create(real, dht).bindNow())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("a net_crypto node needs at least one transport");
   }

@@ -90,7 +90,7 @@ class NetCryptoHandshakeTest {
         NetCrypto.create(KeyPair.generate(), KeyPair.generate())
             .transport(wire)
             .scheduler(p.clock)
-            .start();
+            .bindNow();
     try {
       StepVerifier.create(
               stranger.connect(

@@ -34,13 +34,13 @@ class NetCryptoSimTest {
         NetCrypto.create(aReal, aDht)
             .transport(new SimTransport(net.node("a")))
             .scheduler(clock)
-            .start();
+            .bindNow();
     b =
         NetCrypto.create(bReal, bDht)
             .transport(new SimTransport(net.node("b")))
             .scheduler(clock)
             .acceptor(peer -> peer.realKey().equals(aReal.publicKey()))
-            .start();
+            .bindNow();
     b.incoming().subscribe(accepted::add);
   }
 
@@ -208,7 +208,7 @@ class NetCryptoSimTest {
         NetCrypto.create(stranger, KeyPair.generate())
             .transport(new SimTransport(net.node("s")))
             .scheduler(clock)
-            .start();
+            .bindNow();
     try {
       StepVerifier.create(
               s.connect(bReal.publicKey(), bDht.publicKey(), List.of(SimTransport.pathOf("b"))))

@@ -58,13 +58,13 @@ class RelayDeathFollowTest {
     net.defaults().delay(5, 10);
     SimRelays.Host aHost = relays.host("a", aDht.publicKey(), false);
     SimRelays.Host bHost = relays.host("b", bDht.publicKey(), false);
-    a = NetCrypto.create(aReal, aDht).transport(aHost).scheduler(clock).start();
+    a = NetCrypto.create(aReal, aDht).transport(aHost).scheduler(clock).bindNow();
     b =
         NetCrypto.create(bReal, bDht)
             .transport(bHost)
             .scheduler(clock)
             .acceptor(p -> p.realKey().equals(aReal.publicKey()))
-            .start();
+            .bindNow();
     List<CryptoConnection> accepted = new ArrayList<>();
     b.incoming().subscribe(accepted::add);
     AtomicReference<CryptoConnection> out = new AtomicReference<>();

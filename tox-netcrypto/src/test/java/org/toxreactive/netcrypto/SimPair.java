@@ -80,7 +80,7 @@ final class SimPair implements AutoCloseable {
                 .idleTimeout(idle)
                 .scheduler(clock)
                 .acceptor(acceptor))
-        .start();
+        .bindNow();
   }
 
   long nowMillis() {

@@ -22,6 +22,7 @@ import org.toxreactive.core.transport.Path;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -39,7 +40,7 @@ import reactor.core.scheduler.Schedulers;
  *     .closeNodes(() -> dht.closest(dht.publicKey(), 4))
  *     .dhtConnected(dht::connected)
  *     .dhtRoute((friendDhtKey, payload) -> dht.sendToFriend(friendDhtKey, 156, payload))
- *     .start();
+ *     .bindNow();
  * onion.friendRequests().subscribe(r -> System.out.println(r.from() + ": " + r.text()));
  * onion.dhtPks().subscribe(a -> netCrypto.friendDhtKey(a.friendReal(), a.dhtKey()));
  * Disposable search = onion.lookup(friendRealKey);           // until disposed
@@ -121,8 +122,8 @@ public final class OnionClient implements Disposable {
 
   /**
    * How to build an {@link OnionClient}, from {@link OnionClient#create}. Immutable: every setter
-   * returns a new builder, so one can be shared and varied; {@link #start()} starts a new client
-   * each time.
+   * returns a new builder, so one can be shared and varied; {@link #bindNow()} (or {@link #bind()})
+   * starts a new client on the I/O each time.
    */
   public static final class Builder {
     private final Config config;
@@ -132,7 +133,7 @@ public final class OnionClient implements Disposable {
     }
 
     /**
-     * The configuration {@link #start()} uses.
+     * The configuration {@link #bindNow()} uses.
      *
      * @return the configuration
      */
@@ -226,13 +227,22 @@ public final class OnionClient implements Disposable {
     }
 
     /**
-     * Starts the client: subscribes to the I/O and runs once a second until disposed. Opens no
+     * Starts the client now: subscribes to the I/O and runs once a second until disposed. Opens no
      * socket of its own (the I/O is the caller's), so it returns at once.
      *
      * @return the running client
      */
-    public OnionClient start() {
+    public OnionClient bindNow() {
       return new OnionClient(config);
+    }
+
+    /**
+     * Starts the client lazily: on subscription, as {@link #bindNow()}, and emits it.
+     *
+     * @return the running client, on subscription
+     */
+    public Mono<OnionClient> bind() {
+      return Mono.fromCallable(this::bindNow);
     }
 
     private Builder with(Consumer<Draft> change) {
@@ -422,25 +432,6 @@ public final class OnionClient implements Disposable {
             new java.security.SecureRandom().nextLong(),
             () -> System.currentTimeMillis() / 1000,
             List.of()));
-  }
-
-  /**
-   * Starts a client with the common options.
-   *
-   * @param realKeys our long-term key pair
-   * @param dhtKeys our current DHT key pair
-   * @param io UDP, relays or both
-   * @param pathNodes random DHT nodes for paths
-   * @param scheduler timers and clock
-   * @return the running client
-   */
-  public static OnionClient start(
-      KeyPair realKeys,
-      Supplier<KeyPair> dhtKeys,
-      OnionIo io,
-      Supplier<List<PackedNode>> pathNodes,
-      Scheduler scheduler) {
-    return create(realKeys, dhtKeys, io).pathNodes(pathNodes).scheduler(scheduler).start();
   }
 
   private long now() {

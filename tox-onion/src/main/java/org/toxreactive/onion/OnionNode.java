@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -12,8 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.IpPort;
@@ -182,12 +179,12 @@ public final class OnionNode {
   private final Limits limits;
   private final CryptoBox box = new CryptoBox();
   private final Map<PublicKey, SharedKey> sharedKeys;
-  private final Mac pingMac;
-  private final Mac sendbackMac;
+  private final HmacSha256 pingMac;
+  private final HmacSha256 sendbackMac;
   private final AnnounceStore store;
   private final GroupAnnounceStore groups;
   private final DhtAnnounceStore dhtStore;
-  private final Mac searchMac;
+  private final HmacSha256 searchMac;
   private final SourceLimiter limiter;
   private final Map<Outcome, long[]> counts = new EnumMap<>(Outcome.class);
   private SharedKey secret = SharedKey.random();
@@ -218,9 +215,9 @@ public final class OnionNode {
             return size() > cache;
           }
         };
-    this.pingMac = hmac();
-    this.sendbackMac = hmac();
-    this.searchMac = hmac();
+    this.pingMac = new HmacSha256(SharedKey.random().toArray());
+    this.sendbackMac = new HmacSha256(SharedKey.random().toArray());
+    this.searchMac = new HmacSha256(SharedKey.random().toArray());
     this.dhtStore = new DhtAnnounceStore(identity.publicKey(), now);
     this.store =
         new AnnounceStore(
@@ -230,16 +227,6 @@ public final class OnionNode {
         new SourceLimiter(limits.perSourceRate(), limits.perSourceBurst(), limits.trackedSources());
     for (Outcome o : Outcome.values()) {
       counts.put(o, new long[1]);
-    }
-  }
-
-  private static Mac hmac() {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(SharedKey.random().toArray(), "HmacSHA256"));
-      return mac;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 unavailable", e);
     }
   }
 
@@ -1041,11 +1028,7 @@ public final class OnionNode {
   }
 
   private static byte[] sha256(byte[] data) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(data);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("SHA-256 unavailable", e);
-    }
+    return HmacSha256.sha256().digest(data);
   }
 
   /**

@@ -67,8 +67,8 @@ class OnionClientBuilderTest {
   void startedClientsAreIndependent() {
     VirtualTimeScheduler clock = VirtualTimeScheduler.create();
     OnionClient.Builder b = OnionClient.create(real, () -> dht, io).scheduler(clock);
-    OnionClient one = b.start();
-    OnionClient two = b.start();
+    OnionClient one = b.bindNow();
+    OnionClient two = b.bindNow();
     try {
       assertThat(one).isNotSameAs(two);
       one.dispose();

@@ -34,8 +34,9 @@ class RelayPoolContractTest extends PacketTransportContract {
     RelayAddress address = RelayAddress.of("127.0.0.1", relay.port(), relayKeys.publicKey());
     KeyPair aKeys = KeyPair.generate();
     KeyPair bKeys = KeyPair.generate();
-    RelayPool a = RelayPool.create(aKeys).relays(List.of(address)).start();
-    RelayPool b = RelayPool.create(bKeys).relays(List.of(address)).receiveQueue(16).start();
+    RelayPool a = RelayPool.create(aKeys).relays(List.of(address)).connectInBackground();
+    RelayPool b =
+        RelayPool.create(bKeys).relays(List.of(address)).receiveQueue(16).connectInBackground();
     a.route(bKeys.publicKey());
     b.route(aKeys.publicKey());
     await()

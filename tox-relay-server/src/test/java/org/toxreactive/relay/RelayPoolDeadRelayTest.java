@@ -93,7 +93,7 @@ class RelayPoolDeadRelayTest {
             .relays(on)
             .active(on.size())
             .reconnect(Retry.fixedDelay(Long.MAX_VALUE, Duration.ofMillis(50)))
-            .start();
+            .connectInBackground();
     pools.add(p);
     return p;
   }

@@ -49,7 +49,7 @@ final class EchoNodeCommand implements Callable<Integer> {
     UdpTransport udp = UdpTransport.create().host(host).port(port).bindNow();
     KeyPair real = KeyPair.generate();
     KeyPair dht = KeyPair.generate();
-    NetCryptoNode node = NetCrypto.create(real, dht).transport(udp).acceptor(p -> true).start();
+    NetCryptoNode node = NetCrypto.create(real, dht).transport(udp).acceptor(p -> true).bindNow();
     AtomicLong accepted = new AtomicLong();
     node.incoming()
         .subscribe(

@@ -42,7 +42,7 @@ final class NodeCanary extends Canary {
   static NodeCanary open(NodeTarget target, Duration interval, Duration timeout, Duration maxRun) {
     UdpTransport udp = UdpTransport.create().host("127.0.9.3").port(0).bindNow();
     NetCryptoNode node =
-        NetCrypto.create(KeyPair.generate(), KeyPair.generate()).transport(udp).start();
+        NetCrypto.create(KeyPair.generate(), KeyPair.generate()).transport(udp).bindNow();
     CryptoConnection c;
     try {
       c =

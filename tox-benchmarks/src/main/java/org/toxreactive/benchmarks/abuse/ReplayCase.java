@@ -131,7 +131,7 @@ final class ReplayCase extends NodeCase {
     List<byte[]> captured;
     UdpTransport udp = UdpTransport.create().host("127.0.0.1").port(0).bindNow();
     NetCryptoNode client =
-        NetCrypto.create(KeyPair.generate(), KeyPair.generate()).transport(udp).start();
+        NetCrypto.create(KeyPair.generate(), KeyPair.generate()).transport(udp).bindNow();
     try (Proxy proxy = new Proxy(t.address())) {
       CryptoConnection c =
           client

@@ -216,8 +216,8 @@ public final class TransferLoad implements Callable<Integer> {
         ourRelay = RelayServer.create().host("127.0.0.1").port(0).udpPort(-1).bindNow();
         address = RelayAddress.of("127.0.0.1", ourRelay.port(), ourRelay.publicKey());
       }
-      RelayPool pa = RelayPool.create(aDht).relays(List.of(address)).start();
-      RelayPool pb = RelayPool.create(bDht).relays(List.of(address)).start();
+      RelayPool pa = RelayPool.create(aDht).relays(List.of(address)).connectInBackground();
+      RelayPool pb = RelayPool.create(bDht).relays(List.of(address)).connectInBackground();
       while ((pa.relays().stream().anyMatch(r -> !r.connected())
           || pb.relays().stream().anyMatch(r -> !r.connected()))) {
         if (System.nanoTime() > deadline) {
@@ -239,13 +239,13 @@ public final class TransferLoad implements Callable<Integer> {
     }
     Scheduler sa = Schedulers.newSingle("transfer-a", true);
     Scheduler sb = Schedulers.newSingle("transfer-b", true);
-    NetCryptoNode a = NetCrypto.create(aReal, aDht).transport(ta).scheduler(sa).start();
+    NetCryptoNode a = NetCrypto.create(aReal, aDht).transport(ta).scheduler(sa).bindNow();
     NetCryptoNode b =
         NetCrypto.create(bReal, bDht)
             .transport(tb)
             .scheduler(sb)
             .acceptor(p -> p.realKey().equals(aReal.publicKey()))
-            .start();
+            .bindNow();
     try {
       CompletableFuture<CryptoConnection> accepted = b.incoming().next().toFuture();
       CryptoConnection sender =

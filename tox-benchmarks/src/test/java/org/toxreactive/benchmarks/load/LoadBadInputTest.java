@@ -18,9 +18,9 @@ import org.toxreactive.core.KeyPair;
 import picocli.CommandLine;
 
 /**
- * Bad command lines of RelayLoad and TransferLoad through their real command lines: exit 2, one
- * line on stderr naming the option and the value, nothing on stdout, before any load starts (every
- * case is bounded by the class timeout; none binds or connects).
+ * Bad command lines of RelayLoad, TransferLoad and FriendIdleLoad through their real command lines:
+ * exit 2, one line on stderr naming the option and the value, nothing on stdout, before any load
+ * starts (every case is bounded by the class timeout; none binds or connects).
  */
 @Timeout(20)
 class LoadBadInputTest {
@@ -91,6 +91,27 @@ class LoadBadInputTest {
     add(c, a("--relay", RELAY), "'--relay'", "used without --relayed");
     add(c, a("--bogus"), "Unknown option: '--bogus'");
     return c.stream();
+  }
+
+  static Stream<Arguments> friendIdleLoad() {
+    List<Arguments> c = new ArrayList<>();
+    add(c, a("--friends", "1"), "Missing required option: '--bootstrap");
+    add(c, a("--bootstrap", RELAY, "--friends", "1001"), "'--friends'", "'1001'", "0..1000");
+    add(c, a("--bootstrap", RELAY, "--seconds", "0"), "'--seconds'", "1..3600");
+    add(c, a("--bootstrap", "127.0.0.1:1"), "'--bootstrap'", "public key must be 64 hex digits");
+    return c.stream();
+  }
+
+  @ParameterizedTest(name = "friend-idle-load {0}")
+  @MethodSource("friendIdleLoad")
+  void friendIdleLoadRejectsInOneLine(String name, String[] args, String[] fragments) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = LoadCli.configure(new CommandLine(new FriendIdleLoad()));
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int code = cl.execute(args);
+    check(code, out.toString(), err.toString(), fragments);
   }
 
   @ParameterizedTest(name = "relay-load {0}")

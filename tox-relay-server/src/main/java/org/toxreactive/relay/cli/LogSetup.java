@@ -4,7 +4,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
@@ -12,9 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Configures Logback, the runnable relay's logging backend, from the config's {@code logging}
- * section: one appender on stderr, {@code text} (ISO-8601 UTC time, level, logger, message) or
- * {@code json} (one JSON object a line, Logback's {@link JsonEncoder}, for log shippers). Netty and
- * Reactor log at WARN unless the level is {@code trace}.
+ * section: one appender on stderr, {@code text} ({@link TextLineEncoder}: ISO-8601 UTC time, level,
+ * logger, message) or {@code json} (one JSON object a line, Logback's {@link JsonEncoder}, for log
+ * shippers). Netty and Reactor log at WARN unless the level is {@code trace}.
  *
  * <p>Only {@link #apply} touches Logback classes; {@link #available} says whether Logback is the
  * SLF4J backend (it is in the runnable jar; a program that embeds the relay keeps its own).
@@ -50,9 +49,7 @@ final class LogSetup {
       json.setWithFormattedMessage(true); // "formattedMessage": the line with its arguments
       encoder = json;
     } else {
-      PatternLayoutEncoder text = new PatternLayoutEncoder();
-      text.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level %logger{0}: %msg%n");
-      encoder = text;
+      encoder = new TextLineEncoder(); // PatternLayout's line, without its ~150 classes
     }
     encoder.setContext(ctx);
     encoder.start();

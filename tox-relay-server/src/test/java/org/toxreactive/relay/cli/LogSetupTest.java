@@ -59,6 +59,25 @@ class LogSetupTest {
   }
 
   @Test
+  void textLineIsTimeLevelLoggerMessageAndTheStackTraceAfterIt() {
+    applyCapturing("info", "text");
+    LoggerFactory.getLogger("org.toxreactive.relay.RelayCore").info("listening tcp={}", "x");
+    LoggerFactory.getLogger("nodots").warn("w");
+    LoggerFactory.getLogger("org.toxreactive.relay.RelayCore")
+        .error("failed", new IllegalStateException("boom"));
+    String[] lines = captured.toString(StandardCharsets.UTF_8).split(System.lineSeparator(), -1);
+    assertThat(lines[0])
+        .matches(
+            "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO  RelayCore: listening tcp=x");
+    assertThat(lines[1]).endsWith("Z WARN  nodots: w");
+    assertThat(lines[2]).endsWith("Z ERROR RelayCore: failed");
+    assertThat(lines[3]).isEqualTo("java.lang.IllegalStateException: boom");
+    assertThat(lines[4]).startsWith("\tat org.toxreactive.relay.cli.LogSetupTest.");
+    assertThat(lines[lines.length - 1]).isEmpty(); // every line ends with the separator
+    assertThat(lines[lines.length - 2]).doesNotMatch("\\s*"); // and no blank line after the trace
+  }
+
+  @Test
   void jsonIsOneObjectPerLine() throws Exception {
     applyCapturing("info", "json");
     LoggerFactory.getLogger("org.toxreactive.relay.RelayServer").info("listening tcp={}", "x");

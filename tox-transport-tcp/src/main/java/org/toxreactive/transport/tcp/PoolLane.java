@@ -4,9 +4,11 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -36,19 +38,23 @@ final class PoolLane implements RelayPoolRules.Output {
   private final PoolOutlets outlets;
   private final Function<RelayAddress, RelayClient> clients;
   private final Runnable onReady;
+  private final Consumer<String> onUnreachable;
+  private final Set<PublicKey> gaveUp = ConcurrentHashMap.newKeySet(); // relays exhausted once
   private final Map<PublicKey, Links> links = new ConcurrentHashMap<>();
   private final AtomicLong linkIds = new AtomicLong();
   private final Queue<Runnable> effects = new ArrayDeque<>(); // guarded by rules
   private final AtomicInteger wip = new AtomicInteger();
 
   PoolLane(
-      RelayPoolBuilder.Config config,
+      RelayPoolConfig config,
       PoolOutlets outlets,
       Function<RelayAddress, RelayClient> clients,
-      Runnable onReady) {
+      Runnable onReady,
+      Consumer<String> onUnreachable) {
     this.outlets = outlets;
     this.clients = clients;
     this.onReady = onReady;
+    this.onUnreachable = onUnreachable;
     this.rules = new RelayPoolRules(config.relays(), config.active(), this);
   }
 
@@ -273,7 +279,20 @@ final class PoolLane implements RelayPoolRules.Output {
           return;
         }
       }
-      run(r -> r.exhausted(key(), instance, describe(error)));
+      String cause = describe(error);
+      run(r -> r.exhausted(key(), instance, cause));
+      gaveUp.add(key());
+      int relays = rules.activeCount() + rules.spareCount();
+      if (gaveUp.size() >= relays) { // ignored once the pool was ready
+        onUnreachable.accept(
+            "none of "
+                + relays
+                + " relays could be reached (last: "
+                + address.hostPort()
+                + ": "
+                + cause
+                + ")");
+      }
     }
 
     /** Data, OOB and onion go to the outlets; route notifications into the rules. */

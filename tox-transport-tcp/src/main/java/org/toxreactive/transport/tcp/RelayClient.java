@@ -4,6 +4,8 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.KeyPair;
@@ -236,8 +238,32 @@ public final class RelayClient {
    */
   public Mono<RelayConnection> connect() {
     RelayAddress address = config.address;
-    return Mono.defer(() -> tcpClient().connect())
-        .flatMap(this::handshake)
+    return Mono.defer(
+            () -> {
+              // A cancel while the TCP connect is under way: Reactor Netty may still complete the
+              // connect and hand the channel to nobody; close the channel then (seen in tests: the
+              // link stayed open until the relay closed it).
+              AtomicReference<io.netty.channel.@Nullable Channel> made = new AtomicReference<>();
+              AtomicBoolean cancelled = new AtomicBoolean();
+              return tcpClient()
+                  .doOnChannelInit(
+                      (observer, channel, remote) -> {
+                        made.set(channel);
+                        if (cancelled.get()) {
+                          channel.close();
+                        }
+                      })
+                  .connect()
+                  .flatMap(this::handshake)
+                  .doOnCancel(
+                      () -> {
+                        cancelled.set(true);
+                        io.netty.channel.Channel c = made.get();
+                        if (c != null) {
+                          c.close();
+                        }
+                      });
+            })
         .timeout(
             config.handshakeTimeout,
             Mono.error(

@@ -22,14 +22,15 @@ import reactor.core.publisher.Sinks;
 /**
  * A {@link PacketTransport} over several Tox TCP relays at once: how net_crypto reaches peers it
  * cannot reach directly (docs/protocol.md section 3). Serves {@link Path.Relay} paths whose relay
- * is one of the pool's. Configure with {@link #create}, then {@link RelayPoolBuilder#start()}
- * returns the running pool; links come up in the background.
+ * is one of the pool's. Configure with {@link #create}, then {@link RelayPoolBuilder#connectNow()}
+ * (or {@link RelayPoolBuilder#connect()}) returns the pool once one relay link is up, {@link
+ * RelayPoolBuilder#connectInBackground()} at once with its links coming up behind it.
  *
  * <pre>{@code
  * RelayPool pool = RelayPool.create(dhtKeys)
  *     .relays(List.of(relayA, relayB, relayC, spareD)) // the first active(3) connect, D waits
  *     .reconnect(Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1)))
- *     .start();
+ *     .connectNow();                              // waits for the first link, at most 10 s
  * pool.receive().subscribe(d -> netCrypto.handle(d.path(), d.data()));
  * pool.pathEvents().subscribe(e -> log.info("{}", e));
  * pool.route(friendDhtKey);                       // on every active relay, at most 6
@@ -103,6 +104,13 @@ public final class RelayPool implements PacketTransport {
   /** Relays one peer is routed on at most (c-toxcore's MAX_FRIEND_TCP_CONNECTIONS). */
   public static final int MAX_RELAYS_PER_PEER = 6;
 
+  /**
+   * Relays a pool holds at most, active and spare together: {@link #addRelay} takes no more
+   * (docs/protocol.md 14.5). c-toxcore keeps every relay it is given connected until unused ones
+   * are closed; a pool bounds what friends and bootstrap nodes can make it hold.
+   */
+  public static final int MAX_RELAYS = 16;
+
   /** Peers whose failed paths on one relay make the pool drop that relay. */
   public static final int BLAME_THRESHOLD = 2;
 
@@ -123,7 +131,7 @@ public final class RelayPool implements PacketTransport {
     };
   }
 
-  private final RelayPoolBuilder.Config config;
+  private final RelayPoolConfig config;
   private final PoolOutlets outlets;
   private final PoolLane lane;
   private final RelayPoolRules rules;
@@ -144,11 +152,17 @@ public final class RelayPool implements PacketTransport {
 
   private final reactor.netty.resources.@Nullable LoopResources loops;
 
-  RelayPool(RelayPoolBuilder.Config config, reactor.netty.resources.@Nullable LoopResources loops) {
+  RelayPool(RelayPoolConfig config, reactor.netty.resources.@Nullable LoopResources loops) {
     this.config = config;
     this.loops = loops;
     this.outlets = new PoolOutlets(config.receiveQueue());
-    this.lane = new PoolLane(config, outlets, this::client, ready::tryEmitEmpty);
+    this.lane =
+        new PoolLane(
+            config,
+            outlets,
+            this::client,
+            ready::tryEmitEmpty,
+            why -> ready.tryEmitError(new RelayLinkDownException(why)));
     this.rules = lane.rules();
   }
 
@@ -163,7 +177,7 @@ public final class RelayPool implements PacketTransport {
    *
    * @return the configuration
    */
-  public RelayPoolBuilder.Config configuration() {
+  public RelayPoolConfig configuration() {
     return config;
   }
 
@@ -327,6 +341,30 @@ public final class RelayPool implements PacketTransport {
    */
   public void dropRelay(PublicKey relay, String reason) {
     pathFailed(Path.relay(Objects.requireNonNull(relay, "relay"), relay), reason);
+  }
+
+  // ---------------------------------------------------------------- growing
+
+  /**
+   * Adds a relay to the running pool (a friend shared it, a bootstrap node has a TCP port;
+   * docs/protocol.md 14.5). Idempotent: a relay already active, spare or dropped changes nothing.
+   * While fewer than {@link RelayPoolConfig#active()} relays are active it becomes active at once,
+   * connects in the background and carries every peer {@link #route}d on fewer than {@value
+   * #MAX_RELAYS_PER_PEER} relays. Otherwise it takes the place of the first active relay whose link
+   * is down after a failure (that one becomes the last spare), or waits as the last spare while the
+   * pool holds fewer than {@value #MAX_RELAYS} relays, or replaces the first spare that left the
+   * active set unreachable. Never throws for a known relay.
+   *
+   * @param relay the relay's address and key
+   * @return whether the pool took it (false: known already, the pool full of live relays, or
+   *     disposed)
+   */
+  public boolean addRelay(RelayAddress relay) {
+    Objects.requireNonNull(relay, "relay");
+    if (disposed) {
+      return false;
+    }
+    return lane.call(r -> r.addRelay(relay)).taken();
   }
 
   // ---------------------------------------------------------------- routes
@@ -555,11 +593,14 @@ public final class RelayPool implements PacketTransport {
   /**
    * Readiness: completes as soon as the link to one relay is up (at once if one is up already), so
    * {@link #send} and out-of-band cookie requests have a relay to go through; errors with {@link
-   * RelayLinkDownException} if the pool is disposed first. Bound it with {@code timeout}: relays
-   * that cannot be reached are retried for as long as the reconnect policy says.
+   * RelayLinkDownException} if the pool is disposed first, or if every relay's reconnect policy
+   * gave up before any link came up (the message names how many relays and the last cause; the pool
+   * goes on trying its spares). Bound it with {@code timeout}: with the default policy relays that
+   * cannot be reached are retried forever. {@link RelayPoolBuilder#connect()} is this Mono with the
+   * pool as its value.
    *
    * <pre>{@code
-   * RelayPool pool = RelayPool.create(dhtKeys).relays(relays).start();
+   * RelayPool pool = RelayPool.create(dhtKeys).relays(relays).connectInBackground();
    * pool.ready().block(Duration.ofSeconds(10));
    * }</pre>
    *

@@ -1,11 +1,12 @@
 package org.toxreactive.transport.tcp;
 
-import java.util.HashSet;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.KeyPair;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.resources.LoopResources;
@@ -13,12 +14,21 @@ import reactor.util.retry.Retry;
 
 /**
  * How to build a {@link RelayPool}, from {@link RelayPool#create}. Immutable: every setter returns
- * a new builder, so one can be shared and varied; {@link #start()} starts a new pool each time.
+ * a new builder (a copy of its {@link RelayPoolConfig} with one change), so one can be shared and
+ * varied; each terminal call starts a new pool.
  *
  * <pre>{@code
  * RelayPoolBuilder base = RelayPool.create(dhtKeys).relays(List.of(a, b, c, d));
- * RelayPool pool = base.active(2).proxy(RelayProxy.socks5("127.0.0.1", 1080)).start();
+ * RelayPool pool = base.active(2).proxy(RelayProxy.socks5("127.0.0.1", 1080)).connectNow();
  * }</pre>
+ *
+ * <p><b>Terminal calls.</b> A pool is ready when the link to one of its relays is up ({@link
+ * RelayPool#ready()}): then it can send. {@link #connect()} and {@link #connectNow()} hand the pool
+ * over when it is ready, and fail with a one-line {@link RelayLinkDownException} when it cannot be
+ * (every relay's reconnect policy gave up before any link came up, or the time ran out) after
+ * disposing the pool. {@link #connectInBackground()} hands it over at once, links coming up behind
+ * it: for a node that must start while its relays are away (a relay pool is one transport among
+ * several), which then reads {@link RelayPool#ready()} if it cares.
  */
 public final class RelayPoolBuilder {
   /** Relays connected at once unless told otherwise (c-toxcore's RECOMMENDED_..._CONNECTIONS). */
@@ -27,66 +37,46 @@ public final class RelayPoolBuilder {
   /** Inbound packets queued for a slow subscriber of {@link RelayPool#receive()} by default. */
   public static final int DEFAULT_RECEIVE_QUEUE = 4096;
 
-  /**
-   * Read-only configuration of a pool.
-   *
-   * @param keys our DHT key pair
-   * @param relays every relay, in order of preference; the first {@code active} are connected
-   * @param active how many relays are connected at once; the others are spares
-   * @param reconnect backoff between link attempts to one relay (see {@link RelayClient#reconnect})
-   * @param scheduler timers of every link: handshake deadline, keepalive, reconnect backoff
-   * @param proxy HTTP CONNECT or SOCKS5 proxy for every link, or null for direct links
-   * @param receiveQueue inbound packets queued for a slow subscriber before dropping
-   */
-  public record Config(
-      KeyPair keys,
-      List<RelayAddress> relays,
-      int active,
-      Retry reconnect,
-      Scheduler scheduler,
-      @Nullable RelayProxy proxy,
-      int receiveQueue) {
-    /**
-     * Checks the values; the exception names the one that is wrong.
-     *
-     * @param keys our DHT key pair
-     * @param relays every relay, preferred first
-     * @param active relays connected at once
-     * @param reconnect backoff between link attempts
-     * @param scheduler timers of every link
-     * @param proxy proxy for every link, or null
-     * @param receiveQueue inbound packets queued for a slow subscriber
-     */
-    public Config {
-      Objects.requireNonNull(keys, "keys");
-      relays = List.copyOf(relays);
-      Objects.requireNonNull(reconnect, "reconnect");
-      Objects.requireNonNull(scheduler, "scheduler");
-      Set<Object> seen = new HashSet<>();
-      for (RelayAddress r : relays) {
-        if (!seen.add(r.publicKey())) {
-          throw new IllegalArgumentException("relay key listed twice: " + r.publicKey());
-        }
-      }
-      if (active < 1) {
-        throw new IllegalArgumentException("active must be >= 1, got " + active);
-      }
-      if (receiveQueue < 1) {
-        throw new IllegalArgumentException("receiveQueue must be >= 1, got " + receiveQueue);
-      }
-    }
-  }
+  /** How long {@link #connectNow()} waits for the first link. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
-  private final Config c;
+  private final RelayPoolConfig c;
   private final @Nullable LoopResources loops;
 
-  private RelayPoolBuilder(Config c, @Nullable LoopResources loops) {
+  private RelayPoolBuilder(RelayPoolConfig c, @Nullable LoopResources loops) {
     this.c = c;
     this.loops = loops;
   }
 
-  private RelayPoolBuilder with(Config changed) {
-    return new RelayPoolBuilder(changed, loops);
+  private RelayPoolBuilder with(Consumer<Draft> change) {
+    Draft d = new Draft(c);
+    change.accept(d);
+    return new RelayPoolBuilder(d.build(), loops);
+  }
+
+  /** A configuration being changed by one setter. */
+  private static final class Draft {
+    final KeyPair keys;
+    List<RelayAddress> relays;
+    int active;
+    Retry reconnect;
+    Scheduler scheduler;
+    @Nullable RelayProxy proxy;
+    int receiveQueue;
+
+    Draft(RelayPoolConfig c) {
+      keys = c.keys();
+      relays = c.relays();
+      active = c.active();
+      reconnect = c.reconnect();
+      scheduler = c.scheduler();
+      proxy = c.proxy();
+      receiveQueue = c.receiveQueue();
+    }
+
+    RelayPoolConfig build() {
+      return new RelayPoolConfig(keys, relays, active, reconnect, scheduler, proxy, receiveQueue);
+    }
   }
 
   /**
@@ -103,7 +93,7 @@ public final class RelayPoolBuilder {
 
   static RelayPoolBuilder create(KeyPair dhtKeys) {
     return new RelayPoolBuilder(
-        new Config(
+        new RelayPoolConfig(
             dhtKeys,
             List.of(),
             DEFAULT_ACTIVE,
@@ -115,11 +105,11 @@ public final class RelayPoolBuilder {
   }
 
   /**
-   * The configuration {@link #start()} uses.
+   * The configuration the terminal calls use.
    *
    * @return the configuration
    */
-  public Config configuration() {
+  public RelayPoolConfig configuration() {
     return c;
   }
 
@@ -131,8 +121,7 @@ public final class RelayPoolBuilder {
    */
   public RelayPoolBuilder relays(List<RelayAddress> relays) {
     Objects.requireNonNull(relays, "relays is null");
-    return with(
-        new Config(c.keys, relays, c.active, c.reconnect, c.scheduler, c.proxy, c.receiveQueue));
+    return with(d -> d.relays = relays);
   }
 
   /**
@@ -142,8 +131,7 @@ public final class RelayPoolBuilder {
    * @return a new builder with this change
    */
   public RelayPoolBuilder active(int active) {
-    return with(
-        new Config(c.keys, c.relays, active, c.reconnect, c.scheduler, c.proxy, c.receiveQueue));
+    return with(d -> d.active = active);
   }
 
   /**
@@ -154,8 +142,7 @@ public final class RelayPoolBuilder {
    * @return a new builder with this change
    */
   public RelayPoolBuilder reconnect(Retry policy) {
-    return with(
-        new Config(c.keys, c.relays, c.active, policy, c.scheduler, c.proxy, c.receiveQueue));
+    return with(d -> d.reconnect = policy);
   }
 
   /**
@@ -165,8 +152,7 @@ public final class RelayPoolBuilder {
    * @return a new builder with this change
    */
   public RelayPoolBuilder scheduler(Scheduler scheduler) {
-    return with(
-        new Config(c.keys, c.relays, c.active, c.reconnect, scheduler, c.proxy, c.receiveQueue));
+    return with(d -> d.scheduler = scheduler);
   }
 
   /**
@@ -176,8 +162,7 @@ public final class RelayPoolBuilder {
    * @return a new builder with this change
    */
   public RelayPoolBuilder proxy(@Nullable RelayProxy proxy) {
-    return with(
-        new Config(c.keys, c.relays, c.active, c.reconnect, c.scheduler, proxy, c.receiveQueue));
+    return with(d -> d.proxy = proxy);
   }
 
   /**
@@ -187,19 +172,79 @@ public final class RelayPoolBuilder {
    * @return a new builder with this change
    */
   public RelayPoolBuilder receiveQueue(int packets) {
-    return with(new Config(c.keys, c.relays, c.active, c.reconnect, c.scheduler, c.proxy, packets));
+    return with(d -> d.receiveQueue = packets);
   }
 
   /**
-   * Starts a pool: connects the first {@link Config#active()} relays in the background and returns
-   * at once. Fails with {@link IllegalStateException} if no relay is configured.
+   * Starts a pool, lazily: on subscription connects the first {@link RelayPoolConfig#active()}
+   * relays and emits the pool once it is ready (the link to one relay is up). Errors with {@link
+   * RelayLinkDownException} if every relay's reconnect policy gives up before that (never with the
+   * default policy, which retries forever: bound the wait with {@code timeout}, as {@link
+   * #connectNow(Duration)} does), and with {@link IllegalStateException} if no relay is configured.
+   * On an error or a cancel the pool is disposed.
+   *
+   * @return the pool, once it can send
+   */
+  public Mono<RelayPool> connect() {
+    return Mono.defer(
+        () -> {
+          if (c.relays().isEmpty()) {
+            return Mono.error(new IllegalStateException("a relay pool needs at least one relay"));
+          }
+          RelayPool pool = connectInBackground();
+          return pool.ready()
+              .thenReturn(pool)
+              .doOnError(e -> pool.dispose())
+              .doOnCancel(pool::dispose);
+        });
+  }
+
+  /**
+   * {@link #connect()} and wait at most {@link #DEFAULT_CONNECT_TIMEOUT}.
+   *
+   * @return the ready pool
+   * @throws RelayLinkDownException if no link came up in time (the pool is then disposed)
+   */
+  public RelayPool connectNow() {
+    return connectNow(DEFAULT_CONNECT_TIMEOUT);
+  }
+
+  /**
+   * {@link #connect()} and wait at most {@code timeout} (real time).
+   *
+   * @param timeout how long the first link may take, positive
+   * @return the ready pool
+   * @throws RelayLinkDownException if no link came up in time (the pool is then disposed)
+   */
+  public RelayPool connectNow(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    RelayPool pool =
+        connect()
+            .timeout(
+                timeout,
+                Mono.error(
+                    () ->
+                        new RelayLinkDownException(
+                            "no link to any of "
+                                + c.relays().size()
+                                + " relays came up within "
+                                + timeout.toMillis()
+                                + " ms")))
+            .block();
+    return Objects.requireNonNull(pool, "pool");
+  }
+
+  /**
+   * Starts a pool and returns it at once; its first {@link RelayPoolConfig#active()} links come up
+   * in the background ({@link RelayPool#ready()} says when one is). For a pool that must not hold
+   * up its owner while relays are away. With no relays configured the pool starts empty and {@link
+   * RelayPool#addRelay} fills it (its {@link RelayPool#ready()} then waits for the first added
+   * relay's link).
    *
    * @return the started pool
+   * @throws IllegalStateException if no relay is configured
    */
-  public RelayPool start() {
-    if (c.relays.isEmpty()) {
-      throw new IllegalStateException("a relay pool needs at least one relay");
-    }
+  public RelayPool connectInBackground() {
     return new RelayPool(c, loops).startLinks();
   }
 }

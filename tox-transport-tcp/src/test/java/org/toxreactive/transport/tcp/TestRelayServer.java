@@ -22,6 +22,8 @@ final class TestRelayServer implements AutoCloseable {
   private final io.netty.channel.group.ChannelGroup channels =
       new io.netty.channel.group.DefaultChannelGroup(
           io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
+  private final reactor.core.publisher.Sinks.Many<String> linkEvents =
+      reactor.core.publisher.Sinks.many().replay().all();
   private final DisposableServer server;
 
   private TestRelayServer(boolean silent) {
@@ -31,6 +33,8 @@ final class TestRelayServer implements AutoCloseable {
             .port(0)
             .doOnConnection(
                 c -> {
+                  linkEvent("open");
+                  c.onDispose(() -> linkEvent("closed"));
                   channels.add(c.channel());
                   if (silent) {
                     return;
@@ -48,6 +52,18 @@ final class TestRelayServer implements AutoCloseable {
 
   static TestRelayServer silent() {
     return new TestRelayServer(true);
+  }
+
+  /**
+   * "open" when a client connects and "closed" when its link closes, in order, from the start
+   * (replayed).
+   */
+  reactor.core.publisher.Flux<String> linkEvents() {
+    return linkEvents.asFlux();
+  }
+
+  private synchronized void linkEvent(String e) {
+    linkEvents.tryEmitNext(e);
   }
 
   int port() {
