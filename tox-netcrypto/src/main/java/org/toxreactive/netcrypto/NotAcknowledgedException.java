@@ -12,8 +12,13 @@ import org.jspecify.annotations.Nullable;
 public final class NotAcknowledgedException extends NetCryptoException {
   private static final long serialVersionUID = 1L;
 
+  /** The lossless message count waited for. */
   private final long awaited;
+
+  /** How many lossless messages the peer had acknowledged. */
   private final long acknowledged;
+
+  /** The connection's error, or null if it ended normally. */
   private final @Nullable Throwable failure;
 
   NotAcknowledgedException(long awaited, long acknowledged, @Nullable Throwable failure) {
