@@ -4,10 +4,17 @@
 #
 #   FIGURE name=<name> ours=<value> reference=<value> unit=<unit> ratio=<ours/reference>
 #
-# Usage: tox-benchmarks/compare.sh [--quick]
+# Usage: tox-benchmarks/compare.sh [--quick] [--dht-onion [--rounds N]]
 #
-#   --quick   shorter runs and 4,000 idle clients: finishes within 3 minutes on a 2-core
-#             machine (the build, if one is needed, comes on top)
+#   --quick      shorter runs and 4,000 idle clients: finishes within 3 minutes on a 2-core
+#                machine (the build, if one is needed, comes on top)
+#   --dht-onion  only the DHT and onion cases (no relay loads), in N rounds (--rounds, 1-10,
+#                default 3) that alternate which side goes first (ours/ref, ref/ours, ...), so the
+#                load of other work on a shared machine falls on both alike; prints each round's
+#                figures and ratio (DETAIL round) and FIGURE lines with the medians, the load
+#                average at the start and end, and the heap per stored announce (RelayLoad
+#                onion-heap) and per DHT entry (DhtLoad memory). Each run is bounded by a
+#                timeout; 3 rounds take about 5 minutes.
 #
 # Idle: 50,000 confirmed idle clients (full mode) held 50 s against each relay, from source addresses
 # 127.1.x.y; the fd limit is raised to fit them for every process the script starts (both relays,
@@ -45,9 +52,23 @@
 set -uo pipefail
 
 QUICK=0
+DHT_ONION=0
+ROUNDS=3
+expect_rounds=0
 for arg in "$@"; do
+  if ((expect_rounds)); then
+    if ! [[ "$arg" =~ ^[0-9]+$ ]] || ((arg < 1 || arg > 10)); then
+      echo "compare.sh: --rounds must be a number from 1 to 10, not '$arg'" >&2
+      exit 2
+    fi
+    ROUNDS=$arg
+    expect_rounds=0
+    continue
+  fi
   case "$arg" in
     --quick) QUICK=1 ;;
+    --dht-onion) DHT_ONION=1 ;;
+    --rounds) expect_rounds=1 ;;
     -h | --help)
       sed -n '2,/^set -uo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
       exit 0
@@ -58,6 +79,10 @@ for arg in "$@"; do
       ;;
   esac
 done
+if ((expect_rounds)); then
+  echo "compare.sh: --rounds needs a number" >&2
+  exit 2
+fi
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
@@ -100,7 +125,7 @@ if [[ ! -f "$JAR" || -n "$stale" ]]; then
   }
 fi
 
-if [[ $GENERATOR == c && (! -x "$CLOAD" || "$HERE/c/relay_load.c" -nt "$CLOAD") ]]; then
+if ((!DHT_ONION)) && [[ $GENERATOR == c && (! -x "$CLOAD" || "$HERE/c/relay_load.c" -nt "$CLOAD") ]]; then
   echo "compare.sh: building $CLOAD" >&2
   mkdir -p "$(dirname "$CLOAD")"
   # shellcheck disable=SC2046
@@ -259,6 +284,29 @@ start_ours() {
   return 1
 }
 
+# ------------------------------------------------------------------ our DHT node (DhtLoad serve)
+DHT_LOG="$WORK/ours-dht.log" DHT_PID="" OURS_DHT=""
+start_ours_dht() {
+  # shellcheck disable=SC2086
+  "$JAVA" $SERVE_OPTS -cp "$JAR" org.toxreactive.benchmarks.load.DhtLoad serve --max-seconds 900 \
+    > "$DHT_LOG" 2>&1 &
+  DHT_PID=$!
+  PIDS+=("$DHT_PID")
+  for _ in $(seq 1 300); do
+    OURS_DHT=$(grep -m1 '^DHT ' "$DHT_LOG" 2> /dev/null | cut -d' ' -f2)
+    [[ -n "$OURS_DHT" ]] && break
+    sleep 0.1
+  done
+}
+run_dht() { # NAME TIMEOUT ARGS...
+  local name=$1 limit=$2
+  shift 2
+  # shellcheck disable=SC2086
+  timeout --kill-after=10 "$limit" "$JAVA" $JAVA_OPTS -cp "$JAR" org.toxreactive.benchmarks.load.DhtLoad \
+    "$@" > "$WORK/$name.out" 2>&1
+  grep -q '^RESULT ' "$WORK/$name.out" || { log "$name failed:"; tail -5 "$WORK/$name.out" >&2; }
+}
+
 # run_load NAME TIMEOUT_S ARGS...: runs the load tool, output in $WORK/NAME.out
 run_load() {
   local name=$1 limit=$2
@@ -318,7 +366,79 @@ start_reference || {
 start_ours || exit 1
 log "reference tox-bootstrapd pid $REF_PID at $REF_ADDR"
 log "ours (RelayLoad serve) pid $OURS_PID at $OURS_ADDR"
-log "mode $([[ $QUICK == 1 ]] && echo quick || echo full), generator $GENERATOR, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+log "mode $([[ $QUICK == 1 ]] && echo quick || echo full)$([[ $DHT_ONION == 1 ]] && echo ", DHT and onion only, $ROUNDS rounds" || echo ", generator $GENERATOR"), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+if ((DHT_ONION)); then
+  # DHT and onion only, in rounds that alternate which side goes first (A/B, B/A, ...): on a
+  # machine shared with other work, its load then falls on both sides alike; read the ratios.
+  LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+  T0=$(date +%s)
+  start_ours_dht
+  [[ -n "$OURS_DHT" ]] || {
+    log "our DHT node did not start:"
+    cat "$DHT_LOG" >&2
+    exit 1
+  }
+  ROUND_SECONDS=$((QUICK ? 5 : 10))
+  log "warming up our onion and DHT nodes (5 s each; discarded)"
+  run_load onion-warmup 60 onion --node "$OURS_ONION" --seconds 5 --warmup 0
+  run_dht dht-warmup 60 nodes --node "$OURS_DHT" --keys 1024 --seconds 5 --warmup 0
+  for round in $(seq 1 "$ROUNDS"); do
+    order="ours ref"
+    ((round % 2 == 0)) && order="ref ours"
+    for side in $order; do
+      onion=$([[ $side == ours ]] && echo "$OURS_ONION" || echo "$REF_ONION")
+      dht=$([[ $side == ours ]] && echo "$OURS_DHT" || echo "$REF_DHT")
+      dpid=$([[ $side == ours ]] && echo "$DHT_PID" || echo "$REF_PID")
+      log "round $round/$ROUNDS: $side (load $(cut -d' ' -f1 /proc/loadavg))"
+      run_load "onion-$side-$round" $((ROUND_SECONDS + 60)) onion --node "$onion" \
+        --seconds "$ROUND_SECONDS" --warmup 2
+      for keys in 1024 16384; do
+        run_dht "dht-$keys-$side-$round" $((ROUND_SECONDS + 60)) nodes --node "$dht" \
+          --node-pid "$dpid" --keys "$keys" --seconds "$ROUND_SECONDS" --warmup 2
+      done
+    done
+  done
+  run_load onion-heap 180 onion-heap --nodes 50
+  run_dht dht-memory 120 memory
+  T1=$(date +%s)
+  # median VALUES...: "n/a" when none is a number
+  median() {
+    printf '%s\n' "$@" | grep -E '^[0-9.]+$' | sort -g | awk '{ v[NR] = $1 }
+      END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2];
+            else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+  }
+  both() { # CASE KEY: "FIGURE"-ready medians and one DETAIL line per round
+    local c=$1 key=$2 r o f ratios=() os=() fs=()
+    for r in $(seq 1 "$ROUNDS"); do
+      o=$(result "$c-ours-$r" "$key")
+      f=$(result "$c-ref-$r" "$key")
+      os+=("$o")
+      fs+=("$f")
+      ratios+=("$(awk -v o="$o" -v f="$f" 'BEGIN { if (o !~ /^[0-9.]+$/ || f !~ /^[0-9.]+$/ || f + 0 == 0) print "n/a"; else printf "%.2f", o / f }')")
+      echo "DETAIL round=$r case=$c $key ours=$o reference=$f ratio=${ratios[-1]}" \
+        "first=$( ((r % 2)) && echo ours || echo reference)"
+    done
+    echo "DETAIL case=$c $key median ours=$(median "${os[@]}") reference=$(median "${fs[@]}")" \
+      "median_of_round_ratios=$(median "${ratios[@]}") rounds=$ROUNDS"
+    MED_OURS=$(median "${os[@]}") MED_REF=$(median "${fs[@]}")
+  }
+  both onion per_s
+  figure onion_announces "$MED_OURS" "$MED_REF" requests/s
+  both dht-1024 answered_per_s
+  figure dht_nodes_answered "$MED_OURS" "$MED_REF" answers/s
+  both dht-1024 node_cpu_us_per_answer
+  both dht-16384 answered_per_s
+  figure dht_nodes_answered_new_keys "$MED_OURS" "$MED_REF" answers/s
+  both dht-16384 node_cpu_us_per_answer
+  echo "DETAIL onion_heap bytes_per_slot ours=$(result onion-heap bytes_per_slot)" \
+    "bytes_per_stored ours=$(result onion-heap bytes_per_stored) (JVM heap, 50 nodes x 160 announces)"
+  echo "DETAIL dht_memory entry_bytes ours=$(result dht-memory entry_bytes) (filled close-list slot, JVM heap)" \
+    "empty_slot_bytes=$(result dht-memory empty_slot_bytes)"
+  echo "DETAIL run mode=dht-onion rounds=$ROUNDS seconds=$((T1 - T0)) round_seconds=$ROUND_SECONDS" \
+    "load_average_start=\"$LOAD_START\" load_average_end=\"$(cut -d' ' -f1-3 /proc/loadavg)\" cores=$(nproc)"
+  exit 0
+fi
 
 T0=$(date +%s)
 # Our relay is a JVM: give its JIT the code paths first (results discarded), as a relay that has
@@ -396,25 +516,7 @@ done
 # tox-bootstrapd's UDP port and our DHT node in its own JVM (DhtLoad serve, per-source answer
 # limit lifted so the node's capacity is measured, not its amplification limit).
 DHT_SECONDS=$((QUICK ? 5 : 15))
-DHT_LOG="$WORK/ours-dht.log"
-"$JAVA" $SERVE_OPTS -cp "$JAR" org.toxreactive.benchmarks.load.DhtLoad serve --max-seconds 600 \
-  > "$DHT_LOG" 2>&1 &
-DHT_PID=$!
-PIDS+=("$DHT_PID")
-OURS_DHT=""
-for _ in $(seq 1 300); do
-  OURS_DHT=$(grep -m1 '^DHT ' "$DHT_LOG" 2> /dev/null | cut -d' ' -f2)
-  [[ -n "$OURS_DHT" ]] && break
-  sleep 0.1
-done
-run_dht() { # NAME TIMEOUT ARGS...
-  local name=$1 limit=$2
-  shift 2
-  # shellcheck disable=SC2086
-  timeout --kill-after=10 "$limit" "$JAVA" $JAVA_OPTS -cp "$JAR" org.toxreactive.benchmarks.load.DhtLoad \
-    "$@" > "$WORK/$name.out" 2>&1
-  grep -q '^RESULT ' "$WORK/$name.out" || { log "$name failed:"; tail -5 "$WORK/$name.out" >&2; }
-}
+start_ours_dht
 if [[ -n "$OURS_DHT" ]]; then
   log "warming up our DHT node (5 s of nodes requests; discarded)"
   run_dht dht-warmup 60 nodes --node "$OURS_DHT" --keys 1024 --seconds 5 --warmup 0

@@ -118,6 +118,7 @@ public final class DhtCore {
   private final List<PackedNode> bootstrapNodes = new ArrayList<>();
   private @Nullable Listener listener;
   private boolean holePunching = true;
+  private boolean askUnstorable;
   private final DhtStats stats = new DhtStats();
   private long closeLastGetNodes = Assoc.NEVER;
   private int closeBootstrapTimes;
@@ -181,6 +182,19 @@ public final class DhtCore {
    */
   public void holePunching(boolean on) {
     this.holePunching = on;
+  }
+
+  /**
+   * An experiment, off by default and never on in a real node: when on, a node named in a nodes
+   * response is asked for nodes near our key even if its bucket is full of good nodes, i.e. without
+   * c-toxcore's {@code ping_node_from_getnodes_ok} check that it could be stored (docs/protocol.md
+   * 12.4). Storing is unchanged: such a node is still not stored. The DHT simulation turns it on to
+   * test whether that one rule makes close-list walks miss the closest node.
+   *
+   * @param on whether returned nodes are asked whether or not they could be stored
+   */
+  public void askUnstorable(boolean on) {
+    this.askUnstorable = on;
   }
 
   /**
@@ -340,9 +354,10 @@ public final class DhtCore {
       stats.drop(DhtDrop.MALFORMED);
       return;
     }
-    DhtPacketKind kind = DhtPacketKind.ofId(packet.getUnsignedByte(packet.readerIndex()));
+    int id = packet.getUnsignedByte(packet.readerIndex());
+    DhtPacketKind kind = DhtPacketKind.ofId(id);
     if (kind == null) {
-      stats.drop(DhtDrop.MALFORMED);
+      stats.drop(isAnnounceRequest(id) ? DhtDrop.ANNOUNCE_OFF : DhtDrop.MALFORMED);
       return;
     }
     stats.in(kind);
@@ -359,6 +374,15 @@ public final class DhtCore {
       case BOOTSTRAP_INFO -> bootstrapInfo(packet, source, now);
       default -> throw new IllegalStateException(kind.toString());
     }
+  }
+
+  /**
+   * The announce module's requests (0x93, 0x95, 0x97; docs/protocol.md 13.8): the onion node
+   * answers them where one runs on the socket; a DHT node alone ignores them, as c-toxcore 0.2.20
+   * without its announce module does (no handler registered: the packet is dropped unanswered).
+   */
+  private static boolean isAnnounceRequest(int id) {
+    return id == 0x93 || id == 0x95 || id == 0x97;
   }
 
   private void enveloped(DhtPacketKind kind, ByteBuf packet, IpPort source, long now) {
@@ -967,7 +991,7 @@ public final class DhtCore {
     if (key.equals(self)) {
       return;
     }
-    if (close.addable(key, now) && !close.containsGood(key, address, now)) {
+    if ((askUnstorable || close.addable(key, now)) && !close.containsGood(key, address, now)) {
       addClosest(toBootstrap, DhtTimers.MAX_CLOSE_TO_BOOTSTRAP, key, address, self);
     }
     for (DhtFriend f : friends) {
@@ -1158,12 +1182,26 @@ public final class DhtCore {
     if (!good.isEmpty()
         && (last[0] + DhtTimers.GET_NODE_INTERVAL <= now
             || times[0] < DhtTimers.MAX_BOOTSTRAP_TIMES)) {
-      int i = random.nextInt(good.size());
+      int i = randomGoodIndex(random, good.size());
       sendNodesRequest(goodAssoc.get(i).address, good.get(i).key, target, now);
       last[0] = now;
       times[0]++;
     }
     return notKilled;
+  }
+
+  /**
+   * c-toxcore's pick of the random good node ({@code do_ping_and_sendnode_requests}): a uniform
+   * index, then moved a second uniform step towards the end of the list, so later slots (for the
+   * close list the high buckets, the nodes nearest us) are asked more often than a uniform pick
+   * would (docs/protocol.md 12.4).
+   */
+  static int randomGoodIndex(RandomGenerator random, int n) {
+    int i = random.nextInt(n);
+    if (i != n - 1) {
+      i += random.nextInt(n - (i + 1));
+    }
+    return i;
   }
 
   // ------------------------------------------------------------------ outbound

@@ -23,7 +23,13 @@ public enum DhtDrop {
   /** An IPv6 source while IPv6 is off. */
   IPV6_OFF,
   /** Bootstrap info requested while no MOTD is configured. */
-  INFO_OFF;
+  INFO_OFF,
+  /**
+   * An announce request (0x93 data search, 0x95 retrieve, 0x97 store; announce.c, 0.2.19+) while no
+   * onion node with an announce store runs on this socket: ignored, as c-toxcore 0.2.20 ignores
+   * packets of a module it runs without (no handler; docs/protocol.md 13.8).
+   */
+  ANNOUNCE_OFF;
 
   /**
    * The metric tag: the name in lower case.

@@ -216,6 +216,85 @@ class DhtCoreTest {
     assertThat(core.closestAnnounceNodes(target, false, net.now)).isEmpty();
   }
 
+  @Test
+  void aDhtNodeWithoutAnOnionNodeIgnoresAnnounceRequestsAsAnnounceOffNotMalformed() {
+    // a real 0x93: the announce ping a node sends to each node it adds to its close list
+    KeyPair self = KeyPair.generate();
+    DhtCore pinger = recording(self, PLAIN);
+    TestPeer peer = new TestPeer(SimNet.address(1, 0, 0, 1, 33445));
+    assertThat(admit(pinger, peer)).isTrue();
+    ByteBuf ping = null;
+    for (SimNet.Packet s : sent) {
+      if (s.to().equals(peer.address) && s.data().getUnsignedByte(0) == 0x93) {
+        ping = s.data().retainedDuplicate();
+      }
+    }
+    assertThat(ping).as("the node announce-pinged the node it stored").isNotNull();
+
+    // the pinged node is one of ours with no onion node on its socket (DhtNode, the simulation)
+    List<SimNet.Packet> out = new ArrayList<>();
+    DhtCore alone =
+        new DhtCore(
+            peer.keys,
+            PLAIN,
+            (packet, to) -> out.add(new SimNet.Packet(packet, null, to)),
+            new java.util.SplittableRandom(3),
+            net.now);
+    IpPort from = SimNet.address(1, 0, 0, 9, 33445);
+    alone.receive(ping, from, net.now);
+    ping.release();
+    // retrieve (0x95) and store (0x97) requests: the same module, the same answer
+    for (int id : new int[] {0x95, 0x97}) {
+      ByteBuf other = Unpooled.buffer().writeByte(id).writeZero(112);
+      alone.receive(other, from, net.now);
+      other.release();
+    }
+    ByteBuf unknown = Unpooled.buffer().writeByte(0x55).writeZero(112);
+    alone.receive(unknown, from, net.now);
+    unknown.release();
+    try {
+      assertThat(out)
+          .as("nothing is answered (no 0x94), as c-toxcore without announce.c")
+          .isEmpty();
+      assertThat(alone.stats().dropped(DhtDrop.ANNOUNCE_OFF)).isEqualTo(3);
+      assertThat(alone.stats().dropped(DhtDrop.MALFORMED))
+          .as("only the id no module has is malformed")
+          .isEqualTo(1);
+      assertThat(DhtDrop.ANNOUNCE_OFF.tag()).isEqualTo("announce_off");
+    } finally {
+      for (SimNet.Packet p : out) {
+        p.data().release();
+      }
+    }
+  }
+
+  @Test
+  void theRandomGoodNodeIsPickedAsCToxcorePicksItFavouringTheEndOfTheList() {
+    // c-toxcore: i = uniform(n); if (i != n - 1) i += uniform(n - (i + 1)). For n = 3 that gives
+    // index 0 with 1/6, 1 with 1/2, 2 with 1/3 (a uniform pick: 1/3 each)
+    java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+    int draws = 60_000;
+    int[] count = new int[3];
+    for (int d = 0; d < draws; d++) {
+      count[DhtCore.randomGoodIndex(random, 3)]++;
+    }
+    assertThat(count[0] / (double) draws)
+        .isCloseTo(1 / 6.0, org.assertj.core.data.Offset.offset(0.01));
+    assertThat(count[1] / (double) draws)
+        .isCloseTo(1 / 2.0, org.assertj.core.data.Offset.offset(0.01));
+    assertThat(count[2] / (double) draws)
+        .isCloseTo(1 / 3.0, org.assertj.core.data.Offset.offset(0.01));
+    // one node: always it; over 100 slots, the mean index is near three quarters of the list
+    assertThat(DhtCore.randomGoodIndex(random, 1)).isZero();
+    long sum = 0;
+    for (int d = 0; d < draws; d++) {
+      int i = DhtCore.randomGoodIndex(random, 100);
+      assertThat(i).isBetween(0, 99);
+      sum += i;
+    }
+    assertThat(sum / (double) draws).isBetween(72.0, 76.0);
+  }
+
   private void ask(DhtCore core, TestPeer p, PublicKey to, PublicKey target) {
     ByteBuf req = p.nodesRequest(to, target, 1);
     core.receive(req, p.address, net.now);

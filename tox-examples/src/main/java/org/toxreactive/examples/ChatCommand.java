@@ -228,12 +228,25 @@ final class ChatCommand implements Callable<Integer> {
 
   @Option(
       names = "--bootstrap",
-      paramLabel = "HOST:PORT:KEY",
+      paramLabel = "HOST:PORT:KEY[:TCP_PORT,...]",
       converter = Cli.Bootstrap.class,
       description =
           "Tox ID mode: a DHT node to join the network through (repeatable): its host, UDP port"
-              + " and DHT key, e.g. a tox-bootstrapd or our relay's DHT port.")
+              + " and DHT key, e.g. a tox-bootstrapd or our relay's DHT port; a 4th field lists"
+              + " its TCP relay ports (tox-bootstrapd's tcp_ports, same key), and the first"
+              + " becomes one of our relays: 127.0.0.1:33445:KEY:33445.")
   List<org.toxreactive.friend.BootstrapNode> bootstrap = new ArrayList<>();
+
+  @Option(
+      names = "--udp-after",
+      paramLabel = "N",
+      defaultValue = "0",
+      converter = Cli.NonNegative.class,
+      description =
+          "Tox ID mode, for tests: hold direct UDP back from net_crypto until N messages have"
+              + " been received, so a connection starts RELAYED and goes DIRECT only then (the DHT"
+              + " and onion use UDP meanwhile; default 0: off).")
+  int udpAfter;
 
   @Option(
       names = "--friend",
@@ -271,8 +284,11 @@ final class ChatCommand implements Callable<Integer> {
             "--peer/--peer-dht/--udp (direct mode) and --bootstrap/--friend/--accept-requests"
                 + " (Tox ID mode) exclude each other");
       }
-      if (noUdp && relays.isEmpty()) {
-        throw usage("--no-udp needs at least one --relay");
+      if (noUdp && relays.isEmpty() && bootstrap.stream().allMatch(n -> n.tcpPorts().isEmpty())) {
+        throw usage("--no-udp needs at least one --relay or a --bootstrap node with TCP ports");
+      }
+      if (noUdp && udpAfter > 0) {
+        throw usage("--udp-after and --no-udp exclude each other");
       }
       if (requestMessage.isEmpty()
           || requestMessage.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
@@ -283,6 +299,10 @@ final class ChatCommand implements Callable<Integer> {
                 + " bytes of UTF-8");
       }
       return new ToxIdChat(this).run();
+    }
+    if (udpAfter > 0) {
+      throw usage(
+          "--udp-after is a Tox ID mode option (with --bootstrap, --friend or --accept-requests)");
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();

@@ -209,7 +209,10 @@ final class Cli {
     }
   }
 
-  /** {@code HOST:PORT:KEY} of a DHT node (UDP port 1..65535), IPv6 in brackets. */
+  /**
+   * {@code HOST:PORT:KEY[:TCP_PORT,...]} of a DHT node (UDP port 1..65535, TCP ports 1..65535),
+   * IPv6 in brackets.
+   */
   static final class Bootstrap implements ITypeConverter<org.toxreactive.friend.BootstrapNode> {
     @Override
     public org.toxreactive.friend.BootstrapNode convert(String value) {

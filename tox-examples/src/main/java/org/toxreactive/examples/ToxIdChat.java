@@ -49,7 +49,7 @@ final class ToxIdChat {
 
   int run() throws InterruptedException {
     KeyPair real = c.realKeys != null ? c.realKeys : KeyPair.generate();
-    ToxNode.Builder b = ToxNode.create(real).relays(c.relays);
+    ToxNode.Builder b = ToxNode.create(real).relays(c.relays).udpAfter(c.udpAfter);
     b = c.noUdp ? b.noUdp() : b.udp(c.host, c.port);
     ToxNode node;
     try {

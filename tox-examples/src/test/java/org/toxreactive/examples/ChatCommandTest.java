@@ -42,6 +42,36 @@ class ChatCommandTest {
     assertThat(err.toString()).contains("--peer needs --peer-dht and --udp or --relay");
   }
 
+  @Test
+  void toxIdModeOptionsForRelaysAndTheUdpGateAreChecked() {
+    String key = KeyPair.generate().publicKey().toHex();
+    assertThat(run("chat", "--no-udp", "--bootstrap", "127.0.0.1:33445:" + key)).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--no-udp needs at least one --relay or a --bootstrap node with TCP ports");
+    assertThat(run("chat", "--bootstrap", "127.0.0.1:33445:" + key + ":70000")).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("'--bootstrap'")
+        .contains("a bootstrap node's TCP port must be 1..65535, got '70000'");
+    assertThat(
+            run(
+                "chat",
+                "--no-udp",
+                "--udp-after",
+                "3",
+                "--bootstrap",
+                "127.0.0.1:33445:" + key + ":3389"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--udp-after and --no-udp exclude each other");
+    assertThat(run("chat", "--udp-after", "-1", "--bootstrap", "127.0.0.1:33445:" + key))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("'--udp-after'");
+    assertThat(run("chat", "--udp-after", "3")).isEqualTo(2);
+    assertThat(err.toString()).contains("--udp-after is a Tox ID mode option");
+    err.getBuffer().setLength(0);
+    assertThat(run("chat", "--help")).isZero();
+    assertThat(out.toString()).contains("--udp-after").contains("HOST:PORT:KEY[:TCP_PORT,...]");
+  }
+
   /** Packed nodes as c-toxcore's unpack_nodes reads them: 130, IPv4, port (BE), key; 3 a packet. */
   @Test
   void shareRelaysPacksThreeTcpNodesAPacket() {

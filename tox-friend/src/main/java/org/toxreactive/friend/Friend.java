@@ -238,12 +238,8 @@ public final class Friend {
 
   /** A DHT-PK announcement of the friend: its DHT key and the nodes it named. */
   void onDhtPk(PublicKey key, List<PackedNode> nodes) {
-    for (PackedNode n : nodes) {
-      if (n.tcp()) {
-        rememberRelay(n);
-      }
-    }
     changeDhtKey(key, null);
+    rememberRelays(nodes.stream().filter(PackedNode::tcp).toList());
     tryConnect();
   }
 
@@ -254,10 +250,19 @@ public final class Friend {
     }
     direct = address;
     CryptoConnection c = conn;
-    if (c != null) {
-      c.addPath(Path.udp(address));
-    } else {
+    if (c == null) {
       tryConnect();
+    } else if (node.directAllowed()) {
+      c.addPath(Path.udp(address));
+    } // else held back until the node lets direct UDP through (onDirectAllowed)
+  }
+
+  /** The node now lets direct UDP through (docs/protocol.md 14.6): the address becomes a path. */
+  void onDirectAllowed() {
+    InetSocketAddress a = direct;
+    CryptoConnection c = conn;
+    if (a != null && c != null && node.serves(Path.udp(a))) {
+      c.addPath(Path.udp(a));
     }
   }
 
@@ -292,6 +297,18 @@ public final class Friend {
       retry.dispose(); // connect to the new key at once
       retry = Disposables.disposed();
     }
+  }
+
+  /**
+   * Remembers the friend's relays, lets our pool take some of them (docs/protocol.md 14.5), and
+   * makes each one our pool serves a path of the current connection.
+   */
+  private void rememberRelays(List<PackedNode> relays) {
+    PublicKey k = dhtKey;
+    if (k != null && !relays.isEmpty()) {
+      node.friendRelays(k, relays);
+    }
+    relays.forEach(this::rememberRelay);
   }
 
   private void rememberRelay(PackedNode relay) {
@@ -450,11 +467,12 @@ public final class Friend {
       case FriendPackets.MESSAGE, FriendPackets.ACTION -> {
         if (m.payload().length() > 0) {
           messages.tryEmitNext(m.payload().toUtf8());
+          node.messageReceived();
         }
       }
       case FriendPackets.SHARE_RELAYS -> {
         try {
-          FriendPackets.decodeShareRelays(m.payload()).forEach(this::rememberRelay);
+          rememberRelays(FriendPackets.decodeShareRelays(m.payload()));
         } catch (ToxProtocolException e) {
           node.log().debug("friend {}: bad SHARE_RELAYS: {}", this, e.getMessage());
         }

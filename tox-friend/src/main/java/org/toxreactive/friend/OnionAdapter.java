@@ -3,7 +3,6 @@ package org.toxreactive.friend;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
 import org.jspecify.annotations.Nullable;
@@ -49,19 +48,17 @@ final class OnionAdapter implements OnionLayer {
   OnionAdapter(ToxNode.Context ctx, @Nullable DhtLayer dht, int nospam) {
     UdpDemux demux = ctx.demux();
     RelayPool pool = ctx.pool();
+    // the node's pool always exists (it may be empty and grow): relay paths whenever UDP is not
+    // connected, as c-toxcore
     OnionIo.Relays relays =
-        pool == null
-            ? null
-            : OnionIo.relays(
-                pool::connectedRelays,
-                pool::sendOnionRequest,
-                pool.onionResponses().map(r -> new OnionIo.RelayResponse(r.relay(), r.packet())));
+        OnionIo.relays(
+            pool::connectedRelays,
+            pool::sendOnionRequest,
+            pool.onionResponses().map(r -> new OnionIo.RelayResponse(r.relay(), r.packet())));
     OnionIo io =
         demux == null
-            ? OnionIo.tcp(Objects.requireNonNull(relays, "a node with UDP off needs TCP relays"))
-            : relays == null
-                ? OnionIo.udp(demux.inbound(CLIENT_PACKETS), demux.shared())
-                : OnionIo.both(demux.inbound(CLIENT_PACKETS), demux.shared(), relays);
+            ? OnionIo.tcp(relays)
+            : OnionIo.both(demux.inbound(CLIENT_PACKETS), demux.shared(), relays);
     OnionClient.Builder b =
         OnionClient.create(ctx.realKeys(), ctx::dhtKeys, io)
             .pathNodes(() -> pathNodes(dht))

@@ -82,7 +82,8 @@ public final class ToxNode implements Disposable {
   private final @Nullable PacketTransport udp;
   private final boolean ownsUdp;
   private final @Nullable UdpDemux demux;
-  private final @Nullable RelayPool pool;
+  private final RelayPool pool;
+  private final @Nullable UdpGate udpGate;
   private final NetCryptoNode netCrypto;
   private final @Nullable DhtLayer dht;
   private final @Nullable OnionLayer onion;
@@ -94,11 +95,13 @@ public final class ToxNode implements Disposable {
   private volatile List<PackedNode> announcedRelays = List.of();
   private volatile boolean disposed;
   private final Sinks.Empty<Void> terminated = Sinks.empty();
+  private final int configuredUdpAfter;
 
   private ToxNode(Config b, Layers layers) {
     this.realKeys = b.realKeys();
     this.dhtKeys = KeyPair.generate(); // a new DHT key every start, as c-toxcore
     this.nospam = b.nospam();
+    this.configuredUdpAfter = b.udpAfter();
     if (b.scheduler() != null) {
       this.scheduler = b.scheduler();
       this.ownedScheduler = null;
@@ -118,21 +121,21 @@ public final class ToxNode implements Disposable {
       this.ownsUdp = false;
     }
     this.demux = udp == null ? null : UdpDemux.over(udp);
+    // always a pool, perhaps empty: bootstrap nodes' TCP ports and friends' relays grow it
     this.pool =
-        b.relays().isEmpty()
-            ? null
-            : RelayPool.create(dhtKeys)
-                .relays(b.relays())
-                .active(Math.min(b.relays().size(), RelayPool.MAX_RELAYS_PER_PEER))
-                .connectInBackground();
+        RelayPool.create(dhtKeys)
+            .relays(b.relays())
+            .active(RelayPool.MAX_RELAYS_PER_PEER)
+            .connectInBackground();
     NetCrypto config =
         NetCrypto.create(realKeys, dhtKeys).acceptor(p -> friends.containsKey(p.realKey()));
     if (demux != null) {
-      config = config.transport(demux.view(UdpDemux.NET_CRYPTO));
+      this.udpGate = new UdpGate(demux.view(UdpDemux.NET_CRYPTO), b.udpAfter());
+      config = config.transport(udpGate);
+    } else {
+      this.udpGate = null;
     }
-    if (pool != null) {
-      config = config.transport(pool);
-    }
+    config = config.transport(pool);
     if (b.scheduler() != null) {
       config = config.scheduler(b.scheduler());
     }
@@ -200,7 +203,7 @@ public final class ToxNode implements Disposable {
       KeyPair realKeys,
       KeyPair dhtKeys,
       @Nullable UdpDemux demux,
-      @Nullable RelayPool pool,
+      RelayPool pool,
       Scheduler scheduler,
       int nospam) {}
 
@@ -227,7 +230,8 @@ public final class ToxNode implements Disposable {
             null,
             List.of(),
             null,
-            List.of()),
+            List.of(),
+            0),
         null);
   }
 
@@ -265,6 +269,8 @@ public final class ToxNode implements Disposable {
    * @param relays our TCP relays
    * @param scheduler the friend layer's and net_crypto's scheduler, or null for a thread of its own
    * @param friends the friends restored from a saved state
+   * @param udpAfter friends' messages to receive before net_crypto may use UDP (0: at once); a test
+   *     option, see {@link Builder#udpAfter}
    */
   public record Config(
       KeyPair realKeys,
@@ -275,7 +281,8 @@ public final class ToxNode implements Disposable {
       @Nullable PacketTransport transport,
       List<RelayAddress> relays,
       @Nullable Scheduler scheduler,
-      List<ToxState.SavedFriend> friends) {
+      List<ToxState.SavedFriend> friends,
+      int udpAfter) {
     /**
      * Checks the values; the exception names the one that is wrong.
      *
@@ -288,6 +295,7 @@ public final class ToxNode implements Disposable {
      * @param relays our relays
      * @param scheduler the scheduler, or null
      * @param friends restored friends
+     * @param udpAfter messages before net_crypto may use UDP, at least 0
      */
     public Config {
       Objects.requireNonNull(realKeys, "realKeys is null");
@@ -297,6 +305,9 @@ public final class ToxNode implements Disposable {
       }
       relays = List.copyOf(relays);
       friends = List.copyOf(friends);
+      if (udpAfter < 0) {
+        throw new IllegalArgumentException("udpAfter must be >= 0 messages, got " + udpAfter);
+      }
     }
   }
 
@@ -311,6 +322,7 @@ public final class ToxNode implements Disposable {
     List<RelayAddress> relays;
     @Nullable Scheduler scheduler;
     List<ToxState.SavedFriend> friends;
+    int udpAfter;
 
     Draft(Config c) {
       realKeys = c.realKeys;
@@ -322,10 +334,12 @@ public final class ToxNode implements Disposable {
       relays = c.relays;
       scheduler = c.scheduler;
       friends = c.friends;
+      udpAfter = c.udpAfter;
     }
 
     Config build() {
-      return new Config(realKeys, nospam, udp, host, port, transport, relays, scheduler, friends);
+      return new Config(
+          realKeys, nospam, udp, host, port, transport, relays, scheduler, friends, udpAfter);
     }
   }
 
@@ -420,12 +434,28 @@ public final class ToxNode implements Disposable {
     /**
      * Our TCP relays (default none): a {@link RelayPool} connects to them; friends are reached
      * through them, and we name the connected ones in our DHT-PK announcements and SHARE_RELAYS.
+     * The pool grows from bootstrap nodes' TCP ports and friends' relays (docs/protocol.md 14.5).
      *
      * @param relays the relays
      * @return a new builder with this change
      */
     public Builder relays(List<RelayAddress> relays) {
       return with(d -> d.relays = relays);
+    }
+
+    /**
+     * Holds direct UDP back from net_crypto until {@code messages} text messages have been received
+     * from friends (default 0: never held back), so that connections start on the relays and go
+     * direct only then (docs/protocol.md 14.6). A test option: it makes the relayed-then-direct
+     * upgrade observable on one machine, where the DHT would otherwise find a peer before the
+     * relays carry anything. The DHT and the onion use UDP meanwhile.
+     *
+     * @param messages messages to receive first, at least 0
+     * @return a new builder with this change
+     * @throws IllegalArgumentException for a negative count
+     */
+    public Builder udpAfter(int messages) {
+      return with(d -> d.udpAfter = messages);
     }
 
     /**
@@ -448,9 +478,10 @@ public final class ToxNode implements Disposable {
     /**
      * Starts a node when subscribed: binds the UDP socket (unless {@link #noUdp} or a {@link
      * #transport} was given), connects the relays, starts net_crypto, the DHT and the onion
-     * clients; {@link ToxNode#bootstrap} then joins the network. Errors with {@link
-     * IllegalStateException} if there is neither UDP nor a relay, or with the bind failure. The
-     * start blocks briefly (the socket bind), so it runs on {@code Schedulers.boundedElastic()}.
+     * clients; {@link ToxNode#bootstrap} then joins the network. Without UDP and without relays the
+     * node waits for relays from {@link ToxNode#bootstrap} (bootstrap nodes' TCP ports). Errors
+     * with the bind failure. The start blocks briefly (the socket bind), so it runs on {@code
+     * Schedulers.boundedElastic()}.
      *
      * @return the running node
      */
@@ -462,12 +493,9 @@ public final class ToxNode implements Disposable {
      * As {@link #bind()}, on the calling thread.
      *
      * @return the running node
-     * @throws IllegalStateException if there is neither UDP nor a relay, or the bind failed
+     * @throws IllegalStateException if the bind failed
      */
     public ToxNode bindNow() {
-      if (!c.udp && c.relays.isEmpty()) {
-        throw new IllegalStateException("a node without UDP needs at least one TCP relay");
-      }
       return new ToxNode(c, layers != null ? layers : Clients.layers());
     }
   }
@@ -504,8 +532,9 @@ public final class ToxNode implements Disposable {
   /**
    * Joins the network through these DHT nodes (UDP): the DHT bootstraps from them and the onion
    * builds its first paths through them (without UDP too: then a path starts at one of our relays
-   * and goes on to these nodes). Hosts are resolved here; one that does not resolve is skipped and
-   * logged.
+   * and goes on to these nodes). A node with TCP ports is also a relay of ours: its first TCP port
+   * and its key join our relay pool (docs/protocol.md 14.5). Hosts are resolved here; one that does
+   * not resolve is skipped and logged.
    *
    * @param nodes the bootstrap nodes
    */
@@ -513,6 +542,10 @@ public final class ToxNode implements Disposable {
     DhtLayer d = dht;
     OnionLayer o = onion;
     for (BootstrapNode n : nodes) {
+      if (!n.tcpPorts().isEmpty() && !disposed) {
+        // the relay pool resolves the host itself, when it connects
+        pool.addRelay(RelayAddress.of(n.address().host(), n.tcpPorts().get(0), n.publicKey()));
+      }
       InetSocketAddress a = new InetSocketAddress(n.address().host(), n.address().port());
       if (a.isUnresolved()) {
         LOG.warn("bootstrap node {}: unknown host", n);
@@ -637,12 +670,24 @@ public final class ToxNode implements Disposable {
   }
 
   /**
-   * The relay pool, if the node has relays.
+   * The node's relay pool: the relays it was given, bootstrap nodes' TCP ports and friends' relays
+   * (docs/protocol.md 14.5); present even while empty.
    *
    * @return the pool
    */
   public Optional<RelayPool> relayPool() {
-    return Optional.ofNullable(pool);
+    return Optional.of(pool);
+  }
+
+  /**
+   * Whether net_crypto may use direct UDP now: false without UDP, and until {@link
+   * Builder#udpAfter} messages have been received.
+   *
+   * @return whether direct UDP is let through
+   */
+  public boolean directAllowed() {
+    UdpGate g = udpGate;
+    return g != null && g.isOpen();
   }
 
   /**
@@ -709,9 +754,7 @@ public final class ToxNode implements Disposable {
               if (ownsUdp && udp != null) {
                 udp.dispose();
               }
-              if (pool != null) {
-                pool.dispose();
-              }
+              pool.dispose();
               worker.dispose();
               if (ownedScheduler != null) {
                 ownedScheduler.dispose();
@@ -807,18 +850,56 @@ public final class ToxNode implements Disposable {
   }
 
   boolean serves(Path path) {
-    if (path instanceof Path.Relay r) {
-      return pool != null
-          && pool.relays().stream().anyMatch(s -> s.address().publicKey().equals(r.relay()));
+    if (path instanceof Path.Relay) {
+      return pool.serves(path);
     }
-    return demux != null && !demux.isDisposed() && udp != null && udp.serves(path);
+    UdpGate g = udpGate;
+    return demux != null
+        && !demux.isDisposed()
+        && g != null
+        && g.isOpen()
+        && udp != null
+        && udp.serves(path);
+  }
+
+  /**
+   * A friend named these relays (its DHT-PK announcement or SHARE_RELAYS): while the friend is
+   * online on fewer than {@value #RELAYS_PER_FRIEND} of our relays, up to that many that are new to
+   * us join our pool (docs/protocol.md 14.5). Node's thread.
+   */
+  void friendRelays(PublicKey friendDhtKey, List<PackedNode> relays) {
+    if (disposed) {
+      return;
+    }
+    int online = pool.onlineRelays(friendDhtKey).size();
+    int added = 0;
+    for (PackedNode n : relays) {
+      if (online + added >= RELAYS_PER_FRIEND) {
+        return;
+      }
+      RelayAddress a =
+          RelayAddress.of(n.ipPort().address().getHostAddress(), n.ipPort().port(), n.key());
+      if (pool.addRelay(a)) {
+        LOG.debug("relay {} of a friend joins our pool", a);
+        added++;
+      }
+    }
+  }
+
+  /** c-toxcore's RECOMMENDED_FRIEND_TCP_CONNECTIONS: relays a friend is connected on, wanted. */
+  static final int RELAYS_PER_FRIEND = 3;
+
+  /** A friend's text message arrived: counts towards {@link Builder#udpAfter}. Node's thread. */
+  void messageReceived() {
+    UdpGate g = udpGate;
+    if (g != null && g.messageReceived()) {
+      LOG.info("direct UDP let through after {} messages", configuredUdpAfter);
+      friends.values().forEach(Friend::onDirectAllowed);
+    }
   }
 
   /** The keys of every active relay of our pool. */
   List<PublicKey> ourRelayKeys() {
-    if (pool == null) {
-      return List.of();
-    }
     return pool.relays().stream()
         .filter(s -> s.role() == RelayStatus.Role.ACTIVE)
         .map(s -> s.address().publicKey())
@@ -827,9 +908,6 @@ public final class ToxNode implements Disposable {
 
   /** Our connected relays as TCP nodes (for SHARE_RELAYS and our DHT-PK announcement). */
   List<PackedNode> ourRelayNodes() {
-    if (pool == null) {
-      return List.of();
-    }
     List<PackedNode> out = new ArrayList<>();
     for (RelayStatus s : pool.relays()) {
       if (!s.connected()) {

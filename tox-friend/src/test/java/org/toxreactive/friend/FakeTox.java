@@ -138,9 +138,16 @@ final class FakeTox {
       this.dhtKey = dhtKey;
     }
 
+    /** New relays are announced again to every friend looking us up, as a DHT-PK would be. */
     @Override
     public void announceRelays(List<PackedNode> relays) {
       this.relays = List.copyOf(relays);
+      for (PublicKey friend : looking) {
+        Onion other = onions.get(friend);
+        if (other != null && other.looking.contains(real)) {
+          later(() -> other.pks.tryEmitNext(new DhtPk(real, dhtKey, this.relays)));
+        }
+      }
     }
 
     @Override

@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.toxreactive.core.KeyPair;
+import org.toxreactive.core.PublicKey;
 import org.toxreactive.transport.tcp.RelayAddress;
-import reactor.test.StepVerifier;
 
 /** {@link ToxNode.Builder} is immutable and copy-on-write, with a read-only configuration. */
 class ToxNodeBuilderTest {
@@ -45,12 +45,30 @@ class ToxNodeBuilderTest {
     assertThatThrownBy(() -> ToxNode.create(keys).udp("127.0.0.1", 70000))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("port must be 0..65535, got 70000");
-    assertThatThrownBy(() -> ToxNode.create(keys).noUdp().bindNow())
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessage("a node without UDP needs at least one TCP relay");
-    StepVerifier.create(ToxNode.create(keys).noUdp().bind())
-        .expectErrorMessage("a node without UDP needs at least one TCP relay")
-        .verify(Duration.ofSeconds(10));
+    assertThatThrownBy(() -> ToxNode.create(keys).udpAfter(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("udpAfter must be >= 0 messages, got -1");
+  }
+
+  @Test
+  void aNodeWithoutUdpOrRelaysStartsWithAnEmptyPoolThatBootstrapNodesWithTcpPortsFill() {
+    ToxNode node = ToxNode.create(keys).noUdp().bindNow();
+    try {
+      assertThat(node.relayPool().orElseThrow().relays()).isEmpty();
+      assertThat(node.directAllowed()).isFalse();
+      PublicKey key = KeyPair.generate().publicKey();
+      node.bootstrap(
+          List.of(
+              BootstrapNode.parse("127.0.0.1:1:" + KeyPair.generate().publicKey().toHex()),
+              BootstrapNode.parse("127.0.0.1:2:" + key.toHex() + ":3,4")));
+      assertThat(node.relayPool().orElseThrow().relays())
+          .as("the node with TCP ports, on its first TCP port and its key")
+          .singleElement()
+          .satisfies(s -> assertThat(s.address()).isEqualTo(RelayAddress.of("127.0.0.1", 3, key)));
+    } finally {
+      node.disposeNow(Duration.ofSeconds(5));
+    }
+    assertThat(ToxNode.create(keys).udpAfter(3).configuration().udpAfter()).isEqualTo(3);
   }
 
   @Test

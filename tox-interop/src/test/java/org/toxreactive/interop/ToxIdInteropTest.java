@@ -329,15 +329,17 @@ class ToxIdInteropTest {
   }
 
   /**
-   * A friend connection with both a relay and UDP available ends on direct UDP once the DHT finds
-   * the peer, and every message of a 200-message stream arrives once, in order. It usually starts
-   * on the relay (RELAYED then DIRECT), but on loopback the DHT can win the race and the first
-   * status is DIRECT; a deterministic relayed-first upgrade test is still to be written.
+   * The relayed-then-direct upgrade (issue 13 item 6), made deterministic: our chat holds direct
+   * UDP back from net_crypto until 20 echoes have come over the relay ({@code --udp-after 20},
+   * docs/protocol.md 14.6), so its friend status is exactly OFFLINE, RELAYED, DIRECT, and each of
+   * the 200 messages arrives once and in order both ways across the switch. Our only relay is the
+   * bootstrap node's TCP port, given as the 4th field of {@code --bootstrap} (docs/protocol.md
+   * 14.5).
    */
   @ParameterizedTest(name = "{0}")
   @MethodSource("org.toxreactive.interop.Toxcore#versions")
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
-  void theConnectionEndsDirectWithoutALostMessage(Toxcore toxcore) throws Exception {
+  void theConnectionIsRelayedThenDirectWithoutALostMessage(Toxcore toxcore) throws Exception {
     try (ToxBootstrapd d = ToxBootstrapd.start(toxcore)) {
       try (CToxcorePeer peer =
           CToxcorePeer.friendPeer(
@@ -360,11 +362,11 @@ class ToxIdInteropTest {
             new OurChat(
                 List.of(
                     "--bootstrap",
-                    node(d),
-                    "--relay",
-                    relay(d),
+                    node(d) + ":" + d.tcpPort(),
                     "--friend",
                     address.group(1),
+                    "--udp-after",
+                    "20",
                     "--window",
                     "1",
                     "--send",
@@ -375,15 +377,36 @@ class ToxIdInteropTest {
                     "80"))) {
           chat.await("FRIEND [0-9A-F]{64} DIRECT", ONLINE_LIMIT, "DIRECT");
           assertThat(chat.exitCode(Duration.ofSeconds(90))).as(chat.out + "\n" + chat.err).isZero();
+          List<String> lines = chat.out.lines();
           List<String> statuses =
-              chat.out.lines().stream()
-                  .filter(l -> l.matches("FRIEND [0-9A-F]{64} (RELAYED|DIRECT)"))
+              lines.stream()
+                  .filter(l -> l.matches("FRIEND [0-9A-F]{64} (OFFLINE|RELAYED|DIRECT)"))
                   .map(l -> l.substring(l.lastIndexOf(' ') + 1))
                   .toList();
-          // Which path comes first is a race on loopback: the DHT often finds the peer before the
-          // relayed handshake completes (then the first status is DIRECT). What must hold either
-          // way: the connection ends DIRECT and nothing is lost or reordered across the switch.
-          assertThat(statuses).as(chat.out.toString()).isNotEmpty().endsWith("DIRECT");
+          assertThat(statuses)
+              .as(chat.out.toString())
+              .containsExactly("OFFLINE", "RELAYED", "DIRECT");
+          // the 20th echo came over the relay, before DIRECT was printed
+          int relayed =
+              lines.indexOf(
+                  lines.stream().filter(l -> l.endsWith(" RELAYED")).findFirst().orElseThrow());
+          int direct =
+              lines.indexOf(
+                  lines.stream().filter(l -> l.endsWith(" DIRECT")).findFirst().orElseThrow());
+          assertThat(
+                  lines.subList(relayed, direct).stream()
+                      .filter(l -> l.startsWith("RECV "))
+                      .count())
+              .as("echoes received between RELAYED and DIRECT")
+              .isGreaterThanOrEqualTo(20);
+          System.out.printf(
+              "FIGURE relayed-then-direct %s: RELAYED at %d ms, echo 20 at %d ms, DIRECT at %d ms,"
+                  + " echo 200 at %d ms%n",
+              toxcore,
+              chat.millisTo("FRIEND [0-9A-F]{64} RELAYED"),
+              chat.millisTo("RECV msg-19"),
+              chat.millisTo("FRIEND [0-9A-F]{64} DIRECT"),
+              chat.millisTo("RECV msg-199"));
           assertThat(chat.received()).containsExactlyElementsOf(many);
           assertThat(peer.received()).containsExactlyElementsOf(many);
         }

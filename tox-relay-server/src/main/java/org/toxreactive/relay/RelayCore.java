@@ -7,9 +7,12 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,6 +21,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -37,6 +41,7 @@ import org.toxreactive.transport.tcp.packet.OnionRequest;
 import org.toxreactive.transport.tcp.packet.RelayPacket;
 import org.toxreactive.transport.tcp.packet.RelayPacketKind;
 import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.NettyPipeline;
 
@@ -77,6 +82,17 @@ final class RelayCore implements RelayRouter.Output<Channel> {
   private final EventLoop routerLoop;
   final RelayRouter<Channel> router;
   private final ConcurrentHashMap<InetAddress, AtomicInteger> perIp = new ConcurrentHashMap<>();
+
+  /**
+   * Every accepted connection until it closes (a closed one leaves by itself), so that {@link
+   * #shutdown} closes each one itself; once closed, the group closes whatever is added later.
+   */
+  private final ChannelGroup links =
+      new DefaultChannelGroup("tox-relay-links", GlobalEventExecutor.INSTANCE, true);
+
+  /** Whether the window gate works on this kernel: -1 not known yet, 0 no, 1 yes. */
+  private final AtomicInteger gateOnThisKernel = new AtomicInteger(-1);
+
   private volatile OnionBridge bridge;
   private volatile DhtChannel dht;
   private volatile Channel udpChannel;
@@ -134,8 +150,22 @@ final class RelayCore implements RelayRouter.Output<Channel> {
                 () -> routerLoop.execute(() -> router.tick(now())), 1, 1, TimeUnit.SECONDS);
   }
 
-  /** Stops the keepalive and ends every client (their peers are told). */
-  void shutdown() {
+  /**
+   * Stops the keepalive and ends every connection: first the confirmed clients through the router
+   * (their peers are told), then every connection still open, unconfirmed ones included. Completes
+   * once all are closed; each of the two steps waits at most {@code bound}.
+   *
+   * <p>The relay closes them itself, before its event loops stop, instead of leaving them to the
+   * loops' shutdown: a Netty event loop shut down with no quiet period can end without closing its
+   * channels (when the shutdown begins while the loop runs tasks, its closing step is skipped), and
+   * such a connection kept its socket open and, for a half-received hello, an unreleased buffer
+   * (the leak {@code UnconfirmedFloodTest} reported now and then). Once this has completed, every
+   * close has at least been handed to its event loop, which runs it before it stops.
+   *
+   * @param bound the longest wait for the router, and then for the closes
+   * @return completes when every connection is closed, or when a wait ran out
+   */
+  Mono<Void> shutdown(Duration bound) {
     if (ticker != null) {
       ticker.dispose();
     }
@@ -143,11 +173,26 @@ final class RelayCore implements RelayRouter.Output<Channel> {
     if (d != null) {
       d.stop();
     }
-    routerLoop.execute(
-        () -> {
-          router.killAll(KillReason.SHUTDOWN);
-          events.stop();
-        });
+    Mono<Void> killed =
+        Mono.create(
+            sink -> {
+              try {
+                routerLoop.execute(
+                    () -> {
+                      try {
+                        router.killAll(KillReason.SHUTDOWN);
+                        events.stop();
+                      } finally {
+                        sink.success();
+                      }
+                    });
+              } catch (RejectedExecutionException stopped) {
+                sink.success(); // the router loop is gone already: nothing left to kill there
+              }
+            });
+    Mono<Void> closed =
+        Mono.defer(() -> Mono.create(sink -> links.close().addListener(f -> sink.success())));
+    return killed.timeout(bound, Mono.empty()).then(closed.timeout(bound, Mono.empty()));
   }
 
   /** Router loop: publishes the confirmed-client count for other threads (the gauge). */
@@ -450,6 +495,7 @@ final class RelayCore implements RelayRouter.Output<Channel> {
    */
   void accept(Connection conn) {
     Channel ch = conn.channel();
+    links.add(ch); // closed at once if the relay is shutting down
     InetAddress ip = ((InetSocketAddress) ch.remoteAddress()).getAddress();
     if (metrics.open.get() >= maxConnections) {
       if (capByOpenFiles) {
@@ -479,7 +525,9 @@ final class RelayCore implements RelayRouter.Output<Channel> {
     }
     // Straight into the pipeline, before reactor-netty's bridge: Connection.addHandlerLast would
     // also register an on-dispose hook per handler (~240 B each, held for the link's lifetime).
-    if (config.windowGate() && ch instanceof io.netty.channel.epoll.EpollSocketChannel) {
+    if (config.windowGate()
+        && ch instanceof io.netty.channel.epoll.EpollSocketChannel
+        && gateWorksHere(ch)) {
       // closest to the socket: sees the sealed frames (docs/protocol.md 8.14)
       ch.pipeline().addFirst("tox.relay.window", WindowGate.forSocket());
     }
@@ -491,6 +539,29 @@ final class RelayCore implements RelayRouter.Output<Channel> {
             .scheduler()
             .schedule(
                 link::checkConfirmed, limits.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Whether this kernel reports a client's window ({@link WindowGate#available}), found on the
+   * first connection: if not, one INFO line says the gate is not available and no link gets one.
+   */
+  private boolean gateWorksHere(Channel ch) {
+    int known = gateOnThisKernel.get();
+    if (known >= 0) {
+      return known == 1;
+    }
+    Boolean answer = WindowGate.available(ch);
+    if (answer == null) {
+      return false; // this connection cannot tell (it closed already): the next one will
+    }
+    boolean works = answer;
+    if (gateOnThisKernel.compareAndSet(-1, works ? 1 : 0) && !works) {
+      log.info(
+          "window gate not available: this kernel's TCP_INFO does not report the client's window"
+              + " (tcpi_snd_wnd, Linux 5.4+); frames go to clients unchecked (docs/protocol.md"
+              + " 8.14)");
+    }
+    return works;
   }
 
   private static void addBeforeBridge(Channel ch, String name, ChannelHandler handler) {
@@ -657,7 +728,11 @@ final class RelayCore implements RelayRouter.Output<Channel> {
         unconfirmed.remove(this); // false if evicted or timed out: then it is already out
         Disposable d = deadline;
         if (d != null) {
-          d.dispose();
+          try {
+            d.dispose();
+          } catch (RejectedExecutionException stopping) {
+            // the deadline's thread (the router loop) has stopped: the timer went with it
+          }
         }
       } else if (!routerLoop.isShuttingDown()) {
         try {
@@ -669,7 +744,7 @@ final class RelayCore implements RelayRouter.Output<Channel> {
                   clientsChanged();
                 }
               });
-        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+        } catch (RejectedExecutionException stopping) {
           // the relay is shutting down: its router state goes with it
         }
       }

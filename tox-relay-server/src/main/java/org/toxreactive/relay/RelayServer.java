@@ -307,8 +307,10 @@ public final class RelayServer {
    * up to 1 MiB per client before data packets to it are dropped. Default true: a c-toxcore client
    * reads a frame only once all of it is in its socket, and a receive buffer filled up to a partial
    * frame can leave its window shut for good, which stalls relayed transfers (docs/protocol.md
-   * 8.14). Needs the epoll transport ({@link #nativeTransport(boolean)}); on NIO a WARN at bind
-   * says it is not applied.
+   * 8.14); false turns it off. Needs the epoll transport ({@link #nativeTransport(boolean)}) and a
+   * kernel whose {@code TCP_INFO} reports the peer's window (Linux 5.4+): on NIO the INFO line at
+   * bind says it is not available (and a WARN that it is not applied), on an older kernel one INFO
+   * line at the first connection.
    *
    * @param on true to gate writes by the client's window
    * @return a copy with the gate on or off
@@ -481,7 +483,12 @@ public final class RelayServer {
     return relay;
   }
 
-  /** The one INFO line naming the TCP transport (and the WARN if the window gate cannot apply). */
+  /**
+   * The one INFO line naming the TCP transport and whether the window gate is on, off (turned off),
+   * or not available (NIO: no {@code TCP_INFO}); and a WARN when it was asked for and is not
+   * available. A kernel whose {@code TCP_INFO} lacks the peer's window is found on the first
+   * connection ({@code RelayCore}).
+   */
   private static void logTransport(Config c, boolean epoll) {
     if (epoll) {
       log.info("TCP transport: epoll (native), window gate {}", c.windowGate() ? "on" : "off");
@@ -491,7 +498,10 @@ public final class RelayServer {
         !c.nativeTransport()
             ? "native transport turned off"
             : "epoll unavailable: " + reason(Epoll.unavailabilityCause());
-    log.info("TCP transport: nio ({})", why);
+    log.info(
+        "TCP transport: nio ({}), window gate {}",
+        why,
+        c.windowGate() ? "not available (needs epoll's TCP_INFO)" : "off");
     if (c.windowGate()) {
       log.warn(
           "window gate not applied (needs the epoll transport): relayed c-toxcore transfers may"

@@ -236,11 +236,12 @@ public final class RunningRelay implements Disposable {
 
   /**
    * Starts the shutdown and returns at once, as Reactor Netty's {@code dispose()} does: stops
-   * accepting, ends every client link (peers are told), closes the UDP bridge, stops the router
-   * thread and releases the event loops, in that order. {@link #isDisposed()} is true from the call
-   * on; {@link #onDispose()} completes when every step has finished (each step has 5 s). Safe to
-   * call from any thread, including the relay's own, and more than once (later calls do nothing).
-   * To wait for the end, use {@link #disposeNow(Duration)}.
+   * accepting, ends every client link (peers are told) and closes every connection still open
+   * (unconfirmed ones too), closes the UDP bridge, stops the router thread and releases the event
+   * loops, in that order. {@link #isDisposed()} is true from the call on; {@link #onDispose()}
+   * completes when every step has finished (each step has 5 s). Safe to call from any thread,
+   * including the relay's own, and more than once (later calls do nothing). To wait for the end,
+   * use {@link #disposeNow(Duration)}.
    */
   @Override
   public void dispose() {
@@ -291,7 +292,10 @@ public final class RunningRelay implements Disposable {
                 });
     servers
         .timeout(stepTimeout, Mono.empty())
-        .then(Mono.fromRunnable(core::shutdown))
+        // every connection closed (or its close handed to its loop) before the loops stop; the
+        // router's kills and then the closes wait a quarter of a step each (the chain's bound
+        // below)
+        .then(Mono.defer(() -> core.shutdown(stepTimeout.dividedBy(4))))
         .then(bridge.timeout(stepTimeout, Mono.empty()))
         .then(
             Mono.<Void>create(

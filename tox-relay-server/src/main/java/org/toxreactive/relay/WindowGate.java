@@ -3,6 +3,7 @@ package org.toxreactive.relay;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
@@ -15,6 +16,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Hands the socket only whole frames that fit in the client's advertised receive window
@@ -199,6 +201,23 @@ final class WindowGate extends ChannelDuplexHandler {
                   },
                   POLL_MILLIS,
                   TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Whether {@code ch}'s socket reports its peer's window in {@code TCP_INFO} ({@code
+   * tcpi_snd_wnd}, Linux 5.4 on): without it the gate would let every frame through unchecked.
+   *
+   * @param ch a connected channel (an epoll one has {@code TCP_INFO})
+   * @return true or false, or null if this socket cannot tell (closed already, or no {@code
+   *     TCP_INFO} at all)
+   */
+  static @Nullable Boolean available(Channel ch) {
+    try {
+      ByteBuffer info = ch.config().getOption(TCP_INFO);
+      return info == null ? null : info.limit() >= TCP_INFO_LENGTH;
+    } catch (ChannelException closed) {
+      return null;
     }
   }
 

@@ -231,6 +231,40 @@ class RelayPoolTest {
   }
 
   @Test
+  void aRelayAddedToARunningPoolConnectsCarriesTheRoutedPeerAndARelayThatDiesIsReplaced()
+      throws InterruptedException {
+    Peer a = new Peer(List.of(r(0)), 2, FAST_FOREVER);
+    Peer b = new Peer(List.of(r(1)), 2, FAST_FOREVER);
+    a.awaitConnected();
+    b.awaitConnected();
+    assertThat(a.route(b)).isOne(); // wanted on r0, where b never comes
+    assertThat(b.route(a)).isOne();
+
+    assertThat(a.pool.addRelay(r(1).address())).isTrue();
+    assertThat(a.pool.addRelay(r(1).address())).as("idempotent").isFalse();
+    a.event(up(r(1), b)); // the routed peer is wanted on the new relay at once
+    b.event(up(r(1), a));
+    Bytes big = bytes(DATA.id(), 1500); // routed data only: larger than any OOB packet
+    a.send(r(1), b, big);
+    assertThat(b.next()).isEqualTo(from(r(1), a, big));
+    assertThat(a.pool.relays())
+        .extracting(s -> s.address().publicKey())
+        .containsExactly(r(0).key(), r(1).key());
+
+    // both places taken; r0 dies: a third relay takes its place
+    r(0).stop();
+    await().atMost(WAIT).until(() -> !a.status(r(0)).connected());
+    await().atMost(WAIT).until(() -> !a.status(r(0)).note().isEmpty());
+    assertThat(a.pool.addRelay(r(2).address())).isTrue();
+    await().atMost(WAIT).until(() -> a.status(r(2)).connected());
+    assertThat(a.status(r(2)).role()).isEqualTo(RelayStatus.Role.ACTIVE);
+    assertThat(a.status(r(0)).role()).isEqualTo(RelayStatus.Role.SPARE);
+    assertThat(a.pool.routes(b.dht()))
+        .extracting(PeerRoute::relay)
+        .containsExactlyInAnyOrder(r(1).key(), r(2).key());
+  }
+
+  @Test
   void theFirstPacketToAnUnroutedPeerGoesOutOfBandAndAReplyRoutesBothSides()
       throws InterruptedException {
     List<Relay> two = List.of(r(0), r(1));

@@ -1,12 +1,19 @@
 package org.toxreactive.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.netty.channel.epoll.Epoll;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.slf4j.LoggerFactory;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.transport.tcp.RelayAddress;
@@ -66,6 +73,61 @@ class RelayTransportTest {
       ca.dispose();
       cb.dispose();
       relay.disposeNow(Duration.ofSeconds(5));
+    }
+  }
+
+  /**
+   * One INFO line at bind names the transport and the gate: on, off, or not available on NIO (no
+   * {@code TCP_INFO}; then also a WARN that it is not applied, when it was asked for).
+   */
+  @ParameterizedTest(name = "native={0} gate={1}")
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '"',
+      value = {
+        "true|true|INFO TCP transport: epoll (native), window gate on|",
+        "true|false|INFO TCP transport: epoll (native), window gate off|",
+        "false|true|INFO TCP transport: nio (native transport turned off), window gate not"
+            + " available (needs epoll's TCP_INFO)|WARN window gate not applied (needs the epoll"
+            + " transport): relayed c-toxcore transfers may stall (docs/protocol.md 8.14)",
+        "false|false|INFO TCP transport: nio (native transport turned off), window gate off|"
+      })
+  void theStartLineNamesTheTransportAndWhetherTheGateIsOn(
+      boolean nativeTransport, boolean gate, String info, String warn) {
+    if (nativeTransport) {
+      assumeTrue(Epoll.isAvailable(), "epoll transport not available here");
+    }
+    Logger logger = (Logger) LoggerFactory.getLogger(RelayServer.class);
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    logger.setLevel(Level.INFO);
+    logger.addAppender(lines);
+    RunningRelay relay = null;
+    try {
+      relay =
+          RelayServer.create()
+              .host("127.0.0.1")
+              .port(0)
+              .udpPort(-1)
+              .nativeTransport(nativeTransport)
+              .windowGate(gate)
+              .bindNow();
+    } finally {
+      logger.detachAppender(lines);
+      logger.setLevel(null);
+      if (relay != null) {
+        relay.disposeNow(Duration.ofSeconds(5));
+      }
+    }
+    List<String> got =
+        lines.list.stream()
+            .map(e -> e.getLevel() + " " + e.getFormattedMessage())
+            .filter(l -> l.contains("TCP transport") || l.contains("window gate"))
+            .toList();
+    if (warn == null) {
+      assertThat(got).containsExactly(info);
+    } else {
+      assertThat(got).containsExactly(info, warn);
     }
   }
 

@@ -1,14 +1,24 @@
 package org.toxreactive.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -133,6 +143,42 @@ class WindowGateTest {
     ch.writeAndFlush(held);
     ch.close();
     assertThat(held.refCnt()).isZero();
+  }
+
+  @Test
+  void aChannelWithoutTcpInfoCannotTellWhetherTheGateWorks() {
+    assertThat(WindowGate.available(new EmbeddedChannel())).isNull();
+  }
+
+  /**
+   * On Linux 5.4 and later an epoll socket's TCP_INFO has the window; a closed one tells nothing.
+   */
+  @Test
+  void anEpollSocketTellsWhetherItsKernelReportsTheWindow() {
+    assumeTrue(Epoll.isAvailable(), "epoll transport not available here");
+    EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+    try {
+      ChannelFuture bound =
+          new ServerBootstrap()
+              .group(loop)
+              .channel(EpollServerSocketChannel.class)
+              .childHandler(new ChannelInboundHandlerAdapter())
+              .bind("127.0.0.1", 0);
+      assertThat(bound.awaitUninterruptibly(5, TimeUnit.SECONDS)).isTrue();
+      Channel server = bound.channel();
+      assertThat(WindowGate.available(server)).isEqualTo(kernelAtLeast(5, 4));
+      assertThat(server.close().awaitUninterruptibly(5, TimeUnit.SECONDS)).isTrue();
+      assertThat(WindowGate.available(server)).isNull();
+    } finally {
+      loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private static boolean kernelAtLeast(int major, int minor) {
+    String[] v = System.getProperty("os.version").split("[.-]");
+    int ma = Integer.parseInt(v[0]);
+    int mi = Integer.parseInt(v[1]);
+    return ma > major || (ma == major && mi >= minor);
   }
 
   @Test

@@ -66,6 +66,25 @@ final class DhtSim implements Callable<Integer> {
               + " (0: only at the end).")
   int every;
 
+  @Option(
+      names = "--ask-unstorable",
+      description =
+          "Counter-experiment: nodes ask every node a nodes response names, not only those their"
+              + " close list could store (c-toxcore's ping_node_from_getnodes_ok rule relaxed;"
+              + " storing unchanged).")
+  boolean askUnstorable;
+
+  @Option(
+      names = "--track",
+      defaultValue = "0",
+      description =
+          "Also find the keys as c-toxcore finds a friend (0: off): after each round of walks,"
+              + " --lookups live nodes each track a random key (DhtCore.track, the per-key list of"
+              + " 8 closest), the network runs this many virtual seconds, and a lookup counts as"
+              + " found when the closest live node to its key is a good node of that list; the"
+              + " keys are untracked afterwards.")
+  int track;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   private record Packet(ByteBuf data, IpPort from, IpPort to) {}
@@ -106,6 +125,7 @@ final class DhtSim implements Callable<Integer> {
       DhtCore core =
           new DhtCore(
               keys.get(i), config, (p, to) -> queue.add(new Packet(p, a, to)), random.split(), now);
+      core.askUnstorable(askUnstorable);
       net.put(a, core);
     }
     for (IpPort a : addresses) {
@@ -140,6 +160,7 @@ final class DhtSim implements Callable<Integer> {
         before.maxHops,
         Math.log(nodes) / Math.log(2),
         packets);
+    int trackedBefore = tracked(random, out, "before the kill");
     List<IpPort> shuffled = new ArrayList<>(addresses);
     java.util.Collections.shuffle(shuffled, new java.util.Random(seed));
     for (int i = 0; i < nodes * kill / 100; i++) {
@@ -150,11 +171,17 @@ final class DhtSim implements Callable<Integer> {
     out.printf(
         "%d%% stopped, %d s later: lookups %d: found the closest live node %d, hops mean %.2f max %d%n",
         kill, after, lookups, afterKill.found, afterKill.meanHops(), afterKill.maxHops);
+    int trackedAfter = tracked(random, out, "after the kill");
     out.printf(
-        "RESULT mode=dht-sim nodes=%d found_before=%d hops_mean_before=%.2f hops_max_before=%d"
+        "RESULT mode=dht-sim nodes=%d ask_unstorable=%b track_s=%d tracked_found_before=%d"
+            + " tracked_found_after=%d found_before=%d hops_mean_before=%.2f hops_max_before=%d"
             + " found_after_kill=%d hops_mean_after=%.2f hops_max_after=%d lookups=%d packets=%d"
             + " wall_s=%.1f%n",
         nodes,
+        askUnstorable,
+        track,
+        trackedBefore,
+        trackedAfter,
         before.found,
         before.meanHops(),
         before.maxHops,
@@ -169,6 +196,59 @@ final class DhtSim implements Callable<Integer> {
       p.data().release();
     }
     return 0;
+  }
+
+  /**
+   * Lookups as c-toxcore finds a friend's DHT key: {@link #lookups} live nodes each track a random
+   * key for {@link #track} virtual seconds; found when the closest live node is a good entry of the
+   * tracking node's list for that key. Returns -1 when {@code --track} is 0.
+   */
+  private int tracked(SplittableRandom random, PrintWriter out, String when) {
+    if (track <= 0) {
+      return -1;
+    }
+    List<IpPort> live = addresses.stream().filter(a -> !down.contains(a)).toList();
+    List<DhtCore> starts = new ArrayList<>();
+    List<PublicKey> targets = new ArrayList<>();
+    for (int l = 0; l < lookups; l++) {
+      byte[] t = new byte[32];
+      random.nextBytes(t);
+      DhtCore start = net.get(live.get(random.nextInt(live.size())));
+      PublicKey target = PublicKey.of(t);
+      start.track(target, now);
+      starts.add(start);
+      targets.add(target);
+    }
+    advance(track);
+    int found = 0;
+    for (int l = 0; l < lookups; l++) {
+      PublicKey target = targets.get(l);
+      PublicKey best = null;
+      for (IpPort a : live) {
+        PublicKey k = net.get(a).publicKey();
+        if (best == null || Distance.compare(target, k, best) < 0) {
+          best = k;
+        }
+      }
+      DhtCore start = starts.get(l);
+      for (org.toxreactive.dht.DhtFriend f : start.tracked()) {
+        if (f.key().equals(target)) {
+          for (org.toxreactive.dht.NodeEntry e : f.clients()) {
+            if (best.equals(e.key()) && !e.isBad(now)) {
+              found++;
+              break;
+            }
+          }
+          break;
+        }
+      }
+      start.untrack(target);
+    }
+    out.printf(
+        "tracked lookups %s: %d of %d lists held the closest live node after %d s%n",
+        when, found, lookups, track);
+    out.flush();
+    return found;
   }
 
   /** Live nodes that are in at least one other live node's close list. */

@@ -57,6 +57,49 @@ class DhtLoadSmokeTest {
   }
 
   @Test
+  void aSmallSimulatedNetworkFindsKeysByWalksAndByTracking() {
+    Map<String, String> m =
+        run(
+            "sim",
+            "--nodes",
+            "40",
+            "--settle",
+            "30",
+            "--after",
+            "20",
+            "--lookups",
+            "20",
+            "--track",
+            "20");
+    assertThat(m.get("ask_unstorable")).isEqualTo("false");
+    assertThat(m.get("track_s")).isEqualTo("20");
+    // 40 nodes fit in every close list: walks and per-key lists find the closest nearly always
+    assertThat(Integer.parseInt(m.get("found_before"))).isBetween(15, 20);
+    assertThat(Integer.parseInt(m.get("tracked_found_before"))).isBetween(10, 20);
+    assertThat(Integer.parseInt(m.get("tracked_found_after"))).isBetween(10, 20);
+    assertThat(Double.parseDouble(m.get("hops_mean_before"))).isPositive();
+  }
+
+  @Test
+  void theCounterExperimentFlagReachesTheNodes() {
+    Map<String, String> m =
+        run(
+            "sim",
+            "--nodes",
+            "20",
+            "--settle",
+            "20",
+            "--after",
+            "0",
+            "--lookups",
+            "10",
+            "--ask-unstorable");
+    assertThat(m.get("ask_unstorable")).isEqualTo("true");
+    assertThat(m.get("tracked_found_before")).isEqualTo("-1");
+    assertThat(Integer.parseInt(m.get("found_before"))).isPositive();
+  }
+
+  @Test
   void memoryReportsBytesPerEntry() {
     Map<String, String> m = run("memory", "--lists", "4");
     assertThat(m.get("stored")).isEqualTo("4096");

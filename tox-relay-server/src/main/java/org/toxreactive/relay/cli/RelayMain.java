@@ -145,8 +145,10 @@ public final class RelayMain implements Callable<Integer> {
       arity = "1",
       description =
           "Write only whole frames that fit in a client's receive window (config windowGate,"
-              + " default true; needs the epoll transport). Keeps relayed c-toxcore transfers from"
-              + " stalling (docs/protocol.md 8.14).")
+              + " default true; false turns it off). Keeps relayed c-toxcore transfers from"
+              + " stalling (docs/protocol.md 8.14). Needs the epoll transport and Linux 5.4+"
+              + " (TCP_INFO with the client's window); on NIO or an older kernel it is not"
+              + " available and an INFO line says so.")
   Boolean windowGate;
 
   @Option(

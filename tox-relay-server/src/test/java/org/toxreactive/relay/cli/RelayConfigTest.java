@@ -56,6 +56,19 @@ class RelayConfigTest {
     assertThat(c.udpPort()).as("UDP follows the first TCP port").isEqualTo(4000);
   }
 
+  /** The window gate is on unless the file or the command line turns it off (the CLI wins). */
+  @Test
+  void theWindowGateIsOnByDefaultAndEitherSwitchTurnsItOff() throws Exception {
+    assertThat(RelayConfig.defaults().windowGate()).isTrue();
+    assertThat(resolve("{}").windowGate()).isTrue();
+    assertThat(resolve("{\"windowGate\": false}").windowGate()).isFalse();
+    RelayConfig.Setting off = new RelayConfig.Setting("windowGate", "--window-gate", false);
+    RelayConfig.Setting on = new RelayConfig.Setting("windowGate", "--window-gate", true);
+    assertThat(resolve(null, off).windowGate()).isFalse();
+    assertThat(resolve("{\"windowGate\": false}", on).windowGate()).isTrue();
+    assertThat(resolve("{\"windowGate\": true}", off).windowGate()).isFalse();
+  }
+
   private RelayConfig resolve(String json, RelayConfig.Setting... cli) throws Exception {
     Path f = null;
     if (json != null) {

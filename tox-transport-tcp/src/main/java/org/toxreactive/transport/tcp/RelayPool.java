@@ -104,6 +104,13 @@ public final class RelayPool implements PacketTransport {
   /** Relays one peer is routed on at most (c-toxcore's MAX_FRIEND_TCP_CONNECTIONS). */
   public static final int MAX_RELAYS_PER_PEER = 6;
 
+  /**
+   * Relays a pool holds at most, active and spare together: {@link #addRelay} takes no more
+   * (docs/protocol.md 14.5). c-toxcore keeps every relay it is given connected until unused ones
+   * are closed; a pool bounds what friends and bootstrap nodes can make it hold.
+   */
+  public static final int MAX_RELAYS = 16;
+
   /** Peers whose failed paths on one relay make the pool drop that relay. */
   public static final int BLAME_THRESHOLD = 2;
 
@@ -334,6 +341,30 @@ public final class RelayPool implements PacketTransport {
    */
   public void dropRelay(PublicKey relay, String reason) {
     pathFailed(Path.relay(Objects.requireNonNull(relay, "relay"), relay), reason);
+  }
+
+  // ---------------------------------------------------------------- growing
+
+  /**
+   * Adds a relay to the running pool (a friend shared it, a bootstrap node has a TCP port;
+   * docs/protocol.md 14.5). Idempotent: a relay already active, spare or dropped changes nothing.
+   * While fewer than {@link RelayPoolBuilder.Config#active()} relays are active it becomes active
+   * at once, connects in the background and carries every peer {@link #route}d on fewer than
+   * {@value #MAX_RELAYS_PER_PEER} relays. Otherwise it takes the place of the first active relay
+   * whose link is down after a failure (that one becomes the last spare), or waits as the last
+   * spare while the pool holds fewer than {@value #MAX_RELAYS} relays, or replaces the first spare
+   * that left the active set unreachable. Never throws for a known relay.
+   *
+   * @param relay the relay's address and key
+   * @return whether the pool took it (false: known already, the pool full of live relays, or
+   *     disposed)
+   */
+  public boolean addRelay(RelayAddress relay) {
+    Objects.requireNonNull(relay, "relay");
+    if (disposed) {
+      return false;
+    }
+    return lane.call(r -> r.addRelay(relay)).taken();
   }
 
   // ---------------------------------------------------------------- routes

@@ -187,6 +187,9 @@ public final class RelayPoolBuilder {
   public Mono<RelayPool> connect() {
     return Mono.defer(
         () -> {
+          if (c.relays().isEmpty()) {
+            return Mono.error(new IllegalStateException("a relay pool needs at least one relay"));
+          }
           RelayPool pool = connectInBackground();
           return pool.ready()
               .thenReturn(pool)
@@ -233,15 +236,14 @@ public final class RelayPoolBuilder {
   /**
    * Starts a pool and returns it at once; its first {@link RelayPoolConfig#active()} links come up
    * in the background ({@link RelayPool#ready()} says when one is). For a pool that must not hold
-   * up its owner while relays are away.
+   * up its owner while relays are away. With no relays configured the pool starts empty and {@link
+   * RelayPool#addRelay} fills it (its {@link RelayPool#ready()} then waits for the first added
+   * relay's link).
    *
    * @return the started pool
    * @throws IllegalStateException if no relay is configured
    */
   public RelayPool connectInBackground() {
-    if (c.relays().isEmpty()) {
-      throw new IllegalStateException("a relay pool needs at least one relay");
-    }
     return new RelayPool(c, loops).startLinks();
   }
 }

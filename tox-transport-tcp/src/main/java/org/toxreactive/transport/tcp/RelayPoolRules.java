@@ -32,6 +32,7 @@ import org.toxreactive.core.transport.PathEvent;
  * rules.peerOnline(relay, link, id, peer);    // pathEvent(up)
  * rules.pathFailed(relay, peer, "bad data");  // give up one path, or drop the relay
  * rules.exhausted(relay, instance, cause);    // reconnects gave up: the next spare takes over
+ * rules.addRelay(relayE);                      // grows the pool (active, spare, or replaces a dead one)
  * }</pre>
  *
  * <p>A link is named by two numbers: the {@code instance} the rules give each relay when they make
@@ -68,6 +69,29 @@ final class RelayPoolRules {
 
     /** A link to some relay came up for the first time in the pool's life. */
     void ready();
+  }
+
+  /** What {@link #addRelay} did with a relay. */
+  enum Added {
+    /** Taken as an active relay: its link starts. */
+    ACTIVE,
+    /** Taken as an active relay in the place of a dead one, which became the last spare. */
+    REPLACED_ACTIVE,
+    /** Queued as the last spare. */
+    SPARE,
+    /** Queued as the last spare in the place of a dead spare, which was forgotten. */
+    REPLACED_SPARE,
+    /** Already known (active, spare or dropped for good): nothing changed. */
+    KNOWN,
+    /** The pool holds {@link RelayPool#MAX_RELAYS} relays and none is dead: not taken. */
+    FULL,
+    /** The pool is closed. */
+    CLOSED;
+
+    /** Whether the relay was taken. */
+    boolean taken() {
+      return this == ACTIVE || this == REPLACED_ACTIVE || this == SPARE || this == REPLACED_SPARE;
+    }
   }
 
   /**
@@ -113,6 +137,11 @@ final class RelayPoolRules {
       return address.publicKey();
     }
 
+    /** Whether its link is down after a failure (not merely connecting for the first time). */
+    boolean dead() {
+      return link == 0 && !lastFailure.isEmpty();
+    }
+
     /** The live link's id, or 0 while (re)connecting. Any thread. */
     long link() {
       return link;
@@ -154,6 +183,9 @@ final class RelayPoolRules {
   private final List<Relay> order = new ArrayList<>();
   private final Deque<RelayAddress> spares = new ArrayDeque<>();
   private final Map<PublicKey, RelayStatus> retired = new LinkedHashMap<>();
+  private final Set<PublicKey> routed =
+      new java.util.LinkedHashSet<>(); // route() wanted, awake or not
+  private final int activeLimit;
   private @Nullable List<Relay> pending; // active relays whose links start() starts
   private long instances;
   private boolean ready;
@@ -164,6 +196,7 @@ final class RelayPoolRules {
    */
   RelayPoolRules(List<RelayAddress> relays, int activeCount, Output out) {
     this.out = out;
+    this.activeLimit = activeCount;
     List<Relay> started = new ArrayList<>();
     for (RelayAddress relay : relays) {
       if (order.size() < activeCount) {
@@ -309,6 +342,9 @@ final class RelayPoolRules {
 
   /** Wants {@code peer} on every active relay up to the per-peer limit; relays holding it. */
   int route(PublicKey peer) {
+    if (!closed) {
+      routed.add(peer);
+    }
     int n = relaysOf(peer);
     for (Relay r : order) {
       if (n >= RelayPool.MAX_RELAYS_PER_PEER) {
@@ -330,16 +366,12 @@ final class RelayPoolRules {
     if (closed || r == null || relaysOf(peer) >= RelayPool.MAX_RELAYS_PER_PEER) {
       return;
     }
-    boolean asleep = false;
-    for (Relay other : order) {
-      Route route = other.routes.get(peer);
-      asleep |= route != null && route.sleeping();
-    }
-    addRoute(r, peer, asleep);
+    addRoute(r, peer, sleepsElsewhere(peer));
   }
 
   /** Forgets {@code peer} on every relay: routes disconnected, not made again. */
   void unroute(PublicKey peer) {
+    routed.remove(peer);
     for (Relay r : order) {
       unroute(r, peer, null);
     }
@@ -390,6 +422,83 @@ final class RelayPoolRules {
     }
   }
 
+  /**
+   * Grows the pool by {@code relay} (docs/protocol.md 14.5). Idempotent: a relay already active,
+   * spare or dropped for good changes nothing. While fewer than the pool's active count are active
+   * it becomes active at once (its link starts) and every peer {@link #route}d that has fewer than
+   * {@link RelayPool#MAX_RELAYS_PER_PEER} relays is wanted on it. Otherwise it takes the place of
+   * the first dead active relay (link down after a failure), which becomes the last spare and
+   * leaves it its peers; else it is queued as the last spare while the pool holds fewer than {@link
+   * RelayPool#MAX_RELAYS}; else it replaces the first dead spare (one that left the active set
+   * unreachable or dead), which is forgotten; else it is refused.
+   */
+  Added addRelay(RelayAddress relay) {
+    if (closed) {
+      return Added.CLOSED;
+    }
+    PublicKey key = relay.publicKey();
+    if (active.containsKey(key) || spareKeys.contains(key) || retired.containsKey(key)) {
+      return Added.KNOWN;
+    }
+    List<Relay> notStarted = pending;
+    if (notStarted != null) { // before start(): queued as the constructor would have
+      if (order.size() < activeLimit) {
+        Relay r = new Relay(relay, ++instances);
+        order.add(r);
+        active.put(key, r);
+        notStarted.add(r);
+        return Added.ACTIVE;
+      }
+    } else if (order.size() < activeLimit) {
+      Relay r = new Relay(relay, ++instances);
+      for (PublicKey peer : routed) {
+        if (relaysOf(peer) < RelayPool.MAX_RELAYS_PER_PEER) {
+          addRoute(r, peer, sleepsElsewhere(peer));
+        }
+      }
+      order.add(r);
+      active.put(key, r);
+      out.startLink(relay, r.instance);
+      return Added.ACTIVE;
+    } else {
+      for (Relay r : order) {
+        if (r.dead()) {
+          spares.addFirst(relay); // drop() takes the first spare as the replacement
+          spareKeys.add(key);
+          drop(r, "replaced while down: " + r.lastFailure, false);
+          return Added.REPLACED_ACTIVE;
+        }
+      }
+    }
+    if (order.size() + spares.size() < RelayPool.MAX_RELAYS) {
+      spares.addLast(relay);
+      spareKeys.add(key);
+      return Added.SPARE;
+    }
+    for (RelayAddress spare : spares) {
+      RelayStatus before = retired.get(spare.publicKey());
+      if (before != null && before.role() == RelayStatus.Role.SPARE) {
+        spares.remove(spare);
+        spareKeys.remove(spare.publicKey());
+        retired.remove(spare.publicKey());
+        spares.addLast(relay);
+        spareKeys.add(key);
+        return Added.REPLACED_SPARE;
+      }
+    }
+    return Added.FULL;
+  }
+
+  private boolean sleepsElsewhere(PublicKey peer) {
+    for (Relay other : order) {
+      Route route = other.routes.get(peer);
+      if (route != null && route.sleeping()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Drops {@code relay} for good, if it is active. */
   void dropRelay(PublicKey relay, String why) {
     Relay r = active.get(relay);
@@ -410,6 +519,7 @@ final class RelayPoolRules {
     active.clear();
     spares.clear();
     spareKeys.clear();
+    routed.clear();
     for (Relay r : all) {
       r.routes.clear();
       r.link = 0;

@@ -3,10 +3,12 @@ package org.toxreactive.transport.tcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.PublicKey;
+import reactor.test.StepVerifier;
 import reactor.util.retry.Retry;
 
 /** The pool's builder, without a network (the pool itself is tested against real relays). */
@@ -48,9 +50,29 @@ class RelayPoolBuilderTest {
         .hasMessageContaining("listed twice");
     assertThatThrownBy(() -> base.active(0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> base.receiveQueue(0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(base::connectInBackground)
+    assertThatThrownBy(base::connectNow)
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("at least one relay");
+  }
+
+  @Test
+  void aPoolWithoutRelaysStartsEmptyAndIsReadyOnlyOnceALinkComesUp() {
+    RelayPool pool = RelayPool.create(me).connectInBackground();
+    try {
+      assertThat(pool.relays()).isEmpty();
+      assertThat(pool.connectedRelays()).isEmpty();
+      assertThat(pool.addRelay(relay(1))).isTrue();
+      assertThat(pool.addRelay(pool.relays().get(0).address())).as("idempotent").isFalse();
+      assertThat(pool.relays())
+          .singleElement()
+          .satisfies(s -> assertThat(s.role()).isEqualTo(RelayStatus.Role.ACTIVE));
+    } finally {
+      pool.dispose();
+    }
+    StepVerifier.create(pool.ready())
+        .expectError(RelayLinkDownException.class)
+        .verify(Duration.ofSeconds(5));
+    assertThat(pool.addRelay(relay(2))).as("disposed").isFalse();
   }
 
   @Test

@@ -409,4 +409,122 @@ class RelayPoolRulesTest {
     assertThat(took()).isEmpty();
     assertThat(rules.route(p(1))).as("unlike a verdict, unroute does not forbid it").isOne();
   }
+
+  // ---------------------------------------------------------------- growing (addRelay)
+
+  private static RelayAddress addr(int i) {
+    return RelayAddress.of("127.0.0.1", 1000 + i, r(i));
+  }
+
+  @Test
+  void anAddedRelayBecomesActiveWhileThereIsRoomAndCarriesTheRoutedPeers() {
+    RelayPoolRules rules = rules(1, 3);
+    rules.linkUp(r(0), 1, 7);
+    rules.route(p(1));
+    rules.route(p(2));
+    rules.sleep(p(2));
+    took();
+    assertThat(rules.addRelay(addr(1))).isEqualTo(RelayPoolRules.Added.ACTIVE);
+    assertThat(took()).containsExactly("start r1#2");
+    assertThat(state(rules, 1, 1)).isEqualTo(PeerRoute.State.REQUESTED);
+    assertThat(state(rules, 1, 2))
+        .as("asleep elsewhere: asleep here")
+        .isEqualTo(PeerRoute.State.SLEEPING);
+    rules.linkUp(r(1), 2, 8);
+    assertThat(took()).as("only the awake peer is requested").containsExactly("route p1 on r1/8");
+    rules.unroute(p(1));
+    took();
+    assertThat(rules.addRelay(addr(2))).isEqualTo(RelayPoolRules.Added.ACTIVE);
+    assertThat(state(rules, 2, 1)).as("an unrouted peer is not wanted on a new relay").isNull();
+  }
+
+  @Test
+  void addingAKnownRelayChangesNothing() {
+    RelayPoolRules rules = rules(4, 3);
+    took();
+    assertThat(rules.addRelay(addr(0))).isEqualTo(RelayPoolRules.Added.KNOWN);
+    assertThat(rules.addRelay(addr(3))).as("a spare").isEqualTo(RelayPoolRules.Added.KNOWN);
+    rules.dropRelay(r(1), "bad");
+    took();
+    assertThat(rules.addRelay(addr(1)))
+        .as("dropped for good stays dropped")
+        .isEqualTo(RelayPoolRules.Added.KNOWN);
+    assertThat(took()).isEmpty();
+    assertThat(rules.statuses()).hasSize(4);
+  }
+
+  @Test
+  void theActiveSetFullAnAddedRelayWaitsAsASpareUpToTheCap() {
+    RelayPoolRules rules = rules(2, 2);
+    IntStream.range(0, 2).forEach(i -> rules.linkUp(r(i), i + 1, 100 + i));
+    took();
+    for (int i = 2; i < RelayPool.MAX_RELAYS; i++) {
+      assertThat(rules.addRelay(addr(i))).isEqualTo(RelayPoolRules.Added.SPARE);
+    }
+    assertThat(took()).as("spares do not connect").isEmpty();
+    assertThat(rules.statuses()).hasSize(RelayPool.MAX_RELAYS);
+    assertThat(rules.addRelay(RelayAddress.of("127.0.0.1", 2000, key(99))))
+        .as("full of live relays")
+        .isEqualTo(RelayPoolRules.Added.FULL);
+    assertThat(rules.statuses()).hasSize(RelayPool.MAX_RELAYS);
+    assertThat(rules.isSpare(key(99))).isFalse();
+  }
+
+  @Test
+  void anAddedRelayTakesTheActivePlaceOfADeadOneAndItsPeers() {
+    RelayPoolRules rules = rules(2, 2);
+    rules.linkUp(r(0), 1, 100);
+    rules.linkUp(r(1), 2, 101);
+    rules.route(p(1));
+    rules.routeAssigned(r(0), 100, p(1), 16);
+    rules.peerOnline(r(0), 100, 16, p(1));
+    rules.linkDown(r(0), 1, 100, "connection refused");
+    took();
+    tookEvents();
+    assertThat(rules.addRelay(addr(5))).isEqualTo(RelayPoolRules.Added.REPLACED_ACTIVE);
+    assertThat(took()).containsExactly("stop r0#1", "start r5#3");
+    assertThat(rules.active(r(0))).isNull();
+    assertThat(rules.isSpare(r(0))).as("the dead one waits at the back").isTrue();
+    assertThat(state(rules, 5, 1))
+        .as("its peers move to the new relay")
+        .isEqualTo(PeerRoute.State.REQUESTED);
+    assertThat(tookEvents()).as("its link was down already").isEmpty();
+    // a relay that is merely connecting for the first time is not dead
+    rules.addRelay(addr(6));
+    assertThat(rules.active(r(5))).isNotNull();
+    assertThat(rules.isSpare(r(6))).isTrue();
+  }
+
+  @Test
+  void theCapReachedAnAddedRelayReplacesADeadSpare() {
+    RelayPoolRules rules = rules(RelayPool.MAX_RELAYS, 1);
+    rules.exhausted(r(0), 1, "unreachable"); // r0 to the back of the spares, r1 active
+    rules.linkUp(r(1), 2, 100);
+    took();
+    assertThat(rules.isSpare(r(0))).isTrue();
+    assertThat(rules.addRelay(addr(40))).isEqualTo(RelayPoolRules.Added.REPLACED_SPARE);
+    assertThat(rules.isSpare(r(0))).as("the dead spare is forgotten").isFalse();
+    assertThat(rules.isSpare(key(40))).isTrue();
+    assertThat(rules.statuses()).hasSize(RelayPool.MAX_RELAYS);
+    assertThat(rules.statuses()).extracting(s -> s.address().publicKey()).doesNotContain(r(0));
+    assertThat(rules.addRelay(addr(41)))
+        .as("no dead spare left")
+        .isEqualTo(RelayPoolRules.Added.FULL);
+    assertThat(took()).isEmpty();
+  }
+
+  @Test
+  void relaysAddedToAnEmptyPoolStartWithStartOrAtOnce() {
+    RelayPoolRules rules = new RelayPoolRules(List.of(), 2, recorder);
+    assertThat(rules.addRelay(addr(0))).isEqualTo(RelayPoolRules.Added.ACTIVE);
+    assertThat(took()).as("not before start()").isEmpty();
+    rules.start();
+    assertThat(took()).containsExactly("start r0#1");
+    assertThat(rules.addRelay(addr(1))).isEqualTo(RelayPoolRules.Added.ACTIVE);
+    assertThat(took()).containsExactly("start r1#2");
+    rules.close();
+    took();
+    assertThat(rules.addRelay(addr(2))).isEqualTo(RelayPoolRules.Added.CLOSED);
+    assertThat(took()).isEmpty();
+  }
 }
