@@ -72,6 +72,11 @@ final class DhtAdapter implements DhtLayer {
   }
 
   @Override
+  public List<PackedNode> closestNodes(PublicKey key, int n) {
+    return client.closest(key, n);
+  }
+
+  @Override
   public boolean sendDhtPk(PublicKey friendDhtKey, Bytes payload) {
     return client.sendToFriend(friendDhtKey, DHT_PK, payload);
   }

@@ -38,6 +38,11 @@ interface DhtLayer extends Disposable {
   /** Up to n nodes closest to us (our DHT-PK announcement names them). */
   List<PackedNode> closeNodes(int n);
 
+  /**
+   * Up to n good nodes closest to {@code key} (the nodes our onion node's announce answers name).
+   */
+  List<PackedNode> closestNodes(PublicKey key, int n);
+
   /** Sends a DHT-PK payload (crypto request kind 156) to a friend's DHT key; false if no route. */
   boolean sendDhtPk(PublicKey friendDhtKey, Bytes payload);
 

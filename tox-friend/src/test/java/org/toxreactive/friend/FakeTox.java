@@ -105,6 +105,11 @@ final class FakeTox {
     }
 
     @Override
+    public List<PackedNode> closestNodes(PublicKey key, int n) {
+      return List.of();
+    }
+
+    @Override
     public boolean sendDhtPk(PublicKey friendDhtKey, Bytes payload) {
       return false;
     }

@@ -306,6 +306,7 @@ public final class OnionClientCore {
     int runCount;
     int pings;
     int lookups; // lookup() handles holding this friend
+    long searchRequests; // announce requests sent searching this friend (tests, metrics)
     FriendRequestState request;
 
     Friend(PublicKey realKey) {
@@ -891,7 +892,43 @@ public final class OnionClientCore {
               zero, f.realKey, PublicKey.of(new byte[32]), Bytes.adopt(sendback), Bytes.EMPTY);
       request = OnionPath.announceRequest(f.temp, destKey, plain, false);
     }
-    return sendOnPath(s, dest, request);
+    boolean sent = sendOnPath(s, dest, request);
+    if (sent && f != null) {
+      f.searchRequests++;
+    }
+    return sent;
+  }
+
+  /**
+   * Announce requests sent so far searching {@code friendReal} (tests, metrics).
+   *
+   * @param friendReal the friend's real key
+   * @return the count, 0 for a friend not tracked
+   */
+  long searchRequests(PublicKey friendReal) {
+    Friend f = friends.get(friendReal);
+    return f == null ? 0 : f.searchRequests;
+  }
+
+  /**
+   * Live nodes in {@code friendReal}'s node list now (tests).
+   *
+   * @param friendReal the friend's real key
+   * @param now the clock, ms
+   * @return the count, 0 for a friend not tracked
+   */
+  int friendListNodes(PublicKey friendReal, long now) {
+    Friend f = friends.get(friendReal);
+    if (f == null) {
+      return 0;
+    }
+    int n = 0;
+    for (Node node : f.nodes) {
+      if (!timedOut(node, now)) {
+        n++;
+      }
+    }
+    return n;
   }
 
   // ---------------------------------------------------------------- node lists

@@ -70,6 +70,7 @@ final class ClientNet {
         return List.of();
       }
       List<PackedNode> all = new ArrayList<>(packedNodes());
+      all.removeIf(p -> p.key().equals(dhtKeys.publicKey()));
       java.util.Collections.shuffle(all, random);
       return all.subList(0, Math.min(n, all.size()));
     }
@@ -134,31 +135,40 @@ final class ClientNet {
     for (int i = 0; i < n; i++) {
       nodeKeys.put(ip(20001 + i), KeyPair.generate());
     }
-    ClosestNodes all = ClosestNodes.of(packedNodes());
-    for (IpPort at : nodeKeys.keySet()) {
-      nodes.put(
-          at,
-          new OnionNode(
-              nodeKeys.get(at),
-              all,
-              new OnionNode.Out() {
-                @Override
-                public void udp(byte[] datagram, IpPort to) {
-                  queue.add(new Datagram(datagram, at, to));
-                }
+    for (IpPort at : List.copyOf(nodeKeys.keySet())) {
+      addNode(at, nodeKeys.get(at));
+    }
+  }
 
-                @Override
-                public void tcpOnionResponse(long clientId, byte[] response) {
-                  for (Client c : clients.values()) {
-                    if (c.clientId == clientId) {
-                      c.core.onRelayResponse(nodeKeys.get(at).publicKey(), response, now);
-                    }
+  /**
+   * An onion node at {@code at} with this key, named in the others' answers from now on. Every
+   * node's {@link ClosestNodes} is the node set at the time of the request.
+   */
+  private void addNode(IpPort at, KeyPair keys) {
+    nodeKeys.put(at, keys);
+    ClosestNodes all = (target, max) -> ClosestNodes.of(packedNodes()).closest(target, max);
+    nodes.put(
+        at,
+        new OnionNode(
+            keys,
+            all,
+            new OnionNode.Out() {
+              @Override
+              public void udp(byte[] datagram, IpPort to) {
+                queue.add(new Datagram(datagram, at, to));
+              }
+
+              @Override
+              public void tcpOnionResponse(long clientId, byte[] response) {
+                for (Client c : clients.values()) {
+                  if (c.clientId == clientId) {
+                    c.core.onRelayResponse(nodeKeys.get(at).publicKey(), response, now);
                   }
                 }
-              },
-              OnionNode.Limits.DEFAULT,
-              now));
-    }
+              }
+            },
+            OnionNode.Limits.DEFAULT,
+            now));
   }
 
   List<PackedNode> packedNodes() {
@@ -178,6 +188,17 @@ final class ClientNet {
     return c;
   }
 
+  /**
+   * A client that is also an onion node on its DHT key at its own address, as every c-toxcore
+   * instance is (and our {@code ToxNode}): the other nodes name it in their answers, and the
+   * client's own searches can reach it. Its DHT's random nodes are the others.
+   */
+  Client hostingClient(int port) {
+    Client c = client(port);
+    addNode(c.at, c.dhtKeys);
+    return c;
+  }
+
   /** Delivers every queued datagram (bounded). */
   void deliver() {
     int n = 0;
@@ -190,6 +211,12 @@ final class ClientNet {
         continue;
       }
       delivered++;
+      Client client = clients.get(d.to());
+      int id = d.data().length == 0 ? -1 : d.data()[0] & 0xFF;
+      if (client != null && (id == 0x84 || id == 0x86 || id == 0x88)) {
+        client.core.onUdp(d.data(), d.from(), now);
+        continue;
+      }
       OnionNode node = nodes.get(d.to());
       if (node != null) {
         node.onUdp(d.data(), d.from(), now);
