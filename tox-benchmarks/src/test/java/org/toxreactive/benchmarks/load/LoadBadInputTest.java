@@ -98,7 +98,7 @@ class LoadBadInputTest {
     add(c, a("--friends", "1"), "Missing required option: '--bootstrap");
     add(c, a("--bootstrap", RELAY, "--friends", "1001"), "'--friends'", "'1001'", "0..1000");
     add(c, a("--bootstrap", RELAY, "--seconds", "0"), "'--seconds'", "1..3600");
-    add(c, a("--bootstrap", "127.0.0.1:1"), "'--bootstrap'", "public key must be 64 hex digits");
+    add(c, a("--bootstrap", "127.0.0.1:1"), "'--bootstrap'", "HOST:PORT:KEY[:TCP_PORT,...]");
     return c.stream();
   }
 
