@@ -44,11 +44,12 @@ class OnionClientIdleTest {
     return friends;
   }
 
-  @Test
-  void aClientThatIsAnOnionNodeFindsItselfAndBacksOffOnFourNodes() {
-    ClientNet net = new ClientNet(4);
-    ClientNet.Client c = net.hostingClient(30001);
-    List<PublicKey> friends = offlineFriends(c);
+  /**
+   * Steps {@code net} for {@link #SECONDS} virtual seconds; returns each friend's search requests
+   * counted at the half-way second.
+   */
+  private static long[] runCountingAtHalf(
+      ClientNet net, ClientNet.Client c, List<PublicKey> friends) {
     long[] atHalf = new long[FRIENDS];
     for (int s = 1; s <= SECONDS; s++) {
       net.step();
@@ -58,6 +59,15 @@ class OnionClientIdleTest {
         }
       }
     }
+    return atHalf;
+  }
+
+  @Test
+  void aClientThatIsAnOnionNodeFindsItselfAndBacksOffOnFourNodes() {
+    ClientNet net = new ClientNet(4);
+    ClientNet.Client c = net.hostingClient(30001);
+    List<PublicKey> friends = offlineFriends(c);
+    long[] atHalf = runCountingAtHalf(net, c, friends);
     for (int i = 0; i < FRIENDS; i++) {
       PublicKey f = friends.get(i);
       assertThat(c.core.friendListNodes(f, net.now))
@@ -78,15 +88,7 @@ class OnionClientIdleTest {
     ClientNet net = new ClientNet(4);
     ClientNet.Client c = net.client(30001);
     List<PublicKey> friends = offlineFriends(c);
-    long[] atHalf = new long[FRIENDS];
-    for (int s = 1; s <= SECONDS; s++) {
-      net.step();
-      if (s == SECONDS / 2) {
-        for (int i = 0; i < FRIENDS; i++) {
-          atHalf[i] = c.core.searchRequests(friends.get(i));
-        }
-      }
-    }
+    long[] atHalf = runCountingAtHalf(net, c, friends);
     for (int i = 0; i < FRIENDS; i++) {
       PublicKey f = friends.get(i);
       assertThat(c.core.friendListNodes(f, net.now)).isEqualTo(4);
