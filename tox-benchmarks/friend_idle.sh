@@ -63,19 +63,8 @@ done
 
 jar="$root/tox-benchmarks/target/tox-benchmarks.jar"
 work="$(mktemp -d /tmp/tox-friend-idle.XXXXXX)"
-pids=()
-cleanup() {
-  for p in "${pids[@]:-}"; do
-    [ -n "$p" ] && kill "$p" 2>/dev/null || true
-  done
-  sleep 0.2
-  for p in "${pids[@]:-}"; do
-    [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=processes.sh
+. "$here/processes.sh"
 
 if [ ! -f "$jar" ]; then
   echo "building tox-benchmarks ..." >&2

@@ -131,20 +131,8 @@ jar="$root/tox-benchmarks/target/tox-benchmarks.jar"
 relay_jar="$root/tox-relay-server/target/tox-relay-server.jar"
 cbin="$root/tox-benchmarks/target/tox_transfer"
 work="$(mktemp -d /tmp/tox-transfer.XXXXXX)"
-pids=()
-
-cleanup() {
-  for p in "${pids[@]:-}"; do
-    [ -n "$p" ] && kill "$p" 2>/dev/null || true
-  done
-  sleep 0.2
-  for p in "${pids[@]:-}"; do
-    [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=processes.sh
+. "$here/processes.sh"
 
 # Runs a command in the background (so the trap can stop it) and waits; stdout to $1.
 run() {
