@@ -65,6 +65,8 @@ jar="$root/tox-benchmarks/target/tox-benchmarks.jar"
 work="$(mktemp -d /tmp/tox-friend-idle.XXXXXX)"
 # shellcheck source=processes.sh
 . "$here/processes.sh"
+# shellcheck source=bootstrapd.sh
+. "$here/bootstrapd.sh"
 
 if [ ! -f "$jar" ]; then
   echo "building tox-benchmarks ..." >&2
@@ -82,48 +84,15 @@ gcc -O2 -Wall -o "$work/tox_peer" "$root/tox-interop/src/test/c/tox_peer.c" \
 node_udp=()
 node_key=()
 start_node() {
-  local i="$1" d="$work/node$1" attempt udp tcp key pid boot=""
-  mkdir -p "$d"
+  local i="$1" d="$work/node$1" boot=""
   if [ "$i" -gt 1 ]; then
     boot="bootstrap_nodes = ({ address = \"127.0.0.1\"; port = ${node_udp[1]}; public_key = \"${node_key[1]}\"; });"
   fi
-  for attempt in 1 2 3 4; do
-    udp=$(( 20000 + RANDOM % 12000 ))
-    tcp=$(( udp + 1 ))
-    if grep -q "$(printf ':%04X ' "$udp")" /proc/net/udp \
-      || grep -q "$(printf ':%04X ' "$tcp")" /proc/net/tcp; then
-      continue
-    fi
-    cat >"$d/conf" <<CONF
-port = $udp;
-keys_file_path = "$d/keys";
-pid_file_path = "$d/pid";
-enable_ipv6 = false;
-enable_ipv4_fallback = true;
-enable_lan_discovery = false;
-enable_tcp_relay = true;
-tcp_relay_ports = [$tcp];
-enable_motd = true;
-motd = "tox-reactive-friend-idle";
-$boot
-CONF
-    tox-bootstrapd --config="$d/conf" --foreground --log-backend=stdout >"$d/log" 2>&1 &
-    pid=$!
-    pids+=("$pid")
-    key=""
-    for _ in $(seq 1 50); do
-      key="$(sed -n 's/.*Public Key: \([0-9A-Fa-f]\{64\}\).*/\1/p' "$d/log" | head -1)"
-      [ -n "$key" ] || ! kill -0 "$pid" 2>/dev/null && break
-      sleep 0.1
-    done
-    if [ -n "$key" ] && grep -q "$(printf ':%04X ' "$udp")" /proc/net/udp; then
-      node_udp[$i]="$udp"
-      node_key[$i]="$key"
-      return 0
-    fi
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
+  if start_bootstrapd "$d" tox-reactive-friend-idle "$boot"; then
+    node_udp[$i]="$bd_udp"
+    node_key[$i]="$bd_key"
+    return 0
+  fi
   echo "friend_idle.sh: tox-bootstrapd $i did not start: $(grep -i "couldn't\|error" "$d/log" | head -1)" >&2
   return 1
 }

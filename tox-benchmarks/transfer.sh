@@ -133,6 +133,8 @@ cbin="$root/tox-benchmarks/target/tox_transfer"
 work="$(mktemp -d /tmp/tox-transfer.XXXXXX)"
 # shellcheck source=processes.sh
 . "$here/processes.sh"
+# shellcheck source=bootstrapd.sh
+. "$here/bootstrapd.sh"
 
 # Runs a command in the background (so the trap can stop it) and waits; stdout to $1.
 run() {
@@ -264,51 +266,6 @@ relayed_runs_figure() {
 
 # ---- c-toxcore through our relay vs through tox-bootstrapd (ctoxcore_relay*) ----
 
-# Starts one tox-bootstrapd (UDP DHT + TCP relay) in $1; sets bd_udp, bd_tcp, bd_key, bd_pid.
-# Ports below the ephemeral range (a TCP port taken makes it exit; a UDP port taken makes it move
-# silently), up to 4 attempts.
-start_bootstrapd() {
-  local d="$1" attempt hex_udp hex_tcp
-  mkdir -p "$d"
-  bd_key=""
-  for attempt in 1 2 3 4; do
-    bd_udp=$(( 20000 + RANDOM % 12000 ))
-    bd_tcp=$(( bd_udp + 1 ))
-    hex_udp="$(printf ':%04X ' "$bd_udp")"
-    hex_tcp="$(printf ':%04X ' "$bd_tcp")"
-    if grep -q "$hex_udp" /proc/net/udp || grep -q "$hex_tcp" /proc/net/tcp; then
-      continue
-    fi
-    cat >"$d/conf" <<CONF
-port = $bd_udp;
-keys_file_path = "$d/keys";
-pid_file_path = "$d/pid";
-enable_ipv6 = false;
-enable_ipv4_fallback = true;
-enable_lan_discovery = false;
-enable_tcp_relay = true;
-tcp_relay_ports = [$bd_tcp];
-enable_motd = true;
-motd = "tox-reactive-transfer";
-CONF
-    tox-bootstrapd --config="$d/conf" --foreground --log-backend=stdout >"$d/log" 2>&1 &
-    bd_pid=$!
-    pids+=("$bd_pid")
-    for _ in $(seq 1 50); do
-      bd_key="$(sed -n 's/.*Public Key: \([0-9A-Fa-f]\{64\}\).*/\1/p' "$d/log" | head -1)"
-      [ -n "$bd_key" ] || ! kill -0 "$bd_pid" 2>/dev/null && break
-      sleep 0.1
-    done
-    if [ -n "$bd_key" ] && grep -q "$hex_udp" /proc/net/udp && grep -q "$hex_tcp" /proc/net/tcp; then
-      return 0
-    fi
-    echo "NOTE tox-bootstrapd attempt $attempt failed: $(grep -i "couldn't\|error" "$d/log" | head -1)" >&2
-    kill "$bd_pid" 2>/dev/null || true
-    wait "$bd_pid" 2>/dev/null || true
-    bd_key=""
-  done
-  return 1
-}
 
 # Starts our relay (the shaded jar, its own JVM with the launcher's flags, UDP bridge on) in $1;
 # sets ours_port, ours_key, ours_pid. TOX_TRANSFER_RELAY_OPTS adds relay options (e.g.
@@ -419,7 +376,7 @@ ctoxcore_relays() {
   local runs=3 i mode side name relay rpid pct saved_mb
   local -A rates gaps ok cpus rss
   [ "$quick" = 1 ] && runs=1
-  if ! start_bootstrapd "$work/ct-bootstrapd"; then
+  if ! start_bootstrapd "$work/ct-bootstrapd" tox-reactive-transfer; then
     echo "NOTE ctoxcore_relay: tox-bootstrapd did not start: $(grep -i "couldn't\|error" "$work/ct-bootstrapd/log" | head -1)" >&2
     return 1
   fi
@@ -487,7 +444,7 @@ rtt_figure udp
 if [ "$relay" = 1 ]; then
   # one tox-bootstrapd (docs/protocol.md 8.1-8.3): its TCP relay for both, its DHT for their onion
   key=""
-  if start_bootstrapd "$work/bootstrapd"; then
+  if start_bootstrapd "$work/bootstrapd" tox-reactive-transfer; then
     udp_port=$bd_udp tcp_port=$bd_tcp key=$bd_key
   fi
   if [ -z "$key" ]; then
