@@ -644,7 +644,7 @@ public final class OnionClient implements Disposable {
    * @param friendReal the friend's real key
    * @return the key, or null
    */
-  public PublicKey friendDhtKey(PublicKey friendReal) {
+  public @Nullable PublicKey friendDhtKey(PublicKey friendReal) {
     synchronized (core) {
       return core.friendDhtKey(friendReal);
     }
