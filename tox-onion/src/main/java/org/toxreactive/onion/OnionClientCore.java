@@ -387,8 +387,8 @@ public final class OnionClientCore {
    * @param now the clock now, ms
    */
   public OnionClientCore(KeyPair realKeys, Io io, long seed, long wallSecondsNow, long now) {
-    this.realKeys = Objects.requireNonNull(realKeys, "realKeys");
-    this.io = Objects.requireNonNull(io, "io");
+    this.realKeys = Objects.requireNonNull(realKeys, "realKeys is null");
+    this.io = Objects.requireNonNull(io, "io is null");
     this.random = new SplittableRandom(seed);
     this.noReplayOffsetSeconds = wallSecondsNow - Math.floorDiv(now, 1000);
   }

@@ -42,8 +42,8 @@ public record OnionIo(
      * @param packet the inner onion packet (0x84, 0x86 or 0x88 first)
      */
     public RelayResponse {
-      Objects.requireNonNull(relay, "relay");
-      Objects.requireNonNull(packet, "packet");
+      Objects.requireNonNull(relay, "relay is null");
+      Objects.requireNonNull(packet, "packet is null");
     }
   }
 
@@ -154,9 +154,9 @@ public record OnionIo(
    */
   public static Relays relays(
       Supplier<List<PublicKey>> connected, RelaySender sender, Flux<RelayResponse> responses) {
-    Objects.requireNonNull(connected, "connected");
-    Objects.requireNonNull(sender, "sender");
-    Objects.requireNonNull(responses, "responses");
+    Objects.requireNonNull(connected, "connected is null");
+    Objects.requireNonNull(sender, "sender is null");
+    Objects.requireNonNull(responses, "responses is null");
     return new Relays() {
       @Override
       public List<PublicKey> connected() {

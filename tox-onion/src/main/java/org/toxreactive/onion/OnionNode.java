@@ -201,10 +201,10 @@ public final class OnionNode {
    * @param now the caller's clock, in milliseconds
    */
   public OnionNode(KeyPair identity, ClosestNodes dht, Out out, Limits limits, long now) {
-    this.identity = Objects.requireNonNull(identity, "identity");
-    this.dht = Objects.requireNonNull(dht, "dht");
-    this.out = Objects.requireNonNull(out, "out");
-    this.limits = Objects.requireNonNull(limits, "limits");
+    this.identity = Objects.requireNonNull(identity, "identity is null");
+    this.dht = Objects.requireNonNull(dht, "dht is null");
+    this.out = Objects.requireNonNull(out, "out is null");
+    this.limits = Objects.requireNonNull(limits, "limits is null");
     this.secretTime = now;
     int cache = limits.sharedKeyCache();
     this.sharedKeys =
@@ -334,7 +334,7 @@ public final class OnionNode {
   }
 
   private Outcome onUdp(byte[] p, IpPort from, long now, boolean self) {
-    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(from, "from is null");
     if (p.length == 0 || p.length > MAX_UDP_PACKET) {
       return record(Outcome.MALFORMED);
     }
