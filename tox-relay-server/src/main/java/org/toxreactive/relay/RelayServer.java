@@ -55,7 +55,8 @@ public final class RelayServer {
    * @param forwarding whether forward requests (TCP id 10) are served
    * @param limits the resource limits
    * @param registry where the meters go, or null for a private registry
-   * @param scheduler timers: keepalive ticks, handshake deadlines
+   * @param scheduler timers: keepalive ticks, handshake deadlines; null (not set) for the router's
+   *     own thread, chosen at bind
    * @param timers keepalive timing
    * @param openFileLimit the open-file limit to size the connection cap under, or -1 to read the
    *     process's own at bind
@@ -73,7 +74,7 @@ public final class RelayServer {
       boolean forwarding,
       RelayLimits limits,
       @Nullable MeterRegistry registry,
-      Scheduler scheduler,
+      @Nullable Scheduler scheduler,
       RelayRouter.Timers timers,
       long openFileLimit,
       int eventLoops,
@@ -93,8 +94,8 @@ public final class RelayServer {
   private @Nullable Integer udpPort; // null: the first TCP port, as the CLI's udpPort
   private boolean forwarding = true;
   private RelayLimits limits = RelayLimits.defaults();
-  private MeterRegistry registry;
-  private Scheduler scheduler;
+  private @Nullable MeterRegistry registry; // null: a private SimpleMeterRegistry at bind
+  private @Nullable Scheduler scheduler; // null: the router's own thread, at bind
   private int eventLoops = defaultEventLoops();
   private RelayRouter.Timers timers = new RelayRouter.Timers(30_000, 10_000);
   private long openFileLimit = -1;

@@ -26,7 +26,7 @@ public final class RunningRelay implements Disposable {
   private final RelayServer.Config config;
   private final RelayCore core;
   private final List<DisposableServer> servers;
-  private final Connection udp;
+  private final @Nullable Connection udp; // null if UDP is off
   private final EventLoopGroup routerLoop;
   private final LoopResources loops;
   private final MeterRegistry registry;
@@ -41,7 +41,7 @@ public final class RunningRelay implements Disposable {
       RelayServer.Config config,
       RelayCore core,
       List<DisposableServer> servers,
-      Connection udp,
+      @Nullable Connection udp,
       EventLoopGroup routerLoop,
       LoopResources loops,
       MeterRegistry registry) {
