@@ -2,17 +2,20 @@ package org.toxreactive.apptests;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.toxreactive.core.KeyPair;
+import org.toxreactive.relay.RelayServer;
 import org.toxreactive.transport.tcp.RelayAddress;
 import org.toxreactive.transport.tcp.RelayClient;
 import org.toxreactive.transport.tcp.RelayPool;
 import org.toxreactive.transport.udp.UdpTransport;
 
 /**
- * Issue 18, problem 5: a null given to a public method of the relay client, the relay pool or the
- * UDP transport fails at the call with a message naming the parameter, not with a bare {@code
- * NullPointerException} later (the parameters are non-null: {@code @NullMarked} packages).
+ * Issue 18, problem 5: a null given to a public method of the relay client, the relay pool, the
+ * relay server's builder or the UDP transport fails at the call with a message naming the
+ * parameter, not with a bare {@code NullPointerException} later (the parameters are non-null:
+ * {@code @NullMarked} packages).
  */
 class NullArgumentsTest {
   private final KeyPair keys = KeyPair.generate();
@@ -38,6 +41,35 @@ class NullArgumentsTest {
         .isInstanceOf(NullPointerException.class)
         .hasMessage("scheduler is null");
     assertThatThrownBy(() -> client.handshakeTimeout(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("timeout is null");
+  }
+
+  @Test
+  void relayServerNamesTheNullParameter() {
+    RelayServer server = RelayServer.create();
+    assertThatThrownBy(() -> server.keys(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("keys is null");
+    assertThatThrownBy(() -> server.host(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("host is null");
+    assertThatThrownBy(() -> server.ports(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("ports is null");
+    assertThatThrownBy(() -> server.dht(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("dht is null");
+    assertThatThrownBy(() -> server.limits(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("limits is null");
+    assertThatThrownBy(() -> server.scheduler(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("scheduler is null");
+    assertThatThrownBy(() -> server.keepalive(null, Duration.ofSeconds(10)))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("interval is null");
+    assertThatThrownBy(() -> server.keepalive(Duration.ofSeconds(30), null))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("timeout is null");
   }

@@ -168,7 +168,7 @@ public final class RelayServer {
    */
   public RelayServer keys(KeyPair keys) {
     RelayServer r = copy();
-    r.keys = Objects.requireNonNull(keys);
+    r.keys = Objects.requireNonNull(keys, "keys is null");
     return r;
   }
 
@@ -180,7 +180,7 @@ public final class RelayServer {
    */
   public RelayServer host(String host) {
     RelayServer r = copy();
-    r.host = Objects.requireNonNull(host);
+    r.host = Objects.requireNonNull(host, "host is null");
     return r;
   }
 
@@ -192,7 +192,7 @@ public final class RelayServer {
    * @throws IllegalArgumentException if the list is empty
    */
   public RelayServer ports(List<Integer> ports) {
-    if (ports.isEmpty()) {
+    if (Objects.requireNonNull(ports, "ports is null").isEmpty()) {
       throw new IllegalArgumentException("at least one TCP port is needed");
     }
     RelayServer r = copy();
@@ -233,7 +233,7 @@ public final class RelayServer {
    */
   public RelayServer dht(DhtConfig dht) {
     RelayServer r = copy();
-    r.dht = Objects.requireNonNull(dht);
+    r.dht = Objects.requireNonNull(dht, "dht is null");
     return r;
   }
 
@@ -257,7 +257,7 @@ public final class RelayServer {
    */
   public RelayServer limits(RelayLimits limits) {
     RelayServer r = copy();
-    r.limits = Objects.requireNonNull(limits);
+    r.limits = Objects.requireNonNull(limits, "limits is null");
     return r;
   }
 
@@ -282,7 +282,7 @@ public final class RelayServer {
    */
   public RelayServer scheduler(Scheduler scheduler) {
     RelayServer r = copy();
-    r.scheduler = Objects.requireNonNull(scheduler);
+    r.scheduler = Objects.requireNonNull(scheduler, "scheduler is null");
     return r;
   }
 
@@ -344,6 +344,8 @@ public final class RelayServer {
    * @return a copy with this keepalive timing
    */
   public RelayServer keepalive(Duration interval, Duration timeout) {
+    Objects.requireNonNull(interval, "interval is null");
+    Objects.requireNonNull(timeout, "timeout is null");
     RelayServer r = copy();
     r.timers = new RelayRouter.Timers(interval.toMillis(), timeout.toMillis());
     return r;
