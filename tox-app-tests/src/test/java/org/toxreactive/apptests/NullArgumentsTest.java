@@ -2,6 +2,7 @@ package org.toxreactive.apptests;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.toxreactive.core.Bytes;
@@ -9,6 +10,7 @@ import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.PublicKey;
 import org.toxreactive.onion.OnionClient;
 import org.toxreactive.onion.OnionIo;
+import org.toxreactive.relay.RelayServer;
 import org.toxreactive.transport.tcp.RelayAddress;
 import org.toxreactive.transport.tcp.RelayClient;
 import org.toxreactive.transport.tcp.RelayPool;
@@ -17,10 +19,10 @@ import reactor.core.publisher.Flux;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 /**
- * Issue 18, problem 5: a null given to a public method of the relay client, the relay pool, the UDP
- * transport or the onion client fails at the call with a message naming the parameter, not with a
- * bare {@code NullPointerException} later (the parameters are non-null: {@code @NullMarked}
- * packages).
+ * Issue 18, problem 5: a null given to a public method of the relay client, the relay pool, the
+ * relay server's builder, the UDP transport or the onion client fails at the call with a message
+ * naming the parameter, not with a bare {@code NullPointerException} later (the parameters are
+ * non-null: {@code @NullMarked} packages).
  */
 class NullArgumentsTest {
   private final KeyPair keys = KeyPair.generate();
@@ -46,6 +48,35 @@ class NullArgumentsTest {
         .isInstanceOf(NullPointerException.class)
         .hasMessage("scheduler is null");
     assertThatThrownBy(() -> client.handshakeTimeout(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("timeout is null");
+  }
+
+  @Test
+  void relayServerNamesTheNullParameter() {
+    RelayServer server = RelayServer.create();
+    assertThatThrownBy(() -> server.keys(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("keys is null");
+    assertThatThrownBy(() -> server.host(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("host is null");
+    assertThatThrownBy(() -> server.ports(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("ports is null");
+    assertThatThrownBy(() -> server.dht(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("dht is null");
+    assertThatThrownBy(() -> server.limits(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("limits is null");
+    assertThatThrownBy(() -> server.scheduler(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("scheduler is null");
+    assertThatThrownBy(() -> server.keepalive(null, Duration.ofSeconds(10)))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("interval is null");
+    assertThatThrownBy(() -> server.keepalive(Duration.ofSeconds(30), null))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("timeout is null");
   }
