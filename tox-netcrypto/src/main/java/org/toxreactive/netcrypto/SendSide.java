@@ -142,10 +142,12 @@ final class SendSide {
     if (ch == null || p == null) {
       return;
     }
-    byte[] packet =
-        DataPacket.encode(ch.key, ch.sendNonce, s.receive.start(), num, id, payload, box);
+    byte[] packet = s.engine.sealScratch(); // the transport copies it before sendBorrowed returns
+    int length =
+        DataPacket.encodeInto(
+            ch.key, ch.sendNonce, s.receive.start(), num, id, payload, box, packet);
     Nonce.incrementInPlace(ch.sendNonce);
-    s.engine.send(p, packet);
+    s.engine.sendBorrowed(p, packet, length);
     boolean request = id == PacketRequest.ID;
     if (request) {
       requestsSent++;
