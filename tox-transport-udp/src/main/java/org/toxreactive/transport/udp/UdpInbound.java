@@ -47,12 +47,16 @@ final class UdpInbound extends ChannelInboundHandlerAdapter {
     this.maxDatagramSize = maxDatagramSize;
     this.inbound = new DatagramQueue(queueCapacity);
     this.cookieLimiter = cookieLimiter;
-    // enough free arrays for a burst in flight to the subscriber; none made before the first lease
-    this.pool = new BytesPool(maxDatagramSize, Math.min(queueCapacity, POOL_CAPACITY));
+    // arrays of the largest data packet (a longer datagram is copied, and no data packet), enough
+    // free ones for a window's burst in flight to the subscriber; none made before the first lease
+    this.pool =
+        new BytesPool(
+            Math.min(maxDatagramSize, NetCryptoPacketKind.MAX_PACKET_SIZE),
+            Math.min(queueCapacity, POOL_CAPACITY));
   }
 
-  /** Free arrays the pool keeps at most: 256 x 2 KB by default. */
-  static final int POOL_CAPACITY = 256;
+  /** Free arrays the pool keeps at most: 1,024 x 1,400 bytes, 1.4 MB. */
+  static final int POOL_CAPACITY = 1024;
 
   /** See {@link UdpTransport#receive()}. */
   Flux<Datagram> receive() {

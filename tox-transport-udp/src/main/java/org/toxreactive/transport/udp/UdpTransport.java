@@ -417,8 +417,8 @@ public final class UdpTransport implements PacketTransport {
 
   /**
    * As {@link #receive()}, but a data packet (0x1B) arrives in an array lent from this transport's
-   * {@link org.toxreactive.core.BytesPool} (up to 256 free arrays of the largest datagram, made on
-   * first use) instead of a new one: the subscriber releases it with {@link
+   * {@link org.toxreactive.core.BytesPool} (up to 1,024 free arrays of the largest data packet,
+   * 1,400 bytes, made on first use) instead of a new one: the subscriber releases it with {@link
    * org.toxreactive.core.BytesPool#release} once read. Other packets are copies as in {@link
    * #receive()}. The same one-subscriber rule.
    */
