@@ -102,12 +102,12 @@ final class SendSide {
 
   /** A packet request (our ack and holes) on the chosen path. */
   void sendRequest() {
-    sendOn(s.policy.sendPath(), out.end(), s.receive.request(s.now()));
+    sendOn(s.policy.sendPath(), out.end(), PacketRequest.ID, s.receive.request(s.now()));
   }
 
   /** A packet request on {@code p} as its keepalive (it does not count as our ack). */
   void sendKeepalive(Path p) {
-    sendOn(p, out.end(), s.receive.keepaliveRequest());
+    sendOn(p, out.end(), PacketRequest.ID, s.receive.keepaliveRequest());
   }
 
   /**

@@ -93,7 +93,8 @@ final class Transports {
    * the caller reuses the array for the next packet.
    */
   void sendBorrowed(Path path, byte[] packet, int length) {
-    for (PacketTransport t : all) {
+    for (int i = 0, n = all.size(); i < n; i++) { // no iterator per packet
+      PacketTransport t = all.get(i);
       if (t.serves(path)) {
         if (!t.offer(path, packet, 0, length)) {
           log.debug("send on {} refused", path);
