@@ -625,8 +625,11 @@ public final class DhtCore {
       if (e.key == null) {
         continue;
       }
-      IpPort to = sendable(e.ipv4.address) ? e.ipv4.address : e.ipv6.address;
-      if (sendable(to)) {
+      IpPort to = e.ipv4.address;
+      if (to == null || !sendable(to)) {
+        to = e.ipv6.address;
+      }
+      if (to != null && sendable(to)) {
         emit(DhtPacketKind.CRYPTO, packet.retainedDuplicate(), to);
         n++;
       }
@@ -825,25 +828,22 @@ public final class DhtCore {
       throw new IllegalArgumentException(
           "k must be 1.." + DhtTimers.CLOSE_LIST_SIZE + ", got " + k);
     }
-    byte[] t = target.toArray();
-    NodeEntry[] best = new NodeEntry[k];
-    Assoc[] bestAssoc = new Assoc[k];
-    int[] n = {0};
+    Best best = new Best(target.toArray(), k);
     for (NodeEntry e : close.slots()) {
       if (!announce || e.announceNode) {
-        consider(e, t, lan, now, best, bestAssoc, n);
+        best.consider(e, lan, now);
       }
     }
     for (DhtFriend f : friends) {
       for (NodeEntry e : f.clients) {
         if (!announce || e.announceNode) {
-          consider(e, t, lan, now, best, bestAssoc, n);
+          best.consider(e, lan, now);
         }
       }
     }
-    List<PackedNode> nodes = new ArrayList<>(n[0]);
-    for (int i = 0; i < n[0]; i++) {
-      nodes.add(PackedNode.udp(bestAssoc[i].address, best[i].key));
+    List<PackedNode> nodes = new ArrayList<>(best.n);
+    for (int i = 0; i < best.n; i++) {
+      nodes.add(PackedNode.udp(best.address[i], best.key[i]));
     }
     return nodes;
   }
@@ -875,23 +875,24 @@ public final class DhtCore {
   private void listNodes(NodeEntry[] list, List<PackedNode> nodes, int n, long now) {
     for (int i = list.length - 1; i >= 0 && nodes.size() < n; i--) {
       NodeEntry e = list[i];
-      if (e.key == null) {
+      PublicKey key = e.key;
+      if (key == null) {
         continue;
       }
-      Assoc a = null;
+      IpPort a = null;
       if (!e.ipv4.isBad(now)) {
-        a = e.ipv4;
+        a = e.ipv4.address;
       }
       if (!e.ipv6.isBad(now) && config.ipv6() && (a == null || random.nextBoolean())) {
-        a = e.ipv6;
+        a = e.ipv6.address;
       }
       if (a == null) {
         continue;
       }
-      PackedNode p = PackedNode.udp(a.address, e.key);
+      PackedNode p = PackedNode.udp(a, key);
       boolean dup = false;
       for (PackedNode q : nodes) {
-        dup |= q.key().equals(e.key);
+        dup |= q.key().equals(key);
       }
       if (!dup) {
         nodes.add(p);
@@ -909,36 +910,52 @@ public final class DhtCore {
     return close.connected(now);
   }
 
-  private static void consider(
-      NodeEntry e, byte[] t, boolean lan, long now, NodeEntry[] best, Assoc[] bestAssoc, int[] n) {
-    if (e.key == null) {
-      return;
+  /** The {@code k} good nodes closest to a key, kept sorted as they are offered. */
+  private static final class Best {
+    private final byte[] target;
+    final PublicKey[] key;
+    private final byte[][] keyBytes;
+    final IpPort[] address;
+    int n;
+
+    Best(byte[] target, int k) {
+      this.target = target;
+      this.key = new PublicKey[k];
+      this.keyBytes = new byte[k][];
+      this.address = new IpPort[k];
     }
-    Assoc a = e.preferred();
-    if (a.address == null || a.isBad(now) || (!lan && Lan.isLan(a.address))) {
-      return;
-    }
-    int count = n[0];
-    for (int i = 0; i < count; i++) {
-      if (best[i].key.equals(e.key)) {
+
+    void consider(NodeEntry e, boolean lan, long now) {
+      PublicKey k = e.key;
+      byte[] kb = e.keyBytes;
+      Assoc a = e.preferred();
+      IpPort at = a.address;
+      if (k == null || kb == null || at == null || a.isBad(now) || (!lan && Lan.isLan(at))) {
         return;
       }
+      for (int i = 0; i < n; i++) {
+        if (key[i].equals(k)) {
+          return;
+        }
+      }
+      int pos = n;
+      while (pos > 0 && Distance.compare(target, kb, keyBytes[pos - 1]) < 0) {
+        pos--;
+      }
+      if (pos >= key.length) {
+        return;
+      }
+      int last = Math.min(n, key.length - 1);
+      for (int i = last; i > pos; i--) {
+        key[i] = key[i - 1];
+        keyBytes[i] = keyBytes[i - 1];
+        address[i] = address[i - 1];
+      }
+      key[pos] = k;
+      keyBytes[pos] = kb;
+      address[pos] = at;
+      n = Math.min(n + 1, key.length);
     }
-    int pos = count;
-    while (pos > 0 && Distance.compare(t, e.keyBytes, best[pos - 1].keyBytes) < 0) {
-      pos--;
-    }
-    if (pos >= best.length) {
-      return;
-    }
-    int last = Math.min(count, best.length - 1);
-    for (int i = last; i > pos; i--) {
-      best[i] = best[i - 1];
-      bestAssoc[i] = bestAssoc[i - 1];
-    }
-    best[pos] = e;
-    bestAssoc[pos] = a;
-    n[0] = Math.min(count + 1, best.length);
   }
 
   /** Queues a requester for a ping of ours if it could enter the close list ({@code ping_add}). */
@@ -1160,24 +1177,26 @@ public final class DhtCore {
    */
   private int pingAndAsk(NodeEntry[] list, PublicKey target, long[] last, int[] times, long now) {
     int notKilled = 0;
-    List<NodeEntry> good = new ArrayList<>();
-    List<Assoc> goodAssoc = new ArrayList<>();
+    List<PublicKey> good = new ArrayList<>();
+    List<IpPort> goodAddress = new ArrayList<>();
     for (NodeEntry e : list) {
-      if (e.key == null) {
+      PublicKey key = e.key;
+      if (key == null) {
         continue;
       }
       for (Assoc a : new Assoc[] {e.ipv6, e.ipv4}) {
-        if (a.address == null || a.isKilled(now)) {
+        IpPort at = a.address;
+        if (at == null || a.isKilled(now)) {
           continue;
         }
         notKilled++;
         if (a.lastPinged + DhtTimers.PING_INTERVAL <= now) {
-          sendNodesRequest(a.address, e.key, target, now);
+          sendNodesRequest(at, key, target, now);
           a.lastPinged = now;
         }
         if (!a.isBad(now)) {
-          good.add(e);
-          goodAssoc.add(a);
+          good.add(key);
+          goodAddress.add(at);
         }
       }
     }
@@ -1185,7 +1204,7 @@ public final class DhtCore {
         && (last[0] + DhtTimers.GET_NODE_INTERVAL <= now
             || times[0] < DhtTimers.MAX_BOOTSTRAP_TIMES)) {
       int i = randomGoodIndex(random, good.size());
-      sendNodesRequest(goodAssoc.get(i).address, good.get(i).key, target, now);
+      sendNodesRequest(goodAddress.get(i), good.get(i), target, now);
       last[0] = now;
       times[0]++;
     }
