@@ -119,6 +119,8 @@ public final class DhtCore {
   private @Nullable Listener listener;
   private boolean holePunching = true;
   private boolean askUnstorable;
+  private long refreshInterval;
+  private long lastRefresh = Assoc.NEVER;
   private final DhtStats stats = new DhtStats();
   private long closeLastGetNodes = Assoc.NEVER;
   private int closeBootstrapTimes;
@@ -195,6 +197,22 @@ public final class DhtCore {
    */
   public void askUnstorable(boolean on) {
     this.askUnstorable = on;
+  }
+
+  /**
+   * An experiment, off (0) by default and never on in a real node: every {@code ms} milliseconds,
+   * one sparse-bucket refresh ({@link #refreshSparseBucket}, a Kademlia-style bucket refresh cut
+   * down to one nodes request; c-toxcore has no such rule, docs/protocol.md 12.4). The DHT
+   * simulation turns it on to measure what it does for a network whose nodes all started at once.
+   *
+   * @param ms the interval in milliseconds, 0 for off
+   * @throws IllegalArgumentException if {@code ms} is negative
+   */
+  public void refreshInterval(long ms) {
+    if (ms < 0) {
+      throw new IllegalArgumentException("refresh interval must be >= 0 ms, got " + ms);
+    }
+    this.refreshInterval = ms;
   }
 
   /**
@@ -1158,6 +1176,10 @@ public final class DhtCore {
     int notKilled = pingAndAsk(close.slots().toArray(new NodeEntry[0]), self, last, times, now);
     closeBootstrapTimes = times[0];
     closeLastGetNodes = last[0];
+    if (refreshInterval > 0 && now - lastRefresh >= refreshInterval) {
+      lastRefresh = now;
+      refreshSparseBucket(now);
+    }
     if (notKilled == 0) {
       // Every node is past the kill timeout: make them merely bad so they are asked again.
       for (NodeEntry e : close.slots()) {
@@ -1168,6 +1190,79 @@ public final class DhtCore {
         }
       }
     }
+  }
+
+  /**
+   * The sparse-bucket refresh (the experiment of {@link #refreshInterval}): picks a random bucket
+   * that holds fewer than 8 good nodes, among buckets 0 to one past the deepest holding a good
+   * node, makes a random key of that bucket (our first b bits, bit b flipped, the rest random), and
+   * asks a random good node of the close list for nodes near that key. The nodes named go through
+   * the usual rule ({@code ping_node_from_getnodes_ok}): those the close list could store are asked
+   * for nodes near our key next round. Without it a node asks its nodes only for nodes near its own
+   * key, so it learns from each no more than the 4 that node knows nearest us (BENCHMARKS.md
+   * "Simulation": what it gives).
+   *
+   * @return the bucket refreshed, or -1 if no node is good or every bucket up to there is full
+   */
+  int refreshSparseBucket(long now) {
+    int[] good = new int[DhtTimers.BUCKETS];
+    int deepest = -1;
+    List<NodeEntry> slots = close.slots();
+    for (int i = 0; i < slots.size(); i++) {
+      if (!slots.get(i).isBad(now)) {
+        int b = i / DhtTimers.BUCKET_SIZE;
+        good[b]++;
+        deepest = Math.max(deepest, b);
+      }
+    }
+    if (deepest < 0) {
+      return -1;
+    }
+    int last = Math.min(deepest + 1, DhtTimers.BUCKETS - 1);
+    int sparse = 0;
+    for (int b = 0; b <= last; b++) {
+      if (good[b] < DhtTimers.BUCKET_SIZE) {
+        sparse++;
+      }
+    }
+    if (sparse == 0) {
+      return -1;
+    }
+    int pick = random.nextInt(sparse);
+    int bucket = 0;
+    for (int b = 0; b <= last; b++) {
+      if (good[b] < DhtTimers.BUCKET_SIZE && pick-- == 0) {
+        bucket = b;
+        break;
+      }
+    }
+    PublicKey target = randomKeyInBucket(self, bucket, random);
+    List<PackedNode> nodes = new ArrayList<>();
+    listNodes(slots.toArray(new NodeEntry[0]), nodes, DhtTimers.CLOSE_LIST_SIZE, now);
+    if (nodes.isEmpty()) {
+      return -1;
+    }
+    PackedNode ask = nodes.get(random.nextInt(nodes.size()));
+    stats.refreshSent();
+    sendNodesRequest(ask.ipPort(), ask.key(), target, now);
+    return bucket;
+  }
+
+  /**
+   * A random key sharing exactly {@code bucket} leading bits with {@code self} (its bit {@code
+   * bucket} flipped, the bits after it random): a key of that close-list bucket.
+   */
+  static PublicKey randomKeyInBucket(PublicKey self, int bucket, RandomGenerator random) {
+    byte[] k = new byte[PublicKey.SIZE];
+    random.nextBytes(k);
+    byte[] s = self.toArray();
+    int whole = bucket / 8;
+    System.arraycopy(s, 0, k, 0, whole);
+    int bit = 7 - bucket % 8; // the flipped bit, counted from the byte's low end
+    int mask = (0xFF << bit) & 0xFF; // self's bits before it, and it
+    int high = (s[whole] & 0xFF) ^ (1 << bit);
+    k[whole] = (byte) ((high & mask) | (k[whole] & ~mask & 0xFF));
+    return PublicKey.of(k);
   }
 
   /**
