@@ -26,11 +26,12 @@ import picocli.CommandLine.Option;
 /**
  * A loopback-free simulation of a DHT of our nodes on virtual time: {@code --nodes} {@link
  * DhtCore}s on a loss-free in-memory network (real packets, real crypto), each bootstrapped from
- * one of the first few nodes; after {@code --settle} virtual seconds, lookups of random keys walk
- * the nodes' answers (each step asks the closest node not yet asked for its 4 closest to the key)
- * and count the hops until no closer node is found, and whether the walk ended at the closest live
- * node. Then {@code --kill} percent of the nodes stop, the rest run {@code --after} more virtual
- * seconds, and the lookups are repeated. Bounded by the virtual times given.
+ * one of the first few nodes, started all at once or one after another over {@code --join} virtual
+ * seconds; after {@code --settle} virtual seconds, lookups of random keys walk the nodes' answers
+ * (each step asks the closest node not yet asked for its 4 closest to the key) and count the hops
+ * until no closer node is found, and whether the walk ended at the closest live node. Then {@code
+ * --kill} percent of the nodes stop, the rest run {@code --after} more virtual seconds, and the
+ * lookups are repeated. Bounded by the virtual times given.
  */
 @Command(name = "sim", description = "Simulate a DHT of our nodes on virtual time; lookup hops.")
 final class DhtSim implements Callable<Integer> {
