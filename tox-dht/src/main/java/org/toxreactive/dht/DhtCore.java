@@ -119,6 +119,8 @@ public final class DhtCore {
   private @Nullable Listener listener;
   private boolean holePunching = true;
   private boolean askUnstorable;
+  private long refreshInterval;
+  private long lastRefresh = Assoc.NEVER;
   private final DhtStats stats = new DhtStats();
   private long closeLastGetNodes = Assoc.NEVER;
   private int closeBootstrapTimes;
@@ -195,6 +197,22 @@ public final class DhtCore {
    */
   public void askUnstorable(boolean on) {
     this.askUnstorable = on;
+  }
+
+  /**
+   * An experiment, off (0) by default and never on in a real node: every {@code ms} milliseconds,
+   * one sparse-bucket refresh ({@link #refreshSparseBucket}, a Kademlia-style bucket refresh cut
+   * down to one nodes request; c-toxcore has no such rule, docs/protocol.md 12.4). The DHT
+   * simulation turns it on to measure what it does for a network whose nodes all started at once.
+   *
+   * @param ms the interval in milliseconds, 0 for off
+   * @throws IllegalArgumentException if {@code ms} is negative
+   */
+  public void refreshInterval(long ms) {
+    if (ms < 0) {
+      throw new IllegalArgumentException("refresh interval must be >= 0 ms, got " + ms);
+    }
+    this.refreshInterval = ms;
   }
 
   /**
@@ -625,8 +643,11 @@ public final class DhtCore {
       if (e.key == null) {
         continue;
       }
-      IpPort to = sendable(e.ipv4.address) ? e.ipv4.address : e.ipv6.address;
-      if (sendable(to)) {
+      IpPort to = e.ipv4.address;
+      if (to == null || !sendable(to)) {
+        to = e.ipv6.address;
+      }
+      if (to != null && sendable(to)) {
         emit(DhtPacketKind.CRYPTO, packet.retainedDuplicate(), to);
         n++;
       }
@@ -825,25 +846,22 @@ public final class DhtCore {
       throw new IllegalArgumentException(
           "k must be 1.." + DhtTimers.CLOSE_LIST_SIZE + ", got " + k);
     }
-    byte[] t = target.toArray();
-    NodeEntry[] best = new NodeEntry[k];
-    Assoc[] bestAssoc = new Assoc[k];
-    int[] n = {0};
+    Best best = new Best(target.toArray(), k);
     for (NodeEntry e : close.slots()) {
       if (!announce || e.announceNode) {
-        consider(e, t, lan, now, best, bestAssoc, n);
+        best.consider(e, lan, now);
       }
     }
     for (DhtFriend f : friends) {
       for (NodeEntry e : f.clients) {
         if (!announce || e.announceNode) {
-          consider(e, t, lan, now, best, bestAssoc, n);
+          best.consider(e, lan, now);
         }
       }
     }
-    List<PackedNode> nodes = new ArrayList<>(n[0]);
-    for (int i = 0; i < n[0]; i++) {
-      nodes.add(PackedNode.udp(bestAssoc[i].address, best[i].key));
+    List<PackedNode> nodes = new ArrayList<>(best.n);
+    for (int i = 0; i < best.n; i++) {
+      nodes.add(PackedNode.udp(best.address[i], best.key[i]));
     }
     return nodes;
   }
@@ -875,23 +893,24 @@ public final class DhtCore {
   private void listNodes(NodeEntry[] list, List<PackedNode> nodes, int n, long now) {
     for (int i = list.length - 1; i >= 0 && nodes.size() < n; i--) {
       NodeEntry e = list[i];
-      if (e.key == null) {
+      PublicKey key = e.key;
+      if (key == null) {
         continue;
       }
-      Assoc a = null;
+      IpPort a = null;
       if (!e.ipv4.isBad(now)) {
-        a = e.ipv4;
+        a = e.ipv4.address;
       }
       if (!e.ipv6.isBad(now) && config.ipv6() && (a == null || random.nextBoolean())) {
-        a = e.ipv6;
+        a = e.ipv6.address;
       }
       if (a == null) {
         continue;
       }
-      PackedNode p = PackedNode.udp(a.address, e.key);
+      PackedNode p = PackedNode.udp(a, key);
       boolean dup = false;
       for (PackedNode q : nodes) {
-        dup |= q.key().equals(e.key);
+        dup |= q.key().equals(key);
       }
       if (!dup) {
         nodes.add(p);
@@ -909,36 +928,52 @@ public final class DhtCore {
     return close.connected(now);
   }
 
-  private static void consider(
-      NodeEntry e, byte[] t, boolean lan, long now, NodeEntry[] best, Assoc[] bestAssoc, int[] n) {
-    if (e.key == null) {
-      return;
+  /** The {@code k} good nodes closest to a key, kept sorted as they are offered. */
+  private static final class Best {
+    private final byte[] target;
+    final PublicKey[] key;
+    private final byte[][] keyBytes;
+    final IpPort[] address;
+    int n;
+
+    Best(byte[] target, int k) {
+      this.target = target;
+      this.key = new PublicKey[k];
+      this.keyBytes = new byte[k][];
+      this.address = new IpPort[k];
     }
-    Assoc a = e.preferred();
-    if (a.address == null || a.isBad(now) || (!lan && Lan.isLan(a.address))) {
-      return;
-    }
-    int count = n[0];
-    for (int i = 0; i < count; i++) {
-      if (best[i].key.equals(e.key)) {
+
+    void consider(NodeEntry e, boolean lan, long now) {
+      PublicKey k = e.key;
+      byte[] kb = e.keyBytes;
+      Assoc a = e.preferred();
+      IpPort at = a.address;
+      if (k == null || kb == null || at == null || a.isBad(now) || (!lan && Lan.isLan(at))) {
         return;
       }
+      for (int i = 0; i < n; i++) {
+        if (key[i].equals(k)) {
+          return;
+        }
+      }
+      int pos = n;
+      while (pos > 0 && Distance.compare(target, kb, keyBytes[pos - 1]) < 0) {
+        pos--;
+      }
+      if (pos >= key.length) {
+        return;
+      }
+      int last = Math.min(n, key.length - 1);
+      for (int i = last; i > pos; i--) {
+        key[i] = key[i - 1];
+        keyBytes[i] = keyBytes[i - 1];
+        address[i] = address[i - 1];
+      }
+      key[pos] = k;
+      keyBytes[pos] = kb;
+      address[pos] = at;
+      n = Math.min(n + 1, key.length);
     }
-    int pos = count;
-    while (pos > 0 && Distance.compare(t, e.keyBytes, best[pos - 1].keyBytes) < 0) {
-      pos--;
-    }
-    if (pos >= best.length) {
-      return;
-    }
-    int last = Math.min(count, best.length - 1);
-    for (int i = last; i > pos; i--) {
-      best[i] = best[i - 1];
-      bestAssoc[i] = bestAssoc[i - 1];
-    }
-    best[pos] = e;
-    bestAssoc[pos] = a;
-    n[0] = Math.min(count + 1, best.length);
   }
 
   /** Queues a requester for a ping of ours if it could enter the close list ({@code ping_add}). */
@@ -1141,6 +1176,10 @@ public final class DhtCore {
     int notKilled = pingAndAsk(close.slots().toArray(new NodeEntry[0]), self, last, times, now);
     closeBootstrapTimes = times[0];
     closeLastGetNodes = last[0];
+    if (refreshInterval > 0 && now - lastRefresh >= refreshInterval) {
+      lastRefresh = now;
+      refreshSparseBucket(now);
+    }
     if (notKilled == 0) {
       // Every node is past the kill timeout: make them merely bad so they are asked again.
       for (NodeEntry e : close.slots()) {
@@ -1154,30 +1193,105 @@ public final class DhtCore {
   }
 
   /**
+   * The sparse-bucket refresh (the experiment of {@link #refreshInterval}): picks a random bucket
+   * that holds fewer than 8 good nodes, among buckets 0 to one past the deepest holding a good
+   * node, makes a random key of that bucket (our first b bits, bit b flipped, the rest random), and
+   * asks a random good node of the close list for nodes near that key. The nodes named go through
+   * the usual rule ({@code ping_node_from_getnodes_ok}): those the close list could store are asked
+   * for nodes near our key next round. Without it a node asks its nodes only for nodes near its own
+   * key, so it learns from each no more than the 4 that node knows nearest us (BENCHMARKS.md
+   * "Simulation": what it gives).
+   *
+   * @return the bucket refreshed, or -1 if no node is good or every bucket up to there is full
+   */
+  int refreshSparseBucket(long now) {
+    int[] good = new int[DhtTimers.BUCKETS];
+    int deepest = -1;
+    List<NodeEntry> slots = close.slots();
+    for (int i = 0; i < slots.size(); i++) {
+      if (!slots.get(i).isBad(now)) {
+        int b = i / DhtTimers.BUCKET_SIZE;
+        good[b]++;
+        deepest = Math.max(deepest, b);
+      }
+    }
+    if (deepest < 0) {
+      return -1;
+    }
+    int last = Math.min(deepest + 1, DhtTimers.BUCKETS - 1);
+    int sparse = 0;
+    for (int b = 0; b <= last; b++) {
+      if (good[b] < DhtTimers.BUCKET_SIZE) {
+        sparse++;
+      }
+    }
+    if (sparse == 0) {
+      return -1;
+    }
+    int pick = random.nextInt(sparse);
+    int bucket = 0;
+    for (int b = 0; b <= last; b++) {
+      if (good[b] < DhtTimers.BUCKET_SIZE && pick-- == 0) {
+        bucket = b;
+        break;
+      }
+    }
+    PublicKey target = randomKeyInBucket(self, bucket, random);
+    List<PackedNode> nodes = new ArrayList<>();
+    listNodes(slots.toArray(new NodeEntry[0]), nodes, DhtTimers.CLOSE_LIST_SIZE, now);
+    if (nodes.isEmpty()) {
+      return -1;
+    }
+    PackedNode ask = nodes.get(random.nextInt(nodes.size()));
+    stats.refreshSent();
+    sendNodesRequest(ask.ipPort(), ask.key(), target, now);
+    return bucket;
+  }
+
+  /**
+   * A random key sharing exactly {@code bucket} leading bits with {@code self} (its bit {@code
+   * bucket} flipped, the bits after it random): a key of that close-list bucket.
+   */
+  static PublicKey randomKeyInBucket(PublicKey self, int bucket, RandomGenerator random) {
+    byte[] k = new byte[PublicKey.SIZE];
+    random.nextBytes(k);
+    byte[] s = self.toArray();
+    int whole = bucket / 8;
+    System.arraycopy(s, 0, k, 0, whole);
+    int bit = 7 - bucket % 8; // the flipped bit, counted from the byte's low end
+    int mask = (0xFF << bit) & 0xFF; // self's bits before it, and it
+    int high = (s[whole] & 0xFF) ^ (1 << bit);
+    k[whole] = (byte) ((high & mask) | (k[whole] & ~mask & 0xFF));
+    return PublicKey.of(k);
+  }
+
+  /**
    * Asks every live address not asked for 60 s, and one random good node every 20 s (or each time
    * during the first 5 rounds); returns the number of addresses not past the kill timeout ({@code
    * do_ping_and_sendnode_requests}).
    */
   private int pingAndAsk(NodeEntry[] list, PublicKey target, long[] last, int[] times, long now) {
     int notKilled = 0;
-    List<NodeEntry> good = new ArrayList<>();
-    List<Assoc> goodAssoc = new ArrayList<>();
+    List<PublicKey> good = new ArrayList<>();
+    List<IpPort> goodAddress = new ArrayList<>();
     for (NodeEntry e : list) {
-      if (e.key == null) {
+      PublicKey key = e.key;
+      if (key == null) {
         continue;
       }
       for (Assoc a : new Assoc[] {e.ipv6, e.ipv4}) {
-        if (a.address == null || a.isKilled(now)) {
+        IpPort at = a.address;
+        if (at == null || a.isKilled(now)) {
           continue;
         }
         notKilled++;
         if (a.lastPinged + DhtTimers.PING_INTERVAL <= now) {
-          sendNodesRequest(a.address, e.key, target, now);
+          sendNodesRequest(at, key, target, now);
           a.lastPinged = now;
         }
         if (!a.isBad(now)) {
-          good.add(e);
-          goodAssoc.add(a);
+          good.add(key);
+          goodAddress.add(at);
         }
       }
     }
@@ -1185,7 +1299,7 @@ public final class DhtCore {
         && (last[0] + DhtTimers.GET_NODE_INTERVAL <= now
             || times[0] < DhtTimers.MAX_BOOTSTRAP_TIMES)) {
       int i = randomGoodIndex(random, good.size());
-      sendNodesRequest(goodAssoc.get(i).address, good.get(i).key, target, now);
+      sendNodesRequest(goodAddress.get(i), good.get(i), target, now);
       last[0] = now;
       times[0]++;
     }

@@ -95,7 +95,8 @@ public final class DhtFriend {
   }
 
   private boolean storeOk(NodeEntry e, PublicKey pk, long now) {
-    return e.isBad(now) || Distance.compare(key, e.key, pk) > 0;
+    PublicKey held = e.key;
+    return held == null || e.isBad(now) || Distance.compare(key, held, pk) > 0;
   }
 
   /** Records an answer from {@code pk} at {@code address}; true if it is (now) in the list. */
@@ -128,7 +129,12 @@ public final class DhtFriend {
           if (ba || bb) {
             return ba == bb ? 0 : ba ? -1 : 1;
           }
-          return -Distance.compare(key, a.key, b.key);
+          PublicKey ka = a.key;
+          PublicKey kb = b.key;
+          if (ka == null || kb == null) { // bad, so not reached: an empty slot is bad
+            return 0;
+          }
+          return -Distance.compare(key, ka, kb);
         };
     Arrays.sort(clients, order);
   }

@@ -13,6 +13,8 @@ public final class DhtStats {
   private final AtomicLongArray drops = new AtomicLongArray(DhtDrop.values().length);
   private final java.util.concurrent.atomic.AtomicLong announcePings =
       new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong refreshes =
+      new java.util.concurrent.atomic.AtomicLong();
   private volatile int closeListSize;
   private volatile int goodNodes;
 
@@ -36,6 +38,20 @@ public final class DhtStats {
    */
   public long announcePingsSent() {
     return announcePings.get();
+  }
+
+  void refreshSent() {
+    refreshes.incrementAndGet();
+  }
+
+  /**
+   * Nodes requests sent by the sparse-bucket refresh experiment ({@link DhtCore#refreshInterval}),
+   * also counted in {@link #sent} as {@link DhtPacketKind#NODES_REQUEST}.
+   *
+   * @return the count since start
+   */
+  public long refreshesSent() {
+    return refreshes.get();
   }
 
   void drop(DhtDrop reason) {

@@ -34,9 +34,9 @@ public final class NodeEntry {
   /**
    * The key held in this slot.
    *
-   * @return the key (meaningless while the slot is empty)
+   * @return the key, or null while the slot is empty
    */
-  public PublicKey key() {
+  public @Nullable PublicKey key() {
     return key;
   }
 

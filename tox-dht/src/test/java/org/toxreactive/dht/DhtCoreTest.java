@@ -1,6 +1,7 @@
 package org.toxreactive.dht;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -634,5 +635,113 @@ class DhtCoreTest {
     assertThat(f.clients())
         .extracting(NodeEntry::key)
         .containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  @Test
+  void aRandomKeyOfABucketSharesExactlyThatManyLeadingBitsWithOurs() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+    PublicKey self = KeyPair.generate().publicKey();
+    for (int b = 0; b < DhtTimers.BUCKETS; b++) {
+      PublicKey k = DhtCore.randomKeyInBucket(self, b, random);
+      assertThat(Distance.commonPrefix(self, k)).as("bucket %d", b).isEqualTo(b);
+      // the bits after the flipped one are random: two draws differ
+      assertThat(DhtCore.randomKeyInBucket(self, b, random)).isNotEqualTo(k);
+    }
+  }
+
+  /** Searched keys of the nodes requests in {@link #sent} other than our own, by peer asked. */
+  private List<java.util.Map.Entry<TestPeer, PublicKey>> otherTargets(
+      List<TestPeer> peers, PublicKey self) {
+    List<java.util.Map.Entry<TestPeer, PublicKey>> r = new ArrayList<>();
+    for (TestPeer p : peers) {
+      for (SimNet.Packet q : sentTo(p.address, DhtPacketKind.NODES_REQUEST)) {
+        PublicKey target = ((NodesRequest) p.open(q.data())).target();
+        if (!target.equals(self)) {
+          r.add(java.util.Map.entry(p, target));
+        }
+      }
+    }
+    return r;
+  }
+
+  @Test
+  void theRefreshExperimentAsksAGoodNodeForARandomKeyOfASparseBucketAtItsInterval() {
+    KeyPair self = KeyPair.generate();
+    DhtCore core = recording(self, PLAIN);
+    core.refreshInterval(5_000);
+    List<TestPeer> peers = fill(core, 3, 1);
+    assertThat(peers).hasSize(3);
+    int deepest = 0;
+    for (TestPeer p : peers) {
+      deepest = Math.max(deepest, core.closeList().bucketOf(p.key()));
+    }
+    sent.clear();
+    long start = net.now;
+    for (long t = start; t < start + 60_000; t += DhtTimers.TICK) {
+      core.tick(t);
+    }
+    List<java.util.Map.Entry<TestPeer, PublicKey>> asked = otherTargets(peers, self.publicKey());
+    // one per 5 s (the ticks before the window ran one too): 11 or 12 in 60 s
+    assertThat(asked).hasSizeBetween(11, 12);
+    assertThat(core.stats().refreshesSent()).isGreaterThanOrEqualTo(asked.size());
+    java.util.Set<PublicKey> distinct = new java.util.HashSet<>();
+    java.util.Set<Integer> buckets = new java.util.HashSet<>();
+    java.util.Set<PublicKey> whom = new java.util.HashSet<>();
+    for (java.util.Map.Entry<TestPeer, PublicKey> e : asked) {
+      PublicKey target = e.getValue();
+      distinct.add(target);
+      whom.add(e.getKey().key());
+      int bucket = core.closeList().bucketOf(target);
+      // a bucket from 0 to one past the deepest one holding a node; none of them is full here
+      assertThat(bucket).isBetween(0, deepest + 1);
+      buckets.add(bucket);
+    }
+    assertThat(distinct).hasSameSizeAs(asked); // a new random key each time
+    assertThat(buckets).hasSizeGreaterThan(1); // of a random sparse bucket
+    assertThat(whom).hasSizeGreaterThan(1); // asked of a random good node
+  }
+
+  @Test
+  void byDefaultOnlyOurOwnKeyIsSearchedAsInCToxcore() {
+    KeyPair self = KeyPair.generate();
+    DhtCore core = recording(self, PLAIN);
+    List<TestPeer> peers = fill(core, 3, 1);
+    sent.clear();
+    long start = net.now;
+    for (long t = start; t < start + 60_000; t += DhtTimers.TICK) {
+      core.tick(t);
+    }
+    assertThat(sentTo(peers.get(0).address, DhtPacketKind.NODES_REQUEST)).isNotEmpty();
+    assertThat(otherTargets(peers, self.publicKey())).isEmpty();
+    assertThat(core.stats().refreshesSent()).isZero();
+  }
+
+  @Test
+  void aFullBucketIsNeverRefreshed() {
+    KeyPair self = KeyPair.generate();
+    DhtCore core = recording(self, PLAIN);
+    core.refreshInterval(5_000);
+    // 8 good nodes in bucket 0 and nothing deeper: buckets 0 and 1 are candidates, 0 is full
+    List<TestPeer> bucket0 = new ArrayList<>();
+    int i = 0;
+    while (bucket0.size() < DhtTimers.BUCKET_SIZE) {
+      TestPeer p = new TestPeer(SimNet.address(1, 2, 0, ++i, 1));
+      if (core.closeList().bucketOf(p.key()) == 0) {
+        assertThat(admit(core, p)).isTrue();
+        bucket0.add(p);
+      }
+    }
+    sent.clear();
+    long start = net.now;
+    for (long t = start; t < start + 60_000; t += DhtTimers.TICK) {
+      core.tick(t);
+    }
+    List<java.util.Map.Entry<TestPeer, PublicKey>> asked = otherTargets(bucket0, self.publicKey());
+    assertThat(asked).isNotEmpty();
+    assertThat(asked)
+        .allSatisfy(e -> assertThat(core.closeList().bucketOf(e.getValue())).isEqualTo(1));
+    assertThatThrownBy(() -> core.refreshInterval(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("refresh interval must be >= 0 ms, got -1");
   }
 }

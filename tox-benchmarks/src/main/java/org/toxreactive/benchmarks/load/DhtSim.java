@@ -26,11 +26,12 @@ import picocli.CommandLine.Option;
 /**
  * A loopback-free simulation of a DHT of our nodes on virtual time: {@code --nodes} {@link
  * DhtCore}s on a loss-free in-memory network (real packets, real crypto), each bootstrapped from
- * one of the first few nodes; after {@code --settle} virtual seconds, lookups of random keys walk
- * the nodes' answers (each step asks the closest node not yet asked for its 4 closest to the key)
- * and count the hops until no closer node is found, and whether the walk ended at the closest live
- * node. Then {@code --kill} percent of the nodes stop, the rest run {@code --after} more virtual
- * seconds, and the lookups are repeated. Bounded by the virtual times given.
+ * one of the first few nodes, started all at once or one after another over {@code --join} virtual
+ * seconds; after {@code --settle} virtual seconds, lookups of random keys walk the nodes' answers
+ * (each step asks the closest node not yet asked for its 4 closest to the key) and count the hops
+ * until no closer node is found, and whether the walk ended at the closest live node. Then {@code
+ * --kill} percent of the nodes stop, the rest run {@code --after} more virtual seconds, and the
+ * lookups are repeated. Bounded by the virtual times given.
  */
 @Command(name = "sim", description = "Simulate a DHT of our nodes on virtual time; lookup hops.")
 final class DhtSim implements Callable<Integer> {
@@ -85,6 +86,23 @@ final class DhtSim implements Callable<Integer> {
               + " keys are untracked afterwards.")
   int track;
 
+  @Option(
+      names = "--refresh",
+      defaultValue = "0",
+      description =
+          "Experiment: milliseconds between the nodes' sparse-bucket refreshes"
+              + " (DhtCore.refreshInterval, e.g. 5000; 0, the default: off, the nodes do what"
+              + " c-toxcore does).")
+  long refresh;
+
+  @Option(
+      names = "--join",
+      defaultValue = "0",
+      description =
+          "Virtual seconds over which the nodes start, one after another in equal steps (0: all"
+              + " at once); counted in --settle.")
+  int join;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   private record Packet(ByteBuf data, IpPort from, IpPort to) {}
@@ -93,8 +111,11 @@ final class DhtSim implements Callable<Integer> {
   private final List<IpPort> addresses = new ArrayList<>();
   private final ArrayDeque<Packet> queue = new ArrayDeque<>();
   private final Set<IpPort> down = new HashSet<>();
+  private final Set<IpPort> running = new HashSet<>();
+  private int started;
   private long now = 1_000_000;
   private long packets;
+  private int elapsed;
 
   @Override
   public Integer call() throws Exception {
@@ -102,6 +123,11 @@ final class DhtSim implements Callable<Integer> {
     if (nodes < 10 || nodes > 5000 || kill < 0 || kill > 90 || settle < 1 || after < 0) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "bad --nodes/--kill/--settle/--after");
+    }
+    if (join < 0 || join >= settle || refresh < 0) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--join must be 0.." + (settle - 1) + " (below --settle) and --refresh >= 0");
     }
     SplittableRandom random = new SplittableRandom(seed);
     long wall = System.nanoTime();
@@ -126,11 +152,10 @@ final class DhtSim implements Callable<Integer> {
           new DhtCore(
               keys.get(i), config, (p, to) -> queue.add(new Packet(p, a, to)), random.split(), now);
       core.askUnstorable(askUnstorable);
+      core.refreshInterval(refresh);
       net.put(a, core);
     }
-    for (IpPort a : addresses) {
-      net.get(a).start(now);
-    }
+    startDue();
     int settled = 0;
     while (every > 0 && settled + every < settle) {
       advance(every);
@@ -173,12 +198,16 @@ final class DhtSim implements Callable<Integer> {
         kill, after, lookups, afterKill.found, afterKill.meanHops(), afterKill.maxHops);
     int trackedAfter = tracked(random, out, "after the kill");
     out.printf(
-        "RESULT mode=dht-sim nodes=%d ask_unstorable=%b track_s=%d tracked_found_before=%d"
+        "RESULT mode=dht-sim nodes=%d ask_unstorable=%b refresh_ms=%d join_s=%d refreshes=%d"
+            + " track_s=%d tracked_found_before=%d"
             + " tracked_found_after=%d found_before=%d hops_mean_before=%.2f hops_max_before=%d"
             + " found_after_kill=%d hops_mean_after=%.2f hops_max_after=%d lookups=%d packets=%d"
             + " wall_s=%.1f%n",
         nodes,
         askUnstorable,
+        refresh,
+        join,
+        refreshes(),
         track,
         trackedBefore,
         trackedAfter,
@@ -268,6 +297,14 @@ final class DhtSim implements Callable<Integer> {
     return n;
   }
 
+  private long refreshes() {
+    long n = 0;
+    for (IpPort a : addresses) {
+      n += net.get(a).stats().refreshesSent();
+    }
+    return n;
+  }
+
   private double meanList() {
     long n = 0;
     for (IpPort a : addresses) {
@@ -276,10 +313,21 @@ final class DhtSim implements Callable<Integer> {
     return n / (double) addresses.size();
   }
 
+  /** Starts the waiting nodes whose turn has come ({@code --join}): node i at i * join / n s. */
+  private void startDue() {
+    while (started < nodes && (long) started * join / nodes <= elapsed) {
+      IpPort a = addresses.get(started++);
+      running.add(a);
+      net.get(a).start(now);
+    }
+  }
+
   private void advance(int seconds) {
     for (int s = 0; s < seconds; s++) {
       now += 1000;
-      for (IpPort a : addresses) {
+      elapsed++;
+      startDue();
+      for (IpPort a : addresses.subList(0, started)) {
         if (!down.contains(a)) {
           net.get(a).tick(now);
         }
@@ -289,7 +337,7 @@ final class DhtSim implements Callable<Integer> {
         Packet p = queue.poll();
         try {
           DhtCore to = net.get(p.to());
-          if (to != null && !down.contains(p.to())) {
+          if (to != null && running.contains(p.to()) && !down.contains(p.to())) {
             packets++;
             to.receive(p.data(), p.from(), now);
           }

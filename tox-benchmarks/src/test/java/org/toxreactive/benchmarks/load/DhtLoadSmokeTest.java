@@ -100,6 +100,50 @@ class DhtLoadSmokeTest {
   }
 
   @Test
+  void nodesJoinOneAfterAnotherAndTheRefreshExperimentReachesTheNodes() {
+    Map<String, String> m =
+        run(
+            "sim",
+            "--nodes",
+            "20",
+            "--settle",
+            "30",
+            "--after",
+            "0",
+            "--lookups",
+            "10",
+            "--join",
+            "10",
+            "--refresh",
+            "5000");
+    assertThat(m.get("join_s")).isEqualTo("10");
+    assertThat(m.get("refresh_ms")).isEqualTo("5000");
+    // each node refreshes every 5 s once it has a good node: at most 20 x (30 / 5 + 1)
+    assertThat(Long.parseLong(m.get("refreshes"))).isBetween(20L, 140L);
+    assertThat(Integer.parseInt(m.get("found_before"))).isPositive();
+  }
+
+  @Test
+  void byDefaultTheNodesStartTogetherWithoutTheRefresh() {
+    Map<String, String> m =
+        run("sim", "--nodes", "20", "--settle", "20", "--after", "0", "--lookups", "10");
+    assertThat(m.get("join_s")).isEqualTo("0");
+    assertThat(m.get("refreshes")).isEqualTo("0");
+  }
+
+  @Test
+  void aJoinTimeNotBelowTheSettleTimeIsRefusedInOneLine() {
+    StringWriter out = new StringWriter();
+    CommandLine cl = new CommandLine(new DhtLoad());
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(out, true));
+    assertThat(cl.execute("sim", "--nodes", "20", "--settle", "20", "--join", "20")).isEqualTo(2);
+    assertThat(out.toString())
+        .contains("--join must be 0..19 (below --settle) and --refresh >= 0")
+        .doesNotContain("Exception");
+  }
+
+  @Test
   void memoryReportsBytesPerEntry() {
     Map<String, String> m = run("memory", "--lists", "4");
     assertThat(m.get("stored")).isEqualTo("4096");
