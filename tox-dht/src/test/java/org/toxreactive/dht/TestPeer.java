@@ -13,12 +13,18 @@ import org.toxreactive.dht.packet.PingRequest;
 
 /** A hand-driven DHT peer: builds packets for a core and opens its answers. Test-only. */
 final class TestPeer {
-  final KeyPair keys = KeyPair.generate();
+  final KeyPair keys;
   final IpPort address;
   final CryptoBox box = new CryptoBox();
 
   TestPeer(IpPort address) {
+    this(address, KeyPair.generate());
+  }
+
+  /** A peer with given keys (tests whose outcome must not depend on random keys). */
+  TestPeer(IpPort address, KeyPair keys) {
     this.address = address;
+    this.keys = keys;
   }
 
   PublicKey key() {
