@@ -234,7 +234,7 @@ final class PathPolicy {
       }
       if (paths.hasOtherUp()) {
         log.debug("net_crypto {}: stalled on {}", s, paths.best());
-        paths.suspect(paths.best(), now);
+        paths.suspectBest(now);
         reselect(true);
       } else {
         // no other path to try (the rest are down): no verdict, which would only make a path
@@ -259,7 +259,7 @@ final class PathPolicy {
     lostAtWindowStart = out.reportedLost();
     if (sent >= LOSS_SAMPLE && lost > LOSSY_PATH * sent && paths.hasAlternative(now)) {
       log.debug("net_crypto {}: {} of {} packets lost on {}", s, lost, sent, paths.best());
-      paths.suspect(paths.best(), now);
+      paths.suspectBest(now);
       reselect(true);
     }
   }

@@ -153,14 +153,15 @@ final class PathTable {
       e.burst = 0;
     }
     e.burst++;
-    boolean moved =
-        best != null
-            && e != best
-            && e.burst >= FOLLOW_PACKETS
-            && now - best.heardAt > FOLLOW_MILLIS
-            && e.usable(now);
-    if (moved) {
-      best.suspectUntil = now + SUSPECT_MILLIS;
+    Entry chosen = best;
+    boolean moved = false;
+    if (chosen != null
+        && e != chosen
+        && e.burst >= FOLLOW_PACKETS
+        && now - chosen.heardAt > FOLLOW_MILLIS
+        && e.usable(now)) {
+      chosen.suspectUntil = now + SUSPECT_MILLIS;
+      moved = true;
     }
     {
       e.heardAt = now;
@@ -228,6 +229,13 @@ final class PathTable {
     Entry e = entries.get(p);
     if (e != null) {
       e.vouched = true;
+    }
+  }
+
+  /** Data on the chosen path went unacknowledged (none chosen yet: nothing to suspect). */
+  void suspectBest(long now) {
+    if (best != null) {
+      best.suspectUntil = now + SUSPECT_MILLIS;
     }
   }
 
