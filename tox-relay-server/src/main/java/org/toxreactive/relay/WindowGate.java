@@ -65,7 +65,7 @@ final class WindowGate extends ChannelDuplexHandler {
   private long held;
   private long credit;
   private long waitingSince = -1;
-  private ScheduledFuture<?> poll;
+  private @Nullable ScheduledFuture<?> poll; // null while no poll is scheduled
   private long forced;
   private boolean unwritable; // the flag this gate last set
 
