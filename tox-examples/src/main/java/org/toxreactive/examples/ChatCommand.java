@@ -66,7 +66,8 @@ import reactor.core.publisher.Sinks;
     description = {
       "Chat with a Tox peer (c-toxcore or another tox-reactive node) over UDP and/or TCP relays.",
       "Prints 'KEYS real=.. dht=.. port=..', 'CONNECTED <peer>', 'PATH <udp|relay:KEYPREFIX>' when the",
-      "data path changes, 'ROUTE relay:KEYPREFIX up|down' as the peer comes and goes on a relay,",
+      "data path changes ('PATH unreachable' while the peer is heard on no path), 'ROUTE",
+      "relay:KEYPREFIX up|down' as the peer comes and goes on a relay,",
       "then 'RECV <text>' per message, and on exit 'STATS ...' (data packets sent and received,",
       "packet requests apart); exits 0 after --expect messages (listening without --expect: after",
       "--seconds)."
@@ -498,7 +499,12 @@ final class ChatCommand implements Callable<Integer> {
     }
   }
 
-  /** {@code udp} or {@code relay:<first 8 hex digits of the relay key>}; null while connecting. */
+  /**
+   * {@code udp}, {@code relay:<first 8 hex digits of the relay key>}, or {@code unreachable} while
+   * the peer is heard on no path (data waits on a path not confirmed yet: after the data path died,
+   * until the peer is heard on the new one; without this line the last PATH line would still name
+   * the dead path); null while connecting and at the end.
+   */
   static String pathLabel(LinkStatus s) {
     if (s.path() instanceof Path.Udp) {
       return "udp";
@@ -506,7 +512,7 @@ final class ChatCommand implements Callable<Integer> {
     if (s.path() instanceof Path.Relay r) {
       return "relay:" + r.relay().toHex().substring(0, 8);
     }
-    return null;
+    return s.kind() == LinkStatus.Kind.UNREACHABLE ? "unreachable" : null;
   }
 
   /** Ends every connection still served (see {@link #finish(PrintWriter, boolean, Served)}). */

@@ -15,6 +15,9 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.KeyPair;
+import org.toxreactive.core.PublicKey;
+import org.toxreactive.core.transport.Path;
+import org.toxreactive.netcrypto.LinkStatus;
 import org.toxreactive.relay.RelayServer;
 import org.toxreactive.relay.RunningRelay;
 import org.toxreactive.transport.tcp.RelayAddress;
@@ -26,6 +29,29 @@ class ChatCommandTest {
 
   private int run(String... args) {
     return Examples.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+  }
+
+  /**
+   * A PATH line for every status a connection shows: after the data path died, "unreachable" until
+   * the peer is heard on the new one, so the last PATH line does not go on naming the dead path.
+   */
+  @Test
+  void everyStatusButConnectingAndOfflineHasAPathLabel() {
+    PublicKey relay = KeyPair.generate().publicKey();
+    PublicKey peer = KeyPair.generate().publicKey();
+    assertThat(
+            ChatCommand.pathLabel(new LinkStatus(LinkStatus.Kind.RELAYED, Path.relay(relay, peer))))
+        .isEqualTo("relay:" + relay.toHex().substring(0, 8));
+    assertThat(
+            ChatCommand.pathLabel(
+                new LinkStatus(
+                    LinkStatus.Kind.DIRECT,
+                    Path.udp(new java.net.InetSocketAddress("127.0.0.1", 33445)))))
+        .isEqualTo("udp");
+    assertThat(ChatCommand.pathLabel(new LinkStatus(LinkStatus.Kind.UNREACHABLE, null)))
+        .isEqualTo("unreachable");
+    assertThat(ChatCommand.pathLabel(new LinkStatus(LinkStatus.Kind.CONNECTING, null))).isNull();
+    assertThat(ChatCommand.pathLabel(new LinkStatus(LinkStatus.Kind.OFFLINE, null))).isNull();
   }
 
   @Test

@@ -218,11 +218,17 @@ final class Connection implements CryptoConnection {
       return;
     }
     Path best = s.paths.best();
-    boolean alive = best != null && s.paths.bestIsHeard(s.now());
-    if (alive ? best.equals(published.path()) : published.kind() == LinkStatus.Kind.UNREACHABLE) {
-      return;
+    if (best != null && s.paths.bestIsHeard(s.now())) {
+      if (best.equals(published.path())) {
+        return;
+      }
+      published = LinkStatus.of(best);
+    } else {
+      if (published.kind() == LinkStatus.Kind.UNREACHABLE) {
+        return;
+      }
+      published = LinkStatus.UNREACHABLE;
     }
-    published = alive ? LinkStatus.of(best) : LinkStatus.UNREACHABLE;
     status.tryEmitNext(published);
   }
 

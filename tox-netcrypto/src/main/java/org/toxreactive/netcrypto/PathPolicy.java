@@ -29,6 +29,16 @@ final class PathPolicy {
   static final long LOST_PATH_GRACE = 1_000;
 
   /**
+   * After the chosen path died (its transport said so, or it failed), how long the peer's silence
+   * is put down to the death rather than blamed on the path data moved to, while the peer has been
+   * heard on no path since: it is still sending to the dead one. A c-toxcore peer finds out at its
+   * next failed write to the dead relay (docs/protocol.md 8.12), which a loaded machine can delay
+   * by seconds; our data meanwhile reaches it, only its acks are lost. Once it is heard anywhere,
+   * or after this long, a stall is a stall again.
+   */
+  static final long PEER_NOTICE_MILLIS = 3_000;
+
+  /**
    * After direct UDP has carried the data this long, the relay paths are put on standby (a relay
    * pool gives up their routes), and woken as soon as data leaves UDP (docs/protocol.md 4.15).
    */
@@ -56,6 +66,16 @@ final class PathPolicy {
   private boolean relaysAsleep;
   private long lossWindowStart;
   private long stallGraceUntil;
+
+  /**
+   * The chosen path that last died under us, when, and whether the peer was heard since on another
+   * path.
+   */
+  private @Nullable Path lostPath;
+
+  private long lostPathAt = Long.MIN_VALUE / 2;
+
+  private boolean heardSinceLost = true;
   private long sentAtWindowStart;
   private long lostAtWindowStart;
 
@@ -89,6 +109,9 @@ final class PathPolicy {
   /** A packet of the peer decrypted on {@code from}. */
   void heard(Path from, long now) {
     add(from);
+    if (!from.equals(lostPath)) {
+      heardSinceLost = true; // packets still coming in on the dead path say nothing
+    }
     boolean peerMoved = paths.heard(from, now);
     if (peerMoved) {
       log.debug("net_crypto {}: the peer moved to {}", s, from);
@@ -101,6 +124,9 @@ final class PathPolicy {
   /** A packet on {@code from} failed to decrypt: a few of them give the path up. */
   void decryptFailed(Path from, long now) {
     if (paths.decryptFailed(from, now)) {
+      if (from.equals(paths.best())) {
+        lostUnderUs(from, now);
+      }
       s.engine.pathFailed(
           s,
           from,
@@ -114,6 +140,9 @@ final class PathPolicy {
 
   /** The transport's news about a path. */
   void pathEvent(Path p, boolean usable) {
+    if (!usable && p.equals(paths.best())) {
+      lostUnderUs(p, s.now());
+    }
     paths.down(p, !usable, s.now());
     if (usable) {
       paths.reportedUp(p);
@@ -121,6 +150,20 @@ final class PathPolicy {
     if (!usable) {
       reselect(true); // a path coming up is weighed at the next tick, with its siblings' news
     }
+  }
+
+  private void lostUnderUs(Path p, long now) {
+    lostPath = p;
+    lostPathAt = now;
+    heardSinceLost = false;
+  }
+
+  /**
+   * Whether the peer's silence is explained by the death of the path data was on (see {@link
+   * #PEER_NOTICE_MILLIS}).
+   */
+  private boolean peerUnaware(long now) {
+    return !heardSinceLost && now - lostPathAt < PEER_NOTICE_MILLIS;
   }
 
   /** Something was acknowledged: the stall back-off starts again. */
@@ -181,14 +224,17 @@ final class PathPolicy {
     long stallAfter =
         Math.max(STALL_MILLIS, Math.max(4 * rtt.rtt(), 2 * rtt.resendAfter()))
             << Math.min(stallsWithoutProgress, 5);
-    if (now >= stallGraceUntil && out.stalled(now, stallAfter)) {
+    // no verdict while the peer has not found out that the old path died: our data reaches it,
+    // its acks go to the dead path; blaming the new path would send the data where the peer may
+    // not be (a relay it holds no route for us on drops it)
+    if (now >= stallGraceUntil && out.stalled(now, stallAfter) && !peerUnaware(now)) {
       stallsWithoutProgress++;
       if (relaysAsleep) {
         standbyRelays(false); // the relays are the way out: wake them before choosing
       }
       if (paths.hasOtherUp()) {
         log.debug("net_crypto {}: stalled on {}", s, paths.best());
-        paths.suspect(paths.best(), now);
+        paths.suspectBest(now);
         reselect(true);
       } else {
         // no other path to try (the rest are down): no verdict, which would only make a path
@@ -213,7 +259,7 @@ final class PathPolicy {
     lostAtWindowStart = out.reportedLost();
     if (sent >= LOSS_SAMPLE && lost > LOSSY_PATH * sent && paths.hasAlternative(now)) {
       log.debug("net_crypto {}: {} of {} packets lost on {}", s, lost, sent, paths.best());
-      paths.suspect(paths.best(), now);
+      paths.suspectBest(now);
       reselect(true);
     }
   }

@@ -22,10 +22,10 @@ import org.toxreactive.core.transport.Path;
  *
  * <p>The choice is sticky, so status does not flap: fresh direct UDP wins; otherwise the current
  * path stays while it is alive; otherwise the first alive relay in relay-key order, which is the
- * same order on both sides, so the two peers converge on the same relay. When nothing is alive, a
- * path with a sign of the peer (heard on it once, or reported up by its transport) goes before one
- * without, suspect or not. A path that is down is never chosen while another one is not (suspect or
- * not). Not thread-safe.
+ * same order on both sides, so the two peers converge on the same relay. Then a suspect relay the
+ * peer is heard on now (a relay routes both ways). When nothing is alive, a path with a sign of the
+ * peer (heard on it once, or reported up by its transport) goes before one without, suspect or not.
+ * A path that is down is never chosen while another one is not (suspect or not). Not thread-safe.
  */
 final class PathTable {
   /** A path is alive while the peer was heard on it this recently (three keepalives). */
@@ -81,7 +81,14 @@ final class PathTable {
 
     @Override
     public String toString() {
-      return path + (down ? " down" : "") + (failed ? " failed" : "");
+      return path
+          + (down ? " down" : "")
+          + (failed ? " failed" : "")
+          + (vouched ? " vouched" : "")
+          + " heard@"
+          + heardAt
+          + " suspect<"
+          + suspectUntil;
     }
   }
 
@@ -146,14 +153,15 @@ final class PathTable {
       e.burst = 0;
     }
     e.burst++;
-    boolean moved =
-        best != null
-            && e != best
-            && e.burst >= FOLLOW_PACKETS
-            && now - best.heardAt > FOLLOW_MILLIS
-            && e.usable(now);
-    if (moved) {
-      best.suspectUntil = now + SUSPECT_MILLIS;
+    Entry chosen = best;
+    boolean moved = false;
+    if (chosen != null
+        && e != chosen
+        && e.burst >= FOLLOW_PACKETS
+        && now - chosen.heardAt > FOLLOW_MILLIS
+        && e.usable(now)) {
+      chosen.suspectUntil = now + SUSPECT_MILLIS;
+      moved = true;
     }
     {
       e.heardAt = now;
@@ -221,6 +229,13 @@ final class PathTable {
     Entry e = entries.get(p);
     if (e != null) {
       e.vouched = true;
+    }
+  }
+
+  /** Data on the chosen path went unacknowledged (none chosen yet: nothing to suspect). */
+  void suspectBest(long now) {
+    if (best != null) {
+      best.suspectUntil = now + SUSPECT_MILLIS;
     }
   }
 
@@ -293,6 +308,19 @@ final class PathTable {
     if (pick == null) {
       pick = first(ordered, e -> e.usable(now) && e.alive(now));
     }
+    if (pick == null && best != null && hearsThePeer(best, now)) {
+      pick = best;
+    }
+    if (pick == null) {
+      // a relay passed over for losing our data, on which the peer is heard now: it is routed to
+      // us there, and a relay routes a pair both ways or not at all (docs/protocol.md 2.5), so our
+      // data reaches it there too. What went unacknowledged went while its replies died with a
+      // relay it had not given up yet. Before the relays with no sign of the peer, or one with a
+      // stale sign (a cookie response, answered out of band even where it holds no route for us
+      // and drops our data: docs/protocol.md 3). Without this, data stayed on such a relay until
+      // the suspicion of the one the peer was on ran out (RelayKillCToxcorePeerTest: 6 s)
+      pick = lastHeard(ordered, e -> hearsThePeer(e, now));
+    }
     if (pick == null && best != null && best.usable(now)) {
       pick = best; // nothing alive: keep trying where we were
     }
@@ -329,6 +357,14 @@ final class PathTable {
     }
     best = pick;
     return best();
+  }
+
+  /**
+   * A relay, suspect or not, neither down nor failed, the peer was heard on lately. Not direct UDP:
+   * that the peer's datagrams reach us says nothing about ours reaching it.
+   */
+  private static boolean hearsThePeer(Entry e, long now) {
+    return e.path instanceof Path.Relay && !e.down && !e.failed && e.alive(now);
   }
 
   /** Of the entries matching {@code p}, the one the peer was heard on last (ties: list order). */

@@ -271,7 +271,10 @@ final class SendBuffer<T> {
         lastProgressAt = now; // a new flight: the stall clock starts now
       }
       inFlight++;
-      out.send(n, o.data);
+      T data = o.data;
+      if (data != null) { // always: only a record the ring let go of is cleared (recycle)
+        out.send(n, data);
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 package org.toxreactive.netcrypto;
 
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.Nonce;
@@ -132,12 +133,16 @@ final class SendSide {
     out.resendInFlight(now);
   }
 
-  private void sendOn(Path p, int num, byte[] data) {
+  private void sendOn(@Nullable Path p, int num, byte[] data) {
     sendOn(p, num, data[0] & 0xFF, Bytes.adopt(data, 1, data.length - 1));
   }
 
-  /** The id and payload are written straight into the packet: no joined copy first. */
-  private void sendOn(Path p, int num, int id, Bytes payload) {
+  /**
+   * The id and payload are written straight into the packet: no joined copy first. {@code p} is
+   * null only for a session that knows no path, which never sends: {@code connect} refuses an empty
+   * path list and an acceptor's session starts with the path the handshake came on.
+   */
+  private void sendOn(@Nullable Path p, int num, int id, Bytes payload) {
     Channel ch = s.handshake.channel();
     if (ch == null || p == null) {
       return;

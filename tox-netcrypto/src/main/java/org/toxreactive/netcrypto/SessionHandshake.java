@@ -82,12 +82,12 @@ final class SessionHandshake {
     byte[] request =
         new CookieRequest(s.engine.dhtKeys().publicKey(), s.engine.realKeys().publicKey(), echoId)
             .encode(dhtShared, Nonce.random(), box);
-    state = new CookieRequesting(echoId, Temp.first(request));
-    sendTemp();
+    sendTemp(new CookieRequesting(echoId, Temp.first(request)));
   }
 
-  private void sendTemp() {
-    Handshaking h = (Handshaking) state;
+  /** Enters {@code h} and sends its temp packet on every live path. */
+  private void sendTemp(Handshaking h) {
+    state = h;
     for (Path p : s.paths.live()) {
       s.engine.send(p, h.temp().packet());
     }
@@ -104,8 +104,7 @@ final class SessionHandshake {
     }
     s.heard(from);
     OwnKeys own = OwnKeys.generate();
-    state = new HandshakeSent(own, Temp.first(handshakePacket(own, r.cookie())));
-    sendTemp();
+    sendTemp(new HandshakeSent(own, Temp.first(handshakePacket(own, r.cookie()))));
   }
 
   private byte[] handshakePacket(OwnKeys own, byte[] peerCookie) {
@@ -137,11 +136,13 @@ final class SessionHandshake {
     }
     SharedKey key = CryptoBox.beforenm(h.sessionKey(), own.session().secretKey());
     boolean answer = temp.tries() == 0;
-    state = new NotConfirmed(own, new Channel(key, own.baseNonce(), h.baseNonce()), temp);
+    NotConfirmed confirming =
+        new NotConfirmed(own, new Channel(key, own.baseNonce(), h.baseNonce()), temp);
+    state = confirming;
     // Not the path the (stateless) cookie response came on first: the one the peer handshakes on.
     s.paths.adopt(from, s.now());
     if (answer) {
-      sendTemp();
+      sendTemp(confirming);
     }
     s.connection.statusChanged();
   }
@@ -172,7 +173,7 @@ final class SessionHandshake {
       return null;
     }
     if (h.temp().tries() < MAX_TRIES) {
-      sendTemp();
+      sendTemp(h);
       return null;
     }
     boolean cookie = state instanceof CookieRequesting;

@@ -28,10 +28,11 @@ import org.toxreactive.core.transport.Path;
  * packets failing to decrypt, the peer's handshake arriving, with time moving on by random steps.
  * After every step the rules of the class javadoc hold (docs/protocol.md 4.15): fresh direct UDP
  * wins; a usable alive path is chosen whenever there is one; the current path stays while it is
- * usable and alive; a down path is never chosen while another is neither down nor failed, a failed
- * one never while another is not failed; choosing twice at one instant gives one answer. And two
- * tables that saw the same evidence choose the same path whatever order they learnt the paths in,
- * which is how both ends of a connection converge on one relay.
+ * usable and alive; with no usable alive path, a relay the peer is heard on (suspect or not) is
+ * chosen when there is one; a down path is never chosen while another is neither down nor failed, a
+ * failed one never while another is not failed; choosing twice at one instant gives one answer. And
+ * two tables that saw the same evidence choose the same path whatever order they learnt the paths
+ * in, which is how both ends of a connection converge on one relay.
  *
  * <p>The evidence each rule needs (last heard, down, failed, suspect until) is tracked here from
  * the calls and their documented results, not read from the table.
@@ -97,6 +98,11 @@ class PathTablePropertyTest {
 
     boolean good(Path p, long now) {
       return usable(p, now) && alive(p, now);
+    }
+
+    /** A relay, suspect or not, neither down nor failed, the peer was heard on lately. */
+    boolean hearsThePeer(Path p, long now) {
+      return p != UDP && alive(p, now) && !down.contains(p) && !failed.contains(p);
     }
   }
 
@@ -185,6 +191,12 @@ class PathTablePropertyTest {
     if (PATHS.stream().anyMatch(q -> ev.good(q, now))) {
       assertThat(ev.good(chosen, now))
           .as("%s chosen over a usable alive path; %s", chosen, state)
+          .isTrue();
+    }
+    if (PATHS.stream().noneMatch(q -> ev.good(q, now))
+        && PATHS.stream().anyMatch(q -> ev.hearsThePeer(q, now))) {
+      assertThat(ev.hearsThePeer(chosen, now))
+          .as("%s chosen over a relay the peer is heard on; %s", chosen, state)
           .isTrue();
     }
     if (PATHS.stream()

@@ -153,4 +153,36 @@ class PathTableTest {
       assertThat(t.choose(now)).as("at %d ms", now).isEqualTo(relayA);
     }
   }
+
+  /**
+   * The survivor of a relay's death was made suspect (the peer's replies died with the other relay)
+   * and data moved to a relay with only a stale sign of the peer (a cookie response: c-toxcore
+   * answers those out of band even where it holds no route for us, and drops our data there). As
+   * soon as the peer is heard on the survivor, data goes back there, suspect or not: a relay routes
+   * a pair both ways. Before, it stayed on the stale relay until the suspicion ran out (5 s). Not
+   * so for direct UDP: the peer's datagrams reaching us say nothing about ours reaching it.
+   */
+  @Test
+  void aSuspectRelayThePeerIsHeardOnBeatsARelayWithOnlyAStaleSignOfIt() {
+    Path stale = Path.relay(KeyPair.generate().publicKey(), peer);
+    PathTable t = new PathTable();
+    t.add(relayA);
+    t.add(stale);
+    t.add(udp);
+    t.heard(stale, 0); // the first cookie response
+    t.reportedUp(relayA);
+    t.suspect(relayA, 10_000); // unacknowledged: the replies went to a dead relay
+    assertThat(t.choose(10_000)).isEqualTo(stale);
+    t.heard(relayA, 10_400); // the peer found out and sends on relay A
+    assertThat(t.choose(10_400)).isEqualTo(relayA);
+    assertThat(t.choose(10_400 + PathTable.ALIVE_MILLIS - 1)).as("sticky").isEqualTo(relayA);
+
+    PathTable u = new PathTable();
+    u.add(udp);
+    u.add(stale);
+    u.heard(stale, 0);
+    u.heard(udp, 10_000);
+    u.suspect(udp, 10_000);
+    assertThat(u.choose(10_100)).as("suspect direct UDP, heard or not").isEqualTo(stale);
+  }
 }
