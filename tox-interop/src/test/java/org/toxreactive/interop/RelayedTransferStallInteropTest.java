@@ -29,12 +29,12 @@ import org.toxreactive.core.KeyPair;
  * (docs/protocol.md 8.14); {@code -Dtox.interop.windowGate=false} runs the same test with the gate
  * off, to show that it then fails.
  *
- * <p>Two bounds. The issue's criterion, no gap over 1 s, is not met yet (issue 19 stays open: runs
- * with single gaps of 1,229 and 1,349 ms were seen on a quiet machine, behind the relay's data
- * drops at its per-client queue limit, docs/protocol.md 8.14); it runs with {@code
- * -Dtox.interop.maxGapMs=1000}. By default the test asserts what the window gate fixed and must
- * never come back: no freeze, i.e. no gap over {@value #FREEZE_MS} ms (without the gate the
- * transfers froze for ~20 s). Every run's longest gap is printed either way.
+ * <p>The bound is the issue's, no gap over {@value #MAX_GAP_DEFAULT_MS} ms. Gaps near it used to
+ * follow the relay's data drops at its per-client queue limit (c-toxcore takes about a second to
+ * recover each); the relay now pauses the sender instead of dropping (docs/protocol.md 8.14), and
+ * every run prints its longest gap with the relay's data drops and sender pauses so far (its {@code
+ * /metrics}) and the load. {@code -Dtox.interop.maxGapMs=N} sets another bound (e.g. 5000 to check
+ * only for a freeze, what the gate alone fixed).
  *
  * <p>One c-toxcore version only (the first of {@link Toxcore#selected()}): 500 MB is the cost cap
  * of this test in CI.
@@ -43,10 +43,10 @@ class RelayedTransferStallInteropTest {
   private static final int RUNS = 5;
   private static final int MB = 100;
 
-  /** The default bound: a gap this long is a freeze (the stall the window gate fixed). */
-  private static final long FREEZE_MS = 5_000;
+  /** The default bound: issue 19's 1 s. */
+  private static final long MAX_GAP_DEFAULT_MS = 1_000;
 
-  private static final long MAX_GAP_MS = Long.getLong("tox.interop.maxGapMs", FREEZE_MS);
+  private static final long MAX_GAP_MS = Long.getLong("tox.interop.maxGapMs", MAX_GAP_DEFAULT_MS);
 
   /** The relay JVM's flags as {@code packaging/tox-relay} sets them. */
   private static final List<String> LAUNCHER_FLAGS =
