@@ -3,7 +3,9 @@
 # build, from .ci/run):
 #   1. the launcher is valid sh and runs --help from an installed layout (launcher and jar side by
 #      side, as in /opt/tox-relay and the Docker image) and from the source checkout, and with
-#      TOX_RELAY_CDS records an AppCDS archive and then maps it;
+#      TOX_RELAY_CDS records an AppCDS archive and then maps it; the relay jar is multi-release and,
+#      on a Java 22+ if one is found (TOX_JAVA22, /usr/lib/jvm), starts on the FFM crypto provider
+#      (skipped with a SKIPPED line otherwise);
 #   2. systemd-analyze verify accepts packaging/systemd/tox-relay.service (its ExecStart pointed at
 #      this checkout's launcher, since /opt/tox-relay is not installed here), and the unit keeps
 #      the settings the README promises (dedicated user, CAP_NET_BIND_SERVICE, state directory,
@@ -70,6 +72,43 @@ elif out=$(TOX_RELAY_CDS="$cds" TOX_RELAY_EXTRA_OPTS=-Xshare:on "$launcher" --ve
   ok "launcher records and maps the AppCDS archive (TOX_RELAY_CDS)"
 else
   fail "launcher with TOX_RELAY_CDS does not map its archive: $out"
+fi
+
+# the shaded jar is multi-release, so tox-core's FFM binding (META-INF/versions/22) loads from it:
+# on a Java 22+ (TOX_JAVA22, or one under /usr/lib/jvm) the relay starts on -Dtox.crypto=sodium-ffm
+mkdir -p "$work/manifest"
+(cd "$work/manifest" && jar xf "$root/$jar" META-INF/MANIFEST.MF)
+if grep -q '^Multi-Release: true' "$work/manifest/META-INF/MANIFEST.MF"; then
+  ok "$jar is a multi-release jar"
+else
+  fail "$jar lacks 'Multi-Release: true' (the FFM crypto provider cannot load from it)"
+fi
+java22=""
+for j in "${TOX_JAVA22:-}" /usr/lib/jvm/temurin-2[2-9]*/bin/java /usr/lib/jvm/java-2[2-9]*/bin/java; do
+  if [ -n "$j" ] && [ -x "$j" ]; then
+    java22=$j
+    break
+  fi
+done
+if [ -n "$java22" ]; then
+  mkdir -p "$work/ffm"
+  "$java22" --enable-native-access=ALL-UNNAMED -Dtox.crypto=sodium-ffm -jar "$jar" --host 127.0.0.1 \
+    --port 0 --udp-port 0 --state-dir "$work/ffm" >"$work/ffm/log" 2>&1 &
+  ffm_pid=$!
+  for _ in $(seq 1 150); do
+    grep -q 'listening tcp=' "$work/ffm/log" && break
+    kill -0 "$ffm_pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  kill "$ffm_pid" 2>/dev/null || true
+  wait "$ffm_pid" 2>/dev/null || true
+  if grep -q 'crypto provider: sodium-ffm' "$work/ffm/log" && grep -q 'listening tcp=' "$work/ffm/log"; then
+    ok "the relay jar runs on the FFM crypto provider ($("$java22" -version 2>&1 | head -1))"
+  else
+    fail "the relay jar on $java22 with -Dtox.crypto=sodium-ffm: $(head -3 "$work/ffm/log")"
+  fi
+else
+  echo "verify.sh: SKIPPED: the relay jar on the FFM crypto provider: no Java 22+ found (set TOX_JAVA22)"
 fi
 
 # --- 2. the systemd unit

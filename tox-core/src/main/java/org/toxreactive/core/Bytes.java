@@ -17,8 +17,11 @@ import org.jspecify.annotations.Nullable;
  * Bytes b = Bytes.ofHex("0a0b");
  * ByteBuf view = b.asByteBuf(); // read-only, needs no release
  * }</pre>
+ *
+ * <p>Sealed only for {@link BytesPool}'s leases (bytes in a pooled array that stay unchanged until
+ * their one holder hands them back); no one else can subclass it.
  */
-public final class Bytes {
+public sealed class Bytes permits Bytes.Leased {
   /** No bytes. */
   public static final Bytes EMPTY = new Bytes(new byte[0]);
 
@@ -107,6 +110,34 @@ public final class Bytes {
    */
   public static Bytes ofUtf8(String s) {
     return new Bytes(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The first {@code length} bytes of a {@link BytesPool}'s array, on loan to whoever {@link
+   * BytesPool#release releases} them.
+   */
+  static Bytes leased(byte[] data, int length, Object slot) {
+    return new Leased(data, length, slot);
+  }
+
+  /**
+   * The slot of a {@link BytesPool} lease, or null for ordinary bytes.
+   *
+   * @param b some bytes
+   * @return the pool's slot object behind {@code b}, or null
+   */
+  static @Nullable Object slotOf(Bytes b) {
+    return b instanceof Leased l ? l.slot : null;
+  }
+
+  /** Bytes on loan from a {@link BytesPool}: immutable until their holder releases them. */
+  static final class Leased extends Bytes {
+    final Object slot;
+
+    Leased(byte[] data, int length, Object slot) {
+      super(data, 0, length);
+      this.slot = slot;
+    }
   }
 
   /** Takes ownership of {@code data} without copying; callers must not modify it afterwards. */

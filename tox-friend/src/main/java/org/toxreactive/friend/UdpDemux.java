@@ -199,6 +199,12 @@ public final class UdpDemux implements Disposable {
       return shared.offer(path, data);
     }
 
+    /** Borrows {@code packet}: the shared transport copies it before returning. */
+    @Override
+    public boolean offer(Path path, byte[] packet, int offset, int length) {
+      return shared.offer(path, packet, offset, length);
+    }
+
     @Override
     public boolean serves(Path path) {
       return !closed && !shared.isDisposed() && shared.serves(path);

@@ -90,6 +90,12 @@ final class UdpGate implements PacketTransport {
     return open && udp.offer(path, data);
   }
 
+  /** Borrows {@code packet} as {@link PacketTransport#offer(Path, byte[], int, int)} says. */
+  @Override
+  public boolean offer(Path path, byte[] packet, int offset, int length) {
+    return open && udp.offer(path, packet, offset, length);
+  }
+
   @Override
   public boolean serves(Path path) {
     return open && udp.serves(path);

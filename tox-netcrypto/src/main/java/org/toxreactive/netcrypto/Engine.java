@@ -55,6 +55,9 @@ final class Engine {
   /** Where data packets are opened, one at a time on the worker. */
   private final byte[] scratch = new byte[NetCryptoPacketKind.MAX_PACKET_SIZE];
 
+  /** Where data packets are sealed, one at a time on the worker, then copied by the transport. */
+  private final byte[] sealScratch = new byte[NetCryptoPacketKind.MAX_PACKET_SIZE];
+
   private final SessionIndex sessions = new SessionIndex();
   private final Map<Session, MonoSink<CryptoConnection>> connecting = new HashMap<>();
   final Sinks.Many<CryptoConnection> incoming =
@@ -174,6 +177,14 @@ final class Engine {
   /** The worker's scratch array for opening a data packet. */
   byte[] scratch() {
     return scratch;
+  }
+
+  /**
+   * The worker's scratch array for sealing a data packet: free again once {@link #sendBorrowed}
+   * returns.
+   */
+  byte[] sealScratch() {
+    return sealScratch;
   }
 
   /** A cookie for a peer, sealed with our cookie key, for the other-cookie of our handshake. */
@@ -350,6 +361,11 @@ final class Engine {
 
   void send(Path path, byte[] packet) {
     transports.send(path, packet);
+  }
+
+  /** Sends the first {@code length} bytes of {@code packet}, which the transport copies. */
+  void sendBorrowed(Path path, byte[] packet, int length) {
+    transports.sendBorrowed(path, packet, length);
   }
 
   private void tick() {

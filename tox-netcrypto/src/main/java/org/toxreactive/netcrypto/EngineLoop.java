@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.toxreactive.core.BytesPool;
 import org.toxreactive.core.NetCryptoPacketKind;
 import org.toxreactive.core.transport.Datagram;
 import reactor.core.scheduler.Scheduler;
@@ -62,11 +63,13 @@ final class EngineLoop {
   /**
    * A transport's packet, on the transport's thread: into the data or the control lane by its kind
    * (anything else is not net_crypto), or dropped and counted when that lane is full. No
-   * allocation: the lanes are arrays and hold the datagram itself.
+   * allocation: the lanes are arrays and hold the datagram itself. What is not queued has its loan,
+   * if any, ended here ({@link BytesPool}); a queued one's ends in {@link Inbound}.
    */
   void receive(Datagram d) {
     NetCryptoPacketKind kind = NetCryptoPacketKind.of(d.data());
     if (kind == null) {
+      BytesPool.release(d.data());
       return; // not net_crypto
     }
     Queue<Datagram> lane =
@@ -76,6 +79,7 @@ final class EngineLoop {
         };
     if (!lane.offer(d)) {
       dropped.increment();
+      BytesPool.release(d.data());
       return;
     }
     signal();

@@ -4,6 +4,7 @@ import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.toxreactive.core.Bytes;
+import org.toxreactive.core.BytesPool;
 import org.toxreactive.core.NetCryptoPacketKind;
 import org.toxreactive.core.transport.Datagram;
 import org.toxreactive.core.transport.Path;
@@ -29,9 +30,20 @@ final class Inbound {
 
   /**
    * One packet from a lane (its kind was checked by {@link EngineLoop#receive}). A switch
-   * expression: a new packet kind fails to compile here until it is handled.
+   * expression: a new packet kind fails to compile here until it is handled. Ends the loan of the
+   * packet's bytes, if they are one ({@link BytesPool}), once handled: nothing here keeps them (a
+   * data packet is opened into the worker's scratch array, the others are copied by {@code
+   * toArray()}).
    */
   void onDatagram(Datagram d) {
+    try {
+      dispatch(d);
+    } finally {
+      BytesPool.release(d.data());
+    }
+  }
+
+  private void dispatch(Datagram d) {
     Bytes data = d.data();
     Path from = d.path();
     NetCryptoPacketKind kind =

@@ -1,6 +1,7 @@
 package org.toxreactive.netcrypto;
 
 import org.jspecify.annotations.Nullable;
+import org.toxreactive.core.Bytes;
 import org.toxreactive.netcrypto.packet.PacketRequest;
 import org.toxreactive.netcrypto.packet.PacketRing;
 
@@ -12,6 +13,9 @@ import org.toxreactive.netcrypto.packet.PacketRing;
  * open, or as a keepalive. Not thread-safe: runs on the engine's worker.
  */
 final class ReceiveSide {
+  /** Where packet requests are written, one at a time on the worker (id byte first). */
+  private final byte[] requestScratch = new byte[PacketRequest.MAX_DATA];
+
   /**
    * Requests go out at least this often, as keepalive and ack, when nothing needs one sooner
    * (c-toxcore's CRYPTO_SEND_PACKET_INTERVAL).
@@ -124,16 +128,20 @@ final class ReceiveSide {
     return now - lastRequestSentAt >= REQUEST_INTERVAL;
   }
 
-  /** The packet request for our holes (id byte first), counted as the ack it is. */
-  byte[] request(long now) {
+  /**
+   * The packet request for our holes, without its id byte, counted as the ack it is: a view of this
+   * side's one request array, valid until the next request (the sender seals it at once).
+   */
+  Bytes request(long now) {
     lastRequestSentAt = now;
     receivedSinceAck = 0;
     return keepaliveRequest();
   }
 
   /** The same request for another path, as its keepalive: our ack timers are not touched. */
-  byte[] keepaliveRequest() {
-    return PacketRequest.encode(ring, true);
+  Bytes keepaliveRequest() {
+    int length = PacketRequest.encode(ring, true, requestScratch);
+    return Bytes.adopt(requestScratch, 1, length - 1);
   }
 
   /**

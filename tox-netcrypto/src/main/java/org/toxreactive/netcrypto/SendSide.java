@@ -102,12 +102,12 @@ final class SendSide {
 
   /** A packet request (our ack and holes) on the chosen path. */
   void sendRequest() {
-    sendOn(s.policy.sendPath(), out.end(), s.receive.request(s.now()));
+    sendOn(s.policy.sendPath(), out.end(), PacketRequest.ID, s.receive.request(s.now()));
   }
 
   /** A packet request on {@code p} as its keepalive (it does not count as our ack). */
   void sendKeepalive(Path p) {
-    sendOn(p, out.end(), s.receive.keepaliveRequest());
+    sendOn(p, out.end(), PacketRequest.ID, s.receive.keepaliveRequest());
   }
 
   /**
@@ -142,10 +142,12 @@ final class SendSide {
     if (ch == null || p == null) {
       return;
     }
-    byte[] packet =
-        DataPacket.encode(ch.key, ch.sendNonce, s.receive.start(), num, id, payload, box);
+    byte[] packet = s.engine.sealScratch(); // the transport copies it before sendBorrowed returns
+    int length =
+        DataPacket.encodeInto(
+            ch.key, ch.sendNonce, s.receive.start(), num, id, payload, box, packet);
     Nonce.incrementInPlace(ch.sendNonce);
-    s.engine.send(p, packet);
+    s.engine.sendBorrowed(p, packet, length);
     boolean request = id == PacketRequest.ID;
     if (request) {
       requestsSent++;

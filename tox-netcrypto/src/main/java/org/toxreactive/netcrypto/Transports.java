@@ -34,9 +34,9 @@ final class Transports {
   }
 
   /**
-   * Subscribes to every transport: each packet to {@code packets} (on the transport's thread), a
-   * transport whose receive() ended (completed or failed) to {@code ended}, each path event to
-   * {@code events}.
+   * Subscribes to every transport: each packet to {@code packets} (on the transport's thread; its
+   * bytes may be on loan, see {@link PacketTransport#receiveLeased()}), a transport whose receive()
+   * ended (completed or failed) to {@code ended}, each path event to {@code events}.
    *
    * @return what cancels all the subscriptions
    */
@@ -45,7 +45,7 @@ final class Transports {
     Disposable.Composite subs = Disposables.composite();
     for (PacketTransport t : all) {
       subs.add(
-          t.receive()
+          t.receiveLeased() // the engine ends each loan (Inbound.onDatagram)
               .subscribe(
                   packets,
                   e -> {
@@ -80,6 +80,23 @@ final class Transports {
     for (PacketTransport t : all) {
       if (t.serves(path)) {
         if (!t.offer(path, Bytes.adopt(packet))) {
+          log.debug("send on {} refused", path);
+        }
+        return;
+      }
+    }
+  }
+
+  /**
+   * Sends the first {@code length} bytes of {@code packet} on the first transport serving the path,
+   * which copies them before it returns ({@link PacketTransport#offer(Path, byte[], int, int)}):
+   * the caller reuses the array for the next packet.
+   */
+  void sendBorrowed(Path path, byte[] packet, int length) {
+    for (int i = 0, n = all.size(); i < n; i++) { // no iterator per packet
+      PacketTransport t = all.get(i);
+      if (t.serves(path)) {
+        if (!t.offer(path, packet, 0, length)) {
           log.debug("send on {} refused", path);
         }
         return;

@@ -3,6 +3,8 @@ package org.toxreactive.netcrypto;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.toxreactive.core.Bytes;
+import org.toxreactive.core.BytesPool;
+import org.toxreactive.core.NetCryptoPacketKind;
 import org.toxreactive.core.transport.Datagram;
 import org.toxreactive.core.transport.PacketTransport;
 import org.toxreactive.core.transport.Path;
@@ -13,10 +15,18 @@ import reactor.core.publisher.Mono;
 /**
  * tox-test-kit's {@link org.toxreactive.testkit.SimTransport} (node names map to unresolved UDP
  * addresses {@code name:1}, so net_crypto sees ordinary UDP paths), plus what these tests need on
- * top: a record of every packet sent, and raw injection that bypasses net_crypto.
+ * top: a record of every packet sent, raw injection that bypasses net_crypto, and {@link
+ * #receiveLeased()} lending data packets from a {@link BytesPool} as UDP does, so every test on it
+ * runs the engine's loan handling.
  */
 final class SimTransport implements PacketTransport {
   private final org.toxreactive.testkit.SimTransport kit;
+
+  /**
+   * Where {@link #receiveLeased()} lends data packets from; room for every array a test makes, so
+   * {@code created() - free()} is the number of loans not ended.
+   */
+  final BytesPool lending = new BytesPool(NetCryptoPacketKind.MAX_PACKET_SIZE, 4096);
 
   /** Every packet this transport sent, for tests that replay or inspect them. */
   final Queue<byte[]> sent = new ConcurrentLinkedQueue<>();
@@ -41,6 +51,17 @@ final class SimTransport implements PacketTransport {
   @Override
   public Flux<Datagram> receive() {
     return kit.receive();
+  }
+
+  /** As UDP: data packets (0x1B) arrive on loan, others as they are. */
+  @Override
+  public Flux<Datagram> receiveLeased() {
+    return kit.receive()
+        .map(
+            d ->
+                NetCryptoPacketKind.of(d.data()) == NetCryptoPacketKind.DATA
+                    ? new Datagram(d.path(), lending.copyOf(d.data().asByteBuf()))
+                    : d);
   }
 
   @Override

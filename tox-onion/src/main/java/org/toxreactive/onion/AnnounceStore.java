@@ -2,6 +2,7 @@ package org.toxreactive.onion;
 
 import java.util.Arrays;
 import java.util.Comparator;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.IpPort;
 import org.toxreactive.core.PublicKey;
 
@@ -23,7 +24,7 @@ final class AnnounceStore {
     final byte[] key = new byte[PublicKey.SIZE];
     final byte[] dataKey = new byte[PublicKey.SIZE];
     final byte[] returnBlock = new byte[org.toxreactive.onion.packet.OnionSizes.RETURN_3];
-    IpPort returnTo;
+    @Nullable IpPort returnTo; // null until the entry is first used
     long time;
     boolean used;
 
@@ -57,7 +58,7 @@ final class AnnounceStore {
   }
 
   /** The live entry of {@code key}, or null. */
-  Entry find(byte[] key, long now) {
+  @Nullable Entry find(byte[] key, long now) {
     for (Entry e : entries) {
       if (!timedOut(e, now) && Arrays.equals(e.key, key)) {
         return e;
@@ -81,7 +82,7 @@ final class AnnounceStore {
    * Stores or refreshes {@code key}; returns its entry, or null if the store is full of live keys
    * all closer to ours.
    */
-  Entry add(byte[] key, IpPort returnTo, byte[] dataKey, byte[] returnBlock, long now) {
+  @Nullable Entry add(byte[] key, IpPort returnTo, byte[] dataKey, byte[] returnBlock, long now) {
     Entry slot = find(key, now);
     if (slot == null) {
       for (Entry e : entries) {

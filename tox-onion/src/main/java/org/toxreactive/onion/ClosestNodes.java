@@ -67,7 +67,7 @@ public interface ClosestNodes {
       }
 
       @Override
-      public IpPort addressOf(PublicKey dhtKey) {
+      public @Nullable IpPort addressOf(PublicKey dhtKey) {
         return copy.stream()
             .filter(n -> !n.tcp() && n.key().equals(dhtKey))
             .map(PackedNode::ipPort)

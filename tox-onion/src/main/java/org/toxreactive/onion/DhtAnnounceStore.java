@@ -1,6 +1,7 @@
 package org.toxreactive.onion;
 
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.PublicKey;
 
 /**
@@ -81,7 +82,7 @@ final class DhtAnnounceStore {
   }
 
   /** The live entry of {@code key}, or null. */
-  Entry get(byte[] key, long now) {
+  @Nullable Entry get(byte[] key, long now) {
     int base = bucketOf(key) * BUCKET_SIZE;
     for (int i = 0; i < BUCKET_SIZE; i++) {
       Entry e = entries[base + i];
@@ -93,7 +94,7 @@ final class DhtAnnounceStore {
   }
 
   /** The entry a store of {@code key} would write, or null if the bucket refuses it. */
-  private Entry slotFor(byte[] key, long now) {
+  private @Nullable Entry slotFor(byte[] key, long now) {
     int base = bucketOf(key) * BUCKET_SIZE;
     Entry slot = null;
     int min = commonPrefix(self, key);

@@ -109,14 +109,14 @@ public final class OnionClient implements Disposable {
      * @param bootstrap bootstrap nodes
      */
     public Config {
-      Objects.requireNonNull(realKeys, "realKeys");
-      Objects.requireNonNull(dhtKeys, "dhtKeys");
-      Objects.requireNonNull(io, "io");
-      Objects.requireNonNull(pathNodes, "pathNodes");
-      Objects.requireNonNull(closeNodes, "closeNodes");
-      Objects.requireNonNull(scheduler, "scheduler");
-      Objects.requireNonNull(wallSeconds, "wallSeconds");
-      bootstrap = List.copyOf(bootstrap);
+      Objects.requireNonNull(realKeys, "realKeys is null");
+      Objects.requireNonNull(dhtKeys, "dhtKeys is null");
+      Objects.requireNonNull(io, "io is null");
+      Objects.requireNonNull(pathNodes, "pathNodes is null");
+      Objects.requireNonNull(closeNodes, "closeNodes is null");
+      Objects.requireNonNull(scheduler, "scheduler is null");
+      Objects.requireNonNull(wallSeconds, "wallSeconds is null");
+      bootstrap = List.copyOf(Objects.requireNonNull(bootstrap, "bootstrap is null"));
     }
   }
 
@@ -149,7 +149,7 @@ public final class OnionClient implements Disposable {
      * @return a new builder with this change
      */
     public Builder pathNodes(Supplier<List<PackedNode>> nodes) {
-      return with(d -> d.pathNodes = Objects.requireNonNull(nodes, "nodes"));
+      return with(d -> d.pathNodes = Objects.requireNonNull(nodes, "nodes is null"));
     }
 
     /**
@@ -160,7 +160,7 @@ public final class OnionClient implements Disposable {
      * @return a new builder with this change
      */
     public Builder closeNodes(Supplier<List<PackedNode>> nodes) {
-      return with(d -> d.closeNodes = Objects.requireNonNull(nodes, "nodes"));
+      return with(d -> d.closeNodes = Objects.requireNonNull(nodes, "nodes is null"));
     }
 
     /**
@@ -171,7 +171,7 @@ public final class OnionClient implements Disposable {
      * @return a new builder with this change
      */
     public Builder dhtConnected(BooleanSupplier connected) {
-      return with(d -> d.dhtConnected = Objects.requireNonNull(connected, "connected"));
+      return with(d -> d.dhtConnected = Objects.requireNonNull(connected, "connected is null"));
     }
 
     /**
@@ -182,7 +182,7 @@ public final class OnionClient implements Disposable {
      * @return a new builder with this change
      */
     public Builder dhtRoute(DhtRoute route) {
-      return with(d -> d.dhtRoute = Objects.requireNonNull(route, "route"));
+      return with(d -> d.dhtRoute = Objects.requireNonNull(route, "route is null"));
     }
 
     /**
@@ -193,6 +193,7 @@ public final class OnionClient implements Disposable {
      * @return a new builder with this change
      */
     public Builder bootstrap(List<PackedNode> nodes) {
+      Objects.requireNonNull(nodes, "nodes is null");
       return with(d -> d.bootstrap = concat(d.bootstrap, nodes));
     }
 
@@ -203,7 +204,7 @@ public final class OnionClient implements Disposable {
      * @return a new builder with this change
      */
     public Builder scheduler(Scheduler scheduler) {
-      return with(d -> d.scheduler = Objects.requireNonNull(scheduler, "scheduler"));
+      return with(d -> d.scheduler = Objects.requireNonNull(scheduler, "scheduler is null"));
     }
 
     /**
@@ -223,7 +224,7 @@ public final class OnionClient implements Disposable {
      * @return a new builder with this change
      */
     public Builder wallSeconds(LongSupplier wallSeconds) {
-      return with(d -> d.wallSeconds = Objects.requireNonNull(wallSeconds, "wallSeconds"));
+      return with(d -> d.wallSeconds = Objects.requireNonNull(wallSeconds, "wallSeconds is null"));
     }
 
     /**
@@ -479,6 +480,7 @@ public final class OnionClient implements Disposable {
    * @param ourRelays our connected relays
    */
   public void announceRelays(List<PackedNode> ourRelays) {
+    Objects.requireNonNull(ourRelays, "ourRelays is null");
     synchronized (core) {
       core.announceRelays(ourRelays);
     }
@@ -490,6 +492,7 @@ public final class OnionClient implements Disposable {
    * @param node a UDP node
    */
   public void addBootstrapNode(PackedNode node) {
+    Objects.requireNonNull(node, "node is null");
     synchronized (core) {
       core.addBootstrapNode(node);
     }
@@ -517,7 +520,7 @@ public final class OnionClient implements Disposable {
    * @throws IllegalStateException if too many friends are tracked
    */
   public Disposable lookup(PublicKey friendReal) {
-    Objects.requireNonNull(friendReal, "friendReal");
+    Objects.requireNonNull(friendReal, "friendReal is null");
     synchronized (core) {
       if (!core.addFriend(friendReal)) {
         throw new IllegalStateException(
@@ -544,8 +547,8 @@ public final class OnionClient implements Disposable {
    * @throws IllegalArgumentException for an empty or too long message, or our own key
    */
   public Disposable sendFriendRequest(PublicKey friendReal, int nospam, Bytes message) {
-    Objects.requireNonNull(friendReal, "friendReal");
-    Objects.requireNonNull(message, "message");
+    Objects.requireNonNull(friendReal, "friendReal is null");
+    Objects.requireNonNull(message, "message is null");
     synchronized (core) {
       if (!core.sendFriendRequest(friendReal, nospam, message)) {
         throw new IllegalStateException(
@@ -567,6 +570,7 @@ public final class OnionClient implements Disposable {
    * @return the count, 0 if none is pending
    */
   public int friendRequestSends(PublicKey friendReal) {
+    Objects.requireNonNull(friendReal, "friendReal is null");
     synchronized (core) {
       return core.friendRequestSends(friendReal);
     }
@@ -580,6 +584,7 @@ public final class OnionClient implements Disposable {
    * @param online whether it is online
    */
   public void friendOnline(PublicKey friendReal, boolean online) {
+    Objects.requireNonNull(friendReal, "friendReal is null");
     synchronized (core) {
       core.friendOnline(friendReal, online);
     }
@@ -592,6 +597,7 @@ public final class OnionClient implements Disposable {
    * @param from the requester's real key
    */
   public void forgetFriendRequest(PublicKey from) {
+    Objects.requireNonNull(from, "from is null");
     synchronized (core) {
       core.forgetFriendRequest(from);
     }
@@ -644,7 +650,8 @@ public final class OnionClient implements Disposable {
    * @param friendReal the friend's real key
    * @return the key, or null
    */
-  public PublicKey friendDhtKey(PublicKey friendReal) {
+  public @Nullable PublicKey friendDhtKey(PublicKey friendReal) {
+    Objects.requireNonNull(friendReal, "friendReal is null");
     synchronized (core) {
       return core.friendDhtKey(friendReal);
     }
@@ -658,6 +665,8 @@ public final class OnionClient implements Disposable {
    * @param payload the bytes after the kind byte
    */
   public void onDhtPkPacket(PublicKey fromDhtKey, Bytes payload) {
+    Objects.requireNonNull(fromDhtKey, "fromDhtKey is null");
+    Objects.requireNonNull(payload, "payload is null");
     synchronized (core) {
       if (!disposed) {
         core.onDhtPkPacket(fromDhtKey, payload.toArray(), now());
@@ -673,6 +682,7 @@ public final class OnionClient implements Disposable {
    * @return the payload
    */
   public Bytes dhtPkPayload(PublicKey friendReal) {
+    Objects.requireNonNull(friendReal, "friendReal is null");
     synchronized (core) {
       return Bytes.adopt(core.dhtPkRoutePayload(friendReal, now()));
     }
@@ -685,6 +695,7 @@ public final class OnionClient implements Disposable {
    * @return how many inputs ended so
    */
   public long count(OnionClientCore.Outcome outcome) {
+    Objects.requireNonNull(outcome, "outcome is null");
     synchronized (core) {
       return core.count(outcome);
     }

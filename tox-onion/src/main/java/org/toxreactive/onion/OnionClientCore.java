@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.IpPort;
@@ -253,10 +254,10 @@ public final class OnionClientCore {
 
   /** One entry of an announce or friend node list ({@code Onion_Node}). */
   static final class Node {
-    PublicKey key;
-    IpPort ipPort;
+    @Nullable PublicKey key; // set with valid
+    @Nullable IpPort ipPort; // set with valid
     Bytes pingId = Bytes.adopt(new byte[OnionSizes.PING_ID]);
-    PublicKey dataKey;
+    @Nullable PublicKey dataKey; // the friend's data key, once a node said FOUND
     int isStored;
     long addedTime = LONG_AGO;
     boolean valid; // c-toxcore: timestamp != 0
@@ -265,12 +266,22 @@ public final class OnionClientCore {
     long lastPinged = LONG_AGO;
     int pingsSinceLastResponse;
     int pathUsed = NO_PATH;
+
+    /** The key of a valid entry (an entry never used has none). */
+    PublicKey key() {
+      return Objects.requireNonNull(key, "onion node entry not in use");
+    }
+
+    /** The address of a valid entry. */
+    IpPort ipPort() {
+      return Objects.requireNonNull(ipPort, "onion node entry not in use");
+    }
   }
 
   /** One path slot of a set ({@code Onion_Client_Paths}). */
   static final class PathSlot {
-    OnionPath path;
-    PublicKey relay; // node 1 is this relay (TCP path), or null (UDP path)
+    @Nullable OnionPath path; // null until the slot's first path is built
+    @Nullable PublicKey relay; // node 1 is this relay (TCP path), or null (UDP path)
     List<PackedNode> nodes = List.of();
     long created = LONG_AGO;
     long lastSuccess = LONG_AGO;
@@ -297,7 +308,7 @@ public final class OnionClientCore {
     final Node[] nodes = newNodes(MAX_ONION_CLIENTS);
     final PingedRing pinged = new PingedRing();
     boolean online;
-    PublicKey dhtKey;
+    @Nullable PublicKey dhtKey; // from its last DHT-PK announcement
     long lastDhtPkOnionSent = LONG_AGO;
     long lastDhtPkDhtSent = LONG_AGO;
     long lastNoReplay;
@@ -307,7 +318,7 @@ public final class OnionClientCore {
     int pings;
     int lookups; // lookup() handles holding this friend
     long searchRequests; // announce requests sent searching this friend (tests, metrics)
-    FriendRequestState request;
+    @Nullable FriendRequestState request; // a friend request to it is pending
 
     Friend(PublicKey realKey) {
       this.realKey = realKey;
@@ -328,7 +339,8 @@ public final class OnionClientCore {
   }
 
   /** What an announce request's 8-byte sendback stands for ({@code new_sendback}). */
-  private record Sendback(Friend friend, PublicKey destKey, IpPort dest, int pathNum, long time) {}
+  private record Sendback(
+      @Nullable Friend friend, PublicKey destKey, IpPort dest, int pathNum, long time) {}
 
   private final KeyPair realKeys;
   private final KeyPair dataKeys = KeyPair.generate(); // c-toxcore's onion_c->temp_*_key
@@ -350,7 +362,7 @@ public final class OnionClientCore {
   private final PublicKey[] received = new PublicKey[MAX_RECEIVED_STORED];
   private int receivedIndex;
   private List<PackedNode> ourRelays = List.of();
-  private Integer nospam;
+  private @Nullable Integer nospam; // null: any nospam
 
   private long lastAnnounce = LONG_AGO;
   private long lastPopulated = LONG_AGO;
@@ -375,8 +387,8 @@ public final class OnionClientCore {
    * @param now the clock now, ms
    */
   public OnionClientCore(KeyPair realKeys, Io io, long seed, long wallSecondsNow, long now) {
-    this.realKeys = Objects.requireNonNull(realKeys, "realKeys");
-    this.io = Objects.requireNonNull(io, "io");
+    this.realKeys = Objects.requireNonNull(realKeys, "realKeys is null");
+    this.io = Objects.requireNonNull(io, "io is null");
     this.random = new SplittableRandom(seed);
     this.noReplayOffsetSeconds = wallSecondsNow - Math.floorDiv(now, 1000);
   }
@@ -435,7 +447,7 @@ public final class OnionClientCore {
    *
    * @param value our nospam (Tox ID bytes 32..35 read big-endian), or null
    */
-  public void nospam(Integer value) {
+  public void nospam(@Nullable Integer value) {
     nospam = value;
   }
 
@@ -559,7 +571,7 @@ public final class OnionClientCore {
    * @param friendReal the friend's real key
    * @return its DHT key, or null
    */
-  public PublicKey friendDhtKey(PublicKey friendReal) {
+  public @Nullable PublicKey friendDhtKey(PublicKey friendReal) {
     Friend f = friends.get(friendReal);
     return f == null ? null : f.dhtKey;
   }
@@ -706,7 +718,7 @@ public final class OnionClientCore {
 
   // ---------------------------------------------------------------- paths (onion_client.c)
 
-  private PathSlot[] paths(Friend f) {
+  private PathSlot[] paths(@Nullable Friend f) {
     return f == null ? selfPaths : friendPaths;
   }
 
@@ -729,13 +741,14 @@ public final class OnionClientCore {
   }
 
   /** Node 1 (a relay, or null for UDP) and the nodes of a new path. */
-  private record Hops(PublicKey relay, PackedNode n1, PackedNode n2, PackedNode n3) {}
+  private record Hops(
+      @Nullable PublicKey relay, @Nullable PackedNode n1, PackedNode n2, PackedNode n3) {}
 
   /**
    * Nodes for a new path, or null ({@code random_nodes_path_onion}). c-toxcore draws with
    * replacement; we take distinct nodes where there are enough.
    */
-  private Hops hops() {
+  private @Nullable Hops hops() {
     if (io.udpUsable()) {
       if (pathNodes.isEmpty()) {
         return null;
@@ -774,7 +787,7 @@ public final class OnionClientCore {
   }
 
   /** {@code random_path}: the slot to send on, or null if no path can be built. */
-  private PathSlot randomPath(PathSlot[] set, int pathNum, long now) {
+  private @Nullable PathSlot randomPath(PathSlot[] set, int pathNum, long now) {
     int slot =
         pathNum == NO_PATH
             ? random.nextInt(NUMBER_ONION_PATHS)
@@ -785,17 +798,18 @@ public final class OnionClientCore {
       if (h == null) {
         return null;
       }
-      if (h.relay() == null) {
-        s.path = OnionPath.create(io.dhtKeys(), h.n1(), h.n2(), h.n3());
-        s.nodes = List.of(h.n1(), h.n2(), h.n3());
+      PublicKey relay = h.relay();
+      if (relay == null) {
+        PackedNode n1 = Objects.requireNonNull(h.n1()); // hops() gives node 1 of a UDP path
+        s.path = OnionPath.create(io.dhtKeys(), n1, h.n2(), h.n3());
+        s.nodes = List.of(n1, h.n2(), h.n3());
       } else {
         // node 1 is the relay: its layer is the relay link's, so only its key goes in
         s.path =
-            OnionPath.create(
-                io.dhtKeys(), PackedNode.udp(h.n2().ipPort(), h.relay()), h.n2(), h.n3());
+            OnionPath.create(io.dhtKeys(), PackedNode.udp(h.n2().ipPort(), relay), h.n2(), h.n3());
         s.nodes = List.of(h.n2(), h.n3());
       }
-      s.relay = h.relay();
+      s.relay = relay;
       s.created = now;
       s.lastSuccess = now;
       s.usedTimes = ONION_PATH_MAX_NO_RESPONSE_USES / 2;
@@ -810,7 +824,7 @@ public final class OnionClientCore {
   }
 
   /** {@code set_path_timeouts}: the path answered; returns its number or {@link #NO_PATH}. */
-  private int setPathTimeouts(Friend f, int pathNum, long now) {
+  private int setPathTimeouts(@Nullable Friend f, int pathNum, long now) {
     if (pathNum == NO_PATH) {
       return NO_PATH;
     }
@@ -829,16 +843,18 @@ public final class OnionClientCore {
   /** {@code send_onion_packet_tcp_udp}. */
   private boolean sendOnPath(PathSlot s, IpPort dest, byte[] inner) {
     Nonce nonce = Nonce.random();
+    OnionPath path = Objects.requireNonNull(s.path); // randomPath built it
     if (s.relay == null) {
-      byte[] packet = s.path.wrap(nonce, dest, inner);
-      return io.udp(s.path.first().ipPort(), packet);
+      byte[] packet = path.wrap(nonce, dest, inner);
+      return io.udp(path.first().ipPort(), packet);
     }
-    return io.tcp(s.relay, nonce, s.path.wrapForRelay(nonce, dest, inner));
+    return io.tcp(s.relay, nonce, path.wrapForRelay(nonce, dest, inner));
   }
 
   // ---------------------------------------------------------------- announce requests
 
-  private long newSendback(Friend f, PublicKey destKey, IpPort dest, int pathNum, long now) {
+  private long newSendback(
+      @Nullable Friend f, PublicKey destKey, IpPort dest, int pathNum, long now) {
     expireSendbacks(now);
     while (sendbacks.size() >= ANNOUNCE_ARRAY_SIZE) {
       Long eldest = sendbacks.keySet().iterator().next();
@@ -865,7 +881,12 @@ public final class OnionClientCore {
 
   /** {@code client_send_announce_request}: {@code f} null announces us, else searches f. */
   private boolean sendAnnounceRequest(
-      Friend f, IpPort dest, PublicKey destKey, Bytes pingId, int pathNum, long now) {
+      @Nullable Friend f,
+      IpPort dest,
+      PublicKey destKey,
+      @Nullable Bytes pingId,
+      int pathNum,
+      long now) {
     PathSlot s = randomPath(paths(f), pathNum, now);
     if (s == null) {
       return false;
@@ -956,14 +977,20 @@ public final class OnionClientCore {
           if (tb) {
             return 1;
           }
-          return -Distance.compare(ref, a.key, b.key);
+          return -Distance.compare(ref, a.key(), b.key());
         };
     Arrays.sort(list, c);
   }
 
   /** {@code client_add_to_list}; false to drop the response. */
   private boolean addToList(
-      Friend f, PublicKey key, IpPort ip, int isStored, Bytes pingOrKey, int pathUsed, long now) {
+      @Nullable Friend f,
+      PublicKey key,
+      IpPort ip,
+      int isStored,
+      Bytes pingOrKey,
+      int pathUsed,
+      long now) {
     Node[] list;
     PublicKey ref;
     if (f == null) {
@@ -983,7 +1010,7 @@ public final class OnionClientCore {
     sortList(list, ref, now);
     int index = -1;
     boolean stored = false;
-    if (timedOut(list[0], now) || Distance.compare(ref, key, list[0].key) < 0) {
+    if (timedOut(list[0], now) || Distance.compare(ref, key, list[0].key()) < 0) {
       index = 0;
     }
     for (int i = 0; i < list.length; i++) {
@@ -1032,7 +1059,7 @@ public final class OnionClientCore {
   }
 
   /** {@code client_ping_nodes}: ask the nodes an announce response named, if they are closer. */
-  private void pingNodes(Friend f, List<PackedNode> nodes, long now) {
+  private void pingNodes(@Nullable Friend f, List<PackedNode> nodes, long now) {
     Node[] list = f == null ? announceList : f.nodes;
     PublicKey ref = f == null ? realKeys.publicKey() : f.realKey;
     PingedRing ring = f == null ? selfPinged : f.pinged;
@@ -1041,9 +1068,9 @@ public final class OnionClientCore {
         continue;
       }
       if (timedOut(list[0], now)
-          || Distance.compare(ref, n.key(), list[0].key) < 0
+          || Distance.compare(ref, n.key(), list[0].key()) < 0
           || timedOut(list[1], now)
-          || Distance.compare(ref, n.key(), list[1].key) < 0) {
+          || Distance.compare(ref, n.key(), list[1].key()) < 0) {
         boolean known = false;
         for (Node e : list) {
           if (e.valid && n.key().equals(e.key)) {
@@ -1172,7 +1199,7 @@ public final class OnionClientCore {
     return onData(inner.sender(), data, now);
   }
 
-  private byte[] openFromReal(PublicKey sender, Nonce nonce, byte[] sealed) {
+  private byte @Nullable [] openFromReal(PublicKey sender, Nonce nonce, byte[] sealed) {
     SharedKey k;
     try {
       k = CryptoBox.beforenm(sender, realKeys.secretKey());
@@ -1221,7 +1248,7 @@ public final class OnionClientCore {
   }
 
   /** {@code handle_dhtpk_announce}; {@code viaDht} is the DHT sender that must match. */
-  private Outcome dhtPk(PublicKey sender, byte[] data, PublicKey viaDht) {
+  private Outcome dhtPk(PublicKey sender, byte[] data, @Nullable PublicKey viaDht) {
     DhtPkData d;
     try {
       d = DhtPkData.decode(data);
@@ -1299,8 +1326,10 @@ public final class OnionClientCore {
       if (s == null) {
         continue;
       }
-      byte[] request = OnionPath.dataRequest(nonce, f.realKey, n.dataKey, inner);
-      if (sendOnPath(s, n.ipPort, request)) {
+      // good holds the nodes with a data key
+      PublicKey dataKey = Objects.requireNonNull(n.dataKey);
+      byte[] request = OnionPath.dataRequest(nonce, f.realKey, dataKey, inner);
+      if (sendOnPath(s, n.ipPort(), request)) {
         sent++;
       }
     }
@@ -1445,7 +1474,7 @@ public final class OnionClientCore {
             && timeout(n.addedTime, TIME_TO_STABLE, now)) {
           pathToUse = NO_PATH; // last chance for a long-lived node: a random path
         }
-        if (sendAnnounceRequest(null, n.ipPort, n.key, n.pingId, pathToUse, now)) {
+        if (sendAnnounceRequest(null, n.ipPort(), n.key(), n.pingId, pathToUse, now)) {
           n.lastPinged = now;
           n.pingsSinceLastResponse++;
           lastAnnounce = now;
@@ -1512,7 +1541,7 @@ public final class OnionClientCore {
       if (!timeout(n.lastPinged, interval, now)) {
         continue;
       }
-      if (sendAnnounceRequest(f, n.ipPort, n.key, null, NO_PATH, now)) {
+      if (sendAnnounceRequest(f, n.ipPort(), n.key(), null, NO_PATH, now)) {
         n.lastPinged = now;
         f.timeLastPinged = now;
         n.pingsSinceLastResponse++;

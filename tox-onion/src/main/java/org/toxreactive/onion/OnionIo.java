@@ -3,6 +3,7 @@ package org.toxreactive.onion;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.Nonce;
 import org.toxreactive.core.PublicKey;
@@ -28,7 +29,10 @@ import reactor.core.publisher.Flux;
  *     null
  * @param relays the TCP relays to build paths through, or null without TCP
  */
-public record OnionIo(Flux<Datagram> udpInbound, PacketTransport udpOut, Relays relays) {
+public record OnionIo(
+    @Nullable Flux<Datagram> udpInbound,
+    @Nullable PacketTransport udpOut,
+    @Nullable Relays relays) {
   /** An onion response (relay packet 9) and the relay it came from. */
   public record RelayResponse(PublicKey relay, Bytes packet) {
     /**
@@ -38,8 +42,8 @@ public record OnionIo(Flux<Datagram> udpInbound, PacketTransport udpOut, Relays 
      * @param packet the inner onion packet (0x84, 0x86 or 0x88 first)
      */
     public RelayResponse {
-      Objects.requireNonNull(relay, "relay");
-      Objects.requireNonNull(packet, "packet");
+      Objects.requireNonNull(relay, "relay is null");
+      Objects.requireNonNull(packet, "packet is null");
     }
   }
 
@@ -108,6 +112,8 @@ public record OnionIo(Flux<Datagram> udpInbound, PacketTransport udpOut, Relays 
    * @return the I/O
    */
   public static OnionIo udp(Flux<Datagram> inbound, PacketTransport out) {
+    Objects.requireNonNull(inbound, "inbound is null");
+    Objects.requireNonNull(out, "out is null");
     return new OnionIo(inbound, out, null);
   }
 
@@ -118,6 +124,7 @@ public record OnionIo(Flux<Datagram> udpInbound, PacketTransport udpOut, Relays 
    * @return the I/O
    */
   public static OnionIo tcp(Relays relays) {
+    Objects.requireNonNull(relays, "relays is null");
     return new OnionIo(null, null, relays);
   }
 
@@ -130,6 +137,9 @@ public record OnionIo(Flux<Datagram> udpInbound, PacketTransport udpOut, Relays 
    * @return the I/O
    */
   public static OnionIo both(Flux<Datagram> inbound, PacketTransport out, Relays relays) {
+    Objects.requireNonNull(inbound, "inbound is null");
+    Objects.requireNonNull(out, "out is null");
+    Objects.requireNonNull(relays, "relays is null");
     return new OnionIo(inbound, out, relays);
   }
 
@@ -144,9 +154,9 @@ public record OnionIo(Flux<Datagram> udpInbound, PacketTransport udpOut, Relays 
    */
   public static Relays relays(
       Supplier<List<PublicKey>> connected, RelaySender sender, Flux<RelayResponse> responses) {
-    Objects.requireNonNull(connected, "connected");
-    Objects.requireNonNull(sender, "sender");
-    Objects.requireNonNull(responses, "responses");
+    Objects.requireNonNull(connected, "connected is null");
+    Objects.requireNonNull(sender, "sender is null");
+    Objects.requireNonNull(responses, "responses is null");
     return new Relays() {
       @Override
       public List<PublicKey> connected() {

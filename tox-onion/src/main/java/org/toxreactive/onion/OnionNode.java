@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.CryptoBox;
 import org.toxreactive.core.IpPort;
@@ -182,7 +183,7 @@ public final class OnionNode {
   private final HmacSha256 pingMac;
   private final HmacSha256 sendbackMac;
   private final AnnounceStore store;
-  private final GroupAnnounceStore groups;
+  private final @Nullable GroupAnnounceStore groups; // null: group announces unsupported
   private final DhtAnnounceStore dhtStore;
   private final HmacSha256 searchMac;
   private final SourceLimiter limiter;
@@ -200,10 +201,10 @@ public final class OnionNode {
    * @param now the caller's clock, in milliseconds
    */
   public OnionNode(KeyPair identity, ClosestNodes dht, Out out, Limits limits, long now) {
-    this.identity = Objects.requireNonNull(identity, "identity");
-    this.dht = Objects.requireNonNull(dht, "dht");
-    this.out = Objects.requireNonNull(out, "out");
-    this.limits = Objects.requireNonNull(limits, "limits");
+    this.identity = Objects.requireNonNull(identity, "identity is null");
+    this.dht = Objects.requireNonNull(dht, "dht is null");
+    this.out = Objects.requireNonNull(out, "out is null");
+    this.limits = Objects.requireNonNull(limits, "limits is null");
     this.secretTime = now;
     int cache = limits.sharedKeyCache();
     this.sharedKeys =
@@ -246,7 +247,7 @@ public final class OnionNode {
    * @return the count since start
    */
   public long count(Outcome outcome) {
-    return counts.get(outcome)[0];
+    return counter(Objects.requireNonNull(outcome, "outcome is null"))[0];
   }
 
   /**
@@ -333,7 +334,7 @@ public final class OnionNode {
   }
 
   private Outcome onUdp(byte[] p, IpPort from, long now, boolean self) {
-    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(from, "from is null");
     if (p.length == 0 || p.length > MAX_UDP_PACKET) {
       return record(Outcome.MALFORMED);
     }
@@ -344,7 +345,7 @@ public final class OnionNode {
     if (!self && !limiter.tryAcquire(from.address(), now)) {
       return record(Outcome.RATE_LIMITED);
     }
-    OnionPacketKind kind = OnionPacketKind.ofId(id);
+    OnionPacketKind kind = Objects.requireNonNull(OnionPacketKind.ofId(id)); // handles(id)
     Outcome o =
         switch (kind) {
           case SEND_INITIAL -> sendInitial(p, from, now);
@@ -407,8 +408,12 @@ public final class OnionNode {
   }
 
   private Outcome record(Outcome o) {
-    counts.get(o)[0]++;
+    counter(o)[0]++;
     return o;
+  }
+
+  private long[] counter(Outcome o) {
+    return Objects.requireNonNull(counts.get(o)); // the constructor puts every outcome
   }
 
   // ---------------------------------------------------------------- onion hops (onion.c)
@@ -420,7 +425,7 @@ public final class OnionNode {
     }
   }
 
-  private SharedKey sharedKey(byte[] p, int offset) {
+  private @Nullable SharedKey sharedKey(byte[] p, int offset) {
     PublicKey pk = PublicKey.of(Arrays.copyOfRange(p, offset, offset + PublicKey.SIZE));
     SharedKey k = sharedKeys.get(pk);
     if (k == null) {
@@ -435,7 +440,7 @@ public final class OnionNode {
   }
 
   /** Opens the box at {@code p[from..to)} with nonce {@code p[1..25)}; null if it fails. */
-  private byte[] openLayer(byte[] p, SharedKey k, int from, int to) {
+  private byte @Nullable [] openLayer(byte[] p, SharedKey k, int from, int to) {
     byte[] nonce = Arrays.copyOfRange(p, 1, 1 + Nonce.SIZE);
     byte[] buf = Arrays.copyOfRange(p, from, to);
     if (!box.openInPlace(k, nonce, buf, 0, buf.length)) {
@@ -543,7 +548,7 @@ public final class OnionNode {
   }
 
   /** Opens one of our return blocks at {@code p[1..1+size)}; null if it does not open. */
-  private byte[] openReturn(byte[] p, int size) {
+  private byte @Nullable [] openReturn(byte[] p, int size) {
     byte[] nonce = Arrays.copyOfRange(p, 1, 1 + Nonce.SIZE);
     byte[] buf = Arrays.copyOfRange(p, 1 + Nonce.SIZE, 1 + size);
     if (!box.openInPlace(secret, nonce, buf, 0, buf.length)) {
@@ -610,7 +615,7 @@ public final class OnionNode {
   }
 
   /** A 19-byte IP_Port of family 2 or 10 at {@code p[off]}, or null. */
-  private static IpPort nextHop(byte[] p, int off) {
+  private static @Nullable IpPort nextHop(byte[] p, int off) {
     ByteBuf in = Unpooled.wrappedBuffer(p, off, OnionSizes.IPPORT);
     try {
       return IpPort.readFixed19(in);
@@ -694,7 +699,8 @@ public final class OnionNode {
         GroupAnnounceStore.Announce a =
             GroupAnnounceStore.parse(
                 plain, AnnouncePlain.MIN_SIZE, plain.length - AnnouncePlain.MIN_SIZE);
-        extraOut = groups.addAndCollect(a, now);
+        // an extra without a group store was UNSUPPORTED above
+        extraOut = Objects.requireNonNull(groups).addAndCollect(a, now);
       } catch (MalformedOnionPacketException e) {
         return Outcome.MALFORMED; // c-toxcore sends no response either
       }
@@ -758,14 +764,14 @@ public final class OnionNode {
     System.arraycopy(e.returnBlock, 0, d, 1, OnionSizes.RETURN_3);
     d[1 + OnionSizes.RETURN_3] = (byte) 0x86;
     System.arraycopy(p, 1 + PublicKey.SIZE, d, 2 + OnionSizes.RETURN_3, body);
-    out.udp(d, e.returnTo);
+    out.udp(d, Objects.requireNonNull(e.returnTo)); // a live entry was added with it
     return Outcome.DELIVERED;
   }
 
   // ---------------------------------------------------------------- forwarding (forwarding.c)
 
   /** Sendback data of type IPPORT or FORWARD: type ‖ packed address ‖ previous sendback. */
-  private static byte[] sendbackIpPort(int type, IpPort from, byte[] previous) {
+  private static byte[] sendbackIpPort(int type, IpPort from, byte @Nullable [] previous) {
     int prev = previous == null ? 0 : previous.length;
     ByteBuf b = Unpooled.buffer(1 + from.packedLength() + prev);
     try {
@@ -915,7 +921,7 @@ public final class OnionNode {
   private static final int SHA256 = 32;
 
   /** A reply plaintext (without the echoed 8 bytes), or why there is none. */
-  private record Reply(byte[] plain, Outcome refused) {
+  private record Reply(byte @Nullable [] plain, @Nullable Outcome refused) {
     static Reply of(byte[] plain) {
       return new Reply(plain, null);
     }
@@ -932,7 +938,7 @@ public final class OnionNode {
    * forwarder). docs/protocol.md 13.8.
    */
   private Outcome dhtAnnounce(
-      byte[] p, int off, int len, IpPort source, byte[] sendback, long now) {
+      byte[] p, int off, int len, IpPort source, byte @Nullable [] sendback, long now) {
     int type = p[off] & 0xFF;
     if (type != 0x93 && type != 0x95 && type != 0x97) {
       return Outcome.BAD_INNER_ID;
@@ -966,7 +972,7 @@ public final class OnionNode {
           default -> storeAnnounce(plain, dataLen, toAuth, now);
         };
     if (r.plain() == null) {
-      return r.refused();
+      return Objects.requireNonNull(r.refused()); // Reply.no gives the reason
     }
     byte[] replyPlain = Arrays.copyOf(r.plain(), r.plain().length + Long.BYTES);
     System.arraycopy(plain, dataLen, replyPlain, r.plain().length, Long.BYTES);
@@ -996,7 +1002,7 @@ public final class OnionNode {
 
   /** What the search token authenticates: data key ‖ requester ‖ packed source ‖ sendback. */
   private static byte[] searchAuthInput(
-      byte[] dataKey, byte[] requester, IpPort source, byte[] sendback) {
+      byte[] dataKey, byte[] requester, IpPort source, byte @Nullable [] sendback) {
     int sb = sendback == null ? 0 : sendback.length;
     ByteBuf b = Unpooled.buffer(2 * PublicKey.SIZE + source.packedLength() + sb);
     try {

@@ -57,10 +57,10 @@ class OnionClientBuilderTest {
   void aMissingValueIsNamed() {
     assertThatThrownBy(() -> OnionClient.create(real, () -> dht, io).scheduler(null))
         .isInstanceOf(NullPointerException.class)
-        .hasMessage("scheduler");
+        .hasMessage("scheduler is null");
     assertThatThrownBy(() -> OnionClient.create(real, () -> dht, null))
         .isInstanceOf(NullPointerException.class)
-        .hasMessage("io");
+        .hasMessage("io is null");
   }
 
   @Test

@@ -5,7 +5,9 @@ import io.netty.buffer.Unpooled;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.Objects;
 import java.util.function.LongFunction;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.IpPort;
 import org.toxreactive.core.KeyPair;
@@ -63,7 +65,7 @@ final class OnionBridge {
   private final boolean forwarding;
   private final OnionNode node;
   private final ArrayDeque<Object[]> local = new ArrayDeque<>();
-  private InetSocketAddress localAddress;
+  private @Nullable InetSocketAddress localAddress;
   private boolean draining;
   private long now;
 
@@ -102,7 +104,8 @@ final class OnionBridge {
    *
    * @return null if the request went out, else why it was discarded (bad size or address)
    */
-  RelayMetrics.Discard onionRequest(RelayRouter.Client<?> client, OnionRequest r, long now) {
+  RelayMetrics.@Nullable Discard onionRequest(
+      RelayRouter.Client<?> client, OnionRequest r, long now) {
     this.now = now;
     Outcome o = node.onTcpOnionRequest(client.id(), r.nonce(), r.payload().toArray(), now);
     drain();
@@ -144,7 +147,7 @@ final class OnionBridge {
    *
    * @return true if the node passed it on, answered it or delivered it
    */
-  boolean onDatagram(ByteBuf packet, InetSocketAddress from, long now) {
+  boolean onDatagram(ByteBuf packet, @Nullable InetSocketAddress from, long now) {
     if (!packet.isReadable()) {
       return false;
     }
@@ -179,7 +182,9 @@ final class OnionBridge {
     try {
       for (int hops = 0; hops < MAX_LOCAL_HOPS && !local.isEmpty(); hops++) {
         Object[] d = local.poll();
-        IpPort self = new IpPort(localAddress.getAddress(), localAddress.getPort());
+        // only a datagram to our own address is queued here (isSelf), so the address is known
+        InetSocketAddress at = Objects.requireNonNull(localAddress, "no local address");
+        IpPort self = new IpPort(at.getAddress(), at.getPort());
         node.onUdpFromSelf((byte[]) d[0], self, now);
       }
       local.clear();

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
 
@@ -27,7 +28,7 @@ final class RateLimitedLog {
   private final Duration interval;
   private final Consumer<String> sink;
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
-  private Disposable task;
+  private @Nullable Disposable task; // null until start()
 
   /**
    * @param scheduler runs the periodic flush (a virtual-time scheduler in tests)

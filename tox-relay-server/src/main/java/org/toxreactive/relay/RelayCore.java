@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,7 @@ import org.toxreactive.transport.tcp.packet.RelayPacket;
 import org.toxreactive.transport.tcp.packet.RelayPacketKind;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.netty.Connection;
 import reactor.netty.NettyPipeline;
 
@@ -79,6 +81,7 @@ final class RelayCore implements RelayRouter.Output<Channel> {
   private static final AttributeKey<ClientLink> LINK = AttributeKey.valueOf("tox.relay.link");
 
   private final RelayServer.Config config;
+  private final Scheduler scheduler;
   private final MeterRegistry registry;
   private final RelayLimits limits;
   private final int maxConnections;
@@ -100,10 +103,11 @@ final class RelayCore implements RelayRouter.Output<Channel> {
   /** Whether the window gate works on this kernel: -1 not known yet, 0 no, 1 yes. */
   private final AtomicInteger gateOnThisKernel = new AtomicInteger(-1);
 
-  private volatile OnionBridge bridge;
-  private volatile DhtChannel dht;
-  private volatile Channel udpChannel;
-  private Disposable ticker;
+  // null until the UDP socket is bound (udpBound), and for good if UDP is off
+  private volatile @Nullable OnionBridge bridge;
+  private volatile @Nullable DhtChannel dht;
+  private volatile @Nullable Channel udpChannel;
+  private @Nullable Disposable ticker; // null until start()
 
   /** Router loop only: while a batch runs, output is collected here per destination. */
   private final IdentityHashMap<Channel, Outbox> outboxes = new IdentityHashMap<>();
@@ -147,6 +151,7 @@ final class RelayCore implements RelayRouter.Output<Channel> {
       RelayServer.Config config, MeterRegistry registry, EventLoop routerLoop, int maxConnections) {
     this.registry = registry;
     this.config = config;
+    this.scheduler = Objects.requireNonNull(config.scheduler(), "no scheduler: bind sets one");
     this.limits = config.limits();
     this.maxConnections = maxConnections;
     this.capByOpenFiles = maxConnections < limits.maxConnections();
@@ -155,7 +160,7 @@ final class RelayCore implements RelayRouter.Output<Channel> {
     this.unconfirmed =
         new UnconfirmedPool<>(limits.maxUnconfirmed(), limits.maxUnconfirmedPerPrefix());
     this.metrics = new RelayMetrics(registry, unconfirmed::size);
-    this.events = new RateLimitedLog(config.scheduler(), EVENT_LOG_INTERVAL, log::info);
+    this.events = new RateLimitedLog(scheduler, EVENT_LOG_INTERVAL, log::info);
   }
 
   /** The connection cap in force (see the constructor). */
@@ -164,16 +169,14 @@ final class RelayCore implements RelayRouter.Output<Channel> {
   }
 
   long now() {
-    return config.scheduler().now(TimeUnit.MILLISECONDS);
+    return scheduler.now(TimeUnit.MILLISECONDS);
   }
 
   void start() {
     events.start();
     ticker =
-        config
-            .scheduler()
-            .schedulePeriodically(
-                () -> routerLoop.execute(() -> router.tick(now())), 1, 1, TimeUnit.SECONDS);
+        scheduler.schedulePeriodically(
+            () -> routerLoop.execute(() -> router.tick(now())), 1, 1, TimeUnit.SECONDS);
   }
 
   /**
@@ -287,7 +290,7 @@ final class RelayCore implements RelayRouter.Output<Channel> {
   }
 
   /** The DHT node on the UDP socket, or null if UDP is off. */
-  DhtChannel dht() {
+  @Nullable DhtChannel dht() {
     return dht;
   }
 
@@ -306,7 +309,9 @@ final class RelayCore implements RelayRouter.Output<Channel> {
   }
 
   private void sendUdp(ByteBuf datagram, InetSocketAddress to) {
-    udpChannel.writeAndFlush(new DatagramPacket(datagram, to), udpChannel.voidPromise());
+    // the bridge that sends exists only once udpBound has set the channel
+    Channel udp = Objects.requireNonNull(udpChannel, "UDP not bound");
+    udp.writeAndFlush(new DatagramPacket(datagram, to), udp.voidPromise());
   }
 
   private void sendToClient(RelayRouter.Client<Channel> client, RelayPacket packet) {
@@ -323,11 +328,14 @@ final class RelayCore implements RelayRouter.Output<Channel> {
       }
       DatagramPacket p = (DatagramPacket) msg;
       try {
+        // added by udpBound after it set both
+        DhtChannel d = Objects.requireNonNull(dht, "no DHT node");
+        OnionBridge b = Objects.requireNonNull(bridge, "no onion bridge");
         ByteBuf content = p.content();
         if (content.isReadable()
             && DhtPacketKind.isDht(content.getUnsignedByte(content.readerIndex()))) {
-          dht.onDatagram(p);
-        } else if (!bridge.onDatagram(content, p.sender(), now())) {
+          d.onDatagram(p);
+        } else if (!b.onDatagram(content, p.sender(), now())) {
           metrics.udpDropped.increment();
         }
       } finally {
@@ -347,9 +355,11 @@ final class RelayCore implements RelayRouter.Output<Channel> {
    * for forward requests.
    */
   private ClosestNodes closestNodes() {
-    DhtChannel d = dht;
+    // called by udpBound once it has set both
+    DhtChannel d = Objects.requireNonNull(dht, "no DHT node");
+    Channel udp = Objects.requireNonNull(udpChannel, "UDP not bound");
     boolean lan =
-        udpChannel.localAddress() instanceof InetSocketAddress a
+        udp.localAddress() instanceof InetSocketAddress a
             && !a.getAddress().isAnyLocalAddress()
             && org.toxreactive.dht.Lan.isLan(a.getAddress());
     return new ClosestNodes() {
@@ -364,7 +374,7 @@ final class RelayCore implements RelayRouter.Output<Channel> {
       }
 
       @Override
-      public IpPort addressOf(PublicKey dhtKey) {
+      public @Nullable IpPort addressOf(PublicKey dhtKey) {
         NodeEntry e = d.core().closeList().find(dhtKey);
         if (e == null) {
           return null;
@@ -717,10 +727,8 @@ final class RelayCore implements RelayRouter.Output<Channel> {
     addBeforeBridge(ch, "tox.relay.client", link);
     ch.config().setAutoRead(true);
     link.deadline =
-        config
-            .scheduler()
-            .schedule(
-                link::checkConfirmed, limits.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.schedule(
+            link::checkConfirmed, limits.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -766,9 +774,9 @@ final class RelayCore implements RelayRouter.Output<Channel> {
     private final InetAddress ip;
     private final AtomicInteger fromIp;
     final Backlog backlog;
-    private PublicKey key;
+    private @Nullable PublicKey key; // from the handshake (ClientAccepted)
     private volatile boolean confirmed;
-    private volatile Disposable deadline;
+    private volatile @Nullable Disposable deadline;
 
     /** Packets handed to the router loop and not yet routed (see {@link #MAX_IN_FLIGHT}). */
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -777,10 +785,10 @@ final class RelayCore implements RelayRouter.Output<Channel> {
     private volatile boolean paused;
 
     /** Packets of the current read, for the router; null between reads (idle links hold none). */
-    private ArrayList<RelayPacket> batch;
+    private @Nullable ArrayList<RelayPacket> batch;
 
     /** Written and read on the router loop only. */
-    private RelayRouter.Client<Channel> client;
+    private RelayRouter.@Nullable Client<Channel> client; // null until confirmed
 
     /** Router loop: the receiver this link waits for (not read meanwhile), or null. */
     private @Nullable ClientLink waitingFor;
@@ -842,7 +850,8 @@ final class RelayCore implements RelayRouter.Output<Channel> {
           d.dispose();
           deadline = null;
         }
-        PublicKey k = key;
+        // the handshake handler names the client before it passes on the first frame
+        PublicKey k = Objects.requireNonNull(key, "no client key from the handshake");
         routerLoop.execute(
             () -> {
               long now = now();

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 import org.toxreactive.transport.tcp.packet.RelayPacketKind;
@@ -126,34 +127,39 @@ final class RelayMetrics {
     return r.name().toLowerCase(Locale.ROOT);
   }
 
+  /** The counter of {@code key}: the constructor puts one for every constant of each enum. */
+  private static <K> Counter meter(Map<K, Counter> counters, K key) {
+    return Objects.requireNonNull(counters.get(key), "no counter for a constant");
+  }
+
   private static Counter counter(MeterRegistry r, String name, String... tags) {
     return Counter.builder(name).tags(tags).register(r);
   }
 
   void in(RelayPacketKind k, int bytes) {
-    packetsIn.get(k).increment();
-    bytesIn.get(k).increment(bytes);
+    meter(packetsIn, k).increment();
+    meter(bytesIn, k).increment(bytes);
   }
 
   void out(RelayPacketKind k, int bytes) {
-    packetsOut.get(k).increment();
-    bytesOut.get(k).increment(bytes);
+    meter(packetsOut, k).increment();
+    meter(bytesOut, k).increment(bytes);
   }
 
   void dropped(RelayPacketKind k) {
-    drops.get(k).increment();
+    meter(drops, k).increment();
   }
 
   void discarded(Discard d) {
-    discards.get(d).increment();
+    meter(discards, d).increment();
   }
 
   void killed(KillReason r) {
-    kills.get(r).increment();
+    meter(kills, r).increment();
   }
 
   double kills(KillReason r) {
-    return kills.get(r).count();
+    return meter(kills, r).count();
   }
 
   double drops() {

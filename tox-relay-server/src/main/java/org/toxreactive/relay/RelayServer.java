@@ -55,7 +55,8 @@ public final class RelayServer {
    * @param forwarding whether forward requests (TCP id 10) are served
    * @param limits the resource limits
    * @param registry where the meters go, or null for a private registry
-   * @param scheduler timers: keepalive ticks, handshake deadlines
+   * @param scheduler timers: keepalive ticks, handshake deadlines; null (not set) for the router's
+   *     own thread, chosen at bind
    * @param timers keepalive timing
    * @param openFileLimit the open-file limit to size the connection cap under, or -1 to read the
    *     process's own at bind
@@ -73,7 +74,7 @@ public final class RelayServer {
       boolean forwarding,
       RelayLimits limits,
       @Nullable MeterRegistry registry,
-      Scheduler scheduler,
+      @Nullable Scheduler scheduler,
       RelayRouter.Timers timers,
       long openFileLimit,
       int eventLoops,
@@ -93,8 +94,8 @@ public final class RelayServer {
   private @Nullable Integer udpPort; // null: the first TCP port, as the CLI's udpPort
   private boolean forwarding = true;
   private RelayLimits limits = RelayLimits.defaults();
-  private MeterRegistry registry;
-  private Scheduler scheduler;
+  private @Nullable MeterRegistry registry; // null: a private SimpleMeterRegistry at bind
+  private @Nullable Scheduler scheduler; // null: the router's own thread, at bind
   private int eventLoops = defaultEventLoops();
   private RelayRouter.Timers timers = new RelayRouter.Timers(30_000, 10_000);
   private long openFileLimit = -1;
@@ -167,7 +168,7 @@ public final class RelayServer {
    */
   public RelayServer keys(KeyPair keys) {
     RelayServer r = copy();
-    r.keys = Objects.requireNonNull(keys);
+    r.keys = Objects.requireNonNull(keys, "keys is null");
     return r;
   }
 
@@ -179,7 +180,7 @@ public final class RelayServer {
    */
   public RelayServer host(String host) {
     RelayServer r = copy();
-    r.host = Objects.requireNonNull(host);
+    r.host = Objects.requireNonNull(host, "host is null");
     return r;
   }
 
@@ -191,7 +192,7 @@ public final class RelayServer {
    * @throws IllegalArgumentException if the list is empty
    */
   public RelayServer ports(List<Integer> ports) {
-    if (ports.isEmpty()) {
+    if (Objects.requireNonNull(ports, "ports is null").isEmpty()) {
       throw new IllegalArgumentException("at least one TCP port is needed");
     }
     RelayServer r = copy();
@@ -232,7 +233,7 @@ public final class RelayServer {
    */
   public RelayServer dht(DhtConfig dht) {
     RelayServer r = copy();
-    r.dht = Objects.requireNonNull(dht);
+    r.dht = Objects.requireNonNull(dht, "dht is null");
     return r;
   }
 
@@ -256,7 +257,7 @@ public final class RelayServer {
    */
   public RelayServer limits(RelayLimits limits) {
     RelayServer r = copy();
-    r.limits = Objects.requireNonNull(limits);
+    r.limits = Objects.requireNonNull(limits, "limits is null");
     return r;
   }
 
@@ -281,7 +282,7 @@ public final class RelayServer {
    */
   public RelayServer scheduler(Scheduler scheduler) {
     RelayServer r = copy();
-    r.scheduler = Objects.requireNonNull(scheduler);
+    r.scheduler = Objects.requireNonNull(scheduler, "scheduler is null");
     return r;
   }
 
@@ -343,6 +344,8 @@ public final class RelayServer {
    * @return a copy with this keepalive timing
    */
   public RelayServer keepalive(Duration interval, Duration timeout) {
+    Objects.requireNonNull(interval, "interval is null");
+    Objects.requireNonNull(timeout, "timeout is null");
     RelayServer r = copy();
     r.timers = new RelayRouter.Timers(interval.toMillis(), timeout.toMillis());
     return r;

@@ -5,6 +5,7 @@ import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -26,7 +27,7 @@ public final class RunningRelay implements Disposable {
   private final RelayServer.Config config;
   private final RelayCore core;
   private final List<DisposableServer> servers;
-  private final Connection udp;
+  private final @Nullable Connection udp; // null if UDP is off
   private final EventLoopGroup routerLoop;
   private final LoopResources loops;
   private final MeterRegistry registry;
@@ -41,7 +42,7 @@ public final class RunningRelay implements Disposable {
       RelayServer.Config config,
       RelayCore core,
       List<DisposableServer> servers,
-      Connection udp,
+      @Nullable Connection udp,
       EventLoopGroup routerLoop,
       LoopResources loops,
       MeterRegistry registry) {
@@ -265,6 +266,8 @@ public final class RunningRelay implements Disposable {
    * @throws IllegalStateException if the relay has not stopped within {@code timeout}
    */
   public void disposeNow(Duration timeout) {
+    // before the shutdown starts: a null there would leave the relay marked disposed, running
+    Objects.requireNonNull(timeout, "timeout is null");
     shutdown(timeout);
     try {
       onDispose().block(timeout);

@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The connections that have not yet sent a valid frame, grouped by source prefix (IPv4 /24, IPv6
@@ -72,7 +74,7 @@ final class UnconfirmedPool<T> {
    * @param prefix its {@link #prefixOf} key
    * @return the entry evicted for it (already removed from the pool), or null
    */
-  synchronized Eviction<T> admit(T entry, long prefix) {
+  synchronized @Nullable Eviction<T> admit(T entry, long prefix) {
     Eviction<T> evicted = null;
     LinkedHashSet<T> own = byPrefix.get(prefix);
     if (own != null && own.size() >= maxPerPrefix) {
@@ -81,7 +83,10 @@ final class UnconfirmedPool<T> {
       long crowded = mostCrowded();
       evicted =
           new Eviction<>(
-              removeOldest(crowded, byPrefix.get(crowded)), KillReason.EVICTED_POOL_FULL);
+              // a full pool (maxTotal >= 1, RelayLimits) holds an entry: its prefix has a set
+              removeOldest(
+                  crowded, Objects.requireNonNull(byPrefix.get(crowded), "no crowded prefix")),
+              KillReason.EVICTED_POOL_FULL);
     }
     byPrefix.computeIfAbsent(prefix, k -> new LinkedHashSet<>()).add(entry);
     prefixOf.put(entry, prefix);
@@ -98,7 +103,8 @@ final class UnconfirmedPool<T> {
     if (prefix == null) {
       return false;
     }
-    LinkedHashSet<T> set = byPrefix.get(prefix);
+    // every pooled entry's prefix has its set (removed with its last entry)
+    LinkedHashSet<T> set = Objects.requireNonNull(byPrefix.get(prefix), "no set for a prefix");
     set.remove(entry);
     if (set.isEmpty()) {
       byPrefix.remove(prefix);

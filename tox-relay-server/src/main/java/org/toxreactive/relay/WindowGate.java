@@ -54,7 +54,7 @@ final class WindowGate extends ChannelDuplexHandler {
   private final AtomicLong held = new AtomicLong(); // changed on the loop, read anywhere
   private long credit;
   private long waitingSince = -1;
-  private ScheduledFuture<?> poll;
+  private @Nullable ScheduledFuture<?> poll; // null while no poll is scheduled
   private long forced;
 
   /**

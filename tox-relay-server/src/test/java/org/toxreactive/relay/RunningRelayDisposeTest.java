@@ -50,6 +50,22 @@ class RunningRelayDisposeTest {
   }
 
   /**
+   * A null timeout is rejected before the shutdown starts: it used to mark the relay disposed and
+   * then fail, so that no later dispose could stop it.
+   */
+  @Test
+  void disposeNowRejectsANullTimeoutAndTheRelayStillStops() {
+    RunningRelay r = start();
+    assertThatThrownBy(() -> r.disposeNow(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("timeout is null");
+    assertThat(r.isDisposed()).isFalse();
+    r.disposeNow(TIMEOUT);
+    assertThat(r.isDisposed()).isTrue();
+    StepVerifier.create(r.onDispose()).expectComplete().verify(TIMEOUT);
+  }
+
+  /**
    * Occupies every TCP event loop of {@code r} until {@link #release} counts down; returns the
    * loops once all are held.
    */

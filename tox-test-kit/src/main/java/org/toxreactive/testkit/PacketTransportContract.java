@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Subscription;
 import org.toxreactive.core.Bytes;
+import org.toxreactive.core.BytesPool;
 import org.toxreactive.core.transport.Datagram;
 import org.toxreactive.core.transport.PacketTransport;
 import org.toxreactive.core.transport.Path;
@@ -34,7 +36,9 @@ import reactor.core.publisher.BaseSubscriber;
  * how to make two transports that reach each other; every MUST of the interface's javadoc is then
  * checked the same way for every transport (ordering on one path, one subscriber at a time,
  * disposal completing {@code receive()}, oversize and unknown paths refused without throwing,
- * backpressure dropping and counting instead of buffering, concurrent senders).
+ * backpressure dropping and counting instead of buffering, concurrent senders), and the two
+ * internal variants: a borrowed array is copied before {@code offer} returns, and leased inbound
+ * bytes stay intact until released while released ones are reused without corrupting others.
  *
  * <p>Run by this project against UDP, the relay pool and {@link SimTransport}; a transport of your
  * own gets the same checks by extending it in a JUnit 5 test:
@@ -300,6 +304,105 @@ public abstract class PacketTransportContract {
     }
     await().atMost(timeout()).until(() -> got.size() >= threads * each);
     assertThat(got).extracting(Datagram::data).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  /** The caller may overwrite a borrowed array as soon as offer returns. */
+  @Test
+  void aBorrowedArrayIsCopiedBeforeOfferReturns() {
+    Queue<Datagram> got = collect(pair.b());
+    int n = 50;
+    int size = 64;
+    byte[] reused = new byte[8 + size + 8];
+    List<Bytes> sent = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Bytes p = packet(i, size);
+      sent.add(p);
+      p.copyTo(0, reused, 8, size);
+      assertThat(pair.a().offer(pair.aToB(), reused, 8, size)).isTrue();
+      Arrays.fill(reused, (byte) 0xFF); // what the transport still read from here would show
+    }
+    await().atMost(timeout()).until(() -> got.size() >= n);
+    assertThat(got).extracting(Datagram::data).containsExactlyInAnyOrderElementsOf(sent);
+    assertThat(got).extracting(Datagram::path).containsOnly(pair.bToA());
+  }
+
+  @Test
+  void aBorrowedArrayOutsideItsBoundsTooLongOrOnAnUnservedPathIsRefusedWithoutThrowing() {
+    byte[] array = new byte[pair.a().maxPacketSize() + 2];
+    assertThat(pair.a().offer(pair.aToB(), array, -1, 4)).isFalse();
+    assertThat(pair.a().offer(pair.aToB(), array, 0, -1)).isFalse();
+    assertThat(pair.a().offer(pair.aToB(), array, 3, array.length - 2)).isFalse();
+    assertThat(pair.a().offer(pair.aToB(), array, 1, pair.a().maxPacketSize() + 1)).isFalse();
+    assertThat(pair.a().offer(unservedPath(pair.a()), array, 0, 8)).isFalse();
+  }
+
+  /**
+   * Data packets (first byte 0x1B, the kind UDP lends) through {@link
+   * PacketTransport#receiveLeased()}: every released loan may hold the next datagram, every loan
+   * kept (each 10th) must still hold its own bytes at the end, and each datagram's bytes are what
+   * was sent, in order.
+   */
+  @Test
+  void leasedBytesHoldWhatWasSentUntilReleasedAndReleasedOnesCorruptNoOther() {
+    int n = 100;
+    List<Bytes> copies = new ArrayList<>();
+    List<Bytes> kept = new ArrayList<>();
+    subscriptions.add(
+        pair.b()
+            .receiveLeased()
+            .subscribe(
+                d -> {
+                  synchronized (copies) {
+                    copies.add(Bytes.of(d.data().toArray()));
+                    if (copies.size() % 10 == 1) {
+                      kept.add(d.data()); // not released: its array must stay ours
+                    } else {
+                      BytesPool.release(d.data());
+                    }
+                  }
+                }));
+    List<Bytes> sent = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      byte[] b = packet(i, 100 + i).toArray();
+      b[0] = 0x1B;
+      Bytes p = Bytes.of(b);
+      sent.add(p);
+      pair.a().send(pair.aToB(), p).block(timeout());
+    }
+    await()
+        .atMost(timeout())
+        .until(
+            () -> {
+              synchronized (copies) {
+                return copies.size() >= n;
+              }
+            });
+    synchronized (copies) {
+      assertThat(copies).containsExactlyElementsOf(sent);
+      List<Bytes> keptSent = new ArrayList<>();
+      for (int i = 0; i < n; i += 10) {
+        keptSent.add(sent.get(i));
+      }
+      assertThat(kept).containsExactlyElementsOf(keptSent);
+    }
+  }
+
+  @Test
+  void receiveLeasedSharesReceivesOneSubscriberRule() throws Exception {
+    subscriptions.add(pair.b().receive().subscribe());
+    AtomicReference<Throwable> refused = new AtomicReference<>();
+    CountDownLatch done = new CountDownLatch(1);
+    subscriptions.add(
+        pair.b()
+            .receiveLeased()
+            .subscribe(
+                d -> {},
+                e -> {
+                  refused.set(e);
+                  done.countDown();
+                }));
+    assertThat(done.await(timeout().toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+    assertThat(refused.get()).isInstanceOf(IllegalStateException.class);
   }
 
   /** The error {@code send} signals; fails if it throws instead or completes. */

@@ -66,13 +66,17 @@ public final class DatagramQueue {
    * Hands {@code datagram} to the subscriber, or drops and counts it.
    *
    * @param datagram the datagram
+   * @return whether the subscriber got it or has it queued; false: dropped (a caller that lent the
+   *     datagram's bytes from a {@link org.toxreactive.core.BytesPool} may release them at once)
    */
-  public void offer(Datagram datagram) {
+  public boolean offer(Datagram datagram) {
     synchronized (this) {
       Sinks.Many<Datagram> sink = receiver.get();
       if (sink == null || sink.tryEmitNext(datagram).isFailure()) {
         dropped.incrementAndGet();
+        return false;
       }
+      return true;
     }
   }
 

@@ -1,6 +1,7 @@
 package org.toxreactive.core.transport;
 
 import org.toxreactive.core.Bytes;
+import org.toxreactive.core.BytesPool;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -22,6 +23,10 @@ import reactor.core.publisher.Mono;
  *   <li>{@link #offer} never throws either: it is {@link #send} without the Mono, for callers that
  *       send a stream of packets and do not wait on each one.
  *   <li>Packets are immutable {@link Bytes}; no reference-counted object crosses this interface.
+ *       Two internal variants avoid a payload-sized array per packet without breaking that: {@link
+ *       #offer(Path, byte[], int, int)} borrows the caller's array only until it returns, and
+ *       {@link #receiveLeased()} lends each datagram's bytes from a {@link BytesPool} to the one
+ *       subscriber until it releases them (docs/architecture.md 4).
  *   <li>All methods are thread-safe.
  * </ul>
  */
@@ -57,6 +62,42 @@ public interface PacketTransport extends Disposable {
   default boolean offer(Path path, Bytes data) {
     send(path, data).subscribe(null, e -> {});
     return true;
+  }
+
+  /**
+   * As {@link #offer(Path, Bytes)}, of {@code length} bytes of {@code packet} from {@code offset},
+   * <b>borrowed</b>: the transport reads them before it returns and keeps no reference to the
+   * array, so the caller may write the next packet into the same array at once (net_crypto seals
+   * every data packet into one reused array). Returns false, without throwing, also for offsets
+   * outside the array. The default copies the bytes into new {@link Bytes} and offers those; UDP
+   * writes them straight into a pooled direct buffer that its channel owns and releases.
+   *
+   * @param path where to send
+   * @param packet the array holding the packet (borrowed)
+   * @param offset where the packet starts in it
+   * @param length the packet's length
+   * @return whether it was handed on
+   */
+  default boolean offer(Path path, byte[] packet, int offset, int length) {
+    if (packet == null || offset < 0 || length < 0 || length > packet.length - offset) {
+      return false;
+    }
+    return offer(path, Bytes.of(packet, offset, length));
+  }
+
+  /**
+   * As {@link #receive()}, for a subscriber that ends loans: the bytes of a datagram may be
+   * <b>lent</b> from a {@link BytesPool} of the transport instead of copied into a new array. The
+   * subscriber calls {@link BytesPool#release} on {@code datagram.data()} once it, and whoever it
+   * passed them to, has finished reading them (ending no loan only costs the array). A transport
+   * lends a datagram's bytes to this one subscriber and to no one else. Shares {@link #receive()}'s
+   * one-subscriber rule. The default is {@link #receive()} itself (no loans); UDP lends data
+   * packets (0x1B).
+   *
+   * @return the inbound packets, some of them on loan
+   */
+  default Flux<Datagram> receiveLeased() {
+    return receive();
   }
 
   /**

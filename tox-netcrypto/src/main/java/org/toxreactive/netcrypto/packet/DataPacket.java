@@ -117,22 +117,61 @@ public record DataPacket(int bufferStart, int num, byte[] data) {
       int id,
       Bytes payload,
       CryptoBox box) {
+    byte[] out = new byte[length(payload)];
+    encodeInto(sessionKey, sendNonce, bufferStart, num, id, payload, box, out);
+    return out;
+  }
+
+  /**
+   * As {@link #encode(SharedKey, byte[], int, int, int, Bytes, CryptoBox)}, into the start of
+   * {@code out} instead of a new array: for a sender that seals every packet into one reused array
+   * and hands it to a transport that copies it before returning ({@code PacketTransport.offer(path,
+   * packet, offset, length)}).
+   *
+   * @param sessionKey the session key
+   * @param sendNonce our current send nonce, 24 bytes (the caller increments it afterwards)
+   * @param bufferStart our receive ring start
+   * @param num the packet number, or our send ring end
+   * @param id the data id, 1..255
+   * @param payload the payload; 1 + its length is at most {@link #MAX_DATA}
+   * @param box the crypto to use
+   * @param out where the packet goes, at least {@link NetCryptoPacketKind#MAX_PACKET_SIZE} bytes
+   *     (or the packet's length); bytes behind the packet are left as they were
+   * @return the packet's length in {@code out}
+   * @throws IllegalArgumentException if the data is longer than {@link #MAX_DATA}
+   */
+  public static int encodeInto(
+      SharedKey sessionKey,
+      byte[] sendNonce,
+      int bufferStart,
+      int num,
+      int id,
+      Bytes payload,
+      CryptoBox box,
+      byte[] out) {
+    int total = length(payload);
     int length = 1 + payload.length();
-    if (length > MAX_DATA) {
-      throw new IllegalArgumentException("data of " + length + " bytes (1.." + MAX_DATA + ")");
-    }
-    int pad = (MAX_DATA - length) % PADDING_BLOCK;
-    byte[] out = new byte[OVERHEAD + pad + length];
     out[0] = NetCryptoPacketKind.DATA.idByte();
     out[NONCE_FRAGMENT_OFFSET] = sendNonce[Nonce.SIZE - 2];
     out[NONCE_FRAGMENT_OFFSET + 1] = sendNonce[Nonce.SIZE - 1];
     int plain = BOX_OFFSET + CryptoBox.MAC_SIZE;
     Fields.putBe32(out, plain + BUFFER_START_OFFSET, bufferStart);
     Fields.putBe32(out, plain + NUM_OFFSET, num);
-    out[out.length - length] = (byte) id;
-    payload.copyTo(0, out, out.length - payload.length(), payload.length());
-    box.sealInPlace(sessionKey, sendNonce, out, BOX_OFFSET, out.length - plain);
-    return out;
+    Arrays.fill(out, plain + PADDING_OFFSET, total - length, (byte) 0); // a reused array
+    out[total - length] = (byte) id;
+    payload.copyTo(0, out, total - payload.length(), payload.length());
+    box.sealInPlace(sessionKey, sendNonce, out, BOX_OFFSET, total - plain);
+    return total;
+  }
+
+  /** The packet's length for {@code payload} behind a data id, padding included. */
+  private static int length(Bytes payload) {
+    int length = 1 + payload.length();
+    if (length > MAX_DATA) {
+      throw new IllegalArgumentException("data of " + length + " bytes (1.." + MAX_DATA + ")");
+    }
+    int pad = (MAX_DATA - length) % PADDING_BLOCK;
+    return OVERHEAD + pad + length;
   }
 
   /**

@@ -73,7 +73,9 @@ public record AnnounceRequest(OnionPacketKind kind, Nonce nonce, PublicKey sende
   }
 
   static AnnounceRequest decode(ByteBuf in) {
-    OnionPacketKind kind = OnionPacketKind.ofId(in.getUnsignedByte(in.readerIndex()));
+    // only OnionPacket.decode calls this, after it found the kind of this id byte
+    OnionPacketKind kind =
+        Objects.requireNonNull(OnionPacketKind.ofId(in.getUnsignedByte(in.readerIndex())));
     Wire.requireLength(kind, in, MIN_LENGTH, maxLength(kind));
     in.skipBytes(1);
     return new AnnounceRequest(kind, Nonce.read(in), PublicKey.read(in), Wire.readRemaining(in));

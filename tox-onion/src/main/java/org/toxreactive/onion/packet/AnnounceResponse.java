@@ -69,7 +69,9 @@ public record AnnounceResponse(OnionPacketKind kind, Bytes sendback, Nonce nonce
   }
 
   static AnnounceResponse decode(ByteBuf in) {
-    OnionPacketKind kind = OnionPacketKind.ofId(in.getUnsignedByte(in.readerIndex()));
+    // only OnionPacket.decode calls this, after it found the kind of this id byte
+    OnionPacketKind kind =
+        Objects.requireNonNull(OnionPacketKind.ofId(in.getUnsignedByte(in.readerIndex())));
     Wire.requireLength(kind, in, MIN_LENGTH, OnionSizes.RESPONSE_MAX_DATA_SIZE);
     in.skipBytes(1);
     Bytes sendback = Wire.read(in, OnionSizes.SENDBACK);

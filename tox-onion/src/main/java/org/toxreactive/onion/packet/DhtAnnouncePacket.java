@@ -68,7 +68,9 @@ public record DhtAnnouncePacket(
   }
 
   static DhtAnnouncePacket decode(ByteBuf in) {
-    OnionPacketKind kind = OnionPacketKind.ofId(in.getUnsignedByte(in.readerIndex()));
+    // only OnionPacket.decode calls this, after it found the kind of this id byte
+    OnionPacketKind kind =
+        Objects.requireNonNull(OnionPacketKind.ofId(in.getUnsignedByte(in.readerIndex())));
     Wire.requireLength(kind, in, MIN_LENGTH, MAX_LENGTH);
     in.skipBytes(1);
     return new DhtAnnouncePacket(kind, PublicKey.read(in), Nonce.read(in), Wire.readRemaining(in));

@@ -69,7 +69,9 @@ public record OnionRecv(OnionPacketKind kind, Bytes returnBlock, Bytes payload)
   }
 
   static OnionRecv decode(ByteBuf in) {
-    OnionPacketKind kind = OnionPacketKind.ofId(in.getUnsignedByte(in.readerIndex()));
+    // only OnionPacket.decode calls this, after it found the kind of this id byte
+    OnionPacketKind kind =
+        Objects.requireNonNull(OnionPacketKind.ofId(in.getUnsignedByte(in.readerIndex())));
     int r = returnSize(kind);
     Wire.requireLength(kind, in, 1 + r + 1, OnionSizes.MAX_PACKET_SIZE);
     in.skipBytes(1);

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The config's JSON as plain Java values, read and written with Jackson's streaming API
@@ -74,7 +75,7 @@ final class JsonTree {
    *
    * @throws IOException a syntax error, a duplicate field, or content after the value
    */
-  static Object read(String text) throws IOException {
+  static @Nullable Object read(String text) throws IOException {
     try (JsonParser p = parser(text)) {
       JsonToken t = p.nextToken();
       if (t == null) {

@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Objects;
 import org.toxreactive.core.KeyPair;
 
 /**
@@ -92,7 +93,8 @@ public final class KeysFile {
       return KeyPair.fromKeysFile(content);
     } catch (IllegalArgumentException e) {
       // "keys file must be exactly 64 bytes ...": the path already says it is the keys file
-      throw new KeysFileException(file, e.getMessage().replaceFirst("^keys file ", ""));
+      String m = Objects.requireNonNullElse(e.getMessage(), "keys file is not valid");
+      throw new KeysFileException(file, m.replaceFirst("^keys file ", ""));
     }
   }
 

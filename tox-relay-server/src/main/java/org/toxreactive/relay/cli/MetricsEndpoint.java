@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -88,7 +89,7 @@ final class MetricsEndpoint implements AutoCloseable {
       PrometheusMeterRegistry registry,
       BooleanSupplier healthy,
       Duration timeout,
-      LoopResources loops) {
+      @Nullable LoopResources loops) {
     HttpServer http = HttpServer.create();
     if (loops != null) {
       http = http.runOn(loops, false);

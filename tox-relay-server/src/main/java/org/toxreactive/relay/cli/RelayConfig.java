@@ -26,6 +26,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
@@ -128,7 +129,8 @@ public record RelayConfig(
   @SuppressWarnings("unchecked")
   private static Map<String, Object> defaultTree() {
     try {
-      return (Map<String, Object>) JsonTree.read(defaultText());
+      return (Map<String, Object>)
+          Objects.requireNonNull(JsonTree.read(defaultText()), "embedded default config is empty");
     } catch (IOException | ClassCastException e) {
       throw new IllegalStateException("embedded default config is unreadable", e);
     }
@@ -196,7 +198,14 @@ public record RelayConfig(
       String[] path = o.field().split("\\.");
       Map<String, Object> at = merged;
       for (int i = 0; i < path.length - 1; i++) {
-        at = object(at.get(path[i]));
+        if (!(at.get(path[i]) instanceof Map<?, ?> section)) {
+          // no such section (or not one): as an unknown field
+          throw new IllegalArgumentException(
+              o.option()
+                  + " must be a known field, got "
+                  + shorten(JsonTree.toJson(JsonTree.of(o.value()))));
+        }
+        at = object(section);
       }
       at.put(path[path.length - 1], JsonTree.of(o.value()));
       options.put(o.field(), o.option());
@@ -221,7 +230,8 @@ public record RelayConfig(
               + ", got "
               + shorten(JsonTree.toJson(e.value)));
     }
-    return c.validate(name);
+    // bind gives null only for a JSON null, and merged is an object
+    return Objects.requireNonNull(c, "config is null").validate(name);
   }
 
   // ------------------------------------------------------------------------------- validation
@@ -281,7 +291,7 @@ public record RelayConfig(
       limits.toRelayLimits();
     } catch (IllegalArgumentException e) {
       // RelayLimits names its field first: "maxConnections must be >= 1, got 0"
-      String msg = e.getMessage();
+      String msg = Objects.requireNonNull(e.getMessage(), "RelayLimits error without a message");
       int sp = msg.indexOf(' ');
       throw new IllegalArgumentException(
           name.apply("limits." + msg.substring(0, sp)) + msg.substring(sp));
@@ -292,7 +302,8 @@ public record RelayConfig(
       DhtConfig.motd(motd);
     } catch (IllegalArgumentException e) {
       // "motd is N bytes in UTF-8, at most 255"
-      throw new IllegalArgumentException(name.apply("motd") + e.getMessage().substring(4));
+      String msg = Objects.requireNonNull(e.getMessage(), "motd error without a message");
+      throw new IllegalArgumentException(name.apply("motd") + msg.substring(4));
     }
     for (int i = 0; i < bootstrapNodes.size(); i++) {
       BootstrapNode n = bootstrapNodes.get(i);
@@ -412,7 +423,7 @@ public record RelayConfig(
   // ------------------------------------------------------------------------------- reading
 
   /** A config file's text and tree; {@link #at} names a field with its line and column. */
-  private record Source(String where, String text, Map<String, Object> tree) {
+  private record Source(String where, String text, @Nullable Map<String, Object> tree) {
     String at(String field) {
       if (tree == null) {
         return where + ": ";
@@ -560,8 +571,11 @@ public record RelayConfig(
    * defaults name every field but a bootstrap node's, which {@link #validate} checks). No coercion
    * between kinds.
    */
-  private static Object bind(Type type, Object v, String field) throws Mismatch {
+  private static @Nullable Object bind(Type type, Object v, String field) throws Mismatch {
     Class<?> c = raw(type);
+    if (c == null) {
+      throw new IllegalStateException("no binding for " + type); // a new record component type
+    }
     if (v == JsonTree.NULL) {
       if (c.isPrimitive()) {
         throw new Mismatch(field, v);
@@ -679,7 +693,7 @@ public record RelayConfig(
     return "values";
   }
 
-  private static Class<?> raw(Type t) {
+  private static @Nullable Class<?> raw(Type t) {
     if (t instanceof Class<?> c) {
       return c;
     }
@@ -697,7 +711,7 @@ public record RelayConfig(
   }
 
   /** Where the field (or array element) at {@code pointer} starts in {@code text}, if found. */
-  private static JsonLocation locate(String text, String pointer) {
+  private static @Nullable JsonLocation locate(String text, String pointer) {
     try (JsonParser p = JsonTree.parser(text)) {
       for (JsonToken t; (t = p.nextToken()) != null; ) {
         boolean candidate =
@@ -725,7 +739,7 @@ public record RelayConfig(
     return one.length() > 60 ? one.substring(0, 57) + "..." : one;
   }
 
-  static String oneLine(String s) {
+  static String oneLine(@Nullable String s) {
     if (s == null) {
       return "";
     }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.toxreactive.core.HostPort;
@@ -81,7 +82,7 @@ public final class RelayMain implements Callable<Integer> {
       names = "--config",
       paramLabel = "FILE",
       description = "JSON config; fields not given keep their defaults.")
-  Path config;
+  @Nullable Path config;
 
   @Option(
       names = "--state-dir",
@@ -89,7 +90,7 @@ public final class RelayMain implements Callable<Integer> {
       description =
           "Directory of the relay's state (config stateDir, default .); must exist. A relative"
               + " keys file is inside it.")
-  String stateDir;
+  @Nullable String stateDir;
 
   @Option(
       names = "--keys",
@@ -97,7 +98,7 @@ public final class RelayMain implements Callable<Integer> {
       description =
           "Keys file (config keysFile; tox-bootstrapd format: 64 bytes, public then secret key);"
               + " created if missing, but its directory must exist.")
-  Path keys;
+  @Nullable Path keys;
 
   @Option(
       names = "--pid-file",
@@ -105,10 +106,10 @@ public final class RelayMain implements Callable<Integer> {
       description =
           "Write the process id here (config pidFile; default: none); removed on a clean stop;"
               + " an existing one is an error.")
-  String pidFile;
+  @Nullable String pidFile;
 
   @Option(names = "--host", description = "Address to listen on (config host, default 0.0.0.0).")
-  String host;
+  @Nullable String host;
 
   @Option(
       names = "--port",
@@ -117,7 +118,7 @@ public final class RelayMain implements Callable<Integer> {
       description =
           "TCP port (config ports; repeatable or comma-separated; replaces the list; 0 = any"
               + " free port).")
-  List<Integer> ports;
+  @Nullable List<Integer> ports;
 
   @Option(
       names = "--udp-port",
@@ -125,19 +126,19 @@ public final class RelayMain implements Callable<Integer> {
       description =
           "UDP port of the DHT node and onion/forwarding bridge (config udpPort; default: the first"
               + " TCP port, e.g. --port 40000 gives UDP 40000; -1 = off, 0 = any).")
-  Integer udpPort;
+  @Nullable Integer udpPort;
 
   @Option(
       names = "--motd",
       paramLabel = "TEXT",
       description = "Message of the day in the bootstrap-info (0xF0) answer (at most 255 bytes).")
-  String motd;
+  @Nullable String motd;
 
   @Option(
       names = "--bootstrap",
       paramLabel = "HOST:PORT:KEY",
       description = "DHT node to bootstrap from (repeatable; replaces the configured list).")
-  List<String> bootstrap;
+  @Nullable List<String> bootstrap;
 
   @Option(
       names = "--window-gate",
@@ -149,7 +150,7 @@ public final class RelayMain implements Callable<Integer> {
               + " stalling (docs/protocol.md 8.14). Needs the epoll transport and Linux 5.4+"
               + " (TCP_INFO with the client's window); on NIO or an older kernel it is not"
               + " available and an INFO line says so.")
-  Boolean windowGate;
+  @Nullable Boolean windowGate;
 
   @Option(
       names = "--native-transport",
@@ -158,20 +159,20 @@ public final class RelayMain implements Callable<Integer> {
       description =
           "Use Netty's epoll transport where its library loads (config nativeTransport, default"
               + " true); false = NIO.")
-  Boolean nativeTransport;
+  @Nullable Boolean nativeTransport;
 
   @Option(
       names = "--prometheus-port",
       paramLabel = "N",
       description =
           "Serve /metrics and /health on this port (config metrics.prometheusPort; -1 = off).")
-  Integer prometheusPort;
+  @Nullable Integer prometheusPort;
 
   @Option(
       names = "--prometheus-host",
       paramLabel = "HOST",
       description = "Address of the metrics endpoint (config metrics.prometheusHost).")
-  String prometheusHost;
+  @Nullable String prometheusHost;
 
   @Option(
       names = "--log-level",
@@ -179,13 +180,13 @@ public final class RelayMain implements Callable<Integer> {
       description =
           "error, warn, info, debug (one line per connection accepted, confirmed, killed) or"
               + " trace (config logging.level, default info).")
-  String logLevel;
+  @Nullable String logLevel;
 
   @Option(
       names = "--log-format",
       paramLabel = "FORMAT",
       description = "text or json (one object a line; config logging.format, default text).")
-  String logFormat;
+  @Nullable String logFormat;
 
   @Option(
       names = "--print-default-config",
@@ -195,21 +196,25 @@ public final class RelayMain implements Callable<Integer> {
   @Option(names = "--debug", description = "Print the stack trace of an unexpected error.")
   boolean debug;
 
-  private PrintWriter out;
-  private volatile Running running;
+  private @Nullable PrintWriter out; // set by run, before picocli calls call
+  private volatile @Nullable Running running;
 
   /** The pid file once created, until the relay runs: a signal during the start removes it. */
-  private volatile PidFile starting;
+  private volatile @Nullable PidFile starting;
 
   /** A started relay with its optional metrics endpoint and pid file. */
-  record Running(RunningRelay relay, MetricsEndpoint endpoint, PidFile pidFile, Instant started) {}
+  record Running(
+      RunningRelay relay,
+      @Nullable MetricsEndpoint endpoint,
+      @Nullable PidFile pidFile,
+      Instant started) {}
 
   /** A failure with its exit code and a one-line message. */
   static final class Failure extends RuntimeException {
     private static final long serialVersionUID = 1L;
     final int code;
 
-    Failure(int code, String message) {
+    Failure(int code, @Nullable String message) {
       super(message, null, false, false);
       this.code = code;
     }
@@ -356,6 +361,11 @@ public final class RelayMain implements Callable<Integer> {
   /** Starts the relay and returns 0 (it keeps running), or throws a {@link Failure}. */
   @Override
   public Integer call() {
+    PrintWriter out = this.out;
+    if (out == null) {
+      // public as a Callable: on its own it would start the relay with nowhere to report it
+      throw new IllegalStateException("call() needs run(args, out, err) first: no output stream");
+    }
     if (printDefaults) {
       out.print(RelayConfig.defaultText());
       out.flush();
@@ -524,12 +534,12 @@ public final class RelayMain implements Callable<Integer> {
     return node;
   }
 
-  RunningRelay relay() {
+  @Nullable RunningRelay relay() {
     Running r = running;
     return r == null ? null : r.relay();
   }
 
-  Running running() {
+  @Nullable Running running() {
     return running;
   }
 

@@ -7,6 +7,7 @@ import ch.qos.logback.core.encoder.EncoderBase;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The relay's text log line, {@code 2026-12-03T06:07:46.439Z INFO RelayMain: message}: the time in
@@ -22,7 +23,7 @@ final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSX").withZone(ZoneOffset.UTC);
 
   @Override
-  public byte[] headerBytes() {
+  public byte @Nullable [] headerBytes() { // none (logback writes nothing for null)
     return null;
   }
 
@@ -32,7 +33,7 @@ final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
   }
 
   @Override
-  public byte[] footerBytes() {
+  public byte @Nullable [] footerBytes() {
     return null;
   }
 

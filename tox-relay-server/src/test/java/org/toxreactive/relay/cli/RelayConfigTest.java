@@ -69,6 +69,28 @@ class RelayConfigTest {
     assertThat(resolve("{\"windowGate\": true}", off).windowGate()).isFalse();
   }
 
+  /**
+   * A setting (public: RelayConfig.Setting) for a field under a section the config does not have,
+   * or under a field that is not a section, is the same one-line error as an unknown field; it was
+   * a NullPointerException (no section) and a ClassCastException (not a section).
+   */
+  @Test
+  void aSettingUnderNoSectionIsAOneLineError() {
+    RelayConfig.Setting unknown = new RelayConfig.Setting("nosuch", "--nosuch", 9000);
+    RelayConfig.Setting noSection =
+        new RelayConfig.Setting("metric.prometheusPort", "--metric-port", 9000);
+    RelayConfig.Setting notASection = new RelayConfig.Setting("host.port", "--host-port", 9000);
+    assertThatThrownBy(() -> RelayConfig.resolve(null, List.of(unknown)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("--nosuch must be a known field, got 9000");
+    assertThatThrownBy(() -> RelayConfig.resolve(null, List.of(noSection)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("--metric-port must be a known field, got 9000");
+    assertThatThrownBy(() -> RelayConfig.resolve(null, List.of(notASection)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("--host-port must be a known field, got 9000");
+  }
+
   private RelayConfig resolve(String json, RelayConfig.Setting... cli) throws Exception {
     Path f = null;
     if (json != null) {

@@ -1,6 +1,7 @@
 package org.toxreactive.relay.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -10,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.toxreactive.core.KeyPair;
@@ -28,6 +30,28 @@ class RelayMainTest {
         .as(err.toString())
         .isZero();
     return main;
+  }
+
+  /**
+   * {@code call()} is public (Callable), but its output stream comes from {@code run}: called on
+   * its own it is a one-line error before anything starts. It was a NullPointerException after the
+   * relay had bound its port, which then kept running.
+   */
+  @Test
+  void callWithoutRunFailsBeforeAnythingStarts() {
+    RelayMain main = new RelayMain();
+    main.stateDir = dir.toString();
+    main.host = "127.0.0.1";
+    main.ports = List.of(0);
+    main.udpPort = -1;
+    try {
+      assertThatThrownBy(main::call)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("call() needs run(args, out, err) first: no output stream");
+      assertThat(main.running()).as("no relay started").isNull();
+    } finally {
+      main.stop(new PrintWriter(out, true));
+    }
   }
 
   @Test

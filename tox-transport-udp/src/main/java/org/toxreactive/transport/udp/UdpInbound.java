@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.toxreactive.core.Bytes;
+import org.toxreactive.core.BytesPool;
 import org.toxreactive.core.NetCryptoPacketKind;
 import org.toxreactive.core.transport.Datagram;
 import org.toxreactive.core.transport.DatagramQueue;
@@ -20,7 +21,9 @@ import reactor.core.publisher.Flux;
  * The inbound end of a {@link UdpTransport}: the last handler of its channel. Consumes every {@link
  * DatagramPacket}: drops it if it is too large or a rate-limited cookie request, else copies it
  * into a {@link Datagram} for the subscriber of {@link #receive()}. The packet is released here,
- * before this method returns, whatever happens to it: no buffer leaves the event loop.
+ * before this method returns, whatever happens to it: no buffer leaves the event loop. A subscriber
+ * of {@link #receiveLeased()} gets data packets (0x1B) in arrays lent from a {@link BytesPool}
+ * instead of new ones; a dropped lease is released here at once.
  *
  * <p>The subscriber's buffer is bounded; what does not fit, and what arrives while nobody
  * subscribes, is dropped and counted. Everything except {@link #receive()} and the counters runs on
@@ -35,6 +38,8 @@ final class UdpInbound extends ChannelInboundHandlerAdapter {
   private final int maxDatagramSize;
   private final RateLimiter<InetAddress> cookieLimiter;
   private final DatagramQueue inbound;
+  private final BytesPool pool;
+  private volatile boolean lending;
   private final AtomicLong oversize = new AtomicLong();
   private final AtomicLong rateLimited = new AtomicLong();
 
@@ -42,11 +47,39 @@ final class UdpInbound extends ChannelInboundHandlerAdapter {
     this.maxDatagramSize = maxDatagramSize;
     this.inbound = new DatagramQueue(queueCapacity);
     this.cookieLimiter = cookieLimiter;
+    // arrays of the largest data packet (a longer datagram is copied, and no data packet), enough
+    // free ones for a window's burst in flight to the subscriber; none made before the first lease
+    this.pool =
+        new BytesPool(
+            Math.min(maxDatagramSize, NetCryptoPacketKind.MAX_PACKET_SIZE),
+            Math.min(queueCapacity, POOL_CAPACITY));
   }
+
+  /** Free arrays the pool keeps at most: 1,024 x 1,400 bytes, 1.4 MB. */
+  static final int POOL_CAPACITY = 1024;
 
   /** See {@link UdpTransport#receive()}. */
   Flux<Datagram> receive() {
     return inbound.receive();
+  }
+
+  /**
+   * See {@link UdpTransport#receiveLeased()}: {@link #receive()}, lending data packets while this
+   * subscription lasts. The flag only saves copies: a lease that reaches a subscriber that never
+   * releases (a refused second subscriber flipping the flag around a plain one) costs its array and
+   * nothing else, since only the holder of a lease can end it.
+   */
+  Flux<Datagram> receiveLeased() {
+    return Flux.defer(
+        () -> {
+          Flux<Datagram> queue = inbound.receive();
+          return queue.doOnSubscribe(s -> lending = true).doFinally(signal -> lending = false);
+        });
+  }
+
+  /** Arrays the lending pool has made so far (see {@link BytesPool#created()}). */
+  long poolArraysCreated() {
+    return pool.created();
   }
 
   long dropped() {
@@ -71,8 +104,8 @@ final class UdpInbound extends ChannelInboundHandlerAdapter {
     DatagramPacket packet = (DatagramPacket) msg;
     try {
       Datagram datagram = accept(packet);
-      if (datagram != null) {
-        inbound.offer(datagram);
+      if (datagram != null && !inbound.offer(datagram)) {
+        BytesPool.release(datagram.data()); // dropped: a lease goes back at once
       }
     } finally {
       packet.release();
@@ -99,7 +132,9 @@ final class UdpInbound extends ChannelInboundHandlerAdapter {
       rateLimited.incrementAndGet();
       return null;
     }
-    return new Datagram(Path.udp(packet.sender()), Bytes.copyOf(content));
+    Bytes data =
+        lending && kind == NetCryptoPacketKind.DATA ? pool.copyOf(content) : Bytes.copyOf(content);
+    return new Datagram(Path.udp(packet.sender()), data);
   }
 
   /**

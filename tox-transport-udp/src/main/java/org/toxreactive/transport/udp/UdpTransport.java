@@ -416,6 +416,18 @@ public final class UdpTransport implements PacketTransport {
   }
 
   /**
+   * As {@link #receive()}, but a data packet (0x1B) arrives in an array lent from this transport's
+   * {@link org.toxreactive.core.BytesPool} (up to 1,024 free arrays of the largest data packet,
+   * 1,400 bytes, made on first use) instead of a new one: the subscriber releases it with {@link
+   * org.toxreactive.core.BytesPool#release} once read. Other packets are copies as in {@link
+   * #receive()}. The same one-subscriber rule.
+   */
+  @Override
+  public Flux<Datagram> receiveLeased() {
+    return inbound.receiveLeased();
+  }
+
+  /**
    * Copies {@code data} into a new buffer that the channel owns and releases. Completes when the
    * datagram is written to the socket; errors with {@link IllegalArgumentException} for a path
    * other than a resolved {@link Path.Udp} of a family this socket can reach, or for more than
@@ -482,6 +494,46 @@ public final class UdpTransport implements PacketTransport {
     } catch (RuntimeException e) {
       return false;
     }
+  }
+
+  /**
+   * As {@link #offer(Path, Bytes)}, of {@code length} bytes of {@code packet} from {@code offset}:
+   * copied into the channel's pooled direct buffer before this returns, so the caller keeps its
+   * array (no {@link Bytes} in between).
+   */
+  @Override
+  public boolean offer(Path path, byte[] packet, int offset, int length) {
+    if (path == null
+        || packet == null
+        || offset < 0
+        || length < 0
+        || length > packet.length - offset
+        || length > MAX_PACKET_SIZE
+        || !serves(path)) {
+      return false;
+    }
+    Channel channel = connection.channel();
+    if (!channel.isActive()) {
+      return false;
+    }
+    ByteBuf buf = channel.alloc().directBuffer(length);
+    try {
+      buf.writeBytes(packet, offset, length);
+      channel
+          .writeAndFlush(new DatagramPacket(buf, ((Path.Udp) path).address()))
+          .addListener(countFailure);
+      return true;
+    } catch (RuntimeException e) {
+      if (buf.refCnt() > 0) {
+        buf.release();
+      }
+      return false;
+    }
+  }
+
+  /** Arrays {@link #receiveLeased()}'s pool has made so far: steady once arrays are reused. */
+  long poolArraysCreated() {
+    return inbound.poolArraysCreated();
   }
 
   /**

@@ -16,6 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.toxreactive.core.Bytes;
+import org.toxreactive.core.BytesPool;
 import org.toxreactive.core.transport.Datagram;
 import org.toxreactive.core.transport.Path;
 import reactor.core.Disposable;
@@ -186,6 +187,69 @@ class UdpInboundTest {
     EmbeddedChannel ch = new EmbeddedChannel(inbound(4));
     ch.writeInbound("not a datagram");
     assertThat((String) ch.readInbound()).isEqualTo("not a datagram");
+    ch.finishAndReleaseAll();
+  }
+
+  /** A subscriber that releases each datagram as it reads it: one array serves every packet. */
+  @Test
+  void lendsDataPacketsToALeasedSubscriberAndReusesEachReleasedArray() {
+    UdpInbound inbound = inbound(16);
+    EmbeddedChannel ch = new EmbeddedChannel(inbound);
+    List<Bytes> copies = new ArrayList<>();
+    List<Boolean> lent = new ArrayList<>();
+    Disposable sub =
+        inbound
+            .receiveLeased()
+            .subscribe(
+                d -> {
+                  copies.add(Bytes.of(d.data().toArray()));
+                  lent.add(BytesPool.release(d.data()));
+                });
+    for (int i = 0; i < 50; i++) {
+      write(ch, ALICE, DATA.id(), i, i + 1);
+    }
+    write(ch, ALICE, HANDSHAKE.id(), 7); // not a data packet: a plain copy
+    sub.dispose();
+    assertThat(copies).hasSize(51);
+    for (int i = 0; i < 50; i++) {
+      assertThat(copies.get(i)).isEqualTo(Bytes.of(DATA.idByte(), (byte) i, (byte) (i + 1)));
+    }
+    assertThat(copies.get(50)).isEqualTo(Bytes.of(HANDSHAKE.idByte(), (byte) 7));
+    assertThat(lent.subList(0, 50)).containsOnly(true);
+    assertThat(lent.get(50)).isFalse();
+    assertThat(inbound.poolArraysCreated()).isEqualTo(1);
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void aPlainSubscriberGetsNoLoans() {
+    UdpInbound inbound = inbound(16);
+    EmbeddedChannel ch = new EmbeddedChannel(inbound);
+    List<Boolean> lent = new ArrayList<>();
+    Disposable sub = inbound.receive().subscribe(d -> lent.add(BytesPool.release(d.data())));
+    write(ch, ALICE, DATA.id(), 1);
+    write(ch, ALICE, DATA.id(), 2);
+    sub.dispose();
+    assertThat(lent).containsExactly(false, false);
+    assertThat(inbound.poolArraysCreated()).isZero();
+    ch.finishAndReleaseAll();
+  }
+
+  /** Queue of one, no demand: the first lease waits, the dropped ones go back to the pool. */
+  @Test
+  void aDroppedLeaseGoesBackToThePoolAtOnce() {
+    UdpInbound inbound = inbound(1);
+    EmbeddedChannel ch = new EmbeddedChannel(inbound);
+    StepVerifier.create(inbound.receiveLeased(), 0)
+        .then(() -> write(ch, ALICE, DATA.id(), 1))
+        .then(() -> write(ch, ALICE, DATA.id(), 2))
+        .then(() -> write(ch, ALICE, DATA.id(), 3))
+        .then(() -> assertThat(inbound.dropped()).isEqualTo(2))
+        .then(() -> assertThat(inbound.poolArraysCreated()).isEqualTo(2))
+        .thenRequest(1)
+        .expectNext(new Datagram(Path.udp(ALICE), Bytes.of(DATA.idByte(), (byte) 1)))
+        .thenCancel()
+        .verify(TIMEOUT);
     ch.finishAndReleaseAll();
   }
 
