@@ -528,18 +528,16 @@ final class RelayCore implements RelayRouter.Output<Channel> {
     full.add(to);
     from.channel.eventLoop().execute(from::pauseReads);
     try {
-      config
-          .scheduler()
-          .schedule(
-              () -> {
-                try {
-                  routerLoop.execute(() -> pauseRanOut(from, to, episode));
-                } catch (RejectedExecutionException stopping) {
-                  // the relay is shutting down: nobody waits any more
-                }
-              },
-              MAX_SENDER_PAUSE_MILLIS,
-              TimeUnit.MILLISECONDS);
+      scheduler.schedule(
+          () -> {
+            try {
+              routerLoop.execute(() -> pauseRanOut(from, to, episode));
+            } catch (RejectedExecutionException stopping) {
+              // the relay is shutting down: nobody waits any more
+            }
+          },
+          MAX_SENDER_PAUSE_MILLIS,
+          TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException stopping) {
       // the relay is shutting down: nobody waits any more
     }
