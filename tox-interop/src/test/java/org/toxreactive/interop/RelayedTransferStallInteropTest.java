@@ -3,6 +3,7 @@ package org.toxreactive.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,12 +29,12 @@ import org.toxreactive.core.KeyPair;
  * (docs/protocol.md 8.14); {@code -Dtox.interop.windowGate=false} runs the same test with the gate
  * off, to show that it then fails.
  *
- * <p>Two bounds. The issue's criterion, no gap over 1 s, is not met yet (issue 19 stays open: runs
- * with single gaps of 1,229 and 1,349 ms were seen on a quiet machine, behind the relay's data
- * drops at its per-client queue limit, docs/protocol.md 8.14); it runs with {@code
- * -Dtox.interop.maxGapMs=1000}. By default the test asserts what the window gate fixed and must
- * never come back: no freeze, i.e. no gap over {@value #FREEZE_MS} ms (without the gate the
- * transfers froze for ~20 s). Every run's longest gap is printed either way.
+ * <p>The bound is the issue's, no gap over {@value #MAX_GAP_DEFAULT_MS} ms. Gaps near it used to
+ * follow the relay's data drops at its per-client queue limit (c-toxcore takes about a second to
+ * recover each); the relay now pauses the sender instead of dropping (docs/protocol.md 8.14), and
+ * every run prints its longest gap with the relay's data drops and sender pauses so far (its {@code
+ * /metrics}) and the load. {@code -Dtox.interop.maxGapMs=N} sets another bound (e.g. 5000 to check
+ * only for a freeze, what the gate alone fixed).
  *
  * <p>One c-toxcore version only (the first of {@link Toxcore#selected()}): 500 MB is the cost cap
  * of this test in CI.
@@ -42,10 +43,10 @@ class RelayedTransferStallInteropTest {
   private static final int RUNS = 5;
   private static final int MB = 100;
 
-  /** The default bound: a gap this long is a freeze (the stall the window gate fixed). */
-  private static final long FREEZE_MS = 5_000;
+  /** The default bound: issue 19's 1 s. */
+  private static final long MAX_GAP_DEFAULT_MS = 1_000;
 
-  private static final long MAX_GAP_MS = Long.getLong("tox.interop.maxGapMs", FREEZE_MS);
+  private static final long MAX_GAP_MS = Long.getLong("tox.interop.maxGapMs", MAX_GAP_DEFAULT_MS);
 
   /** The relay JVM's flags as {@code packaging/tox-relay} sets them. */
   private static final List<String> LAUNCHER_FLAGS =
@@ -77,10 +78,20 @@ class RelayedTransferStallInteropTest {
     Path transfer =
         toxcore.binary("tox_transfer", Path.of("..", "tox-benchmarks", "c", "tox_transfer.c"));
     String gate = System.getProperty("tox.interop.windowGate", "true");
+    int metricsPort = freePort();
     try (ToxBootstrapd dht = ToxBootstrapd.start(toxcore);
         RelayProcess relay =
             RelayProcess.startBridged(
-                "stall", KeyPair.generate(), LAUNCHER_FLAGS, List.of("--window-gate", gate))) {
+                "stall",
+                KeyPair.generate(),
+                LAUNCHER_FLAGS,
+                List.of(
+                    "--window-gate",
+                    gate,
+                    "--prometheus-host",
+                    "127.0.0.1",
+                    "--prometheus-port",
+                    String.valueOf(metricsPort)))) {
       String dhtNode = "127.0.0.1:" + dht.udpPort() + ":" + dht.publicKeyHex();
       List<String> results = new ArrayList<>();
       for (int run = 1; run <= RUNS; run++) {
@@ -91,8 +102,17 @@ class RelayedTransferStallInteropTest {
             .isTrue();
         results.add(m.group());
         System.out.printf(
-            "STALL run %d of %d (window gate %s): max_gap_ms=%s (bound %d ms)%n",
-            run, RUNS, gate, m.group(4), MAX_GAP_MS);
+            "STALL run %d of %d (window gate %s): max_gap_ms=%s (bound %d ms) mbps=%s relay %s"
+                + " load=%.2f%n",
+            run,
+            RUNS,
+            gate,
+            m.group(4),
+            MAX_GAP_MS,
+            m.group(3),
+            relayCounts(metricsPort),
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                .getSystemLoadAverage());
         assertThat(Long.parseLong(m.group(1))).isEqualTo(MB * 1_000_000L);
         assertThat(Long.parseLong(m.group(4)))
             .as("run %d of %d (window gate %s): %s; runs so far %s", run, RUNS, gate, out, results)
@@ -133,6 +153,48 @@ class RelayedTransferStallInteropTest {
       if (p.isAlive()) {
         Interop.terminate(p.toHandle(), Duration.ofSeconds(5));
       }
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static final Pattern COUNT =
+      Pattern.compile(
+          "^(tox_relay_drops_total\\{kind=\"data\"\\}|tox_relay_sender_paused_total"
+              + "|tox_relay_sender_pause_expired_total|tox_relay_sender_pause_seconds_max) (\\S+)$",
+          Pattern.MULTILINE);
+
+  /**
+   * The relay's data drops and sender pauses since it started (its {@code /metrics}): what the gaps
+   * are read against (docs/protocol.md 8.14); "unavailable" if the endpoint does not answer.
+   */
+  private static String relayCounts(int port) {
+    try {
+      java.net.http.HttpResponse<String> r =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
+                      .timeout(Duration.ofSeconds(5))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      StringBuilder out = new StringBuilder();
+      Matcher m = COUNT.matcher(r.body());
+      while (m.find()) {
+        String name = m.group(1).replace("tox_relay_", "").replace("{kind=\"data\"}", "_data");
+        out.append(out.length() == 0 ? "" : " ").append(name).append('=').append(m.group(2));
+      }
+      return out.toString();
+    } catch (IOException e) {
+      return "metrics unavailable (" + e.getMessage() + ")";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "metrics unavailable (interrupted)";
     }
   }
 

@@ -4,13 +4,16 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 import org.toxreactive.transport.tcp.packet.RelayPacket;
 
 /**
- * A client's unread outbound backlog: the bytes the router has handed to the client's event loop
- * and not yet written ({@code inTransit}), plus what sits in its channel's outbound buffer waiting
- * for the socket. Both halves count a packet with a fixed bookkeeping overhead, so a flood of tiny
- * pongs is charged for the memory it really takes, not just its wire bytes.
+ * A client's unread outbound backlog, the one budget the relay keeps per client: the bytes the
+ * router has handed to the client's event loop and not yet written ({@code inTransit}), plus what
+ * waits in its {@link WindowGate} (frames that do not fit the client's window yet) and in its
+ * channel's outbound buffer. The router-side half and the outbound buffer count a packet with a
+ * fixed bookkeeping overhead, so a flood of tiny pongs is charged for the memory it really takes,
+ * not just its wire bytes.
  *
  * <pre>{@code
  * long cost = Backlog.cost(packet);
@@ -37,7 +40,8 @@ final class Backlog {
   private boolean overflowed;
 
   /**
-   * @param buffered bytes in the channel's outbound buffer (see {@link #outboundBytes(Channel)})
+   * @param buffered bytes waiting on the client's loop: its outbound buffer (see {@link
+   *     #outboundBytes(Channel)}) and its window gate
    */
   Backlog(LongSupplier buffered) {
     this.buffered = buffered;
@@ -45,10 +49,13 @@ final class Backlog {
 
   /**
    * @param ch a client's channel
-   * @return a backlog that reads {@code ch}'s outbound buffer
+   * @param gate its window gate, or null if it has none
+   * @return a backlog that reads {@code ch}'s outbound buffer and what {@code gate} holds
    */
-  static Backlog of(Channel ch) {
-    return new Backlog(() -> outboundBytes(ch));
+  static Backlog of(Channel ch, @Nullable WindowGate gate) {
+    return gate == null
+        ? new Backlog(() -> outboundBytes(ch))
+        : new Backlog(() -> outboundBytes(ch) + gate.held());
   }
 
   /**

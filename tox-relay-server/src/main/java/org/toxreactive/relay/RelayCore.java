@@ -61,10 +61,16 @@ import reactor.netty.NettyPipeline;
  * order per link is kept because every hand-off is FIFO.
  *
  * <p>Every packet for a client is charged to its {@link Backlog} when the router emits it and
- * discharged when it is written: droppable packets are dropped past {@code maxQueuedBytes}, and a
- * client whose backlog would pass {@code maxBacklogBytes} (it sends requests and does not read the
- * answers) is killed with {@link KillReason#QUEUE_OVERFLOW}. Unconfirmed connections live in an
- * {@link UnconfirmedPool} that evicts instead of refusing.
+ * discharged when it is written (the frames its window gate holds count until they go to the
+ * socket). Past {@code maxQueuedBytes} the relay does not drop the data another client relays to
+ * it: it stops reading that sender ({@link #MAX_SENDER_PAUSE_MILLIS} ms at most) until the
+ * receiver's backlog is back under half the limit, so TCP slows the sender down and nothing is lost
+ * (docs/protocol.md 8.14). A receiver that has not drained when that pause runs out has its data
+ * dropped until it does, as is everything for it past {@link RelayLimits#dataDropBytes()}; onion
+ * and forwarding packets from the UDP side are dropped past {@code maxQueuedBytes}. A client whose
+ * backlog would pass {@code maxBacklogBytes} (it sends requests and does not read the answers) is
+ * killed with {@link KillReason#QUEUE_OVERFLOW}. Unconfirmed connections live in an {@link
+ * UnconfirmedPool} that evicts instead of refusing.
  */
 final class RelayCore implements RelayRouter.Output<Channel> {
   private static final Logger log = LoggerFactory.getLogger(RelayCore.class);
@@ -117,6 +123,25 @@ final class RelayCore implements RelayRouter.Output<Channel> {
    * router's task queue without bound (at most ~2 MB of frames per link), and nothing is lost.
    */
   static final int MAX_IN_FLIGHT = 4 * MAX_BATCH;
+
+  /**
+   * The longest a sender waits for a receiver's backlog to drain before the relay reads it again
+   * and drops that receiver's data instead: all of a sender's routes share its one socket, so one
+   * receiver that does not read must not hold the sender's traffic to the others for long (a
+   * c-toxcore relay never waits: it drops once the receiver's socket is full).
+   */
+  static final long MAX_SENDER_PAUSE_MILLIS = 500;
+
+  /** How often the router checks whether the receivers senders wait for have drained. */
+  static final long DRAIN_POLL_MILLIS = 1;
+
+  /** Router loop only: the link whose batch is being routed, null outside {@link #route}. */
+  private @Nullable ClientLink routingFrom;
+
+  /** Router loop only: receivers whose senders are paused until they drain. */
+  private final java.util.LinkedHashSet<ClientLink> full = new java.util.LinkedHashSet<>();
+
+  private boolean drainPollScheduled;
 
   /**
    * @param maxConnections the connection cap: the configured one, or lower to fit under the
@@ -375,9 +400,21 @@ final class RelayCore implements RelayRouter.Output<Channel> {
     Backlog backlog = link.backlog;
     RelayPacketKind kind = packet.kind();
     long cost = Backlog.cost(packet);
+    if (link.dropping && backlog.bytes() <= limits.maxQueuedBytes() / 2) {
+      link.dropping = false; // it drained since a pause for it ran out: senders may wait again
+    }
     if (!kind.isPriority() && !backlog.fits(cost, limits.maxQueuedBytes())) {
-      metrics.dropped(kind);
-      return;
+      ClientLink from = routingFrom;
+      if (from == null
+          || from == link
+          || link.dropping
+          || !(kind == RelayPacketKind.DATA || kind == RelayPacketKind.OOB_RECV)
+          || !backlog.fits(cost, limits.dataDropBytes())) {
+        metrics.dropped(kind);
+        return;
+      }
+      // a client's data for another: the packet goes, its sender waits (docs/protocol.md 8.14)
+      pause(from, link);
     }
     boolean wasOverflowed = backlog.overflowed();
     if (!backlog.tryReserve(cost, limits.maxBacklogBytes())) {
@@ -398,6 +435,20 @@ final class RelayCore implements RelayRouter.Output<Channel> {
     }
   }
 
+  /**
+   * The unread backlog of the client with {@code key} (a test's view of its memory), read on the
+   * router loop; -1 if no such client is connected.
+   */
+  java.util.concurrent.CompletableFuture<Long> backlogOf(PublicKey key) {
+    java.util.concurrent.CompletableFuture<Long> f = new java.util.concurrent.CompletableFuture<>();
+    routerLoop.execute(
+        () -> {
+          RelayRouter.Client<Channel> c = router.client(key);
+          f.complete(c == null ? -1L : c.handle().attr(LINK).get().backlog.bytes());
+        });
+    return f;
+  }
+
   /** Router loop: a client's backlog passed its cap; the router forgets it, its peers are told. */
   private void overflowed(ClientLink link) {
     RelayRouter.Client<Channel> c = link.client;
@@ -416,18 +467,40 @@ final class RelayCore implements RelayRouter.Output<Channel> {
             : RelayMetrics.Discard.UNKNOWN_KEY);
   }
 
-  /** Runs on the router loop: one link's batch through the router, output grouped per channel. */
+  /**
+   * Runs on the router loop: one link's batch through the router, output grouped per channel. A
+   * paused link's batches wait, in order, until its receiver has drained (they are still counted in
+   * its {@link #MAX_IN_FLIGHT}).
+   */
   private void route(ClientLink from, List<RelayPacket> batch) {
+    if (from.client != null && (from.waitingFor != null || !from.deferred.isEmpty())) {
+      from.deferred.addLast(batch);
+      return;
+    }
+    routeNow(from, batch);
+  }
+
+  /** Router loop: routes {@code batch} until its link is paused; the rest waits at the head. */
+  private void routeNow(ClientLink from, List<RelayPacket> batch) {
     RelayRouter.Client<Channel> client = from.client;
+    int n = batch.size();
+    int done = n;
     if (client != null) {
       long now = now();
       batching = true;
+      routingFrom = from;
       try {
-        for (int i = 0, n = batch.size(); i < n; i++) {
+        for (int i = 0; i < n; i++) {
           router.handle(client, batch.get(i), now);
+          if (from.waitingFor != null && i + 1 < n) {
+            done = i + 1;
+            from.deferred.addFirst(batch.subList(done, n));
+            break;
+          }
         }
       } finally {
         batching = false;
+        routingFrom = null;
       }
       for (Outbox o : outboxes.values()) {
         o.link.channel.eventLoop().execute(o);
@@ -435,7 +508,111 @@ final class RelayCore implements RelayRouter.Output<Channel> {
       outboxes.clear();
       clientsChanged();
     }
-    from.routed(batch.size());
+    from.routed(done);
+  }
+
+  /**
+   * Router loop: {@code to}'s backlog is full, so {@code from} (which just sent it a packet) stops
+   * being read until {@code to} drains below half of {@code maxQueuedBytes}, for {@link
+   * #MAX_SENDER_PAUSE_MILLIS} at most.
+   */
+  private void pause(ClientLink from, ClientLink to) {
+    if (from.waitingFor != null) {
+      return;
+    }
+    from.waitingFor = to;
+    from.pausedAt = now();
+    long episode = ++from.pauses;
+    from.blocked = true;
+    to.waiters.add(from);
+    full.add(to);
+    from.channel.eventLoop().execute(from::pauseReads);
+    try {
+      scheduler.schedule(
+          () -> {
+            try {
+              routerLoop.execute(() -> pauseRanOut(from, to, episode));
+            } catch (RejectedExecutionException stopping) {
+              // the relay is shutting down: nobody waits any more
+            }
+          },
+          MAX_SENDER_PAUSE_MILLIS,
+          TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException stopping) {
+      // the relay is shutting down: nobody waits any more
+    }
+    metrics.senderPaused.increment(); // last: a test may advance the clock once it sees this
+    pollDrains();
+  }
+
+  /** Router loop: a pause of {@code from} for {@code to} ran out: {@code to} drops from now on. */
+  private void pauseRanOut(ClientLink from, ClientLink to, long episode) {
+    if (from.waitingFor == to && from.pauses == episode) {
+      metrics.senderPauseExpired.increment();
+      to.dropping = true;
+      drained(to);
+    }
+  }
+
+  /** Router loop: checks every {@link #DRAIN_POLL_MILLIS} ms while senders wait. */
+  private void pollDrains() {
+    if (drainPollScheduled || full.isEmpty()) {
+      return;
+    }
+    drainPollScheduled = true;
+    try {
+      routerLoop.schedule(
+          () -> {
+            drainPollScheduled = false;
+            long low = limits.maxQueuedBytes() / 2;
+            for (ClientLink r : new ArrayList<>(full)) {
+              if (!r.channel.isActive() || r.backlog.bytes() <= low) {
+                drained(r);
+              }
+            }
+            pollDrains();
+          },
+          DRAIN_POLL_MILLIS,
+          TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException stopping) {
+      drainPollScheduled = false; // the relay is shutting down
+    }
+  }
+
+  /**
+   * Router loop: {@code to} drained (or went away, or dropped): its senders are read again and
+   * their waiting batches routed.
+   */
+  private void drained(ClientLink to) {
+    full.remove(to);
+    if (to.waiters.isEmpty()) {
+      return;
+    }
+    List<ClientLink> senders = new ArrayList<>(to.waiters);
+    to.waiters.clear();
+    long now = now();
+    for (ClientLink s : senders) {
+      if (s.waitingFor == to) {
+        s.waitingFor = null;
+        s.blocked = false;
+        metrics.senderPauseTime.record(Math.max(0, now - s.pausedAt), TimeUnit.MILLISECONDS);
+        s.channel.eventLoop().execute(s::resume);
+        while (s.waitingFor == null && !s.deferred.isEmpty()) {
+          routeNow(s, s.deferred.pollFirst());
+        }
+      }
+    }
+  }
+
+  /** Router loop: {@code link}'s client is gone: nobody waits for it, it waits for nobody. */
+  private void forget(ClientLink link) {
+    drained(link);
+    ClientLink r = link.waitingFor;
+    if (r != null) {
+      r.waiters.remove(link);
+      link.waitingFor = null;
+    }
+    link.deferred.clear();
   }
 
   /**
@@ -527,20 +704,22 @@ final class RelayCore implements RelayRouter.Output<Channel> {
     if (log.isDebugEnabled()) {
       log.debug("accepted {}", peer(ch));
     }
-    ClientLink link = new ClientLink(ch, ip, fromIp);
+    // Straight into the pipeline, before reactor-netty's bridge: Connection.addHandlerLast would
+    // also register an on-dispose hook per handler (~240 B each, held for the link's lifetime).
+    @Nullable WindowGate gate = null;
+    if (config.windowGate()
+        && ch instanceof io.netty.channel.epoll.EpollSocketChannel
+        && gateWorksHere(ch)) {
+      // closest to the socket: sees the sealed frames (docs/protocol.md 8.14)
+      gate = WindowGate.forSocket();
+      ch.pipeline().addFirst("tox.relay.window", gate);
+    }
+    ClientLink link = new ClientLink(ch, ip, fromIp, gate);
     ch.attr(LINK).set(link);
     UnconfirmedPool.Eviction<ClientLink> evicted =
         unconfirmed.admit(link, UnconfirmedPool.prefixOf(ip));
     if (evicted != null) {
       killed(evicted.entry().channel, evicted.reason());
-    }
-    // Straight into the pipeline, before reactor-netty's bridge: Connection.addHandlerLast would
-    // also register an on-dispose hook per handler (~240 B each, held for the link's lifetime).
-    if (config.windowGate()
-        && ch instanceof io.netty.channel.epoll.EpollSocketChannel
-        && gateWorksHere(ch)) {
-      // closest to the socket: sees the sealed frames (docs/protocol.md 8.14)
-      ch.pipeline().addFirst("tox.relay.window", WindowGate.forSocket());
     }
     addBeforeBridge(ch, "tox.relay.handshake", new ServerHandshakeHandler(config.keys()));
     addBeforeBridge(ch, "tox.relay.client", link);
@@ -609,11 +788,31 @@ final class RelayCore implements RelayRouter.Output<Channel> {
     /** Written and read on the router loop only. */
     private RelayRouter.@Nullable Client<Channel> client; // null until confirmed
 
-    ClientLink(Channel channel, InetAddress ip, AtomicInteger fromIp) {
+    /** Router loop: the receiver this link waits for (not read meanwhile), or null. */
+    private @Nullable ClientLink waitingFor;
+
+    /** Router loop: when the current pause began, and how many pauses so far. */
+    private long pausedAt;
+
+    private long pauses;
+
+    /** Router loop: batches of this link not routed yet because it is paused, in order. */
+    private final java.util.ArrayDeque<List<RelayPacket>> deferred = new java.util.ArrayDeque<>();
+
+    /** Router loop: links paused until this one drains. */
+    private final ArrayList<ClientLink> waiters = new ArrayList<>(2);
+
+    /** Router loop: a pause for this receiver ran out; its data drops until it drains. */
+    private boolean dropping;
+
+    /** Whether the router has paused this link for a receiver; read on the link loop. */
+    private volatile boolean blocked;
+
+    ClientLink(Channel channel, InetAddress ip, AtomicInteger fromIp, @Nullable WindowGate gate) {
       this.channel = channel;
       this.ip = ip;
       this.fromIp = fromIp;
-      this.backlog = Backlog.of(channel);
+      this.backlog = Backlog.of(channel, gate);
     }
 
     void checkConfirmed() {
@@ -686,13 +885,20 @@ final class RelayCore implements RelayRouter.Output<Channel> {
         batch = null;
         routerLoop.execute(() -> route(this, b));
         if (inFlight.addAndGet(b.size()) >= MAX_IN_FLIGHT && !paused) {
-          paused = true;
           metrics.inboundPaused.increment();
-          channel.config().setAutoRead(false);
+          pauseReads();
           if (inFlight.get() < MAX_IN_FLIGHT / 2) {
             resume(); // the router caught up before it could see the pause
           }
         }
+      }
+    }
+
+    /** Link loop: stops reading the socket (the router is behind, or a receiver is full). */
+    private void pauseReads() {
+      if (!paused) {
+        paused = true;
+        channel.config().setAutoRead(false);
       }
     }
 
@@ -703,9 +909,9 @@ final class RelayCore implements RelayRouter.Output<Channel> {
       }
     }
 
-    /** Link loop: reads again once the router has caught up. */
+    /** Link loop: reads again once the router has caught up and no receiver holds it back. */
     private void resume() {
-      if (paused && inFlight.get() < MAX_IN_FLIGHT / 2) {
+      if (paused && !blocked && inFlight.get() < MAX_IN_FLIGHT / 2) {
         paused = false;
         channel.config().setAutoRead(true);
       }
@@ -751,6 +957,7 @@ final class RelayCore implements RelayRouter.Output<Channel> {
               () -> {
                 if (client != null) {
                   router.disconnected(client);
+                  forget(this);
                   clientsChanged();
                 }
               });

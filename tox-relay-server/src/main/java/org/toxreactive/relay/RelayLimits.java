@@ -26,8 +26,12 @@ import java.time.Duration;
  *       lock newcomers out;
  *   <li>{@code handshakeTimeout}: the link is closed, {@code tox.relay.kills{reason=
  *       handshake_timeout}};
- *   <li>{@code maxQueuedBytes}: relayed data, OOB, onion and forwarding packets to the client are
- *       dropped, {@code tox.relay.drops{kind=...}};
+ *   <li>{@code maxQueuedBytes}: the clients whose relayed data or OOB packets go to this client are
+ *       no longer read (their packets wait in their sockets, TCP slows them down) until its backlog
+ *       is back under half the limit, {@code tox.relay.sender.paused}; a sender waits at most 500
+ *       ms, then the client's data is dropped until it drains, {@code
+ *       tox.relay.sender.pause.expired}; onion and forwarding packets to it are dropped; past
+ *       {@link #dataDropBytes()} data is dropped too, {@code tox.relay.drops{kind=...}};
  *   <li>{@code maxBacklogBytes}: the client is disconnected, {@code tox.relay.kills{reason=
  *       queue_overflow}}; its peers get disconnect notifications.
  * </ul>
@@ -99,6 +103,18 @@ public record RelayLimits(
       throw new IllegalArgumentException(
           "handshakeTimeout must be positive, got " + handshakeTimeout);
     }
+  }
+
+  /**
+   * The backlog past which data, OOB, onion and forwarding packets to a client are dropped even
+   * when their sender could be paused: half-way from {@code maxQueuedBytes} to {@code
+   * maxBacklogBytes} (384 KiB with the defaults), so that control packets keep room below the
+   * disconnect limit.
+   *
+   * @return bytes, more than {@code maxQueuedBytes}
+   */
+  public long dataDropBytes() {
+    return maxQueuedBytes + ((long) maxBacklogBytes - maxQueuedBytes) / 2;
   }
 
   private static void atLeast(String name, int value, int min, String why) {

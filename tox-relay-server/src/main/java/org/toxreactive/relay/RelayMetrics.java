@@ -3,6 +3,7 @@ package org.toxreactive.relay;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -15,7 +16,10 @@ import org.toxreactive.transport.tcp.packet.RelayPacketKind;
  * The relay's Micrometer meters, all prefixed {@code tox.relay.}: connections (open, unconfirmed,
  * confirmed clients), packets and bytes by kind and direction, drops under backpressure by kind,
  * discarded packets by reason, kills by reason, refused connections by limit, handshake failures,
- * and how often a link stopped reading because the router was behind ({@code inbound.paused}).
+ * how often a link stopped reading because the router was behind ({@code inbound.paused}), and how
+ * often and how long a sender was not read because a receiver's backlog was full ({@code
+ * sender.paused}, {@code sender.pause}; {@code sender.pause.expired}: pauses that ran out, after
+ * which that receiver's data was dropped until it drained).
  *
  * <p>Gauges hold their state strongly (Micrometer's default is a weak reference, which reads NaN
  * once the state object is collected) and read thread-safe counts.
@@ -61,6 +65,9 @@ final class RelayMetrics {
   final Counter forwardToClient;
   final Counter udpDropped;
   final Counter inboundPaused;
+  final Counter senderPaused;
+  final Counter senderPauseExpired;
+  final Timer senderPauseTime;
 
   /**
    * @param registry where the meters go
@@ -104,6 +111,12 @@ final class RelayMetrics {
     forwardToClient = counter(registry, "tox.relay.forwarding", "direction", "to_client");
     udpDropped = counter(registry, "tox.relay.udp.dropped");
     inboundPaused = counter(registry, "tox.relay.inbound.paused");
+    senderPaused = counter(registry, "tox.relay.sender.paused");
+    senderPauseExpired = counter(registry, "tox.relay.sender.pause.expired");
+    senderPauseTime =
+        Timer.builder("tox.relay.sender.pause")
+            .description("how long senders were not read while a receiver's backlog drained")
+            .register(registry);
   }
 
   /**

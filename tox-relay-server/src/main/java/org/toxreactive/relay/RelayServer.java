@@ -454,8 +454,11 @@ public final class RelayServer {
                   .childOption(ChannelOption.TCP_NODELAY, true)
                   .childOption(
                       ChannelOption.WRITE_BUFFER_WATER_MARK,
+                      // unwritable (data dropped on write) only past what RelayCore lets
+                      // through: between maxQueuedBytes and this its senders are paused
                       new WriteBufferWaterMark(
-                          c.limits().maxQueuedBytes() / 2, c.limits().maxQueuedBytes()))
+                          c.limits().maxQueuedBytes() / 2,
+                          (int) Math.min(Integer.MAX_VALUE, c.limits().dataDropBytes())))
                   .doOnConnection(core::accept)
                   .bindNow(Duration.ofSeconds(10)));
         } catch (RuntimeException e) {

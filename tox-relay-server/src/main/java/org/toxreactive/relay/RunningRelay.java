@@ -210,6 +210,14 @@ public final class RunningRelay implements Disposable {
     return (long) core.metrics.kills(reason);
   }
 
+  /**
+   * A test's view of what the relay holds for the client with {@code key}: its unread backlog
+   * (router hand-off, window gate, outbound buffer), or -1 if it is not connected.
+   */
+  long backlogOf(PublicKey key) throws Exception {
+    return core.backlogOf(key).get(5, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
   /** The router's thread, for tests that need to hold it up. */
   java.util.concurrent.Executor routerLoop() {
     return routerLoop;

@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.unix.RawUnixChannelOption;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -14,6 +13,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
 import org.jspecify.annotations.Nullable;
@@ -27,11 +27,9 @@ import org.jspecify.annotations.Nullable;
  * #FORCE_MILLIS} ms goes out anyway, one at a time, so that a lost window update cannot stop a link
  * for ever (the kernel then probes the window itself).
  *
- * <p>Up to {@value #HIGH_WATER} bytes wait before the channel turns unwritable (a user-defined
- * writability flag: the relay then drops data packets as it does when a socket is full; writable
- * again below {@value #LOW_WATER}). That is about what the kernel's send buffer held for such a
- * client before the gate; with the gate's bytes counted in the 256 KiB outbound limit instead, the
- * relay dropped several times more data and c-toxcore's transfers paused over 1 s to recover.
+ * <p>The gate itself sets no limit: what waits here ({@link #held}) counts in the client's {@link
+ * Backlog}, the one budget the relay keeps per client (docs/protocol.md 8.14): past it the relay
+ * stops reading the clients that send to this one, drops, or disconnects.
  *
  * <p>The first handler of the pipeline (it sees the sealed frames, one {@link ByteBuf} each, and
  * the handshake response). Runs on the channel's event loop only.
@@ -43,17 +41,8 @@ final class WindowGate extends ChannelDuplexHandler {
   /** After this long without room, the head frame is released regardless. */
   static final long FORCE_MILLIS = 200;
 
-  /** Held bytes at which the channel turns unwritable. */
-  static final int HIGH_WATER = 1 << 20;
-
-  /** Held bytes below which it is writable again. */
-  static final int LOW_WATER = HIGH_WATER / 2;
-
   /** Linux {@code struct tcp_info} up to and including {@code tcpi_snd_wnd} (kernel 5.4+). */
   static final int TCP_INFO_LENGTH = 232;
-
-  /** The user-defined writability index this gate owns. */
-  private static final int WRITABILITY_INDEX = 1;
 
   private static final RawUnixChannelOption TCP_INFO =
       new RawUnixChannelOption("TCP_INFO", 6, 11, TCP_INFO_LENGTH);
@@ -62,12 +51,11 @@ final class WindowGate extends ChannelDuplexHandler {
   private final LongSupplier nanoClock;
   private final ArrayDeque<ByteBuf> frames = new ArrayDeque<>();
   private final ArrayDeque<ChannelPromise> promises = new ArrayDeque<>();
-  private long held;
+  private final AtomicLong held = new AtomicLong(); // changed on the loop, read anywhere
   private long credit;
   private long waitingSince = -1;
   private @Nullable ScheduledFuture<?> poll; // null while no poll is scheduled
   private long forced;
-  private boolean unwritable; // the flag this gate last set
 
   /**
    * @param room bytes the client's window can take now ({@link #socketRoom}; a test injects one)
@@ -88,9 +76,9 @@ final class WindowGate extends ChannelDuplexHandler {
     return forced;
   }
 
-  /** Bytes waiting here. */
+  /** Bytes waiting here; read from any thread (a volatile read). */
   long held() {
-    return held;
+    return held.get();
   }
 
   @Override
@@ -102,10 +90,7 @@ final class WindowGate extends ChannelDuplexHandler {
     ByteBuf frame = (ByteBuf) msg;
     frames.add(frame);
     promises.add(promise);
-    held += frame.readableBytes();
-    if (held >= HIGH_WATER && !unwritable) {
-      writable(ctx, false);
-    }
+    held.addAndGet(frame.readableBytes());
   }
 
   @Override
@@ -140,22 +125,13 @@ final class WindowGate extends ChannelDuplexHandler {
         promise.tryFailure(closed);
       }
     }
-    held = 0;
-  }
-
-  /** Sets this gate's writability flag (only on a change: drain runs on every flush). */
-  private void writable(ChannelHandlerContext ctx, boolean on) {
-    unwritable = !on;
-    ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
-    if (out != null) {
-      out.setUserDefinedWritability(WRITABILITY_INDEX, on);
-    }
+    held.set(0);
   }
 
   private void release(ChannelHandlerContext ctx) {
     ByteBuf frame = frames.poll();
     ChannelPromise promise = promises.poll();
-    held -= frame.readableBytes();
+    held.addAndGet(-frame.readableBytes());
     ctx.write(frame, promise);
   }
 
@@ -184,9 +160,6 @@ final class WindowGate extends ChannelDuplexHandler {
       waitingSince = -1;
       release(ctx);
       wrote = true;
-    }
-    if (held < LOW_WATER && unwritable) {
-      writable(ctx, true);
     }
     if (wrote) {
       ctx.flush();

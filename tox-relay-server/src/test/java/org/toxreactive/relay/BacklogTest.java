@@ -56,7 +56,7 @@ class BacklogTest {
   @Test
   void readsTheUnflushedBytesOfARealChannel() {
     EmbeddedChannel ch = new EmbeddedChannel();
-    Backlog real = Backlog.of(ch);
+    Backlog real = Backlog.of(ch, null);
     assertThat(real.bytes()).isZero();
     ch.write(Unpooled.wrappedBuffer(new byte[1000]));
     assertThat(real.bytes()).isGreaterThanOrEqualTo(1000);
@@ -65,5 +65,21 @@ class BacklogTest {
     assertThat(real.bytes()).isZero();
     ch.finishAndReleaseAll();
     assertThat(Backlog.outboundBytes(ch)).as("closed").isZero();
+  }
+
+  @Test
+  void countsTheFramesItsWindowGateHoldsInTheSameBudget() {
+    // a shut window: every frame waits in the gate, none reaches the outbound buffer
+    WindowGate gate = new WindowGate(c -> 0, () -> 0);
+    EmbeddedChannel ch = new EmbeddedChannel();
+    ch.pipeline().addFirst(gate);
+    Backlog withGate = Backlog.of(ch, gate);
+    ch.writeAndFlush(Unpooled.wrappedBuffer(new byte[1000]));
+    ch.writeAndFlush(Unpooled.wrappedBuffer(new byte[500]));
+    assertThat(Backlog.outboundBytes(ch)).isZero();
+    assertThat(withGate.bytes()).isEqualTo(1500);
+    assertThat(withGate.fits(1000, 2000)).isFalse();
+    ch.finishAndReleaseAll();
+    assertThat(withGate.bytes()).as("closed: the gate released its frames").isZero();
   }
 }

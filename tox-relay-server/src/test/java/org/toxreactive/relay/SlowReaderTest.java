@@ -14,8 +14,9 @@ import org.toxreactive.transport.tcp.packet.Pong;
 import org.toxreactive.transport.tcp.packet.RoutingRequest;
 
 /**
- * A receiver that stops reading must not make the relay buffer without bound: relayed data to it is
- * dropped once its queue passes the limit, while the sender is served normally.
+ * A receiver that stops reading must not make the relay buffer without bound: past the queue limit
+ * its sender is paused for at most {@link RelayCore#MAX_SENDER_PAUSE_MILLIS}, then relayed data to
+ * it is dropped, while the sender is served normally.
  */
 class SlowReaderTest {
   private RunningRelay relay;

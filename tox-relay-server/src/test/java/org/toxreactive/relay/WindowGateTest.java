@@ -99,24 +99,22 @@ class WindowGateTest {
   }
 
   @Test
-  void heldFramesTurnTheChannelUnwritableAtTheHighWaterMarkAndWritableBelowTheLow() {
-    int frames = WindowGate.HIGH_WATER / 1_000 + 1;
-    for (int i = 0; i < frames; i++) {
-      ch.write(frame(1_000, i));
-      assertThat(ch.isWritable())
-          .as("after %d frames", i + 1)
-          .isEqualTo(gate.held() < WindowGate.HIGH_WATER);
+  void heldCountsEveryWaitingByteAndSetsNoLimitOfItsOwn() {
+    // 2 MiB wait: more than the 1 MiB the gate used to hold before turning the channel unwritable;
+    // the limit is now the client's Backlog, which reads held()
+    for (int i = 0; i < 2_048; i++) {
+      ch.write(frame(1_024, i));
+      assertThat(gate.held()).isEqualTo((i + 1) * 1_024L);
     }
     ch.flush();
     assertThat(written()).isEmpty();
-    assertThat(ch.isWritable()).isFalse();
+    assertThat(ch.isWritable()).isTrue();
 
-    edge.set(WindowGate.HIGH_WATER - WindowGate.LOW_WATER + 1_000); // leaves under LOW_WATER held
+    edge.set(1_024 * 1_000); // room for 1,000 frames
     ch.advanceTimeBy(WindowGate.POLL_MILLIS, TimeUnit.MILLISECONDS);
     ch.runScheduledPendingTasks();
-    assertThat(gate.held()).isLessThan(WindowGate.LOW_WATER);
-    assertThat(ch.isWritable()).isTrue();
-    assertThat(written()).hasSize((WindowGate.HIGH_WATER - WindowGate.LOW_WATER + 1_000) / 1_000);
+    assertThat(written()).hasSize(1_000);
+    assertThat(gate.held()).isEqualTo(1_048L * 1_024);
   }
 
   @Test
