@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.toxreactive.core.Bytes;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.transport.Path;
 import org.toxreactive.test.sim.SimNetwork;
@@ -94,7 +93,7 @@ class RelayDeathFollowTest {
             Flux.interval(Duration.ofMillis(1), clock)
                 .onBackpressureBuffer()
                 .take(MESSAGES)
-                .map(i -> message(i.intValue())))
+                .map(i -> SimPair.numberedMessage(i.intValue(), 100)))
         .subscribe(null, e -> {}, () -> done.set(true));
     Session sa = ((Connection) ca).session();
     clock.advanceTimeBy(Duration.ofSeconds(2));
@@ -127,14 +126,5 @@ class RelayDeathFollowTest {
     assertThat(chosen).as("a's data path after the death").containsExactly(survivor);
     assertThat(statusA).extracting(LinkStatus::kind).doesNotContain(LinkStatus.Kind.OFFLINE);
     assertThat(maxGap[0]).as("the longest pause (ms)").isLessThan(PEER_LAG + 500);
-  }
-
-  private static Message message(int i) {
-    byte[] p = new byte[99];
-    p[0] = (byte) (i >>> 24);
-    p[1] = (byte) (i >>> 16);
-    p[2] = (byte) (i >>> 8);
-    p[3] = (byte) i;
-    return Message.of(160, Bytes.of(p));
   }
 }

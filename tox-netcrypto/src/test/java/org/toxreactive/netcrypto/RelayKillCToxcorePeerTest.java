@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.toxreactive.core.Bytes;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.transport.Path;
 import org.toxreactive.core.transport.PathEvent;
@@ -177,7 +176,7 @@ class RelayKillCToxcorePeerTest {
               Flux.interval(Duration.ofMillis(1), clock)
                   .onBackpressureBuffer()
                   .take(MESSAGES)
-                  .map(i -> message(i.intValue())))
+                  .map(i -> SimPair.numberedMessage(i.intValue(), 100)))
           .subscribe(null, e -> {}, () -> done.set(true));
     }
 
@@ -188,14 +187,5 @@ class RelayKillCToxcorePeerTest {
         assertThat(got.get(i)).as(direction).isEqualTo(i);
       }
     }
-  }
-
-  private static Message message(int i) {
-    byte[] p = new byte[99];
-    p[0] = (byte) (i >>> 24);
-    p[1] = (byte) (i >>> 16);
-    p[2] = (byte) (i >>> 8);
-    p[3] = (byte) i;
-    return Message.of(160, Bytes.of(p));
   }
 }

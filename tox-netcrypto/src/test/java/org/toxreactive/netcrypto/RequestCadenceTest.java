@@ -51,13 +51,13 @@ class RequestCadenceTest {
             m -> {
               back.add(SimPair.numberOf(m));
               if (back.size() < n) {
-                pings.tryEmitNext(message(back.size()));
+                pings.tryEmitNext(SimPair.numberedMessage(back.size(), 21));
               }
             });
     ca.send(pings.asFlux()).subscribe();
     Counts before = Counts.of(ca, cb);
     long start = p.nowMillis();
-    pings.tryEmitNext(message(0));
+    pings.tryEmitNext(SimPair.numberedMessage(0, 21));
     p.advanceUntil(() -> back.size() == n, Duration.ofMillis(10), Duration.ofSeconds(40));
     p.clock.advanceTimeBy(Duration.ofMillis(100));
     assertThat(back).hasSize(n);
@@ -90,7 +90,10 @@ class RequestCadenceTest {
     int n = 200;
     Counts before = Counts.of(ca, cb);
     long start = p.nowMillis();
-    ca.send(Flux.interval(Duration.ofMillis(100), p.clock).take(n).map(i -> message(i.intValue())))
+    ca.send(
+            Flux.interval(Duration.ofMillis(100), p.clock)
+                .take(n)
+                .map(i -> SimPair.numberedMessage(i.intValue(), 21)))
         .subscribe();
     p.advanceUntil(() -> got.size() == n, Duration.ofMillis(10), Duration.ofSeconds(40));
     p.clock.advanceTimeBy(Duration.ofMillis(100));
@@ -154,14 +157,5 @@ class RequestCadenceTest {
     assertThat(bReceived).isGreaterThanOrEqualTo(n);
     assertThat(bRequests).as("the receiver's requests").isLessThanOrEqualTo(bReceived / 12);
     assertThat(aRequests).as("the sender's requests").isLessThanOrEqualTo(seconds + 2);
-  }
-
-  private static Message message(int i) {
-    byte[] b = new byte[20];
-    b[0] = (byte) (i >>> 24);
-    b[1] = (byte) (i >>> 16);
-    b[2] = (byte) (i >>> 8);
-    b[3] = (byte) i;
-    return Message.of(160, org.toxreactive.core.Bytes.of(b));
   }
 }

@@ -116,16 +116,17 @@ final class SimPair implements AutoCloseable {
 
   /** {@code n} messages of {@code size} bytes (id included), numbered in their first 4 bytes. */
   static Flux<Message> bulk(int n, int size) {
-    return Flux.range(0, n)
-        .map(
-            i -> {
-              byte[] p = new byte[size - 1];
-              p[0] = (byte) (i >>> 24);
-              p[1] = (byte) (i >>> 16);
-              p[2] = (byte) (i >>> 8);
-              p[3] = (byte) (int) i;
-              return Message.of(160, Bytes.of(p));
-            });
+    return Flux.range(0, n).map(i -> numberedMessage(i, size));
+  }
+
+  /** Message {@code i} of {@code size} bytes (id included), numbered in its first 4 bytes. */
+  static Message numberedMessage(int i, int size) {
+    byte[] p = new byte[size - 1];
+    p[0] = (byte) (i >>> 24);
+    p[1] = (byte) (i >>> 16);
+    p[2] = (byte) (i >>> 8);
+    p[3] = (byte) i;
+    return Message.of(160, Bytes.of(p));
   }
 
   static int numberOf(Message m) {
