@@ -30,6 +30,7 @@ import org.toxreactive.core.transport.PacketTransport;
 import org.toxreactive.core.transport.Path;
 import reactor.core.Disposable;
 import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.Flux;
 
 /**
  * The {@link PacketTransport} contract as a suite: a transport's test extends this class and says
@@ -162,19 +163,7 @@ public abstract class PacketTransportContract {
   @Test
   void aSecondConcurrentSubscriberIsRefusedAndOneAfterTheFirstIsServed() throws Exception {
     Disposable first = pair.b().receive().subscribe();
-    AtomicReference<Throwable> refused = new AtomicReference<>();
-    CountDownLatch done = new CountDownLatch(1);
-    subscriptions.add(
-        pair.b()
-            .receive()
-            .subscribe(
-                d -> {},
-                e -> {
-                  refused.set(e);
-                  done.countDown();
-                }));
-    assertThat(done.await(timeout().toMillis(), TimeUnit.MILLISECONDS)).isTrue();
-    assertThat(refused.get()).isInstanceOf(IllegalStateException.class);
+    assertRefusedWhileAnotherSubscribes(pair.b().receive());
     first.dispose();
 
     Queue<Datagram> got = collect(pair.b());
@@ -390,17 +379,20 @@ public abstract class PacketTransportContract {
   @Test
   void receiveLeasedSharesReceivesOneSubscriberRule() throws Exception {
     subscriptions.add(pair.b().receive().subscribe());
+    assertRefusedWhileAnotherSubscribes(pair.b().receiveLeased());
+  }
+
+  /** Subscribes to {@code second} while another subscriber holds the transport: it must error. */
+  private void assertRefusedWhileAnotherSubscribes(Flux<?> second) throws InterruptedException {
     AtomicReference<Throwable> refused = new AtomicReference<>();
     CountDownLatch done = new CountDownLatch(1);
     subscriptions.add(
-        pair.b()
-            .receiveLeased()
-            .subscribe(
-                d -> {},
-                e -> {
-                  refused.set(e);
-                  done.countDown();
-                }));
+        second.subscribe(
+            d -> {},
+            e -> {
+              refused.set(e);
+              done.countDown();
+            }));
     assertThat(done.await(timeout().toMillis(), TimeUnit.MILLISECONDS)).isTrue();
     assertThat(refused.get()).isInstanceOf(IllegalStateException.class);
   }
