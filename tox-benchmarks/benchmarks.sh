@@ -170,6 +170,8 @@ table() {
   ct_ok_ref=$(fig ctoxcore_relay_runs_ok reference "$work/transfer.out")
   row "c-toxcore peers through our relay >= 1.5x through tox-bootstrapd (one process)" "${ct:-?}x ($(fig ctoxcore_relay ours "$work/transfer.out") vs $(fig ctoxcore_relay reference "$work/transfer.out") MB/s over the runs that finished; longest gap $(fig ctoxcore_relay_max_gap ours "$work/transfer.out") vs $(fig ctoxcore_relay_max_gap reference "$work/transfer.out") ms)" "$ct" ge 1.5
   row "every c-toxcore run through our relay finishes (one process)" "${ct_ok:-?} of $( [ "${quick[*]:-}" = --quick ] && echo 1 || echo 3) (tox-bootstrapd: ${ct_ok_ref:-?})" "$(awk -v r="$ct_ok" -v n="$( [ "${quick[*]:-}" = --quick ] && echo 1 || echo 3)" 'BEGIN { if (r ~ /^[0-9]+$/) print (r >= n) ? 1 : 0 }')" ge 1
+  ct2=$(fig ctoxcore_relay_split ratio "$work/transfer.out")
+  row "c-toxcore peers through our relay >= 1.5x through tox-bootstrapd (two processes)" "${ct2:-?}x ($(fig ctoxcore_relay_split ours "$work/transfer.out") vs $(fig ctoxcore_relay_split reference "$work/transfer.out") MB/s over the runs that finished)" "$ct2" ge 1.5
   ct_split_ok=$(fig ctoxcore_relay_split_runs_ok ours "$work/transfer.out")
   row "every c-toxcore run through our relay finishes (two processes)" "${ct_split_ok:-?} of $( [ "${quick[*]:-}" = --quick ] && echo 1 || echo 3) (tox-bootstrapd: $(fig ctoxcore_relay_split_runs_ok reference "$work/transfer.out"); longest gap $(fig ctoxcore_relay_split_max_gap ours "$work/transfer.out") vs $(fig ctoxcore_relay_split_max_gap reference "$work/transfer.out") ms)" "$(awk -v r="$ct_split_ok" -v n="$( [ "${quick[*]:-}" = --quick ] && echo 1 || echo 3)" 'BEGIN { if (r ~ /^[0-9]+$/) print (r >= n) ? 1 : 0 }')" ge 1
   rtt=$(fig rtt_relay ours "$work/transfer.out")
@@ -179,7 +181,7 @@ table() {
   row "our relay >= 85% of the C relay ceiling (sodium, same rounds)" "$(pv relay_throughput sodium_ceiling) ($(pv relay_throughput sodium) vs $(pv relay_throughput ceiling) MB/s)" "$(pv relay_throughput sodium_ceiling)" ge 0.85
   row "net_crypto over UDP >= 70% of the C UDP ceiling (sodium, same rounds)" "$(pv transfer_udp sodium_ceiling) ($(pv transfer_udp sodium) vs $(pv transfer_udp ceiling) MB/s)" "$(pv transfer_udp sodium_ceiling)" ge 0.70
   row "relayed transfer >= 50% of the C relay ceiling (sodium, same rounds)" "$(pv transfer_relay sodium_ceiling) ($(pv transfer_relay sodium) vs $(pv transfer_relay ceiling) MB/s)" "$(pv transfer_relay sodium_ceiling)" ge 0.50
-  row "relay handshakes >= 3x issue 14's 1,560/s (sodium, same rounds)" "$(pv handshakes sodium)/s (C ceiling relay $(pv handshakes ceiling)/s, tox-bootstrapd $(pv handshakes ctoxcore)/s; CPU per handshake $(pv relay_cpu_per_handshake sodium) vs $(pv relay_cpu_per_handshake ceiling) us)" "$(pv handshakes sodium)" ge 4680
+  row "relay handshakes >= 3x issue 14's 1,945/s (sodium, same rounds)" "$(pv handshakes sodium)/s (C ceiling relay $(pv handshakes ceiling)/s, tox-bootstrapd $(pv handshakes ctoxcore)/s; CPU per handshake $(pv relay_cpu_per_handshake sodium) vs $(pv relay_cpu_per_handshake ceiling) us)" "$(pv handshakes sodium)" ge 5835
   alloc_max=0
   for b in 'RelayRouterBenchmark.forwardData' 'PacketRingBenchmark.sendBuffer' 'PacketRequestBenchmark.apply' \
     'CryptoBoxBenchmark.sealInPlace' 'CryptoBoxBenchmark.openInPlace'; do
@@ -212,147 +214,7 @@ table() {
   echo "(bytes_per_slot: the store's 160 slots are allocated with the node; bytes_per_stored: what"
   echo "storing adds, the announcer's address and its cached shared key)."
   echo
-  cat <<'EOF'
-## Method
-
-- `relay_throughput`, `relay_latency_p99`, `handshakes`: `tox-benchmarks/c/relay_load.c` (a C
-  relay client on libsodium, one thread, epoll: a load generator much cheaper than the relays it
-  drives) against our relay in its own JVM and against `tox-bootstrapd`, same parameters, in one
-  run (`tox-benchmarks/compare.sh`; `GENERATOR=java` uses our `RelayClient` instead). Latency is
-  measured for both at half of the lower of the two peak packet rates, and for ours also at half
-  of its own peak. `idle_clients`: `RelayLoad idle` (Java). Methods in `tox-benchmarks/README.md`.
-- `transfer_udp`, `transfer_relay`: `TransferLoad` (two of our nodes in one JVM; relayed through
-  our relay in that JVM) against `c/tox_transfer.c` (two libtoxcore instances in one process,
-  a file transfer; relayed: TCP-only through one `tox-bootstrapd`), averaged from the start of
-  the transfer to its last byte (`tox-benchmarks/transfer.sh`). `rtt_*`: one small message
-  echoed back, one at a time.
-- Every process runs on the same 2 cores: the load generator, both ends of a transfer and, for
-  relayed transfers, the relay. CPU figures (`relay_cpu_us_per_packet`, `_per_handshake`) are
-  what the relay process itself spent (`/proc/PID/stat`), independent of the generator.
-
-## What limits each figure, and what was tried
-
-Profiles: JFR (`-XX:StartFlightRecording=settings=profile`) of our relay under `relay_load`
-throughput and handshake load and of `TransferLoad`, aggregated by top frame.
-
-- **Crypto was the ceiling of every throughput figure on pure Java.** Pure Java
-  XSalsa20-Poly1305 (Bouncy Castle's Salsa20 core and Poly1305) costs about 6 us per 1,400-byte
-  box on this machine (`CryptoBoxBenchmark.sealInPlace`, provider java); libsodium's about 1-3 us
-  with the call (provider sodium), the default wherever libsodium loads (section "Crypto
-  providers": the relay's own CPU per packet fell about 40%, to about 3.4x the C ceiling relay's;
-  what remains is Netty, the event-loop hand-offs and the per-frame decode copy). A relayed packet is opened
-  and sealed by the relay (2 boxes); a net_crypto packet through a relay is boxed 6 times
-  (sender, its relay link, the relay twice, the receiver's link, the receiver), over UDP twice.
-  Under relay load about 85% of our relay's Java samples are `salsaCore`, `Poly1305` and our
-  XOR; the kernel (stime against utime) is about 10% of its CPU.
-  - Tried and kept: driving BC's Salsa20 core directly with a word-wise XOR instead of
-    `XSalsa20Engine` (byte-wise, allocates per nonce): 1.4-1.6x per box, no allocation.
-  - Tried and dropped: a hand-unrolled Salsa20 core (5-10% faster than BC's, within noise) and a
-    radix-2^44 Poly1305 on `Math.multiplyHigh` (bit-exact against BC, 10-20% faster, within
-    noise): not worth owning hand-written crypto for.
-  - libsodium through the FFM API (final in Java 22) is a third provider, `sodium-ffm`, for
-    Java 22+ only (tox-core's multi-release jar; not measured in this file's rounds, which run
-    on Java 17); on Java 17 jnr-ffi is kept (JNA direct mapping costs about 0.5 us more per
-    call).
-- **Relay throughput**: besides crypto, the hand-offs between event loops. Each packet used to
-  cost a task, a wake-up and a `write` system call at each of two thread hops (link loop, router
-  loop, destination loop); packets now cross in per-read batches and leave the router in one
-  write-and-flush task per destination per batch (relay CPU per packet 46-64 us before, 33-36 us
-  after, same load). Frames are sealed and opened in place in a per-thread buffer (one copy each
-  way instead of two plus a heap buffer). tox-bootstrapd spends more CPU per packet than we do
-  (`relay_cpu_us_per_packet`) and is bounded by its poll loop.
-- **Latency**: at light load our hop adds well under a millisecond (`latency_light`),
-  tox-bootstrapd tens of ms (its 30 ms poll). At half our peak our p99 is queueing on two cores
-  shared with the generator: at 8,000 packets/s p99 is about 1.6 ms, at 16,000 about 4.5 ms.
-  - Tried and dropped: the router on one of the links' event loops instead of its own thread
-    (packets of links on that loop routed with no hand-off; with one worker, none ever crosses a
-    thread). One worker: relay CPU per packet 21 us instead of 23-25, but the peak fell to 48k
-    packets/s (67 MB/s) and p99 at 32k packets/s rose to 250 ms (one thread does all the crypto).
-    Two workers: 82 MB/s, p99 230 ms at 32k (the router's loop also seals for its own links and
-    falls behind). Four workers: the same as a separate router thread. Reactor Netty's
-    `ioWorkerCount` 1 or 2 with the separate router: p99 10-11 ms at 24k and 50-60 ms at 32k
-    packets/s, against 8-9 ms for the default (4). The relay pinned to one core and the
-    generator to the other (`taskset`): p50 4 ms, p99 25 ms at 16k packets/s, against 0.24 and
-    5 ms unpinned; the relay needs more than one core's worth of crypto in bursts.
-- **Handshakes**: on pure Java, X25519. A relay handshake is two X25519 agreements and one key
-  generation; Bouncy Castle needs about 100-190 us per agreement here
-  (`CryptoBoxBenchmark.beforenm`), libsodium about 30 us. About 70% of our relay's samples under
-  handshake load are X25519 on pure Java. On libsodium crypto is no longer most of it: `perf
-  record` of our relay (`RelayLoad serve`, sodium) under `relay_load handshakes` at concurrency
-  32, after 10 s of warm-up, load average 16: libsodium 21% of the relay's CPU, the kernel
-  (accept, TCP set-up and tear-down, epoll) 21%, C2 compiling 26%, JIT-compiled Java 26%; in
-  JFR's event-loop samples our handshake handler (`ServerHandshakeHandler.decode`, crypto
-  included) is 20%, channel registration 14% and the close path (our `channelInactive`, Reactor
-  Netty's `ChannelOperations` disposal) 16%. The JIT is still compiling the connection set-up
-  and tear-down after 10 s: relay CPU per handshake was 910 us after 8 s of warm-up, 638 us after
-  12 s, 425 us after 25 s (the same relay and load generator, load average 16-17). The C
-  ceiling relay needs 207 us per handshake and `relay_load` itself about 208 us (its own
-  `time`), so on 2 shared cores the rate is bounded by the generator and the machine's other
-  load, not by either relay: in the same minute the C ceiling relay did 1,237/s. Handshakes at
-  3x today (about 4,700/s) would need the generator and the relay together under about 420 us
-  of CPU per handshake on an otherwise idle 2-core machine: not reachable with our relay's
-  steady-state 425 us alone. Not tried yet: Netty's native epoll transport (cheaper accept and
-  registration), a plain Netty server bootstrap instead of Reactor Netty's `TcpServer` for
-  the relay port (its per-connection `ChannelOperations` and disposal).
-- **Idle clients**: the file-descriptor hard limit. This sandbox's root lacks CAP_SYS_RESOURCE,
-  so `ulimit -Hn` (20,000) cannot be raised; compare.sh raises the soft limit as far as the hard
-  limit allows and holds that many (full mode asks for 50,000). Memory is not the limit: our
-  relay's heap per idle client is under 5 KB (per-thread cipher state, routing slots allocated
-  on first use), tox-bootstrapd's RSS per client about 12 KB.
-- **c-toxcore peers through a relay** (`ctoxcore_relay*`, issue 14 item 3, issue 19 item 1): the
-  speed is c-toxcore's own (its net_crypto slow start and its iteration sleep; each relay takes 3-6%
-  of a core at 1-2 MB/s), and the stalls are not the relay's: a receiving client that reads only
-  whole frames is left with part of one and a receive buffer charged full, with a zero window
-  (docs/protocol.md 8.14). They hit tox-bootstrapd as often as our relay, more often when the
-  peers are in separate processes or the machine is loaded. Tried on our relay, none of which
-  stopped them: flushing per frame, a 16 KiB `SO_SNDBUF`, and closing a link whose socket took
-  nothing for 500 ms (c-toxcore then needed 19-21 s to recover the lost data). Our relay's RSS
-  (about 220 MB: a JVM with default heap sizing) against tox-bootstrapd's 2 MB is the JVM's.
-- **Transfers**: crypto on the two engine threads plus a system call per datagram, on 2 cores
-  shared by both nodes (and the relay). The C UDP ceiling (`c/udp_ceiling.c`, section "Crypto
-  providers") does the same crypto with a `sendmmsg`/`recvmmsg` per 32 datagrams and nothing
-  else (no packet buffers, no congestion control, no JVM); our `transfer_udp` against it is
-  the `sodium/ceiling` column there. c-toxcore's slow start (0.3 MB/s doubling every 2 s)
-  dominates its short transfers, and its relayed transfers stall when a reader that takes only
-  whole frames (a c-toxcore client, or tox-bootstrapd reading a client) is left with part of a
-  frame and a receive buffer charged full (docs/protocol.md 8.14; 8.13's FIONREAD theory was
-  wrong). The same stall hits our
-  nodes through tox-bootstrapd (NOTE `ours_bootstrapd`): in the last three full runs that
-  transfer failed twice, in its 20 MB warm-up, and once finished at 13.5 MB/s. Tried: 2 MiB UDP socket
-  buffers (kept, as c-toxcore); one congestion reaction per smoothed RTT (kept: a slow-start
-  overshoot used to be backed off four times in a row); a delay-based end of slow start
-  (HyStart; dropped: JIT and load noise ended slow start at windows of 40-80).
-  - **The JIT, not congestion control, was the slow first seconds of a warm JVM.** With one
-    warm-up transfer, the measured one climbed from about 20 to about 60 MB/s over ~10 s with a
-    steady window (the receiver's CPU was the bottleneck). JFR showed why: tearing down the
-    warm-up nodes and setting up new ones deoptimised the compiled transfer path (class checks
-    in shared Reactor and Netty code, untaken branches), and C2 recompiled `Session.onData`,
-    `SendBuffer.pump` and the datagram read path for 0.3-0.8 s each, about one core for 5 s,
-    during the measured transfer. After 8 warm-up rounds (`--warm-up-rounds`) the profile has
-    seen set-up and tear-down: in separate runs the first second then ran at 75-100% of the
-    peak over UDP, in full benchmarks.sh runs (a busier machine) at 62-73%; JFR of an
-    8-round run still counted 0.8 s of C2 time during the 4 s measured transfer. A cold
-    JVM still spends its first seconds compiling: the relayed-runs figure (each run a new JVM)
-    is that case.
-  - Kept: `PacketTransport.offer`, a send without the Mono, subscription, sink and listener
-    that `send` costs per packet (about 130 B and a few megamorphic calls per packet; +2-3%
-    over UDP, within noise).
-- **Allocation**: the relay's forwarding, the send buffer, packet requests and the in-place box
-  allocate nothing per packet (B/op above). A net_crypto message used to cost five payload-sized
-  arrays across both nodes; two are gone: the send buffer keeps the application's immutable
-  `Message` until it is acknowledged (no id-plus-payload copy; the packet is built from the id
-  and the payload), and a received message's payload is a view of the opened data (`Bytes.adopt`
-  with an offset) instead of a copy of it. Three remain: the sealed packet (an array, because
-  the transport contract carries immutable `Bytes`), the received datagram copied out of
-  Netty's pooled buffer into `Bytes` (the same contract), and the opened data. Removing those
-  would mean pooled buffers across the `PacketTransport` API; see tox-benchmarks/README.md.
-- **DHT nodes requests** (`dht_nodes_answered`, DETAIL dht): with cached shared keys, the two
-  boxes per request and the scan of the 1,024-slot close list; with new sender keys (16,384 in
-  the DETAIL run, more than either node caches), one X25519 per sender, where libsodium beats
-  Bouncy Castle by 2-4x. On the relay the DHT runs on the router's thread, bounded by its global
-  budget of 4,000 packets/s (docs/protocol.md 12.7). Heap per close-list entry: DETAIL
-  dht_memory (`DhtLoad memory`).
-EOF
+  cat "$here/analysis.md"
   echo
   footprint_section "$work/footprint.out"
   echo "## Crypto providers"
@@ -410,5 +272,7 @@ EOF
   echo '```'
   grep -h '^DETAIL provider=' "$work/providers.out" 2>/dev/null || echo "(providers.sh failed: $(tail -1 "$work/providers.err" 2>/dev/null))"
   echo '```'
+  echo
+  cat "$here/history.md"
 } >"$root/BENCHMARKS.md"
 echo "wrote $root/BENCHMARKS.md"

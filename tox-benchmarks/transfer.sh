@@ -11,6 +11,8 @@
 #   FIGURE name=ctoxcore_relay[_split]_max_gap ours=<ms> reference=<ms> unit=ms ratio=NA
 #   FIGURE name=ctoxcore_relay_cpu ours=<% of a core per MB/s> reference=<...> unit=pct_per_mbps ...
 #   FIGURE name=ctoxcore_relay_rss ours=<MB> reference=<MB> unit=MB ratio=<ours/reference>
+#   FIGURE name=ctoxcore_client_cpu ours=<% of a core> reference=<...> unit=pct_of_a_core ...
+#          (the c-toxcore process's own CPU, from its start, over the transfer's seconds: one process)
 # MB/s are 10^6 payload bytes per second, averaged from the start of the transfer to its last byte
 # (both sides start slow). Ours: org.toxreactive.benchmarks.load.TransferLoad (two nodes in one JVM;
 # relayed through our relay in that JVM). Reference: c/tox_transfer.c, two Tox instances in one
@@ -352,6 +354,9 @@ ct_transfer() {
   c1="$(cpu_ticks "$rpid")"
   ct_rss=$(( ct_rss / 1024 ))
   ct_cpu="$(awk -v a="$c0" -v b="$c1" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (b - a) / hz }')"
+  # the c-toxcore peers' own CPU (both in one process, or receiver + sender)
+  ct_client_cpu="$(awk -v a="$(field "$out" cpu_s)" -v b="$( [ -n "$ps" ] && field "$out.send" cpu_s)" \
+    'BEGIN { if (a ~ /^[0-9.]+$/) printf "%.2f", a + b; else print "NA" }')"
   ct_gap="$(field "$out" max_gap_ms)"
   [ -n "$ct_gap" ] || ct_gap=NA
   if grep -q '^RESULT' "$out"; then
@@ -373,8 +378,8 @@ largest() {
 
 # The ctoxcore_relay* figures (see the header).
 ctoxcore_relays() {
-  local runs=3 i mode side name relay rpid pct saved_mb
-  local -A rates gaps ok cpus rss
+  local runs=3 i mode side name relay rpid pct cpct saved_mb
+  local -A rates gaps ok cpus rss clients
   [ "$quick" = 1 ] && runs=1
   if ! start_bootstrapd "$work/ct-bootstrapd" tox-reactive-transfer; then
     echo "NOTE ctoxcore_relay: tox-bootstrapd did not start: $(grep -i "couldn't\|error" "$work/ct-bootstrapd/log" | head -1)" >&2
@@ -398,18 +403,20 @@ ctoxcore_relays() {
     name=ctoxcore_relay
     [ "$mode" = split ] && name=ctoxcore_relay_split
     for side in ours bd; do
-      rates[$side]=""; gaps[$side]=""; ok[$side]=0; cpus[$side]=""; rss[$side]=0
+      rates[$side]=""; gaps[$side]=""; ok[$side]=0; cpus[$side]=""; rss[$side]=0; clients[$side]=""
     done
     # paired: ours and tox-bootstrapd alternate, so both see the same load
     for i in $(seq 1 "$runs"); do
       for side in ours bd; do
         ct_transfer "${spec[$side]}" "${pid[$side]}" "$dht" "$mode" "$work/ct-$side-$mode-$i"
         pct="$(awk -v c="$ct_cpu" -v s="$ct_secs" 'BEGIN { if (s > 0) printf "%.1f", 100 * c / s; else print "NA" }')"
-        echo "NOTE run=${name}_${side}_$i mb=$ct_mb mbps=$ct_mbps finished=$([ "$ct_mbps" = FAIL ] && echo no || echo yes) max_gap_ms=$ct_gap seconds=$ct_secs relay_cpu_s=$ct_cpu relay_cpu_pct=$pct relay_rss_mb=$ct_rss load=$(cut -d" " -f1 /proc/loadavg) $(grep -h FAIL "$work/ct-$side-$mode-$i" | head -1)" >&2
+        cpct="$(awk -v c="$ct_client_cpu" -v s="$ct_secs" 'BEGIN { if (c ~ /^[0-9.]+$/ && s > 0) printf "%.1f", 100 * c / s; else print "NA" }')"
+        echo "NOTE run=${name}_${side}_$i mb=$ct_mb mbps=$ct_mbps finished=$([ "$ct_mbps" = FAIL ] && echo no || echo yes) max_gap_ms=$ct_gap seconds=$ct_secs relay_cpu_s=$ct_cpu relay_cpu_pct=$pct relay_rss_mb=$ct_rss client_cpu_s=$ct_client_cpu client_cpu_pct=$cpct load=$(cut -d" " -f1 /proc/loadavg) $(grep -h FAIL "$work/ct-$side-$mode-$i" | head -1)" >&2
         rates[$side]="${rates[$side]} $ct_mbps"
         gaps[$side]="${gaps[$side]} $ct_gap"
         if [ "$ct_mbps" != FAIL ]; then
           ok[$side]=$(( ${ok[$side]} + 1 ))
+          clients[$side]="${clients[$side]} $cpct"
           cpus[$side]="${cpus[$side]} $(awk -v p="$pct" -v m="$ct_mbps" 'BEGIN { if (m > 0) printf "%.2f", p / m; else print "NA" }')"
         fi
         [ "$ct_rss" -gt "${rss[$side]}" ] && rss[$side]="$ct_rss"
@@ -422,6 +429,8 @@ ctoxcore_relays() {
       local co cr
       co="$(mean "${cpus[ours]}")"; cr="$(mean "${cpus[bd]}")"
       echo "FIGURE name=ctoxcore_relay_cpu ours=$co reference=$cr unit=pct_per_mbps ratio=$(ratio "$co" "$cr")"
+      co="$(mean "${clients[ours]}")"; cr="$(mean "${clients[bd]}")"
+      echo "FIGURE name=ctoxcore_client_cpu ours=$co reference=$cr unit=pct_of_a_core ratio=$(ratio "$co" "$cr")"
       echo "FIGURE name=ctoxcore_relay_rss ours=${rss[ours]} reference=${rss[bd]} unit=MB ratio=$(ratio "${rss[ours]}" "${rss[bd]}")"
     fi
   done

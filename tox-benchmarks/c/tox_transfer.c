@@ -25,6 +25,8 @@
  * stdout: CONNECTED kind=<UDP|TCP> seconds=<since start>, then
  *   RESULT bytes=<n> seconds=<from tox_file_send to the last chunk> mbps=<10^6 bytes/s>
  *          max_gap_ms=<the longest time without a received chunk, from tox_file_send on>
+ *          cpu_s=<CPU seconds, user + system, this process used from its start>
+ * (--side send prints SENT bytes=.. seconds=.. cpu_s=.. instead)
  * or, with --rtt,
  *   RTT count=N p50_ms=.. p99_ms=.. max_ms=.. mean_ms=..   (nearest-rank percentiles)
  * Exit status 0 on success; 1 on timeout or a cancelled transfer (FAIL reason=... on stdout);
@@ -36,6 +38,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <sys/resource.h>
 
 #include <tox/tox.h>
 
@@ -300,6 +304,16 @@ static Tox *new_tox(int udp, const uint8_t *secret_key)
     return tox;
 }
 
+/* CPU seconds (user + system) this process has used so far */
+static double cpu_seconds(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0) {
+        return -1;
+    }
+    return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 static void sleep_ms(long ms)
 {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -546,13 +560,14 @@ int main(int argc, char **argv)
         return 0;
     }
     if (side == 1) {
-        printf("SENT bytes=%llu seconds=%.3f\n", (unsigned long long)file_size, all_sent_at - send_started);
+        printf("SENT bytes=%llu seconds=%.3f cpu_s=%.2f\n", (unsigned long long)file_size, all_sent_at - send_started,
+               cpu_seconds());
         tox_kill(a);
         return 0;
     }
     double seconds = finished_at - send_started;
-    printf("RESULT bytes=%llu seconds=%.3f mbps=%.2f max_gap_ms=%.0f\n", (unsigned long long)received, seconds,
-           received / 1e6 / seconds, max_gap * 1e3);
+    printf("RESULT bytes=%llu seconds=%.3f mbps=%.2f max_gap_ms=%.0f cpu_s=%.2f\n", (unsigned long long)received,
+           seconds, received / 1e6 / seconds, max_gap * 1e3, cpu_seconds());
     if (a) {
         tox_kill(a);
     }
