@@ -64,7 +64,9 @@ import reactor.core.publisher.Sinks;
  *
  * <p><b>Receiving.</b> Relayed data and OOB packets from every relay are merged into {@link
  * #receive()} as {@code Datagram(Path.relay(relay, peerDhtKey), payload)}; data on a connection id
- * we hold no route on is dropped and counted ({@link #unroutedData()}).
+ * we hold no route on is dropped and counted ({@link #unroutedData()}). net_crypto subscribes
+ * {@link #receiveLeased()} instead, which lends the payloads of its data packets rather than
+ * copying them, and offers its packets borrowed ({@link #offer(Path, byte[], int, int)}).
  *
  * <p><b>Path events.</b> {@code up} when a peer comes online on a relay; {@code down} when it goes
  * offline there, when the link to the relay closes (for every peer wanted on it, reason {@code

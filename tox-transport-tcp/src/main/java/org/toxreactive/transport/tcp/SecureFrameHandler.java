@@ -106,7 +106,8 @@ final class SecureFrameHandler extends ChannelDuplexHandler {
    * On the event loop: seals {@code plaintext}, one whole encoded data packet, into a frame and
    * writes and flushes it, as {@link #write} does with a data packet; when the channel is not
    * writable (backed up, or closed) it is dropped before it consumes a nonce, and counted. Owns
-   * {@code plaintext}: it is released here whatever happens.
+   * {@code plaintext}: it is released here whatever happens. Written with the channel's void
+   * promise (no promise object per packet): a write that fails closes the link.
    *
    * @param plaintext the encoded packet (released here)
    */
@@ -117,7 +118,9 @@ final class SecureFrameHandler extends ChannelDuplexHandler {
         droppedPackets++;
         return;
       }
-      c.writeAndFlush(session.sealEncoded(plaintext, c.alloc()));
+      // no promise per packet: a failed write fails the channel's void promise, which fires
+      // exceptionCaught, and the session handler closes the link as for any I/O error
+      c.writeAndFlush(session.sealEncoded(plaintext, c.alloc()), c.voidPromise());
     } finally {
       plaintext.release();
     }
