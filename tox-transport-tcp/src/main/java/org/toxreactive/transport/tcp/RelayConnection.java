@@ -169,12 +169,16 @@ public final class RelayConnection implements Disposable {
       return false;
     }
     plaintext.writeByte(connectionId).writeBytes(payload, offset, length);
-    try {
-      if (channel.eventLoop().inEventLoop()) {
-        session.sendEncoded(connectionId, plaintext);
-      } else {
-        channel.eventLoop().execute(() -> session.sendEncoded(connectionId, plaintext));
+    if (channel.eventLoop().inEventLoop()) {
+      try {
+        session.sendEncoded(connectionId, plaintext); // owns (and releases) the buffer from here
+        return true;
+      } catch (RuntimeException e) { // no frame buffer to be had: the packet is lost
+        return false;
       }
+    }
+    try {
+      channel.eventLoop().execute(() -> session.sendEncoded(connectionId, plaintext));
       return true;
     } catch (RuntimeException e) { // the loop is shutting down: the task never runs
       plaintext.release();
