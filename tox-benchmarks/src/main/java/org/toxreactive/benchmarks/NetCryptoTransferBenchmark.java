@@ -20,6 +20,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.toxreactive.core.Bytes;
 import org.toxreactive.core.KeyPair;
+import org.toxreactive.core.transport.PacketTransport;
 import org.toxreactive.core.transport.Path;
 import org.toxreactive.netcrypto.CryptoConnection;
 import org.toxreactive.netcrypto.Message;
@@ -53,6 +54,9 @@ import reactor.core.scheduler.Schedulers;
  * <pre>
  * java -jar tox-benchmarks/target/tox-benchmarks.jar NetCryptoTransfer -f 1 -wi 2 -i 3 -w 2s -r 2s
  * </pre>
+ *
+ * <p>{@link RelayTransferBenchmark} is the same transfer through a relay ({@link #open} and {@link
+ * #closeTransports} are the hooks it overrides).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -71,6 +75,10 @@ public class NetCryptoTransferBenchmark {
 
   private UdpTransport udpA;
   private UdpTransport udpB;
+
+  /** The two nodes' transports and A's path to B. */
+  protected record Link(PacketTransport a, PacketTransport b, Path toB) {}
+
   private Scheduler schedulerA;
   private Scheduler schedulerB;
   private NetCryptoNode a;
@@ -84,28 +92,59 @@ public class NetCryptoTransferBenchmark {
   private volatile CountDownLatch pending = new CountDownLatch(0);
   private int nextExpected; // B's engine worker only
 
-  @Setup(Level.Trial)
-  public void connect() throws Exception {
+  /**
+   * Opens the transports of A (DHT key {@code aDht}) and B ({@code bDht}): two UDP sockets here.
+   *
+   * @param aDht A's DHT key pair
+   * @param bDht B's DHT key pair
+   * @return the transports and A's path to B
+   * @throws Exception if they cannot be opened
+   */
+  protected Link open(KeyPair aDht, KeyPair bDht) throws Exception {
     udpA = UdpTransport.create().host("127.0.0.1").port(0).receiveBuffer(1 << 21).bindNow();
     udpB = UdpTransport.create().host("127.0.0.1").port(0).receiveBuffer(1 << 21).bindNow();
+    return new Link(udpA, udpB, Path.udp(udpB.localAddress()));
+  }
+
+  /**
+   * What the transports dropped on the way in, for the summary line.
+   *
+   * @return e.g. {@code "UDP inbound dropped A=0 B=0"}
+   */
+  protected String inboundDrops() {
+    return "UDP inbound dropped A=" + udpA.droppedInbound() + " B=" + udpB.droppedInbound();
+  }
+
+  /**
+   * Closes what {@link #open} opened, after the nodes.
+   *
+   * @throws Exception if closing fails
+   */
+  protected void closeTransports() throws Exception {
+    udpA.disposeNow(Duration.ofSeconds(5));
+    udpB.disposeNow(Duration.ofSeconds(5));
+  }
+
+  @Setup(Level.Trial)
+  public void connect() throws Exception {
+    KeyPair aDht = KeyPair.generate();
+    KeyPair bDht = KeyPair.generate();
+    Link link = open(aDht, bDht);
     // Our own schedulers: a node disposes its default one gracefully, which leaves Reactor's
     // non-daemon await thread alive for 10 s and delays the exit of JMH's forked VM.
     schedulerA = Schedulers.newSingle("bench-netcrypto-a", true);
     schedulerB = Schedulers.newSingle("bench-netcrypto-b", true);
     KeyPair aReal = KeyPair.generate();
     KeyPair bReal = KeyPair.generate();
-    KeyPair bDht = KeyPair.generate();
-    a = NetCrypto.create(aReal, KeyPair.generate()).transport(udpA).scheduler(schedulerA).bindNow();
+    a = NetCrypto.create(aReal, aDht).transport(link.a()).scheduler(schedulerA).bindNow();
     b =
         NetCrypto.create(bReal, bDht)
-            .transport(udpB)
+            .transport(link.b())
             .scheduler(schedulerB)
             .acceptor(peer -> peer.realKey().equals(aReal.publicKey()))
             .bindNow();
     CompletableFuture<CryptoConnection> accepted = b.incoming().next().toFuture();
-    sender =
-        a.connect(bReal.publicKey(), bDht.publicKey(), List.of(Path.udp(udpB.localAddress())))
-            .block(TIMEOUT);
+    sender = a.connect(bReal.publicKey(), bDht.publicKey(), List.of(link.toB())).block(TIMEOUT);
     receiver = accepted.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     receiver.lossless().subscribe(this::onMessage);
 
@@ -196,10 +235,8 @@ public class NetCryptoTransferBenchmark {
       System.out.println(
           "\nnet_crypto transfer: "
               + delivered.get()
-              + " messages delivered; UDP inbound dropped A="
-              + udpA.droppedInbound()
-              + " B="
-              + udpB.droppedInbound()
+              + " messages delivered; "
+              + inboundDrops()
               + "; decrypt failures A="
               + a.decryptFailures()
               + " B="
@@ -216,8 +253,7 @@ public class NetCryptoTransferBenchmark {
       Mono.empty().subscribeOn(schedulerB).block(TIMEOUT);
       schedulerA.dispose();
       schedulerB.dispose();
-      udpA.disposeNow(Duration.ofSeconds(5));
-      udpB.disposeNow(Duration.ofSeconds(5));
+      closeTransports();
     }
   }
 }

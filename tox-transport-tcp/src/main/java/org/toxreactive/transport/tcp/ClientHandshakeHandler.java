@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Client side of the relay handshake in a Netty pipeline: writes the 128-byte hello as soon as it
@@ -20,10 +21,17 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
   record HandshakeCompleted(SecureFrameHandler secure) {}
 
   private final ClientHandshake handshake;
+  private final @Nullable PayloadLender lender;
   private boolean helloSent;
 
   ClientHandshakeHandler(ClientHandshake handshake) {
+    this(handshake, null);
+  }
+
+  /** {@code lender}: a relay pool's, whose frame handler may lend data payloads; else null. */
+  ClientHandshakeHandler(ClientHandshake handshake, @Nullable PayloadLender lender) {
     this.handshake = handshake;
+    this.lender = lender;
   }
 
   @Override
@@ -63,7 +71,7 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
       ctx.close();
       return;
     }
-    SecureFrameHandler secure = new SecureFrameHandler(session);
+    SecureFrameHandler secure = new SecureFrameHandler(session, lender);
     ctx.pipeline().addAfter(ctx.name(), FRAMES, new RelayFrameDecoder());
     ctx.pipeline().addAfter(FRAMES, SECURE, secure);
     ctx.fireUserEventTriggered(new HandshakeCompleted(secure));

@@ -64,6 +64,7 @@ final class ClientSessionHandler extends ChannelDuplexHandler {
   private final Map<Long, PendingPing> userPings = new HashMap<>();
 
   private ChannelHandlerContext ctx;
+  private @Nullable SecureFrameHandler secure;
   private boolean confirmed;
   private long keepalivePingId;
   private @Nullable Disposable nextPing;
@@ -94,7 +95,8 @@ final class ClientSessionHandler extends ChannelDuplexHandler {
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof ClientHandshakeHandler.HandshakeCompleted) {
       confirmed = true;
-      connection.secure(((ClientHandshakeHandler.HandshakeCompleted) evt).secure());
+      secure = ((ClientHandshakeHandler.HandshakeCompleted) evt).secure();
+      connection.secure(secure);
       sendKeepalivePing(); // c-toxcore pings first; the relay is confirmed by our first frame
       connection.ready();
       return;
@@ -315,6 +317,26 @@ final class ClientSessionHandler extends ChannelDuplexHandler {
       return;
     }
     write(new Data(connectionId, payload), sink);
+  }
+
+  /**
+   * As {@link #sendData} without a sink, for a data packet its caller encoded already: {@code
+   * plaintext} is the connection id byte and the payload. Owns {@code plaintext}: it is written
+   * (the frame handler seals and releases it) or released here when it cannot go (no route on that
+   * id, the link not open).
+   */
+  void sendEncoded(int connectionId, io.netty.buffer.ByteBuf plaintext) {
+    SecureFrameHandler s = secure;
+    if (connectionId < RelayProtocol.NUM_RESERVED_IDS
+        || connectionId > 255
+        || states[slot(connectionId)] == NONE
+        || s == null
+        || !confirmed
+        || !ctx.channel().isActive()) {
+      plaintext.release();
+      return;
+    }
+    s.writeEncoded(plaintext);
   }
 
   void disconnect(int connectionId, MonoSink<Void> sink) {

@@ -300,7 +300,7 @@ final class PoolLane implements RelayPoolRules.Output {
       if (e instanceof RelayEvent.DataReceived d) {
         PublicKey peer = d.peer();
         if (peer == null) {
-          outlets.unroutedData();
+          outlets.unroutedData(d.payload());
         } else {
           outlets.datagram(new Datagram(Path.relay(key(), peer), d.payload()));
         }

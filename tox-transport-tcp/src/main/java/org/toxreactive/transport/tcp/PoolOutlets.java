@@ -2,6 +2,7 @@ package org.toxreactive.transport.tcp;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import org.toxreactive.core.BytesPool;
 import org.toxreactive.core.transport.Datagram;
 import org.toxreactive.core.transport.DatagramQueue;
 import org.toxreactive.core.transport.PathEvent;
@@ -18,6 +19,7 @@ import reactor.core.publisher.Sinks;
  */
 final class PoolOutlets {
   private final DatagramQueue inbound;
+  private final PayloadLender lender;
   private final Sinks.Many<PathEvent> events = Sinks.many().multicast().directBestEffort();
   private final Object eventLock = new Object();
   private final Sinks.Many<RelayOnionResponse> onion = Sinks.many().multicast().directBestEffort();
@@ -28,6 +30,7 @@ final class PoolOutlets {
 
   PoolOutlets(int queueCapacity) {
     this.inbound = new DatagramQueue(queueCapacity);
+    this.lender = new PayloadLender(queueCapacity);
   }
 
   /** See {@link RelayPool#receive()}. */
@@ -35,15 +38,44 @@ final class PoolOutlets {
     return inbound.receive();
   }
 
+  /**
+   * See {@link RelayPool#receiveLeased()}: {@link #receive()}, with the lender lending while this
+   * subscription owns the queue. A refused second subscriber does not stop the lending of the
+   * subscription it was refused for (each subscription has its own token). Datagrams the queue
+   * still holds when the subscriber cancels are discarded through Reactor's discard hook, which
+   * ends their loans.
+   */
+  Flux<Datagram> receiveLeased() {
+    return Flux.defer(
+        () -> {
+          Object token = new Object();
+          return inbound
+              .receive()
+              .doOnSubscribe(s -> lender.start(token))
+              .doFinally(signal -> lender.stop(token))
+              .doOnDiscard(Datagram.class, d -> BytesPool.release(d.data()));
+        });
+  }
+
+  /** The links' payload lender (see {@link PayloadLender}). */
+  PayloadLender lender() {
+    return lender;
+  }
+
   Flux<PathEvent> pathEvents() {
     return events.asFlux();
   }
 
+  /** Queues {@code datagram} for the subscriber; a dropped one's loan, if any, ends here. */
   void datagram(Datagram datagram) {
-    inbound.offer(datagram);
+    if (!inbound.offer(datagram)) {
+      BytesPool.release(datagram.data());
+    }
   }
 
-  void unroutedData() {
+  /** Counts data on a connection id without a route; its loan, if any, ends here. */
+  void unroutedData(org.toxreactive.core.Bytes payload) {
+    BytesPool.release(payload);
     unroutedData.incrementAndGet();
   }
 

@@ -50,10 +50,13 @@ public final class RelayClient {
 
   private final Config config;
   private final @Nullable LoopResources loops;
+  private final @Nullable PayloadLender lender;
 
-  private RelayClient(Config config, @Nullable LoopResources loops) {
+  private RelayClient(
+      Config config, @Nullable LoopResources loops, @Nullable PayloadLender lender) {
     this.config = config;
     this.loops = loops;
+    this.lender = lender;
   }
 
   /**
@@ -73,6 +76,7 @@ public final class RelayClient {
             defaultReconnect(),
             Schedulers.parallel(),
             null),
+        null,
         null);
   }
 
@@ -171,7 +175,7 @@ public final class RelayClient {
   private RelayClient with(Consumer<Draft> change) {
     Draft d = new Draft(config);
     change.accept(d);
-    return new RelayClient(d.build(), loops);
+    return new RelayClient(d.build(), loops, lender);
   }
 
   /**
@@ -182,7 +186,15 @@ public final class RelayClient {
    * @return the changed client
    */
   public RelayClient loopResources(@Nullable LoopResources loops) {
-    return new RelayClient(config, loops);
+    return new RelayClient(config, loops, lender);
+  }
+
+  /**
+   * A relay pool's links: routed net_crypto data packets are decoded with their payloads lent by
+   * {@code lender} while it lends (see {@link PayloadLender}), instead of copied.
+   */
+  RelayClient lendPayloads(@Nullable PayloadLender lender) {
+    return new RelayClient(config, loops, lender);
   }
 
   /** A configuration being changed by one setter. */
@@ -328,7 +340,7 @@ public final class RelayClient {
             "tox.relay.session",
             "tox.relay.handshake",
             new ClientHandshakeHandler(
-                new ClientHandshake(config.keys, config.address.publicKey())));
+                new ClientHandshake(config.keys, config.address.publicKey()), lender));
     // Reactor Netty reads on demand of inbound(); our handlers consume everything themselves, so
     // the link reads continuously (relayed data is bounded by the event buffer, see
     // RelayConnection).

@@ -1,5 +1,6 @@
 package org.toxreactive.transport.tcp;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -8,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.toxreactive.core.Bytes;
+import org.toxreactive.core.BytesPool;
 import org.toxreactive.core.IpPort;
 import org.toxreactive.core.Nonce;
 import org.toxreactive.core.PublicKey;
@@ -132,6 +134,56 @@ public final class RelayConnection implements Disposable {
    */
   public void offer(int connectionId, Bytes payload) {
     onLoop(() -> session.sendData(connectionId, payload, null), e -> {});
+  }
+
+  /**
+   * As {@link #offer(int, Bytes)}, of {@code length} bytes of {@code payload} from {@code offset},
+   * <b>borrowed</b>: they are copied into a pooled buffer from the channel's allocator (with the
+   * connection id in front, the packet's plaintext) before this returns, and the event loop seals
+   * that buffer into the frame and releases it. The caller may overwrite its array at once. Nothing
+   * is sent for an empty payload, more than {@link RelayPool#MAX_PACKET_SIZE} bytes or offsets
+   * outside the array; like {@link #offer(int, Bytes)} it never throws.
+   *
+   * @param connectionId the route's connection id
+   * @param payload the array holding the bytes (borrowed)
+   * @param offset where they start in it
+   * @param length how many, 1..{@link RelayPool#MAX_PACKET_SIZE}
+   * @return false if refused at once (bad arguments, the link closed); true if handed to the loop,
+   *     which may still drop it (no route, backed up)
+   */
+  boolean offer(int connectionId, byte[] payload, int offset, int length) {
+    if (payload == null
+        || offset < 0
+        || length < 1
+        || length > payload.length - offset
+        || length > RelayPool.MAX_PACKET_SIZE
+        || connectionId < RelayProtocol.NUM_RESERVED_IDS
+        || connectionId > 255
+        || !channel.isActive()) {
+      return false;
+    }
+    ByteBuf plaintext;
+    try {
+      plaintext = channel.alloc().buffer(1 + length);
+    } catch (RuntimeException e) { // out of direct memory: a datagram lost, not an error
+      return false;
+    }
+    plaintext.writeByte(connectionId).writeBytes(payload, offset, length);
+    if (channel.eventLoop().inEventLoop()) {
+      try {
+        session.sendEncoded(connectionId, plaintext); // owns (and releases) the buffer from here
+        return true;
+      } catch (RuntimeException e) { // no frame buffer to be had: the packet is lost
+        return false;
+      }
+    }
+    try {
+      channel.eventLoop().execute(() -> session.sendEncoded(connectionId, plaintext));
+      return true;
+    } catch (RuntimeException e) { // the loop is shutting down: the task never runs
+      plaintext.release();
+      return false;
+    }
   }
 
   /**
@@ -263,6 +315,9 @@ public final class RelayConnection implements Disposable {
     Sinks.EmitResult r = events.tryEmitNext(event);
     if (r.isFailure()) {
       droppedEvents++;
+      if (event instanceof RelayEvent.DataReceived d) {
+        BytesPool.release(d.payload()); // a loan ends here (ordinary bytes: nothing happens)
+      }
       if (control) {
         log.warn("relay event dropped ({}), consumer too slow: {}", r, event);
       }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.Bytes;
+import org.toxreactive.core.BytesPool;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.NetCryptoPacketKind;
 import org.toxreactive.core.Nonce;
@@ -63,7 +64,9 @@ import reactor.core.publisher.Sinks;
  *
  * <p><b>Receiving.</b> Relayed data and OOB packets from every relay are merged into {@link
  * #receive()} as {@code Datagram(Path.relay(relay, peerDhtKey), payload)}; data on a connection id
- * we hold no route on is dropped and counted ({@link #unroutedData()}).
+ * we hold no route on is dropped and counted ({@link #unroutedData()}). net_crypto subscribes
+ * {@link #receiveLeased()} instead, which lends the payloads of its data packets rather than
+ * copying them, and offers its packets borrowed ({@link #offer(Path, byte[], int, int)}).
  *
  * <p><b>Path events.</b> {@code up} when a peer comes online on a relay; {@code down} when it goes
  * offline there, when the link to the relay closes (for every peer wanted on it, reason {@code
@@ -194,6 +197,27 @@ public final class RelayPool implements PacketTransport {
     return outlets.receive();
   }
 
+  /**
+   * As {@link #receive()}, for a subscriber that ends loans ({@link
+   * PacketTransport#receiveLeased()}): while this subscription lasts, the payload of a routed data
+   * packet that is a net_crypto data packet (first byte 0x1B, up to 1,400 bytes) comes in an array
+   * lent from the pool's {@link BytesPool} (up to 1,024 free arrays, made on first use) instead of
+   * a new one; the subscriber ends each loan with {@link BytesPool#release} once read. Everything
+   * else (OOB, other payloads) is an ordinary copy. Datagrams dropped on the way (a full queue,
+   * data on a connection id without a route, a link's full event buffer) and those still queued
+   * when the subscriber cancels have their loans ended by the pool. Shares {@link #receive()}'s
+   * one-subscriber rule; a {@link #receive()} subscriber never gets a loan from here.
+   */
+  @Override
+  public Flux<Datagram> receiveLeased() {
+    return outlets.receiveLeased();
+  }
+
+  /** The lender of {@link #receiveLeased()} (its pool's counts, for tests). */
+  PayloadLender lender() {
+    return outlets.lender();
+  }
+
   /** See the class javadoc for the rules; never throws. */
   @Override
   public Mono<Void> send(Path path, Bytes data) {
@@ -249,6 +273,40 @@ public final class RelayPool implements PacketTransport {
       live.connection().offer(route.connectionId(), data);
     } else {
       send(relay, r.peer(), data).subscribe(null, e -> {});
+    }
+    return true;
+  }
+
+  /**
+   * As {@link #offer(Path, Bytes)}, of {@code length} bytes of {@code packet} from {@code offset},
+   * <b>borrowed</b>: to a peer online on the relay they are copied into a pooled buffer of the link
+   * (the routed packet's plaintext) before this returns and sealed from there into the frame on the
+   * link's event loop, with no {@link Bytes} in between; anything else (out of band, a route still
+   * being made) is copied into {@link Bytes} and goes through {@link #send}. Either way the caller
+   * may overwrite its array as soon as this returns. Refused (false, never thrown) on the same
+   * grounds as {@link #offer(Path, Bytes)}, and for offsets outside the array.
+   */
+  @Override
+  public boolean offer(Path path, byte[] packet, int offset, int length) {
+    if (!(path instanceof Path.Relay r)
+        || packet == null
+        || offset < 0
+        || length < 1
+        || length > packet.length - offset
+        || length > MAX_PACKET_SIZE
+        || disposed) {
+      return false;
+    }
+    RelayPoolRules.Relay relay = rules.active(r.relay());
+    PoolLane.Live live = relay == null ? null : lane.live(r.relay());
+    if (relay == null || live == null) {
+      return false;
+    }
+    RelayPoolRules.Route route = onlineRoute(relay, live, r.peer());
+    if (route != null) {
+      return live.connection().offer(route.connectionId(), packet, offset, length);
+    } else {
+      send(relay, r.peer(), Bytes.of(packet, offset, length)).subscribe(null, e -> {});
     }
     return true;
   }
@@ -631,6 +689,7 @@ public final class RelayPool implements PacketTransport {
         .reconnect(config.reconnect())
         .scheduler(config.scheduler())
         .proxy(config.proxy())
-        .loopResources(loops);
+        .loopResources(loops)
+        .lendPayloads(outlets.lender());
   }
 }

@@ -123,6 +123,33 @@ public final class SecureSession {
     return frame;
   }
 
+  /**
+   * Seals the readable bytes of {@code plaintext}, a whole packet encoded already (a data packet
+   * copied there from a caller's array), into a new frame ({@code u16 BE length ‖ MAC ‖
+   * ciphertext}) from {@code alloc}, which the caller owns, and advances the send nonce. Borrows
+   * {@code plaintext}: neither released nor are its indices moved. With libsodium and direct
+   * buffers it is sealed where it lies into the frame; otherwise through the box's scratch. Nothing
+   * is allocated but the frame.
+   *
+   * @throws IllegalArgumentException if there are more than {@link RelayProtocol#MAX_PLAINTEXT}
+   *     bytes
+   * @param plaintext the encoded packet (the caller's)
+   * @param alloc allocates the frame
+   * @return the frame; the caller releases it
+   */
+  public ByteBuf sealEncoded(ByteBuf plaintext, ByteBufAllocator alloc) {
+    int len = plaintext.readableBytes();
+    if (len > RelayProtocol.MAX_PLAINTEXT) {
+      throw new IllegalArgumentException(
+          "relay packet of " + len + " bytes exceeds " + RelayProtocol.MAX_PLAINTEXT);
+    }
+    ByteBuf frame = alloc.buffer(RelayProtocol.LENGTH_FIELD_SIZE + CryptoBox.MAC_SIZE + len);
+    frame.writeShort(CryptoBox.MAC_SIZE + len);
+    WORKSPACE.get().box.seal(key, sendNonce, plaintext, len, frame);
+    Nonce.incrementInPlace(sendNonce);
+    return frame;
+  }
+
   private static void checkEncoded(int wrote, int declared) {
     if (wrote != declared) {
       throw new IllegalStateException("encoder wrote " + wrote + " bytes, declared " + declared);

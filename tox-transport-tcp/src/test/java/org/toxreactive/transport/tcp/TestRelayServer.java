@@ -4,6 +4,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.toxreactive.core.KeyPair;
+import org.toxreactive.transport.tcp.packet.ConnectNotification;
+import org.toxreactive.transport.tcp.packet.Data;
 import org.toxreactive.transport.tcp.packet.Ping;
 import org.toxreactive.transport.tcp.packet.Pong;
 import org.toxreactive.transport.tcp.packet.RoutingRequest;
@@ -14,7 +16,9 @@ import reactor.netty.tcp.TcpServer;
 /**
  * A minimal relay on loopback for client tests: real handshake and frames, answers pings, assigns
  * connection id 16 to every routing request. Optionally silent (accepts TCP, never answers) to test
- * handshake deadlines. Not a router: the relay server module has the real one.
+ * handshake deadlines, or echoing ({@link #echoing}): every route comes online at once and data
+ * comes back to its sender as if the peer had sent it. Not a router: the relay server module has
+ * the real one.
  */
 final class TestRelayServer implements AutoCloseable {
   final KeyPair keys = KeyPair.generate();
@@ -25,6 +29,9 @@ final class TestRelayServer implements AutoCloseable {
   private final reactor.core.publisher.Sinks.Many<String> linkEvents =
       reactor.core.publisher.Sinks.many().replay().all();
   private final DisposableServer server;
+
+  /** Echoing: the connection id data is sent back on (16: the route's; 0: no echo). */
+  volatile int echoId;
 
   private TestRelayServer(boolean silent) {
     server =
@@ -52,6 +59,18 @@ final class TestRelayServer implements AutoCloseable {
 
   static TestRelayServer silent() {
     return new TestRelayServer(true);
+  }
+
+  /**
+   * A relay on which every routed peer is online at once (a connect notification follows each
+   * routing response) and every data packet comes back to its sender on connection id {@code
+   * echoId}: 16, the id of every route, as if the peer answered with the same bytes; another id is
+   * data on an id the client holds no route on.
+   */
+  static TestRelayServer echoing(int echoId) {
+    TestRelayServer relay = new TestRelayServer(false);
+    relay.echoId = echoId;
+    return relay;
   }
 
   /**
@@ -100,6 +119,11 @@ final class TestRelayServer implements AutoCloseable {
         ctx.writeAndFlush(new Pong(((Ping) msg).pingId()));
       } else if (msg instanceof RoutingRequest) {
         ctx.writeAndFlush(new RoutingResponse(16, ((RoutingRequest) msg).peer()));
+        if (echoId != 0) {
+          ctx.writeAndFlush(new ConnectNotification(16));
+        }
+      } else if (msg instanceof Data d && echoId != 0) {
+        ctx.writeAndFlush(new Data(echoId, d.payload()));
       } else {
         io.netty.util.ReferenceCountUtil.release(msg);
       }
