@@ -9,7 +9,8 @@
 # hot paths with -prof gc, then writes the FIGURE lines as a table, each target of the
 # performance issue against what this run measured, the machine, and what limits each figure.
 # --quick passes --quick to both scripts (about 8 minutes in all on 2 cores); without it, the
-# full runs take about 25 minutes.
+# full runs take about 45 minutes on a quiet 2-core machine. Each script's own output is kept in
+# tox-benchmarks/target/benchmarks-run/ (compare.out, transfer.err, ...) until the next run.
 #
 #   -h, --help   print this and exit (nothing runs, BENCHMARKS.md is left alone)
 #
@@ -48,7 +49,7 @@ java -jar "$here/target/tox-benchmarks.jar" -f 1 -wi 1 -i 2 -w 2s -r 3s -prof gc
   'CryptoBoxBenchmark' -rf text -rff "$work/jmh1.txt" >"$work/jmh.out" 2>&1 || true
 evloop='-Djmh.executor=CUSTOM -Djmh.executor.class=org.toxreactive.benchmarks.EventLoopThreads'
 java -jar "$here/target/tox-benchmarks.jar" -f 1 -wi 1 -i 2 -w 2s -r 3s -prof gc -jvmArgsAppend "$evloop" \
-  'RelayFrameBenchmark|RelayRouterBenchmark|PacketRingBenchmark|PacketRequestBenchmark|NonceWindowBenchmark|NetCryptoTransferBenchmark.stream|OnionNodeBenchmark' \
+  'RelayFrameBenchmark|RelayLendBenchmark|RelayRouterBenchmark|PacketRingBenchmark|PacketRequestBenchmark|NonceWindowBenchmark|NetCryptoTransferBenchmark.stream|RelayTransferBenchmark.stream|OnionNodeBenchmark' \
   -rf text -rff "$work/jmh2.txt" >>"$work/jmh.out" 2>&1 || true
 java -jar "$here/target/tox-benchmarks.jar" -f 1 -wi 1 -i 2 -w 2s -r 3s -prof gc \
   -jvmArgsAppend "$evloop -Dtox.crypto=java" 'RelayFrameBenchmark.sealFrame' \
@@ -57,6 +58,14 @@ java -jar "$here/target/tox-benchmarks.jar" -f 1 -wi 1 -i 2 -w 2s -r 3s -prof gc
 # heap of the onion node's announce store (the requests/s figure comes from compare.sh)
 java -cp "$here/target/tox-benchmarks.jar" org.toxreactive.benchmarks.load.RelayLoad onion-heap \
   --nodes 50 >"$work/onion-heap.out" 2>&1 || true
+
+# From here on the runs are over: a figure a run did not produce is written as "?" or "not
+# measured", never a reason to stop before BENCHMARKS.md is written (a grep that finds nothing
+# fails its pipeline).
+set +e +o pipefail
+# every script's raw output stays in tox-benchmarks/target/benchmarks-run/ until the next run
+keep="$here/target/benchmarks-run"
+rm -rf "$keep" && mkdir -p "$keep" && cp -r "$work"/. "$keep"/
 
 # value of field $3 (ours|reference|ratio) of FIGURE $2 in files $1...
 fig() {
@@ -189,7 +198,8 @@ table() {
     [ -n "$a" ] && alloc_max=$(awk -v m="$alloc_max" -v a="$a" 'BEGIN { print (a > m) ? a : m }')
   done
   per_msg=$(awk -v b="$(jmh '[^ ]*NetCryptoTransferBenchmark.stream' alloc)" 'BEGIN { if (b ~ /^[0-9.]+$/) printf "%.0f", b / 1000 }')
-  row "no allocation on the per-packet fast path (JMH -prof gc)" "router forwarding, send buffer, packet requests, in-place box: at most $alloc_max B/op; but a relay frame sealed into a pooled buffer and opened: $(jmh '[^ ]*RelayFrameBenchmark.sealFrame' alloc) B/op, and a net_crypto message end to end (both nodes, 1,000 per op): ${per_msg:-?} B (payload copies at the API, table below)" "${per_msg:-}" lt 1
+  per_msg_relay=$(awk -v b="$(jmh '[^ ]*RelayTransferBenchmark.stream' alloc)" 'BEGIN { if (b ~ /^[0-9.]+$/) printf "%.0f", b / 1000 }')
+  row "no allocation on the per-packet fast path (JMH -prof gc)" "router forwarding, send buffer, packet requests, in-place box: at most $alloc_max B/op; a relay frame sealed into a pooled buffer and opened: $(jmh '[^ ]*RelayFrameBenchmark.sealFrame' alloc) B/op; a relayed packet decoded on loan: $(jmh '[^ ]*RelayLendBenchmark.lend' alloc) B/op; but a net_crypto message end to end (1,000 per op, both nodes): ${per_msg:-?} B over UDP, ${per_msg_relay:-?} B through our relay in the same JVM (the relay's share included; section \"What limits\", Allocation)" "${per_msg:-}" lt 1
   echo
   echo "## Behind the figures"
   echo

@@ -70,7 +70,8 @@ public interface PacketTransport extends Disposable {
    * array, so the caller may write the next packet into the same array at once (net_crypto seals
    * every data packet into one reused array). Returns false, without throwing, also for offsets
    * outside the array. The default copies the bytes into new {@link Bytes} and offers those; UDP
-   * writes them straight into a pooled direct buffer that its channel owns and releases.
+   * and the relay pool write them straight into a pooled buffer that their channel owns and
+   * releases.
    *
    * @param path where to send
    * @param packet the array holding the packet (borrowed)
@@ -91,8 +92,8 @@ public interface PacketTransport extends Disposable {
    * subscriber calls {@link BytesPool#release} on {@code datagram.data()} once it, and whoever it
    * passed them to, has finished reading them (ending no loan only costs the array). A transport
    * lends a datagram's bytes to this one subscriber and to no one else. Shares {@link #receive()}'s
-   * one-subscriber rule. The default is {@link #receive()} itself (no loans); UDP lends data
-   * packets (0x1B).
+   * one-subscriber rule. The default is {@link #receive()} itself (no loans); UDP and the relay
+   * pool lend net_crypto data packets (0x1B).
    *
    * @return the inbound packets, some of them on loan
    */
