@@ -220,4 +220,27 @@ class PayloadLoanTest {
       everyLoanEnds();
     }
   }
+
+  @Test
+  @Timeout(60)
+  void aPausedSenderGoneWithItsBatchesWaitingEndsTheirLoans() throws Exception {
+    start(true);
+    Socket s = new Socket("127.0.0.1", relay.port());
+    RawRelayClient sender = RawRelayClient.over(s).handshake(relay.publicKey());
+    try (RawRelayClient stalled = smallWindowClient()) {
+      int toStalled = route(sender, stalled);
+      CompletableFuture<Void> sent = sendAll(sender, toStalled, 1, 2_000);
+      await() // paused for the receiver that never reads, its batches waiting on loan
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  relay.metrics().counter("tox.relay.sender.paused").count() > 0
+                      && relay.payloads().free() < relay.payloads().created());
+      s.setSoLinger(true, 0);
+      sender.close(); // reset: the relay sees the sender go while its batches wait
+      sent.handle((done, failed) -> null).get(10, TimeUnit.SECONDS); // sent all, or cut off
+      await().atMost(Duration.ofSeconds(10)).until(() -> relay.connections() == 1);
+      everyLoanEnds();
+    }
+  }
 }

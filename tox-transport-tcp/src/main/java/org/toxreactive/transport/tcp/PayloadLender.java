@@ -16,9 +16,11 @@ import org.toxreactive.transport.tcp.packet.Data;
  * <p>Lends only while one subscription owns it ({@link #start}/{@link #stop} with that
  * subscription's token), and only routed data whose payload is a net_crypto data packet (first byte
  * 0x1B, the packet the engine opens into its own array and releases); everything else is decoded
- * (copied) as before. The ownership only saves copies: a loan that reaches a plain {@code
- * receive()} subscriber (a refused second subscriber owning it for a moment) is never ended and
- * costs its array, nothing else, since only the holder of a loan can end it.
+ * (copied) as before. A relay server's lender ({@link #forRelay}) lends always, and every routed
+ * data payload up to the pool's array size, since the relay only forwards the bytes. The ownership
+ * only saves copies: a loan that reaches a plain {@code receive()} subscriber (a refused second
+ * subscriber owning it for a moment) is never ended and costs its array, nothing else, since only
+ * the holder of a loan can end it.
  */
 final class PayloadLender {
   /** Free arrays the pool keeps at most: 1,024 x 1,400 bytes, 1.4 MB, as UDP's. */
