@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.toxreactive.core.BytesPool;
 import org.toxreactive.core.IpPort;
+import org.toxreactive.core.NetCryptoPacketKind;
 import org.toxreactive.core.PackedNode;
 import org.toxreactive.core.PublicKey;
 import org.toxreactive.dht.DhtChannel;
@@ -38,6 +40,7 @@ import org.toxreactive.dht.packet.DhtPacketKind;
 import org.toxreactive.onion.ClosestNodes;
 import org.toxreactive.transport.tcp.HandshakeException;
 import org.toxreactive.transport.tcp.ServerHandshakeHandler;
+import org.toxreactive.transport.tcp.packet.Data;
 import org.toxreactive.transport.tcp.packet.ForwardRequest;
 import org.toxreactive.transport.tcp.packet.OnionRequest;
 import org.toxreactive.transport.tcp.packet.RelayPacket;
@@ -142,6 +145,22 @@ final class RelayCore implements RelayRouter.Output<Channel> {
   private final java.util.LinkedHashSet<ClientLink> full = new java.util.LinkedHashSet<>();
 
   private boolean drainPollScheduled;
+
+  /**
+   * Free arrays the payload pool keeps at most: 2,048 x 1,400 bytes, 2.8 MB for the whole relay,
+   * made only as a burst in flight needs them (more than a link's {@link #MAX_IN_FLIGHT}).
+   */
+  static final int PAYLOAD_POOL_CAPACITY = 2 * MAX_IN_FLIGHT;
+
+  /**
+   * Where the links take routed data payloads from (docs/architecture.md 4): each is lent by the
+   * source link's decoder and the loan ends where the packet's life does, by {@link #ended}: sealed
+   * into the destination's frame ({@link Outbox}), or dropped (no route, a full backlog, a paused
+   * sender's waiting batch of a client gone). A loan lost on another path (the relay shutting down,
+   * a client killed for a bad connection id) costs its array, nothing else.
+   */
+  final BytesPool payloads =
+      new BytesPool(NetCryptoPacketKind.MAX_PACKET_SIZE, PAYLOAD_POOL_CAPACITY);
 
   /**
    * @param maxConnections the connection cap: the configured one, or lower to fit under the
@@ -411,6 +430,7 @@ final class RelayCore implements RelayRouter.Output<Channel> {
           || !(kind == RelayPacketKind.DATA || kind == RelayPacketKind.OOB_RECV)
           || !backlog.fits(cost, limits.dataDropBytes())) {
         metrics.dropped(kind);
+        ended(packet);
         return;
       }
       // a client's data for another: the packet goes, its sender waits (docs/protocol.md 8.14)
@@ -419,6 +439,7 @@ final class RelayCore implements RelayRouter.Output<Channel> {
     boolean wasOverflowed = backlog.overflowed();
     if (!backlog.tryReserve(cost, limits.maxBacklogBytes())) {
       metrics.dropped(kind);
+      ended(packet);
       if (!wasOverflowed) {
         // after the router call that emitted this returns: killing now would re-enter the router
         routerLoop.execute(() -> overflowed(link));
@@ -465,6 +486,25 @@ final class RelayCore implements RelayRouter.Output<Channel> {
         packet.kind() == RelayPacketKind.DATA
             ? RelayMetrics.Discard.OFFLINE_ROUTE
             : RelayMetrics.Discard.UNKNOWN_KEY);
+    ended(packet);
+  }
+
+  /**
+   * Ends {@code packet}'s payload loan if it is a data packet lent from {@link #payloads}: nothing
+   * may read it afterwards (its array carries another packet soon). Any thread; at most once per
+   * loan.
+   */
+  private static void ended(RelayPacket packet) {
+    if (packet instanceof Data d) {
+      BytesPool.release(d.payload());
+    }
+  }
+
+  /** Ends the payload loans of packets that will not be routed. */
+  private static void ended(List<RelayPacket> packets) {
+    for (int i = 0, n = packets.size(); i < n; i++) {
+      ended(packets.get(i));
+    }
   }
 
   /**
@@ -507,6 +547,8 @@ final class RelayCore implements RelayRouter.Output<Channel> {
       }
       outboxes.clear();
       clientsChanged();
+    } else {
+      ended(batch); // not routed: no client (any more) to route it for
     }
     from.routed(done);
   }
@@ -612,12 +654,17 @@ final class RelayCore implements RelayRouter.Output<Channel> {
       r.waiters.remove(link);
       link.waitingFor = null;
     }
+    for (List<RelayPacket> b : link.deferred) {
+      ended(b); // a gone sender's batches are not routed
+    }
     link.deferred.clear();
   }
 
   /**
    * Packets for one channel from one batch: written on its loop, then flushed once. Each packet is
-   * discharged from the link's backlog as it enters the channel's outbound buffer.
+   * discharged from the link's backlog as it enters the channel's outbound buffer, and its payload
+   * loan ends there: the write seals it into a frame (or drops it) before it returns, and what
+   * waits in the outbound buffer or the window gate is that frame, not the payload.
    */
   private static final class Outbox implements Runnable {
     final ClientLink link;
@@ -637,8 +684,13 @@ final class RelayCore implements RelayRouter.Output<Channel> {
           channel.flush();
         }
         RelayPacket p = packets.get(i);
-        channel.write(p, channel.voidPromise());
-        link.backlog.written(Backlog.cost(p));
+        long cost = Backlog.cost(p);
+        try {
+          channel.write(p, channel.voidPromise());
+        } finally {
+          link.backlog.written(cost);
+          ended(p);
+        }
       }
       channel.flush();
     }
@@ -721,7 +773,7 @@ final class RelayCore implements RelayRouter.Output<Channel> {
     if (evicted != null) {
       killed(evicted.entry().channel, evicted.reason());
     }
-    addBeforeBridge(ch, "tox.relay.handshake", new ServerHandshakeHandler(config.keys()));
+    addBeforeBridge(ch, "tox.relay.handshake", new ServerHandshakeHandler(config.keys(), payloads));
     addBeforeBridge(ch, "tox.relay.client", link);
     ch.config().setAutoRead(true);
     link.deadline =
@@ -840,6 +892,7 @@ final class RelayCore implements RelayRouter.Output<Channel> {
       metrics.in(packet.kind(), packet.encodedLength());
       if (!confirmed) {
         if (!unconfirmed.remove(this)) {
+          ended(packet);
           return; // evicted (or timed out) just now: it is closing, and is not to be confirmed
         }
         confirmed = true;

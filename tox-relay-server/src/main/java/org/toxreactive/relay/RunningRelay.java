@@ -218,6 +218,11 @@ public final class RunningRelay implements Disposable {
     return core.backlogOf(key).get(5, java.util.concurrent.TimeUnit.SECONDS);
   }
 
+  /** The pool routed data payloads are lent from (a test's view of its loans). */
+  org.toxreactive.core.BytesPool payloads() {
+    return core.payloads;
+  }
+
   /** The router's thread, for tests that need to hold it up. */
   java.util.concurrent.Executor routerLoop() {
     return routerLoop;

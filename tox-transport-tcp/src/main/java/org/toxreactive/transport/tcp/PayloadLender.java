@@ -16,9 +16,11 @@ import org.toxreactive.transport.tcp.packet.Data;
  * <p>Lends only while one subscription owns it ({@link #start}/{@link #stop} with that
  * subscription's token), and only routed data whose payload is a net_crypto data packet (first byte
  * 0x1B, the packet the engine opens into its own array and releases); everything else is decoded
- * (copied) as before. The ownership only saves copies: a loan that reaches a plain {@code
- * receive()} subscriber (a refused second subscriber owning it for a moment) is never ended and
- * costs its array, nothing else, since only the holder of a loan can end it.
+ * (copied) as before. A relay server's lender ({@link #forRelay}) lends always, and every routed
+ * data payload up to the pool's array size, since the relay only forwards the bytes. The ownership
+ * only saves copies: a loan that reaches a plain {@code receive()} subscriber (a refused second
+ * subscriber owning it for a moment) is never ended and costs its array, nothing else, since only
+ * the holder of a loan can end it.
  */
 final class PayloadLender {
   /** Free arrays the pool keeps at most: 1,024 x 1,400 bytes, 1.4 MB, as UDP's. */
@@ -26,8 +28,16 @@ final class PayloadLender {
 
   private static final byte NET_CRYPTO_DATA = NetCryptoPacketKind.DATA.idByte();
 
+  /**
+   * The owner of a relay server's lender: it lends from its creation on, to nobody in particular.
+   */
+  private static final Object RELAY = new Object();
+
   private final BytesPool pool;
   private final AtomicReference<@Nullable Object> owner = new AtomicReference<>();
+
+  /** Whether every routed data payload is lent, not only a net_crypto data packet. */
+  private final boolean anyPayload;
 
   /**
    * A lender for a pool whose receive queue holds {@code queueCapacity} datagrams.
@@ -39,6 +49,25 @@ final class PayloadLender {
     // ones for a window's burst in flight to the subscriber; none made before the first loan
     this.pool =
         new BytesPool(NetCryptoPacketKind.MAX_PACKET_SIZE, Math.min(queueCapacity, POOL_CAPACITY));
+    this.anyPayload = false;
+  }
+
+  private PayloadLender(BytesPool pool) {
+    this.pool = pool;
+    this.anyPayload = true;
+    this.owner.set(RELAY);
+  }
+
+  /**
+   * A relay server's lender ({@link ServerHandshakeHandler}): lends every routed data packet's
+   * payload from {@code pool}, from now on, whatever its first byte; the relay, which forwards the
+   * packet, ends each loan once the packet is sealed into the destination's frame or dropped.
+   *
+   * @param pool the relay's pool
+   * @return the lender
+   */
+  static PayloadLender forRelay(BytesPool pool) {
+    return new PayloadLender(pool);
   }
 
   /** Lending starts for the subscription {@code token}, unless another one owns it. */
@@ -82,7 +111,7 @@ final class PayloadLender {
     int at = plaintext.readerIndex();
     int connectionId = Data.connectionIdOf(plaintext);
     if (connectionId < RelayProtocol.NUM_RESERVED_IDS
-        || plaintext.getByte(at + 1) != NET_CRYPTO_DATA
+        || (!anyPayload && plaintext.getByte(at + 1) != NET_CRYPTO_DATA)
         || plaintext.readableBytes() > RelayProtocol.MAX_PLAINTEXT) {
       return null;
     }

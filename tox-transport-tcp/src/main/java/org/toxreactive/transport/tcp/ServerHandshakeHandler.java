@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.toxreactive.core.BytesPool;
 import org.toxreactive.core.KeyPair;
 import org.toxreactive.core.PublicKey;
 
@@ -19,6 +21,7 @@ public final class ServerHandshakeHandler extends ByteToMessageDecoder {
   public record ClientAccepted(PublicKey clientKey) {}
 
   private final KeyPair relayKeys;
+  private final @Nullable BytesPool payloads;
 
   /**
    * A handler answering hellos with this relay's keys.
@@ -26,7 +29,22 @@ public final class ServerHandshakeHandler extends ByteToMessageDecoder {
    * @param relayKeys the relay's key pair
    */
   public ServerHandshakeHandler(KeyPair relayKeys) {
+    this(relayKeys, null);
+  }
+
+  /**
+   * A handler answering hellos with this relay's keys whose link decodes each routed data packet
+   * (connection id 16 or more) with its payload lent from {@code payloads} instead of copied into a
+   * new array: whoever receives the {@link org.toxreactive.transport.tcp.packet.Data} owns the loan
+   * and ends it ({@link BytesPool#release}) once nothing reads the payload any more
+   * (docs/architecture.md 4).
+   *
+   * @param relayKeys the relay's key pair
+   * @param payloads the pool routed payloads are lent from, or null to copy them
+   */
+  public ServerHandshakeHandler(KeyPair relayKeys, @Nullable BytesPool payloads) {
     this.relayKeys = relayKeys;
+    this.payloads = payloads;
   }
 
   @Override
@@ -51,7 +69,8 @@ public final class ServerHandshakeHandler extends ByteToMessageDecoder {
         .addAfter(
             ClientHandshakeHandler.FRAMES,
             ClientHandshakeHandler.SECURE,
-            new SecureFrameHandler(result.session()));
+            new SecureFrameHandler(
+                result.session(), payloads == null ? null : PayloadLender.forRelay(payloads)));
     ctx.fireUserEventTriggered(new ClientAccepted(result.clientKey()));
     ctx.pipeline().remove(this);
   }
