@@ -2,8 +2,6 @@ package org.toxreactive.transport.udp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.socket.DatagramPacket;
@@ -12,7 +10,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.toxreactive.core.Bytes;
@@ -53,6 +50,13 @@ import reactor.netty.udp.UdpServer;
  * #receive()}. A full queue, or no subscriber, drops it and counts it in {@link #droppedInbound()}.
  * Datagrams are emitted on the socket's event loop: subscribers that do real work should {@code
  * publishOn} elsewhere.
+ *
+ * <p>Outbound, {@link #offer} and {@link #send} copy the datagram into a pooled direct buffer and,
+ * on any thread but the socket's event loop, put it into a bounded queue ({@link
+ * Builder#sendQueue(int)}, 4096 by default); at most one drain task at a time runs on the event
+ * loop, writes every queued datagram (up to 1,024) and flushes once, which Netty's epoll channel
+ * turns into one {@code sendmmsg} call. A full queue refuses ({@link #refusedOutbound()}); what is
+ * still queued when the transport is disposed is released and counted in {@link #sendFailures()}.
  */
 public final class UdpTransport implements PacketTransport {
   /** Largest packet {@link #send} accepts: c-toxcore's MAX_CRYPTO_PACKET_SIZE. */
@@ -63,11 +67,16 @@ public final class UdpTransport implements PacketTransport {
 
   private static final String INBOUND_HANDLER = "tox.udp.inbound";
 
+  /** Largest {@link Builder#sendQueue(int)}. */
+  static final int MAX_SEND_QUEUE = 1 << 20;
+
   /**
    * Read-only configuration.
    *
    * @param receiveBufferBytes SO_RCVBUF and SO_SNDBUF, or 0 for the operating system's defaults
    * @param receiveQueue datagrams buffered for a slow subscriber before dropping
+   * @param sendQueue datagrams waiting for the event loop's next batch before {@code offer} refuses
+   *     (rounded up to a power of two)
    * @param maxDatagramSize longer inbound datagrams are dropped
    * @param cookieBurst cookie requests one source IP may send at once
    * @param cookieRefill time for one more cookie request token
@@ -78,6 +87,7 @@ public final class UdpTransport implements PacketTransport {
       int port,
       int receiveBufferBytes,
       int receiveQueue,
+      int sendQueue,
       int maxDatagramSize,
       int cookieBurst,
       Duration cookieRefill,
@@ -89,6 +99,7 @@ public final class UdpTransport implements PacketTransport {
      * @param port local port, 0 for any
      * @param receiveBufferBytes SO_RCVBUF and SO_SNDBUF, 0 for the OS's
      * @param receiveQueue datagrams buffered for a slow subscriber
+     * @param sendQueue datagrams waiting to be written, 4..1048576
      * @param maxDatagramSize longer inbound datagrams are dropped
      * @param cookieBurst cookie requests one source may send at once
      * @param cookieRefill time for one more cookie request
@@ -108,6 +119,10 @@ public final class UdpTransport implements PacketTransport {
       if (receiveQueue < 1) {
         throw new IllegalArgumentException("receiveQueue must be >= 1: " + receiveQueue);
       }
+      if (sendQueue < 4 || sendQueue > MAX_SEND_QUEUE) {
+        throw new IllegalArgumentException(
+            "sendQueue must be 4.." + MAX_SEND_QUEUE + ": " + sendQueue);
+      }
       if (maxDatagramSize < 1 || maxDatagramSize > 0xFFFF) {
         throw new IllegalArgumentException("maxDatagramSize out of range: " + maxDatagramSize);
       }
@@ -126,6 +141,7 @@ public final class UdpTransport implements PacketTransport {
     int port;
     int receiveBufferBytes;
     int receiveQueue;
+    int sendQueue;
     int maxDatagramSize;
     int cookieBurst;
     Duration cookieRefill;
@@ -136,6 +152,7 @@ public final class UdpTransport implements PacketTransport {
       port = c.port;
       receiveBufferBytes = c.receiveBufferBytes;
       receiveQueue = c.receiveQueue;
+      sendQueue = c.sendQueue;
       maxDatagramSize = c.maxDatagramSize;
       cookieBurst = c.cookieBurst;
       cookieRefill = c.cookieRefill;
@@ -148,6 +165,7 @@ public final class UdpTransport implements PacketTransport {
           port,
           receiveBufferBytes,
           receiveQueue,
+          sendQueue,
           maxDatagramSize,
           cookieBurst,
           cookieRefill,
@@ -157,18 +175,13 @@ public final class UdpTransport implements PacketTransport {
 
   private final Connection connection;
   private final UdpInbound inbound;
+  private final UdpOutbound outbound;
   private final InetSocketAddress localAddress;
-  private final LongAdder sendFailures = new LongAdder();
-  private final ChannelFutureListener countFailure =
-      f -> {
-        if (!f.isSuccess()) {
-          sendFailures.increment();
-        }
-      };
 
-  private UdpTransport(Connection connection, UdpInbound inbound) {
+  private UdpTransport(Connection connection, UdpInbound inbound, int sendQueue) {
     this.connection = connection;
     this.inbound = inbound;
+    this.outbound = new UdpOutbound(connection.channel(), sendQueue);
     this.localAddress = (InetSocketAddress) connection.channel().localAddress();
   }
 
@@ -181,8 +194,9 @@ public final class UdpTransport implements PacketTransport {
 
   /**
    * An unbound transport on 0.0.0.0, an ephemeral port, {@link #DEFAULT_SOCKET_BUFFER} socket
-   * buffers, a queue of 4096 datagrams, 2048-byte datagrams, cookie requests limited to 10 per
-   * source and one more per 100 ms on {@link Schedulers#parallel()}'s clock.
+   * buffers, a receive queue and a send queue of 4096 datagrams each, 2048-byte datagrams, cookie
+   * requests limited to 10 per source and one more per 100 ms on {@link Schedulers#parallel()}'s
+   * clock.
    *
    * @return the builder
    */
@@ -192,6 +206,7 @@ public final class UdpTransport implements PacketTransport {
             "0.0.0.0",
             0,
             DEFAULT_SOCKET_BUFFER,
+            4096,
             4096,
             2048,
             10,
@@ -286,6 +301,19 @@ public final class UdpTransport implements PacketTransport {
     }
 
     /**
+     * How many datagrams handed to {@link UdpTransport#offer} or {@link UdpTransport#send} on other
+     * threads than the socket's event loop may wait for its next batch (default 4096, rounded up to
+     * a power of two); beyond that {@code offer} refuses and counts ({@link
+     * UdpTransport#refusedOutbound()}) and {@code send} errors.
+     *
+     * @param datagrams 4..1048576
+     * @return a new builder with this change
+     */
+    public Builder sendQueue(int datagrams) {
+      return with(d -> d.sendQueue = datagrams);
+    }
+
+    /**
      * Inbound datagrams longer than this are dropped and counted (default 2048).
      *
      * @param bytes 1..65535
@@ -366,7 +394,9 @@ public final class UdpTransport implements PacketTransport {
                       .option(ChannelOption.SO_RCVBUF, config.receiveBufferBytes)
                       .option(ChannelOption.SO_SNDBUF, config.receiveBufferBytes);
             }
-            return server.bind().map(connection -> new UdpTransport(connection, inbound));
+            return server
+                .bind()
+                .map(connection -> new UdpTransport(connection, inbound, config.sendQueue));
           });
     }
 
@@ -428,10 +458,13 @@ public final class UdpTransport implements PacketTransport {
   }
 
   /**
-   * Copies {@code data} into a new buffer that the channel owns and releases. Completes when the
-   * datagram is written to the socket; errors with {@link IllegalArgumentException} for a path
-   * other than a resolved {@link Path.Udp} of a family this socket can reach, or for more than
-   * {@link #MAX_PACKET_SIZE} bytes, and with the channel's error otherwise (e.g. once disposed).
+   * Copies {@code data} into a new buffer that the channel owns and releases, and queues it for the
+   * event loop's next batch like {@link #offer(Path, Bytes)} (so a thread's sends and offers keep
+   * their order). Completes when the datagram is written to the socket; errors with {@link
+   * IllegalArgumentException} for a path other than a resolved {@link Path.Udp} of a family this
+   * socket can reach, or for more than {@link #MAX_PACKET_SIZE} bytes, with {@link
+   * IllegalStateException} once disposed or while the send queue is full, and with the channel's
+   * error otherwise.
    */
   @Override
   public Mono<Void> send(Path path, Bytes data) {
@@ -450,34 +483,33 @@ public final class UdpTransport implements PacketTransport {
                     "packet of " + data.length() + " bytes exceeds " + MAX_PACKET_SIZE));
           }
           InetSocketAddress to = ((Path.Udp) path).address();
-          return Mono.<Void>create(sink -> write(to, data, sink));
+          return Mono.<Void>create(sink -> send(to, data, sink));
         });
   }
 
-  private void write(InetSocketAddress to, Bytes data, MonoSink<Void> sink) {
+  private void send(InetSocketAddress to, Bytes data, MonoSink<Void> sink) {
     Channel channel = connection.channel();
     if (!channel.isActive()) {
       sink.error(new IllegalStateException(this + " is disposed"));
       return;
     }
+    DatagramPacket packet;
     try {
-      writeCopy(channel, to, data)
-          .addListener(
-              f -> {
-                if (f.isSuccess()) {
-                  sink.success();
-                } else {
-                  sink.error(f.cause());
-                }
-              });
+      packet = copy(channel, to, data);
     } catch (RuntimeException e) {
       sink.error(e);
+      return;
     }
+    outbound.send(packet, sink);
   }
 
   /**
    * As {@link #send}, without the Mono: the datagram is copied into a buffer the channel owns and
-   * written with a promise whose only listener counts failures ({@link #sendFailures()}).
+   * queued for the event loop, which writes every queued datagram and flushes once per batch
+   * (epoll: one {@code sendmmsg}); a failure of the socket counts in {@link #sendFailures()}.
+   * Returns false for what {@link #send} refuses, once disposed, and while the send queue is full
+   * ({@link Builder#sendQueue(int)}, counted in {@link #refusedOutbound()}). Called on the socket's
+   * event loop, it writes at once and flushes at the end of the loop's turn.
    */
   @Override
   public boolean offer(Path path, Bytes data) {
@@ -488,18 +520,19 @@ public final class UdpTransport implements PacketTransport {
     if (!channel.isActive()) {
       return false;
     }
+    DatagramPacket packet;
     try {
-      writeCopy(channel, ((Path.Udp) path).address(), data).addListener(countFailure);
-      return true;
+      packet = copy(channel, ((Path.Udp) path).address(), data);
     } catch (RuntimeException e) {
       return false;
     }
+    return outbound.offer(packet);
   }
 
   /**
    * As {@link #offer(Path, Bytes)}, of {@code length} bytes of {@code packet} from {@code offset}:
-   * copied into the channel's pooled direct buffer before this returns, so the caller keeps its
-   * array (no {@link Bytes} in between).
+   * copied into a pooled direct buffer before this returns, so the caller keeps its array (no
+   * {@link Bytes} in between).
    */
   @Override
   public boolean offer(Path path, byte[] packet, int offset, int length) {
@@ -517,18 +550,15 @@ public final class UdpTransport implements PacketTransport {
       return false;
     }
     ByteBuf buf = channel.alloc().directBuffer(length);
+    DatagramPacket datagram;
     try {
       buf.writeBytes(packet, offset, length);
-      channel
-          .writeAndFlush(new DatagramPacket(buf, ((Path.Udp) path).address()))
-          .addListener(countFailure);
-      return true;
+      datagram = new DatagramPacket(buf, ((Path.Udp) path).address());
     } catch (RuntimeException e) {
-      if (buf.refCnt() > 0) {
-        buf.release();
-      }
+      buf.release();
       return false;
     }
+    return outbound.offer(datagram);
   }
 
   /** Arrays {@link #receiveLeased()}'s pool has made so far: steady once arrays are reused. */
@@ -536,32 +566,44 @@ public final class UdpTransport implements PacketTransport {
     return inbound.poolArraysCreated();
   }
 
+  /** The socket's channel, for tests. */
+  Channel channel() {
+    return connection.channel();
+  }
+
   /**
-   * Copies {@code data} into a new direct buffer and writes it to {@code to}. The channel owns the
-   * buffer from here and releases it, written or failed; if the channel closed in the meantime
-   * (Netty 4.2 then throws before taking the packet: no event loop left) the buffer is released
-   * here and the exception goes to the caller.
+   * Copies {@code data} into a new direct buffer addressed to {@code to}; the caller owns the
+   * packet (and hands it to {@link UdpOutbound}, which owns it from then on).
    */
-  private static ChannelFuture writeCopy(Channel channel, InetSocketAddress to, Bytes data) {
+  private static DatagramPacket copy(Channel channel, InetSocketAddress to, Bytes data) {
     ByteBuf buf = channel.alloc().directBuffer(data.length());
     try {
       data.writeTo(buf);
-      return channel.writeAndFlush(new DatagramPacket(buf, to));
+      return new DatagramPacket(buf, to);
     } catch (RuntimeException e) {
-      if (buf.refCnt() > 0) {
-        buf.release();
-      }
+      buf.release();
       throw e;
     }
   }
 
   /**
-   * Datagrams {@link #offer}ed that the socket failed to send.
+   * Datagrams {@link #offer}ed that the socket failed to send, including those still queued when
+   * the transport was disposed.
    *
    * @return the count so far
    */
   public long sendFailures() {
-    return sendFailures.sum();
+    return outbound.failures();
+  }
+
+  /**
+   * Datagrams {@link #offer}ed (or {@link #send sent}) while the send queue was full: refused,
+   * never queued.
+   *
+   * @return the count so far
+   */
+  public long refusedOutbound() {
+    return outbound.refused();
   }
 
   /** A resolved {@link Path.Udp}, IPv4 unless this socket is bound to IPv6. */

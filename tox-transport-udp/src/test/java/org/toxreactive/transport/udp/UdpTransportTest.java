@@ -263,15 +263,19 @@ class UdpTransportTest {
             .port(1)
             .receiveBuffer(2)
             .receiveQueue(3)
+            .sendQueue(7)
             .maxDatagramSize(4)
             .cookieRequestLimit(5, Duration.ofMillis(6))
             .scheduler(clock)
             .configuration();
     assertThat(c)
-        .isEqualTo(new UdpTransport.Config("::1", 1, 2, 3, 4, 5, Duration.ofMillis(6), clock));
+        .isEqualTo(new UdpTransport.Config("::1", 1, 2, 3, 7, 4, 5, Duration.ofMillis(6), clock));
     assertThatThrownBy(() -> UdpTransport.create().receiveQueue(0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("receiveQueue must be >= 1: 0");
+    assertThatThrownBy(() -> UdpTransport.create().sendQueue(3))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("sendQueue must be 4..1048576: 3");
   }
 
   @Test
