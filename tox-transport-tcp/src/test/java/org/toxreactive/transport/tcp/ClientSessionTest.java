@@ -308,6 +308,25 @@ class ClientSessionTest {
   }
 
   @Test
+  void aBorrowedOfferOnTheLinksOwnLoopIsSealedBeforeItReturns() {
+    handshake();
+    firstPing();
+    relay.send(new RoutingResponse(16, friend));
+    // an EmbeddedChannel's loop is the caller's thread: offer takes its inline branch
+    assertThat(channel.eventLoop().inEventLoop()).isTrue();
+    byte[] packet = {0x1b, 1, 2, 3};
+    assertThat(conn.offer(16, packet, 0, packet.length)).isTrue();
+    java.util.Arrays.fill(packet, (byte) 0x55); // the caller reuses its array at once
+    assertThat(conn.offer(16, packet, 1, 2)).isTrue();
+    assertThat(conn.offer(17, packet, 0, 2)).isTrue(); // no route: dropped, released
+    assertThat(conn.offer(16, packet, 3, 2)).isFalse(); // outside the array
+    assertThat(conn.offer(16, packet, 0, 0)).isFalse(); // empty
+    channel.flush();
+    assertThat(relay.received())
+        .containsExactly(new Data(16, Bytes.ofHex("1b010203")), new Data(16, Bytes.ofHex("5555")));
+  }
+
+  @Test
   void sendsDataAndDisconnectOnARoute() {
     handshake();
     firstPing();
